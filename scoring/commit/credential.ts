@@ -1,0 +1,154 @@
+/**
+ * 区块链存证 without personal data. The evaluation record becomes a salted Merkle tree whose root is the
+ * certificate's resultRoot; the holder keeps the credential (every field with its salt and proof) and
+ * discloses only chosen fields.
+ *
+ * Leaf scheme (fixed, "cqo-credential/1"):
+ *   leaf  = StandardMerkleTree leaf of (string name, bytes32 salt, bytes32 valueHash)
+ *   valueHash = keccak256(UTF-8 of the RFC 8785 canonical JSON of the field's value)
+ *   salt  = 32 bytes from a CSPRNG, one per field
+ * Fields: level, total, dimension.<id> for each dimension, rulebook (its hash), dossier (dossierHash),
+ * applicant ({ idNumber, name }), panel (panel commitment over the signed sheets).
+ * Without its salt a leaf reveals nothing: an ID number's ~10^9 candidates are hopeless against 2^256 salts.
+ */
+import { z } from "zod";
+import type { Hex } from "viem";
+import type { Dossier } from "../dossier/schema";
+import { fail, ok, problem, type Problem, type Result } from "../errors";
+import { dossierHash, panelCommitment } from "../evaluate/evaluate";
+import type { Evaluation } from "../evaluate/types";
+import type { VerifiedSheet } from "../panel/verify";
+import { canonical } from "../rulebook/hash";
+import { bytesToHex, keccakUtf8 } from "./keccak";
+import { buildTree, LEAF_ENCODING, type LeafValue } from "./merkle";
+
+const hex32 = z.string().regex(/^0x[0-9a-f]{64}$/);
+const jsonValue: z.ZodType<unknown> = z.unknown().refine((v) => v !== undefined, "value is required");
+
+export const CredentialField = z.strictObject({
+  name: z.string().min(1).max(64),
+  value: jsonValue,
+  salt: hex32,
+  valueHash: hex32,
+  proof: z.array(hex32).max(64),
+});
+
+export const Credential = z.strictObject({
+  format: z.literal("cqo-credential/1"),
+  root: hex32,
+  leafEncoding: z.tuple([z.literal("string"), z.literal("bytes32"), z.literal("bytes32")]),
+  fields: z.array(CredentialField).min(1),
+  /** StandardMerkleTree dump, so a holder can load the tree with @openzeppelin/merkle-tree */
+  tree: z.strictObject({
+    format: z.literal("standard-v1"),
+    leafEncoding: z.array(z.string()),
+    tree: z.array(hex32),
+    values: z.array(z.strictObject({ value: z.tuple([z.string(), hex32, hex32]), treeIndex: z.number().int().min(0) })),
+  }),
+});
+
+export const DisclosureField = CredentialField.omit({ valueHash: true });
+
+export const Disclosure = z.strictObject({
+  format: z.literal("cqo-disclosure/1"),
+  root: hex32,
+  leafEncoding: z.tuple([z.literal("string"), z.literal("bytes32"), z.literal("bytes32")]),
+  fields: z.array(DisclosureField).min(1),
+});
+
+export type Credential = z.infer<typeof Credential>;
+export type CredentialField = z.infer<typeof CredentialField>;
+export type Disclosure = z.infer<typeof Disclosure>;
+
+export interface CommitOptions {
+  /** only for reproducible tests; production uses the platform CSPRNG */
+  randomBytes?: (length: number) => Uint8Array;
+  /**
+   * Skip re-hashing the dossier to check it belongs to the evaluation (the caller just computed both);
+   * the check costs one canonicalisation and keccak of the dossier.
+   */
+  trustDossierHash?: boolean;
+}
+
+export function csprngBytes(length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  globalThis.crypto.getRandomValues(out);
+  return out;
+}
+
+export function valueHash(value: unknown): Hex {
+  return keccakUtf8(canonical(value));
+}
+
+/** The record's fields in their fixed order. */
+export function recordFields(evaluation: Evaluation, dossier: Dossier): { name: string; value: unknown }[] {
+  return [
+    { name: "level", value: evaluation.level },
+    { name: "total", value: evaluation.total },
+    ...evaluation.dimensions.map((d) => ({ name: `dimension.${d.id}`, value: d.points })),
+    { name: "rulebook", value: evaluation.rulebook.hash },
+    { name: "dossier", value: evaluation.dossier.hash },
+    { name: "applicant", value: { idNumber: dossier.applicant.idNumber, name: dossier.applicant.name } },
+    { name: "panel", value: evaluation.panel.commitment },
+  ];
+}
+
+export interface CredentialInput {
+  evaluation: Evaluation;
+  dossier: Dossier;
+  /** the accepted sheets; their hashes must give the evaluation's panel commitment */
+  sheets: readonly VerifiedSheet[];
+}
+
+/** Builds the salted record for an issuable evaluation; returns the resultRoot and the holder's credential. */
+export function buildCredential(input: CredentialInput, options: CommitOptions = {}): Result<{ root: Hex; credential: Credential }> {
+  const { evaluation, dossier, sheets } = input;
+  const errors: Problem[] = [];
+  if (!evaluation.issuable || evaluation.level === null) {
+    errors.push(problem(["evaluation", "issuable"], "该评价结果不可发证", "this evaluation cannot be issued"));
+  }
+  if (dossier.dossierId !== evaluation.dossier.id || (!options.trustDossierHash && dossierHash(dossier) !== evaluation.dossier.hash)) {
+    errors.push(problem(["dossier"], "申报材料与评价结果不对应", "the dossier is not the one evaluated"));
+  }
+  if (panelCommitment(sheets.map((s) => s.sheetHash)) !== evaluation.panel.commitment) {
+    errors.push(problem(["sheets"], "评分表与评价结果不对应", "the sheets are not the ones evaluated"));
+  }
+  if (errors.length) return fail(errors);
+
+  const fields = recordFields(evaluation, dossier);
+  const random = (options.randomBytes ?? csprngBytes)(32 * fields.length);
+  const values: LeafValue[] = [];
+  const withSalt = fields.map((f, i) => {
+    const salt = bytesToHex(random.subarray(32 * i, 32 * i + 32));
+    const vh = valueHash(f.value);
+    values.push([f.name, salt, vh]);
+    return { ...f, salt, valueHash: vh };
+  });
+  const tree = buildTree(values);
+  const credential: Credential = {
+    format: "cqo-credential/1",
+    root: tree.root,
+    leafEncoding: [...LEAF_ENCODING],
+    fields: withSalt.map((f, i) => ({ name: f.name, value: f.value, salt: f.salt, valueHash: f.valueHash, proof: tree.proofs[i]! })),
+    tree: tree.dump,
+  };
+  return ok({ root: tree.root, credential });
+}
+
+/** A disclosure revealing only `names`; everything else stays behind its salted leaf. */
+export function disclose(credential: Credential, names: readonly string[]): Result<Disclosure> {
+  const errors: Problem[] = [];
+  const fields = names.map((name, i) => {
+    const f = credential.fields.find((x) => x.name === name);
+    if (!f) errors.push(problem(["fields", i], `凭证中没有字段 "${name}"`, `the credential has no field "${name}"`));
+    return f;
+  });
+  if (names.length === 0) errors.push(problem(["fields"], "至少选择一个字段", "choose at least one field"));
+  if (errors.length) return fail(errors);
+  return ok({
+    format: "cqo-disclosure/1",
+    root: credential.root,
+    leafEncoding: [...LEAF_ENCODING],
+    fields: fields.map((f) => ({ name: f!.name, value: f!.value, salt: f!.salt, proof: f!.proof })),
+  });
+}
