@@ -138,7 +138,7 @@ export async function signSheet(sheet: UnsignedSheet, key: Hex): Promise<PanelSh
  */
 export function syntheticSheets(rb: Rulebook, rulebookHash: Hex, dossierHash: Hex, assessors: readonly DevAssessor[], seed: number, jitter = 80): UnsignedSheet[] {
   const r = prng(seed * 40503 + 11);
-  const base = int(r, 600, 950);
+  const base = int(r, 700, 950);
   return assessors.map((a) => {
     const scores: Record<string, number> = {};
     for (const [id, max] of panelIndicatorMax(rb)) {

@@ -32,10 +32,17 @@ export function bytesToHex(bytes: Uint8Array): Hex {
   return s as Hex;
 }
 
+function nibble(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  throw new Error("not a hex digit");
+}
+
 /** Caller guarantees a well-formed 0x-hex string (schemas check it at the boundary). */
 export function hexToBytes(hex: string): Uint8Array {
   const n = (hex.length - 2) >> 1;
   const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) out[i] = parseInt(hex.substr(2 + 2 * i, 2), 16);
+  for (let i = 0, j = 2; i < n; i++, j += 2) out[i] = (nibble(hex.charCodeAt(j)) << 4) | nibble(hex.charCodeAt(j + 1));
   return out;
 }
