@@ -1,0 +1,111 @@
+import { expect } from "chai";
+import fc from "fast-check";
+import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
+import { keccak256 as viemKeccak, toHex, type Hex } from "viem";
+import { buildCredential, buildTree, disclose, evaluateChecked, verifyDisclosure, verifySheets, type LeafValue } from "../../scoring";
+import { keccakHex } from "../../scoring/commit/keccak";
+import { idNumberCheckChar } from "../../scoring/dossier/checksums";
+import { DEFAULT_RULEBOOK, makeCase, prepared } from "./helpers";
+
+const hex32 = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => toHex(b));
+
+async function issued(seed: number) {
+  const c = await makeCase(seed);
+  const rb = prepared(DEFAULT_RULEBOOK);
+  const panel = await verifySheets({ ...rb, dossier: c.dossier, dossierHash: c.dossierHash }, c.sheets);
+  const evaluation = evaluateChecked(rb, c.dossier, c.dossierHash, panel);
+  const r = buildCredential({ evaluation, dossier: c.dossier, sheets: panel.accepted });
+  if (!r.ok) throw new Error(JSON.stringify(r.errors));
+  return { ...c, evaluation, panel, ...r.value };
+}
+
+describe("scoring: commitments and selective disclosure", () => {
+  it("the hot-path keccak is viem's keccak256", () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 600 }), (b) => { expect(keccakHex(b)).to.equal(viemKeccak(b)); }), { numRuns: 300 });
+  });
+
+  it("the tree is bit-identical to @openzeppelin/merkle-tree StandardMerkleTree (root, layout, proofs)", () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.string({ maxLength: 70 }), hex32, hex32), { minLength: 1, maxLength: 20 }), (values) => {
+        const leaves = values as LeafValue[];
+        const mine = buildTree(leaves);
+        const ref = StandardMerkleTree.of(leaves, ["string", "bytes32", "bytes32"]);
+        expect(mine.root).to.equal(ref.root);
+        expect(mine.dump).to.deep.equal(ref.dump());
+        leaves.forEach((leaf, i) => expect(mine.proofs[i]).to.deep.equal(ref.getProof(i)));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it("the credential has the required salted fields; every proof verifies with the library; the dump loads", async () => {
+    const { credential, root, evaluation } = await issued(21);
+    expect(credential.fields.map((f) => f.name)).to.deep.equal([
+      "level", "total", "dimension.awareness", "dimension.integrity", "dimension.knowledge", "dimension.ability", "dimension.performance",
+      "rulebook", "dossier", "applicant", "panel",
+    ]);
+    expect(credential.fields.find((f) => f.name === "rulebook")!.value).to.equal(evaluation.rulebook.hash);
+    expect(new Set(credential.fields.map((f) => f.salt)).size).to.equal(credential.fields.length);
+    for (const f of credential.fields) {
+      expect(StandardMerkleTree.verify(root, ["string", "bytes32", "bytes32"], [f.name, f.salt, f.valueHash], f.proof)).to.equal(true);
+    }
+    expect(StandardMerkleTree.load(credential.tree).root).to.equal(root);
+  });
+
+  it("salts are fresh: the same evaluation committed twice gives different roots", async () => {
+    const a = await issued(22);
+    const again = buildCredential({ evaluation: a.evaluation, dossier: a.dossier, sheets: a.panel.accepted });
+    if (!again.ok) throw new Error("unexpected");
+    expect(again.value.root).to.not.equal(a.root);
+  });
+
+  it("a disclosure reveals only the chosen fields and verifies; tampering or a wrong root fails", async () => {
+    const { credential, root, evaluation } = await issued(23);
+    const d = disclose(credential, ["level", "total"]);
+    if (!d.ok) throw new Error("unexpected");
+    const text = JSON.stringify(d.value);
+    expect(text).to.not.contain(credential.fields.find((f) => f.name === "applicant")!.salt);
+    expect(text).to.not.contain("idNumber");
+    const v = verifyDisclosure(d.value, root);
+    expect(v.ok && v.value.fields).to.deep.equal([{ name: "level", value: evaluation.level }, { name: "total", value: evaluation.total }]);
+    const tampered = JSON.parse(text) as { fields: { value: unknown }[] };
+    tampered.fields[0]!.value = 1;
+    if (evaluation.level !== 1) expect(verifyDisclosure(tampered, root).ok).to.equal(false);
+    expect(verifyDisclosure(d.value, `0x${"ab".repeat(32)}`).ok).to.equal(false);
+    expect(verifyDisclosure({ nonsense: true }, root).ok).to.equal(false);
+    expect(disclose(credential, ["no-such-field"]).ok).to.equal(false);
+  });
+
+  it("the builder refuses a mismatched dossier or sheets", async () => {
+    const a = await issued(24);
+    const b = await issued(25);
+    expect(buildCredential({ evaluation: a.evaluation, dossier: b.dossier, sheets: a.panel.accepted }).ok).to.equal(false);
+    expect(buildCredential({ evaluation: a.evaluation, dossier: a.dossier, sheets: b.panel.accepted }).ok).to.equal(false);
+  });
+
+  it("an unsalted hash of an ID number is brute-forced; the salted leaf is not (by construction)", async () => {
+    const { credential, dossier } = await issued(26);
+    const id = dossier.applicant.idNumber;
+    // An attacker who knows region and birth date (often public) has 1000 sequence numbers to try;
+    // the check character is determined by the rest.
+    const candidates = Array.from({ length: 1000 }, (_, s) => {
+      const first17 = id.slice(0, 14) + String(s).padStart(3, "0");
+      return first17 + idNumberCheckChar(first17);
+    });
+    const unsalted = viemKeccak(toHex(id));
+    const found = candidates.find((c) => viemKeccak(toHex(c)) === unsalted);
+    expect(found).to.equal(id);
+
+    // The applicant leaf commits to (name, salt, keccak(canonical {idNumber, name})). Even with the name
+    // known and the full candidate list, without the 32-byte salt no candidate reproduces the leaf: the
+    // search space is 1000 × 2^256.
+    const field = credential.fields.find((f) => f.name === "applicant")!;
+    const leafOf = (salt: Hex, idNumber: string) =>
+      StandardMerkleTree.of([["applicant", salt, viemKeccak(toHex(JSON.stringify({ idNumber, name: dossier.applicant.name })))]], ["string", "bytes32", "bytes32"]).root;
+    const target = StandardMerkleTree.of([["applicant", field.salt, field.valueHash]], ["string", "bytes32", "bytes32"]).root;
+    const guessSalt = `0x${"00".repeat(32)}` as Hex;
+    expect(candidates.filter((c) => leafOf(guessSalt, c) === target)).to.have.length(0);
+    // and with the salt (the holder's secret) the leaf is reproduced exactly
+    expect(leafOf(field.salt as Hex, id)).to.equal(target);
+  });
+});
