@@ -335,7 +335,11 @@ contract CQOCertificate is CertifyingBodyRegistry, EIP712, IERC721Metadata, IERC
                 state: CertState.Active,
                 reason: RevocationReason.None
             }),
-            Terms({rootTail: uint192(uint256(newResultRoot)), validUntil: terms.validUntil, noticePeriod: terms.noticePeriod})
+            Terms({
+                rootTail: uint192(uint256(newResultRoot)),
+                validUntil: terms.validUntil,
+                noticePeriod: terms.noticePeriod
+            })
         );
         _predecessorOf[newTokenId] = tokenId;
         _successorOf[tokenId] = newTokenId;
