@@ -138,7 +138,7 @@ async function streamStage(records: BenchRecord[]): Promise<unknown> {
   const lines = records.map((r) => `${JSON.stringify(r)}\n`);
   const out = createWriteStream(file);
   for (let i = 0; i < STREAM_N; i++) {
-    if (!out.write(lines[i % lines.length]!)) await new Promise((resolve) => out.once("drain", resolve));
+    if (!out.write(lines[i % lines.length]!)) await new Promise<void>((resolve) => out.once("drain", () => resolve()));
   }
   await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
   console.log("streaming…");
