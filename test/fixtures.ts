@@ -15,10 +15,10 @@
  * and registers one rulebook. Everything is relative to the chain's clock at deployment (`f.t0`), so the fixture
  * works whatever the clock reads when it first runs.
  */
-import { ethers } from "hardhat";
+import { artifacts, ethers } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-toolbox/network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import type { ContractTransactionResponse, TypedDataDomain, TypedDataField } from "ethers";
+import type { BaseContract, ContractTransactionResponse, TypedDataDomain, TypedDataField } from "ethers";
 import type { CertificateRenderer, CQOCertificate, ERC1271WalletMock } from "../typechain-types";
 
 // ------------------------------------------------------------------ constants
@@ -214,6 +214,7 @@ export async function deployFixture(): Promise<Fixture> {
     [body2Key.address],
   );
   await certificate.registerRulebook(RULEBOOK_HASH, RULEBOOK_URI);
+  await checkTypehashes(certificate);
 
   const t0 = await time.latest();
   const validUntil = t0 + VALIDITY;
@@ -302,6 +303,39 @@ export async function issueOne(
   return { tokenId: tokenIdOf(item.resultRoot), item, issuedAt };
 }
 
+// ------------------------------------------------------------------ calls by argument name
+
+/**
+ * The arguments of `fn` in the order its ABI declares them, taken from `args` by parameter name. Throws on a
+ * missing or unknown name. Lets tests survive a reordering of parameters (the gas work reorders them to move
+ * selectors in the dispatcher).
+ */
+export function orderedArgs(contract: BaseContract, fn: string, args: Record<string, unknown>): unknown[] {
+  const fragment = contract.interface.getFunction(fn);
+  if (!fragment) throw new Error(`${fn} is not in the ABI`);
+  const names = fragment.inputs.map((input) => input.name);
+  const unknown = Object.keys(args).filter((name) => !names.includes(name));
+  if (unknown.length > 0) throw new Error(`${fn}: no parameter named ${unknown.join(", ")} (has ${names.join(", ")})`);
+  return fragment.inputs.map((input) => {
+    if (!(input.name in args)) throw new Error(`${fn}: missing argument ${input.name}`);
+    return args[input.name];
+  });
+}
+
+/** Sends `fn(args by name)` from the contract's runner. Returns the transaction promise (for `expect(...)`). */
+export function send(
+  contract: BaseContract,
+  fn: string,
+  args: Record<string, unknown>,
+): Promise<ContractTransactionResponse> {
+  return contract.getFunction(fn).send(...orderedArgs(contract, fn, args));
+}
+
+/** `eth_call`s `fn(args by name)` (the return value of a state-changing function without sending it). */
+export function staticCall<T = unknown>(contract: BaseContract, fn: string, args: Record<string, unknown>): Promise<T> {
+  return contract.getFunction(fn).staticCall(...orderedArgs(contract, fn, args)) as Promise<T>;
+}
+
 // ------------------------------------------------------------------ time
 
 /** Chain time of the latest block. */
@@ -326,22 +360,34 @@ export async function setNextTimestamp(timestamp: number): Promise<void> {
 
 // ------------------------------------------------------------------ EIP-712
 
-/** EIP-712 types of `IssuanceVoucher` (which nests `Issuance`), exactly as in `VOUCHER_TYPEHASH`. */
-export const VOUCHER_TYPES: Record<string, TypedDataField[]> = {
-  IssuanceVoucher: [
-    { name: "bodyId", type: "uint16" },
-    { name: "issuance", type: "Issuance" },
-    { name: "nonce", type: "uint16" },
-    { name: "deadline", type: "uint40" },
-  ],
-  Issuance: [
-    { name: "holder", type: "address" },
-    { name: "resultRoot", type: "bytes32" },
-    { name: "level", type: "uint8" },
-    { name: "rulebookId", type: "uint16" },
-    { name: "validUntil", type: "uint40" },
-  ],
-};
+/**
+ * EIP-712 types of `IssuanceVoucher` (which nests `Issuance`), read from the contract's ABI (`voucherDigest`'s
+ * parameter) so that they follow the structs' field order, and checked against the contract's `VOUCHER_TYPEHASH`
+ * by `checkTypehashes` (the fixture calls it, so a mismatch fails loudly and early).
+ */
+export function voucherTypes(): Record<string, TypedDataField[]> {
+  const abi = artifacts.readArtifactSync("CQOCertificate").abi as AbiParam[];
+  const fragment = abi.find((item) => item.type === "function" && item.name === "voucherDigest");
+  if (!fragment?.inputs) throw new Error("voucherDigest not in the ABI");
+  const types: Record<string, TypedDataField[]> = {};
+  const collect = (param: AbiParam): string => {
+    if (param.type !== "tuple" || !param.components) return param.type;
+    const name = (param.internalType ?? "").replace(/^struct\s+/, "").split(".").pop() as string;
+    types[name] = param.components.map((c) => ({ name: c.name, type: collect(c) }));
+    return name;
+  };
+  collect(fragment.inputs[0]);
+  return types;
+}
+
+/** The parts of a JSON ABI entry that `voucherTypes` reads. */
+interface AbiParam {
+  type: string;
+  name: string;
+  internalType?: string;
+  components?: AbiParam[];
+  inputs?: AbiParam[];
+}
 
 /** EIP-712 types of `ReissueConsent`, exactly as in `REISSUE_CONSENT_TYPEHASH`. */
 export const REISSUE_CONSENT_TYPES: Record<string, TypedDataField[]> = {
@@ -378,7 +424,7 @@ export async function signVoucher(
   voucher: IssuanceVoucher,
   domainOverrides: Partial<TypedDataDomain> = {},
 ): Promise<string> {
-  return signer.signTypedData(await eip712Domain(certificate, domainOverrides), VOUCHER_TYPES, voucher);
+  return signer.signTypedData(await eip712Domain(certificate, domainOverrides), voucherTypes(), voucher);
 }
 
 /** Signs a re-issue consent with `signer` (the new holder, or the owner of the new holder's contract wallet). */
@@ -393,7 +439,22 @@ export async function signReissueConsent(
 
 /** The off-chain EIP-712 digest of a voucher (equal to the contract's `voucherDigest`). */
 export async function voucherDigest(certificate: CQOCertificate, voucher: IssuanceVoucher): Promise<string> {
-  return ethers.TypedDataEncoder.hash(await eip712Domain(certificate), VOUCHER_TYPES, voucher);
+  return ethers.TypedDataEncoder.hash(await eip712Domain(certificate), voucherTypes(), voucher);
+}
+
+/** Throws unless the off-chain EIP-712 types hash to the contract's VOUCHER_TYPEHASH, ISSUANCE_TYPEHASH and
+ * REISSUE_CONSENT_TYPEHASH. */
+export async function checkTypehashes(certificate: CQOCertificate): Promise<void> {
+  const voucher = ethers.TypedDataEncoder.from(voucherTypes());
+  const consent = ethers.TypedDataEncoder.from(REISSUE_CONSENT_TYPES);
+  const pairs: [string, string, string][] = [
+    ["IssuanceVoucher", ethers.id(voucher.encodeType("IssuanceVoucher")), await certificate.VOUCHER_TYPEHASH()],
+    ["Issuance", ethers.id(voucher.encodeType("Issuance")), await certificate.ISSUANCE_TYPEHASH()],
+    ["ReissueConsent", ethers.id(consent.encodeType("ReissueConsent")), await certificate.REISSUE_CONSENT_TYPEHASH()],
+  ];
+  for (const [name, local, onChain] of pairs) {
+    if (local !== onChain) throw new Error(`EIP-712 type ${name} does not match the contract's typehash`);
+  }
 }
 
 // ------------------------------------------------------------------ other deployments

@@ -28,6 +28,7 @@ import {
   RulebookStatus,
   SCOPE_ALL_THREE,
   SCOPE_LEVEL_3,
+  send,
   setNextTimestamp,
   signVoucher,
   SUPERVISOR_ROLE,
@@ -447,10 +448,10 @@ describe("CertifyingBodyRegistry", function () {
         .to.be.revertedWithCustomError(c, "BodyNotActive")
         .withArgs(BODY_1, BodyStatus.Suspended);
       // still answerable for its certificates
-      await expect(c.connect(f.key2).suspendCertificate(tokenId, EVIDENCE))
+      await expect(send(c.connect(f.key2), "suspendCertificate", { tokenId, evidenceHash: EVIDENCE }))
         .to.emit(c, "CertificateSuspended")
         .withArgs(tokenId, BODY_1, EVIDENCE);
-      await expect(c.connect(f.key2).revokeCertificate(other.tokenId, RevocationReason.BodyError, EVIDENCE))
+      await expect(send(c.connect(f.key2), "revokeCertificate", { tokenId: other.tokenId, reason: RevocationReason.BodyError, evidenceHash: EVIDENCE }))
         .to.emit(c, "CertificateRevoked")
         .withArgs(other.tokenId, BODY_1, RevocationReason.BodyError, EVIDENCE);
       // body 2 is not affected
@@ -537,7 +538,7 @@ describe("CertifyingBodyRegistry", function () {
       await expect(c.revokeAccreditation(BODY_1, EVIDENCE))
         .to.be.revertedWithCustomError(c, "BodyAccreditationIsRevoked")
         .withArgs(BODY_1);
-      await expect(c.connect(f.key1).revokeCertificate(tokenId, RevocationReason.BodyError, EVIDENCE)).to.emit(
+      await expect(send(c.connect(f.key1), "revokeCertificate", { tokenId, reason: RevocationReason.BodyError, evidenceHash: EVIDENCE })).to.emit(
         c,
         "CertificateRevoked",
       );
@@ -627,17 +628,17 @@ describe("CertifyingBodyRegistry", function () {
       await expect(k.issueCertificates([f.issuance(f.holders[1])]))
         .to.be.revertedWithCustomError(c, "UnauthorizedAccount")
         .withArgs(f.key1.address);
-      await expect(k.suspendCertificate(tokenId, EVIDENCE))
+      await expect(send(k, "suspendCertificate", { tokenId, evidenceHash: EVIDENCE }))
         .to.be.revertedWithCustomError(c, "NotIssuingBody")
         .withArgs(tokenId, BODY_1);
-      await expect(k.revokeCertificate(tokenId, RevocationReason.Fraud, EVIDENCE))
+      await expect(send(k, "revokeCertificate", { tokenId, reason: RevocationReason.Fraud, evidenceHash: EVIDENCE }))
         .to.be.revertedWithCustomError(c, "NotIssuingBody")
         .withArgs(tokenId, BODY_1);
-      await expect(k.renewCertificate(tokenId, ethers.id("new root"), RULEBOOK_1, f.validUntil + YEAR))
+      await expect(send(k, "renewCertificate", { tokenId, newResultRoot: ethers.id("new root"), rulebookId: RULEBOOK_1, newValidUntil: f.validUntil + YEAR }))
         .to.be.revertedWithCustomError(c, "UnauthorizedAccount")
         .withArgs(f.key1.address);
-      await c.fileObjection(tokenId, EVIDENCE);
-      await expect(k.resolveObjection(tokenId, false, RevocationReason.None, EVIDENCE))
+      await send(c, "fileObjection", { tokenId, evidenceHash: EVIDENCE });
+      await expect(send(k, "resolveObjection", { tokenId, upheld: false, reason: RevocationReason.None, evidenceHash: EVIDENCE }))
         .to.be.revertedWithCustomError(c, "NotIssuingBody")
         .withArgs(tokenId, BODY_1);
     });
@@ -648,7 +649,7 @@ describe("CertifyingBodyRegistry", function () {
       const voucher = { bodyId: BODY_1, issuance: f.issuance(f.holders[0]), nonce: 0, deadline: (await now()) + DAY };
       const signature = await signVoucher(f.key1, c, voucher);
       await c.connect(f.bodyAdmin).removeSigningKey(BODY_1, f.key1.address);
-      await expect(c.connect(f.holders[0]).issueWithVoucher(voucher, f.key1.address, signature))
+      await expect(send(c.connect(f.holders[0]), "issueWithVoucher", { voucher, signer: f.key1.address, signature }))
         .to.be.revertedWithCustomError(c, "UnauthorizedAccount")
         .withArgs(f.key1.address);
     });
@@ -664,17 +665,17 @@ describe("CertifyingBodyRegistry", function () {
       await c.connect(f.bodyAdmin).removeSigningKey(BODY_1, f.key2.address);
       await c.connect(f.bodyAdmin).addSigningKey(BODY_1, newKey.address);
       const k = c.connect(newKey);
-      await expect(k.suspendCertificate(a.tokenId, EVIDENCE)).to.emit(c, "CertificateSuspended").withArgs(a.tokenId, BODY_1, EVIDENCE);
-      await expect(k.reinstateCertificate(a.tokenId)).to.emit(c, "CertificateReinstated").withArgs(a.tokenId, BODY_1);
-      await expect(k.revokeCertificate(b.tokenId, RevocationReason.Violation, EVIDENCE))
+      await expect(send(k, "suspendCertificate", { tokenId: a.tokenId, evidenceHash: EVIDENCE })).to.emit(c, "CertificateSuspended").withArgs(a.tokenId, BODY_1, EVIDENCE);
+      await expect(send(k, "reinstateCertificate", { tokenId: a.tokenId })).to.emit(c, "CertificateReinstated").withArgs(a.tokenId, BODY_1);
+      await expect(send(k, "revokeCertificate", { tokenId: b.tokenId, reason: RevocationReason.Violation, evidenceHash: EVIDENCE }))
         .to.emit(c, "CertificateRevoked")
         .withArgs(b.tokenId, BODY_1, RevocationReason.Violation, EVIDENCE);
       const newRoot = ethers.id("renewed");
-      await expect(k.renewCertificate(d.tokenId, newRoot, RULEBOOK_1, f.validUntil + YEAR))
+      await expect(send(k, "renewCertificate", { tokenId: d.tokenId, newResultRoot: newRoot, rulebookId: RULEBOOK_1, newValidUntil: f.validUntil + YEAR }))
         .to.emit(c, "CertificateRenewed")
         .withArgs(d.tokenId, BODY_1, newRoot, RULEBOOK_1, f.validUntil + YEAR);
-      await c.fileObjection(a.tokenId, EVIDENCE);
-      await expect(k.resolveObjection(a.tokenId, false, RevocationReason.None, EVIDENCE))
+      await send(c, "fileObjection", { tokenId: a.tokenId, evidenceHash: EVIDENCE });
+      await expect(send(k, "resolveObjection", { tokenId: a.tokenId, upheld: false, reason: RevocationReason.None, evidenceHash: EVIDENCE }))
         .to.emit(c, "ObjectionResolved")
         .withArgs(a.tokenId, BODY_1, false, EVIDENCE);
     });
@@ -721,11 +722,11 @@ describe("CertifyingBodyRegistry", function () {
         .to.emit(c, "VoucherNonceIncreased")
         .withArgs(BODY_1, 1);
       expect((await c.getBody(BODY_1))[0].voucherNonce).to.equal(1);
-      await expect(c.connect(f.holders[0]).issueWithVoucher(old, f.key1.address, oldSig))
+      await expect(send(c.connect(f.holders[0]), "issueWithVoucher", { voucher: old, signer: f.key1.address, signature: oldSig }))
         .to.be.revertedWithCustomError(c, "VoucherNonceMismatch")
         .withArgs(1, 0);
       const fresh = { ...old, nonce: 1 };
-      await expect(c.connect(f.holders[0]).issueWithVoucher(fresh, f.key2.address, await signVoucher(f.key2, c, fresh))).to.emit(
+      await expect(send(c.connect(f.holders[0]), "issueWithVoucher", { voucher: fresh, signer: f.key2.address, signature: await signVoucher(f.key2, c, fresh) })).to.emit(
         c,
         "CertificateIssued",
       );

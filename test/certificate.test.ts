@@ -1,0 +1,1632 @@
+/**
+ * CQOCertificate: issuance (single, batch, voucher), lifecycle (suspend, reinstate, revoke, objection, renew,
+ * re-issue), computed status over time, verification views, ERC-721 / ERC-5192 surface and on-chain metadata.
+ *
+ * Lifecycle functions are called with arguments by name (`send`), so the tests do not depend on parameter order.
+ */
+import { expect } from "chai";
+import { ethers } from "hardhat";
+import { loadFixture } from "@nomicfoundation/hardhat-toolbox/network-helpers";
+import {
+  attribute,
+  BODY_1,
+  BODY_2,
+  CertificateStatus,
+  CertState,
+  DAY,
+  decodeTokenURI,
+  DEFAULT_ADMIN_ROLE,
+  deployFixture,
+  deployWallet,
+  type Fixture,
+  INTERFACE_IDS,
+  type Issuance,
+  type IssuanceVoucher,
+  issueOne,
+  NOTICE_PERIOD,
+  now,
+  randomRoot,
+  RevocationReason,
+  rootWithSameNumber,
+  RULEBOOK_1,
+  RULEBOOK_HASH,
+  SCOPE_ALL_THREE,
+  send,
+  setNextTimestamp,
+  signReissueConsent,
+  signVoucher,
+  staticCall,
+  SUPERVISOR_ROLE,
+  tokenIdOf,
+  travel,
+  travelTo,
+  txTimestamp,
+  voucherDigest,
+  YEAR,
+} from "./fixtures";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+import type { CQOCertificate } from "../typechain-types";
+
+const EVIDENCE = ethers.id("evidence");
+const RULEBOOK_2_HASH = ethers.id("rulebook-2");
+
+/** Every reason a caller may give (`None` and `Reissued` are refused). */
+const CALLER_REASONS = [
+  RevocationReason.Fraud,
+  RevocationReason.Violation,
+  RevocationReason.FailedReview,
+  RevocationReason.HolderRequest,
+  RevocationReason.BodyError,
+  RevocationReason.Other,
+];
+
+// ------------------------------------------------------------------ small wrappers (arguments by name)
+
+const suspend = (c: CQOCertificate, tokenId: bigint, evidenceHash = EVIDENCE) =>
+  send(c, "suspendCertificate", { tokenId, evidenceHash });
+const reinstate = (c: CQOCertificate, tokenId: bigint) => send(c, "reinstateCertificate", { tokenId });
+const revoke = (c: CQOCertificate, tokenId: bigint, reason: RevocationReason, evidenceHash = EVIDENCE) =>
+  send(c, "revokeCertificate", { tokenId, reason, evidenceHash });
+const revokeMany = (c: CQOCertificate, tokenIds: bigint[], reason: RevocationReason, evidenceHash = EVIDENCE) =>
+  send(c, "revokeCertificates", { tokenIds, reason, evidenceHash });
+const object = (c: CQOCertificate, tokenId: bigint, evidenceHash = EVIDENCE) =>
+  send(c, "fileObjection", { tokenId, evidenceHash });
+const resolve = (c: CQOCertificate, tokenId: bigint, upheld: boolean, reason: RevocationReason, evidenceHash = EVIDENCE) =>
+  send(c, "resolveObjection", { tokenId, upheld, reason, evidenceHash });
+const renew = (c: CQOCertificate, tokenId: bigint, newResultRoot: string, rulebookId: number, newValidUntil: number) =>
+  send(c, "renewCertificate", { tokenId, newResultRoot, rulebookId, newValidUntil });
+const reissue = (
+  c: CQOCertificate,
+  tokenId: bigint,
+  newHolder: string,
+  newResultRoot: string,
+  consentDeadline: number,
+  holderConsent: string,
+) => send(c, "reissueCertificate", { tokenId, newHolder, newResultRoot, consentDeadline, holderConsent });
+const issueWithVoucher = (c: CQOCertificate, voucher: IssuanceVoucher, signer: string, signature: string) =>
+  send(c, "issueWithVoucher", { voucher, signer, signature });
+
+/** A re-issue consent signed by `signer` for `newHolder` (by default the signer itself). */
+async function consent(
+  f: Fixture,
+  signer: HardhatEthersSigner,
+  tokenId: bigint,
+  newResultRoot: string,
+  deadline: number,
+  newHolder: string = signer.address,
+) {
+  return signReissueConsent(signer, f.certificate, { tokenId, newHolder, newResultRoot, deadline });
+}
+
+/** Checks the stored facts of a certificate against its issuance. */
+async function expectRecord(c: CQOCertificate, item: Issuance, bodyId: number, issuedAt: number, noticePeriod = NOTICE_PERIOD) {
+  const v = await c.verifyCertificate(tokenIdOf(item.resultRoot));
+  expect(v.tokenId).to.equal(tokenIdOf(item.resultRoot));
+  expect(v.holder).to.equal(item.holder);
+  expect(v.bodyId).to.equal(bodyId);
+  expect(v.level).to.equal(item.level);
+  expect(v.issuedAt).to.equal(issuedAt);
+  expect(v.validFrom).to.equal(issuedAt + noticePeriod);
+  expect(v.validUntil).to.equal(item.validUntil);
+  expect(v.rulebookId).to.equal(item.rulebookId);
+  expect(v.resultRoot).to.equal(item.resultRoot);
+}
+
+describe("CQOCertificate", function () {
+  describe("deployment", function () {
+    it("emits RendererChanged with the initial renderer and exposes its constants", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      const deployTx = c.deploymentTransaction();
+      expect(deployTx).to.not.equal(null);
+      await expect(deployTx).to.emit(c, "RendererChanged").withArgs(await f.renderer.getAddress());
+      expect(await c.renderer()).to.equal(await f.renderer.getAddress());
+      expect(await c.MAX_LEVEL()).to.equal(8);
+      expect(await c.REISSUE_CONSENT_TYPEHASH()).to.equal(
+        ethers.id("ReissueConsent(uint256 tokenId,address newHolder,bytes32 newResultRoot,uint40 deadline)"),
+      );
+      const eip712 = await c.eip712Domain();
+      expect(eip712.name).to.equal("CQO Certificate");
+      expect(eip712.version).to.equal("1");
+      expect(eip712.verifyingContract).to.equal(await c.getAddress());
+    });
+  });
+
+  // ================================================================== issuance
+
+  describe("issueCertificate", function () {
+    it("issues: number = top 64 bits of the root; events CertificateIssued, Transfer, Locked; record stored", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate.connect(f.key1);
+      const holder = f.holders[0];
+      const item = f.issuance(holder, { level: 1 });
+      const tokenId = tokenIdOf(item.resultRoot);
+      expect(await c.issueCertificate.staticCall(item)).to.equal(tokenId);
+      const tx = c.issueCertificate(item);
+      await expect(tx)
+        .to.emit(c, "CertificateIssued")
+        .withArgs(tokenId, BODY_1, item.resultRoot, 1, RULEBOOK_1, item.validUntil);
+      await expect(tx).to.emit(c, "Transfer").withArgs(ethers.ZeroAddress, holder.address, tokenId);
+      await expect(tx).to.emit(c, "Locked").withArgs(tokenId);
+      const issuedAt = await txTimestamp(await tx);
+
+      await expectRecord(c, item, BODY_1, issuedAt);
+      const v = await c.verifyCertificate(tokenId);
+      expect(v.status).to.equal(CertificateStatus.Pending);
+      expect(v.revocationReason).to.equal(RevocationReason.None);
+      expect(v.underObjection).to.equal(false);
+      expect(v.bodyAccredited).to.equal(true);
+      expect(v.rulebookHash).to.equal(RULEBOOK_HASH);
+      expect(v.predecessor).to.equal(0);
+      expect(v.successor).to.equal(0);
+      expect(await c.ownerOf(tokenId)).to.equal(holder.address);
+      expect(await c.balanceOf(holder.address)).to.equal(1);
+      expect(await c.certificatesOf(holder.address)).to.deep.equal([tokenId]);
+      expect(await c.isResultRootUsed(item.resultRoot)).to.equal(true);
+      expect(await c.resultRootOf(tokenId)).to.equal(item.resultRoot);
+      expect(await c.locked(tokenId)).to.equal(true);
+    });
+
+    it("issues every level of a body's scope, up to level 8", async function () {
+      const f = await loadFixture(deployFixture);
+      await f.certificate.updateBodyTerms(BODY_1, 0xff, f.accreditedUntil, NOTICE_PERIOD);
+      for (let level = 1; level <= 8; level++) {
+        const item = f.issuance(f.holders[level], { level });
+        await expect(f.certificate.connect(f.key1).issueCertificate(item))
+          .to.emit(f.certificate, "CertificateIssued")
+          .withArgs(tokenIdOf(item.resultRoot), BODY_1, item.resultRoot, level, RULEBOOK_1, item.validUntil);
+      }
+      await expect(f.certificate.connect(f.key1).issueCertificate(f.issuance(f.holders[0], { level: 9 })))
+        .to.be.revertedWithCustomError(f.certificate, "LevelOutOfScope")
+        .withArgs(BODY_1, 9);
+    });
+
+    it("refuses an account that is not a signing key", async function () {
+      const f = await loadFixture(deployFixture);
+      for (const who of [f.association, f.supervisor, f.bodyAdmin, f.stranger]) {
+        await expect(f.certificate.connect(who).issueCertificate(f.issuance(f.holders[0])))
+          .to.be.revertedWithCustomError(f.certificate, "UnauthorizedAccount")
+          .withArgs(who.address);
+      }
+    });
+
+    it("refuses a suspended body, a revoked body and a body past its term", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      await c.suspendBody(BODY_1, EVIDENCE);
+      await expect(c.connect(f.key1).issueCertificate(f.issuance(f.holders[0])))
+        .to.be.revertedWithCustomError(c, "BodyNotActive")
+        .withArgs(BODY_1, 2);
+      await c.revokeAccreditation(BODY_1, EVIDENCE);
+      await expect(c.connect(f.key1).issueCertificate(f.issuance(f.holders[0])))
+        .to.be.revertedWithCustomError(c, "BodyNotActive")
+        .withArgs(BODY_1, 3);
+      await travelTo(f.accreditedUntil - 10);
+      await setNextTimestamp(f.accreditedUntil);
+      await expect(c.connect(f.body2Key).issueCertificate(f.issuance(f.holders[0], { level: 3, validUntil: f.accreditedUntil + YEAR })))
+        .to.be.revertedWithCustomError(c, "BodyAccreditationExpired")
+        .withArgs(BODY_2, f.accreditedUntil);
+    });
+
+    it("issues in the last second of the body's term", async function () {
+      const f = await loadFixture(deployFixture);
+      await travelTo(f.accreditedUntil - 10);
+      await setNextTimestamp(f.accreditedUntil - 1);
+      await expect(
+        f.certificate.connect(f.body2Key).issueCertificate(f.issuance(f.holders[0], { level: 3, validUntil: f.accreditedUntil + YEAR })),
+      ).to.emit(f.certificate, "CertificateIssued");
+    });
+
+    it("refuses a level outside the body's scope, level 0 and a level above 8", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      for (const level of [1, 2]) {
+        await expect(c.connect(f.body2Key).issueCertificate(f.issuance(f.holders[0], { level })))
+          .to.be.revertedWithCustomError(c, "LevelOutOfScope")
+          .withArgs(BODY_2, level);
+      }
+      for (const level of [0, 4, 8, 9, 255]) {
+        await expect(c.connect(f.key1).issueCertificate(f.issuance(f.holders[0], { level })))
+          .to.be.revertedWithCustomError(c, "LevelOutOfScope")
+          .withArgs(BODY_1, level);
+      }
+    });
+
+    it("refuses a deprecated, an unknown and the zero rulebook", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      await expect(c.connect(f.key1).issueCertificate(f.issuance(f.holders[0], { rulebookId: 2 })))
+        .to.be.revertedWithCustomError(c, "RulebookNotFound")
+        .withArgs(2);
+      await expect(c.connect(f.key1).issueCertificate(f.issuance(f.holders[0], { rulebookId: 0 })))
+        .to.be.revertedWithCustomError(c, "RulebookNotFound")
+        .withArgs(0);
+      await c.deprecateRulebook(RULEBOOK_1);
+      await expect(c.connect(f.key1).issueCertificate(f.issuance(f.holders[0])))
+        .to.be.revertedWithCustomError(c, "RulebookIsDeprecated")
+        .withArgs(RULEBOOK_1);
+    });
+
+    it("refuses a zero holder and a zero root", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate.connect(f.key1);
+      await expect(c.issueCertificate(f.issuance(ethers.ZeroAddress))).to.be.revertedWithCustomError(c, "InvalidHolder");
+      await expect(c.issueCertificate(f.issuance(f.holders[0], { resultRoot: ethers.ZeroHash }))).to.be.revertedWithCustomError(
+        c,
+        "InvalidResultRoot",
+      );
+    });
+
+    it("refuses a root already used, by any body", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      const item = f.issuance(f.holders[0], { level: 3 });
+      await c.connect(f.key1).issueCertificate(item);
+      await expect(c.connect(f.key2).issueCertificate(item))
+        .to.be.revertedWithCustomError(c, "ResultRootAlreadyUsed")
+        .withArgs(item.resultRoot);
+      await expect(c.connect(f.body2Key).issueCertificate({ ...item, holder: f.holders[1].address }))
+        .to.be.revertedWithCustomError(c, "ResultRootAlreadyUsed")
+        .withArgs(item.resultRoot);
+      expect(await c.balanceOf(f.holders[1].address)).to.equal(0);
+    });
+
+    it("refuses another root with the same certificate number: CertificateNumberTaken", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate.connect(f.key1);
+      const first = await issueOne(f, f.key1, f.holders[0]);
+      const twin = rootWithSameNumber(first.item.resultRoot);
+      expect(twin).to.not.equal(first.item.resultRoot);
+      expect(tokenIdOf(twin)).to.equal(first.tokenId);
+      expect(await c.certificateNumberOf(twin)).to.equal(first.tokenId);
+      await expect(c.issueCertificate(f.issuance(f.holders[1], { resultRoot: twin })))
+        .to.be.revertedWithCustomError(c, "CertificateNumberTaken")
+        .withArgs(first.tokenId);
+      expect(await c.ownerOf(first.tokenId)).to.equal(f.holders[0].address);
+    });
+
+    it("refuses validUntil not after validFrom (issue time + notice period)", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate.connect(f.key1);
+      const t = (await now()) + 100;
+      await setNextTimestamp(t);
+      await expect(c.issueCertificate(f.issuance(f.holders[0], { validUntil: t + NOTICE_PERIOD })))
+        .to.be.revertedWithCustomError(c, "InvalidValidity")
+        .withArgs(t + NOTICE_PERIOD, t + NOTICE_PERIOD);
+      await setNextTimestamp(t + 1);
+      await expect(c.issueCertificate(f.issuance(f.holders[0], { validUntil: t }))).to.be.revertedWithCustomError(
+        c,
+        "InvalidValidity",
+      );
+      await setNextTimestamp(t + 2);
+      const item = f.issuance(f.holders[0], { validUntil: t + 2 + NOTICE_PERIOD + 1 });
+      await expect(c.issueCertificate(item)).to.emit(c, "CertificateIssued");
+    });
+  });
+
+  describe("issueCertificates (batch)", function () {
+    it("issues a batch: all events, numbers returned in order, every record stored", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate.connect(f.key2);
+      const batch = [0, 1, 2, 3, 4].map((i) => f.issuance(f.holders[i], { level: 1 + (i % 3) }));
+      const ids = batch.map((item) => tokenIdOf(item.resultRoot));
+      expect(await c.issueCertificates.staticCall(batch)).to.deep.equal(ids);
+      const tx = c.issueCertificates(batch);
+      for (const item of batch) {
+        const id = tokenIdOf(item.resultRoot);
+        await expect(tx)
+          .to.emit(c, "CertificateIssued")
+          .withArgs(id, BODY_1, item.resultRoot, item.level, RULEBOOK_1, item.validUntil);
+        await expect(tx).to.emit(c, "Transfer").withArgs(ethers.ZeroAddress, item.holder, id);
+        await expect(tx).to.emit(c, "Locked").withArgs(id);
+      }
+      const issuedAt = await txTimestamp(await tx);
+      for (const item of batch) await expectRecord(c, item, BODY_1, issuedAt);
+    });
+
+    it("an empty batch issues nothing", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate.connect(f.key1);
+      expect(await c.issueCertificates.staticCall([])).to.deep.equal([]);
+      await expect(c.issueCertificates([])).to.not.emit(c, "CertificateIssued");
+    });
+
+    it("is idempotent: a retried batch reverts ResultRootAlreadyUsed and issues nothing", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate.connect(f.key1);
+      const batch = [0, 1, 2].map((i) => f.issuance(f.holders[i]));
+      await c.issueCertificates(batch);
+      await expect(c.issueCertificates(batch))
+        .to.be.revertedWithCustomError(c, "ResultRootAlreadyUsed")
+        .withArgs(batch[0].resultRoot);
+      // a retry with new items after an issued one: all or none
+      const fresh = [f.issuance(f.holders[3]), f.issuance(f.holders[4])];
+      await expect(c.issueCertificates([fresh[0], batch[1], fresh[1]]))
+        .to.be.revertedWithCustomError(c, "ResultRootAlreadyUsed")
+        .withArgs(batch[1].resultRoot);
+      for (const item of fresh) expect(await c.isResultRootUsed(item.resultRoot)).to.equal(false);
+      expect(await c.balanceOf(f.holders[3].address)).to.equal(0);
+      for (let i = 0; i < 3; i++) expect(await c.balanceOf(f.holders[i].address)).to.equal(1);
+      // the same root twice in one batch
+      const dup = f.issuance(f.holders[5]);
+      await expect(c.issueCertificates([dup, dup]))
+        .to.be.revertedWithCustomError(c, "ResultRootAlreadyUsed")
+        .withArgs(dup.resultRoot);
+      expect(await c.isResultRootUsed(dup.resultRoot)).to.equal(false);
+    });
+
+    it("issues a batch with mixed rulebooks, each certificate naming its own", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      await c.registerRulebook(RULEBOOK_2_HASH, "ipfs://rb2");
+      const batch = [1, 2, 2, 1, 2].map((rulebookId, i) => f.issuance(f.holders[i], { rulebookId }));
+      await c.connect(f.key1).issueCertificates(batch);
+      for (const item of batch) {
+        const v = await c.verifyCertificate(tokenIdOf(item.resultRoot));
+        expect(v.rulebookId).to.equal(item.rulebookId);
+        expect(v.rulebookHash).to.equal(item.rulebookId === 1 ? RULEBOOK_HASH : RULEBOOK_2_HASH);
+      }
+    });
+
+    it("refuses the whole batch when any item names a deprecated or unknown rulebook", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      await c.registerRulebook(RULEBOOK_2_HASH, "ipfs://rb2");
+      await c.deprecateRulebook(2);
+      const ok = f.issuance(f.holders[0]);
+      await expect(c.connect(f.key1).issueCertificates([ok, f.issuance(f.holders[1], { rulebookId: 2 })]))
+        .to.be.revertedWithCustomError(c, "RulebookIsDeprecated")
+        .withArgs(2);
+      await expect(c.connect(f.key1).issueCertificates([ok, f.issuance(f.holders[1], { rulebookId: 3 })]))
+        .to.be.revertedWithCustomError(c, "RulebookNotFound")
+        .withArgs(3);
+      expect(await c.isResultRootUsed(ok.resultRoot)).to.equal(false);
+    });
+
+    it("refuses rulebook 0 in a batch, as single issuance does", async function () {
+      // Single issuance refuses rulebook 0 (RulebookNotFound(0)); a batch must not let it through.
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate.connect(f.key1);
+      const item = f.issuance(f.holders[0], { rulebookId: 0 });
+      await expect(c.issueCertificates([item])).to.be.revertedWithCustomError(c, "RulebookNotFound").withArgs(0);
+      expect(await c.isResultRootUsed(item.resultRoot)).to.equal(false);
+    });
+
+    it("refuses every per-item fault, naming it, and issues nothing", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      const ok = f.issuance(f.holders[0]);
+      const k = c.connect(f.key1);
+      await expect(k.issueCertificates([ok, f.issuance(ethers.ZeroAddress)])).to.be.revertedWithCustomError(c, "InvalidHolder");
+      await expect(k.issueCertificates([ok, f.issuance(f.holders[1], { resultRoot: ethers.ZeroHash })])).to.be.revertedWithCustomError(
+        c,
+        "InvalidResultRoot",
+      );
+      await expect(k.issueCertificates([ok, f.issuance(f.holders[1], { level: 4 })]))
+        .to.be.revertedWithCustomError(c, "LevelOutOfScope")
+        .withArgs(BODY_1, 4);
+      await expect(k.issueCertificates([ok, f.issuance(f.holders[1], { validUntil: 1 })])).to.be.revertedWithCustomError(
+        c,
+        "InvalidValidity",
+      );
+      expect(await c.isResultRootUsed(ok.resultRoot)).to.equal(false);
+    });
+
+    it("refuses non-keys, suspended bodies and bodies past their term", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      const batch = [f.issuance(f.holders[0], { level: 3 })];
+      await expect(c.connect(f.stranger).issueCertificates(batch))
+        .to.be.revertedWithCustomError(c, "UnauthorizedAccount")
+        .withArgs(f.stranger.address);
+      await c.suspendBody(BODY_2, EVIDENCE);
+      await expect(c.connect(f.body2Key).issueCertificates(batch))
+        .to.be.revertedWithCustomError(c, "BodyNotActive")
+        .withArgs(BODY_2, 2);
+      await travelTo(f.accreditedUntil);
+      await expect(c.connect(f.key1).issueCertificates(batch))
+        .to.be.revertedWithCustomError(c, "BodyAccreditationExpired")
+        .withArgs(BODY_1, f.accreditedUntil);
+    });
+  });
+
+  describe("issueWithVoucher", function () {
+    async function voucherFor(f: Fixture, overrides: Partial<IssuanceVoucher> = {}): Promise<IssuanceVoucher> {
+      return { bodyId: BODY_1, issuance: f.issuance(f.holders[0]), nonce: 0, deadline: (await now()) + DAY, ...overrides };
+    }
+
+    it("issues from a voucher signed by an EOA key, submitted by anyone", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      const voucher = await voucherFor(f);
+      const signature = await signVoucher(f.key1, c, voucher);
+      expect(await c.voucherDigest(voucher)).to.equal(await voucherDigest(c, voucher));
+      const tokenId = tokenIdOf(voucher.issuance.resultRoot);
+      expect(await staticCall(c.connect(f.stranger), "issueWithVoucher", { voucher, signer: f.key1.address, signature })).to.equal(tokenId);
+      const tx = issueWithVoucher(c.connect(f.stranger), voucher, f.key1.address, signature);
+      await expect(tx)
+        .to.emit(c, "CertificateIssued")
+        .withArgs(tokenId, BODY_1, voucher.issuance.resultRoot, voucher.issuance.level, RULEBOOK_1, voucher.issuance.validUntil);
+      await expect(tx).to.emit(c, "Transfer").withArgs(ethers.ZeroAddress, f.holders[0].address, tokenId);
+      await expect(tx).to.emit(c, "Locked").withArgs(tokenId);
+      await expectRecord(c, voucher.issuance, BODY_1, await txTimestamp(await tx));
+      // replay
+      await expect(issueWithVoucher(c, voucher, f.key1.address, signature))
+        .to.be.revertedWithCustomError(c, "ResultRootAlreadyUsed")
+        .withArgs(voucher.issuance.resultRoot);
+    });
+
+    it("issues from a voucher signed through an ERC-1271 contract wallet that is a signing key", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      const owner = f.holders[8];
+      const wallet = await deployWallet(owner);
+      const walletAddress = await wallet.getAddress();
+      await c.connect(f.bodyAdmin).addSigningKey(BODY_1, walletAddress);
+      const voucher = await voucherFor(f);
+      const signature = await signVoucher(owner, c, voucher);
+      await expect(issueWithVoucher(c.connect(f.holders[0]), voucher, walletAddress, signature))
+        .to.emit(c, "CertificateIssued")
+        .withArgs(tokenIdOf(voucher.issuance.resultRoot), BODY_1, voucher.issuance.resultRoot, 2, RULEBOOK_1, voucher.issuance.validUntil);
+      // a signature by someone else than the wallet's owner
+      const other = await voucherFor(f);
+      await expect(issueWithVoucher(c, other, walletAddress, await signVoucher(f.stranger, c, other)))
+        .to.be.revertedWithCustomError(c, "InvalidSignature")
+        .withArgs(walletAddress);
+    });
+
+    it("accepts a voucher up to and including its deadline, refuses it after", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      const t = (await now()) + 100;
+      const voucher = await voucherFor(f, { deadline: t });
+      const signature = await signVoucher(f.key1, c, voucher);
+      await setNextTimestamp(t + 1);
+      await expect(issueWithVoucher(c, voucher, f.key1.address, signature))
+        .to.be.revertedWithCustomError(c, "VoucherExpired")
+        .withArgs(t);
+      const onTime = await voucherFor(f, { deadline: t + 2 });
+      await setNextTimestamp(t + 2);
+      await expect(issueWithVoucher(c, onTime, f.key1.address, await signVoucher(f.key1, c, onTime))).to.emit(c, "CertificateIssued");
+    });
+
+    it("refuses a signer of another body, a non-key, a wrong nonce and a wrong signature", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      const voucher = await voucherFor(f);
+      await expect(issueWithVoucher(c, voucher, f.body2Key.address, await signVoucher(f.body2Key, c, voucher)))
+        .to.be.revertedWithCustomError(c, "VoucherSignerNotOfBody")
+        .withArgs(f.body2Key.address, BODY_1);
+      await expect(issueWithVoucher(c, voucher, f.stranger.address, await signVoucher(f.stranger, c, voucher)))
+        .to.be.revertedWithCustomError(c, "UnauthorizedAccount")
+        .withArgs(f.stranger.address);
+      const wrongNonce = { ...voucher, nonce: 1 };
+      await expect(issueWithVoucher(c, wrongNonce, f.key1.address, await signVoucher(f.key1, c, wrongNonce)))
+        .to.be.revertedWithCustomError(c, "VoucherNonceMismatch")
+        .withArgs(0, 1);
+      // key2 signed, key1 named as signer
+      await expect(issueWithVoucher(c, voucher, f.key1.address, await signVoucher(f.key2, c, voucher)))
+        .to.be.revertedWithCustomError(c, "InvalidSignature")
+        .withArgs(f.key1.address);
+      // a tampered voucher (level changed after signing)
+      const signature = await signVoucher(f.key1, c, voucher);
+      const tampered = { ...voucher, issuance: { ...voucher.issuance, level: 1 } };
+      await expect(issueWithVoucher(c, tampered, f.key1.address, signature))
+        .to.be.revertedWithCustomError(c, "InvalidSignature")
+        .withArgs(f.key1.address);
+      // garbage signature bytes
+      await expect(issueWithVoucher(c, voucher, f.key1.address, "0x1234"))
+        .to.be.revertedWithCustomError(c, "InvalidSignature")
+        .withArgs(f.key1.address);
+    });
+
+    it("refuses a signature for another chain or another contract", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      const voucher = await voucherFor(f);
+      const otherChain = await signVoucher(f.key1, c, voucher, { chainId: 1n });
+      await expect(issueWithVoucher(c, voucher, f.key1.address, otherChain))
+        .to.be.revertedWithCustomError(c, "InvalidSignature")
+        .withArgs(f.key1.address);
+      const otherContract = await signVoucher(f.key1, c, voucher, { verifyingContract: f.stranger.address });
+      await expect(issueWithVoucher(c, voucher, f.key1.address, otherContract))
+        .to.be.revertedWithCustomError(c, "InvalidSignature")
+        .withArgs(f.key1.address);
+    });
+
+    it("refuses a suspended body, a deprecated rulebook and an out-of-scope level", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      const outOfScope = await voucherFor(f, { bodyId: BODY_2 });
+      await expect(issueWithVoucher(c, outOfScope, f.body2Key.address, await signVoucher(f.body2Key, c, outOfScope)))
+        .to.be.revertedWithCustomError(c, "LevelOutOfScope")
+        .withArgs(BODY_2, 2);
+      const voucher = await voucherFor(f);
+      const signature = await signVoucher(f.key1, c, voucher);
+      await c.deprecateRulebook(RULEBOOK_1);
+      await expect(issueWithVoucher(c, voucher, f.key1.address, signature))
+        .to.be.revertedWithCustomError(c, "RulebookIsDeprecated")
+        .withArgs(RULEBOOK_1);
+      await c.suspendBody(BODY_1, EVIDENCE);
+      await expect(issueWithVoucher(c, voucher, f.key1.address, signature))
+        .to.be.revertedWithCustomError(c, "BodyNotActive")
+        .withArgs(BODY_1, 2);
+    });
+  });
+
+  // ================================================================== status over time
+
+  describe("computed status", function () {
+    it("pending during the notice period, valid from validFrom, expired from validUntil", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      const { tokenId, issuedAt, item } = await issueOne(f, f.key1, f.holders[0]);
+      expect(await c.statusOf(tokenId)).to.equal(CertificateStatus.Pending);
+      expect(await c.holdsValidCertificate(f.holders[0].address, 8)).to.equal(false);
+      await travelTo(issuedAt + NOTICE_PERIOD - 1);
+      expect(await c.statusOf(tokenId)).to.equal(CertificateStatus.Pending);
+      await travelTo(issuedAt + NOTICE_PERIOD);
+      expect(await c.statusOf(tokenId)).to.equal(CertificateStatus.Valid);
+      expect((await c.verifyCertificate(tokenId)).status).to.equal(CertificateStatus.Valid);
+      expect(await c.holdsValidCertificate(f.holders[0].address, 2)).to.equal(true);
+      await travelTo(item.validUntil - 1);
+      expect(await c.statusOf(tokenId)).to.equal(CertificateStatus.Valid);
+      await travelTo(item.validUntil);
+      expect(await c.statusOf(tokenId)).to.equal(CertificateStatus.Expired);
+      expect((await c.verifyCertificate(tokenId)).status).to.equal(CertificateStatus.Expired);
+      expect(await c.holdsValidCertificate(f.holders[0].address, 2)).to.equal(false);
+    });
+
+    it("NotFound for a number never issued, with an empty view", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      expect(await c.statusOf(12345)).to.equal(CertificateStatus.NotFound);
+      const v = await c.verifyCertificate(12345);
+      expect(v.tokenId).to.equal(12345);
+      expect(v.status).to.equal(CertificateStatus.NotFound);
+      expect(v.holder).to.equal(ethers.ZeroAddress);
+      expect(v.bodyId).to.equal(0);
+      expect(v.level).to.equal(0);
+      expect(v.resultRoot).to.equal(ethers.ZeroHash);
+    });
+
+    it("a voided certificate is Voided whatever else (but revocation wins); an earlier date restores it", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      const a = await issueOne(f, f.key1, f.holders[0]);
+      const b = await issueOne(f, f.key1, f.holders[1]);
+      const d = await issueOne(f, f.key1, f.holders[2]);
+      await travel(NOTICE_PERIOD);
+      await suspend(c.connect(f.key1), b.tokenId);
+      await revoke(c.connect(f.key1), d.tokenId, RevocationReason.Fraud);
+      await c.connect(f.supervisor).voidCertificatesIssuedBefore(BODY_1, await now(), EVIDENCE);
+      expect(await c.statusOf(a.tokenId)).to.equal(CertificateStatus.Voided);
+      expect(await c.statusOf(b.tokenId)).to.equal(CertificateStatus.Voided);
+      expect(await c.statusOf(d.tokenId)).to.equal(CertificateStatus.Revoked);
+      const v = await c.verifyCertificate(a.tokenId);
+      expect(v.status).to.equal(CertificateStatus.Voided);
+      expect(v.bodyAccredited).to.equal(true);
+      await c.connect(f.supervisor).voidCertificatesIssuedBefore(BODY_1, a.issuedAt, EVIDENCE);
+      expect(await c.statusOf(a.tokenId)).to.equal(CertificateStatus.Valid);
+      expect(await c.statusOf(b.tokenId)).to.equal(CertificateStatus.Suspended);
+    });
+
+    it("a suspended certificate reads Suspended during its notice and after its expiry", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      const { tokenId, item } = await issueOne(f, f.key1, f.holders[0]);
+      await suspend(c.connect(f.key1), tokenId);
+      expect(await c.statusOf(tokenId)).to.equal(CertificateStatus.Suspended);
+      await travelTo(item.validUntil + 1);
+      expect(await c.statusOf(tokenId)).to.equal(CertificateStatus.Suspended);
+    });
+  });
+
+  // ================================================================== lifecycle
+
+  describe("suspendCertificate / reinstateCertificate", function () {
+    it("the issuing body suspends and reinstates (any of its keys)", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      const { tokenId } = await issueOne(f, f.key1, f.holders[0]);
+      await travel(NOTICE_PERIOD);
+      await expect(suspend(c.connect(f.key2), tokenId, EVIDENCE))
+        .to.emit(c, "CertificateSuspended")
+        .withArgs(tokenId, BODY_1, EVIDENCE);
+      expect(await c.statusOf(tokenId)).to.equal(CertificateStatus.Suspended);
+      expect(await c.holdsValidCertificate(f.holders[0].address, 3)).to.equal(false);
+      await expect(reinstate(c.connect(f.key1), tokenId)).to.emit(c, "CertificateReinstated").withArgs(tokenId, BODY_1);
+      expect(await c.statusOf(tokenId)).to.equal(CertificateStatus.Valid);
+    });
+
+    it("the supervisor may suspend and reinstate; the body cannot lift the supervisor's suspension", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      const { tokenId } = await issueOne(f, f.key1, f.holders[0]);
+      await expect(suspend(c.connect(f.supervisor), tokenId)).to.emit(c, "CertificateSuspended").withArgs(tokenId, BODY_1, EVIDENCE);
+      await expect(reinstate(c.connect(f.key1), tokenId))
+        .to.be.revertedWithCustomError(c, "UnauthorizedAccount")
+        .withArgs(f.key1.address);
+      await expect(suspend(c.connect(f.key1), tokenId))
+        .to.be.revertedWithCustomError(c, "InvalidCertificateState")
+        .withArgs(tokenId, CertState.SuspendedBySupervisor);
+      await expect(reinstate(c.connect(f.supervisor), tokenId)).to.emit(c, "CertificateReinstated").withArgs(tokenId, BODY_1);
+      // the supervisor may also lift a body's suspension
+      await suspend(c.connect(f.key1), tokenId);
+      await expect(reinstate(c.connect(f.supervisor), tokenId)).to.emit(c, "CertificateReinstated");
+      expect(await c.statusOf(tokenId)).to.equal(CertificateStatus.Pending);
+    });
+
+    it("refuses a certificate that is not Active (suspend) or not suspended (reinstate)", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      const k = c.connect(f.key1);
+      const a = await issueOne(f, f.key1, f.holders[0]);
+      await expect(reinstate(k, a.tokenId))
+        .to.be.revertedWithCustomError(c, "InvalidCertificateState")
+        .withArgs(a.tokenId, CertState.Active);
+      await suspend(k, a.tokenId);
+      await expect(suspend(k, a.tokenId))
+        .to.be.revertedWithCustomError(c, "InvalidCertificateState")
+        .withArgs(a.tokenId, CertState.SuspendedByBody);
+      const b = await issueOne(f, f.key1, f.holders[1]);
+      await object(c.connect(f.stranger), b.tokenId);
+      await expect(suspend(k, b.tokenId))
+        .to.be.revertedWithCustomError(c, "InvalidCertificateState")
+        .withArgs(b.tokenId, CertState.Objected);
+      await expect(reinstate(k, b.tokenId))
+        .to.be.revertedWithCustomError(c, "InvalidCertificateState")
+        .withArgs(b.tokenId, CertState.Objected);
+      const d = await issueOne(f, f.key1, f.holders[2]);
+      await revoke(k, d.tokenId, RevocationReason.Other);
+      await expect(suspend(k, d.tokenId))
+        .to.be.revertedWithCustomError(c, "InvalidCertificateState")
+        .withArgs(d.tokenId, CertState.Revoked);
+      await expect(reinstate(c.connect(f.supervisor), d.tokenId))
+        .to.be.revertedWithCustomError(c, "InvalidCertificateState")
+        .withArgs(d.tokenId, CertState.Revoked);
+    });
+
+    it("refuses another body's key, the body admin, the association and strangers; and unknown numbers", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      const { tokenId } = await issueOne(f, f.key1, f.holders[0]);
+      for (const who of [f.body2Key, f.bodyAdmin, f.association, f.stranger, f.holders[0]]) {
+        await expect(suspend(c.connect(who), tokenId))
+          .to.be.revertedWithCustomError(c, "NotIssuingBody")
+          .withArgs(tokenId, BODY_1);
+      }
+      await suspend(c.connect(f.key1), tokenId);
+      await expect(reinstate(c.connect(f.body2Key), tokenId))
+        .to.be.revertedWithCustomError(c, "NotIssuingBody")
+        .withArgs(tokenId, BODY_1);
+      await expect(suspend(c.connect(f.key1), 777n)).to.be.revertedWithCustomError(c, "CertificateNotFound").withArgs(777);
+      await expect(reinstate(c.connect(f.key1), 777n)).to.be.revertedWithCustomError(c, "CertificateNotFound").withArgs(777);
+    });
+  });
+
+  describe("revokeCertificate / revokeCertificates", function () {
+    for (const reason of CALLER_REASONS) {
+      it(`revokes with reason ${RevocationReason[reason]} (terminal)`, async function () {
+        const f = await loadFixture(deployFixture);
+        const c = f.certificate;
+        const { tokenId } = await issueOne(f, f.key1, f.holders[0]);
+        await expect(revoke(c.connect(f.key2), tokenId, reason, EVIDENCE))
+          .to.emit(c, "CertificateRevoked")
+          .withArgs(tokenId, BODY_1, reason, EVIDENCE);
+        const v = await c.verifyCertificate(tokenId);
+        expect(v.status).to.equal(CertificateStatus.Revoked);
+        expect(v.revocationReason).to.equal(reason);
+        expect(await c.ownerOf(tokenId)).to.equal(f.holders[0].address);
+        await expect(revoke(c.connect(f.key2), tokenId, reason))
+          .to.be.revertedWithCustomError(c, "InvalidCertificateState")
+          .withArgs(tokenId, CertState.Revoked);
+      });
+    }
+
+    it("refuses the reasons None and Reissued", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      const { tokenId } = await issueOne(f, f.key1, f.holders[0]);
+      for (const reason of [RevocationReason.None, RevocationReason.Reissued]) {
+        await expect(revoke(c.connect(f.key1), tokenId, reason))
+          .to.be.revertedWithCustomError(c, "InvalidRevocationReason")
+          .withArgs(reason);
+        await expect(revokeMany(c.connect(f.key1), [tokenId], reason))
+          .to.be.revertedWithCustomError(c, "InvalidRevocationReason")
+          .withArgs(reason);
+      }
+      expect(await c.statusOf(tokenId)).to.equal(CertificateStatus.Pending);
+    });
+
+    it("the supervisor revokes; suspended and objected certificates can be revoked", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      const a = await issueOne(f, f.key1, f.holders[0]);
+      const b = await issueOne(f, f.key1, f.holders[1]);
+      await suspend(c.connect(f.supervisor), a.tokenId);
+      await object(c.connect(f.stranger), b.tokenId);
+      await expect(revoke(c.connect(f.supervisor), a.tokenId, RevocationReason.Violation))
+        .to.emit(c, "CertificateRevoked")
+        .withArgs(a.tokenId, BODY_1, RevocationReason.Violation, EVIDENCE);
+      await expect(revoke(c.connect(f.key1), b.tokenId, RevocationReason.FailedReview))
+        .to.emit(c, "CertificateRevoked")
+        .withArgs(b.tokenId, BODY_1, RevocationReason.FailedReview, EVIDENCE);
+      expect((await c.verifyCertificate(b.tokenId)).underObjection).to.equal(false);
+    });
+
+    it("refuses non-issuers and unknown numbers", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      const { tokenId } = await issueOne(f, f.key1, f.holders[0]);
+      for (const who of [f.body2Key, f.association, f.bodyAdmin, f.holders[0]]) {
+        await expect(revoke(c.connect(who), tokenId, RevocationReason.Fraud))
+          .to.be.revertedWithCustomError(c, "NotIssuingBody")
+          .withArgs(tokenId, BODY_1);
+      }
+      await expect(revoke(c.connect(f.key1), 5n, RevocationReason.Fraud)).to.be.revertedWithCustomError(c, "CertificateNotFound").withArgs(5);
+    });
+
+    it("revokes a batch with one reason and evidence; all or none", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      const batch = [0, 1, 2, 3].map((i) => f.issuance(f.holders[i]));
+      await c.connect(f.key1).issueCertificates(batch);
+      const ids = batch.map((item) => tokenIdOf(item.resultRoot));
+      await revoke(c.connect(f.key1), ids[3], RevocationReason.Other);
+      // the last one is already revoked: nothing happens
+      await expect(revokeMany(c.connect(f.key2), ids, RevocationReason.Fraud))
+        .to.be.revertedWithCustomError(c, "InvalidCertificateState")
+        .withArgs(ids[3], CertState.Revoked);
+      expect(await c.statusOf(ids[0])).to.equal(CertificateStatus.Pending);
+      const tx = revokeMany(c.connect(f.key2), ids.slice(0, 3), RevocationReason.Fraud, EVIDENCE);
+      for (const id of ids.slice(0, 3)) {
+        await expect(tx).to.emit(c, "CertificateRevoked").withArgs(id, BODY_1, RevocationReason.Fraud, EVIDENCE);
+      }
+      for (const id of ids) expect(await c.statusOf(id)).to.equal(CertificateStatus.Revoked);
+      expect((await c.verifyCertificate(ids[3])).revocationReason).to.equal(RevocationReason.Other);
+      await expect(revokeMany(c.connect(f.key2), [], RevocationReason.Fraud)).to.not.emit(c, "CertificateRevoked");
+    });
+
+    it("a batch naming another body's certificate is refused as a whole", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      const mine = await issueOne(f, f.key1, f.holders[0]);
+      const theirs = await issueOne(f, f.body2Key, f.holders[1], { level: 3 });
+      await expect(revokeMany(c.connect(f.key1), [mine.tokenId, theirs.tokenId], RevocationReason.Fraud))
+        .to.be.revertedWithCustomError(c, "NotIssuingBody")
+        .withArgs(theirs.tokenId, BODY_2);
+      expect(await c.statusOf(mine.tokenId)).to.equal(CertificateStatus.Pending);
+      // the supervisor may revoke across bodies
+      const tx = revokeMany(c.connect(f.supervisor), [mine.tokenId, theirs.tokenId], RevocationReason.Fraud);
+      await expect(tx).to.emit(c, "CertificateRevoked").withArgs(mine.tokenId, BODY_1, RevocationReason.Fraud, EVIDENCE);
+      await expect(tx).to.emit(c, "CertificateRevoked").withArgs(theirs.tokenId, BODY_2, RevocationReason.Fraud, EVIDENCE);
+    });
+  });
+
+  describe("objections", function () {
+    it("anyone files during the notice; the certificate stays pending after the notice until resolved", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      const { tokenId, issuedAt } = await issueOne(f, f.key1, f.holders[0]);
+      await expect(object(c.connect(f.stranger), tokenId, EVIDENCE))
+        .to.emit(c, "ObjectionFiled")
+        .withArgs(tokenId, BODY_1, f.stranger.address, EVIDENCE);
+      let v = await c.verifyCertificate(tokenId);
+      expect(v.status).to.equal(CertificateStatus.Pending);
+      expect(v.underObjection).to.equal(true);
+      await travelTo(issuedAt + NOTICE_PERIOD + DAY);
+      expect(await c.statusOf(tokenId)).to.equal(CertificateStatus.Pending);
+      expect(await c.holdsValidCertificate(f.holders[0].address, 3)).to.equal(false);
+      // dismissed: valid at once, since the notice is over
+      await expect(resolve(c.connect(f.key2), tokenId, false, RevocationReason.None, EVIDENCE))
+        .to.emit(c, "ObjectionResolved")
+        .withArgs(tokenId, BODY_1, false, EVIDENCE);
+      v = await c.verifyCertificate(tokenId);
+      expect(v.status).to.equal(CertificateStatus.Valid);
+      expect(v.underObjection).to.equal(false);
+    });
+
+    it("dismissed during the notice: still pending until validFrom, then valid", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      const { tokenId, issuedAt } = await issueOne(f, f.key1, f.holders[0]);
+      await object(c.connect(f.holders[5]), tokenId);
+      await expect(resolve(c.connect(f.supervisor), tokenId, false, RevocationReason.None))
+        .to.emit(c, "ObjectionResolved")
+        .withArgs(tokenId, BODY_1, false, EVIDENCE);
+      expect(await c.statusOf(tokenId)).to.equal(CertificateStatus.Pending);
+      await travelTo(issuedAt + NOTICE_PERIOD);
+      expect(await c.statusOf(tokenId)).to.equal(CertificateStatus.Valid);
+      // an objection can be filed only once per notice: after it, never again
+      await expect(object(c.connect(f.stranger), tokenId))
+        .to.be.revertedWithCustomError(c, "NoticePeriodOver")
+        .withArgs(tokenId, issuedAt + NOTICE_PERIOD);
+    });
+
+    it("upheld: revoked with the given reason, both events", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      const { tokenId } = await issueOne(f, f.key1, f.holders[0]);
+      await object(c.connect(f.stranger), tokenId);
+      const tx = resolve(c.connect(f.key1), tokenId, true, RevocationReason.Fraud, EVIDENCE);
+      await expect(tx).to.emit(c, "ObjectionResolved").withArgs(tokenId, BODY_1, true, EVIDENCE);
+      await expect(tx).to.emit(c, "CertificateRevoked").withArgs(tokenId, BODY_1, RevocationReason.Fraud, EVIDENCE);
+      const v = await c.verifyCertificate(tokenId);
+      expect(v.status).to.equal(CertificateStatus.Revoked);
+      expect(v.revocationReason).to.equal(RevocationReason.Fraud);
+    });
+
+    it("upheld refuses the reasons None and Reissued", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      const { tokenId } = await issueOne(f, f.key1, f.holders[0]);
+      await object(c.connect(f.stranger), tokenId);
+      for (const reason of [RevocationReason.None, RevocationReason.Reissued]) {
+        await expect(resolve(c.connect(f.key1), tokenId, true, reason))
+          .to.be.revertedWithCustomError(c, "InvalidRevocationReason")
+          .withArgs(reason);
+      }
+      expect((await c.verifyCertificate(tokenId)).underObjection).to.equal(true);
+    });
+
+    it("filing: refused at and after validFrom, twice, on a suspended or revoked certificate, or an unknown one", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate.connect(f.stranger);
+      const a = await issueOne(f, f.key1, f.holders[0]);
+      const validFrom = a.issuedAt + NOTICE_PERIOD;
+      await setNextTimestamp(validFrom);
+      await expect(object(c, a.tokenId)).to.be.revertedWithCustomError(c, "NoticePeriodOver").withArgs(a.tokenId, validFrom);
+      const b = await issueOne(f, f.key1, f.holders[1]);
+      await setNextTimestamp(b.issuedAt + NOTICE_PERIOD - 1);
+      await expect(object(c, b.tokenId)).to.emit(c, "ObjectionFiled"); // the last second of the notice
+      await expect(object(c, b.tokenId))
+        .to.be.revertedWithCustomError(c, "InvalidCertificateState")
+        .withArgs(b.tokenId, CertState.Objected);
+      const d = await issueOne(f, f.key1, f.holders[2]);
+      await suspend(f.certificate.connect(f.key1), d.tokenId);
+      await expect(object(c, d.tokenId))
+        .to.be.revertedWithCustomError(c, "InvalidCertificateState")
+        .withArgs(d.tokenId, CertState.SuspendedByBody);
+      await revoke(f.certificate.connect(f.key1), d.tokenId, RevocationReason.Other);
+      await expect(object(c, d.tokenId))
+        .to.be.revertedWithCustomError(c, "InvalidCertificateState")
+        .withArgs(d.tokenId, CertState.Revoked);
+      await expect(object(c, 99n)).to.be.revertedWithCustomError(c, "CertificateNotFound").withArgs(99);
+    });
+
+    it("resolving: refused without an objection, by non-issuers, and for unknown numbers", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      const { tokenId } = await issueOne(f, f.key1, f.holders[0]);
+      await expect(resolve(c.connect(f.key1), tokenId, false, RevocationReason.None))
+        .to.be.revertedWithCustomError(c, "InvalidCertificateState")
+        .withArgs(tokenId, CertState.Active);
+      await object(c.connect(f.stranger), tokenId);
+      for (const who of [f.stranger, f.body2Key, f.association]) {
+        await expect(resolve(c.connect(who), tokenId, false, RevocationReason.None))
+          .to.be.revertedWithCustomError(c, "NotIssuingBody")
+          .withArgs(tokenId, BODY_1);
+      }
+      await expect(resolve(c.connect(f.key1), 99n, false, RevocationReason.None))
+        .to.be.revertedWithCustomError(c, "CertificateNotFound")
+        .withArgs(99);
+    });
+  });
+
+  describe("renewCertificate", function () {
+    it("renews: new root, rulebook and end of validity; number and holder kept; the new root is used", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      await c.registerRulebook(RULEBOOK_2_HASH, "ipfs://rb2");
+      const { tokenId, item, issuedAt } = await issueOne(f, f.key1, f.holders[0], { level: 1 });
+      await travelTo(item.validUntil + DAY); // expired
+      expect(await c.statusOf(tokenId)).to.equal(CertificateStatus.Expired);
+      const newRoot = randomRoot();
+      const newUntil = item.validUntil + 3 * YEAR;
+      await expect(renew(c.connect(f.key2), tokenId, newRoot, 2, newUntil))
+        .to.emit(c, "CertificateRenewed")
+        .withArgs(tokenId, BODY_1, newRoot, 2, newUntil);
+      const v = await c.verifyCertificate(tokenId);
+      expect(v.status).to.equal(CertificateStatus.Valid);
+      expect(v.resultRoot).to.equal(newRoot);
+      expect(v.validUntil).to.equal(newUntil);
+      expect(v.rulebookId).to.equal(2);
+      expect(v.rulebookHash).to.equal(RULEBOOK_2_HASH);
+      expect(v.issuedAt).to.equal(issuedAt);
+      expect(v.level).to.equal(1);
+      expect(v.holder).to.equal(f.holders[0].address);
+      expect(await c.resultRootOf(tokenId)).to.equal(newRoot);
+      expect(await c.isResultRootUsed(newRoot)).to.equal(true);
+      expect(await c.isResultRootUsed(item.resultRoot)).to.equal(true);
+      // the alias number is not a certificate
+      expect(await c.statusOf(tokenIdOf(newRoot))).to.equal(CertificateStatus.NotFound);
+      await expect(c.ownerOf(tokenIdOf(newRoot))).to.be.revertedWithCustomError(c, "CertificateNotFound");
+      // the renewal root can no longer be issued, renewed or re-issued with
+      await expect(c.connect(f.key1).issueCertificate(f.issuance(f.holders[1], { resultRoot: newRoot, validUntil: newUntil })))
+        .to.be.revertedWithCustomError(c, "ResultRootAlreadyUsed")
+        .withArgs(newRoot);
+      const other = await issueOne(f, f.key1, f.holders[1], { validUntil: newUntil });
+      await expect(renew(c.connect(f.key1), other.tokenId, newRoot, RULEBOOK_1, newUntil))
+        .to.be.revertedWithCustomError(c, "ResultRootAlreadyUsed")
+        .withArgs(newRoot);
+      expect(await c.balanceOf(f.holders[0].address)).to.equal(1);
+    });
+
+    it("a retried issuance of the original root of a renewed certificate reverts ResultRootAlreadyUsed", async function () {
+      // The contract documents that a retried batch reverts ResultRootAlreadyUsed for an item already issued,
+      // so that a relayer can drop it and retry the rest. That must hold after the certificate was renewed.
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      const { tokenId, item } = await issueOne(f, f.key1, f.holders[0]);
+      await renew(c.connect(f.key1), tokenId, randomRoot(), RULEBOOK_1, item.validUntil + YEAR);
+      await expect(c.connect(f.key1).issueCertificates([item]))
+        .to.be.revertedWithCustomError(c, "ResultRootAlreadyUsed")
+        .withArgs(item.resultRoot);
+    });
+
+    it("renews twice; the latest root is the certificate's", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate.connect(f.key1);
+      const { tokenId, item } = await issueOne(f, f.key1, f.holders[0]);
+      const [r1, r2] = [randomRoot(), randomRoot()];
+      await renew(c, tokenId, r1, RULEBOOK_1, item.validUntil + YEAR);
+      await renew(c, tokenId, r2, RULEBOOK_1, item.validUntil + 2 * YEAR);
+      expect(await c.resultRootOf(tokenId)).to.equal(r2);
+      expect(await c.isResultRootUsed(r1)).to.equal(true);
+      await expect(renew(c, tokenId, r1, RULEBOOK_1, item.validUntil + 3 * YEAR))
+        .to.be.revertedWithCustomError(c, "ResultRootAlreadyUsed")
+        .withArgs(r1);
+      await expect(renew(c, tokenId, r2, RULEBOOK_1, item.validUntil + 3 * YEAR))
+        .to.be.revertedWithCustomError(c, "ResultRootAlreadyUsed")
+        .withArgs(r2);
+    });
+
+    it("refuses a new end of validity not after now and not after validFrom", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate.connect(f.key1);
+      const { tokenId, issuedAt } = await issueOne(f, f.key1, f.holders[0]);
+      const validFrom = issuedAt + NOTICE_PERIOD;
+      // during the notice: must end after validFrom
+      await expect(renew(c, tokenId, randomRoot(), RULEBOOK_1, validFrom))
+        .to.be.revertedWithCustomError(c, "InvalidValidity")
+        .withArgs(validFrom, validFrom);
+      const t = validFrom + 10 * DAY;
+      await setNextTimestamp(t);
+      await expect(renew(c, tokenId, randomRoot(), RULEBOOK_1, t))
+        .to.be.revertedWithCustomError(c, "InvalidValidity")
+        .withArgs(t, validFrom);
+      await setNextTimestamp(t + 1);
+      await expect(renew(c, tokenId, randomRoot(), RULEBOOK_1, t + 2)).to.emit(c, "CertificateRenewed");
+    });
+
+    it("refuses a zero root, a used root, a root with a taken number, a deprecated or unknown rulebook", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      const k = c.connect(f.key1);
+      const a = await issueOne(f, f.key1, f.holders[0]);
+      const b = await issueOne(f, f.key1, f.holders[1]);
+      const until = a.item.validUntil + YEAR;
+      await expect(renew(k, a.tokenId, ethers.ZeroHash, RULEBOOK_1, until)).to.be.revertedWithCustomError(c, "InvalidResultRoot");
+      await expect(renew(k, a.tokenId, b.item.resultRoot, RULEBOOK_1, until))
+        .to.be.revertedWithCustomError(c, "ResultRootAlreadyUsed")
+        .withArgs(b.item.resultRoot);
+      await expect(renew(k, a.tokenId, a.item.resultRoot, RULEBOOK_1, until))
+        .to.be.revertedWithCustomError(c, "ResultRootAlreadyUsed")
+        .withArgs(a.item.resultRoot);
+      await expect(renew(k, a.tokenId, rootWithSameNumber(b.item.resultRoot), RULEBOOK_1, until))
+        .to.be.revertedWithCustomError(c, "CertificateNumberTaken")
+        .withArgs(b.tokenId);
+      await expect(renew(k, a.tokenId, randomRoot(), 2, until)).to.be.revertedWithCustomError(c, "RulebookNotFound").withArgs(2);
+      await c.deprecateRulebook(RULEBOOK_1);
+      await expect(renew(k, a.tokenId, randomRoot(), RULEBOOK_1, until))
+        .to.be.revertedWithCustomError(c, "RulebookIsDeprecated")
+        .withArgs(RULEBOOK_1);
+    });
+
+    it("refuses suspended, objected, revoked and voided certificates, and a level no longer in scope", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      const k = c.connect(f.key1);
+      const [a, b, d, e] = [
+        await issueOne(f, f.key1, f.holders[0]),
+        await issueOne(f, f.key1, f.holders[1]),
+        await issueOne(f, f.key1, f.holders[2]),
+        await issueOne(f, f.key1, f.holders[3], { level: 1 }),
+      ];
+      const until = a.item.validUntil + YEAR;
+      await suspend(k, a.tokenId);
+      await object(c.connect(f.stranger), b.tokenId);
+      await revoke(k, d.tokenId, RevocationReason.Other);
+      await expect(renew(k, a.tokenId, randomRoot(), RULEBOOK_1, until))
+        .to.be.revertedWithCustomError(c, "InvalidCertificateState")
+        .withArgs(a.tokenId, CertState.SuspendedByBody);
+      await expect(renew(k, b.tokenId, randomRoot(), RULEBOOK_1, until))
+        .to.be.revertedWithCustomError(c, "InvalidCertificateState")
+        .withArgs(b.tokenId, CertState.Objected);
+      await expect(renew(k, d.tokenId, randomRoot(), RULEBOOK_1, until))
+        .to.be.revertedWithCustomError(c, "InvalidCertificateState")
+        .withArgs(d.tokenId, CertState.Revoked);
+      await c.updateBodyTerms(BODY_1, 0b110, f.accreditedUntil, NOTICE_PERIOD);
+      await expect(renew(k, e.tokenId, randomRoot(), RULEBOOK_1, until))
+        .to.be.revertedWithCustomError(c, "LevelOutOfScope")
+        .withArgs(BODY_1, 1);
+      await c.updateBodyTerms(BODY_1, SCOPE_ALL_THREE, f.accreditedUntil, NOTICE_PERIOD);
+      await travel(1);
+      await c.connect(f.supervisor).voidCertificatesIssuedBefore(BODY_1, await now(), EVIDENCE);
+      await expect(renew(k, e.tokenId, randomRoot(), RULEBOOK_1, until))
+        .to.be.revertedWithCustomError(c, "CertificateIsVoided")
+        .withArgs(e.tokenId);
+    });
+
+    it("refuses non-keys, another body's key, a suspended body, and unknown numbers", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      const { tokenId, item } = await issueOne(f, f.key1, f.holders[0], { level: 3 });
+      const until = item.validUntil + YEAR;
+      for (const who of [f.supervisor, f.association, f.bodyAdmin, f.stranger]) {
+        await expect(renew(c.connect(who), tokenId, randomRoot(), RULEBOOK_1, until))
+          .to.be.revertedWithCustomError(c, "UnauthorizedAccount")
+          .withArgs(who.address);
+      }
+      await expect(renew(c.connect(f.body2Key), tokenId, randomRoot(), RULEBOOK_1, until))
+        .to.be.revertedWithCustomError(c, "NotIssuingBody")
+        .withArgs(tokenId, BODY_1);
+      await expect(renew(c.connect(f.key1), 4242n, randomRoot(), RULEBOOK_1, until))
+        .to.be.revertedWithCustomError(c, "CertificateNotFound")
+        .withArgs(4242);
+      await c.suspendBody(BODY_1, EVIDENCE);
+      await expect(renew(c.connect(f.key1), tokenId, randomRoot(), RULEBOOK_1, until))
+        .to.be.revertedWithCustomError(c, "BodyNotActive")
+        .withArgs(BODY_1, 2);
+    });
+  });
+
+  describe("reissueCertificate", function () {
+    it("re-issues to a new EOA wallet with its consent: old revoked as Reissued, links both ways, terms kept", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      const [oldHolder, newHolder] = [f.holders[0], f.holders[1]];
+      const old = await issueOne(f, f.key1, oldHolder, { level: 1 });
+      await travel(NOTICE_PERIOD + DAY);
+      const newRoot = randomRoot();
+      const newId = tokenIdOf(newRoot);
+      const deadline = (await now()) + DAY;
+      const sig = await consent(f, newHolder, old.tokenId, newRoot, deadline);
+      expect(await staticCall(c.connect(f.key2), "reissueCertificate", {
+        tokenId: old.tokenId, newHolder: newHolder.address, newResultRoot: newRoot, consentDeadline: deadline, holderConsent: sig,
+      })).to.equal(newId);
+      const tx = reissue(c.connect(f.key2), old.tokenId, newHolder.address, newRoot, deadline, sig);
+      await expect(tx).to.emit(c, "CertificateRevoked").withArgs(old.tokenId, BODY_1, RevocationReason.Reissued, ethers.ZeroHash);
+      await expect(tx).to.emit(c, "Transfer").withArgs(ethers.ZeroAddress, newHolder.address, newId);
+      await expect(tx).to.emit(c, "Locked").withArgs(newId);
+      await expect(tx).to.emit(c, "CertificateReissued").withArgs(old.tokenId, newId, BODY_1, newHolder.address, newRoot);
+
+      const before = await c.verifyCertificate(old.tokenId);
+      expect(before.status).to.equal(CertificateStatus.Revoked);
+      expect(before.revocationReason).to.equal(RevocationReason.Reissued);
+      expect(before.successor).to.equal(newId);
+      expect(before.predecessor).to.equal(0);
+      const after = await c.verifyCertificate(newId);
+      expect(after.status).to.equal(CertificateStatus.Valid);
+      expect(after.holder).to.equal(newHolder.address);
+      expect(after.predecessor).to.equal(old.tokenId);
+      expect(after.successor).to.equal(0);
+      expect(after.level).to.equal(1);
+      expect(after.bodyId).to.equal(BODY_1);
+      expect(after.issuedAt).to.equal(old.issuedAt);
+      expect(after.validFrom).to.equal(old.issuedAt + NOTICE_PERIOD);
+      expect(after.validUntil).to.equal(old.item.validUntil);
+      expect(after.rulebookId).to.equal(RULEBOOK_1);
+      expect(after.resultRoot).to.equal(newRoot);
+      expect(await c.ownerOf(newId)).to.equal(newHolder.address);
+      expect(await c.ownerOf(old.tokenId)).to.equal(oldHolder.address);
+      expect(await c.certificatesOf(newHolder.address)).to.deep.equal([newId]);
+      expect(await c.holdsValidCertificate(newHolder.address, 1)).to.equal(true);
+      expect(await c.holdsValidCertificate(oldHolder.address, 3)).to.equal(false);
+    });
+
+    it("re-issues a renewed certificate with its renewed validity and rulebook", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      await c.registerRulebook(RULEBOOK_2_HASH, "ipfs://rb2");
+      const old = await issueOne(f, f.key1, f.holders[0]);
+      const renewedUntil = old.item.validUntil + YEAR;
+      await renew(c.connect(f.key1), old.tokenId, randomRoot(), 2, renewedUntil);
+      const newRoot = randomRoot();
+      const deadline = (await now()) + DAY;
+      await reissue(c.connect(f.key1), old.tokenId, f.holders[1].address, newRoot, deadline, await consent(f, f.holders[1], old.tokenId, newRoot, deadline));
+      const after = await c.verifyCertificate(tokenIdOf(newRoot));
+      expect(after.validUntil).to.equal(renewedUntil);
+      expect(after.rulebookId).to.equal(2);
+      expect(after.status).to.equal(CertificateStatus.Pending);
+    });
+
+    it("re-issues to an ERC-1271 contract wallet whose owner consented", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      const owner = f.holders[7];
+      const wallet = await deployWallet(owner);
+      const walletAddress = await wallet.getAddress();
+      const old = await issueOne(f, f.key1, f.holders[0]);
+      const newRoot = randomRoot();
+      const deadline = (await now()) + DAY;
+      const sig = await consent(f, owner, old.tokenId, newRoot, deadline, walletAddress);
+      await expect(reissue(c.connect(f.key1), old.tokenId, walletAddress, newRoot, deadline, sig))
+        .to.emit(c, "CertificateReissued")
+        .withArgs(old.tokenId, tokenIdOf(newRoot), BODY_1, walletAddress, newRoot);
+      expect(await c.ownerOf(tokenIdOf(newRoot))).to.equal(walletAddress);
+      // a consent for the wallet signed by someone else than its owner
+      const again = randomRoot();
+      const other = await issueOne(f, f.key1, f.holders[1]);
+      const forged = await consent(f, f.stranger, other.tokenId, again, deadline, walletAddress);
+      await expect(reissue(c.connect(f.key1), other.tokenId, walletAddress, again, deadline, forged))
+        .to.be.revertedWithCustomError(c, "InvalidSignature")
+        .withArgs(walletAddress);
+    });
+
+    it("refuses an expired consent (accepts it at its deadline)", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      const old = await issueOne(f, f.key1, f.holders[0]);
+      const newRoot = randomRoot();
+      const deadline = (await now()) + 100;
+      const sig = await consent(f, f.holders[1], old.tokenId, newRoot, deadline);
+      await setNextTimestamp(deadline + 1);
+      await expect(reissue(c.connect(f.key1), old.tokenId, f.holders[1].address, newRoot, deadline, sig))
+        .to.be.revertedWithCustomError(c, "ConsentExpired")
+        .withArgs(deadline);
+      const d2 = deadline + 10;
+      const sig2 = await consent(f, f.holders[1], old.tokenId, newRoot, d2);
+      await setNextTimestamp(d2);
+      await expect(reissue(c.connect(f.key1), old.tokenId, f.holders[1].address, newRoot, d2, sig2)).to.emit(c, "CertificateReissued");
+    });
+
+    it("refuses a consent by the wrong signer, or for another certificate, root or chain", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      const k = c.connect(f.key1);
+      const old = await issueOne(f, f.key1, f.holders[0]);
+      const other = await issueOne(f, f.key1, f.holders[2]);
+      const newHolder = f.holders[1].address;
+      const newRoot = randomRoot();
+      const deadline = (await now()) + DAY;
+      const cases: [string, string][] = [
+        ["signed by the old holder", await consent(f, f.holders[0], old.tokenId, newRoot, deadline, newHolder)],
+        ["for another certificate", await consent(f, f.holders[1], other.tokenId, newRoot, deadline)],
+        ["for another root", await consent(f, f.holders[1], old.tokenId, randomRoot(), deadline)],
+        ["for another deadline", await consent(f, f.holders[1], old.tokenId, newRoot, deadline + 1)],
+        [
+          "for another chain",
+          await signReissueConsent(f.holders[1], c, { tokenId: old.tokenId, newHolder, newResultRoot: newRoot, deadline }, { chainId: 5n }),
+        ],
+      ];
+      for (const [, sig] of cases) {
+        await expect(reissue(k, old.tokenId, newHolder, newRoot, deadline, sig))
+          .to.be.revertedWithCustomError(c, "InvalidSignature")
+          .withArgs(newHolder);
+      }
+      expect(await c.statusOf(old.tokenId)).to.equal(CertificateStatus.Pending);
+    });
+
+    it("refuses the same holder and the zero address", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      const old = await issueOne(f, f.key1, f.holders[0]);
+      const newRoot = randomRoot();
+      const deadline = (await now()) + DAY;
+      const same = await consent(f, f.holders[0], old.tokenId, newRoot, deadline);
+      await expect(reissue(c.connect(f.key1), old.tokenId, f.holders[0].address, newRoot, deadline, same)).to.be.revertedWithCustomError(
+        c,
+        "InvalidHolder",
+      );
+      await expect(reissue(c.connect(f.key1), old.tokenId, ethers.ZeroAddress, newRoot, deadline, same)).to.be.revertedWithCustomError(
+        c,
+        "InvalidHolder",
+      );
+    });
+
+    it("refuses a used root, a zero root and a root whose number is taken", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      const k = c.connect(f.key1);
+      const old = await issueOne(f, f.key1, f.holders[0]);
+      const other = await issueOne(f, f.key1, f.holders[2]);
+      const h = f.holders[1];
+      const deadline = (await now()) + DAY;
+      for (const root of [old.item.resultRoot, other.item.resultRoot]) {
+        await expect(reissue(k, old.tokenId, h.address, root, deadline, await consent(f, h, old.tokenId, root, deadline)))
+          .to.be.revertedWithCustomError(c, "ResultRootAlreadyUsed")
+          .withArgs(root);
+      }
+      await expect(
+        reissue(k, old.tokenId, h.address, ethers.ZeroHash, deadline, await consent(f, h, old.tokenId, ethers.ZeroHash, deadline)),
+      ).to.be.revertedWithCustomError(c, "InvalidResultRoot");
+      const twin = rootWithSameNumber(other.item.resultRoot);
+      await expect(reissue(k, old.tokenId, h.address, twin, deadline, await consent(f, h, old.tokenId, twin, deadline)))
+        .to.be.revertedWithCustomError(c, "CertificateNumberTaken")
+        .withArgs(other.tokenId);
+    });
+
+    it("refuses revoked (incl. already re-issued), suspended and voided certificates", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      const k = c.connect(f.key1);
+      const h = f.holders[1];
+      const deadline = (await now()) + 30 * DAY;
+      const a = await issueOne(f, f.key1, f.holders[0]);
+      const r1 = randomRoot();
+      await reissue(k, a.tokenId, h.address, r1, deadline, await consent(f, h, a.tokenId, r1, deadline));
+      const r2 = randomRoot();
+      await expect(reissue(k, a.tokenId, f.holders[2].address, r2, deadline, await consent(f, f.holders[2], a.tokenId, r2, deadline)))
+        .to.be.revertedWithCustomError(c, "InvalidCertificateState")
+        .withArgs(a.tokenId, CertState.Revoked);
+      const b = await issueOne(f, f.key1, f.holders[3]);
+      await suspend(k, b.tokenId);
+      await expect(reissue(k, b.tokenId, h.address, r2, deadline, await consent(f, h, b.tokenId, r2, deadline)))
+        .to.be.revertedWithCustomError(c, "InvalidCertificateState")
+        .withArgs(b.tokenId, CertState.SuspendedByBody);
+      await reinstate(k, b.tokenId);
+      await travel(1);
+      await c.connect(f.supervisor).voidCertificatesIssuedBefore(BODY_1, await now(), EVIDENCE);
+      await expect(reissue(k, b.tokenId, h.address, r2, deadline, await consent(f, h, b.tokenId, r2, deadline)))
+        .to.be.revertedWithCustomError(c, "CertificateIsVoided")
+        .withArgs(b.tokenId);
+    });
+
+    it("refuses non-keys, another body's key, the supervisor, a suspended body, and unknown numbers", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      const old = await issueOne(f, f.key1, f.holders[0], { level: 3 });
+      const h = f.holders[1];
+      const newRoot = randomRoot();
+      const deadline = (await now()) + DAY;
+      const sig = await consent(f, h, old.tokenId, newRoot, deadline);
+      for (const who of [f.supervisor, f.bodyAdmin, f.holders[0], f.stranger]) {
+        await expect(reissue(c.connect(who), old.tokenId, h.address, newRoot, deadline, sig))
+          .to.be.revertedWithCustomError(c, "UnauthorizedAccount")
+          .withArgs(who.address);
+      }
+      await expect(reissue(c.connect(f.body2Key), old.tokenId, h.address, newRoot, deadline, sig))
+        .to.be.revertedWithCustomError(c, "NotIssuingBody")
+        .withArgs(old.tokenId, BODY_1);
+      await expect(reissue(c.connect(f.key1), 31337n, h.address, newRoot, deadline, sig))
+        .to.be.revertedWithCustomError(c, "CertificateNotFound")
+        .withArgs(31337);
+      await c.suspendBody(BODY_1, EVIDENCE);
+      await expect(reissue(c.connect(f.key1), old.tokenId, h.address, newRoot, deadline, sig))
+        .to.be.revertedWithCustomError(c, "BodyNotActive")
+        .withArgs(BODY_1, 2);
+    });
+  });
+
+  // ================================================================== views
+
+  describe("views", function () {
+    it("certificatesOf lists more than three certificates oldest first (inline and overflow storage)", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      const holder = f.holders[0];
+      const ids: bigint[] = [];
+      for (let i = 0; i < 6; i++) {
+        const { tokenId } = await issueOne(f, i % 2 === 0 ? f.key1 : f.key2, holder, { level: 3 });
+        ids.push(tokenId);
+        expect(await c.certificatesOf(holder.address)).to.deep.equal(ids);
+        expect(await c.balanceOf(holder.address)).to.equal(ids.length);
+      }
+      // a batch into the overflow too
+      const more = [f.issuance(holder, { level: 3 }), f.issuance(holder, { level: 3 })];
+      await c.connect(f.body2Key).issueCertificates(more);
+      ids.push(...more.map((m) => tokenIdOf(m.resultRoot)));
+      expect(await c.certificatesOf(holder.address)).to.deep.equal(ids);
+      expect(await c.certificatesOf(f.stranger.address)).to.deep.equal([]);
+      for (const id of ids) expect(await c.ownerOf(id)).to.equal(holder.address);
+    });
+
+    it("holdsValidCertificate: level 1 is highest; atLeastLevel = 2 accepts levels 1 and 2, not 3", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      const [h1, h2, h3] = f.holders;
+      await issueOne(f, f.key1, h1, { level: 1 });
+      await issueOne(f, f.key1, h2, { level: 2 });
+      await issueOne(f, f.key1, h3, { level: 3 });
+      await travel(NOTICE_PERIOD);
+      const table: [HardhatEthersSigner, number, boolean][] = [
+        [h1, 1, true], [h1, 2, true], [h1, 3, true],
+        [h2, 1, false], [h2, 2, true], [h2, 3, true],
+        [h3, 1, false], [h3, 2, false], [h3, 3, true],
+      ];
+      for (const [holder, atLeast, expected] of table) {
+        expect(await c.holdsValidCertificate(holder.address, atLeast), `level-${atLeast} query`).to.equal(expected);
+      }
+      expect(await c.holdsValidCertificate(f.stranger.address, 8)).to.equal(false);
+      expect(await c.holdsValidCertificate(h1.address, 0)).to.equal(false);
+    });
+
+    it("holdsValidCertificate finds a valid certificate behind invalid ones, in the overflow slots", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      const holder = f.holders[0];
+      const bad: bigint[] = [];
+      for (let i = 0; i < 4; i++) bad.push((await issueOne(f, f.key1, holder, { level: 1 })).tokenId);
+      await travel(NOTICE_PERIOD);
+      await suspend(c.connect(f.key1), bad[0]);
+      await revoke(c.connect(f.key1), bad[1], RevocationReason.Other);
+      await suspend(c.connect(f.supervisor), bad[2]);
+      await revoke(c.connect(f.key1), bad[3], RevocationReason.Other);
+      expect(await c.holdsValidCertificate(holder.address, 3)).to.equal(false);
+      const good = await issueOne(f, f.key1, holder, { level: 2 }); // 5th: overflow slot
+      expect(await c.holdsValidCertificate(holder.address, 3)).to.equal(false); // still pending
+      await travelTo(good.issuedAt + NOTICE_PERIOD);
+      expect(await c.holdsValidCertificate(holder.address, 3)).to.equal(true);
+      expect(await c.holdsValidCertificate(holder.address, 2)).to.equal(true);
+      expect(await c.holdsValidCertificate(holder.address, 1)).to.equal(false);
+    });
+
+    it("certificateNumberOf is the top 64 bits; isResultRootUsed; resultRootOf", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      const root = "0x0123456789abcdef" + "11".repeat(24);
+      expect(await c.certificateNumberOf(root)).to.equal(0x0123456789abcdefn);
+      expect(await c.certificateNumberOf(ethers.toBeHex(ethers.MaxUint256, 32))).to.equal((1n << 64n) - 1n);
+      expect(await c.certificateNumberOf(ethers.ZeroHash)).to.equal(0);
+      expect(await c.isResultRootUsed(root)).to.equal(false);
+      await c.connect(f.key1).issueCertificate(f.issuance(f.holders[0], { resultRoot: root }));
+      expect(await c.isResultRootUsed(root)).to.equal(true);
+      expect(await c.resultRootOf(0x0123456789abcdefn)).to.equal(root);
+      await expect(c.resultRootOf(1)).to.be.revertedWithCustomError(c, "CertificateNotFound").withArgs(1);
+    });
+
+    it("verifyCertificate and statusOf agree for every status", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      const pending = await issueOne(f, f.key1, f.holders[0]);
+      await travel(NOTICE_PERIOD);
+      const [valid, suspended, revoked, expired, voided] = [
+        await issueOne(f, f.key1, f.holders[1]),
+        await issueOne(f, f.key1, f.holders[2]),
+        await issueOne(f, f.key1, f.holders[3]),
+        await issueOne(f, f.key1, f.holders[4], { validUntil: (await now()) + NOTICE_PERIOD + DAY }),
+        await issueOne(f, f.body2Key, f.holders[5], { level: 3 }),
+      ];
+      await c.connect(f.key1).issueCertificate(f.issuance(f.holders[0])); // keeps `pending` company
+      const pendingNow = await issueOne(f, f.key1, f.holders[6]);
+      await travelTo(expired.item.validUntil);
+      await suspend(c.connect(f.key1), suspended.tokenId);
+      await revoke(c.connect(f.key1), revoked.tokenId, RevocationReason.HolderRequest);
+      await c.connect(f.supervisor).voidCertificatesIssuedBefore(BODY_2, await now(), EVIDENCE);
+      const late = await issueOne(f, f.key1, f.holders[7]);
+      const expectations: [bigint, CertificateStatus][] = [
+        [late.tokenId, CertificateStatus.Pending],
+        [pending.tokenId, CertificateStatus.Valid],
+        [valid.tokenId, CertificateStatus.Valid],
+        [suspended.tokenId, CertificateStatus.Suspended],
+        [revoked.tokenId, CertificateStatus.Revoked],
+        [expired.tokenId, CertificateStatus.Expired],
+        [voided.tokenId, CertificateStatus.Voided],
+        [pendingNow.tokenId, CertificateStatus.Valid],
+        [1n, CertificateStatus.NotFound],
+      ];
+      for (const [id, status] of expectations) {
+        expect(await c.statusOf(id), `statusOf ${id}`).to.equal(status);
+        expect((await c.verifyCertificate(id)).status, `verifyCertificate ${id}`).to.equal(status);
+      }
+      const v = await c.verifyCertificate(voided.tokenId);
+      expect(v.bodyId).to.equal(BODY_2);
+      expect(v.bodyAccredited).to.equal(true);
+    });
+  });
+
+  // ================================================================== ERC-721 / ERC-5192
+
+  describe("ERC-721 and ERC-5192 surface", function () {
+    it("name, symbol, balanceOf, ownerOf, getApproved, isApprovedForAll", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      const { tokenId } = await issueOne(f, f.key1, f.holders[0]);
+      expect(await c.name()).to.equal("CQO Certificate");
+      expect(await c.symbol()).to.equal("CQO");
+      expect(await c.balanceOf(f.holders[0].address)).to.equal(1);
+      expect(await c.balanceOf(f.stranger.address)).to.equal(0);
+      await expect(c.balanceOf(ethers.ZeroAddress)).to.be.revertedWithCustomError(c, "InvalidHolder");
+      expect(await c.ownerOf(tokenId)).to.equal(f.holders[0].address);
+      await expect(c.ownerOf(tokenId + 1n)).to.be.revertedWithCustomError(c, "CertificateNotFound").withArgs(tokenId + 1n);
+      expect(await c.getApproved(tokenId)).to.equal(ethers.ZeroAddress);
+      await expect(c.getApproved(tokenId + 1n)).to.be.revertedWithCustomError(c, "CertificateNotFound").withArgs(tokenId + 1n);
+      expect(await c.isApprovedForAll(f.holders[0].address, f.stranger.address)).to.equal(false);
+    });
+
+    it("every transfer and approval reverts Soulbound, even from the holder", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate.connect(f.holders[0]);
+      const { tokenId } = await issueOne(f, f.key1, f.holders[0]);
+      const [from, to] = [f.holders[0].address, f.holders[1].address];
+      await expect(c.transferFrom(from, to, tokenId)).to.be.revertedWithCustomError(c, "Soulbound");
+      await expect(c["safeTransferFrom(address,address,uint256)"](from, to, tokenId)).to.be.revertedWithCustomError(c, "Soulbound");
+      await expect(c["safeTransferFrom(address,address,uint256,bytes)"](from, to, tokenId, "0x")).to.be.revertedWithCustomError(
+        c,
+        "Soulbound",
+      );
+      await expect(c.approve(to, tokenId)).to.be.revertedWithCustomError(c, "Soulbound");
+      await expect(c.setApprovalForAll(to, true)).to.be.revertedWithCustomError(c, "Soulbound");
+      await expect(c.connect(f.association).transferFrom(from, to, tokenId)).to.be.revertedWithCustomError(c, "Soulbound");
+      expect(await c.ownerOf(tokenId)).to.equal(from);
+    });
+
+    it("locked() is true for every certificate, whatever its status; reverts for unknown numbers", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      const { tokenId } = await issueOne(f, f.key1, f.holders[0]);
+      expect(await c.locked(tokenId)).to.equal(true);
+      await revoke(c.connect(f.key1), tokenId, RevocationReason.Other);
+      expect(await c.locked(tokenId)).to.equal(true);
+      await expect(c.locked(3)).to.be.revertedWithCustomError(c, "CertificateNotFound").withArgs(3);
+    });
+
+    it("supportsInterface: ERC-165, ERC-721, metadata, ERC-5192, IAccessControl; not 0xffffffff", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      for (const id of [INTERFACE_IDS.ERC165, INTERFACE_IDS.ERC721, INTERFACE_IDS.ERC721Metadata, INTERFACE_IDS.ERC5192, INTERFACE_IDS.AccessControl]) {
+        expect(await c.supportsInterface(id), id).to.equal(true);
+      }
+      for (const id of [INTERFACE_IDS.invalid, "0x00000000", "0x780e9d63" /* ERC721Enumerable */]) {
+        expect(await c.supportsInterface(id), id).to.equal(false);
+      }
+      // the constant ids are what the interfaces compute to
+      const sel = (sig: string) => BigInt(ethers.id(sig).slice(0, 10));
+      expect(ethers.toBeHex(sel("locked(uint256)"), 4)).to.equal(INTERFACE_IDS.ERC5192);
+      const accessControl =
+        sel("hasRole(bytes32,address)") ^ sel("getRoleAdmin(bytes32)") ^ sel("grantRole(bytes32,address)") ^
+        sel("revokeRole(bytes32,address)") ^ sel("renounceRole(bytes32,address)");
+      expect(ethers.toBeHex(accessControl, 4)).to.equal(INTERFACE_IDS.AccessControl);
+    });
+  });
+
+  // ================================================================== metadata
+
+  describe("tokenURI and setRenderer", function () {
+    it("returns base64 JSON with name, level, status, dates, rulebook, root, and a base64 SVG image", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      const { tokenId, item, issuedAt } = await issueOne(f, f.key1, f.holders[0], { level: 1 });
+      const meta = decodeTokenURI(await c.tokenURI(tokenId));
+      expect(meta.name).to.equal(`首席质量官能力水平证书 CQO Certificate #${tokenId}`);
+      expect(meta.description).to.contain("soulbound");
+      expect(attribute(meta, "Level")).to.equal(1);
+      expect(attribute(meta, "Status")).to.equal("Pending");
+      expect(attribute(meta, "Revocation reason")).to.equal("None");
+      expect(attribute(meta, "Certifying body")).to.equal(BODY_1);
+      expect(attribute(meta, "Issued")).to.equal(issuedAt);
+      expect(attribute(meta, "Valid from")).to.equal(issuedAt + NOTICE_PERIOD);
+      expect(attribute(meta, "Valid until")).to.equal(item.validUntil);
+      expect(attribute(meta, "Rulebook")).to.equal(RULEBOOK_HASH);
+      expect(attribute(meta, "Result root")).to.equal(item.resultRoot);
+      expect(meta.attributes.filter((a) => a.display_type === "date").map((a) => a.trait_type)).to.deep.equal([
+        "Issued",
+        "Valid from",
+        "Valid until",
+      ]);
+      const svgPrefix = "data:image/svg+xml;base64,";
+      expect(meta.image.startsWith(svgPrefix)).to.equal(true);
+      const svg = Buffer.from(meta.image.slice(svgPrefix.length), "base64").toString("utf8");
+      expect(svg.startsWith("<svg")).to.equal(true);
+      expect(svg.endsWith("</svg>")).to.equal(true);
+      expect(svg).to.contain(`CQO Certificate #${tokenId}`);
+      expect(svg).to.contain("一级 Level I");
+      expect(svg).to.contain("Pending");
+      expect(svg).to.contain('fill="#6c757d"');
+    });
+
+    it("shows every status and revocation reason by name, and the level names", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      await c.updateBodyTerms(BODY_1, 0xff, f.accreditedUntil, NOTICE_PERIOD);
+      const l2 = await issueOne(f, f.key1, f.holders[0], { level: 2 });
+      const l3 = await issueOne(f, f.key1, f.holders[1], { level: 3 });
+      const l5 = await issueOne(f, f.key1, f.holders[2], { level: 5 });
+      const short = await issueOne(f, f.key1, f.holders[3], { validUntil: (await now()) + NOTICE_PERIOD + DAY });
+      const reasons = [];
+      for (const reason of CALLER_REASONS) {
+        const r = await issueOne(f, f.key1, f.holders[4]);
+        await revoke(c.connect(f.key1), r.tokenId, reason);
+        reasons.push({ id: r.tokenId, reason });
+      }
+      const newRoot = randomRoot();
+      const deadline = (await now()) + DAY;
+      await reissue(c.connect(f.key1), l5.tokenId, f.holders[5].address, newRoot, deadline, await consent(f, f.holders[5], l5.tokenId, newRoot, deadline));
+      const b2 = await issueOne(f, f.body2Key, f.holders[6], { level: 3 });
+      await travelTo(short.item.validUntil);
+      await suspend(c.connect(f.key1), l3.tokenId);
+      await c.connect(f.supervisor).voidCertificatesIssuedBefore(BODY_2, await now(), EVIDENCE);
+
+      const meta = async (id: bigint) => decodeTokenURI(await c.tokenURI(id));
+      const svgOf = (m: { image: string }) => Buffer.from(m.image.split(",")[1], "base64").toString("utf8");
+      const valid = await meta(l2.tokenId);
+      expect(attribute(valid, "Status")).to.equal("Valid");
+      expect(svgOf(valid)).to.contain("二级 Level II");
+      expect(svgOf(valid)).to.contain('fill="#0f5132"');
+      const suspended = await meta(l3.tokenId);
+      expect(attribute(suspended, "Status")).to.equal("Suspended");
+      expect(svgOf(suspended)).to.contain("三级 Level III");
+      expect(attribute(await meta(short.tokenId), "Status")).to.equal("Expired");
+      expect(attribute(await meta(b2.tokenId), "Status")).to.equal("Voided");
+      const reissued = await meta(l5.tokenId);
+      expect(attribute(reissued, "Status")).to.equal("Revoked");
+      expect(attribute(reissued, "Revocation reason")).to.equal("Re-issued");
+      expect(svgOf(reissued)).to.contain("Level 5");
+      expect(attribute(reissued, "Level")).to.equal(5);
+      const names: Record<number, string> = {
+        [RevocationReason.Fraud]: "Fraud",
+        [RevocationReason.Violation]: "Violation",
+        [RevocationReason.FailedReview]: "Failed review",
+        [RevocationReason.HolderRequest]: "Holder request",
+        [RevocationReason.BodyError]: "Body error",
+        [RevocationReason.Other]: "Other",
+      };
+      for (const { id, reason } of reasons) {
+        const m = await meta(id);
+        expect(attribute(m, "Status")).to.equal("Revoked");
+        expect(attribute(m, "Revocation reason")).to.equal(names[reason]);
+      }
+      // the renderer's public name functions, including the values no certificate shows
+      expect(await f.renderer.statusName(CertificateStatus.NotFound)).to.equal("Not found");
+      expect(await f.renderer.reasonName(RevocationReason.None)).to.equal("None");
+      expect(await f.renderer.reasonName(RevocationReason.Reissued)).to.equal("Re-issued");
+    });
+
+    it("renders a NotFound view directly through the renderer", async function () {
+      const f = await loadFixture(deployFixture);
+      const v = await f.certificate.verifyCertificate(42);
+      const view = {
+        tokenId: v.tokenId, status: v.status, revocationReason: v.revocationReason, underObjection: v.underObjection,
+        holder: v.holder, bodyId: v.bodyId, bodyAccredited: v.bodyAccredited, level: v.level, issuedAt: v.issuedAt,
+        validFrom: v.validFrom, validUntil: v.validUntil, rulebookId: v.rulebookId, rulebookHash: v.rulebookHash,
+        resultRoot: v.resultRoot, predecessor: v.predecessor, successor: v.successor,
+      };
+      const m = decodeTokenURI(await f.renderer.tokenURI(view));
+      expect(m.name).to.contain("#42");
+      expect(attribute(m, "Status")).to.equal("Not found");
+      expect(attribute(m, "Level")).to.equal(0);
+      expect(attribute(m, "Result root")).to.equal(ethers.ZeroHash);
+    });
+
+    it("tokenURI reverts CertificateNotFound for a number never issued", async function () {
+      const f = await loadFixture(deployFixture);
+      await expect(f.certificate.tokenURI(1)).to.be.revertedWithCustomError(f.certificate, "CertificateNotFound").withArgs(1);
+    });
+
+    it("setRenderer: the association replaces the renderer; tokenURI follows it", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      const { tokenId } = await issueOne(f, f.key1, f.holders[0]);
+      const next = await ethers.deployContract("CertificateRenderer");
+      const nextAddress = await next.getAddress();
+      await expect(c.setRenderer(nextAddress)).to.emit(c, "RendererChanged").withArgs(nextAddress);
+      expect(await c.renderer()).to.equal(nextAddress);
+      expect(decodeTokenURI(await c.tokenURI(tokenId)).name).to.contain(`#${tokenId}`);
+      // a renderer that is not a contract: tokenURI fails, the records do not
+      await c.setRenderer(f.stranger.address);
+      await expect(c.tokenURI(tokenId)).to.be.reverted;
+      expect(await c.statusOf(tokenId)).to.equal(CertificateStatus.Pending);
+      for (const who of [f.supervisor, f.bodyAdmin, f.stranger]) {
+        await expect(c.connect(who).setRenderer(nextAddress))
+          .to.be.revertedWithCustomError(c, "AccessControlUnauthorizedAccount")
+          .withArgs(who.address, DEFAULT_ADMIN_ROLE);
+      }
+    });
+  });
+
+  describe("roles used by the certificate", function () {
+    it("a supervisor granted later can act at once; revoked, it cannot", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      const { tokenId } = await issueOne(f, f.key1, f.holders[0]);
+      await c.grantRole(SUPERVISOR_ROLE, f.stranger.address);
+      await expect(suspend(c.connect(f.stranger), tokenId)).to.emit(c, "CertificateSuspended");
+      await c.revokeRole(SUPERVISOR_ROLE, f.stranger.address);
+      await expect(reinstate(c.connect(f.stranger), tokenId))
+        .to.be.revertedWithCustomError(c, "NotIssuingBody")
+        .withArgs(tokenId, BODY_1);
+    });
+  });
+});
