@@ -9,17 +9,18 @@ enum BodyStatus {
     Revoked
 }
 
-/// @notice The stored state of a certificate. Time-dependent facts (pending, expired) and the association's
-/// mass invalidation (voided) are not stored: they are computed by the views, so they cost no transaction.
+/// @notice The stored state of a certificate that is not revoked. Time-dependent facts (pending, expired) and the
+/// association's mass invalidation (voided) are not stored: they are computed by the views, so they cost no
+/// transaction.
 enum CertState {
     Active,
     Objected,
     SuspendedByBody,
-    SuspendedBySupervisor,
-    Revoked
+    SuspendedBySupervisor
 }
 
-/// @notice Why a certificate was revoked. Revocation is terminal.
+/// @notice Why a certificate was revoked. A certificate is revoked exactly when it has a reason other than `None`:
+/// revocation is one write, and terminal.
 enum RevocationReason {
     None,
     Fraud,
