@@ -97,8 +97,8 @@ export async function seedDemo(certificate: CQOCertificate, cast: DemoCast, trav
 
   await travel(10 * DAY);
   const key = certificate.connect(cast.bodyA.key);
-  await (await key.suspendCertificate(suspended.tokenId, ethers.id("annual review missed"))).wait();
-  await (await key.revokeCertificate(revoked.tokenId, 1, ethers.id("forged training certificate"))).wait();
+  await (await key.suspendCertificate(ethers.id("annual review missed"), suspended.tokenId)).wait();
+  await (await key.revokeCertificate(revoked.tokenId, ethers.id("forged training certificate"), 1)).wait();
   await (await certificate.connect(cast.supervisor).voidCertificatesIssuedBefore(2, (await now(certificate)) - 1, ethers.id("body B audit"))).wait();
 
   // Re-issue: the new wallet consents by signing, the body submits.
