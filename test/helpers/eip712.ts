@@ -1,0 +1,116 @@
+/**
+ * EIP-712 definitions of CQOCertificate's signed messages, for viem (`signTypedData`, `hashTypedData`,
+ * `verifyTypedData`). Kept free of Hardhat and test code so that it can move into the sdk as is.
+ *
+ * They must match the contract's `VOUCHER_TYPEHASH`, `ISSUANCE_TYPEHASH` and `REISSUE_CONSENT_TYPEHASH`;
+ * test/vouchers.test.ts checks each against `encodeType` below.
+ */
+import { keccak256, toHex, type Address, type Hex, type TypedDataDomain } from "viem";
+
+/** The name and version CQOCertificate passes to OpenZeppelin's EIP712 constructor. */
+export const CQO_EIP712_NAME = "CQO Certificate";
+export const CQO_EIP712_VERSION = "1";
+
+/** The domain of one deployment: a signature for another chain or another contract is worthless here. */
+export function cqoDomain(chainId: number | bigint, verifyingContract: Address) {
+  return {
+    name: CQO_EIP712_NAME,
+    version: CQO_EIP712_VERSION,
+    chainId: Number(chainId),
+    verifyingContract,
+  } as const satisfies TypedDataDomain;
+}
+
+/** What a body's key signs off-line so that anyone may submit the issuance before `deadline`. */
+export const issuanceVoucherTypes = {
+  IssuanceVoucher: [
+    { name: "bodyId", type: "uint16" },
+    { name: "issuance", type: "Issuance" },
+    { name: "nonce", type: "uint16" },
+    { name: "deadline", type: "uint40" },
+  ],
+  Issuance: [
+    { name: "holder", type: "address" },
+    { name: "resultRoot", type: "bytes32" },
+    { name: "level", type: "uint8" },
+    { name: "rulebookId", type: "uint16" },
+    { name: "validUntil", type: "uint40" },
+  ],
+} as const;
+
+/** What the new wallet signs to accept a re-issued certificate (lost keys). */
+export const reissueConsentTypes = {
+  ReissueConsent: [
+    { name: "tokenId", type: "uint256" },
+    { name: "newHolder", type: "address" },
+    { name: "newResultRoot", type: "bytes32" },
+    { name: "deadline", type: "uint40" },
+  ],
+} as const;
+
+/** The message types, as viem infers them (uint8..uint48 are numbers, larger integers bigints). */
+export interface Issuance {
+  holder: Address;
+  resultRoot: Hex;
+  level: number;
+  rulebookId: number;
+  validUntil: number;
+}
+
+export interface IssuanceVoucher {
+  bodyId: number;
+  issuance: Issuance;
+  nonce: number;
+  deadline: number;
+}
+
+export interface ReissueConsent {
+  tokenId: bigint;
+  newHolder: Address;
+  newResultRoot: Hex;
+  deadline: number;
+}
+
+/** Everything `signTypedData` / `hashTypedData` need for a voucher. */
+export function voucherTypedData(chainId: number | bigint, verifyingContract: Address, message: IssuanceVoucher) {
+  return {
+    domain: cqoDomain(chainId, verifyingContract),
+    types: issuanceVoucherTypes,
+    primaryType: "IssuanceVoucher",
+    message,
+  } as const;
+}
+
+/** Everything `signTypedData` / `hashTypedData` need for a reissue consent. */
+export function reissueConsentTypedData(chainId: number | bigint, verifyingContract: Address, message: ReissueConsent) {
+  return {
+    domain: cqoDomain(chainId, verifyingContract),
+    types: reissueConsentTypes,
+    primaryType: "ReissueConsent",
+    message,
+  } as const;
+}
+
+type TypeFields = readonly { readonly name: string; readonly type: string }[];
+
+/** EIP-712 `encodeType`: the primary type, then the types it references, sorted by name. */
+export function encodeType(types: Record<string, TypeFields>, primaryType: string): string {
+  const referenced = new Set<string>();
+  const visit = (name: string): void => {
+    for (const field of types[name]) {
+      const base = field.type.replace(/\[\d*\]$/, "");
+      if (base in types && base !== primaryType && !referenced.has(base)) {
+        referenced.add(base);
+        visit(base);
+      }
+    }
+  };
+  visit(primaryType);
+  const one = (name: string): string => `${name}(${types[name].map((f) => `${f.type} ${f.name}`).join(",")})`;
+  return [primaryType, ...[...referenced].sort()].map(one).join("");
+}
+
+/** EIP-712 `typeHash`: what the contract's `*_TYPEHASH` constants hold. */
+export function typeHash(types: Record<string, TypeFields>, primaryType: string): Hex {
+  return keccak256(toHex(encodeType(types, primaryType)));
+}
