@@ -680,11 +680,11 @@ describe("CQOCertificate", function () {
       const d = await issueOne(f, f.key1, f.holders[2]);
       await revoke(k, d.tokenId, RevocationReason.Other);
       await expect(suspend(k, d.tokenId))
-        .to.be.revertedWithCustomError(c, "InvalidCertificateState")
-        .withArgs(d.tokenId, CertState.Revoked);
+        .to.be.revertedWithCustomError(c, "CertificateAlreadyRevoked")
+        .withArgs(d.tokenId, RevocationReason.Other);
       await expect(reinstate(c.connect(f.supervisor), d.tokenId))
-        .to.be.revertedWithCustomError(c, "InvalidCertificateState")
-        .withArgs(d.tokenId, CertState.Revoked);
+        .to.be.revertedWithCustomError(c, "CertificateAlreadyRevoked")
+        .withArgs(d.tokenId, RevocationReason.Other);
     });
 
     it("refuses another body's key, the body admin, the association and strangers; and unknown numbers", async function () {
@@ -718,9 +718,9 @@ describe("CQOCertificate", function () {
         expect(v.status).to.equal(CertificateStatus.Revoked);
         expect(v.revocationReason).to.equal(reason);
         expect(await c.ownerOf(tokenId)).to.equal(f.holders[0].address);
-        await expect(revoke(c.connect(f.key2), tokenId, reason))
-          .to.be.revertedWithCustomError(c, "InvalidCertificateState")
-          .withArgs(tokenId, CertState.Revoked);
+        await expect(revoke(c.connect(f.key2), tokenId, RevocationReason.Other))
+          .to.be.revertedWithCustomError(c, "CertificateAlreadyRevoked")
+          .withArgs(tokenId, reason);
       });
     }
 
@@ -753,6 +753,10 @@ describe("CQOCertificate", function () {
         .to.emit(c, "CertificateRevoked")
         .withArgs(b.tokenId, BODY_1, RevocationReason.FailedReview, EVIDENCE);
       expect((await c.verifyCertificate(b.tokenId)).underObjection).to.equal(false);
+      // a revoked certificate's objection can no longer be resolved
+      await expect(resolve(c.connect(f.key1), b.tokenId, false, RevocationReason.None))
+        .to.be.revertedWithCustomError(c, "CertificateAlreadyRevoked")
+        .withArgs(b.tokenId, RevocationReason.FailedReview);
     });
 
     it("refuses non-issuers and unknown numbers", async function () {
@@ -776,8 +780,8 @@ describe("CQOCertificate", function () {
       await revoke(c.connect(f.key1), ids[3], RevocationReason.Other);
       // the last one is already revoked: nothing happens
       await expect(revokeMany(c.connect(f.key2), ids, RevocationReason.Fraud))
-        .to.be.revertedWithCustomError(c, "InvalidCertificateState")
-        .withArgs(ids[3], CertState.Revoked);
+        .to.be.revertedWithCustomError(c, "CertificateAlreadyRevoked")
+        .withArgs(ids[3], RevocationReason.Other);
       expect(await c.statusOf(ids[0])).to.equal(CertificateStatus.Pending);
       const tx = revokeMany(c.connect(f.key2), ids.slice(0, 3), RevocationReason.Fraud, EVIDENCE);
       for (const id of ids.slice(0, 3)) {
@@ -855,6 +859,10 @@ describe("CQOCertificate", function () {
       const v = await c.verifyCertificate(tokenId);
       expect(v.status).to.equal(CertificateStatus.Revoked);
       expect(v.revocationReason).to.equal(RevocationReason.Fraud);
+      expect(v.underObjection).to.equal(false);
+      await expect(resolve(c.connect(f.key1), tokenId, true, RevocationReason.Fraud))
+        .to.be.revertedWithCustomError(c, "CertificateAlreadyRevoked")
+        .withArgs(tokenId, RevocationReason.Fraud);
     });
 
     it("upheld refuses the reasons None and Reissued", async function () {
@@ -890,8 +898,8 @@ describe("CQOCertificate", function () {
         .withArgs(d.tokenId, CertState.SuspendedByBody);
       await revoke(f.certificate.connect(f.key1), d.tokenId, RevocationReason.Other);
       await expect(object(c, d.tokenId))
-        .to.be.revertedWithCustomError(c, "InvalidCertificateState")
-        .withArgs(d.tokenId, CertState.Revoked);
+        .to.be.revertedWithCustomError(c, "CertificateAlreadyRevoked")
+        .withArgs(d.tokenId, RevocationReason.Other);
       await expect(object(c, 99n)).to.be.revertedWithCustomError(c, "CertificateNotFound").withArgs(99);
     });
 
@@ -1045,8 +1053,8 @@ describe("CQOCertificate", function () {
         .to.be.revertedWithCustomError(c, "InvalidCertificateState")
         .withArgs(b.tokenId, CertState.Objected);
       await expect(renew(k, d.tokenId, randomRoot(), RULEBOOK_1, until))
-        .to.be.revertedWithCustomError(c, "InvalidCertificateState")
-        .withArgs(d.tokenId, CertState.Revoked);
+        .to.be.revertedWithCustomError(c, "CertificateAlreadyRevoked")
+        .withArgs(d.tokenId, RevocationReason.Other);
       await c.updateBodyTerms(BODY_1, 0b110, f.accreditedUntil, NOTICE_PERIOD);
       await expect(renew(k, e.tokenId, randomRoot(), RULEBOOK_1, until))
         .to.be.revertedWithCustomError(c, "LevelOutOfScope")
@@ -1259,8 +1267,8 @@ describe("CQOCertificate", function () {
       await reissue(k, a.tokenId, h.address, r1, deadline, await consent(f, h, a.tokenId, r1, deadline));
       const r2 = randomRoot();
       await expect(reissue(k, a.tokenId, f.holders[2].address, r2, deadline, await consent(f, f.holders[2], a.tokenId, r2, deadline)))
-        .to.be.revertedWithCustomError(c, "InvalidCertificateState")
-        .withArgs(a.tokenId, CertState.Revoked);
+        .to.be.revertedWithCustomError(c, "CertificateAlreadyRevoked")
+        .withArgs(a.tokenId, RevocationReason.Reissued);
       const b = await issueOne(f, f.key1, f.holders[3]);
       await suspend(k, b.tokenId);
       await expect(reissue(k, b.tokenId, h.address, r2, deadline, await consent(f, h, b.tokenId, r2, deadline)))
@@ -1321,6 +1329,28 @@ describe("CQOCertificate", function () {
       expect(await c.certificatesOf(holder.address)).to.deep.equal(ids);
       expect(await c.certificatesOf(f.stranger.address)).to.deep.equal([]);
       for (const id of ids) expect(await c.ownerOf(id)).to.equal(holder.address);
+    });
+
+    it("a wallet holds at most 65535 certificates (HoldingsFull)", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      const holder = f.holders[0];
+      const first = await issueOne(f, f.key1, holder);
+      // find the holder's holdings slot: count 1 in the low 16 bits, the first number above it
+      const address = await c.getAddress();
+      const expected = (first.tokenId << 16n) | 1n;
+      let slot: string | undefined;
+      for (let p = 0; p < 64 && !slot; p++) {
+        const candidate = ethers.keccak256(ethers.AbiCoder.defaultAbiCoder().encode(["address", "uint256"], [holder.address, p]));
+        if (BigInt(await ethers.provider.getStorage(address, candidate)) === expected) slot = candidate;
+      }
+      if (!slot) throw new Error("holdings slot not found");
+      await ethers.provider.send("hardhat_setStorageAt", [address, slot, ethers.toBeHex((first.tokenId << 16n) | 65534n, 32)]);
+      expect(await c.balanceOf(holder.address)).to.equal(65534);
+      const last = await issueOne(f, f.key1, holder);
+      expect(await c.balanceOf(holder.address)).to.equal(65535);
+      expect(await c.ownerOf(last.tokenId)).to.equal(holder.address);
+      await expect(c.connect(f.key1).issueCertificate(f.issuance(holder))).to.be.revertedWithCustomError(c, "HoldingsFull");
     });
 
     it("holdsValidCertificate: level 1 is highest; atLeastLevel = 2 accepts levels 1 and 2, not 3", async function () {

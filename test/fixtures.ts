@@ -76,12 +76,12 @@ export enum BodyStatus {
   Revoked,
 }
 
+/** The stored state of a certificate that is not revoked (revocation is its `RevocationReason`). */
 export enum CertState {
   Active,
   Objected,
   SuspendedByBody,
   SuspendedBySupervisor,
-  Revoked,
 }
 
 export enum RevocationReason {
