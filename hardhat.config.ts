@@ -1,6 +1,7 @@
 import { HardhatUserConfig, subtask } from "hardhat/config";
 import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
 import "@nomicfoundation/hardhat-toolbox";
+import "./sdk/hardhat-abi";
 
 /**
  * The compiler is the npm package `solc` (soljson.js), pinned in package.json: these machines cannot download
