@@ -216,7 +216,7 @@ async function lifecycle(c: Clients): Promise<LifecycleReport> {
   };
   const signature = await key.signTypedData(voucherTypedData(pc.chain.id, certificate, voucher));
   const voucherEvents = eventsOf(
-    await send(w(relayer).writeContract({ ...as(relayer), functionName: "issueWithVoucher", args: [voucher, key.address, signature] })),
+    await send(w(relayer).writeContract({ ...as(relayer), functionName: "issueWithVoucher", args: [key.address, signature, voucher] })),
   );
   expect(voucherEvents.map((e) => e.eventName)).to.deep.equal(["Transfer", "Locked", "CertificateIssued"]);
   const voucherId = tokenIdOf(voucher.issuance.resultRoot);
@@ -235,7 +235,7 @@ async function lifecycle(c: Clients): Promise<LifecycleReport> {
 
   // Suspend and reinstate.
   const evidence = keccak256(toHex("complaint"));
-  const suspended = eventsOf(await send(w(key).writeContract({ ...as(key), functionName: "suspendCertificate", args: [singleId, evidence] })));
+  const suspended = eventsOf(await send(w(key).writeContract({ ...as(key), functionName: "suspendCertificate", args: [evidence, singleId] })));
   expect(suspended.map((e) => [e.eventName, e.args])).to.deep.equal([["CertificateSuspended", { tokenId: singleId, bodyId: 1, evidenceHash: evidence }]]);
   expect(await status(singleId)).to.equal(CertificateStatus.Suspended);
   expect(await pc.readContract({ ...read, functionName: "holdsValidCertificate", args: [holder.address, 1] })).to.equal(false);
@@ -246,7 +246,7 @@ async function lifecycle(c: Clients): Promise<LifecycleReport> {
   // Revoke with a reason, by the supervisor.
   const fraud = keccak256(toHex("fraud evidence"));
   const revoked = eventsOf(
-    await send(w(supervisor).writeContract({ ...as(supervisor), functionName: "revokeCertificate", args: [batchIds[0], RevocationReason.Fraud, fraud] })),
+    await send(w(supervisor).writeContract({ ...as(supervisor), functionName: "revokeCertificate", args: [batchIds[0], fraud, RevocationReason.Fraud] })),
   );
   expect(revoked.map((e) => [e.eventName, e.args])).to.deep.equal([
     ["CertificateRevoked", { tokenId: batchIds[0], bodyId: 1, reason: RevocationReason.Fraud, evidenceHash: fraud }],
@@ -305,9 +305,9 @@ async function lifecycle(c: Clients): Promise<LifecycleReport> {
 
   // Reverts come back decoded by name on both nodes.
   const failure = await pc
-    .simulateContract({ ...as(key), functionName: "suspendCertificate", args: [batchIds[0], evidence] })
+    .simulateContract({ ...as(key), functionName: "suspendCertificate", args: [evidence, batchIds[0]] })
     .then(() => "no revert", (e: unknown) => errorNameOf(e));
-  expect(failure).to.equal("InvalidCertificateState");
+  expect(failure).to.equal("CertificateAlreadyRevoked");
 
   return { certificate, issued: allIds, finalStatuses: final };
 }

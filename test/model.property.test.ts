@@ -51,7 +51,7 @@ const GAS_LIMIT = 3_000_000n;
 const UNKNOWN_TOKEN_ID = 0xdead_beefn;
 const LEVELS = [1, 2, 3, 4, 5, 6, 7, 8] as const;
 
-const RUNS = Number(process.env.CQO_PBT_RUNS ?? 25);
+const RUNS = Number(process.env.CQO_PBT_RUNS ?? 35);
 const MAX_COMMANDS = Number(process.env.CQO_PBT_COMMANDS ?? 35);
 
 // ------------------------------------------------------------------ commands (plain data, printable)
@@ -526,7 +526,7 @@ async function both(
       const by = lc(signer.address);
       if (action.t === "suspend") {
         const expected = model.suspendCertificate(by, tokenId);
-        return { expected, actual: await send(real, () => c.connect(signer).suspendCertificate(tokenId, ethers.id("e"), opts)) };
+        return { expected, actual: await send(real, () => c.connect(signer).suspendCertificate(ethers.id("e"), tokenId, opts)) };
       }
       if (action.t === "reinstate") {
         const expected = model.reinstateCertificate(by, tokenId);
@@ -541,7 +541,7 @@ async function both(
       const expected = model.revokeCertificate(lc(signer.address), tokenId, action.reason as RevocationReason);
       return {
         expected,
-        actual: await send(real, () => c.connect(signer).revokeCertificate(tokenId, action.reason, ethers.id("e"), opts)),
+        actual: await send(real, () => c.connect(signer).revokeCertificate(tokenId, ethers.id("e"), action.reason, opts)),
       };
     }
     case "revokeMany": {
@@ -550,7 +550,7 @@ async function both(
       const expected = model.revokeCertificates(lc(signer.address), tokenIds, action.reason as RevocationReason);
       return {
         expected,
-        actual: await send(real, () => c.connect(signer).revokeCertificates(tokenIds, action.reason, ethers.id("e"), opts)),
+        actual: await send(real, () => c.connect(signer).revokeCertificates(tokenIds, ethers.id("e"), action.reason, opts)),
       };
     }
     case "resolve": {

@@ -187,7 +187,7 @@ describe("EIP-712 vouchers and reissue consents (viem signatures)", function () 
       const tokenId = tokenIdOf(voucher.issuance.resultRoot);
       const relayerBefore = await ethers.provider.getBalance(f.relayer.address);
 
-      const tx = await f.cert.connect(f.relayer).issueWithVoucher(voucher, f.keyA.address, signature);
+      const tx = await f.cert.connect(f.relayer).issueWithVoucher(f.keyA.address, signature, voucher);
       await expect(tx)
         .to.emit(f.cert, "CertificateIssued")
         .withArgs(tokenId, BODY_1, voucher.issuance.resultRoot, 2, RULEBOOK_1, voucher.issuance.validUntil);
@@ -217,8 +217,8 @@ describe("EIP-712 vouchers and reissue consents (viem signatures)", function () 
       const onTimeSig = await sign(f.keyA, f, onTime);
       const lateSig = await sign(f.keyA, f, late);
       await time.setNextBlockTimestamp(now + 100);
-      await expect(f.cert.connect(f.relayer).issueWithVoucher(onTime, f.keyA.address, onTimeSig)).to.emit(f.cert, "CertificateIssued");
-      await expect(f.cert.connect(f.relayer).issueWithVoucher(late, f.keyA.address, lateSig))
+      await expect(f.cert.connect(f.relayer).issueWithVoucher(f.keyA.address, onTimeSig, onTime)).to.emit(f.cert, "CertificateIssued");
+      await expect(f.cert.connect(f.relayer).issueWithVoucher(f.keyA.address, lateSig, late))
         .to.be.revertedWithCustomError(f.cert, "VoucherExpired")
         .withArgs(now + 100);
     });
@@ -227,9 +227,9 @@ describe("EIP-712 vouchers and reissue consents (viem signatures)", function () 
       const f = await loadFixture(voucherFixture);
       const voucher = await voucherFor(f);
       const signature = await sign(f.keyA, f, voucher);
-      await f.cert.connect(f.relayer).issueWithVoucher(voucher, f.keyA.address, signature);
+      await f.cert.connect(f.relayer).issueWithVoucher(f.keyA.address, signature, voucher);
       for (const submitter of [f.relayer, f.stranger]) {
-        await expect(f.cert.connect(submitter).issueWithVoucher(voucher, f.keyA.address, signature))
+        await expect(f.cert.connect(submitter).issueWithVoucher(f.keyA.address, signature, voucher))
           .to.be.revertedWithCustomError(f.cert, "ResultRootAlreadyUsed")
           .withArgs(voucher.issuance.resultRoot);
       }
@@ -241,7 +241,7 @@ describe("EIP-712 vouchers and reissue consents (viem signatures)", function () 
       const voucher = await voucherFor(f);
       for (const chainId of [1n, f.chainId + 1n]) {
         const signature = await sign(f.keyA, f, voucher, chainId);
-        await expect(f.cert.connect(f.relayer).issueWithVoucher(voucher, f.keyA.address, signature))
+        await expect(f.cert.connect(f.relayer).issueWithVoucher(f.keyA.address, signature, voucher))
           .to.be.revertedWithCustomError(f.cert, "InvalidSignature")
           .withArgs(f.keyA.address);
       }
@@ -265,11 +265,11 @@ describe("EIP-712 vouchers and reissue consents (viem signatures)", function () 
       );
       const voucher = await voucherFor(f);
       const forOther = await sign(f.keyA, f, voucher, f.chainId, otherAddress);
-      await expect(f.cert.connect(f.relayer).issueWithVoucher(voucher, f.keyA.address, forOther))
+      await expect(f.cert.connect(f.relayer).issueWithVoucher(f.keyA.address, forOther, voucher))
         .to.be.revertedWithCustomError(f.cert, "InvalidSignature")
         .withArgs(f.keyA.address);
       expect(await other.voucherDigest(voucher)).to.equal(hashTypedData(voucherTypedData(f.chainId, otherAddress, voucher)));
-      await expect(other.connect(f.relayer).issueWithVoucher(voucher, f.keyA.address, forOther)).to.emit(other, "CertificateIssued");
+      await expect(other.connect(f.relayer).issueWithVoucher(f.keyA.address, forOther, voucher)).to.emit(other, "CertificateIssued");
     });
 
     it("refuses vouchers of an old nonce after increaseVoucherNonce (VoucherNonceMismatch)", async function () {
@@ -277,22 +277,22 @@ describe("EIP-712 vouchers and reissue consents (viem signatures)", function () 
       const old = await voucherFor(f);
       const oldSig = await sign(f.keyA, f, old);
       await expect(f.cert.connect(f.admin1).increaseVoucherNonce(BODY_1)).to.emit(f.cert, "VoucherNonceIncreased").withArgs(BODY_1, 1);
-      await expect(f.cert.connect(f.relayer).issueWithVoucher(old, f.keyA.address, oldSig))
+      await expect(f.cert.connect(f.relayer).issueWithVoucher(f.keyA.address, oldSig, old))
         .to.be.revertedWithCustomError(f.cert, "VoucherNonceMismatch")
         .withArgs(1, 0);
       // A voucher signed for the new nonce works; one naming a future nonce does not.
       const current = await voucherFor(f, { nonce: 1 });
-      await expect(f.cert.connect(f.relayer).issueWithVoucher(current, f.keyA.address, await sign(f.keyA, f, current))).to.emit(
+      await expect(f.cert.connect(f.relayer).issueWithVoucher(f.keyA.address, await sign(f.keyA, f, current), current)).to.emit(
         f.cert,
         "CertificateIssued",
       );
       const future = await voucherFor(f, { nonce: 2 });
-      await expect(f.cert.connect(f.relayer).issueWithVoucher(future, f.keyA.address, await sign(f.keyA, f, future)))
+      await expect(f.cert.connect(f.relayer).issueWithVoucher(f.keyA.address, await sign(f.keyA, f, future), future))
         .to.be.revertedWithCustomError(f.cert, "VoucherNonceMismatch")
         .withArgs(1, 2);
       // The nonce is per body: body 2's vouchers are unaffected.
       const body2 = await voucherFor(f, { bodyId: BODY_2 });
-      await expect(f.cert.connect(f.relayer).issueWithVoucher(body2, f.keyB.address, await sign(f.keyB, f, body2))).to.emit(
+      await expect(f.cert.connect(f.relayer).issueWithVoucher(f.keyB.address, await sign(f.keyB, f, body2), body2)).to.emit(
         f.cert,
         "CertificateIssued",
       );
@@ -301,15 +301,15 @@ describe("EIP-712 vouchers and reissue consents (viem signatures)", function () 
     it("refuses a signer that is a key of another body (VoucherSignerNotOfBody) or of none (UnauthorizedAccount)", async function () {
       const f = await loadFixture(voucherFixture);
       const voucher = await voucherFor(f, { bodyId: BODY_1 });
-      await expect(f.cert.connect(f.relayer).issueWithVoucher(voucher, f.keyB.address, await sign(f.keyB, f, voucher)))
+      await expect(f.cert.connect(f.relayer).issueWithVoucher(f.keyB.address, await sign(f.keyB, f, voucher), voucher))
         .to.be.revertedWithCustomError(f.cert, "VoucherSignerNotOfBody")
         .withArgs(f.keyB.address, BODY_1);
       const nobody = offlineAccount("not a key");
-      await expect(f.cert.connect(f.relayer).issueWithVoucher(voucher, nobody.address, await sign(nobody, f, voucher)))
+      await expect(f.cert.connect(f.relayer).issueWithVoucher(nobody.address, await sign(nobody, f, voucher), voucher))
         .to.be.revertedWithCustomError(f.cert, "UnauthorizedAccount")
         .withArgs(nobody.address);
       // Naming a real key of the body while the signature is someone else's.
-      await expect(f.cert.connect(f.relayer).issueWithVoucher(voucher, f.keyA.address, await sign(nobody, f, voucher)))
+      await expect(f.cert.connect(f.relayer).issueWithVoucher(f.keyA.address, await sign(nobody, f, voucher), voucher))
         .to.be.revertedWithCustomError(f.cert, "InvalidSignature")
         .withArgs(f.keyA.address);
     });
@@ -321,7 +321,7 @@ describe("EIP-712 vouchers and reissue consents (viem signatures)", function () 
       await expect(f.cert.connect(f.admin1).removeSigningKey(BODY_1, f.keyA.address))
         .to.emit(f.cert, "SigningKeyRemoved")
         .withArgs(BODY_1, f.keyA.address);
-      await expect(f.cert.connect(f.relayer).issueWithVoucher(voucher, f.keyA.address, signature))
+      await expect(f.cert.connect(f.relayer).issueWithVoucher(f.keyA.address, signature, voucher))
         .to.be.revertedWithCustomError(f.cert, "UnauthorizedAccount")
         .withArgs(f.keyA.address);
     });
@@ -331,11 +331,11 @@ describe("EIP-712 vouchers and reissue consents (viem signatures)", function () 
       const voucher = await voucherFor(f);
       const signature = await sign(f.keyA, f, voucher);
       await f.cert.connect(f.supervisor).suspendBody(BODY_1, keccak256(toHex("evidence")));
-      await expect(f.cert.connect(f.relayer).issueWithVoucher(voucher, f.keyA.address, signature))
+      await expect(f.cert.connect(f.relayer).issueWithVoucher(f.keyA.address, signature, voucher))
         .to.be.revertedWithCustomError(f.cert, "BodyNotActive")
         .withArgs(BODY_1, BodyStatus.Suspended);
       await f.cert.connect(f.supervisor).reinstateBody(BODY_1);
-      await expect(f.cert.connect(f.relayer).issueWithVoucher(voucher, f.keyA.address, signature)).to.emit(f.cert, "CertificateIssued");
+      await expect(f.cert.connect(f.relayer).issueWithVoucher(f.keyA.address, signature, voucher)).to.emit(f.cert, "CertificateIssued");
     });
 
     it("refuses a voucher whose signed fields were tampered with (InvalidSignature)", async function () {
@@ -352,38 +352,38 @@ describe("EIP-712 vouchers and reissue consents (viem signatures)", function () 
         ["deadline", { ...voucher, deadline: voucher.deadline + DAY }],
       ];
       for (const [field, forged] of tampered) {
-        await expect(f.cert.connect(f.relayer).issueWithVoucher(forged, f.keyA.address, signature), field)
+        await expect(f.cert.connect(f.relayer).issueWithVoucher(f.keyA.address, signature, forged), field)
           .to.be.revertedWithCustomError(f.cert, "InvalidSignature")
           .withArgs(f.keyA.address);
       }
       // A body id or nonce changed in transit fails on those checks before the signature is looked at.
-      await expect(f.cert.connect(f.relayer).issueWithVoucher({ ...voucher, bodyId: BODY_2 }, f.keyA.address, signature))
+      await expect(f.cert.connect(f.relayer).issueWithVoucher(f.keyA.address, signature, { ...voucher, bodyId: BODY_2 }))
         .to.be.revertedWithCustomError(f.cert, "VoucherSignerNotOfBody")
         .withArgs(f.keyA.address, BODY_2);
-      await expect(f.cert.connect(f.relayer).issueWithVoucher({ ...voucher, nonce: 1 }, f.keyA.address, signature))
+      await expect(f.cert.connect(f.relayer).issueWithVoucher(f.keyA.address, signature, { ...voucher, nonce: 1 }))
         .to.be.revertedWithCustomError(f.cert, "VoucherNonceMismatch")
         .withArgs(0, 1);
       // A malformed signature, a flipped byte, and the signature of the voucher's digest itself (not typed data).
       const flipped = `${signature.slice(0, 10)}${signature[10] === "0" ? "1" : "0"}${signature.slice(11)}` as Hex;
       const raw = await f.keyA.sign({ hash: keccak256(toHex("not the digest")) });
       for (const bad of ["0x" as Hex, `0x${"11".repeat(65)}` as Hex, flipped, raw]) {
-        await expect(f.cert.connect(f.relayer).issueWithVoucher(voucher, f.keyA.address, bad))
+        await expect(f.cert.connect(f.relayer).issueWithVoucher(f.keyA.address, bad, voucher))
           .to.be.revertedWithCustomError(f.cert, "InvalidSignature")
           .withArgs(f.keyA.address);
       }
-      await expect(f.cert.connect(f.relayer).issueWithVoucher(voucher, f.keyA.address, signature)).to.emit(f.cert, "CertificateIssued");
+      await expect(f.cert.connect(f.relayer).issueWithVoucher(f.keyA.address, signature, voucher)).to.emit(f.cert, "CertificateIssued");
     });
 
     it("applies the issuance rules to a voucher: scope and rulebook", async function () {
       const f = await loadFixture(voucherFixture);
       const base = await voucherFor(f);
       const outOfScope = { ...base, issuance: { ...base.issuance, level: 4 } };
-      await expect(f.cert.connect(f.relayer).issueWithVoucher(outOfScope, f.keyA.address, await sign(f.keyA, f, outOfScope)))
+      await expect(f.cert.connect(f.relayer).issueWithVoucher(f.keyA.address, await sign(f.keyA, f, outOfScope), outOfScope))
         .to.be.revertedWithCustomError(f.cert, "LevelOutOfScope")
         .withArgs(BODY_1, 4);
       await f.cert.deprecateRulebook(RULEBOOK_2);
       const deprecated = { ...base, issuance: { ...base.issuance, rulebookId: RULEBOOK_2 } };
-      await expect(f.cert.connect(f.relayer).issueWithVoucher(deprecated, f.keyA.address, await sign(f.keyA, f, deprecated)))
+      await expect(f.cert.connect(f.relayer).issueWithVoucher(f.keyA.address, await sign(f.keyA, f, deprecated), deprecated))
         .to.be.revertedWithCustomError(f.cert, "RulebookIsDeprecated")
         .withArgs(RULEBOOK_2);
     });
@@ -394,12 +394,12 @@ describe("EIP-712 vouchers and reissue consents (viem signatures)", function () 
         const voucher = await voucherFor(f);
         const signature = await sign(f.walletOwner, f, voucher);
         const tokenId = tokenIdOf(voucher.issuance.resultRoot);
-        await expect(f.cert.connect(f.relayer).issueWithVoucher(voucher, f.walletAddress, signature))
+        await expect(f.cert.connect(f.relayer).issueWithVoucher(f.walletAddress, signature, voucher))
           .to.emit(f.cert, "CertificateIssued")
           .withArgs(tokenId, BODY_1, voucher.issuance.resultRoot, 2, RULEBOOK_1, voucher.issuance.validUntil);
         expect(await f.cert.ownerOf(tokenId)).to.equal(voucher.issuance.holder);
         // Replay fails on the root, not on the wallet.
-        await expect(f.cert.connect(f.stranger).issueWithVoucher(voucher, f.walletAddress, signature))
+        await expect(f.cert.connect(f.stranger).issueWithVoucher(f.walletAddress, signature, voucher))
           .to.be.revertedWithCustomError(f.cert, "ResultRootAlreadyUsed")
           .withArgs(voucher.issuance.resultRoot);
       });
@@ -414,13 +414,13 @@ describe("EIP-712 vouchers and reissue consents (viem signatures)", function () 
           ["another contract", await sign(f.walletOwner, f, voucher, f.chainId, f.walletAddress)],
         ];
         for (const [label, signature] of cases) {
-          await expect(f.cert.connect(f.relayer).issueWithVoucher(voucher, f.walletAddress, signature), label)
+          await expect(f.cert.connect(f.relayer).issueWithVoucher(f.walletAddress, signature, voucher), label)
             .to.be.revertedWithCustomError(f.cert, "InvalidSignature")
             .withArgs(f.walletAddress);
         }
         const good = await sign(f.walletOwner, f, voucher);
         await f.cert.connect(f.admin1).removeSigningKey(BODY_1, f.walletAddress);
-        await expect(f.cert.connect(f.relayer).issueWithVoucher(voucher, f.walletAddress, good))
+        await expect(f.cert.connect(f.relayer).issueWithVoucher(f.walletAddress, good, voucher))
           .to.be.revertedWithCustomError(f.cert, "UnauthorizedAccount")
           .withArgs(f.walletAddress);
       });

@@ -22,6 +22,10 @@ export enum BodyStatus {
   Revoked,
 }
 
+/**
+ * The contract's `CertState` (Active, Objected, SuspendedByBody, SuspendedBySupervisor) plus `Revoked`: the contract
+ * records revocation as a non-zero reason; the model as a state, which is simpler to reason about.
+ */
 export enum CertState {
   Active,
   Objected,
@@ -380,7 +384,7 @@ export class ReferenceModel {
 
   suspendCertificate(caller: Address, tokenId: bigint): Outcome {
     return this.tx(() => {
-      const cert = this.existing(tokenId);
+      const cert = this.existingUnrevoked(tokenId);
       const bySupervisor = this.authorize(caller, cert);
       if (cert.state !== CertState.Active) fail("InvalidCertificateState");
       cert.state = bySupervisor ? CertState.SuspendedBySupervisor : CertState.SuspendedByBody;
@@ -390,7 +394,7 @@ export class ReferenceModel {
 
   reinstateCertificate(caller: Address, tokenId: bigint): Outcome {
     return this.tx(() => {
-      const cert = this.existing(tokenId);
+      const cert = this.existingUnrevoked(tokenId);
       const bySupervisor = this.authorize(caller, cert);
       if (cert.state === CertState.SuspendedBySupervisor) {
         if (!bySupervisor) fail("UnauthorizedAccount");
@@ -412,7 +416,7 @@ export class ReferenceModel {
 
   fileObjection(_caller: Address, tokenId: bigint): Outcome {
     return this.tx(() => {
-      const cert = this.existing(tokenId);
+      const cert = this.existingUnrevoked(tokenId);
       if (cert.state !== CertState.Active) fail("InvalidCertificateState");
       if (this.s.now >= cert.issuedAt + cert.noticePeriod) fail("NoticePeriodOver");
       cert.state = CertState.Objected;
@@ -422,7 +426,7 @@ export class ReferenceModel {
 
   resolveObjection(caller: Address, tokenId: bigint, upheld: boolean, reason: RevocationReason): Outcome {
     return this.tx(() => {
-      const cert = this.existing(tokenId);
+      const cert = this.existingUnrevoked(tokenId);
       this.authorize(caller, cert);
       if (cert.state !== CertState.Objected) fail("InvalidCertificateState");
       if (!upheld) {
@@ -439,7 +443,7 @@ export class ReferenceModel {
   renewCertificate(caller: Address, tokenId: bigint, newResultRoot: bigint, rulebookId: number, newValidUntil: number): Outcome {
     return this.tx(() => {
       const bodyId = this.issuingBody(caller);
-      const cert = this.existing(tokenId);
+      const cert = this.existingUnrevoked(tokenId);
       this.requireRenewable(cert, bodyId);
       this.requireActiveRulebook(rulebookId);
       const validFrom = cert.issuedAt + cert.noticePeriod;
@@ -457,7 +461,7 @@ export class ReferenceModel {
   reissueCertificate(caller: Address, tokenId: bigint, newHolder: Address, newResultRoot: bigint, consent: Consent): Outcome {
     return this.tx(() => {
       const bodyId = this.issuingBody(caller);
-      const old = this.existing(tokenId);
+      const old = this.existingUnrevoked(tokenId);
       this.requireRenewable(old, bodyId);
       if (newHolder === ZERO_ADDRESS || newHolder === old.holder) fail("InvalidHolder");
       if (this.s.now > consent.deadline) fail("ConsentExpired");
@@ -692,6 +696,13 @@ export class ReferenceModel {
     return cert;
   }
 
+  /** Revocation is terminal: nothing acts on a revoked certificate any more. */
+  private existingUnrevoked(tokenId: bigint): ModelCert {
+    const cert = this.existing(tokenId);
+    if (cert.state === CertState.Revoked) fail("CertificateAlreadyRevoked");
+    return cert;
+  }
+
   /** A current key of the issuing body, or the supervisor (returns true for the supervisor). */
   private authorize(caller: Address, cert: ModelCert): boolean {
     if (this.keyBodyOf(caller) === cert.bodyId) return false;
@@ -705,9 +716,8 @@ export class ReferenceModel {
 
   private revoke(caller: Address, tokenId: bigint, reason: RevocationReason): string[] {
     this.checkRevocationReason(reason);
-    const cert = this.existing(tokenId);
+    const cert = this.existingUnrevoked(tokenId);
     this.authorize(caller, cert);
-    if (cert.state === CertState.Revoked) fail("InvalidCertificateState");
     cert.state = CertState.Revoked;
     cert.reason = reason;
     return ["CertificateRevoked"];
