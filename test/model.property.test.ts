@@ -51,7 +51,7 @@ const GAS_LIMIT = 3_000_000n;
 const UNKNOWN_TOKEN_ID = 0xdead_beefn;
 const LEVELS = [1, 2, 3, 4, 5, 6, 7, 8] as const;
 
-const RUNS = Number(process.env.CQO_PBT_RUNS ?? 35);
+const RUNS = Number(process.env.CQO_PBT_RUNS ?? 30);
 const MAX_COMMANDS = Number(process.env.CQO_PBT_COMMANDS ?? 35);
 
 // ------------------------------------------------------------------ commands (plain data, printable)
