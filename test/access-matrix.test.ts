@@ -56,7 +56,12 @@ async function matrixFixture(): Promise<Ctx> {
   const item = f.issuance(holder, { level: 3 });
   await f.certificate.connect(f.key1).issueCertificate(item);
   const tokenId = tokenIdOf(item.resultRoot);
-  const voucher: IssuanceVoucher = { bodyId: BODY_1, issuance: f.issuance(f.holders[2]), nonce: 0, deadline: f.t0 + 30 * DAY };
+  const voucher: IssuanceVoucher = {
+    bodyId: BODY_1,
+    issuance: f.issuance(f.holders[2]),
+    nonce: 0,
+    deadline: f.t0 + 30 * DAY,
+  };
   const voucherSignature = await signVoucher(f.key1, f.certificate, voucher);
   const reissueRoot = ethers.id("matrix re-issue root");
   const reissueDeadline = f.t0 + 30 * DAY;
@@ -95,7 +100,10 @@ interface Denial {
 }
 
 const notAdmin: Denial = { error: "AccessControlUnauthorizedAccount", args: (_, w) => [w.address, DEFAULT_ADMIN_ROLE] };
-const notSupervisor: Denial = { error: "AccessControlUnauthorizedAccount", args: (_, w) => [w.address, SUPERVISOR_ROLE] };
+const notSupervisor: Denial = {
+  error: "AccessControlUnauthorizedAccount",
+  args: (_, w) => [w.address, SUPERVISOR_ROLE],
+};
 const notBodyAdmin: Denial = { error: "NotBodyAdmin", args: (_, w) => [BODY_1, w.address] };
 const unauthorized: Denial = { error: "UnauthorizedAccount", args: (_, w) => [w.address] };
 const notIssuingBody: Denial = { error: "NotIssuingBody", args: (ctx) => [ctx.tokenId, BODY_1] };
@@ -158,7 +166,8 @@ const ROWS: Row[] = [
     fn: "updateBodyMetadata",
     allowed: ["association", "bodyAdmin"],
     denied: notBodyAdmin,
-    call: (ctx, who) => ctx.certificate.connect(who).updateBodyMetadata(BODY_1, "ipfs://bodies/1-v2.json", ethers.id("v2")),
+    call: (ctx, who) =>
+      ctx.certificate.connect(who).updateBodyMetadata(BODY_1, "ipfs://bodies/1-v2.json", ethers.id("v2")),
     emits: () => ["BodyMetadataUpdated", [BODY_1, "ipfs://bodies/1-v2.json", ethers.id("v2")]],
   },
   {
@@ -259,14 +268,20 @@ const ROWS: Row[] = [
     allowed: ["issuingKey", "otherBodyKey"],
     denied: unauthorized,
     call: (ctx, who) => ctx.certificate.connect(who).issueCertificate(level3(ctx)),
-    emits: (ctx, who) => ["CertificateIssued", [() => true, bodyOfKey(ctx, who), () => true, 3, RULEBOOK_1, ctx.validUntil]],
+    emits: (ctx, who) => [
+      "CertificateIssued",
+      [() => true, bodyOfKey(ctx, who), () => true, 3, RULEBOOK_1, ctx.validUntil],
+    ],
   },
   {
     fn: "issueCertificates (level 3)",
     allowed: ["issuingKey", "otherBodyKey"],
     denied: unauthorized,
     call: (ctx, who) => ctx.certificate.connect(who).issueCertificates([level3(ctx), level3(ctx)]),
-    emits: (ctx, who) => ["CertificateIssued", [() => true, bodyOfKey(ctx, who), () => true, 3, RULEBOOK_1, ctx.validUntil]],
+    emits: (ctx, who) => [
+      "CertificateIssued",
+      [() => true, bodyOfKey(ctx, who), () => true, 3, RULEBOOK_1, ctx.validUntil],
+    ],
   },
   {
     fn: "issueWithVoucher (submission is open to anyone)",
@@ -279,21 +294,30 @@ const ROWS: Row[] = [
       }),
     emits: (ctx) => [
       "CertificateIssued",
-      [tokenIdOf(ctx.voucher.issuance.resultRoot), BODY_1, ctx.voucher.issuance.resultRoot, 2, RULEBOOK_1, ctx.validUntil],
+      [
+        tokenIdOf(ctx.voucher.issuance.resultRoot),
+        BODY_1,
+        ctx.voucher.issuance.resultRoot,
+        2,
+        RULEBOOK_1,
+        ctx.validUntil,
+      ],
     ],
   },
   {
     fn: "suspendCertificate",
     allowed: ["supervisor", "issuingKey"],
     denied: notIssuingBody,
-    call: (ctx, who) => send(ctx.certificate.connect(who), "suspendCertificate", { tokenId: ctx.tokenId, evidenceHash: EVIDENCE }),
+    call: (ctx, who) =>
+      send(ctx.certificate.connect(who), "suspendCertificate", { tokenId: ctx.tokenId, evidenceHash: EVIDENCE }),
     emits: (ctx) => ["CertificateSuspended", [ctx.tokenId, BODY_1, EVIDENCE]],
   },
   {
     fn: "reinstateCertificate (suspended by the body)",
     allowed: ["supervisor", "issuingKey"],
     denied: notIssuingBody,
-    setup: (ctx) => send(ctx.certificate.connect(ctx.key2), "suspendCertificate", { tokenId: ctx.tokenId, evidenceHash: EVIDENCE }),
+    setup: (ctx) =>
+      send(ctx.certificate.connect(ctx.key2), "suspendCertificate", { tokenId: ctx.tokenId, evidenceHash: EVIDENCE }),
     call: (ctx, who) => send(ctx.certificate.connect(who), "reinstateCertificate", { tokenId: ctx.tokenId }),
     emits: (ctx) => ["CertificateReinstated", [ctx.tokenId, BODY_1]],
   },
@@ -303,7 +327,10 @@ const ROWS: Row[] = [
     denied: notIssuingBody,
     deniedBy: { issuingKey: unauthorized },
     setup: (ctx) =>
-      send(ctx.certificate.connect(ctx.supervisor), "suspendCertificate", { tokenId: ctx.tokenId, evidenceHash: EVIDENCE }),
+      send(ctx.certificate.connect(ctx.supervisor), "suspendCertificate", {
+        tokenId: ctx.tokenId,
+        evidenceHash: EVIDENCE,
+      }),
     call: (ctx, who) => send(ctx.certificate.connect(who), "reinstateCertificate", { tokenId: ctx.tokenId }),
     emits: (ctx) => ["CertificateReinstated", [ctx.tokenId, BODY_1]],
   },
@@ -334,14 +361,16 @@ const ROWS: Row[] = [
   {
     fn: "fileObjection (open to anyone)",
     allowed: ALL,
-    call: (ctx, who) => send(ctx.certificate.connect(who), "fileObjection", { tokenId: ctx.tokenId, evidenceHash: EVIDENCE }),
+    call: (ctx, who) =>
+      send(ctx.certificate.connect(who), "fileObjection", { tokenId: ctx.tokenId, evidenceHash: EVIDENCE }),
     emits: (ctx, who) => ["ObjectionFiled", [ctx.tokenId, BODY_1, who.address, EVIDENCE]],
   },
   {
     fn: "resolveObjection",
     allowed: ["supervisor", "issuingKey"],
     denied: notIssuingBody,
-    setup: (ctx) => send(ctx.certificate.connect(ctx.stranger), "fileObjection", { tokenId: ctx.tokenId, evidenceHash: EVIDENCE }),
+    setup: (ctx) =>
+      send(ctx.certificate.connect(ctx.stranger), "fileObjection", { tokenId: ctx.tokenId, evidenceHash: EVIDENCE }),
     call: (ctx, who) =>
       send(ctx.certificate.connect(who), "resolveObjection", {
         tokenId: ctx.tokenId,
@@ -363,7 +392,10 @@ const ROWS: Row[] = [
         rulebookId: RULEBOOK_1,
         newValidUntil: ctx.validUntil + YEAR,
       }),
-    emits: (ctx) => ["CertificateRenewed", [ctx.tokenId, BODY_1, ethers.id("matrix renewal root"), RULEBOOK_1, ctx.validUntil + YEAR]],
+    emits: (ctx) => [
+      "CertificateRenewed",
+      [ctx.tokenId, BODY_1, ethers.id("matrix renewal root"), RULEBOOK_1, ctx.validUntil + YEAR],
+    ],
   },
   {
     fn: "reissueCertificate",

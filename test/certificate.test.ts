@@ -71,8 +71,13 @@ const revokeMany = (c: CQOCertificate, tokenIds: bigint[], reason: RevocationRea
   send(c, "revokeCertificates", { tokenIds, reason, evidenceHash });
 const object = (c: CQOCertificate, tokenId: bigint, evidenceHash = EVIDENCE) =>
   send(c, "fileObjection", { tokenId, evidenceHash });
-const resolve = (c: CQOCertificate, tokenId: bigint, upheld: boolean, reason: RevocationReason, evidenceHash = EVIDENCE) =>
-  send(c, "resolveObjection", { tokenId, upheld, reason, evidenceHash });
+const resolve = (
+  c: CQOCertificate,
+  tokenId: bigint,
+  upheld: boolean,
+  reason: RevocationReason,
+  evidenceHash = EVIDENCE,
+) => send(c, "resolveObjection", { tokenId, upheld, reason, evidenceHash });
 const renew = (c: CQOCertificate, tokenId: bigint, newResultRoot: string, rulebookId: number, newValidUntil: number) =>
   send(c, "renewCertificate", { tokenId, newResultRoot, rulebookId, newValidUntil });
 const reissue = (
@@ -99,7 +104,13 @@ async function consent(
 }
 
 /** Checks the stored facts of a certificate against its issuance. */
-async function expectRecord(c: CQOCertificate, item: Issuance, bodyId: number, issuedAt: number, noticePeriod = NOTICE_PERIOD) {
+async function expectRecord(
+  c: CQOCertificate,
+  item: Issuance,
+  bodyId: number,
+  issuedAt: number,
+  noticePeriod = NOTICE_PERIOD,
+) {
   const v = await c.verifyCertificate(tokenIdOf(item.resultRoot));
   expect(v.tokenId).to.equal(tokenIdOf(item.resultRoot));
   expect(v.holder).to.equal(item.holder);
@@ -119,7 +130,9 @@ describe("CQOCertificate", function () {
       const c = f.certificate;
       const deployTx = c.deploymentTransaction();
       expect(deployTx).to.not.equal(null);
-      await expect(deployTx).to.emit(c, "RendererChanged").withArgs(await f.renderer.getAddress());
+      await expect(deployTx)
+        .to.emit(c, "RendererChanged")
+        .withArgs(await f.renderer.getAddress());
       expect(await c.renderer()).to.equal(await f.renderer.getAddress());
       expect(await c.MAX_LEVEL()).to.equal(8);
       expect(await c.REISSUE_CONSENT_TYPEHASH()).to.equal(
@@ -203,7 +216,11 @@ describe("CQOCertificate", function () {
         .withArgs(BODY_1, 3);
       await travelTo(f.accreditedUntil - 10);
       await setNextTimestamp(f.accreditedUntil);
-      await expect(c.connect(f.body2Key).issueCertificate(f.issuance(f.holders[0], { level: 3, validUntil: f.accreditedUntil + YEAR })))
+      await expect(
+        c
+          .connect(f.body2Key)
+          .issueCertificate(f.issuance(f.holders[0], { level: 3, validUntil: f.accreditedUntil + YEAR })),
+      )
         .to.be.revertedWithCustomError(c, "BodyAccreditationExpired")
         .withArgs(BODY_2, f.accreditedUntil);
     });
@@ -213,7 +230,9 @@ describe("CQOCertificate", function () {
       await travelTo(f.accreditedUntil - 10);
       await setNextTimestamp(f.accreditedUntil - 1);
       await expect(
-        f.certificate.connect(f.body2Key).issueCertificate(f.issuance(f.holders[0], { level: 3, validUntil: f.accreditedUntil + YEAR })),
+        f.certificate
+          .connect(f.body2Key)
+          .issueCertificate(f.issuance(f.holders[0], { level: 3, validUntil: f.accreditedUntil + YEAR })),
       ).to.emit(f.certificate, "CertificateIssued");
     });
 
@@ -250,11 +269,13 @@ describe("CQOCertificate", function () {
     it("refuses a zero holder and a zero root", async function () {
       const f = await loadFixture(deployFixture);
       const c = f.certificate.connect(f.key1);
-      await expect(c.issueCertificate(f.issuance(ethers.ZeroAddress))).to.be.revertedWithCustomError(c, "InvalidHolder");
-      await expect(c.issueCertificate(f.issuance(f.holders[0], { resultRoot: ethers.ZeroHash }))).to.be.revertedWithCustomError(
+      await expect(c.issueCertificate(f.issuance(ethers.ZeroAddress))).to.be.revertedWithCustomError(
         c,
-        "InvalidResultRoot",
+        "InvalidHolder",
       );
+      await expect(
+        c.issueCertificate(f.issuance(f.holders[0], { resultRoot: ethers.ZeroHash })),
+      ).to.be.revertedWithCustomError(c, "InvalidResultRoot");
     });
 
     it("refuses a root already used, by any body", async function () {
@@ -388,7 +409,9 @@ describe("CQOCertificate", function () {
       const f = await loadFixture(deployFixture);
       const c = f.certificate.connect(f.key1);
       const item = f.issuance(f.holders[0], { rulebookId: 0 });
-      await expect(c.issueCertificates([item])).to.be.revertedWithCustomError(c, "RulebookNotFound").withArgs(0);
+      await expect(c.issueCertificates([item]))
+        .to.be.revertedWithCustomError(c, "RulebookNotFound")
+        .withArgs(0);
       expect(await c.isResultRootUsed(item.resultRoot)).to.equal(false);
     });
 
@@ -397,18 +420,19 @@ describe("CQOCertificate", function () {
       const c = f.certificate;
       const ok = f.issuance(f.holders[0]);
       const k = c.connect(f.key1);
-      await expect(k.issueCertificates([ok, f.issuance(ethers.ZeroAddress)])).to.be.revertedWithCustomError(c, "InvalidHolder");
-      await expect(k.issueCertificates([ok, f.issuance(f.holders[1], { resultRoot: ethers.ZeroHash })])).to.be.revertedWithCustomError(
+      await expect(k.issueCertificates([ok, f.issuance(ethers.ZeroAddress)])).to.be.revertedWithCustomError(
         c,
-        "InvalidResultRoot",
+        "InvalidHolder",
       );
+      await expect(
+        k.issueCertificates([ok, f.issuance(f.holders[1], { resultRoot: ethers.ZeroHash })]),
+      ).to.be.revertedWithCustomError(c, "InvalidResultRoot");
       await expect(k.issueCertificates([ok, f.issuance(f.holders[1], { level: 4 })]))
         .to.be.revertedWithCustomError(c, "LevelOutOfScope")
         .withArgs(BODY_1, 4);
-      await expect(k.issueCertificates([ok, f.issuance(f.holders[1], { validUntil: 1 })])).to.be.revertedWithCustomError(
-        c,
-        "InvalidValidity",
-      );
+      await expect(
+        k.issueCertificates([ok, f.issuance(f.holders[1], { validUntil: 1 })]),
+      ).to.be.revertedWithCustomError(c, "InvalidValidity");
       expect(await c.isResultRootUsed(ok.resultRoot)).to.equal(false);
     });
 
@@ -432,7 +456,13 @@ describe("CQOCertificate", function () {
 
   describe("issueWithVoucher", function () {
     async function voucherFor(f: Fixture, overrides: Partial<IssuanceVoucher> = {}): Promise<IssuanceVoucher> {
-      return { bodyId: BODY_1, issuance: f.issuance(f.holders[0]), nonce: 0, deadline: (await now()) + DAY, ...overrides };
+      return {
+        bodyId: BODY_1,
+        issuance: f.issuance(f.holders[0]),
+        nonce: 0,
+        deadline: (await now()) + DAY,
+        ...overrides,
+      };
     }
 
     it("issues from a voucher signed by an EOA key, submitted by anyone", async function () {
@@ -442,11 +472,20 @@ describe("CQOCertificate", function () {
       const signature = await signVoucher(f.key1, c, voucher);
       expect(await c.voucherDigest(voucher)).to.equal(await voucherDigest(c, voucher));
       const tokenId = tokenIdOf(voucher.issuance.resultRoot);
-      expect(await staticCall(c.connect(f.stranger), "issueWithVoucher", { voucher, signer: f.key1.address, signature })).to.equal(tokenId);
+      expect(
+        await staticCall(c.connect(f.stranger), "issueWithVoucher", { voucher, signer: f.key1.address, signature }),
+      ).to.equal(tokenId);
       const tx = issueWithVoucher(c.connect(f.stranger), voucher, f.key1.address, signature);
       await expect(tx)
         .to.emit(c, "CertificateIssued")
-        .withArgs(tokenId, BODY_1, voucher.issuance.resultRoot, voucher.issuance.level, RULEBOOK_1, voucher.issuance.validUntil);
+        .withArgs(
+          tokenId,
+          BODY_1,
+          voucher.issuance.resultRoot,
+          voucher.issuance.level,
+          RULEBOOK_1,
+          voucher.issuance.validUntil,
+        );
       await expect(tx).to.emit(c, "Transfer").withArgs(ethers.ZeroAddress, f.holders[0].address, tokenId);
       await expect(tx).to.emit(c, "Locked").withArgs(tokenId);
       await expectRecord(c, voucher.issuance, BODY_1, await txTimestamp(await tx));
@@ -467,7 +506,14 @@ describe("CQOCertificate", function () {
       const signature = await signVoucher(owner, c, voucher);
       await expect(issueWithVoucher(c.connect(f.holders[0]), voucher, walletAddress, signature))
         .to.emit(c, "CertificateIssued")
-        .withArgs(tokenIdOf(voucher.issuance.resultRoot), BODY_1, voucher.issuance.resultRoot, 2, RULEBOOK_1, voucher.issuance.validUntil);
+        .withArgs(
+          tokenIdOf(voucher.issuance.resultRoot),
+          BODY_1,
+          voucher.issuance.resultRoot,
+          2,
+          RULEBOOK_1,
+          voucher.issuance.validUntil,
+        );
       // a signature by someone else than the wallet's owner
       const other = await voucherFor(f);
       await expect(issueWithVoucher(c, other, walletAddress, await signVoucher(f.stranger, c, other)))
@@ -487,7 +533,10 @@ describe("CQOCertificate", function () {
         .withArgs(t);
       const onTime = await voucherFor(f, { deadline: t + 2 });
       await setNextTimestamp(t + 2);
-      await expect(issueWithVoucher(c, onTime, f.key1.address, await signVoucher(f.key1, c, onTime))).to.emit(c, "CertificateIssued");
+      await expect(issueWithVoucher(c, onTime, f.key1.address, await signVoucher(f.key1, c, onTime))).to.emit(
+        c,
+        "CertificateIssued",
+      );
     });
 
     it("refuses a signer of another body, a non-key, a wrong nonce and a wrong signature", async function () {
@@ -635,7 +684,9 @@ describe("CQOCertificate", function () {
         .withArgs(tokenId, BODY_1, EVIDENCE);
       expect(await c.statusOf(tokenId)).to.equal(CertificateStatus.Suspended);
       expect(await c.holdsValidCertificate(f.holders[0].address, 3)).to.equal(false);
-      await expect(reinstate(c.connect(f.key1), tokenId)).to.emit(c, "CertificateReinstated").withArgs(tokenId, BODY_1);
+      await expect(reinstate(c.connect(f.key1), tokenId))
+        .to.emit(c, "CertificateReinstated")
+        .withArgs(tokenId, BODY_1);
       expect(await c.statusOf(tokenId)).to.equal(CertificateStatus.Valid);
     });
 
@@ -643,14 +694,18 @@ describe("CQOCertificate", function () {
       const f = await loadFixture(deployFixture);
       const c = f.certificate;
       const { tokenId } = await issueOne(f, f.key1, f.holders[0]);
-      await expect(suspend(c.connect(f.supervisor), tokenId)).to.emit(c, "CertificateSuspended").withArgs(tokenId, BODY_1, EVIDENCE);
+      await expect(suspend(c.connect(f.supervisor), tokenId))
+        .to.emit(c, "CertificateSuspended")
+        .withArgs(tokenId, BODY_1, EVIDENCE);
       await expect(reinstate(c.connect(f.key1), tokenId))
         .to.be.revertedWithCustomError(c, "UnauthorizedAccount")
         .withArgs(f.key1.address);
       await expect(suspend(c.connect(f.key1), tokenId))
         .to.be.revertedWithCustomError(c, "InvalidCertificateState")
         .withArgs(tokenId, CertState.SuspendedBySupervisor);
-      await expect(reinstate(c.connect(f.supervisor), tokenId)).to.emit(c, "CertificateReinstated").withArgs(tokenId, BODY_1);
+      await expect(reinstate(c.connect(f.supervisor), tokenId))
+        .to.emit(c, "CertificateReinstated")
+        .withArgs(tokenId, BODY_1);
       // the supervisor may also lift a body's suspension
       await suspend(c.connect(f.key1), tokenId);
       await expect(reinstate(c.connect(f.supervisor), tokenId)).to.emit(c, "CertificateReinstated");
@@ -700,8 +755,12 @@ describe("CQOCertificate", function () {
       await expect(reinstate(c.connect(f.body2Key), tokenId))
         .to.be.revertedWithCustomError(c, "NotIssuingBody")
         .withArgs(tokenId, BODY_1);
-      await expect(suspend(c.connect(f.key1), 777n)).to.be.revertedWithCustomError(c, "CertificateNotFound").withArgs(777);
-      await expect(reinstate(c.connect(f.key1), 777n)).to.be.revertedWithCustomError(c, "CertificateNotFound").withArgs(777);
+      await expect(suspend(c.connect(f.key1), 777n))
+        .to.be.revertedWithCustomError(c, "CertificateNotFound")
+        .withArgs(777);
+      await expect(reinstate(c.connect(f.key1), 777n))
+        .to.be.revertedWithCustomError(c, "CertificateNotFound")
+        .withArgs(777);
     });
   });
 
@@ -768,7 +827,9 @@ describe("CQOCertificate", function () {
           .to.be.revertedWithCustomError(c, "NotIssuingBody")
           .withArgs(tokenId, BODY_1);
       }
-      await expect(revoke(c.connect(f.key1), 5n, RevocationReason.Fraud)).to.be.revertedWithCustomError(c, "CertificateNotFound").withArgs(5);
+      await expect(revoke(c.connect(f.key1), 5n, RevocationReason.Fraud))
+        .to.be.revertedWithCustomError(c, "CertificateNotFound")
+        .withArgs(5);
     });
 
     it("revokes a batch with one reason and evidence; all or none", async function () {
@@ -803,8 +864,12 @@ describe("CQOCertificate", function () {
       expect(await c.statusOf(mine.tokenId)).to.equal(CertificateStatus.Pending);
       // the supervisor may revoke across bodies
       const tx = revokeMany(c.connect(f.supervisor), [mine.tokenId, theirs.tokenId], RevocationReason.Fraud);
-      await expect(tx).to.emit(c, "CertificateRevoked").withArgs(mine.tokenId, BODY_1, RevocationReason.Fraud, EVIDENCE);
-      await expect(tx).to.emit(c, "CertificateRevoked").withArgs(theirs.tokenId, BODY_2, RevocationReason.Fraud, EVIDENCE);
+      await expect(tx)
+        .to.emit(c, "CertificateRevoked")
+        .withArgs(mine.tokenId, BODY_1, RevocationReason.Fraud, EVIDENCE);
+      await expect(tx)
+        .to.emit(c, "CertificateRevoked")
+        .withArgs(theirs.tokenId, BODY_2, RevocationReason.Fraud, EVIDENCE);
     });
   });
 
@@ -884,7 +949,9 @@ describe("CQOCertificate", function () {
       const a = await issueOne(f, f.key1, f.holders[0]);
       const validFrom = a.issuedAt + NOTICE_PERIOD;
       await setNextTimestamp(validFrom);
-      await expect(object(c, a.tokenId)).to.be.revertedWithCustomError(c, "NoticePeriodOver").withArgs(a.tokenId, validFrom);
+      await expect(object(c, a.tokenId))
+        .to.be.revertedWithCustomError(c, "NoticePeriodOver")
+        .withArgs(a.tokenId, validFrom);
       const b = await issueOne(f, f.key1, f.holders[1]);
       await setNextTimestamp(b.issuedAt + NOTICE_PERIOD - 1);
       await expect(object(c, b.tokenId)).to.emit(c, "ObjectionFiled"); // the last second of the notice
@@ -951,7 +1018,9 @@ describe("CQOCertificate", function () {
       expect(await c.statusOf(tokenIdOf(newRoot))).to.equal(CertificateStatus.NotFound);
       await expect(c.ownerOf(tokenIdOf(newRoot))).to.be.revertedWithCustomError(c, "CertificateNotFound");
       // the renewal root can no longer be issued, renewed or re-issued with
-      await expect(c.connect(f.key1).issueCertificate(f.issuance(f.holders[1], { resultRoot: newRoot, validUntil: newUntil })))
+      await expect(
+        c.connect(f.key1).issueCertificate(f.issuance(f.holders[1], { resultRoot: newRoot, validUntil: newUntil })),
+      )
         .to.be.revertedWithCustomError(c, "ResultRootAlreadyUsed")
         .withArgs(newRoot);
       const other = await issueOne(f, f.key1, f.holders[1], { validUntil: newUntil });
@@ -1015,7 +1084,10 @@ describe("CQOCertificate", function () {
       const a = await issueOne(f, f.key1, f.holders[0]);
       const b = await issueOne(f, f.key1, f.holders[1]);
       const until = a.item.validUntil + YEAR;
-      await expect(renew(k, a.tokenId, ethers.ZeroHash, RULEBOOK_1, until)).to.be.revertedWithCustomError(c, "InvalidResultRoot");
+      await expect(renew(k, a.tokenId, ethers.ZeroHash, RULEBOOK_1, until)).to.be.revertedWithCustomError(
+        c,
+        "InvalidResultRoot",
+      );
       await expect(renew(k, a.tokenId, b.item.resultRoot, RULEBOOK_1, until))
         .to.be.revertedWithCustomError(c, "ResultRootAlreadyUsed")
         .withArgs(b.item.resultRoot);
@@ -1025,7 +1097,9 @@ describe("CQOCertificate", function () {
       await expect(renew(k, a.tokenId, rootWithSameNumber(b.item.resultRoot), RULEBOOK_1, until))
         .to.be.revertedWithCustomError(c, "CertificateNumberTaken")
         .withArgs(b.tokenId);
-      await expect(renew(k, a.tokenId, randomRoot(), 2, until)).to.be.revertedWithCustomError(c, "RulebookNotFound").withArgs(2);
+      await expect(renew(k, a.tokenId, randomRoot(), 2, until))
+        .to.be.revertedWithCustomError(c, "RulebookNotFound")
+        .withArgs(2);
       await c.deprecateRulebook(RULEBOOK_1);
       await expect(renew(k, a.tokenId, randomRoot(), RULEBOOK_1, until))
         .to.be.revertedWithCustomError(c, "RulebookIsDeprecated")
@@ -1101,14 +1175,24 @@ describe("CQOCertificate", function () {
       const newId = tokenIdOf(newRoot);
       const deadline = (await now()) + DAY;
       const sig = await consent(f, newHolder, old.tokenId, newRoot, deadline);
-      expect(await staticCall(c.connect(f.key2), "reissueCertificate", {
-        tokenId: old.tokenId, newHolder: newHolder.address, newResultRoot: newRoot, consentDeadline: deadline, holderConsent: sig,
-      })).to.equal(newId);
+      expect(
+        await staticCall(c.connect(f.key2), "reissueCertificate", {
+          tokenId: old.tokenId,
+          newHolder: newHolder.address,
+          newResultRoot: newRoot,
+          consentDeadline: deadline,
+          holderConsent: sig,
+        }),
+      ).to.equal(newId);
       const tx = reissue(c.connect(f.key2), old.tokenId, newHolder.address, newRoot, deadline, sig);
-      await expect(tx).to.emit(c, "CertificateRevoked").withArgs(old.tokenId, BODY_1, RevocationReason.Reissued, ethers.ZeroHash);
+      await expect(tx)
+        .to.emit(c, "CertificateRevoked")
+        .withArgs(old.tokenId, BODY_1, RevocationReason.Reissued, ethers.ZeroHash);
       await expect(tx).to.emit(c, "Transfer").withArgs(ethers.ZeroAddress, newHolder.address, newId);
       await expect(tx).to.emit(c, "Locked").withArgs(newId);
-      await expect(tx).to.emit(c, "CertificateReissued").withArgs(old.tokenId, newId, BODY_1, newHolder.address, newRoot);
+      await expect(tx)
+        .to.emit(c, "CertificateReissued")
+        .withArgs(old.tokenId, newId, BODY_1, newHolder.address, newRoot);
 
       const before = await c.verifyCertificate(old.tokenId);
       expect(before.status).to.equal(CertificateStatus.Revoked);
@@ -1143,7 +1227,14 @@ describe("CQOCertificate", function () {
       await renew(c.connect(f.key1), old.tokenId, randomRoot(), 2, renewedUntil);
       const newRoot = randomRoot();
       const deadline = (await now()) + DAY;
-      await reissue(c.connect(f.key1), old.tokenId, f.holders[1].address, newRoot, deadline, await consent(f, f.holders[1], old.tokenId, newRoot, deadline));
+      await reissue(
+        c.connect(f.key1),
+        old.tokenId,
+        f.holders[1].address,
+        newRoot,
+        deadline,
+        await consent(f, f.holders[1], old.tokenId, newRoot, deadline),
+      );
       const after = await c.verifyCertificate(tokenIdOf(newRoot));
       expect(after.validUntil).to.equal(renewedUntil);
       expect(after.rulebookId).to.equal(2);
@@ -1187,7 +1278,10 @@ describe("CQOCertificate", function () {
       const d2 = deadline + 10;
       const sig2 = await consent(f, f.holders[1], old.tokenId, newRoot, d2);
       await setNextTimestamp(d2);
-      await expect(reissue(c.connect(f.key1), old.tokenId, f.holders[1].address, newRoot, d2, sig2)).to.emit(c, "CertificateReissued");
+      await expect(reissue(c.connect(f.key1), old.tokenId, f.holders[1].address, newRoot, d2, sig2)).to.emit(
+        c,
+        "CertificateReissued",
+      );
     });
 
     it("refuses a consent by the wrong signer, or for another certificate, root or chain", async function () {
@@ -1206,7 +1300,12 @@ describe("CQOCertificate", function () {
         ["for another deadline", await consent(f, f.holders[1], old.tokenId, newRoot, deadline + 1)],
         [
           "for another chain",
-          await signReissueConsent(f.holders[1], c, { tokenId: old.tokenId, newHolder, newResultRoot: newRoot, deadline }, { chainId: 5n }),
+          await signReissueConsent(
+            f.holders[1],
+            c,
+            { tokenId: old.tokenId, newHolder, newResultRoot: newRoot, deadline },
+            { chainId: 5n },
+          ),
         ],
       ];
       for (const [, sig] of cases) {
@@ -1224,14 +1323,12 @@ describe("CQOCertificate", function () {
       const newRoot = randomRoot();
       const deadline = (await now()) + DAY;
       const same = await consent(f, f.holders[0], old.tokenId, newRoot, deadline);
-      await expect(reissue(c.connect(f.key1), old.tokenId, f.holders[0].address, newRoot, deadline, same)).to.be.revertedWithCustomError(
-        c,
-        "InvalidHolder",
-      );
-      await expect(reissue(c.connect(f.key1), old.tokenId, ethers.ZeroAddress, newRoot, deadline, same)).to.be.revertedWithCustomError(
-        c,
-        "InvalidHolder",
-      );
+      await expect(
+        reissue(c.connect(f.key1), old.tokenId, f.holders[0].address, newRoot, deadline, same),
+      ).to.be.revertedWithCustomError(c, "InvalidHolder");
+      await expect(
+        reissue(c.connect(f.key1), old.tokenId, ethers.ZeroAddress, newRoot, deadline, same),
+      ).to.be.revertedWithCustomError(c, "InvalidHolder");
     });
 
     it("refuses a used root, a zero root and a root whose number is taken", async function () {
@@ -1243,12 +1340,21 @@ describe("CQOCertificate", function () {
       const h = f.holders[1];
       const deadline = (await now()) + DAY;
       for (const root of [old.item.resultRoot, other.item.resultRoot]) {
-        await expect(reissue(k, old.tokenId, h.address, root, deadline, await consent(f, h, old.tokenId, root, deadline)))
+        await expect(
+          reissue(k, old.tokenId, h.address, root, deadline, await consent(f, h, old.tokenId, root, deadline)),
+        )
           .to.be.revertedWithCustomError(c, "ResultRootAlreadyUsed")
           .withArgs(root);
       }
       await expect(
-        reissue(k, old.tokenId, h.address, ethers.ZeroHash, deadline, await consent(f, h, old.tokenId, ethers.ZeroHash, deadline)),
+        reissue(
+          k,
+          old.tokenId,
+          h.address,
+          ethers.ZeroHash,
+          deadline,
+          await consent(f, h, old.tokenId, ethers.ZeroHash, deadline),
+        ),
       ).to.be.revertedWithCustomError(c, "InvalidResultRoot");
       const twin = rootWithSameNumber(other.item.resultRoot);
       await expect(reissue(k, old.tokenId, h.address, twin, deadline, await consent(f, h, old.tokenId, twin, deadline)))
@@ -1266,7 +1372,16 @@ describe("CQOCertificate", function () {
       const r1 = randomRoot();
       await reissue(k, a.tokenId, h.address, r1, deadline, await consent(f, h, a.tokenId, r1, deadline));
       const r2 = randomRoot();
-      await expect(reissue(k, a.tokenId, f.holders[2].address, r2, deadline, await consent(f, f.holders[2], a.tokenId, r2, deadline)))
+      await expect(
+        reissue(
+          k,
+          a.tokenId,
+          f.holders[2].address,
+          r2,
+          deadline,
+          await consent(f, f.holders[2], a.tokenId, r2, deadline),
+        ),
+      )
         .to.be.revertedWithCustomError(c, "CertificateAlreadyRevoked")
         .withArgs(a.tokenId, RevocationReason.Reissued);
       const b = await issueOne(f, f.key1, f.holders[3]);
@@ -1341,16 +1456,25 @@ describe("CQOCertificate", function () {
       const expected = (first.tokenId << 16n) | 1n;
       let slot: string | undefined;
       for (let p = 0; p < 64 && !slot; p++) {
-        const candidate = ethers.keccak256(ethers.AbiCoder.defaultAbiCoder().encode(["address", "uint256"], [holder.address, p]));
+        const candidate = ethers.keccak256(
+          ethers.AbiCoder.defaultAbiCoder().encode(["address", "uint256"], [holder.address, p]),
+        );
         if (BigInt(await ethers.provider.getStorage(address, candidate)) === expected) slot = candidate;
       }
       if (!slot) throw new Error("holdings slot not found");
-      await ethers.provider.send("hardhat_setStorageAt", [address, slot, ethers.toBeHex((first.tokenId << 16n) | 65534n, 32)]);
+      await ethers.provider.send("hardhat_setStorageAt", [
+        address,
+        slot,
+        ethers.toBeHex((first.tokenId << 16n) | 65534n, 32),
+      ]);
       expect(await c.balanceOf(holder.address)).to.equal(65534);
       const last = await issueOne(f, f.key1, holder);
       expect(await c.balanceOf(holder.address)).to.equal(65535);
       expect(await c.ownerOf(last.tokenId)).to.equal(holder.address);
-      await expect(c.connect(f.key1).issueCertificate(f.issuance(holder))).to.be.revertedWithCustomError(c, "HoldingsFull");
+      await expect(c.connect(f.key1).issueCertificate(f.issuance(holder))).to.be.revertedWithCustomError(
+        c,
+        "HoldingsFull",
+      );
     });
 
     it("holdsValidCertificate: level 1 is highest; atLeastLevel = 2 accepts levels 1 and 2, not 3", async function () {
@@ -1362,9 +1486,15 @@ describe("CQOCertificate", function () {
       await issueOne(f, f.key1, h3, { level: 3 });
       await travel(NOTICE_PERIOD);
       const table: [HardhatEthersSigner, number, boolean][] = [
-        [h1, 1, true], [h1, 2, true], [h1, 3, true],
-        [h2, 1, false], [h2, 2, true], [h2, 3, true],
-        [h3, 1, false], [h3, 2, false], [h3, 3, true],
+        [h1, 1, true],
+        [h1, 2, true],
+        [h1, 3, true],
+        [h2, 1, false],
+        [h2, 2, true],
+        [h2, 3, true],
+        [h3, 1, false],
+        [h3, 2, false],
+        [h3, 3, true],
       ];
       for (const [holder, atLeast, expected] of table) {
         expect(await c.holdsValidCertificate(holder.address, atLeast), `level-${atLeast} query`).to.equal(expected);
@@ -1460,9 +1590,13 @@ describe("CQOCertificate", function () {
       expect(await c.balanceOf(f.stranger.address)).to.equal(0);
       await expect(c.balanceOf(ethers.ZeroAddress)).to.be.revertedWithCustomError(c, "InvalidHolder");
       expect(await c.ownerOf(tokenId)).to.equal(f.holders[0].address);
-      await expect(c.ownerOf(tokenId + 1n)).to.be.revertedWithCustomError(c, "CertificateNotFound").withArgs(tokenId + 1n);
+      await expect(c.ownerOf(tokenId + 1n))
+        .to.be.revertedWithCustomError(c, "CertificateNotFound")
+        .withArgs(tokenId + 1n);
       expect(await c.getApproved(tokenId)).to.equal(ethers.ZeroAddress);
-      await expect(c.getApproved(tokenId + 1n)).to.be.revertedWithCustomError(c, "CertificateNotFound").withArgs(tokenId + 1n);
+      await expect(c.getApproved(tokenId + 1n))
+        .to.be.revertedWithCustomError(c, "CertificateNotFound")
+        .withArgs(tokenId + 1n);
       expect(await c.isApprovedForAll(f.holders[0].address, f.stranger.address)).to.equal(false);
     });
 
@@ -1472,14 +1606,19 @@ describe("CQOCertificate", function () {
       const { tokenId } = await issueOne(f, f.key1, f.holders[0]);
       const [from, to] = [f.holders[0].address, f.holders[1].address];
       await expect(c.transferFrom(from, to, tokenId)).to.be.revertedWithCustomError(c, "Soulbound");
-      await expect(c["safeTransferFrom(address,address,uint256)"](from, to, tokenId)).to.be.revertedWithCustomError(c, "Soulbound");
-      await expect(c["safeTransferFrom(address,address,uint256,bytes)"](from, to, tokenId, "0x")).to.be.revertedWithCustomError(
+      await expect(c["safeTransferFrom(address,address,uint256)"](from, to, tokenId)).to.be.revertedWithCustomError(
         c,
         "Soulbound",
       );
+      await expect(
+        c["safeTransferFrom(address,address,uint256,bytes)"](from, to, tokenId, "0x"),
+      ).to.be.revertedWithCustomError(c, "Soulbound");
       await expect(c.approve(to, tokenId)).to.be.revertedWithCustomError(c, "Soulbound");
       await expect(c.setApprovalForAll(to, true)).to.be.revertedWithCustomError(c, "Soulbound");
-      await expect(c.connect(f.association).transferFrom(from, to, tokenId)).to.be.revertedWithCustomError(c, "Soulbound");
+      await expect(c.connect(f.association).transferFrom(from, to, tokenId)).to.be.revertedWithCustomError(
+        c,
+        "Soulbound",
+      );
       expect(await c.ownerOf(tokenId)).to.equal(from);
     });
 
@@ -1496,7 +1635,13 @@ describe("CQOCertificate", function () {
     it("supportsInterface: ERC-165, ERC-721, metadata, ERC-5192, IAccessControl; not 0xffffffff", async function () {
       const f = await loadFixture(deployFixture);
       const c = f.certificate;
-      for (const id of [INTERFACE_IDS.ERC165, INTERFACE_IDS.ERC721, INTERFACE_IDS.ERC721Metadata, INTERFACE_IDS.ERC5192, INTERFACE_IDS.AccessControl]) {
+      for (const id of [
+        INTERFACE_IDS.ERC165,
+        INTERFACE_IDS.ERC721,
+        INTERFACE_IDS.ERC721Metadata,
+        INTERFACE_IDS.ERC5192,
+        INTERFACE_IDS.AccessControl,
+      ]) {
         expect(await c.supportsInterface(id), id).to.equal(true);
       }
       for (const id of [INTERFACE_IDS.invalid, "0x00000000", "0x780e9d63" /* ERC721Enumerable */]) {
@@ -1506,8 +1651,11 @@ describe("CQOCertificate", function () {
       const sel = (sig: string) => BigInt(ethers.id(sig).slice(0, 10));
       expect(ethers.toBeHex(sel("locked(uint256)"), 4)).to.equal(INTERFACE_IDS.ERC5192);
       const accessControl =
-        sel("hasRole(bytes32,address)") ^ sel("getRoleAdmin(bytes32)") ^ sel("grantRole(bytes32,address)") ^
-        sel("revokeRole(bytes32,address)") ^ sel("renounceRole(bytes32,address)");
+        sel("hasRole(bytes32,address)") ^
+        sel("getRoleAdmin(bytes32)") ^
+        sel("grantRole(bytes32,address)") ^
+        sel("revokeRole(bytes32,address)") ^
+        sel("renounceRole(bytes32,address)");
       expect(ethers.toBeHex(accessControl, 4)).to.equal(INTERFACE_IDS.AccessControl);
     });
   });
@@ -1563,7 +1711,14 @@ describe("CQOCertificate", function () {
       }
       const newRoot = randomRoot();
       const deadline = (await now()) + DAY;
-      await reissue(c.connect(f.key1), l5.tokenId, f.holders[5].address, newRoot, deadline, await consent(f, f.holders[5], l5.tokenId, newRoot, deadline));
+      await reissue(
+        c.connect(f.key1),
+        l5.tokenId,
+        f.holders[5].address,
+        newRoot,
+        deadline,
+        await consent(f, f.holders[5], l5.tokenId, newRoot, deadline),
+      );
       const b2 = await issueOne(f, f.body2Key, f.holders[6], { level: 3 });
       await travelTo(short.item.validUntil);
       await suspend(c.connect(f.key1), l3.tokenId);
@@ -1608,10 +1763,22 @@ describe("CQOCertificate", function () {
       const f = await loadFixture(deployFixture);
       const v = await f.certificate.verifyCertificate(42);
       const view = {
-        tokenId: v.tokenId, status: v.status, revocationReason: v.revocationReason, underObjection: v.underObjection,
-        holder: v.holder, bodyId: v.bodyId, bodyAccredited: v.bodyAccredited, level: v.level, issuedAt: v.issuedAt,
-        validFrom: v.validFrom, validUntil: v.validUntil, rulebookId: v.rulebookId, rulebookHash: v.rulebookHash,
-        resultRoot: v.resultRoot, predecessor: v.predecessor, successor: v.successor,
+        tokenId: v.tokenId,
+        status: v.status,
+        revocationReason: v.revocationReason,
+        underObjection: v.underObjection,
+        holder: v.holder,
+        bodyId: v.bodyId,
+        bodyAccredited: v.bodyAccredited,
+        level: v.level,
+        issuedAt: v.issuedAt,
+        validFrom: v.validFrom,
+        validUntil: v.validUntil,
+        rulebookId: v.rulebookId,
+        rulebookHash: v.rulebookHash,
+        resultRoot: v.resultRoot,
+        predecessor: v.predecessor,
+        successor: v.successor,
       };
       const m = decodeTokenURI(await f.renderer.tokenURI(view));
       expect(m.name).to.contain("#42");
@@ -1622,7 +1789,9 @@ describe("CQOCertificate", function () {
 
     it("tokenURI reverts CertificateNotFound for a number never issued", async function () {
       const f = await loadFixture(deployFixture);
-      await expect(f.certificate.tokenURI(1)).to.be.revertedWithCustomError(f.certificate, "CertificateNotFound").withArgs(1);
+      await expect(f.certificate.tokenURI(1))
+        .to.be.revertedWithCustomError(f.certificate, "CertificateNotFound")
+        .withArgs(1);
     });
 
     it("setRenderer: the association replaces the renderer; tokenURI follows it", async function () {

@@ -183,10 +183,7 @@ export async function deployFixture(): Promise<Fixture> {
   if (holders.length < 10) throw new Error("the fixture needs at least 18 signers");
 
   const renderer = await ethers.deployContract("CertificateRenderer");
-  const certificate = await ethers.deployContract("CQOCertificate", [
-    association.address,
-    await renderer.getAddress(),
-  ]);
+  const certificate = await ethers.deployContract("CQOCertificate", [association.address, await renderer.getAddress()]);
 
   await certificate.grantRole(SUPERVISOR_ROLE, supervisor.address);
 
@@ -372,7 +369,10 @@ export function voucherTypes(): Record<string, TypedDataField[]> {
   const types: Record<string, TypedDataField[]> = {};
   const collect = (param: AbiParam): string => {
     if (param.type !== "tuple" || !param.components) return param.type;
-    const name = (param.internalType ?? "").replace(/^struct\s+/, "").split(".").pop() as string;
+    const name = (param.internalType ?? "")
+      .replace(/^struct\s+/, "")
+      .split(".")
+      .pop() as string;
     types[name] = param.components.map((c) => ({ name: c.name, type: collect(c) }));
     return name;
   };

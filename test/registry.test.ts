@@ -41,7 +41,11 @@ import {
 const EVIDENCE = ethers.id("evidence");
 
 /** An accreditation for a third body, relative to `t`. */
-function accreditation(admin: string, t: number, overrides: Partial<{ scope: number; accreditedUntil: number; noticePeriod: number }> = {}) {
+function accreditation(
+  admin: string,
+  t: number,
+  overrides: Partial<{ scope: number; accreditedUntil: number; noticePeriod: number }> = {},
+) {
   return {
     admin,
     scope: SCOPE_ALL_THREE,
@@ -132,7 +136,15 @@ describe("CertifyingBodyRegistry", function () {
       const tx = c.accreditBody(acc, [keyA.address, keyB.address]);
       await expect(tx)
         .to.emit(c, "BodyAccredited")
-        .withArgs(3, admin.address, acc.scope, acc.accreditedUntil, acc.noticePeriod, acc.metadataURI, acc.metadataHash);
+        .withArgs(
+          3,
+          admin.address,
+          acc.scope,
+          acc.accreditedUntil,
+          acc.noticePeriod,
+          acc.metadataURI,
+          acc.metadataHash,
+        );
       await expect(tx).to.emit(c, "SigningKeyAdded").withArgs(3, keyA.address);
       await expect(tx).to.emit(c, "SigningKeyAdded").withArgs(3, keyB.address);
 
@@ -153,7 +165,10 @@ describe("CertifyingBodyRegistry", function () {
       expect(await c.registryCounts()).to.deep.equal([3n, 1n]);
 
       // the new key can issue at once
-      await expect(c.connect(keyA).issueCertificate(f.issuance(f.holders[3], { level: 1 }))).to.emit(c, "CertificateIssued");
+      await expect(c.connect(keyA).issueCertificate(f.issuance(f.holders[3], { level: 1 }))).to.emit(
+        c,
+        "CertificateIssued",
+      );
     });
 
     it("accredits a body with no signing keys (added later by its admin)", async function () {
@@ -174,7 +189,15 @@ describe("CertifyingBodyRegistry", function () {
       for (const expectedId of [3, 4, 5]) {
         await expect(c.accreditBody(accreditation(f.holders[expectedId].address, t), []))
           .to.emit(c, "BodyAccredited")
-          .withArgs(expectedId, f.holders[expectedId].address, SCOPE_ALL_THREE, t + ACCREDITATION_TERM, NOTICE_PERIOD, "ipfs://bodies/3.json", ethers.id("body-3"));
+          .withArgs(
+            expectedId,
+            f.holders[expectedId].address,
+            SCOPE_ALL_THREE,
+            t + ACCREDITATION_TERM,
+            NOTICE_PERIOD,
+            "ipfs://bodies/3.json",
+            ethers.id("body-3"),
+          );
       }
       expect(await c.registryCounts()).to.deep.equal([5n, 1n]);
       await expect(c.getBody(0)).to.be.revertedWithCustomError(c, "BodyNotFound").withArgs(0);
@@ -194,8 +217,19 @@ describe("CertifyingBodyRegistry", function () {
       const t = await now();
       await expect(c.accreditBody(accreditation(f.holders[0].address, t), []))
         .to.emit(c, "BodyAccredited")
-        .withArgs(65535, f.holders[0].address, SCOPE_ALL_THREE, t + ACCREDITATION_TERM, NOTICE_PERIOD, "ipfs://bodies/3.json", ethers.id("body-3"));
-      await expect(c.accreditBody(accreditation(f.holders[1].address, t), [])).to.be.revertedWithCustomError(c, "RegistryFull");
+        .withArgs(
+          65535,
+          f.holders[0].address,
+          SCOPE_ALL_THREE,
+          t + ACCREDITATION_TERM,
+          NOTICE_PERIOD,
+          "ipfs://bodies/3.json",
+          ethers.id("body-3"),
+        );
+      await expect(c.accreditBody(accreditation(f.holders[1].address, t), [])).to.be.revertedWithCustomError(
+        c,
+        "RegistryFull",
+      );
       expect(await c.registryCounts()).to.deep.equal([65535n, 1n]);
     });
 
@@ -246,7 +280,9 @@ describe("CertifyingBodyRegistry", function () {
 
     it("is the association's only", async function () {
       const f = await loadFixture(deployFixture);
-      await expect(f.certificate.connect(f.supervisor).accreditBody(accreditation(f.holders[0].address, await now()), []))
+      await expect(
+        f.certificate.connect(f.supervisor).accreditBody(accreditation(f.holders[0].address, await now()), []),
+      )
         .to.be.revertedWithCustomError(f.certificate, "AccessControlUnauthorizedAccount")
         .withArgs(f.supervisor.address, DEFAULT_ADMIN_ROLE);
     });
@@ -276,7 +312,10 @@ describe("CertifyingBodyRegistry", function () {
         await expect(c.connect(key).issueCertificate(f.issuance(f.holders[0], { level: 1 })))
           .to.be.revertedWithCustomError(c, "LevelOutOfScope")
           .withArgs(BODY_1, 1);
-        await expect(c.connect(key).issueCertificate(f.issuance(f.holders[0], { level: 2 }))).to.emit(c, "CertificateIssued");
+        await expect(c.connect(key).issueCertificate(f.issuance(f.holders[0], { level: 2 }))).to.emit(
+          c,
+          "CertificateIssued",
+        );
       }
     });
 
@@ -348,7 +387,9 @@ describe("CertifyingBodyRegistry", function () {
     it("is the association's only (not the body admin, not the supervisor)", async function () {
       const f = await loadFixture(deployFixture);
       for (const who of [f.bodyAdmin, f.supervisor]) {
-        await expect(f.certificate.connect(who).updateBodyTerms(BODY_1, SCOPE_ALL_THREE, f.accreditedUntil, NOTICE_PERIOD))
+        await expect(
+          f.certificate.connect(who).updateBodyTerms(BODY_1, SCOPE_ALL_THREE, f.accreditedUntil, NOTICE_PERIOD),
+        )
           .to.be.revertedWithCustomError(f.certificate, "AccessControlUnauthorizedAccount")
           .withArgs(who.address, DEFAULT_ADMIN_ROLE);
       }
@@ -380,7 +421,9 @@ describe("CertifyingBodyRegistry", function () {
           .to.be.revertedWithCustomError(c, "NotBodyAdmin")
           .withArgs(BODY_1, who.address);
       }
-      await expect(c.updateBodyMetadata(9, "x", ethers.ZeroHash)).to.be.revertedWithCustomError(c, "BodyNotFound").withArgs(9);
+      await expect(c.updateBodyMetadata(9, "x", ethers.ZeroHash))
+        .to.be.revertedWithCustomError(c, "BodyNotFound")
+        .withArgs(9);
       const [, profile] = await c.getBody(BODY_1);
       expect(profile.metadataURI).to.equal(BODY_1_METADATA_URI);
       expect(profile.metadataHash).to.equal(BODY_1_METADATA_HASH);
@@ -451,11 +494,20 @@ describe("CertifyingBodyRegistry", function () {
       await expect(send(c.connect(f.key2), "suspendCertificate", { tokenId, evidenceHash: EVIDENCE }))
         .to.emit(c, "CertificateSuspended")
         .withArgs(tokenId, BODY_1, EVIDENCE);
-      await expect(send(c.connect(f.key2), "revokeCertificate", { tokenId: other.tokenId, reason: RevocationReason.BodyError, evidenceHash: EVIDENCE }))
+      await expect(
+        send(c.connect(f.key2), "revokeCertificate", {
+          tokenId: other.tokenId,
+          reason: RevocationReason.BodyError,
+          evidenceHash: EVIDENCE,
+        }),
+      )
         .to.emit(c, "CertificateRevoked")
         .withArgs(other.tokenId, BODY_1, RevocationReason.BodyError, EVIDENCE);
       // body 2 is not affected
-      await expect(c.connect(f.body2Key).issueCertificate(f.issuance(f.holders[2], { level: 3 }))).to.emit(c, "CertificateIssued");
+      await expect(c.connect(f.body2Key).issueCertificate(f.issuance(f.holders[2], { level: 3 }))).to.emit(
+        c,
+        "CertificateIssued",
+      );
     });
 
     it("certificates of a suspended body stay valid until voided", async function () {
@@ -482,7 +534,9 @@ describe("CertifyingBodyRegistry", function () {
     it("the association can suspend and reinstate too", async function () {
       const f = await loadFixture(deployFixture);
       const c = f.certificate;
-      await expect(c.suspendBody(BODY_2, EVIDENCE)).to.emit(c, "BodySuspended").withArgs(BODY_2, f.association.address, EVIDENCE);
+      await expect(c.suspendBody(BODY_2, EVIDENCE))
+        .to.emit(c, "BodySuspended")
+        .withArgs(BODY_2, f.association.address, EVIDENCE);
       await expect(c.reinstateBody(BODY_2)).to.emit(c, "BodyReinstated").withArgs(BODY_2, f.association.address);
     });
 
@@ -538,10 +592,13 @@ describe("CertifyingBodyRegistry", function () {
       await expect(c.revokeAccreditation(BODY_1, EVIDENCE))
         .to.be.revertedWithCustomError(c, "BodyAccreditationIsRevoked")
         .withArgs(BODY_1);
-      await expect(send(c.connect(f.key1), "revokeCertificate", { tokenId, reason: RevocationReason.BodyError, evidenceHash: EVIDENCE })).to.emit(
-        c,
-        "CertificateRevoked",
-      );
+      await expect(
+        send(c.connect(f.key1), "revokeCertificate", {
+          tokenId,
+          reason: RevocationReason.BodyError,
+          evidenceHash: EVIDENCE,
+        }),
+      ).to.emit(c, "CertificateRevoked");
     });
 
     it("revokes a suspended body's accreditation", async function () {
@@ -577,7 +634,10 @@ describe("CertifyingBodyRegistry", function () {
       await expect(c.connect(k3).issueCertificate(f.issuance(f.holders[5], { level: 3 })))
         .to.be.revertedWithCustomError(c, "LevelOutOfScope")
         .withArgs(BODY_1, 3);
-      await expect(c.connect(k4).issueCertificate(f.issuance(f.holders[5], { level: 1 }))).to.emit(c, "CertificateIssued");
+      await expect(c.connect(k4).issueCertificate(f.issuance(f.holders[5], { level: 1 }))).to.emit(
+        c,
+        "CertificateIssued",
+      );
     });
 
     it("a key added to a suspended body cannot issue until the body is reinstated", async function () {
@@ -609,7 +669,9 @@ describe("CertifyingBodyRegistry", function () {
       await expect(f.certificate.connect(f.key1).addSigningKey(BODY_1, f.holders[0].address))
         .to.be.revertedWithCustomError(c, "NotBodyAdmin")
         .withArgs(BODY_1, f.key1.address);
-      await expect(c.addSigningKey(5, f.holders[0].address)).to.be.revertedWithCustomError(c, "BodyNotFound").withArgs(5);
+      await expect(c.addSigningKey(5, f.holders[0].address))
+        .to.be.revertedWithCustomError(c, "BodyNotFound")
+        .withArgs(5);
     });
 
     it("a removed key can no longer issue, suspend, reinstate, revoke, renew or resolve", async function () {
@@ -634,11 +696,20 @@ describe("CertifyingBodyRegistry", function () {
       await expect(send(k, "revokeCertificate", { tokenId, reason: RevocationReason.Fraud, evidenceHash: EVIDENCE }))
         .to.be.revertedWithCustomError(c, "NotIssuingBody")
         .withArgs(tokenId, BODY_1);
-      await expect(send(k, "renewCertificate", { tokenId, newResultRoot: ethers.id("new root"), rulebookId: RULEBOOK_1, newValidUntil: f.validUntil + YEAR }))
+      await expect(
+        send(k, "renewCertificate", {
+          tokenId,
+          newResultRoot: ethers.id("new root"),
+          rulebookId: RULEBOOK_1,
+          newValidUntil: f.validUntil + YEAR,
+        }),
+      )
         .to.be.revertedWithCustomError(c, "UnauthorizedAccount")
         .withArgs(f.key1.address);
       await send(c, "fileObjection", { tokenId, evidenceHash: EVIDENCE });
-      await expect(send(k, "resolveObjection", { tokenId, upheld: false, reason: RevocationReason.None, evidenceHash: EVIDENCE }))
+      await expect(
+        send(k, "resolveObjection", { tokenId, upheld: false, reason: RevocationReason.None, evidenceHash: EVIDENCE }),
+      )
         .to.be.revertedWithCustomError(c, "NotIssuingBody")
         .withArgs(tokenId, BODY_1);
     });
@@ -665,17 +736,41 @@ describe("CertifyingBodyRegistry", function () {
       await c.connect(f.bodyAdmin).removeSigningKey(BODY_1, f.key2.address);
       await c.connect(f.bodyAdmin).addSigningKey(BODY_1, newKey.address);
       const k = c.connect(newKey);
-      await expect(send(k, "suspendCertificate", { tokenId: a.tokenId, evidenceHash: EVIDENCE })).to.emit(c, "CertificateSuspended").withArgs(a.tokenId, BODY_1, EVIDENCE);
-      await expect(send(k, "reinstateCertificate", { tokenId: a.tokenId })).to.emit(c, "CertificateReinstated").withArgs(a.tokenId, BODY_1);
-      await expect(send(k, "revokeCertificate", { tokenId: b.tokenId, reason: RevocationReason.Violation, evidenceHash: EVIDENCE }))
+      await expect(send(k, "suspendCertificate", { tokenId: a.tokenId, evidenceHash: EVIDENCE }))
+        .to.emit(c, "CertificateSuspended")
+        .withArgs(a.tokenId, BODY_1, EVIDENCE);
+      await expect(send(k, "reinstateCertificate", { tokenId: a.tokenId }))
+        .to.emit(c, "CertificateReinstated")
+        .withArgs(a.tokenId, BODY_1);
+      await expect(
+        send(k, "revokeCertificate", {
+          tokenId: b.tokenId,
+          reason: RevocationReason.Violation,
+          evidenceHash: EVIDENCE,
+        }),
+      )
         .to.emit(c, "CertificateRevoked")
         .withArgs(b.tokenId, BODY_1, RevocationReason.Violation, EVIDENCE);
       const newRoot = ethers.id("renewed");
-      await expect(send(k, "renewCertificate", { tokenId: d.tokenId, newResultRoot: newRoot, rulebookId: RULEBOOK_1, newValidUntil: f.validUntil + YEAR }))
+      await expect(
+        send(k, "renewCertificate", {
+          tokenId: d.tokenId,
+          newResultRoot: newRoot,
+          rulebookId: RULEBOOK_1,
+          newValidUntil: f.validUntil + YEAR,
+        }),
+      )
         .to.emit(c, "CertificateRenewed")
         .withArgs(d.tokenId, BODY_1, newRoot, RULEBOOK_1, f.validUntil + YEAR);
       await send(c, "fileObjection", { tokenId: a.tokenId, evidenceHash: EVIDENCE });
-      await expect(send(k, "resolveObjection", { tokenId: a.tokenId, upheld: false, reason: RevocationReason.None, evidenceHash: EVIDENCE }))
+      await expect(
+        send(k, "resolveObjection", {
+          tokenId: a.tokenId,
+          upheld: false,
+          reason: RevocationReason.None,
+          evidenceHash: EVIDENCE,
+        }),
+      )
         .to.emit(c, "ObjectionResolved")
         .withArgs(a.tokenId, BODY_1, false, EVIDENCE);
     });
@@ -707,7 +802,9 @@ describe("CertifyingBodyRegistry", function () {
         .withArgs(BODY_1, f.body2Admin.address);
       await expect(c.removeSigningKey(4, f.key1.address)).to.be.revertedWithCustomError(c, "BodyNotFound").withArgs(4);
       // the association may remove a key
-      await expect(c.removeSigningKey(BODY_1, f.key1.address)).to.emit(c, "SigningKeyRemoved").withArgs(BODY_1, f.key1.address);
+      await expect(c.removeSigningKey(BODY_1, f.key1.address))
+        .to.emit(c, "SigningKeyRemoved")
+        .withArgs(BODY_1, f.key1.address);
     });
   });
 
@@ -722,14 +819,19 @@ describe("CertifyingBodyRegistry", function () {
         .to.emit(c, "VoucherNonceIncreased")
         .withArgs(BODY_1, 1);
       expect((await c.getBody(BODY_1))[0].voucherNonce).to.equal(1);
-      await expect(send(c.connect(f.holders[0]), "issueWithVoucher", { voucher: old, signer: f.key1.address, signature: oldSig }))
+      await expect(
+        send(c.connect(f.holders[0]), "issueWithVoucher", { voucher: old, signer: f.key1.address, signature: oldSig }),
+      )
         .to.be.revertedWithCustomError(c, "VoucherNonceMismatch")
         .withArgs(1, 0);
       const fresh = { ...old, nonce: 1 };
-      await expect(send(c.connect(f.holders[0]), "issueWithVoucher", { voucher: fresh, signer: f.key2.address, signature: await signVoucher(f.key2, c, fresh) })).to.emit(
-        c,
-        "CertificateIssued",
-      );
+      await expect(
+        send(c.connect(f.holders[0]), "issueWithVoucher", {
+          voucher: fresh,
+          signer: f.key2.address,
+          signature: await signVoucher(f.key2, c, fresh),
+        }),
+      ).to.emit(c, "CertificateIssued");
       await expect(c.increaseVoucherNonce(BODY_1)).to.emit(c, "VoucherNonceIncreased").withArgs(BODY_1, 2);
       // another body's nonce does not move
       expect((await c.getBody(BODY_2))[0].voucherNonce).to.equal(0);
@@ -800,7 +902,9 @@ describe("CertifyingBodyRegistry", function () {
         .withArgs(t + 1);
       await setNextTimestamp(t + 1);
       await expect(c.voidCertificatesIssuedBefore(BODY_1, t + 1, EVIDENCE)).to.emit(c, "BodyCertificatesVoided");
-      await expect(c.voidCertificatesIssuedBefore(9, 0, EVIDENCE)).to.be.revertedWithCustomError(c, "BodyNotFound").withArgs(9);
+      await expect(c.voidCertificatesIssuedBefore(9, 0, EVIDENCE))
+        .to.be.revertedWithCustomError(c, "BodyNotFound")
+        .withArgs(9);
     });
 
     it("is the supervisor's only (the association must grant itself the role first)", async function () {
@@ -833,7 +937,11 @@ describe("CertifyingBodyRegistry", function () {
       expect(await c.rulebookIdOf(ethers.id("unknown"))).to.equal(0);
       expect(await c.registryCounts()).to.deep.equal([2n, 3n]);
       const stored = await c.getRulebook(2);
-      expect([stored.status, stored.contentHash, stored.uri]).to.deep.equal([BigInt(RulebookStatus.Active), h2, "ipfs://rb2"]);
+      expect([stored.status, stored.contentHash, stored.uri]).to.deep.equal([
+        BigInt(RulebookStatus.Active),
+        h2,
+        "ipfs://rb2",
+      ]);
     });
 
     it("refuses a zero hash and a hash already registered (even deprecated)", async function () {
@@ -859,7 +967,9 @@ describe("CertifyingBodyRegistry", function () {
         ethers.toQuantity(slot),
         ethers.toBeHex((65534n << 16n) | 2n, 32),
       ]);
-      await expect(c.registerRulebook(ethers.id("last"), "x")).to.emit(c, "RulebookRegistered").withArgs(65535, ethers.id("last"), "x");
+      await expect(c.registerRulebook(ethers.id("last"), "x"))
+        .to.emit(c, "RulebookRegistered")
+        .withArgs(65535, ethers.id("last"), "x");
       await expect(c.registerRulebook(ethers.id("one too many"), "x")).to.be.revertedWithCustomError(c, "RegistryFull");
       expect(await c.registryCounts()).to.deep.equal([2n, 65535n]);
     });
@@ -885,7 +995,9 @@ describe("CertifyingBodyRegistry", function () {
     it("getRulebook reverts RulebookNotFound for unknown ids", async function () {
       const f = await loadFixture(deployFixture);
       for (const id of [0, 2, 65535]) {
-        await expect(f.certificate.getRulebook(id)).to.be.revertedWithCustomError(f.certificate, "RulebookNotFound").withArgs(id);
+        await expect(f.certificate.getRulebook(id))
+          .to.be.revertedWithCustomError(f.certificate, "RulebookNotFound")
+          .withArgs(id);
       }
     });
 
@@ -936,4 +1048,3 @@ describe("CertifyingBodyRegistry", function () {
     });
   });
 });
-
