@@ -19,6 +19,7 @@ export {
   panelSheetTypedData,
   type PanelSheetMessage,
 } from "./panel/typedData";
+export { panelSheetDigest } from "./panel/digest";
 export { verifySheets, trustVerifiedSheets, type VerifiedSheet, type RefusedSheet, type PanelCheck, type SheetContext } from "./panel/verify";
 export {
   evaluate,

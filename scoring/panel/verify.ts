@@ -4,13 +4,14 @@
  * employer (conflict of interest) or repeats an assessor. Refusal is part of the evaluation record, not an
  * error: the panel goes on with the sheets that remain.
  */
-import { hashTypedData, isAddressEqual, recoverAddress, type Address, type Hex, type TypedDataDomain } from "viem";
+import { isAddressEqual, recoverAddress, type Address, type Hex, type TypedDataDomain } from "viem";
 import type { Dossier } from "../dossier/schema";
 import { msg, type Message } from "../errors";
 import { hexToBytes, keccakHex } from "../commit/keccak";
 import type { Rulebook } from "../rulebook/schema";
 import type { PanelSheet } from "./schema";
-import { PANEL_SHEET_DOMAIN, panelSheetTypedData } from "./typedData";
+import { panelSheetDigest } from "./digest";
+import { PANEL_SHEET_DOMAIN } from "./typedData";
 
 export interface VerifiedSheet {
   sheet: PanelSheet;
@@ -78,7 +79,7 @@ export async function verifySheets(ctx: SheetContext, sheets: readonly PanelShee
   const checked = await Promise.all(
     sheets.map(async (sheet) => {
       const reasons = sheetContentProblems(ctx, sheet);
-      const digest = hashTypedData(panelSheetTypedData(sheet, domain));
+      const digest = panelSheetDigest(sheet, domain);
       let signer: Address | null = null;
       if (sheet.signature === undefined) {
         reasons.push(msg("评分表未签名", "the sheet is not signed"));

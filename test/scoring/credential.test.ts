@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
-import { keccak256 as viemKeccak, toHex, type Hex } from "viem";
-import { buildCredential, buildTree, disclose, evaluateChecked, verifyDisclosure, verifySheets, type LeafValue } from "../../scoring";
+import { hashTypedData, keccak256 as viemKeccak, toHex, type Hex } from "viem";
+import { buildCredential, buildTree, disclose, evaluateChecked, panelSheetDigest, panelSheetTypedData, verifyDisclosure, verifySheets, type LeafValue } from "../../scoring";
 import { keccakHex } from "../../scoring/commit/keccak";
 import { idNumberCheckChar } from "../../scoring/dossier/checksums";
 import { DEFAULT_RULEBOOK, makeCase, prepared } from "./helpers";
@@ -22,6 +22,24 @@ async function issued(seed: number) {
 describe("scoring: commitments and selective disclosure", () => {
   it("the hot-path keccak is viem's keccak256", () => {
     fc.assert(fc.property(fc.uint8Array({ maxLength: 600 }), (b) => { expect(keccakHex(b)).to.equal(viemKeccak(b)); }), { numRuns: 300 });
+  });
+
+  it("the fast EIP-712 sheet digest equals viem's hashTypedData of the shared typed data", () => {
+    const sheet = fc.record({
+      format: fc.constant("cqo-panel-sheet/1" as const),
+      rulebook: hex32,
+      dossier: hex32,
+      assessor: fc.record({ id: fc.string({ minLength: 1 }), address: fc.uint8Array({ minLength: 20, maxLength: 20 }).map((b) => toHex(b)), employerUscc: fc.string() }),
+      scores: fc.dictionary(fc.string({ minLength: 1, maxLength: 20 }), fc.integer({ min: 0, max: 65_535 }), { maxKeys: 8 }),
+      comments: fc.string({ maxLength: 300 }),
+      signedOn: fc.string({ maxLength: 10 }),
+    });
+    fc.assert(
+      fc.property(sheet, (s) => {
+        expect(panelSheetDigest(s)).to.equal(hashTypedData(panelSheetTypedData(s)));
+      }),
+      { numRuns: 150 },
+    );
   });
 
   it("the tree is bit-identical to @openzeppelin/merkle-tree StandardMerkleTree (root, layout, proofs)", () => {

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { privateKeyToAccount } from "viem/accounts";
-import { aggregatePanel, evaluate, type Evaluation } from "../../scoring";
+import { aggregatePanel, evaluate, panelSheetDomain, panelSheetTypedData, verifySheets, type Evaluation } from "../../scoring";
 import { signSheet } from "../../scoring/synthetic";
 import { ASSESSORS, clone, DEFAULT_RULEBOOK, makeCase } from "./helpers";
 
@@ -132,6 +132,16 @@ describe("scoring: evaluate", () => {
     const paths = r.errors.map((e) => e.path.join("."));
     expect(paths).to.include.members(["dossier.applicant.idNumber", "dossier.applicant.phone", "sheets.2.signature"]);
     expect(r.errors.find((e) => e.path.join(".") === "dossier.applicant.idNumber")!.message.en).to.contain("GB 11643");
+  });
+
+  it("a deployment may bind sheets to a chain: signed and verified under the same custom domain", async () => {
+    const c = await makeCase(13, 3);
+    const domain = panelSheetDomain(31337, "0x5FbDB2315678afecb367f032d93F642f64180aa3");
+    const sheets = await Promise.all(c.unsigned.map((s, i) => privateKeyToAccount(ASSESSORS[i]!.key).signTypedData(panelSheetTypedData(s, domain)).then((signature) => ({ ...s, signature }))));
+    const ctx = { ...c.rb, dossier: c.dossier, dossierHash: c.dossierHash };
+    expect((await verifySheets({ ...ctx, domain }, sheets)).accepted).to.have.length(3);
+    // the same signatures do not verify under the default, chain-free domain
+    expect((await verifySheets(ctx, sheets)).accepted).to.have.length(0);
   });
 
   it("the sheet signer is the assessor's own address", async () => {
