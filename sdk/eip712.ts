@@ -49,8 +49,8 @@ export const reissueConsentTypes = {
   ],
 } as const;
 
-/** `CQOCertificate.Issuance`, as viem encodes it (uint8..uint48 are numbers, larger integers bigints). */
-export interface Issuance {
+/** `CQOCertificate.Issuance`, as viem encodes it. Type aliases, not interfaces: viem wants messages assignable to Record<string, unknown>. (uint8..uint48 are numbers, larger integers bigints). */
+export type Issuance = {
   /** 1 = 一级 (highest) … 8 */
   level: number;
   /** unix seconds */
@@ -58,24 +58,24 @@ export interface Issuance {
   resultRoot: Hex;
   holder: Address;
   rulebookId: number;
-}
+};
 
 /** `CQOCertificate.IssuanceVoucher`. */
-export interface IssuanceVoucher {
+export type IssuanceVoucher = {
   issuance: Issuance;
   /** unix seconds; the voucher cannot be submitted after it */
   deadline: number;
   bodyId: number;
   /** the body's current voucher nonce: raising it cancels every outstanding voucher */
   nonce: number;
-}
+};
 
-export interface ReissueConsent {
+export type ReissueConsent = {
   tokenId: bigint;
   newHolder: Address;
   newResultRoot: Hex;
   deadline: number;
-}
+};
 
 /** Everything `signTypedData` / `hashTypedData` / `verifyTypedData` need for a voucher. */
 export function voucherTypedData(chainId: number | bigint, verifyingContract: Address, message: IssuanceVoucher) {

@@ -1,0 +1,672 @@
+/**
+ * The typed chain client of cqo-chain: reads for verifiers, writes for the association, the supervisor and the
+ * certifying bodies, crash-safe batch issuance, EIP-712 vouchers and re-issue consents. One instance per
+ * deployment; reads need a PublicClient, writes and signatures a WalletClient with an account.
+ */
+import {
+  encodeFunctionData,
+  parseEventLogs,
+  type Account,
+  type Address,
+  type ContractFunctionArgs,
+  type ContractFunctionName,
+  type Hex,
+  type PublicClient,
+  type TransactionReceipt,
+  type WalletClient,
+} from "viem";
+import { cqoCertificateAbi } from "./abi";
+import { parseDeployment, type Deployment, type DeploymentInput } from "./deployments";
+import {
+  issuanceVoucherTypes,
+  reissueConsentTypedData,
+  voucherTypedData,
+  type Issuance,
+  type IssuanceVoucher,
+  type ReissueConsent,
+} from "./eip712";
+import { contractErrorMessage, DEFAULT_ADMIN_ROLE, explainError, SUPERVISOR_ROLE, type ExplainedError } from "./errors";
+import { certificateHistory, type HistoryEntry, type HistoryOptions } from "./history";
+import {
+  AccreditationSchema,
+  AddressSchema,
+  BodyIdSchema,
+  Bytes32Schema,
+  GivableRevocationReasonSchema,
+  HexBytesSchema,
+  IssuanceSchema,
+  IssuanceVoucherSchema,
+  LevelSchema,
+  NonZeroAddressSchema,
+  parseInput,
+  ResultRootSchema,
+  RulebookIdSchema,
+  ScopeSchema,
+  TokenIdSchema,
+  Uint24Schema,
+  Uint40Schema,
+  type AccreditationInput,
+  type IssuanceInput,
+} from "./schemas";
+import {
+  BODY_STATUSES,
+  CERTIFICATE_STATUSES,
+  certificateNumberOf,
+  enumIndex,
+  enumName,
+  REVOCATION_REASONS,
+  RULEBOOK_STATUSES,
+  scopeToLevels,
+  type BodyRecord,
+  type CertificateVerification,
+  type GivableRevocationReason,
+  type RulebookRecord,
+} from "./types";
+
+type CertAbi = typeof cqoCertificateAbi;
+type WriteName = ContractFunctionName<CertAbi, "nonpayable" | "payable">;
+type WriteArgs<F extends WriteName> = ContractFunctionArgs<CertAbi, "nonpayable" | "payable", F>;
+
+/** A mined, successful transaction. */
+export interface SentTransaction {
+  hash: Hex;
+  blockNumber: bigint;
+  gasUsed: bigint;
+  receipt: TransactionReceipt;
+}
+
+export class TransactionRevertedError extends Error {
+  override name = "TransactionRevertedError";
+  constructor(
+    readonly hash: Hex,
+    readonly explained?: ExplainedError,
+  ) {
+    super(`transaction ${hash} reverted${explained ? `: ${explained.en}` : ""}`);
+  }
+}
+
+export type TokenIdInput = bigint | number | string;
+
+export interface BatchProgress {
+  total: number;
+  issued: number;
+  skipped: number;
+  chunks: number;
+  /** the chunk just confirmed */
+  lastChunk?: BatchChunk;
+}
+
+export interface BatchChunk {
+  hash: Hex;
+  blockNumber: bigint;
+  gasUsed: bigint;
+  tokenIds: bigint[];
+}
+
+export interface SkippedIssuance {
+  resultRoot: Hex;
+  tokenId: bigint;
+  /** already-used: on-chain before this chunk (a resumed run, another issuer); duplicate: twice in the input */
+  reason: "already-used" | "duplicate";
+}
+
+export interface BatchResult {
+  chunks: BatchChunk[];
+  issued: { tokenId: bigint; resultRoot: Hex; holder: Address }[];
+  skipped: SkippedIssuance[];
+}
+
+export interface IssueBatchOptions {
+  /** gas cap per transaction, below the block's (tests force small chunks with it) */
+  maxGasPerChunk?: bigint;
+  /** share of the block gas limit left unused, for estimate drift and other transactions (default 0.2) */
+  margin?: number;
+  onProgress?: (progress: BatchProgress) => void;
+}
+
+export interface SignedVoucher {
+  voucher: IssuanceVoucher;
+  signer: Address;
+  signature: Hex;
+}
+
+export interface VoucherCheck {
+  ok: boolean;
+  /** every reason the contract would refuse it now, with messages */
+  problems: ExplainedError[];
+}
+
+/** How many reads run at once when checking many roots. */
+const READ_CONCURRENCY = 64;
+
+export class CqoClient {
+  readonly deployment: Deployment;
+  readonly address: Address;
+
+  constructor(
+    readonly publicClient: PublicClient,
+    deployment: Deployment | DeploymentInput,
+    readonly walletClient?: WalletClient,
+  ) {
+    this.deployment = parseDeployment(deployment);
+    this.address = this.deployment.certificate;
+  }
+
+  // ------------------------------------------------------------------ reads
+
+  /** What a verifier sees about one certificate, computed by the contract now. */
+  async verifyCertificate(tokenId: TokenIdInput): Promise<CertificateVerification> {
+    const id = parseInput(TokenIdSchema, tokenId, "tokenId");
+    const v = await this.read("verifyCertificate", [id]);
+    const status = enumName(CERTIFICATE_STATUSES, v.status);
+    const reason = enumName(REVOCATION_REASONS, v.revocationReason);
+    const found = status !== "NotFound";
+    return {
+      tokenId: v.tokenId,
+      status,
+      valid: status === "Valid",
+      revocationReason: reason === "None" ? null : reason,
+      underObjection: v.underObjection,
+      holder: found ? v.holder : null,
+      bodyId: v.bodyId,
+      bodyAccredited: v.bodyAccredited,
+      level: v.level,
+      issuedAt: v.issuedAt,
+      validFrom: v.validFrom,
+      validUntil: v.validUntil,
+      rulebookId: v.rulebookId,
+      rulebookHash: v.rulebookHash,
+      resultRoot: v.resultRoot,
+      predecessor: v.predecessor === 0n ? null : v.predecessor,
+      successor: v.successor === 0n ? null : v.successor,
+    };
+  }
+
+  /** Every certificate ever issued to a wallet, oldest first, each with its verification. */
+  async certificatesOf(holder: string): Promise<CertificateVerification[]> {
+    const wallet = parseInput(AddressSchema, holder, "holder");
+    const ids = await this.read("certificatesOf", [wallet]);
+    return Promise.all(ids.map((id) => this.verifyCertificate(id)));
+  }
+
+  /** Whether a wallet holds a certificate valid now at `atLeastLevel` or better (1 = 一级 is the highest). */
+  async holdsValidCertificate(holder: string, atLeastLevel: number): Promise<boolean> {
+    return this.read("holdsValidCertificate", [parseInput(AddressSchema, holder, "holder"), parseInput(LevelSchema, atLeastLevel, "atLeastLevel")]);
+  }
+
+  /** A body's record and signing keys; null if there is no such body. */
+  async getBody(bodyId: number): Promise<BodyRecord | null> {
+    const id = parseInput(BodyIdSchema, bodyId, "bodyId");
+    const { bodies } = await this.registryCounts();
+    if (id > bodies) return null;
+    const [[body, profile, keys], accredited] = await Promise.all([this.read("getBody", [id]), this.read("isAccredited", [id])]);
+    return {
+      bodyId: id,
+      admin: body.admin,
+      status: enumName(BODY_STATUSES, body.status),
+      accredited,
+      accreditedUntil: body.accreditedUntil,
+      noticePeriod: body.noticePeriod,
+      scope: body.scope,
+      levels: scopeToLevels(body.scope),
+      voucherNonce: body.voucherNonce,
+      metadataURI: profile.metadataURI,
+      metadataHash: profile.metadataHash,
+      voidedBefore: profile.voidedBefore,
+      signingKeys: [...keys],
+    };
+  }
+
+  async listBodies(): Promise<BodyRecord[]> {
+    const { bodies } = await this.registryCounts();
+    const all = await Promise.all(Array.from({ length: bodies }, (_, i) => this.getBody(i + 1)));
+    return all.filter((b): b is BodyRecord => b !== null);
+  }
+
+  /** The body a signing key acts for, or null. */
+  async bodyOfSigningKey(key: string): Promise<number | null> {
+    const id = await this.read("bodyOfSigningKey", [parseInput(AddressSchema, key, "key")]);
+    return id === 0 ? null : id;
+  }
+
+  async registryCounts(): Promise<{ bodies: number; rulebooks: number }> {
+    const [bodies, rulebooks] = await this.read("registryCounts", []);
+    return { bodies, rulebooks };
+  }
+
+  /** A rulebook's record; null if not registered. */
+  async getRulebook(rulebookId: number): Promise<RulebookRecord | null> {
+    const id = parseInput(RulebookIdSchema, rulebookId, "rulebookId");
+    const { rulebooks } = await this.registryCounts();
+    if (id > rulebooks) return null;
+    const r = await this.read("getRulebook", [id]);
+    return { rulebookId: id, status: enumName(RULEBOOK_STATUSES, r.status), contentHash: r.contentHash, uri: r.uri };
+  }
+
+  async listRulebooks(): Promise<RulebookRecord[]> {
+    const { rulebooks } = await this.registryCounts();
+    const all = await Promise.all(Array.from({ length: rulebooks }, (_, i) => this.getRulebook(i + 1)));
+    return all.filter((r): r is RulebookRecord => r !== null);
+  }
+
+  /** The id of the rulebook with this content hash (see scoring's rulebookHash), or null. */
+  async rulebookIdOf(contentHash: string): Promise<number | null> {
+    const id = await this.read("rulebookIdOf", [parseInput(Bytes32Schema, contentHash, "contentHash")]);
+    return id === 0 ? null : id;
+  }
+
+  async isResultRootUsed(resultRoot: string, blockTag: "latest" | "pending" = "latest"): Promise<boolean> {
+    const root = parseInput(ResultRootSchema, resultRoot, "resultRoot");
+    return this.publicClient.readContract({ address: this.address, abi: cqoCertificateAbi, functionName: "isResultRootUsed", args: [root], blockTag });
+  }
+
+  async isSupervisor(account: string): Promise<boolean> {
+    return this.read("hasRole", [SUPERVISOR_ROLE, parseInput(AddressSchema, account, "account")]);
+  }
+
+  async isAssociation(account: string): Promise<boolean> {
+    return this.read("hasRole", [DEFAULT_ADMIN_ROLE, parseInput(AddressSchema, account, "account")]);
+  }
+
+  /** The full history of a certificate, rebuilt from the contract's events (see ./history). */
+  async certificateHistory(tokenId: TokenIdInput, options: HistoryOptions = {}): Promise<HistoryEntry[]> {
+    const id = parseInput(TokenIdSchema, tokenId, "tokenId");
+    const v = await this.verifyCertificate(id);
+    if (v.status === "NotFound") return [];
+    return certificateHistory(this.publicClient, this.deployment, { tokenId: id, bodyId: v.bodyId, issuedAt: v.issuedAt }, options);
+  }
+
+  // ------------------------------------------------------------------ writes: the association and the supervisor
+
+  /** Accredits a certifying body with its first signing keys; returns its id. The association. */
+  async accreditBody(accreditation: AccreditationInput, signingKeys: readonly string[]): Promise<SentTransaction & { bodyId: number }> {
+    const a = parseInput(AccreditationSchema, accreditation, "accreditation");
+    const keys = signingKeys.map((k, i) => parseInput(NonZeroAddressSchema, k, `signingKeys.${i}`));
+    const sent = await this.send("accreditBody", [a, keys]);
+    const [event] = this.events(sent.receipt, "BodyAccredited");
+    if (!event) throw new Error(`no BodyAccredited event in ${sent.hash}`);
+    return { ...sent, bodyId: event.args.bodyId };
+  }
+
+  async updateBodyTerms(bodyId: number, terms: { scope: number; accreditedUntil: number; noticePeriod: number }): Promise<SentTransaction> {
+    return this.send("updateBodyTerms", [
+      parseInput(BodyIdSchema, bodyId, "bodyId"),
+      parseInput(ScopeSchema, terms.scope, "scope"),
+      parseInput(Uint40Schema, terms.accreditedUntil, "accreditedUntil"),
+      parseInput(Uint24Schema, terms.noticePeriod, "noticePeriod"),
+    ]);
+  }
+
+  async updateBodyMetadata(bodyId: number, metadataURI: string, metadataHash: string): Promise<SentTransaction> {
+    return this.send("updateBodyMetadata", [parseInput(BodyIdSchema, bodyId, "bodyId"), metadataURI, parseInput(Bytes32Schema, metadataHash, "metadataHash")]);
+  }
+
+  async setBodyAdmin(bodyId: number, newAdmin: string): Promise<SentTransaction> {
+    return this.send("setBodyAdmin", [parseInput(BodyIdSchema, bodyId, "bodyId"), parseInput(NonZeroAddressSchema, newAdmin, "newAdmin")]);
+  }
+
+  async suspendBody(bodyId: number, evidenceHash: string): Promise<SentTransaction> {
+    return this.send("suspendBody", [parseInput(BodyIdSchema, bodyId, "bodyId"), parseInput(Bytes32Schema, evidenceHash, "evidenceHash")]);
+  }
+
+  async reinstateBody(bodyId: number): Promise<SentTransaction> {
+    return this.send("reinstateBody", [parseInput(BodyIdSchema, bodyId, "bodyId")]);
+  }
+
+  async revokeAccreditation(bodyId: number, evidenceHash: string): Promise<SentTransaction> {
+    return this.send("revokeAccreditation", [parseInput(BodyIdSchema, bodyId, "bodyId"), parseInput(Bytes32Schema, evidenceHash, "evidenceHash")]);
+  }
+
+  async addSigningKey(bodyId: number, key: string): Promise<SentTransaction> {
+    return this.send("addSigningKey", [parseInput(BodyIdSchema, bodyId, "bodyId"), parseInput(NonZeroAddressSchema, key, "key")]);
+  }
+
+  async removeSigningKey(bodyId: number, key: string): Promise<SentTransaction> {
+    return this.send("removeSigningKey", [parseInput(BodyIdSchema, bodyId, "bodyId"), parseInput(AddressSchema, key, "key")]);
+  }
+
+  /** Cancels every voucher the body signed and nobody submitted yet. */
+  async increaseVoucherNonce(bodyId: number): Promise<SentTransaction> {
+    return this.send("increaseVoucherNonce", [parseInput(BodyIdSchema, bodyId, "bodyId")]);
+  }
+
+  /** Voids every certificate the body issued before `voidedBefore` (unix seconds, not in the future). The supervisor. */
+  async voidCertificatesIssuedBefore(bodyId: number, voidedBefore: number, evidenceHash: string): Promise<SentTransaction> {
+    return this.send("voidCertificatesIssuedBefore", [
+      parseInput(BodyIdSchema, bodyId, "bodyId"),
+      parseInput(Uint40Schema, voidedBefore, "voidedBefore"),
+      parseInput(Bytes32Schema, evidenceHash, "evidenceHash"),
+    ]);
+  }
+
+  /** Publishes a rulebook by the hash of its canonical JSON (scoring's rulebookHash); returns its id. */
+  async registerRulebook(contentHash: string, uri: string): Promise<SentTransaction & { rulebookId: number }> {
+    const sent = await this.send("registerRulebook", [parseInput(Bytes32Schema, contentHash, "contentHash"), uri]);
+    const [event] = this.events(sent.receipt, "RulebookRegistered");
+    if (!event) throw new Error(`no RulebookRegistered event in ${sent.hash}`);
+    return { ...sent, rulebookId: event.args.rulebookId };
+  }
+
+  async deprecateRulebook(rulebookId: number): Promise<SentTransaction> {
+    return this.send("deprecateRulebook", [parseInput(RulebookIdSchema, rulebookId, "rulebookId")]);
+  }
+
+  async grantSupervisor(account: string): Promise<SentTransaction> {
+    return this.send("grantRole", [SUPERVISOR_ROLE, parseInput(NonZeroAddressSchema, account, "account")]);
+  }
+
+  async revokeSupervisor(account: string): Promise<SentTransaction> {
+    return this.send("revokeRole", [SUPERVISOR_ROLE, parseInput(AddressSchema, account, "account")]);
+  }
+
+  async grantRole(role: string, account: string): Promise<SentTransaction> {
+    return this.send("grantRole", [parseInput(Bytes32Schema, role, "role"), parseInput(NonZeroAddressSchema, account, "account")]);
+  }
+
+  async revokeRole(role: string, account: string): Promise<SentTransaction> {
+    return this.send("revokeRole", [parseInput(Bytes32Schema, role, "role"), parseInput(AddressSchema, account, "account")]);
+  }
+
+  async renounceRole(role: string, account: string): Promise<SentTransaction> {
+    return this.send("renounceRole", [parseInput(Bytes32Schema, role, "role"), parseInput(AddressSchema, account, "account")]);
+  }
+
+  async setRenderer(renderer: string): Promise<SentTransaction> {
+    return this.send("setRenderer", [parseInput(AddressSchema, renderer, "renderer")]);
+  }
+
+  // ------------------------------------------------------------------ writes: issuance
+
+  /** Issues one certificate from the body key's own transaction. */
+  async issueCertificate(issuance: IssuanceInput): Promise<SentTransaction & { tokenId: bigint }> {
+    const i = parseInput(IssuanceSchema, issuance, "issuance");
+    const sent = await this.send("issueCertificate", [i]);
+    return { ...sent, tokenId: certificateNumberOf(i.resultRoot) };
+  }
+
+  /** Issues a batch in one transaction, all or none. For many certificates use `issueBatch`. */
+  async issueCertificates(batch: readonly IssuanceInput[], gas?: bigint): Promise<SentTransaction & { tokenIds: bigint[] }> {
+    const items = batch.map((b, n) => parseInput(IssuanceSchema, b, `batch.${n}`));
+    const sent = await this.send("issueCertificates", [items], gas);
+    return { ...sent, tokenIds: this.events(sent.receipt, "CertificateIssued").map((e) => e.args.tokenId) };
+  }
+
+  /**
+   * Issues any number of certificates in chunks that fit the block gas limit, resumably: items whose result root
+   * is already used (by an earlier, interrupted run or another issuer) are skipped, never sent again, so a re-run
+   * issues exactly what is missing and does not revert on what is done.
+   *
+   * Chunk size comes from gas estimates: one item alone and two together give the fixed and the per-item cost;
+   * each chunk is then estimated as a whole (holders with many certificates cost more) and shrunk until it fits
+   * the budget (block gas limit less `margin`, capped by `maxGasPerChunk`).
+   */
+  async issueBatch(batch: readonly IssuanceInput[], options: IssueBatchOptions = {}): Promise<BatchResult> {
+    const { account } = this.requireWallet();
+    const items = batch.map((b, n) => parseInput(IssuanceSchema, b, `batch.${n}`));
+    const result: BatchResult = { chunks: [], issued: [], skipped: [] };
+    const progress = (lastChunk?: BatchChunk) =>
+      options.onProgress?.({ total: items.length, issued: result.issued.length, skipped: result.skipped.length, chunks: result.chunks.length, lastChunk });
+
+    const seen = new Set<string>();
+    let pending: Issuance[] = [];
+    for (const item of items) {
+      if (seen.has(item.resultRoot)) result.skipped.push({ resultRoot: item.resultRoot, tokenId: certificateNumberOf(item.resultRoot), reason: "duplicate" });
+      else {
+        seen.add(item.resultRoot);
+        pending.push(item);
+      }
+    }
+    pending = await this.dropUsed(pending, result.skipped);
+    progress();
+    if (pending.length === 0) return result;
+
+    const block = await this.publicClient.getBlock({ blockTag: "latest" });
+    const margin = options.margin ?? 0.2;
+    let budget = (block.gasLimit * BigInt(Math.round((1 - margin) * 1000))) / 1000n;
+    if (options.maxGasPerChunk !== undefined && options.maxGasPerChunk < budget) budget = options.maxGasPerChunk;
+    const estimate = (chunk: readonly Issuance[]) =>
+      this.publicClient.estimateGas({ account, to: this.address, data: encodeFunctionData({ abi: cqoCertificateAbi, functionName: "issueCertificates", args: [chunk] }) });
+
+    const first = await estimate(pending.slice(0, 1));
+    const perItem = pending.length > 1 ? (await estimate(pending.slice(0, 2))) - first : first / 2n;
+    const fixed = first > perItem ? first - perItem : 0n;
+    const sizeFor = (gas: bigint) => (perItem > 0n && gas > fixed ? Number((gas - fixed) / perItem) : 1);
+
+    let retries = 0;
+    while (pending.length > 0) {
+      let chunk = pending.slice(0, Math.max(1, sizeFor(budget)));
+      // Just before sending: a root used since (another issuer, an earlier run still being mined) is dropped.
+      const fresh = await this.dropUsed(chunk, result.skipped);
+      if (fresh.length < chunk.length) {
+        const dropped = new Set(chunk.filter((c) => !fresh.includes(c)).map((c) => c.resultRoot));
+        pending = pending.filter((p) => !dropped.has(p.resultRoot));
+        progress();
+        continue;
+      }
+      let gas = await estimate(chunk);
+      while (gas > budget && chunk.length > 1) {
+        const shrunk = Math.max(1, Math.floor((chunk.length * Number(budget)) / Number(gas) * 0.95));
+        chunk = chunk.slice(0, Math.min(shrunk, chunk.length - 1));
+        gas = await estimate(chunk);
+      }
+      if (gas > budget) throw new Error(`one issuance needs ${gas} gas, more than the chunk budget ${budget}`);
+      const limit = gas + gas / 10n < block.gasLimit ? gas + gas / 10n : block.gasLimit;
+      let sent: SentTransaction & { tokenIds: bigint[] };
+      try {
+        sent = await this.issueCertificates(chunk, limit);
+      } catch (err) {
+        // Lost a race for a root between the check and the block: re-check and go on, a bounded number of times.
+        if (explainError(err).code === "ResultRootAlreadyUsed" && retries++ < 3) continue;
+        throw err;
+      }
+      const sentRoots = new Set(chunk.map((c) => c.resultRoot));
+      pending = pending.filter((p) => !sentRoots.has(p.resultRoot));
+      const done: BatchChunk = { hash: sent.hash, blockNumber: sent.blockNumber, gasUsed: sent.gasUsed, tokenIds: sent.tokenIds };
+      result.chunks.push(done);
+      for (const c of chunk) result.issued.push({ tokenId: certificateNumberOf(c.resultRoot), resultRoot: c.resultRoot, holder: c.holder });
+      progress(done);
+    }
+    return result;
+  }
+
+  /** Submits a voucher a body's key signed off-line; any account may (a relayer pays the gas). */
+  async issueWithVoucher(signed: SignedVoucher): Promise<SentTransaction & { tokenId: bigint }> {
+    const voucher = parseInput(IssuanceVoucherSchema, signed.voucher, "voucher");
+    const sent = await this.send("issueWithVoucher", [
+      parseInput(AddressSchema, signed.signer, "signer"),
+      parseInput(HexBytesSchema, signed.signature, "signature"),
+      voucher,
+    ]);
+    return { ...sent, tokenId: certificateNumberOf(voucher.issuance.resultRoot) };
+  }
+
+  // ------------------------------------------------------------------ writes: a certificate's life
+
+  async suspendCertificate(tokenId: TokenIdInput, evidenceHash: string): Promise<SentTransaction> {
+    return this.send("suspendCertificate", [parseInput(Bytes32Schema, evidenceHash, "evidenceHash"), parseInput(TokenIdSchema, tokenId, "tokenId")]);
+  }
+
+  async reinstateCertificate(tokenId: TokenIdInput): Promise<SentTransaction> {
+    return this.send("reinstateCertificate", [parseInput(TokenIdSchema, tokenId, "tokenId")]);
+  }
+
+  async revokeCertificate(tokenId: TokenIdInput, reason: GivableRevocationReason, evidenceHash: string): Promise<SentTransaction> {
+    return this.send("revokeCertificate", [
+      parseInput(TokenIdSchema, tokenId, "tokenId"),
+      parseInput(Bytes32Schema, evidenceHash, "evidenceHash"),
+      enumIndex(REVOCATION_REASONS, parseInput(GivableRevocationReasonSchema, reason, "reason")),
+    ]);
+  }
+
+  async revokeCertificates(tokenIds: readonly TokenIdInput[], reason: GivableRevocationReason, evidenceHash: string): Promise<SentTransaction> {
+    return this.send("revokeCertificates", [
+      tokenIds.map((t, n) => parseInput(TokenIdSchema, t, `tokenIds.${n}`)),
+      parseInput(Bytes32Schema, evidenceHash, "evidenceHash"),
+      enumIndex(REVOCATION_REASONS, parseInput(GivableRevocationReasonSchema, reason, "reason")),
+    ]);
+  }
+
+  /** Files an objection (异议) during public notice. Anyone. */
+  async fileObjection(tokenId: TokenIdInput, evidenceHash: string): Promise<SentTransaction> {
+    return this.send("fileObjection", [parseInput(TokenIdSchema, tokenId, "tokenId"), parseInput(Bytes32Schema, evidenceHash, "evidenceHash")]);
+  }
+
+  /** Upheld revokes with `reason`; dismissed lets the certificate become valid after its notice. */
+  async resolveObjection(tokenId: TokenIdInput, decision: { upheld: true; reason: GivableRevocationReason } | { upheld: false }, evidenceHash: string): Promise<SentTransaction> {
+    const reason = decision.upheld ? enumIndex(REVOCATION_REASONS, parseInput(GivableRevocationReasonSchema, decision.reason, "reason")) : 0;
+    return this.send("resolveObjection", [parseInput(TokenIdSchema, tokenId, "tokenId"), decision.upheld, reason, parseInput(Bytes32Schema, evidenceHash, "evidenceHash")]);
+  }
+
+  /** Renews after a re-evaluation (复评): new root, rulebook and end of validity; same number and holder. */
+  async renewCertificate(tokenId: TokenIdInput, renewal: { resultRoot: string; rulebookId: number; validUntil: number }): Promise<SentTransaction> {
+    return this.send("renewCertificate", [
+      parseInput(TokenIdSchema, tokenId, "tokenId"),
+      parseInput(ResultRootSchema, renewal.resultRoot, "resultRoot"),
+      parseInput(RulebookIdSchema, renewal.rulebookId, "rulebookId"),
+      parseInput(Uint40Schema, renewal.validUntil, "validUntil"),
+    ]);
+  }
+
+  /** Re-issues to a new wallet that signed a consent (`signReissueConsent`); returns the new number. */
+  async reissueCertificate(consent: ReissueConsent, holderConsent: Hex): Promise<SentTransaction & { newTokenId: bigint }> {
+    const root = parseInput(ResultRootSchema, consent.newResultRoot, "newResultRoot");
+    const sent = await this.send("reissueCertificate", [
+      parseInput(TokenIdSchema, consent.tokenId, "tokenId"),
+      parseInput(NonZeroAddressSchema, consent.newHolder, "newHolder"),
+      root,
+      parseInput(Uint40Schema, consent.deadline, "deadline"),
+      parseInput(HexBytesSchema, holderConsent, "holderConsent"),
+    ]);
+    return { ...sent, newTokenId: certificateNumberOf(root) };
+  }
+
+  // ------------------------------------------------------------------ signatures
+
+  /** A body's key signs a voucher off-line (EOA, or a JSON-RPC account such as a browser wallet). */
+  async signIssuanceVoucher(voucher: IssuanceVoucher): Promise<SignedVoucher> {
+    const { wallet, account } = this.requireWallet();
+    const v = parseInput(IssuanceVoucherSchema, voucher, "voucher");
+    const signature = await wallet.signTypedData({ account, ...voucherTypedData(this.deployment.chainId, this.address, v) });
+    return { voucher: v, signer: account.address, signature };
+  }
+
+  /**
+   * Checks a voucher off-line the way the contract will: the signature (EOA or ERC-1271 wallet), the signer's
+   * body, its status and term, the nonce, the deadline, the rulebook, the level's scope and the root. Lets a
+   * relayer refuse a voucher before paying for a failed transaction.
+   */
+  async verifyIssuanceVoucher(signed: SignedVoucher): Promise<VoucherCheck> {
+    const voucher = parseInput(IssuanceVoucherSchema, signed.voucher, "voucher");
+    const signer = parseInput(AddressSchema, signed.signer, "signer");
+    const signature = parseInput(HexBytesSchema, signed.signature, "signature");
+    const problems: ExplainedError[] = [];
+    const [block, signatureOk, keyBody, rootUsed] = await Promise.all([
+      this.publicClient.getBlock({ blockTag: "latest" }),
+      this.publicClient
+        .verifyTypedData({ blockTag: "latest", address: signer, signature, ...voucherTypedData(this.deployment.chainId, this.address, voucher) })
+        .catch(() => false),
+      this.bodyOfSigningKey(signer),
+      this.isResultRootUsed(voucher.issuance.resultRoot),
+    ]);
+    const now = Number(block.timestamp);
+    if (now > voucher.deadline) problems.push(contractErrorMessage("VoucherExpired", [voucher.deadline]));
+    if (keyBody === null) problems.push(contractErrorMessage("UnauthorizedAccount", [signer]));
+    else if (keyBody !== voucher.bodyId) problems.push(contractErrorMessage("VoucherSignerNotOfBody", [signer, voucher.bodyId]));
+    const body = keyBody === null ? null : await this.getBody(keyBody);
+    if (body) {
+      if (body.status !== "Active") problems.push(contractErrorMessage("BodyNotActive", [body.bodyId, BODY_STATUSES.indexOf(body.status)]));
+      else if (now >= body.accreditedUntil) problems.push(contractErrorMessage("BodyAccreditationExpired", [body.bodyId, body.accreditedUntil]));
+      if (voucher.nonce !== body.voucherNonce) problems.push(contractErrorMessage("VoucherNonceMismatch", [body.voucherNonce, voucher.nonce]));
+      if (!body.levels.includes(voucher.issuance.level)) problems.push(contractErrorMessage("LevelOutOfScope", [body.bodyId, voucher.issuance.level]));
+      const validFrom = now + body.noticePeriod;
+      if (voucher.issuance.validUntil <= validFrom) problems.push(contractErrorMessage("InvalidValidity", [voucher.issuance.validUntil, validFrom]));
+    }
+    if (!signatureOk) problems.push(contractErrorMessage("InvalidSignature", [signer]));
+    const rulebook = await this.getRulebook(voucher.issuance.rulebookId);
+    if (!rulebook) problems.push(contractErrorMessage("RulebookNotFound", [voucher.issuance.rulebookId]));
+    else if (rulebook.status !== "Active") problems.push(contractErrorMessage("RulebookIsDeprecated", [voucher.issuance.rulebookId]));
+    if (rootUsed) problems.push(contractErrorMessage("ResultRootAlreadyUsed", [voucher.issuance.resultRoot]));
+    return { ok: problems.length === 0, problems };
+  }
+
+  /** The new wallet consents to receive a re-issued certificate. */
+  async signReissueConsent(consent: ReissueConsent): Promise<{ consent: ReissueConsent; signature: Hex }> {
+    const { wallet, account } = this.requireWallet();
+    const c: ReissueConsent = {
+      tokenId: parseInput(TokenIdSchema, consent.tokenId, "tokenId"),
+      newHolder: parseInput(NonZeroAddressSchema, consent.newHolder, "newHolder"),
+      newResultRoot: parseInput(ResultRootSchema, consent.newResultRoot, "newResultRoot"),
+      deadline: parseInput(Uint40Schema, consent.deadline, "deadline"),
+    };
+    if (c.newHolder !== account.address) throw new Error(`the consent must be signed by the new holder ${c.newHolder}, not ${account.address}`);
+    const signature = await wallet.signTypedData({ account, ...reissueConsentTypedData(this.deployment.chainId, this.address, c) });
+    return { consent: c, signature };
+  }
+
+  /** Checks a re-issue consent's signature off-line (EOA or ERC-1271 wallet). */
+  async verifyReissueConsent(consent: ReissueConsent, signature: Hex): Promise<boolean> {
+    return this.publicClient
+      .verifyTypedData({ blockTag: "latest", address: consent.newHolder, signature, ...reissueConsentTypedData(this.deployment.chainId, this.address, consent) })
+      .catch(() => false);
+  }
+
+  // ------------------------------------------------------------------ internals
+
+  private requireWallet(): { wallet: WalletClient; account: Account } {
+    const wallet = this.walletClient;
+    if (!wallet?.account) throw new Error("this action needs a wallet client with an account (a signing key)");
+    return { wallet, account: wallet.account };
+  }
+
+  private read<F extends ContractFunctionName<CertAbi, "view" | "pure">>(functionName: F, args: ContractFunctionArgs<CertAbi, "view" | "pure", F>) {
+    // viem's generics cannot follow a generic function name through readContract's overloads; the public methods
+    // above pin F, so their results are exactly typed.
+    return this.publicClient.readContract({ address: this.address, abi: cqoCertificateAbi, functionName, args } as never) as Promise<
+      import("viem").ContractFunctionReturnType<CertAbi, "view" | "pure", F, ContractFunctionArgs<CertAbi, "view" | "pure", F>>
+    >;
+  }
+
+  /**
+   * Estimates (which simulates: a refusal throws the contract's error before anything is signed), sends, waits
+   * for the receipt and refuses a reverted one.
+   */
+  private async send<F extends WriteName>(functionName: F, args: WriteArgs<F>, gas?: bigint): Promise<SentTransaction> {
+    const { wallet, account } = this.requireWallet();
+    const data = encodeFunctionData({ abi: cqoCertificateAbi, functionName, args } as never);
+    const limit = gas ?? (await this.publicClient.estimateGas({ account, to: this.address, data }).then((g) => g + g / 5n));
+    const hash = await wallet.sendTransaction({ account, chain: wallet.chain ?? null, to: this.address, data, gas: limit });
+    const receipt = await this.publicClient.waitForTransactionReceipt({ hash });
+    if (receipt.status !== "success") {
+      // Replay the call at that block to learn why (state may have moved: best effort).
+      const why = await this.publicClient
+        .call({ account, to: this.address, data, blockNumber: receipt.blockNumber })
+        .then(() => undefined)
+        .catch((err: unknown) => explainError(err));
+      throw new TransactionRevertedError(hash, why);
+    }
+    return { hash, blockNumber: receipt.blockNumber, gasUsed: receipt.gasUsed, receipt };
+  }
+
+  private events<N extends "BodyAccredited" | "RulebookRegistered" | "CertificateIssued">(receipt: TransactionReceipt, eventName: N) {
+    return parseEventLogs({ abi: cqoCertificateAbi, logs: receipt.logs, eventName }).filter((l) => l.address.toLowerCase() === this.address.toLowerCase());
+  }
+
+  /** The items whose root is not used yet; the others go to `skipped`. Reads the pending block where supported. */
+  private async dropUsed(items: readonly Issuance[], skipped: SkippedIssuance[]): Promise<Issuance[]> {
+    const fresh: Issuance[] = [];
+    for (let i = 0; i < items.length; i += READ_CONCURRENCY) {
+      const slice = items.slice(i, i + READ_CONCURRENCY);
+      const used = await Promise.all(
+        slice.map((item) => this.isResultRootUsed(item.resultRoot, "pending").catch(() => this.isResultRootUsed(item.resultRoot, "latest"))),
+      );
+      slice.forEach((item, n) => {
+        if (used[n]) skipped.push({ resultRoot: item.resultRoot, tokenId: certificateNumberOf(item.resultRoot), reason: "already-used" });
+        else fresh.push(item);
+      });
+    }
+    return fresh;
+  }
+}
+
+/** The EIP-712 types, for callers that sign with other tools. */
+export { issuanceVoucherTypes };
