@@ -1,0 +1,167 @@
+/**
+ * The certifying body's workbench: `buildServer(options)` assembles the database, the evidence store, the chain
+ * client, the issuance worker and the HTTP routes. Tests build it in-process on a random port; server/main.ts
+ * builds it from the environment.
+ */
+import multipart from "@fastify/multipart";
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import type { Address } from "viem";
+import type { CqoClient } from "../sdk";
+import { SESSION_COOKIE, SignInBody, issueNonce, sessionOf, signIn, signOut, tokenFrom, type Session } from "./auth";
+import { connect } from "./chain";
+import type { ServerConfig } from "./config";
+import { openDb, type Db } from "./db";
+import { EvidenceStore } from "./evidence";
+import { HttpError, forbidden, notFound, parseInput, unauthenticated } from "./errors";
+import { IssuanceWorker } from "./outbox";
+import { loadRulebooks, type RulebookSet } from "./rulebooks";
+import { registerRoutes } from "./routes";
+
+export interface ServerOptions {
+  config: ServerConfig;
+  /** an already connected client (tests); undefined = connect from config; null = no chain at all */
+  chain?: CqoClient | null;
+  rulebooks?: RulebookSet;
+  /** default true when the chain client has a signing key */
+  startWorker?: boolean;
+  /** the clock, in milliseconds (tests move it to expire nonces and sessions) */
+  now?: () => number;
+  logger?: boolean;
+}
+
+export interface Workbench {
+  app: FastifyInstance;
+  db: Db;
+  worker: IssuanceWorker | null;
+  chain: CqoClient | null;
+  evidence: EvidenceStore;
+  /** listens, returns the base URL */
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface Ctx {
+  db: Db;
+  chain: CqoClient | null;
+  worker: IssuanceWorker | null;
+  evidence: EvidenceStore;
+  rulebooks: RulebookSet;
+  config: ServerConfig;
+  now: () => number;
+  siweDomain: () => string;
+}
+
+declare module "fastify" {
+  interface FastifyRequest {
+    session: Session | null;
+    sessionToken: string | null;
+  }
+}
+
+export async function buildServer(options: ServerOptions): Promise<Workbench> {
+  const config = options.config;
+  const now = options.now ?? Date.now;
+  const db = openDb(config.dbPath);
+  const evidence = new EvidenceStore(config.evidenceDir);
+  const rulebooks = options.rulebooks ?? loadRulebooks();
+  const chain = options.chain !== undefined ? options.chain : connect({ rpcUrl: config.rpcUrl, deploymentPath: config.deploymentPath, signerKey: config.signerKey });
+
+  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 4 * 1024 * 1024 });
+  const log = (msg: string, data?: Record<string, unknown>) => app.log.warn(data ?? {}, msg);
+  const worker =
+    chain?.walletClient?.account && options.startWorker !== false
+      ? new IssuanceWorker(db, chain, { batchSize: config.batchSize, intervalMs: config.workerIntervalMs, crashAfter: config.crashAfter, log })
+      : null;
+
+  let boundPort = config.port;
+  const ctx: Ctx = { db, chain, worker, evidence, rulebooks, config, now, siweDomain: () => config.siweDomain ?? `localhost:${boundPort}` };
+
+  await app.register(multipart, { limits: { fileSize: config.evidenceMaxBytes, files: 1, fields: 10 } });
+
+  app.decorateRequest("session", null);
+  app.decorateRequest("sessionToken", null);
+  app.addHook("onRequest", async (req) => {
+    const token = tokenFrom(req.headers);
+    req.sessionToken = token;
+    req.session = token ? sessionOf(db, token, now()) : null;
+  });
+
+  app.setErrorHandler((err: unknown, req, reply) => {
+    if (err instanceof HttpError) return reply.status(err.status).send(err.toJSON());
+    const e = err as { statusCode?: number; code?: string; message?: string };
+    if (e.code === "FST_REQ_FILE_TOO_LARGE" || e.code === "FST_FILES_LIMIT") {
+      return reply.status(413).send(new HttpError(413, "file-too-large", { zh: `文件超过 ${config.evidenceMaxBytes} 字节上限`, en: `the file exceeds ${config.evidenceMaxBytes} bytes` }).toJSON());
+    }
+    if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
+      return reply.status(e.statusCode).send(new HttpError(e.statusCode, e.code ?? "bad-request", { zh: "请求无效", en: e.message ?? "bad request" }).toJSON());
+    }
+    req.log.error({ err }, "unhandled error");
+    return reply.status(500).send(new HttpError(500, "internal", { zh: "服务器内部错误", en: "internal server error" }).toJSON());
+  });
+
+  // ---------------------------------------------------------------- sign-in
+
+  app.get("/health", async () => ({ ok: true, schema: (db.prepare("SELECT MAX(version) AS v FROM schema_migrations").get() as { v: number }).v, chain: chain?.deployment.chainId ?? null, worker: worker !== null }));
+
+  app.get("/auth/nonce", async () => ({ ...issueNonce(db, now()), domain: ctx.siweDomain(), chainId: chain?.deployment.chainId ?? null }));
+
+  app.post("/auth/verify", async (req, reply) => {
+    const body = parseInput(SignInBody, req.body, "body");
+    const r = await signIn({ db, chain, bodyId: config.bodyId, domain: ctx.siweDomain(), now: now(), sessionTtlMs: config.sessionTtlSeconds * 1000 }, body);
+    const maxAge = Math.max(0, Math.floor((r.session.expiresAt - now()) / 1000));
+    reply.header("set-cookie", `${SESSION_COOKIE}=${encodeURIComponent(r.token)}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${maxAge}`);
+    return { token: r.token, address: r.session.address, roles: rolesOf(r.session), expiresAt: r.session.expiresAt, operatorCheck: r.operatorCheck };
+  });
+
+  app.post("/auth/logout", async (req, reply) => {
+    if (req.sessionToken) signOut(db, req.sessionToken, now());
+    reply.header("set-cookie", `${SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0`);
+    return { ok: true };
+  });
+
+  app.get("/me", async (req) => {
+    const s = requireSession(req);
+    return { address: s.address, roles: rolesOf(s), expiresAt: s.expiresAt, bodyId: config.bodyId };
+  });
+
+  registerRoutes(app, ctx);
+
+  return {
+    app,
+    db,
+    worker,
+    chain,
+    evidence,
+    async listen() {
+      const url = await app.listen({ port: config.port, host: config.host });
+      const addr = app.server.address();
+      if (addr && typeof addr === "object") boundPort = addr.port;
+      worker?.start();
+      return url;
+    },
+    async close() {
+      await worker?.stop();
+      await app.close();
+      db.close();
+    },
+  };
+}
+
+export function rolesOf(s: Session): ("operator" | "assessor" | "applicant")[] {
+  return [...(s.operator ? (["operator"] as const) : []), ...(s.assessor ? (["assessor"] as const) : []), "applicant"];
+}
+
+export function requireSession(req: FastifyRequest): Session {
+  if (!req.session) throw unauthenticated();
+  return req.session;
+}
+
+export function requireRole(req: FastifyRequest, role: "operator" | "assessor"): Session {
+  const s = requireSession(req);
+  if (role === "operator" && !s.operator) throw forbidden(role);
+  if (role === "assessor" && !s.assessor) throw forbidden(role);
+  return s;
+}
+
+export type { FastifyReply, Address };
+export { notFound };

@@ -1,0 +1,77 @@
+/**
+ * Environment of the workbench. Every value has a safe local default so `tsx server/main.ts` works on a fresh
+ * clone after `npm start`; production sets them explicitly.
+ */
+import { resolve } from "node:path";
+import { z } from "zod";
+
+const Env = z.object({
+  CQO_DB_PATH: z.string().min(1).default(".data/workbench.sqlite"),
+  CQO_RPC_URL: z.string().url().default("http://127.0.0.1:8545"),
+  CQO_DEPLOYMENT: z.string().min(1).default(".demo/deployment.json"),
+  CQO_EVIDENCE_DIR: z.string().min(1).default(".data/evidence"),
+  PORT: z.coerce.number().int().min(0).max(65_535).default(8787),
+  HOST: z.string().default("127.0.0.1"),
+  /** the certifying body this workbench serves (its on-chain id) */
+  CQO_BODY_ID: z.coerce.number().int().min(1).max(65_535).default(1),
+  /**
+   * The body's signing key for issuance and lifecycle transactions (0x + 64 hex). Without it the workbench runs
+   * read-only: dossiers move up to approval, nothing is sent to the chain.
+   */
+  CQO_SIGNER_KEY: z
+    .string()
+    .regex(/^0x[0-9a-fA-F]{64}$/, "CQO_SIGNER_KEY must be 0x and 64 hex digits")
+    .optional(),
+  /** the EIP-4361 domain sign-in messages must name (the host the users' browsers see) */
+  CQO_SIWE_DOMAIN: z.string().min(1).optional(),
+  CQO_SESSION_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 86_400).default(8 * 3600),
+  CQO_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(50),
+  CQO_WORKER_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
+  CQO_EVIDENCE_MAX_BYTES: z.coerce.number().int().min(1).default(20 * 1024 * 1024),
+  /** tests only: where the issuance worker kills its own process (SIGKILL) to simulate a crash */
+  CQO_TEST_CRASH_AFTER: z.enum(["claimed", "sent", "recorded"]).optional(),
+});
+
+export type CrashPoint = NonNullable<z.infer<typeof Env>["CQO_TEST_CRASH_AFTER"]>;
+
+export interface ServerConfig {
+  dbPath: string;
+  rpcUrl: string;
+  deploymentPath: string;
+  evidenceDir: string;
+  port: number;
+  host: string;
+  bodyId: number;
+  signerKey?: `0x${string}`;
+  siweDomain?: string;
+  sessionTtlSeconds: number;
+  batchSize: number;
+  workerIntervalMs: number;
+  evidenceMaxBytes: number;
+  crashAfter?: CrashPoint;
+}
+
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): ServerConfig {
+  const r = Env.safeParse(env);
+  if (!r.success) {
+    const lines = r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    throw new Error(`invalid environment:\n  ${lines.join("\n  ")}`);
+  }
+  const e = r.data;
+  return {
+    dbPath: resolve(cwd, e.CQO_DB_PATH),
+    rpcUrl: e.CQO_RPC_URL,
+    deploymentPath: resolve(cwd, e.CQO_DEPLOYMENT),
+    evidenceDir: resolve(cwd, e.CQO_EVIDENCE_DIR),
+    port: e.PORT,
+    host: e.HOST,
+    bodyId: e.CQO_BODY_ID,
+    signerKey: e.CQO_SIGNER_KEY as `0x${string}` | undefined,
+    siweDomain: e.CQO_SIWE_DOMAIN,
+    sessionTtlSeconds: e.CQO_SESSION_TTL_SECONDS,
+    batchSize: e.CQO_BATCH_SIZE,
+    workerIntervalMs: e.CQO_WORKER_INTERVAL_MS,
+    evidenceMaxBytes: e.CQO_EVIDENCE_MAX_BYTES,
+    crashAfter: e.CQO_TEST_CRASH_AFTER,
+  };
+}

@@ -1,0 +1,164 @@
+/**
+ * One SQLite file in WAL mode (readers never block the single writer; a crash leaves a consistent database) and
+ * versioned migrations applied at start, each in its own transaction with its version row, so a crash during a
+ * migration leaves the previous version intact.
+ */
+import Database from "better-sqlite3";
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+
+export type Db = Database.Database;
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: "workflow",
+    sql: `
+      CREATE TABLE siwe_nonces (
+        nonce TEXT PRIMARY KEY,
+        issued_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        used_at INTEGER
+      );
+      CREATE TABLE sessions (
+        token_hash TEXT PRIMARY KEY,
+        address TEXT NOT NULL,
+        operator INTEGER NOT NULL,
+        issued_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        revoked_at INTEGER
+      );
+      CREATE TABLE assessors (
+        address TEXT PRIMARY KEY,
+        assessor_id TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        employer_uscc TEXT NOT NULL,
+        active INTEGER NOT NULL DEFAULT 1,
+        registered_by TEXT NOT NULL,
+        registered_at INTEGER NOT NULL
+      );
+      CREATE TABLE dossiers (
+        id TEXT PRIMARY KEY,
+        applicant TEXT NOT NULL,
+        rulebook_key TEXT NOT NULL,
+        state TEXT NOT NULL,
+        round INTEGER NOT NULL DEFAULT 1,
+        dossier_json TEXT NOT NULL,
+        dossier_hash TEXT NOT NULL,
+        rejection_json TEXT,
+        evaluation_json TEXT,
+        outcome TEXT,
+        token_id TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX dossiers_applicant ON dossiers(applicant);
+      CREATE TABLE panel_members (
+        dossier_id TEXT NOT NULL REFERENCES dossiers(id),
+        round INTEGER NOT NULL,
+        assessor TEXT NOT NULL REFERENCES assessors(address),
+        PRIMARY KEY (dossier_id, round, assessor)
+      );
+      CREATE INDEX panel_members_assessor ON panel_members(assessor);
+      CREATE TABLE sheets (
+        dossier_id TEXT NOT NULL REFERENCES dossiers(id),
+        round INTEGER NOT NULL,
+        assessor TEXT NOT NULL,
+        sheet_json TEXT NOT NULL,
+        digest TEXT NOT NULL,
+        received_at INTEGER NOT NULL,
+        PRIMARY KEY (dossier_id, round, assessor)
+      );
+      CREATE TABLE evidence (
+        sha256 TEXT PRIMARY KEY,
+        size INTEGER NOT NULL,
+        media_type TEXT NOT NULL,
+        uploaded_by TEXT NOT NULL,
+        uploaded_at INTEGER NOT NULL
+      );
+      CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        dossier_id TEXT,
+        actor TEXT NOT NULL,
+        role TEXT NOT NULL,
+        action TEXT NOT NULL,
+        from_state TEXT,
+        to_state TEXT,
+        details_json TEXT,
+        at INTEGER NOT NULL
+      );
+      CREATE INDEX audit_dossier ON audit_log(dossier_id);
+    `,
+  },
+  {
+    version: 2,
+    name: "issuance",
+    sql: `
+      -- the body's copy of each holder's credential: salts are secret, never on-chain
+      CREATE TABLE credentials (
+        root TEXT PRIMARY KEY,
+        dossier_id TEXT NOT NULL REFERENCES dossiers(id),
+        purpose TEXT NOT NULL,
+        credential_json TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX credentials_dossier ON credentials(dossier_id);
+      CREATE TABLE outbox (
+        root TEXT PRIMARY KEY REFERENCES credentials(root),
+        dossier_id TEXT NOT NULL REFERENCES dossiers(id),
+        holder TEXT NOT NULL,
+        level INTEGER NOT NULL,
+        rulebook_id INTEGER NOT NULL,
+        valid_until INTEGER NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('queued', 'sending', 'issued', 'failed')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        token_id TEXT NOT NULL,
+        tx_hash TEXT,
+        block_number INTEGER,
+        last_error TEXT,
+        enqueued_at INTEGER NOT NULL,
+        issued_at INTEGER
+      );
+      CREATE INDEX outbox_status ON outbox(status, enqueued_at);
+    `,
+  },
+];
+
+export function openDb(path: string, migrations: readonly Migration[] = MIGRATIONS): Db {
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma("journal_mode = WAL");
+  // FULL: a committed transaction survives power loss, not just a process kill; the outbox depends on it.
+  db.pragma("synchronous = FULL");
+  db.pragma("foreign_keys = ON");
+  db.pragma("busy_timeout = 5000");
+  migrate(db, migrations);
+  return db;
+}
+
+export function schemaVersion(db: Db): number {
+  const row = db.prepare("SELECT MAX(version) AS v FROM schema_migrations").get() as { v: number | null };
+  return row.v ?? 0;
+}
+
+export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): number[] {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`);
+  const current = schemaVersion(db);
+  const applied: number[] = [];
+  for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+    if (m.version <= current) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)").run(m.version, m.name, Date.now());
+    })();
+    applied.push(m.version);
+  }
+  return applied;
+}
