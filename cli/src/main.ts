@@ -9,8 +9,9 @@ import { register as dossier } from "./commands/dossier";
 import { register as evaluate } from "./commands/evaluate";
 import { register as disclose } from "./commands/disclose";
 import { register as sample } from "./commands/sample";
+import { register as chain } from "./commands/chain";
 
-export const COMMANDS: ((program: Command) => void)[] = [rulebook, dossier, evaluate, disclose, sample];
+export const COMMANDS: ((program: Command) => void)[] = [rulebook, dossier, evaluate, disclose, sample, chain];
 
 export function buildProgram(): Command {
   const program = new Command("cqo")

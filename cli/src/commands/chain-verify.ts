@@ -1,0 +1,87 @@
+/** `cqo verify TOKEN_ID|ADDRESS`: the verdict, straight from the contract, and the history from its events. */
+import type { Command } from "commander";
+import { CERTIFICATE_STATUS_ZH, REVOCATION_REASON_ZH, type CertificateVerification, type CqoClient, type HistoryEntry } from "../../../sdk";
+import { EXIT } from "../io";
+import { ChainCliError, chainAction, chainOptions, clientFor, emit, isoDate, isoTime, say, type ChainOptions } from "./chain-context";
+
+function describe(h: HistoryEntry): string {
+  switch (h.kind) {
+    case "issued":
+      return `issued 颁发: level ${h.level}, body ${h.bodyId}, rulebook #${h.rulebookId}, valid until ${isoDate(h.validUntil)}`;
+    case "suspended":
+      return `suspended 暂停 (evidence ${h.evidenceHash})`;
+    case "reinstated":
+      return "reinstated 恢复";
+    case "objection-filed":
+      return `objection filed 异议 by ${h.filer}`;
+    case "objection-resolved":
+      return `objection ${h.upheld ? "upheld 异议成立" : "dismissed 异议驳回"}`;
+    case "renewed":
+      return `renewed 续期 until ${isoDate(h.validUntil)} (rulebook #${h.rulebookId}, root ${h.resultRoot})`;
+    case "reissued-from":
+      return `re-issued from #${h.from} 补发自`;
+    case "reissued-to":
+      return `re-issued as #${h.to} to ${h.newHolder} 已补发`;
+    case "revoked":
+      return `revoked 撤销: ${h.reason} ${REVOCATION_REASON_ZH[h.reason]}`;
+    case "voided":
+      return `voided 作废: the association voided body certificates issued before ${isoDate(h.voidedBefore)}`;
+    case "void-lifted":
+      return "void lifted 作废撤回";
+  }
+}
+
+function printCertificate(v: CertificateVerification, history: HistoryEntry[] | null): void {
+  say(`\n证书 Certificate #${v.tokenId}: ${v.valid ? "✓" : "✗"} ${CERTIFICATE_STATUS_ZH[v.status]} ${v.status}`);
+  if (v.status === "NotFound") return;
+  if (v.revocationReason) say(`  reason      ${v.revocationReason} ${REVOCATION_REASON_ZH[v.revocationReason]}`);
+  if (v.underObjection) say("  objection   filed, not yet resolved (异议处理中)");
+  say(`  holder      ${v.holder}`);
+  say(`  level       ${v.level} (1 = 一级, highest)`);
+  say(`  body        ${v.bodyId} (${v.bodyAccredited ? "accredited now" : "NOT accredited now"})`);
+  say(`  issued      ${isoDate(v.issuedAt)}   valid ${isoDate(v.validFrom)} → ${isoDate(v.validUntil)}`);
+  say(`  rulebook    #${v.rulebookId} ${v.rulebookHash}`);
+  say(`  resultRoot  ${v.resultRoot}`);
+  if (v.predecessor) say(`  re-issued from #${v.predecessor}`);
+  if (v.successor) say(`  re-issued as #${v.successor}`);
+  if (history) {
+    say("  history 历史:");
+    for (const h of history) say(`    ${isoTime(h.timestamp)}  block ${h.blockNumber}  ${describe(h)}\n      by ${h.actor}  tx ${h.txHash}`);
+  }
+}
+
+async function withHistory(cqo: CqoClient, v: CertificateVerification, history: boolean) {
+  return { verification: v, history: history && v.status !== "NotFound" ? await cqo.certificateHistory(v.tokenId) : null };
+}
+
+export function register(program: Command): void {
+  chainOptions(
+    program
+      .command("verify")
+      .argument("<query>", "a certificate number (decimal or 0x-hex) or a wallet address")
+      .option("--no-history", "skip the history from events")
+      .description("verify a certificate or a wallet's certificates (验证); exit 0 when valid"),
+    { signs: false },
+  ).action(
+    chainAction(async (query: string, opts: ChainOptions & { history: boolean }) => {
+      const cqo = await clientFor(opts, { signs: false });
+      let results: { verification: CertificateVerification; history: HistoryEntry[] | null }[];
+      let wallet: string | null = null;
+      if (/^0x[0-9a-fA-F]{40}$/.test(query)) {
+        wallet = query;
+        const all = await cqo.certificatesOf(query);
+        results = await Promise.all(all.map((v) => withHistory(cqo, v, opts.history)));
+      } else if (/^(\d+|0x[0-9a-fA-F]{1,16})$/.test(query)) {
+        results = [await withHistory(cqo, await cqo.verifyCertificate(query), opts.history)];
+      } else {
+        throw new ChainCliError(`"${query}" is neither a certificate number nor a wallet address`, EXIT.INVALID, "既不是证书编号也不是钱包地址");
+      }
+      const valid = results.some((r) => r.verification.valid);
+      emit(opts, { ok: true, valid, wallet, certificates: results }, () => {
+        if (wallet) say(`wallet ${wallet}: ${results.length} certificate(s), ${valid ? "holds a valid one 持有有效证书" : "none valid 无有效证书"}`);
+        for (const r of results) printCertificate(r.verification, r.history);
+      });
+      process.exitCode = valid ? EXIT.OK : EXIT.INVALID;
+    }),
+  );
+}

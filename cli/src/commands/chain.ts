@@ -1,0 +1,14 @@
+/** The chain commands (deploy, body, rulebook register, issue, status, verify), registered as one group. */
+import type { Command } from "commander";
+import { CHAIN_EXIT_HELP } from "./chain-context";
+import { register as deploy } from "./chain-deploy";
+import { register as body } from "./chain-body";
+import { register as rulebook } from "./chain-rulebook";
+import { register as issue } from "./chain-issue";
+import { register as status } from "./chain-status";
+import { register as verify } from "./chain-verify";
+
+export function register(program: Command): void {
+  for (const add of [deploy, body, rulebook, issue, status, verify]) add(program);
+  program.addHelpText("after", `\n${CHAIN_EXIT_HELP}`);
+}
