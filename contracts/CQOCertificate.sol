@@ -151,7 +151,7 @@ contract CQOCertificate is CertifyingBodyRegistry, EIP712, IERC721Metadata, IERC
     function issueCertificates(Issuance[] calldata batch) external returns (uint256[] memory tokenIds) {
         SigningKey memory key = _issuingKey(msg.sender);
         tokenIds = new uint256[](batch.length);
-        uint16 checkedRulebook;
+        uint256 checkedRulebook = type(uint256).max; // no rulebook id: the first item is always checked
         for (uint256 i; i < batch.length; ++i) {
             Issuance calldata issuance = batch[i];
             if (issuance.rulebookId != checkedRulebook) {
@@ -517,8 +517,9 @@ contract CQOCertificate is CertifyingBodyRegistry, EIP712, IERC721Metadata, IERC
         tokenId = certificateNumberOf(resultRoot);
         RecordSlot existing = _records[tokenId];
         if (!existing.isUsed()) return tokenId;
-        // Two roots share a number only by a 2^-64 accident or on purpose: say which.
-        if (existing.holder() != address(0) && _rootOf(tokenId, _terms[tokenId]) != resultRoot) {
+        // Two roots share a number only by a 2^-64 accident or on purpose: say which. (A renewed certificate's
+        // number still comes from its original root.)
+        if (existing.holder() != address(0) && _terms[tokenId].resultRoot(tokenId) != resultRoot) {
             revert CertificateNumberTaken(tokenId);
         }
         revert ResultRootAlreadyUsed(resultRoot);
@@ -596,10 +597,11 @@ contract CQOCertificate is CertifyingBodyRegistry, EIP712, IERC721Metadata, IERC
         if (state == CertState.SuspendedByBody || state == CertState.SuspendedBySupervisor) {
             return CertificateStatus.Suspended;
         }
+        // Expiry first: an objection left unresolved does not keep a certificate pending past its end of validity.
+        if (block.timestamp >= terms.validUntil()) return CertificateStatus.Expired;
         if (state == CertState.Objected || block.timestamp < record.issuedAt() + terms.noticePeriod()) {
             return CertificateStatus.Pending;
         }
-        if (block.timestamp >= terms.validUntil()) return CertificateStatus.Expired;
         return CertificateStatus.Valid;
     }
 

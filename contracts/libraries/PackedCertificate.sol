@@ -108,9 +108,9 @@ library PackedTerms {
     uint256 private constant _VALID_UNTIL = 192;
     uint256 private constant _NOTICE_PERIOD = 232;
 
-    function pack(bytes32 resultRoot, uint40 validUntil_, uint24 noticePeriod_) internal pure returns (TermsSlot) {
+    function pack(bytes32 root, uint40 validUntil_, uint24 noticePeriod_) internal pure returns (TermsSlot) {
         return TermsSlot.wrap(
-            uint256(uint192(uint256(resultRoot))) | (uint256(validUntil_) << _VALID_UNTIL)
+            uint256(uint192(uint256(root))) | (uint256(validUntil_) << _VALID_UNTIL)
                 | (uint256(noticePeriod_) << _NOTICE_PERIOD)
         );
     }

@@ -112,6 +112,7 @@ export interface ModelCert {
   state: CertState;
   reason: RevocationReason;
   resultRoot: bigint; // the current one: the renewal's after a renewal
+  originalRoot: bigint; // the one it was issued with: its number's top 64 bits
   predecessor: bigint;
   successor: bigint;
 }
@@ -487,6 +488,7 @@ export class ReferenceModel {
         state: CertState.Active,
         reason: RevocationReason.None,
         resultRoot: newResultRoot,
+        originalRoot: newResultRoot,
         predecessor: tokenId,
         successor: 0n,
       });
@@ -509,10 +511,10 @@ export class ReferenceModel {
     if (cert.state === CertState.SuspendedByBody || cert.state === CertState.SuspendedBySupervisor) {
       return CertificateStatus.Suspended;
     }
+    if (this.s.now >= cert.validUntil) return CertificateStatus.Expired;
     if (cert.state === CertState.Objected || this.s.now < cert.issuedAt + cert.noticePeriod) {
       return CertificateStatus.Pending;
     }
-    if (this.s.now >= cert.validUntil) return CertificateStatus.Expired;
     return CertificateStatus.Valid;
   }
 
@@ -664,6 +666,7 @@ export class ReferenceModel {
       state: CertState.Active,
       reason: RevocationReason.None,
       resultRoot: issuance.resultRoot,
+      originalRoot: issuance.resultRoot,
       predecessor: 0n,
       successor: 0n,
     });
@@ -676,7 +679,7 @@ export class ReferenceModel {
     const tokenId = certificateNumberOf(resultRoot);
     const existing = this.s.certs.get(tokenId);
     if (existing !== undefined) {
-      fail(existing.resultRoot === resultRoot ? "ResultRootAlreadyUsed" : "CertificateNumberTaken");
+      fail(existing.originalRoot === resultRoot ? "ResultRootAlreadyUsed" : "CertificateNumberTaken");
     }
     if (this.s.renewalClaims.has(tokenId)) fail("ResultRootAlreadyUsed");
     return tokenId;
