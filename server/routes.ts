@@ -159,12 +159,14 @@ export function registerRoutes(app: FastifyInstance, ctx: Ctx): void {
     throw notFound(`dossier ${id}`);
   };
 
-  const operatorDossier = (req: FastifyRequest): { s: Session; d: DossierRow; actor: Actor } => {
+  /** Role first (401/403), then the input (400), then the dossier (404): refusals never depend on data the caller may not see. */
+  const operatorDossier = <B>(req: FastifyRequest, parseBody: () => B): { s: Session; d: DossierRow; actor: Actor; body: B } => {
     const s = requireRole(req, "operator");
     const { id } = parseInput(DossierIdParams, req.params, "params");
+    const body = parseBody();
     const d = getDossier(id);
     if (!d) throw notFound(`dossier ${id}`);
-    return { s, d, actor: { address: s.address, role: "operator" } };
+    return { s, d, body, actor: { address: s.address, role: "operator" } };
   };
 
   const prepared = (key: string): Prepared => {
@@ -374,8 +376,7 @@ export function registerRoutes(app: FastifyInstance, ctx: Ctx): void {
   });
 
   app.post("/dossiers/:id/accept", async (req) => {
-    const { d, actor } = operatorDossier(req);
-    const body = parseInput(AcceptBody, req.body ?? {}, "body");
+    const { d, actor, body } = operatorDossier(req, () => parseInput(AcceptBody, req.body ?? {}, "body"));
     assertLegal("accept", d.state);
     const dossier = JSON.parse(d.dossier_json) as Dossier;
     dossier.review = { falseMaterials: body.falseMaterials ?? false };
@@ -385,8 +386,7 @@ export function registerRoutes(app: FastifyInstance, ctx: Ctx): void {
   });
 
   app.post("/dossiers/:id/reject", async (req) => {
-    const { d, actor } = operatorDossier(req);
-    const body = parseInput(RejectBody, req.body, "body");
+    const { d, actor, body } = operatorDossier(req, () => parseInput(RejectBody, req.body, "body"));
     assertLegal("reject", d.state);
     const reasons = body.reasons.map((r) => (typeof r === "string" ? { zh: r, en: r } : r));
     db.transaction(() => transition(db, d.id, "reject", d.state, "rejected", actor, { reasons, note: body.note }, { rejection_json: JSON.stringify(reasons) }))();
@@ -396,8 +396,7 @@ export function registerRoutes(app: FastifyInstance, ctx: Ctx): void {
   // ---------------------------------------------------------------- 认定: panel, sheets, evaluation
 
   app.post("/dossiers/:id/assign", async (req) => {
-    const { d, actor } = operatorDossier(req);
-    const body = parseInput(AssignBody, req.body, "body");
+    const { d, actor, body } = operatorDossier(req, () => parseInput(AssignBody, req.body, "body"));
     assertLegal("assign", d.state);
     const p = prepared(d.rulebook_key);
     const dossier = JSON.parse(d.dossier_json) as Dossier;
@@ -471,8 +470,7 @@ export function registerRoutes(app: FastifyInstance, ctx: Ctx): void {
   });
 
   app.post("/dossiers/:id/evaluate", async (req) => {
-    const { d, actor } = operatorDossier(req);
-    parseInput(EmptyBody, req.body ?? undefined, "body");
+    const { d, actor } = operatorDossier(req, () => parseInput(EmptyBody, req.body ?? undefined, "body"));
     assertLegal("evaluate", d.state);
     const dossier = JSON.parse(d.dossier_json) as Dossier;
     const panel = await checkPanel(d, dossier);
@@ -486,8 +484,7 @@ export function registerRoutes(app: FastifyInstance, ctx: Ctx): void {
   });
 
   app.post("/dossiers/:id/re-review", async (req) => {
-    const { d, actor } = operatorDossier(req);
-    const body = parseInput(EmptyBody, req.body ?? undefined, "body");
+    const { d, actor, body } = operatorDossier(req, () => parseInput(EmptyBody, req.body ?? undefined, "body"));
     assertLegal("re-review", d.state);
     db.transaction(() => transition(db, d.id, "re-review", d.state, "accepted", actor, { previousRound: d.round, note: body?.note }, { round: d.round + 1, evaluation_json: null, outcome: null }))();
     return summary(getDossier(d.id)!);
@@ -514,8 +511,7 @@ export function registerRoutes(app: FastifyInstance, ctx: Ctx): void {
   };
 
   app.post("/dossiers/:id/approve", async (req) => {
-    const { d, actor } = operatorDossier(req);
-    const body = parseInput(EmptyBody, req.body ?? undefined, "body");
+    const { d, actor, body } = operatorDossier(req, () => parseInput(EmptyBody, req.body ?? undefined, "body"));
     assertLegal("approve", d.state);
     const issuance = await prepareIssuance(d);
     const t = ctx.now();
@@ -568,8 +564,7 @@ export function registerRoutes(app: FastifyInstance, ctx: Ctx): void {
   };
 
   app.post("/dossiers/:id/end-notice", async (req) => {
-    const { d, actor } = operatorDossier(req);
-    parseInput(EmptyBody, req.body ?? undefined, "body");
+    const { d, actor } = operatorDossier(req, () => parseInput(EmptyBody, req.body ?? undefined, "body"));
     assertLegal("end-notice", d.state);
     const v = await verification(d);
     if (v.status !== "Valid") {
@@ -582,8 +577,7 @@ export function registerRoutes(app: FastifyInstance, ctx: Ctx): void {
   // ---------------------------------------------------------------- 监督管理: the certificate's life
 
   app.post("/dossiers/:id/suspend", async (req) => {
-    const { d, actor } = operatorDossier(req);
-    const body = parseInput(SuspendBody, req.body ?? {}, "body");
+    const { d, actor, body } = operatorDossier(req, () => parseInput(SuspendBody, req.body ?? {}, "body"));
     assertLegal("suspend", d.state);
     const hash = evidenceHash(body.evidence);
     const chain = requireSigner();
@@ -593,8 +587,7 @@ export function registerRoutes(app: FastifyInstance, ctx: Ctx): void {
   });
 
   app.post("/dossiers/:id/reinstate", async (req) => {
-    const { d, actor } = operatorDossier(req);
-    const body = parseInput(ReinstateBody, req.body ?? {}, "body");
+    const { d, actor, body } = operatorDossier(req, () => parseInput(ReinstateBody, req.body ?? {}, "body"));
     assertLegal("reinstate", d.state);
     const chain = requireSigner();
     const sent = await onChain(() => chain.reinstateCertificate(d.token_id!));
@@ -603,8 +596,7 @@ export function registerRoutes(app: FastifyInstance, ctx: Ctx): void {
   });
 
   app.post("/dossiers/:id/revoke", async (req) => {
-    const { d, actor } = operatorDossier(req);
-    const body = parseInput(RevokeBody, req.body, "body");
+    const { d, actor, body } = operatorDossier(req, () => parseInput(RevokeBody, req.body, "body"));
     assertLegal("revoke", d.state);
     const hash = evidenceHash(body.evidence);
     const chain = requireSigner();
@@ -614,8 +606,7 @@ export function registerRoutes(app: FastifyInstance, ctx: Ctx): void {
   });
 
   app.post("/dossiers/:id/renew", async (req) => {
-    const { d, actor } = operatorDossier(req);
-    const body = parseInput(RenewBody, req.body, "body");
+    const { d, actor, body } = operatorDossier(req, () => parseInput(RenewBody, req.body, "body"));
     assertLegal("renew", d.state);
     const r = getDossier(body.renewalDossierId);
     if (!r) throw notFound(`dossier ${body.renewalDossierId}`);

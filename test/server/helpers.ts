@@ -1,0 +1,302 @@
+/**
+ * Shared by the workbench tests: an anvil node started per test file, a fresh deployment made with the sdk (one
+ * accredited body, the default rulebook registered), SIWE sign-in, and synthetic dossiers taken through the
+ * workflow over HTTP (fastify's inject, or fetch against a child process).
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createPublicClient, createWalletClient, http, type Address, type Hex, type PublicClient } from "viem";
+import { mnemonicToAccount, privateKeyToAccount, type HDAccount, type PrivateKeyAccount } from "viem/accounts";
+import { createSiweMessage } from "viem/siwe";
+import { CqoClient, deployCqo, levelsToScope, type Deployment } from "../../sdk";
+import { chainFor } from "../../server/chain";
+import type { ServerConfig } from "../../server/config";
+import { rulebookHash, parseRulebook, type Dossier, type Rulebook } from "../../scoring";
+import { devAssessors, signSheet, syntheticDossier, syntheticSheets, type DevAssessor } from "../../scoring/synthetic";
+import defaultRulebookJson from "../../rulebooks/hn-cqo-default-2024.1.json";
+
+export const REPO = join(__dirname, "..", "..");
+export const DEV_MNEMONIC = "test test test test test test test test test test test junk";
+export const account = (i: number): HDAccount => mnemonicToAccount(DEV_MNEMONIC, { addressIndex: i });
+/** the key of account(i), for a child process's CQO_SIGNER_KEY */
+export const privateKeyOf = (i: number): Hex => {
+  const key = account(i).getHdKey().privateKey;
+  if (!key) throw new Error("no private key");
+  return `0x${Buffer.from(key).toString("hex")}`;
+};
+
+export const ASSOCIATION = 0;
+export const BODY_ADMIN = 1;
+/** the body's signing key: the workbench's operator and its issuance signer */
+export const OPERATOR = 2;
+export const OTHER_BODY_KEY = 3;
+export const SIWE_DOMAIN = "workbench.test";
+export const RULEBOOK_KEY = "hn-cqo-default@2024.1";
+export const NOTICE_PERIOD = 7 * 86_400;
+
+export const RULEBOOK: Rulebook = (() => {
+  const r = parseRulebook(defaultRulebookJson);
+  if (!r.ok) throw new Error("default rulebook invalid");
+  return r.value;
+})();
+export const RULEBOOK_HASH = rulebookHash(RULEBOOK);
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const addr = srv.address();
+      const port = typeof addr === "object" && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface Anvil {
+  url: string;
+  port: number;
+  proc: ChildProcess;
+  /** stops it; SIGTERM lets anvil dump its --state file, SIGKILL does not */
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export async function startAnvil(options: { port?: number; statePath?: string } = {}): Promise<Anvil> {
+  const port = options.port ?? (await freePort());
+  const args = ["--port", String(port), "--hardfork", "cancun", "--silent", "--chain-id", "31337"];
+  if (options.statePath) args.push("--state", options.statePath);
+  const proc = spawn(join(REPO, "node_modules", ".bin", "anvil"), args, { stdio: "ignore" });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    try {
+      const r = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }) });
+      if (r.ok) break;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error("anvil did not start");
+    await sleep(50);
+  }
+  return {
+    url,
+    port,
+    proc,
+    stop: (signal = "SIGTERM") =>
+      new Promise<void>((resolve) => {
+        if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
+        proc.once("exit", () => resolve());
+        proc.kill(signal);
+      }),
+  };
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function publicClientFor(url: string, deployment: Deployment): PublicClient {
+  return createPublicClient({ chain: chainFor(deployment, url), transport: http(url, { retryCount: 0 }), pollingInterval: 50 }) as PublicClient;
+}
+
+export function clientFor(url: string, deployment: Deployment, signer?: PrivateKeyAccount | HDAccount): CqoClient {
+  const chain = chainFor(deployment, url);
+  const transport = http(url, { retryCount: 0 });
+  const pc = createPublicClient({ chain, transport, pollingInterval: 50 }) as PublicClient;
+  const wc = signer ? createWalletClient({ account: signer, chain, transport, pollingInterval: 50 }) : undefined;
+  return new CqoClient(pc, deployment, wc);
+}
+
+export interface World {
+  deployment: Deployment;
+  bodyId: number;
+  rulebookId: number;
+}
+
+/** Deploys with the sdk, accredits one body (levels 1-3, 7 days' notice) and registers the default rulebook. */
+export async function deployWorld(url: string): Promise<World> {
+  const chainId = 31337;
+  const provisional = { chainId, certificate: "0x0000000000000000000000000000000000000001", renderer: "0x0000000000000000000000000000000000000001", deployBlock: 0 } as const;
+  const chain = chainFor({ ...provisional, certificate: provisional.certificate as Address, renderer: provisional.renderer as Address }, url);
+  const transport = http(url, { retryCount: 0 });
+  const pc = createPublicClient({ chain, transport, pollingInterval: 50 }) as PublicClient;
+  const assoc = createWalletClient({ account: account(ASSOCIATION), chain, transport, pollingInterval: 50 });
+  const deployment = await deployCqo(pc, assoc, { association: account(ASSOCIATION).address });
+  const admin = new CqoClient(pc, deployment, assoc);
+  const now = Number((await pc.getBlock()).timestamp);
+  const { bodyId } = await admin.accreditBody(
+    {
+      admin: account(BODY_ADMIN).address,
+      scope: levelsToScope([1, 2, 3]),
+      accreditedUntil: now + 10 * 365 * 86_400,
+      noticePeriod: NOTICE_PERIOD,
+      metadataURI: "ipfs://bodies/test.json",
+      metadataHash: `0x${"11".repeat(32)}`,
+    },
+    [account(OPERATOR).address],
+  );
+  const { rulebookId } = await admin.registerRulebook(RULEBOOK_HASH, "ipfs://rulebooks/hn-cqo-default-2024.1.json");
+  return { deployment, bodyId, rulebookId };
+}
+
+export function tempDir(prefix: string): { dir: string; cleanup(): void } {
+  const dir = mkdtempSync(join(tmpdir(), `cqo-${prefix}-`));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export function testConfig(dir: string, overrides: Partial<ServerConfig> = {}): ServerConfig {
+  return {
+    dbPath: join(dir, "workbench.sqlite"),
+    rpcUrl: "http://127.0.0.1:1",
+    deploymentPath: join(dir, "deployment.json"),
+    evidenceDir: join(dir, "evidence"),
+    port: 0,
+    host: "127.0.0.1",
+    bodyId: 1,
+    siweDomain: SIWE_DOMAIN,
+    sessionTtlSeconds: 3600,
+    batchSize: 5,
+    workerIntervalMs: 50,
+    evidenceMaxBytes: 1024 * 1024,
+    ...overrides,
+  };
+}
+
+export function writeDeployment(dir: string, deployment: Deployment): string {
+  const file = join(dir, "deployment.json");
+  writeFileSync(file, JSON.stringify(deployment));
+  return file;
+}
+
+// ---------------------------------------------------------------- HTTP
+
+export interface Reply {
+  status: number;
+  body: unknown;
+  json<T = Record<string, unknown>>(): T;
+}
+
+/** A minimal HTTP port over fastify.inject or fetch, so the same helpers drive both. */
+export type Http = (method: string, path: string, body?: unknown, token?: string, headers?: Record<string, string>) => Promise<Reply>;
+
+export function fetchHttp(base: string): Http {
+  return async (method, path, body, token, headers = {}) => {
+    const r = await fetch(base + path, {
+      method,
+      headers: { ...(body !== undefined ? { "content-type": "application/json" } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await r.text();
+    const parsed = parseBody(text);
+    return { status: r.status, body: parsed, json: <T>() => parsed as T };
+  };
+}
+
+/** JSON when it is JSON (every API reply), the raw text otherwise (evidence downloads). */
+function parseBody(text: string): unknown {
+  if (!text) return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+export function injectHttp(app: { inject: (o: { method: string; url: string; payload?: string; headers?: Record<string, string> }) => Promise<{ statusCode: number; body: string }> }): Http {
+  return async (method, path, body, token, headers = {}) => {
+    const r = await app.inject({
+      method,
+      url: path,
+      payload: body === undefined ? undefined : JSON.stringify(body),
+      headers: { ...(body !== undefined ? { "content-type": "application/json" } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+    });
+    const parsed = parseBody(r.body);
+    return { status: r.statusCode, body: parsed, json: <T>() => parsed as T };
+  };
+}
+
+export interface SiweOptions {
+  domain?: string;
+  chainId?: number;
+  expirationTime?: Date;
+  nonce?: string;
+}
+
+export async function siweMessage(http: Http, signer: HDAccount | PrivateKeyAccount, o: SiweOptions = {}): Promise<{ message: string; signature: Hex; nonce: string }> {
+  const nonce = o.nonce ?? (await http("GET", "/auth/nonce")).json<{ nonce: string }>().nonce;
+  const message = createSiweMessage({
+    domain: o.domain ?? SIWE_DOMAIN,
+    address: signer.address,
+    statement: "Sign in to the CQO workbench",
+    uri: `https://${o.domain ?? SIWE_DOMAIN}`,
+    version: "1",
+    chainId: o.chainId ?? 31337,
+    nonce,
+    issuedAt: new Date(),
+    expirationTime: o.expirationTime ?? new Date(Date.now() + 10 * 60_000),
+  });
+  return { message, signature: await signer.signMessage({ message }), nonce };
+}
+
+export async function signInAs(http: Http, signer: HDAccount | PrivateKeyAccount): Promise<string> {
+  const { message, signature } = await siweMessage(http, signer);
+  const r = await http("POST", "/auth/verify", { message, signature });
+  if (r.status !== 200) throw new Error(`sign-in failed: ${JSON.stringify(r.body)}`);
+  return r.json<{ token: string }>().token;
+}
+
+// ---------------------------------------------------------------- the workflow
+
+export const ASSESSORS: DevAssessor[] = devAssessors(6);
+
+export async function registerAssessors(http: Http, operatorToken: string, assessors = ASSESSORS): Promise<void> {
+  for (const a of assessors) {
+    const r = await http("POST", "/assessors", { address: a.address, assessorId: a.id, name: `专家 ${a.id}`, employerUscc: a.employerUscc }, operatorToken);
+    if (r.status !== 201) throw new Error(`register assessor: ${JSON.stringify(r.body)}`);
+  }
+}
+
+/** A synthetic dossier whose evidence list is empty (evidence is tested on its own). */
+export function dossierFor(seed: number, variant: "typical" | "ineligible" | "vetoed" = "typical"): Dossier {
+  return { ...syntheticDossier(seed, variant), evidence: [] };
+}
+
+export const expect200 = (r: Reply, what: string, status = 200): Reply => {
+  if (r.status !== status) throw new Error(`${what}: expected ${status}, got ${r.status} ${JSON.stringify(r.body)}`);
+  return r;
+};
+
+export interface Tokens {
+  operator: string;
+  applicant: string;
+  assessors: string[];
+}
+
+/** Submits, accepts, assigns 3 assessors, collects their signed sheets; returns the dossier id (state scored). */
+export async function toScored(http: Http, tokens: Tokens, dossier: Dossier, jitter = 60, sheetSeed?: number): Promise<string> {
+  const id = dossier.dossierId;
+  expect200(await http("POST", "/dossiers", { rulebook: RULEBOOK_KEY, dossier }, tokens.applicant), "submit", 201);
+  expect200(await http("POST", `/dossiers/${id}/accept`, {}, tokens.operator), "accept");
+  const panel = ASSESSORS.slice(0, 3);
+  expect200(await http("POST", `/dossiers/${id}/assign`, { assessors: panel.map((a) => a.address) }, tokens.operator), "assign");
+  const accepted = (await http("GET", `/dossiers/${id}`, undefined, tokens.operator)).json<{ dossierHash: Hex }>();
+  const sheets = syntheticSheets(RULEBOOK, RULEBOOK_HASH, accepted.dossierHash, panel, sheetSeed ?? (Number(id.replace(/\D/g, "").slice(-6)) || 1), jitter);
+  for (const [i, a] of panel.entries()) {
+    const signed = await signSheet(sheets[i]!, a.key);
+    expect200(await http("POST", `/dossiers/${id}/sheets`, { sheet: signed }, tokens.assessors[i]), "sheet", 201);
+  }
+  return id;
+}
+
+export async function toEvaluated(http: Http, tokens: Tokens, dossier: Dossier, sheetSeed?: number): Promise<{ id: string; state: string }> {
+  const id = await toScored(http, tokens, dossier, 60, sheetSeed);
+  const r = expect200(await http("POST", `/dossiers/${id}/evaluate`, {}, tokens.operator), "evaluate");
+  return { id, state: r.json<{ state: string }>().state };
+}
+
+export function readJson<T>(file: string): T {
+  return JSON.parse(readFileSync(file, "utf8")) as T;
+}
+
+export { privateKeyToAccount };
