@@ -7,7 +7,6 @@ import { existsSync, readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { Writable } from "node:stream";
 import type { Command } from "commander";
-import { decryptKeystoreJson, isKeystoreJson } from "ethers";
 import { createPublicClient, createWalletClient, http, keccak256, type Hex, type PublicClient, type WalletClient } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { CqoClient, deploymentFor, explainError, knownDeployments, type Deployment, type ExplainedError } from "../../../sdk";
@@ -109,6 +108,8 @@ export async function loadPrivateKey(opts: ChainOptions): Promise<Hex> {
     } catch (err) {
       throw new ChainCliError(`cannot read the keystore ${opts.keystore}: ${(err as Error).message}`, EXIT.IO);
     }
+    // ethers only for keystores (viem has no scrypt keystore support); loaded on demand to keep startup fast.
+    const { decryptKeystoreJson, isKeystoreJson } = await import("ethers");
     if (!isKeystoreJson(json)) throw new ChainCliError(`${opts.keystore} is not an encrypted JSON keystore`, CHAIN_EXIT.NO_KEY, "不是加密的 JSON 密钥文件");
     const password = process.env.CQO_KEYSTORE_PASSWORD ?? (await promptHidden(`password for ${opts.keystore}: `));
     try {
