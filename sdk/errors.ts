@@ -125,8 +125,8 @@ export const CONTRACT_ERROR_MESSAGES: Record<CqoErrorName, (a: readonly unknown[
   }),
   InvalidAddress: () => ({ zh: "地址不能为零地址。", en: "The address must not be the zero address." }),
   InvalidCertificateState: (a) => ({
-    zh: `证书 #${num(a[0])} 当前为 ${certState(a[1])}，不能执行此操作（例如：只能恢复已暂停的证书）。`,
-    en: `Certificate #${num(a[0])} is ${certState(a[1])}: this action needs another state (e.g. only a suspended certificate can be reinstated).`,
+    zh: `证书 #${num(a[0])} 当前为 ${certState(a[1])}，不能执行此操作（暂停须为有效状态，恢复须为暂停状态，处理异议须有未决异议）。`,
+    en: `Certificate #${num(a[0])} is ${certState(a[1])}: not possible in that state (suspend needs an active certificate, reinstate a suspended one, resolving an objection an open objection).`,
   }),
   InvalidHolder: () => ({
     zh: "持证人地址无效：不能为零地址，补发时也不能是原钱包。",
