@@ -68,7 +68,9 @@ export async function startAnvil(options: { port?: number; statePath?: string } 
   const port = options.port ?? (await freePort());
   const args = ["--port", String(port), "--hardfork", "cancun", "--silent", "--chain-id", "31337"];
   if (options.statePath) args.push("--state", options.statePath);
-  const proc = spawn(join(REPO, "node_modules", ".bin", "anvil"), args, { stdio: "ignore" });
+  // The npm bin is a Node wrapper around the native anvil: run it in its own process group so a SIGKILL reaches
+  // the native node too (the wrapper forwards only SIGINT/SIGTERM) and no orphan keeps the port.
+  const proc = spawn(join(REPO, "node_modules", ".bin", "anvil"), args, { stdio: "ignore", detached: true });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 15_000;
   for (;;) {
@@ -81,16 +83,29 @@ export async function startAnvil(options: { port?: number; statePath?: string } 
     if (Date.now() > deadline) throw new Error("anvil did not start");
     await sleep(50);
   }
+  const groupAlive = () => {
+    try {
+      process.kill(-proc.pid!, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
   return {
     url,
     port,
     proc,
-    stop: (signal = "SIGTERM") =>
-      new Promise<void>((resolve) => {
-        if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
-        proc.once("exit", () => resolve());
-        proc.kill(signal);
-      }),
+    async stop(signal = "SIGTERM") {
+      if (!groupAlive()) return;
+      // SIGTERM to the wrapper, which forwards it: anvil then writes its --state file and exits
+      if (signal === "SIGTERM") proc.kill("SIGTERM");
+      else process.kill(-proc.pid!, signal);
+      const until = Date.now() + 15_000;
+      while (groupAlive()) {
+        if (Date.now() > until) process.kill(-proc.pid!, "SIGKILL");
+        await sleep(25);
+      }
+    },
   };
 }
 
