@@ -4,15 +4,14 @@
  * builds it from the environment.
  */
 import multipart from "@fastify/multipart";
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
-import type { Address } from "viem";
+import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
 import type { CqoClient } from "../sdk";
 import { SESSION_COOKIE, SignInBody, issueNonce, sessionOf, signIn, signOut, tokenFrom, type Session } from "./auth";
 import { connect } from "./chain";
 import type { ServerConfig } from "./config";
 import { openDb, type Db } from "./db";
 import { EvidenceStore } from "./evidence";
-import { HttpError, forbidden, notFound, parseInput, unauthenticated } from "./errors";
+import { HttpError, forbidden, parseInput, unauthenticated } from "./errors";
 import { IssuanceWorker } from "./outbox";
 import { loadRulebooks, type RulebookSet } from "./rulebooks";
 import { registerRoutes } from "./routes";
@@ -163,5 +162,3 @@ export function requireRole(req: FastifyRequest, role: "operator" | "assessor"):
   return s;
 }
 
-export type { FastifyReply, Address };
-export { notFound };

@@ -13,7 +13,7 @@
  *   the highest block we recorded: rows whose root is no longer used are queued again.
  */
 import type { Address, Hex } from "viem";
-import { certificateNumberOf, explainError, type BatchChunk, type CqoClient, type Issuance } from "../sdk";
+import { explainError, type BatchChunk, type CqoClient, type Issuance } from "../sdk";
 import type { CrashPoint } from "./config";
 import type { Db } from "./db";
 import { audit, isLegal, transition, type Actor, type State } from "./workflow";
@@ -296,4 +296,3 @@ function toIssuance(row: OutboxRow): Issuance {
   return { level: row.level, validUntil: row.valid_until, resultRoot: row.root, holder: row.holder, rulebookId: row.rulebook_id };
 }
 
-export { certificateNumberOf };
