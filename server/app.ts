@@ -8,13 +8,15 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
 import type { CqoClient } from "../sdk";
 import { SESSION_COOKIE, SignInBody, issueNonce, sessionOf, signIn, signOut, tokenFrom, type Session } from "./auth";
 import { connect } from "./chain";
-import type { ServerConfig } from "./config";
+import type { CrashPoint, ServerConfig } from "./config";
 import { openDb, type Db } from "./db";
 import { EvidenceStore } from "./evidence";
 import { HttpError, forbidden, parseInput, unauthenticated } from "./errors";
 import { IssuanceWorker } from "./outbox";
 import { loadRulebooks, type RulebookSet } from "./rulebooks";
+import { syncFromChain, type SyncReport } from "./lifecycle";
 import { registerRoutes } from "./routes";
+import type { Actor } from "./workflow";
 
 export interface ServerOptions {
   config: ServerConfig;
@@ -26,6 +28,13 @@ export interface ServerOptions {
   /** the clock, in milliseconds (tests move it to expire nonces and sessions) */
   now?: () => number;
   logger?: boolean;
+  /**
+   * tests: called at a crash point instead of killing the process (throwing here leaves the database exactly as
+   * a crash would); without it, CQO_TEST_CRASH_AFTER SIGKILLs the process there
+   */
+  onCrashPoint?: (point: CrashPoint) => void;
+  /** re-sync from chain state when listening (default true when there is a chain) */
+  syncOnStart?: boolean;
 }
 
 export interface Workbench {
@@ -34,6 +43,8 @@ export interface Workbench {
   worker: IssuanceWorker | null;
   chain: CqoClient | null;
   evidence: EvidenceStore;
+  /** re-syncs the database from chain state (also run by listen()) */
+  sync(): Promise<SyncReport | null>;
   /** listens, returns the base URL */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -48,6 +59,10 @@ export interface Ctx {
   config: ServerConfig;
   now: () => number;
   siweDomain: () => string;
+  /** a crash point of the tests (see ServerOptions.onCrashPoint) */
+  crash: (point: CrashPoint) => void;
+  /** who the re-sync from chain state acts as in the audit log */
+  syncActor: Actor;
 }
 
 declare module "fastify" {
@@ -73,7 +88,15 @@ export async function buildServer(options: ServerOptions): Promise<Workbench> {
       : null;
 
   let boundPort = config.port;
-  const ctx: Ctx = { db, chain, worker, evidence, rulebooks, config, now, siweDomain: () => config.siweDomain ?? `localhost:${boundPort}` };
+  const crash = (point: CrashPoint) => {
+    if (options.onCrashPoint) return options.onCrashPoint(point);
+    if (config.crashAfter !== point) return;
+    log(`CQO_TEST_CRASH_AFTER=${point}: killing the process`);
+    process.kill(process.pid, "SIGKILL");
+  };
+  const syncActor: Actor = { address: chain?.walletClient?.account?.address ?? "chain", role: "sync" };
+  const ctx: Ctx = { db, chain, worker, evidence, rulebooks, config, now, siweDomain: () => config.siweDomain ?? `localhost:${boundPort}`, crash, syncActor };
+  const sync = async (): Promise<SyncReport | null> => (chain ? syncFromChain(db, chain, syncActor, log) : null);
 
   await app.register(multipart, { limits: { fileSize: config.evidenceMaxBytes, files: 1, fields: 10 } });
 
@@ -131,10 +154,15 @@ export async function buildServer(options: ServerOptions): Promise<Workbench> {
     worker,
     chain,
     evidence,
+    sync,
     async listen() {
       const url = await app.listen({ port: config.port, host: config.host });
       const addr = app.server.address();
       if (addr && typeof addr === "object") boundPort = addr.port;
+      if (chain && options.syncOnStart !== false) {
+        // a lifecycle call that was mined but not recorded before a crash; the chain may be down: not fatal
+        await sync().catch((err: unknown) => log("re-sync from chain state failed; POST /sync to retry", { error: (err as Error).message }));
+      }
       worker?.start();
       return url;
     },

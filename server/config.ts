@@ -28,8 +28,11 @@ const Env = z.object({
   CQO_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(50),
   CQO_WORKER_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
   CQO_EVIDENCE_MAX_BYTES: z.coerce.number().int().min(1).default(20 * 1024 * 1024),
-  /** tests only: where the issuance worker kills its own process (SIGKILL) to simulate a crash */
-  CQO_TEST_CRASH_AFTER: z.enum(["claimed", "sent", "recorded"]).optional(),
+  /**
+   * tests only: where the process kills itself (SIGKILL) to simulate a crash — the issuance worker at claimed,
+   * sent or recorded; a lifecycle route after its transaction is mined, before it is recorded (lifecycle-sent)
+   */
+  CQO_TEST_CRASH_AFTER: z.enum(["claimed", "sent", "recorded", "lifecycle-sent"]).optional(),
 });
 
 export type CrashPoint = NonNullable<z.infer<typeof Env>["CQO_TEST_CRASH_AFTER"]>;

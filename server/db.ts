@@ -128,6 +128,68 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX outbox_status ON outbox(status, enqueued_at);
     `,
   },
+  {
+    version: 3,
+    name: "lifecycle",
+    sql: `
+      -- the wallet that holds the dossier's certificate now (NULL: the applicant); changes on re-issue
+      ALTER TABLE dossiers ADD COLUMN holder TEXT;
+      CREATE INDEX dossiers_holder ON dossiers(holder);
+      CREATE INDEX dossiers_token ON dossiers(token_id);
+      -- the dossier whose evaluation a credential commits to (a renewal's re-evaluation; NULL: its own)
+      ALTER TABLE credentials ADD COLUMN source_dossier_id TEXT;
+      -- re-issue to a new wallet: prepared (fresh credential) -> requested (new wallet's consent) -> executed
+      CREATE TABLE reissues (
+        root TEXT PRIMARY KEY,
+        dossier_id TEXT NOT NULL REFERENCES dossiers(id),
+        token_id TEXT NOT NULL,
+        new_holder TEXT NOT NULL,
+        deadline INTEGER NOT NULL,
+        credential_json TEXT NOT NULL,
+        source_dossier_id TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('prepared', 'requested', 'executed', 'cancelled')),
+        signature TEXT,
+        requested_by TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        requested_at INTEGER,
+        executed_at INTEGER,
+        tx_hash TEXT
+      );
+      CREATE INDEX reissues_dossier ON reissues(dossier_id);
+      -- objections (异议) during public notice, relayed on-chain by the body's key
+      CREATE TABLE objections (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        dossier_id TEXT NOT NULL REFERENCES dossiers(id),
+        token_id TEXT NOT NULL,
+        filer TEXT NOT NULL,
+        statement TEXT NOT NULL,
+        evidence TEXT,
+        evidence_hash TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('filing', 'filed', 'upheld', 'dismissed', 'not-filed')),
+        filed_tx TEXT,
+        resolution_json TEXT,
+        resolved_by TEXT,
+        resolved_tx TEXT,
+        created_at INTEGER NOT NULL,
+        resolved_at INTEGER
+      );
+      CREATE INDEX objections_dossier ON objections(dossier_id);
+      -- a lifecycle transaction about to be sent: settled when recorded, or by the chain sync after a crash
+      CREATE TABLE chain_intents (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        dossier_id TEXT NOT NULL REFERENCES dossiers(id),
+        command TEXT NOT NULL,
+        token_id TEXT NOT NULL,
+        params_json TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        actor_role TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'done', 'refused', 'not-applied')),
+        created_at INTEGER NOT NULL,
+        settled_at INTEGER
+      );
+      CREATE INDEX chain_intents_status ON chain_intents(status);
+    `,
+  },
 ];
 
 export function openDb(path: string, migrations: readonly Migration[] = MIGRATIONS): Db {

@@ -4,13 +4,16 @@
  * whatever the command produced in one SQLite transaction.
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { getAddress, isAddress, type Address, type Hex } from "viem";
+import { getAddress, isAddress, keccak256, toHex, type Address, type Hex } from "viem";
 import { z } from "zod";
 import {
   GIVABLE_REVOCATION_REASONS,
   explainError,
   certificateNumberOf,
+  reissueConsentTypedData,
   type CertificateVerification,
+  type CqoClient,
+  type SentTransaction,
 } from "../sdk";
 import {
   buildCredential,
@@ -19,6 +22,7 @@ import {
   fromZod,
   parseDossier,
   PanelSheet,
+  trustVerifiedSheets,
   verifySheets,
   type Dossier,
   type Evaluation,
@@ -40,6 +44,7 @@ import {
   type FieldProblem,
 } from "./errors";
 import { TooLargeError } from "./evidence";
+import { applyIntent, openIntent, pendingIntents, settleIntent, settleIntents, syncFromChain, type IntentParams, type ObjectionRow, type ReissueRow } from "./lifecycle";
 import type { OutboxRow } from "./outbox";
 import { assertLegal, audit, transition, type Actor, type State } from "./workflow";
 
@@ -91,6 +96,29 @@ const RevokeBody = z.strictObject({
   note: Note,
 });
 const RenewBody = z.strictObject({ renewalDossierId: DossierIdParams.shape.id, note: Note });
+const ReissuePrepareBody = z.strictObject({
+  newHolder: AddressInput,
+  /** how long the new wallet has to sign and the body to execute (default one day, at most 30) */
+  validForSeconds: z.number().int().min(600, bi("有效期至少 600 秒", "at least 600 seconds")).max(30 * 86_400, bi("有效期最多 30 天", "at most 30 days")).default(86_400),
+});
+const HexSignature = z.string().regex(/^0x([0-9a-fA-F]{2})+$/, bi("签名应为 0x 开头的十六进制", "a signature is 0x-hex")).transform((s): Hex => s as Hex);
+const Root = z.string().regex(/^0x[0-9a-f]{64}$/, bi("应为 0x 加 64 位小写十六进制", "must be 0x and 64 lowercase hex digits")).transform((s): Hex => s as Hex);
+const ReissueRequestBody = z.strictObject({ root: Root, signature: HexSignature });
+const ReissueExecuteBody = z.strictObject({ root: Root.optional(), note: Note });
+const ObjectionBody = z.strictObject({
+  tokenId: z.string().regex(/^[1-9][0-9]{0,19}$/, bi("证书编号应为不超过 20 位的十进制数", "a certificate number is up to 20 decimal digits")),
+  statement: z.string().min(1, bi("请说明异议理由", "state the objection")).max(2000, bi("异议理由最多 2000 字", "at most 2000 characters")),
+  evidence: Sha256Input.optional(),
+});
+const ObjectionParams = z.strictObject({ objectionId: z.coerce.number().int().positive() });
+const ResolveBody = z
+  .strictObject({
+    upheld: z.boolean(),
+    reason: z.enum(GIVABLE_REVOCATION_REASONS, bi(`撤销理由应为：${GIVABLE_REVOCATION_REASONS.join("、")}`, `reason must be one of: ${GIVABLE_REVOCATION_REASONS.join(", ")}`)).optional(),
+    evidence: Sha256Input.optional(),
+    note: Note,
+  })
+  .refine((b) => !b.upheld || b.reason !== undefined, { path: ["reason"], message: bi("异议成立须给出撤销理由", "an upheld objection needs a revocation reason") });
 const EmptyBody = z.strictObject({ note: Note }).optional();
 const RootParams = z.strictObject({ root: z.string().regex(/^0x[0-9a-f]{64}$/, bi("应为 0x 加 64 位小写十六进制", "must be 0x and 64 lowercase hex digits")) });
 const ShaParams = z.strictObject({ sha256: Sha256Input });
@@ -110,6 +138,8 @@ interface DossierRow {
   evaluation_json: string | null;
   outcome: string | null;
   token_id: string | null;
+  /** the wallet holding the certificate now when it moved (re-issue); null: the applicant */
+  holder: Address | null;
   created_at: number;
   updated_at: number;
 }
@@ -141,8 +171,39 @@ const summary = (d: DossierRow) => ({
   round: d.round,
   outcome: d.outcome,
   tokenId: d.token_id,
+  holder: d.holder ?? d.applicant,
   createdAt: d.created_at,
   updatedAt: d.updated_at,
+});
+
+const reissueView = (r: ReissueRow) => ({
+  root: r.root,
+  tokenId: r.token_id,
+  newTokenId: certificateNumberOf(r.root).toString(),
+  newHolder: r.new_holder,
+  deadline: r.deadline,
+  status: r.status,
+  requestedBy: r.requested_by,
+  txHash: r.tx_hash,
+  createdAt: r.created_at,
+  executedAt: r.executed_at,
+});
+
+const objectionView = (o: ObjectionRow) => ({
+  id: o.id,
+  dossierId: o.dossier_id,
+  tokenId: o.token_id,
+  filer: o.filer,
+  statement: o.statement,
+  evidence: o.evidence,
+  evidenceHash: o.evidence_hash,
+  status: o.status,
+  filedTx: o.filed_tx,
+  resolution: o.resolution_json ? (JSON.parse(o.resolution_json) as unknown) : null,
+  resolvedBy: o.resolved_by,
+  resolvedTx: o.resolved_tx,
+  createdAt: o.created_at,
+  resolvedAt: o.resolved_at,
 });
 
 export function registerRoutes(app: FastifyInstance, ctx: Ctx): void {
@@ -155,7 +216,7 @@ export function registerRoutes(app: FastifyInstance, ctx: Ctx): void {
   const visibleDossier = (s: Session, id: string): DossierRow => {
     const d = getDossier(id);
     if (!d) throw notFound(`dossier ${id}`);
-    if (s.operator || d.applicant === s.address || (s.assessor && isPanelMember(id, s.address))) return d;
+    if (s.operator || d.applicant === s.address || d.holder === s.address || (s.assessor && isPanelMember(id, s.address))) return d;
     throw notFound(`dossier ${id}`);
   };
 
@@ -205,10 +266,15 @@ export function registerRoutes(app: FastifyInstance, ctx: Ctx): void {
 
   const roundSheets = (d: DossierRow): SheetRow[] => db.prepare("SELECT * FROM sheets WHERE dossier_id = ? AND round = ? ORDER BY assessor").all(d.id, d.round) as SheetRow[];
 
+  /**
+   * The round's sheets. Each was verified (signature, hashes, indicators) when it was handed in, and stored with
+   * its digest only then; the dossier's hash is fixed at acceptance. So evaluation and approval re-run the
+   * content checks but not the signature recovery (scoring's trustVerifiedSheets).
+   */
   const checkPanel = async (d: DossierRow, dossier: Dossier): Promise<PanelCheck> => {
     const p = prepared(d.rulebook_key);
-    const sheets = roundSheets(d).map((r) => JSON.parse(r.sheet_json) as PanelSheet);
-    return verifySheets({ ...p, dossier, dossierHash: d.dossier_hash }, sheets);
+    const sheets = roundSheets(d).map((r) => ({ sheet: JSON.parse(r.sheet_json) as PanelSheet, digest: r.digest }));
+    return trustVerifiedSheets({ ...p, dossier, dossierHash: d.dossier_hash }, sheets);
   };
 
   /** The chain's clock, so validity dates agree with the contract's even on a time-travelled test chain. */
@@ -334,9 +400,9 @@ export function registerRoutes(app: FastifyInstance, ctx: Ctx): void {
       ? (db.prepare("SELECT * FROM dossiers ORDER BY created_at, id").all() as DossierRow[])
       : (db
           .prepare(
-            "SELECT * FROM dossiers WHERE applicant = ? OR (? = 1 AND id IN (SELECT dossier_id FROM panel_members WHERE assessor = ?)) ORDER BY created_at, id",
+            "SELECT * FROM dossiers WHERE applicant = ? OR holder = ? OR (? = 1 AND id IN (SELECT dossier_id FROM panel_members WHERE assessor = ?)) ORDER BY created_at, id",
           )
-          .all(s.address, s.assessor ? 1 : 0, s.address) as DossierRow[]);
+          .all(s.address, s.address, s.assessor ? 1 : 0, s.address) as DossierRow[]);
     return rows.map(summary);
   });
 
@@ -357,6 +423,8 @@ export function registerRoutes(app: FastifyInstance, ctx: Ctx): void {
       panel: panel.map((m) => ({ address: m.assessor, assessorId: m.assessor_id, name: m.name, sheetSubmitted: submitted.has(m.assessor) })),
       evaluation: d.evaluation_json ? (JSON.parse(d.evaluation_json) as Evaluation) : null,
       issuance: outbox ? { status: outbox.status, tokenId: outbox.token_id, txHash: outbox.tx_hash, blockNumber: outbox.block_number, lastError: outbox.last_error } : null,
+      reissues: (db.prepare("SELECT * FROM reissues WHERE dossier_id = ? ORDER BY created_at").all(d.id) as ReissueRow[]).map(reissueView),
+      objections: (db.prepare("SELECT * FROM objections WHERE dossier_id = ? ORDER BY id").all(d.id) as ObjectionRow[]).map(objectionView),
     };
   });
 
@@ -576,22 +644,48 @@ export function registerRoutes(app: FastifyInstance, ctx: Ctx): void {
 
   // ---------------------------------------------------------------- 监督管理: the certificate's life
 
+  /**
+   * A lifecycle transaction: an intent row first, then the transaction, then its effect and the intent settled in
+   * one SQLite transaction. A crash in between leaves the intent pending for syncFromChain (server/lifecycle.ts).
+   * Earlier pending intents of the dossier are settled from chain state first, so a retry never doubles a record.
+   */
+  const runLifecycle = async (d: DossierRow, actor: Actor, params: IntentParams, send: (chain: CqoClient) => Promise<SentTransaction>): Promise<SentTransaction> => {
+    const chain = requireSigner();
+    const stale = pendingIntents(db).filter((i) => i.dossierId === d.id);
+    if (stale.length) {
+      await onChain(() => settleIntents(db, chain, ctx.syncActor, stale));
+      const now = getDossier(d.id)!;
+      if (now.state !== d.state || now.token_id !== d.token_id) {
+        throw conflict("resynced", { zh: "链上已有更新，已同步，请刷新后重试", en: "the chain had moved on; the dossier was re-synced: reload and retry" }, { state: now.state });
+      }
+    }
+    const intent = openIntent(db, d.id, d.token_id!, actor, params);
+    let sent: SentTransaction;
+    try {
+      sent = await onChain(() => send(chain));
+    } catch (err) {
+      // a refusal (422: the simulation or the mined transaction reverted) changed nothing; anything else might
+      // have reached the chain: the intent stays pending for the sync
+      if (err instanceof HttpError && err.status === 422) settleIntent(db, intent.id, "refused");
+      throw err;
+    }
+    ctx.crash("lifecycle-sent");
+    db.transaction(() => applyIntent(db, intent, sent.hash, "call"))();
+    return sent;
+  };
+
   app.post("/dossiers/:id/suspend", async (req) => {
     const { d, actor, body } = operatorDossier(req, () => parseInput(SuspendBody, req.body ?? {}, "body"));
     assertLegal("suspend", d.state);
     const hash = evidenceHash(body.evidence);
-    const chain = requireSigner();
-    const sent = await onChain(() => chain.suspendCertificate(d.token_id!, hash));
-    db.transaction(() => transition(db, d.id, "suspend", d.state, "suspended", actor, { txHash: sent.hash, evidence: body.evidence ?? null, note: body.note }))();
+    const sent = await runLifecycle(d, actor, { command: "suspend", evidence: body.evidence ?? null, note: body.note }, (chain) => chain.suspendCertificate(d.token_id!, hash));
     return { ...summary(getDossier(d.id)!), txHash: sent.hash };
   });
 
   app.post("/dossiers/:id/reinstate", async (req) => {
     const { d, actor, body } = operatorDossier(req, () => parseInput(ReinstateBody, req.body ?? {}, "body"));
     assertLegal("reinstate", d.state);
-    const chain = requireSigner();
-    const sent = await onChain(() => chain.reinstateCertificate(d.token_id!));
-    db.transaction(() => transition(db, d.id, "reinstate", d.state, "issued", actor, { txHash: sent.hash, note: body.note }))();
+    const sent = await runLifecycle(d, actor, { command: "reinstate", note: body.note }, (chain) => chain.reinstateCertificate(d.token_id!));
     return { ...summary(getDossier(d.id)!), txHash: sent.hash };
   });
 
@@ -599,9 +693,7 @@ export function registerRoutes(app: FastifyInstance, ctx: Ctx): void {
     const { d, actor, body } = operatorDossier(req, () => parseInput(RevokeBody, req.body, "body"));
     assertLegal("revoke", d.state);
     const hash = evidenceHash(body.evidence);
-    const chain = requireSigner();
-    const sent = await onChain(() => chain.revokeCertificate(d.token_id!, body.reason, hash));
-    db.transaction(() => transition(db, d.id, "revoke", d.state, "revoked", actor, { txHash: sent.hash, reason: body.reason, evidence: body.evidence ?? null, note: body.note }))();
+    const sent = await runLifecycle(d, actor, { command: "revoke", reason: body.reason, evidence: body.evidence ?? null, note: body.note }, (chain) => chain.revokeCertificate(d.token_id!, body.reason, hash));
     return { ...summary(getDossier(d.id)!), txHash: sent.hash };
   });
 
@@ -613,16 +705,156 @@ export function registerRoutes(app: FastifyInstance, ctx: Ctx): void {
     assertLegal("apply-renewal", r.state);
     if (r.applicant !== d.applicant) throw unprocessable("renewal-other-holder", { zh: "复评申报须为同一申报人", en: "the re-evaluation must be the same applicant's" }, [{ field: "body.renewalDossierId", path: ["body", "renewalDossierId"], zh: "申报人不同", en: "another applicant" }]);
     const issuance = await prepareIssuance(r);
-    const chain = requireSigner();
     const before = await verification(d);
     if (before.level !== issuance.level) throw unprocessable("renewal-level", { zh: "复评等级与原证书不同，请另行发证", en: "the re-evaluation reached another level: issue a new certificate instead" });
-    const sent = await onChain(() => chain.renewCertificate(d.token_id!, { resultRoot: issuance.root, rulebookId: issuance.rulebookId, validUntil: issuance.validUntil }));
-    db.transaction(() => {
-      db.prepare("INSERT INTO credentials (root, dossier_id, purpose, credential_json, created_at) VALUES (?, ?, 'renewal', ?, ?)").run(issuance.root, d.id, JSON.stringify(issuance.credential), ctx.now());
-      transition(db, d.id, "renew", d.state, "issued", actor, { txHash: sent.hash, renewalDossierId: r.id, root: issuance.root, validUntil: issuance.validUntil, note: body.note });
-      transition(db, r.id, "apply-renewal", r.state, "renewal-applied", actor, { txHash: sent.hash, renewed: d.id, tokenId: d.token_id });
-    })();
+    const params: IntentParams = { command: "renew", renewalDossierId: r.id, root: issuance.root, validUntil: issuance.validUntil, rulebookId: issuance.rulebookId, credential: issuance.credential, note: body.note };
+    const sent = await runLifecycle(d, actor, params, (chain) => chain.renewCertificate(d.token_id!, { resultRoot: issuance.root, rulebookId: issuance.rulebookId, validUntil: issuance.validUntil }));
     return { ...summary(getDossier(d.id)!), txHash: sent.hash, root: issuance.root, validUntil: issuance.validUntil };
+  });
+
+  // ---------------------------------------------------------------- re-issue to a new wallet (lost keys)
+
+  /** The holder (applicant, or the wallet of an earlier re-issue) of a dossier, else 404. */
+  const holderDossier = (s: Session, id: string): DossierRow => {
+    const d = getDossier(id);
+    if (!d || (d.holder ?? d.applicant) !== s.address) throw notFound(`dossier ${id}`);
+    return d;
+  };
+
+  app.post("/dossiers/:id/reissue/prepare", async (req) => {
+    const s = requireSession(req);
+    const { id } = parseInput(DossierIdParams, req.params, "params");
+    const body = parseInput(ReissuePrepareBody, req.body, "body");
+    const d = holderDossier(s, id);
+    assertLegal("reissue", d.state);
+    if (body.newHolder === (d.holder ?? d.applicant)) {
+      throw unprocessable("same-holder", { zh: "新钱包不能与当前持证钱包相同", en: "the new wallet must differ from the current one" }, [{ field: "body.newHolder", path: ["body", "newHolder"], zh: "与当前钱包相同", en: "the current wallet" }]);
+    }
+    const chain = requireSigner();
+    // The new credential commits to the same evaluation as the certificate's current root (a renewal's, if renewed)
+    const current = db.prepare("SELECT source_dossier_id FROM credentials WHERE dossier_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1").get(d.id) as { source_dossier_id: string | null } | undefined;
+    const source = getDossier(current?.source_dossier_id ?? d.id) ?? d;
+    const evaluation = JSON.parse(source.evaluation_json ?? "null") as Evaluation | null;
+    if (!evaluation) throw conflict("not-issuable", { zh: "没有可用的评价结果", en: "no evaluation to re-issue from" });
+    const sourceDossier = JSON.parse(source.dossier_json) as Dossier;
+    const panel = await checkPanel(source, sourceDossier);
+    const built = buildCredential({ evaluation, dossier: sourceDossier, sheets: panel.accepted });
+    if (!built.ok) throw unprocessable("credential", { zh: "无法生成凭证", en: "cannot build the credential" }, fieldProblems(built.errors));
+    const deadline = (await onChain(chainNow)) + body.validForSeconds;
+    const consent = { tokenId: BigInt(d.token_id!), newHolder: body.newHolder, newResultRoot: built.value.root, deadline };
+    db.transaction(() => {
+      db.prepare(
+        "INSERT INTO reissues (root, dossier_id, token_id, new_holder, deadline, credential_json, source_dossier_id, status, requested_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'prepared', ?, ?)",
+      ).run(built.value.root, d.id, d.token_id, body.newHolder, deadline, JSON.stringify(built.value.credential), source.id, s.address, ctx.now());
+      audit(db, { dossierId: d.id, actor: { address: s.address, role: "applicant" }, action: "reissue-prepared", details: { newHolder: body.newHolder, root: built.value.root, deadline } });
+    })();
+    const typed = reissueConsentTypedData(chain.deployment.chainId, chain.address, consent);
+    return {
+      root: built.value.root,
+      tokenId: d.token_id,
+      newTokenId: certificateNumberOf(built.value.root).toString(),
+      consent: { ...consent, tokenId: d.token_id },
+      typedData: { domain: typed.domain, types: typed.types, primaryType: typed.primaryType, message: { ...consent, tokenId: d.token_id } },
+    };
+  });
+
+  app.post("/dossiers/:id/reissue/request", async (req) => {
+    const s = requireSession(req);
+    const { id } = parseInput(DossierIdParams, req.params, "params");
+    const body = parseInput(ReissueRequestBody, req.body, "body");
+    const d = holderDossier(s, id);
+    assertLegal("reissue", d.state);
+    const row = db.prepare("SELECT * FROM reissues WHERE root = ? AND dossier_id = ?").get(body.root, d.id) as ReissueRow | undefined;
+    if (!row || row.status !== "prepared" || row.token_id !== d.token_id) throw conflict("no-prepared-reissue", { zh: "没有待签署的补发申请（请先 prepare）", en: "no prepared re-issue with this root (prepare first)" });
+    const chain = requireChain();
+    const consent = { tokenId: BigInt(row.token_id), newHolder: getAddress(row.new_holder), newResultRoot: row.root, deadline: row.deadline };
+    const ok = await onChain(() => chain.verifyReissueConsent(consent, body.signature));
+    if (!ok) throw unprocessable("consent-signature", { zh: "同意书签名不是新钱包所签", en: "the consent is not signed by the new wallet" }, [{ field: "body.signature", path: ["body", "signature"], zh: "签名无效", en: "invalid signature" }]);
+    db.transaction(() => {
+      const r = db.prepare("UPDATE reissues SET status = 'requested', signature = ?, requested_at = ? WHERE root = ? AND status = 'prepared'").run(body.signature, ctx.now(), row.root);
+      if (r.changes !== 1) throw conflict("no-prepared-reissue", { zh: "补发申请已变更", en: "the re-issue changed meanwhile" });
+      db.prepare("UPDATE reissues SET status = 'cancelled' WHERE dossier_id = ? AND status = 'requested' AND root != ?").run(d.id, row.root);
+      audit(db, { dossierId: d.id, actor: { address: s.address, role: "applicant" }, action: "reissue-requested", details: { newHolder: row.new_holder, root: row.root } });
+    })();
+    return { root: row.root, status: "requested", newHolder: row.new_holder, deadline: row.deadline };
+  });
+
+  app.post("/dossiers/:id/reissue", async (req) => {
+    const { d, actor, body } = operatorDossier(req, () => parseInput(ReissueExecuteBody, req.body ?? {}, "body"));
+    assertLegal("reissue", d.state);
+    const row = (body.root
+      ? db.prepare("SELECT * FROM reissues WHERE root = ? AND dossier_id = ? AND status = 'requested'").get(body.root, d.id)
+      : db.prepare("SELECT * FROM reissues WHERE dossier_id = ? AND status = 'requested' ORDER BY requested_at DESC LIMIT 1").get(d.id)) as ReissueRow | undefined;
+    if (!row || !row.signature || row.token_id !== d.token_id) throw conflict("no-reissue-request", { zh: "持证人尚未提交补发申请及新钱包同意书", en: "the holder has not requested a re-issue with the new wallet's consent" });
+    if ((await onChain(chainNow)) > row.deadline) throw conflict("consent-expired", { zh: "新钱包同意书已过期，请持证人重新申请", en: "the new wallet's consent has expired: the holder must request again" }, { deadline: row.deadline });
+    const consent = { tokenId: BigInt(row.token_id), newHolder: getAddress(row.new_holder), newResultRoot: row.root, deadline: row.deadline };
+    const signature = row.signature;
+    const sent = await runLifecycle(d, actor, { command: "reissue", root: row.root, note: body.note }, (chain) => chain.reissueCertificate(consent, signature));
+    return { ...summary(getDossier(d.id)!), txHash: sent.hash, previousTokenId: d.token_id, tokenId: certificateNumberOf(row.root).toString() };
+  });
+
+  // ---------------------------------------------------------------- objections (异议) during public notice
+
+  app.post("/objections", async (req, reply) => {
+    const s = requireSession(req);
+    const body = parseInput(ObjectionBody, req.body, "body");
+    // the certificate number is public (公示): answering whether it is ours discloses nothing new
+    const d = db.prepare("SELECT * FROM dossiers WHERE token_id = ?").get(body.tokenId) as DossierRow | undefined;
+    if (!d) throw notFound(`certificate ${body.tokenId} of this body`);
+    assertLegal("file-objection", d.state);
+    const evidence = body.evidence ?? null;
+    const onChainEvidence = evidence ? evidenceHash(evidence) : keccak256(toHex(body.statement));
+    const filer: Actor = { address: s.address, role: "public" };
+    const objectionId = Number(
+      db
+        .prepare("INSERT INTO objections (dossier_id, token_id, filer, statement, evidence, evidence_hash, status, created_at) VALUES (?, ?, ?, ?, ?, ?, 'filing', ?)")
+        .run(d.id, d.token_id, s.address, body.statement, evidence, onChainEvidence, ctx.now()).lastInsertRowid,
+    );
+    try {
+      // relayed by the body's key: the filer is recorded here and in the audit log, the evidence hash on-chain
+      const sent = await runLifecycle(d, filer, { command: "file-objection", objectionId }, (chain) => chain.fileObjection(d.token_id!, onChainEvidence));
+      return reply.status(201).send({ ...objectionView(db.prepare("SELECT * FROM objections WHERE id = ?").get(objectionId) as ObjectionRow), txHash: sent.hash });
+    } catch (err) {
+      if (err instanceof HttpError && err.status !== 503) db.prepare("UPDATE objections SET status = 'not-filed' WHERE id = ? AND status = 'filing'").run(objectionId);
+      throw err;
+    }
+  });
+
+  app.get("/objections", async (req) => {
+    const s = requireSession(req);
+    const rows = s.operator
+      ? (db.prepare("SELECT * FROM objections ORDER BY id").all() as ObjectionRow[])
+      : (db.prepare("SELECT * FROM objections WHERE filer = ? ORDER BY id").all(s.address) as ObjectionRow[]);
+    return rows.map(objectionView);
+  });
+
+  app.post("/objections/:objectionId/resolve", async (req) => {
+    const s = requireRole(req, "operator");
+    const { objectionId } = parseInput(ObjectionParams, req.params, "params");
+    const body = parseInput(ResolveBody, req.body, "body");
+    const o = db.prepare("SELECT * FROM objections WHERE id = ?").get(objectionId) as ObjectionRow | undefined;
+    if (!o) throw notFound(`objection ${objectionId}`);
+    if (o.status !== "filed") throw conflict("objection-not-open", { zh: "该异议不在待处理状态", en: "this objection is not open" }, { status: o.status });
+    const d = getDossier(o.dossier_id)!;
+    assertLegal("resolve-objection", d.state);
+    const hash = evidenceHash(body.evidence);
+    const actor: Actor = { address: s.address, role: "operator" };
+    const decision = body.upheld ? { upheld: true as const, reason: body.reason! } : { upheld: false as const };
+    const sent = await runLifecycle(
+      d,
+      actor,
+      { command: "resolve-objection", objectionId, upheld: body.upheld, reason: body.upheld ? body.reason! : null, evidence: body.evidence ?? null, note: body.note },
+      (chain) => chain.resolveObjection(d.token_id!, decision, hash),
+    );
+    return { ...objectionView(db.prepare("SELECT * FROM objections WHERE id = ?").get(objectionId) as ObjectionRow), dossier: summary(getDossier(d.id)!), txHash: sent.hash };
+  });
+
+  // ---------------------------------------------------------------- re-sync from chain state
+
+  app.post("/sync", async (req) => {
+    requireRole(req, "operator");
+    const chain = requireChain();
+    return onChain(() => syncFromChain(db, chain, ctx.syncActor));
   });
 
   // ---------------------------------------------------------------- the holder's credential
@@ -631,8 +863,9 @@ export function registerRoutes(app: FastifyInstance, ctx: Ctx): void {
     const s = requireSession(req);
     const { id } = parseInput(DossierIdParams, req.params, "params");
     const d = getDossier(id);
-    // the holder's file holds the salts of their personal data: the applicant only, not even the body's staff
-    if (!d || d.applicant !== s.address) throw notFound(`dossier ${id}`);
+    // the holder's file holds the salts of their personal data: the holder only (the applicant, or the wallet a
+    // re-issue moved the certificate to), not even the body's staff
+    if (!d || (d.holder ?? d.applicant) !== s.address) throw notFound(`dossier ${id}`);
     if (!d.token_id || !["in-notice", "issued", "suspended", "revoked"].includes(d.state)) {
       throw conflict("no-certificate", { zh: "证书尚未上链签发", en: "the certificate has not been issued on-chain yet" }, { state: d.state });
     }

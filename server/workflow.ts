@@ -25,7 +25,8 @@ export const STATES = [
 ] as const;
 export type State = (typeof STATES)[number];
 
-export type Role = "operator" | "assessor" | "applicant" | "worker";
+/** worker: the issuance outbox; sync: the re-sync from chain state; public: anyone signed in (objections) */
+export type Role = "operator" | "assessor" | "applicant" | "worker" | "sync" | "public";
 
 export interface CommandRule {
   from: readonly State[];
@@ -56,8 +57,12 @@ export const COMMANDS = {
   renew: { from: ["issued"], to: ["issued"], role: "operator" },
   /** the re-evaluation used for a renewal */
   "apply-renewal": { from: ["evaluated"], to: ["renewal-applied"], role: "operator" },
-  /** moved to a new wallet (lost keys): same dossier, new number */
+  /** moved to a new wallet (lost keys): same dossier, new number, with the new wallet's EIP-712 consent */
   reissue: { from: ["issued"], to: ["issued"], role: "operator" },
+  /** 异议 during public notice: the certificate stays pending on-chain until the objection is resolved */
+  "file-objection": { from: ["in-notice"], to: ["in-notice"], role: "public" },
+  /** upheld revokes the certificate; dismissed lets it become valid at the end of its notice */
+  "resolve-objection": { from: ["in-notice"], to: ["in-notice", "revoked"], role: "operator" },
 } as const satisfies Record<string, CommandRule>;
 
 export type Command = keyof typeof COMMANDS;

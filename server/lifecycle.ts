@@ -1,0 +1,359 @@
+/**
+ * Lifecycle transactions (suspend, reinstate, revoke, renew, re-issue, objections) and the re-sync from chain
+ * state. A route first writes an intent row, then sends the transaction, then records its effect and settles the
+ * intent in one SQLite transaction. If the process dies between the mined transaction and that write, the
+ * intent stays "pending": at the next start (and on `POST /sync`) `syncFromChain` asks the chain — the sdk's
+ * verifyCertificate and certificateHistory — whether the call took effect, records it with the transaction found
+ * in the certificate's events, or marks the intent "not-applied". It also follows changes made on-chain without
+ * the workbench (the supervisor suspending or revoking, an objection filed straight to the contract).
+ */
+import type { Hex } from "viem";
+import { certificateNumberOf, type CertificateVerification, type CqoClient, type GivableRevocationReason, type HistoryEntry } from "../sdk";
+import type { Db } from "./db";
+import { audit, isLegal, transition, type Actor, type Role, type State } from "./workflow";
+
+export type IntentParams =
+  | { command: "suspend"; evidence: string | null; note?: string }
+  | { command: "reinstate"; note?: string }
+  | { command: "revoke"; reason: GivableRevocationReason; evidence: string | null; note?: string }
+  | { command: "renew"; renewalDossierId: string; root: Hex; validUntil: number; rulebookId: number; credential: unknown; note?: string }
+  | { command: "reissue"; root: Hex; note?: string }
+  | { command: "file-objection"; objectionId: number }
+  | { command: "resolve-objection"; objectionId: number; upheld: boolean; reason: GivableRevocationReason | null; evidence: string | null; note?: string };
+
+export type LifecycleCommand = IntentParams["command"];
+
+export interface Intent {
+  id: number;
+  dossierId: string;
+  tokenId: string;
+  actor: Actor;
+  params: IntentParams;
+}
+
+interface IntentRow {
+  id: number;
+  dossier_id: string;
+  command: string;
+  token_id: string;
+  params_json: string;
+  actor: string;
+  actor_role: Role;
+  status: string;
+  created_at: number;
+}
+
+export interface ObjectionRow {
+  id: number;
+  dossier_id: string;
+  token_id: string;
+  filer: string;
+  statement: string;
+  evidence: string | null;
+  evidence_hash: Hex;
+  status: "filing" | "filed" | "upheld" | "dismissed" | "not-filed";
+  filed_tx: Hex | null;
+  resolution_json: string | null;
+  resolved_by: string | null;
+  resolved_tx: Hex | null;
+  created_at: number;
+  resolved_at: number | null;
+}
+
+export interface ReissueRow {
+  root: Hex;
+  dossier_id: string;
+  token_id: string;
+  new_holder: string;
+  deadline: number;
+  credential_json: string;
+  source_dossier_id: string;
+  status: "prepared" | "requested" | "executed" | "cancelled";
+  signature: Hex | null;
+  requested_by: string;
+  created_at: number;
+  requested_at: number | null;
+  executed_at: number | null;
+  tx_hash: Hex | null;
+}
+
+export function openIntent(db: Db, dossierId: string, tokenId: string, actor: Actor, params: IntentParams): Intent {
+  const r = db
+    .prepare("INSERT INTO chain_intents (dossier_id, command, token_id, params_json, actor, actor_role, status, created_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)")
+    .run(dossierId, params.command, tokenId, JSON.stringify(params), actor.address, actor.role, Date.now());
+  return { id: Number(r.lastInsertRowid), dossierId, tokenId, actor, params };
+}
+
+export function settleIntent(db: Db, id: number, status: "done" | "refused" | "not-applied"): void {
+  db.prepare("UPDATE chain_intents SET status = ?, settled_at = ? WHERE id = ? AND status = 'pending'").run(status, Date.now(), id);
+}
+
+export function pendingIntents(db: Db): Intent[] {
+  return (db.prepare("SELECT * FROM chain_intents WHERE status = 'pending' ORDER BY id").all() as IntentRow[]).map((r) => ({
+    id: r.id,
+    dossierId: r.dossier_id,
+    tokenId: r.token_id,
+    actor: { address: r.actor, role: r.actor_role },
+    params: JSON.parse(r.params_json) as IntentParams,
+  }));
+}
+
+const stateOf = (db: Db, id: string): State => {
+  const row = db.prepare("SELECT state FROM dossiers WHERE id = ?").get(id) as { state: State } | undefined;
+  if (!row) throw new Error(`dossier ${id} vanished`);
+  return row.state;
+};
+
+/**
+ * Records a mined lifecycle transaction: the dossier's move, its audit entry and the command's rows. Runs inside
+ * the caller's SQLite transaction; `via` says whether the route saw the receipt or the sync found it on-chain.
+ */
+export function applyIntent(db: Db, intent: Intent, txHash: Hex | null, via: "call" | "sync"): void {
+  if (!db.inTransaction) throw new Error("applyIntent() must run inside a transaction");
+  const p = intent.params;
+  const id = intent.dossierId;
+  const from = stateOf(db, id);
+  const now = Date.now();
+  const synced = via === "sync" ? { resyncedFromChain: true } : {};
+  switch (p.command) {
+    case "suspend":
+      transition(db, id, "suspend", from, "suspended", intent.actor, { txHash, evidence: p.evidence, note: p.note, ...synced });
+      break;
+    case "reinstate":
+      transition(db, id, "reinstate", from, "issued", intent.actor, { txHash, note: p.note, ...synced });
+      break;
+    case "revoke":
+      transition(db, id, "revoke", from, "revoked", intent.actor, { txHash, reason: p.reason, evidence: p.evidence, note: p.note, ...synced });
+      break;
+    case "renew": {
+      db.prepare("INSERT INTO credentials (root, dossier_id, purpose, credential_json, created_at, source_dossier_id) VALUES (?, ?, 'renewal', ?, ?, ?)").run(
+        p.root,
+        id,
+        JSON.stringify(p.credential),
+        now,
+        p.renewalDossierId,
+      );
+      transition(db, id, "renew", from, "issued", intent.actor, { txHash, renewalDossierId: p.renewalDossierId, root: p.root, validUntil: p.validUntil, note: p.note, ...synced });
+      transition(db, p.renewalDossierId, "apply-renewal", stateOf(db, p.renewalDossierId), "renewal-applied", intent.actor, { txHash, renewed: id, tokenId: intent.tokenId, ...synced });
+      break;
+    }
+    case "reissue": {
+      const row = db.prepare("SELECT * FROM reissues WHERE root = ?").get(p.root) as ReissueRow | undefined;
+      if (!row) throw new Error(`no re-issue ${p.root}`);
+      const newTokenId = certificateNumberOf(p.root).toString();
+      db.prepare("INSERT INTO credentials (root, dossier_id, purpose, credential_json, created_at, source_dossier_id) VALUES (?, ?, 'reissue', ?, ?, ?)").run(
+        row.root,
+        id,
+        row.credential_json,
+        now,
+        row.source_dossier_id,
+      );
+      db.prepare("UPDATE reissues SET status = 'executed', executed_at = ?, tx_hash = ? WHERE root = ?").run(now, txHash, row.root);
+      transition(
+        db,
+        id,
+        "reissue",
+        from,
+        "issued",
+        intent.actor,
+        { txHash, previousTokenId: intent.tokenId, tokenId: newTokenId, newHolder: row.new_holder, root: row.root, note: p.note, ...synced },
+        { token_id: newTokenId, holder: row.new_holder },
+      );
+      break;
+    }
+    case "file-objection": {
+      db.prepare("UPDATE objections SET status = 'filed', filed_tx = ? WHERE id = ?").run(txHash, p.objectionId);
+      transition(db, id, "file-objection", from, "in-notice", intent.actor, { objectionId: p.objectionId, txHash, ...synced });
+      break;
+    }
+    case "resolve-objection": {
+      const resolution = { upheld: p.upheld, reason: p.reason, evidence: p.evidence, note: p.note };
+      db.prepare("UPDATE objections SET status = ?, resolution_json = ?, resolved_by = ?, resolved_tx = ?, resolved_at = ? WHERE id = ?").run(
+        p.upheld ? "upheld" : "dismissed",
+        JSON.stringify(resolution),
+        intent.actor.address,
+        txHash,
+        now,
+        p.objectionId,
+      );
+      transition(db, id, "resolve-objection", from, p.upheld ? "revoked" : "in-notice", intent.actor, { objectionId: p.objectionId, txHash, ...resolution, ...synced });
+      break;
+    }
+  }
+  settleIntent(db, intent.id, "done");
+}
+
+const last = <K extends HistoryEntry["kind"]>(history: HistoryEntry[], kind: K, where: (e: Extract<HistoryEntry, { kind: K }>) => boolean = () => true) =>
+  [...history].reverse().find((e): e is Extract<HistoryEntry, { kind: K }> => e.kind === kind && where(e as Extract<HistoryEntry, { kind: K }>));
+
+/** Whether the chain shows the intent's effect, and the transaction that had it. */
+export function effectOnChain(db: Db, intent: Intent, v: CertificateVerification, history: HistoryEntry[]): { applied: boolean; txHash: Hex | null } {
+  const p = intent.params;
+  const found = (e: HistoryEntry | undefined, applied: boolean) => ({ applied, txHash: applied ? (e?.txHash ?? null) : null });
+  const recorded = (column: "filed_tx" | "resolved_tx") =>
+    new Set((db.prepare(`SELECT ${column} AS tx FROM objections WHERE token_id = ? AND ${column} IS NOT NULL`).all(intent.tokenId) as { tx: string }[]).map((r) => r.tx.toLowerCase()));
+  switch (p.command) {
+    case "suspend":
+      return found(last(history, "suspended"), v.status === "Suspended");
+    case "reinstate":
+      return found(last(history, "reinstated"), v.status !== "Suspended" && v.revocationReason === null && last(history, "reinstated") !== undefined);
+    case "revoke":
+      return found(last(history, "revoked"), v.status === "Revoked" && v.revocationReason === p.reason);
+    case "renew":
+      return found(last(history, "renewed", (e) => e.resultRoot.toLowerCase() === p.root.toLowerCase()), v.resultRoot.toLowerCase() === p.root.toLowerCase());
+    case "reissue":
+      return found(last(history, "reissued-to"), v.successor !== null && v.successor === certificateNumberOf(p.root));
+    case "file-objection": {
+      const o = db.prepare("SELECT * FROM objections WHERE id = ?").get(p.objectionId) as ObjectionRow | undefined;
+      const seen = recorded("filed_tx");
+      const e = last(history, "objection-filed", (x) => x.evidenceHash.toLowerCase() === o?.evidence_hash.toLowerCase() && !seen.has(x.txHash.toLowerCase()));
+      return found(e, e !== undefined);
+    }
+    case "resolve-objection": {
+      const seen = recorded("resolved_tx");
+      const e = last(history, "objection-resolved", (x) => x.upheld === p.upheld && !seen.has(x.txHash.toLowerCase()));
+      return found(e, e !== undefined);
+    }
+  }
+}
+
+export interface SyncReport {
+  /** pending intents found on-chain and recorded */
+  recorded: number;
+  /** pending intents the chain does not show: settled as not applied */
+  notApplied: number;
+  /** changes made on-chain outside the workbench, now recorded */
+  followed: number;
+  /** differences the workbench cannot record (audited as chain-drift) */
+  unresolved: number;
+}
+
+interface TokenDossier {
+  id: string;
+  state: State;
+  token_id: string;
+}
+
+/**
+ * Brings the database up to the chain: first the pending intents (a crash between a mined transaction and its
+ * record), then every dossier whose certificate the chain shows in another state.
+ */
+export async function syncFromChain(db: Db, chain: CqoClient, actor: Actor, log?: (msg: string, data?: Record<string, unknown>) => void): Promise<SyncReport> {
+  const report: SyncReport = { recorded: 0, notApplied: 0, followed: 0, unresolved: 0 };
+  await settleIntents(db, chain, actor, pendingIntents(db), report, log);
+
+  const rows = db.prepare("SELECT id, state, token_id FROM dossiers WHERE token_id IS NOT NULL AND state IN ('in-notice', 'issued', 'suspended')").all() as TokenDossier[];
+  for (let i = 0; i < rows.length; i += 32) {
+    const slice = rows.slice(i, i + 32);
+    const views = await Promise.all(slice.map((r) => chain.verifyCertificate(r.token_id)));
+    for (const [k, row] of slice.entries()) {
+      const r = await follow(db, chain, actor, row, views[k]!);
+      if (r === "followed") report.followed++;
+      if (r === "unresolved") report.unresolved++;
+    }
+  }
+  if (report.recorded + report.notApplied + report.followed + report.unresolved > 0) log?.("re-synced from chain state", { ...report });
+  return report;
+}
+
+/** Settles pending intents from chain state: recorded when the chain shows their effect, else not applied. */
+export async function settleIntents(
+  db: Db,
+  chain: CqoClient,
+  actor: Actor,
+  intents: Intent[],
+  report: SyncReport = { recorded: 0, notApplied: 0, followed: 0, unresolved: 0 },
+  log?: (msg: string, data?: Record<string, unknown>) => void,
+): Promise<SyncReport> {
+  for (const intent of intents) {
+    const [v, history] = await Promise.all([chain.verifyCertificate(intent.tokenId), chain.certificateHistory(intent.tokenId)]);
+    const effect = effectOnChain(db, intent, v, history);
+    if (effect.applied) {
+      try {
+        db.transaction(() => applyIntent(db, intent, effect.txHash, "sync"))();
+        report.recorded++;
+        log?.("lifecycle call found on-chain and recorded", { intent: intent.id, command: intent.params.command, txHash: effect.txHash });
+      } catch (err) {
+        report.unresolved++;
+        db.transaction(() => {
+          settleIntent(db, intent.id, "not-applied");
+          audit(db, { dossierId: intent.dossierId, actor, action: "chain-drift", details: { intent: intent.id, command: intent.params.command, error: (err as Error).message } });
+        })();
+      }
+    } else {
+      db.transaction(() => {
+        settleIntent(db, intent.id, "not-applied");
+        if (intent.params.command === "file-objection") db.prepare("UPDATE objections SET status = 'not-filed' WHERE id = ? AND status = 'filing'").run(intent.params.objectionId);
+        audit(db, { dossierId: intent.dossierId, actor, action: "lifecycle-not-applied", details: { intent: intent.id, command: intent.params.command } });
+      })();
+      report.notApplied++;
+    }
+  }
+  return report;
+}
+
+/** One dossier against its certificate's on-chain view. */
+async function follow(db: Db, chain: CqoClient, actor: Actor, row: TokenDossier, v: CertificateVerification): Promise<"same" | "followed" | "unresolved"> {
+  if (v.status === "NotFound") return "same"; // a node that lost blocks: the outbox's rewind check owns this
+  const openObjection = db.prepare("SELECT * FROM objections WHERE token_id = ? AND status IN ('filing', 'filed') ORDER BY id DESC LIMIT 1").get(row.token_id) as ObjectionRow | undefined;
+  const revoked = v.status === "Revoked";
+  const suspended = v.status === "Suspended";
+  const objectionChanged = (v.underObjection && !openObjection) || (!v.underObjection && openObjection !== undefined);
+  const stateDiffers =
+    (revoked && row.state !== "revoked") || (suspended && row.state === "issued") || (!suspended && !revoked && row.state === "suspended") || objectionChanged;
+  if (!stateDiffers) return "same";
+  const history = await chain.certificateHistory(row.token_id);
+  const sys = (address?: string): Actor => ({ address: address ?? actor.address, role: "sync" });
+  const apply = (params: IntentParams, tx: HistoryEntry | undefined, who?: string) =>
+    db.transaction(() => {
+      const intent = openIntent(db, row.id, row.token_id, sys(who ?? tx?.actor), params);
+      applyIntent(db, intent, tx?.txHash ?? null, "sync");
+    })();
+
+  try {
+    if (row.state === "in-notice" && v.underObjection && !openObjection) {
+      const e = last(history, "objection-filed");
+      db.transaction(() => {
+        const o = db
+          .prepare("INSERT INTO objections (dossier_id, token_id, filer, statement, evidence, evidence_hash, status, created_at) VALUES (?, ?, ?, ?, NULL, ?, 'filing', ?)")
+          .run(row.id, row.token_id, e?.actor ?? "unknown", "filed on-chain, not through the workbench", e?.kind === "objection-filed" ? e.evidenceHash : `0x${"0".repeat(64)}`, Date.now());
+        const intent = openIntent(db, row.id, row.token_id, { address: e?.actor ?? "unknown", role: "public" }, { command: "file-objection", objectionId: Number(o.lastInsertRowid) });
+        applyIntent(db, intent, e?.txHash ?? null, "sync");
+      })();
+      return "followed";
+    }
+    if (openObjection?.status === "filed" && !v.underObjection) {
+      const e = last(history, "objection-resolved");
+      if (e && row.state === "in-notice") {
+        const reason = v.revocationReason && v.revocationReason !== "None" && v.revocationReason !== "Reissued" ? v.revocationReason : null;
+        apply({ command: "resolve-objection", objectionId: openObjection.id, upheld: e.upheld, reason, evidence: null }, e);
+        return "followed";
+      }
+    }
+    if (revoked && row.state !== "revoked") {
+      if (v.revocationReason === "Reissued" && v.successor !== null) {
+        const pending = (db.prepare("SELECT * FROM reissues WHERE dossier_id = ? AND status = 'requested'").all(row.id) as ReissueRow[]).find(
+          (r) => certificateNumberOf(r.root) === v.successor,
+        );
+        if (pending && isLegal("reissue", row.state)) {
+          apply({ command: "reissue", root: pending.root }, last(history, "reissued-to"));
+          return "followed";
+        }
+      } else if (v.revocationReason && v.revocationReason !== "None" && v.revocationReason !== "Reissued" && isLegal("revoke", row.state)) {
+        apply({ command: "revoke", reason: v.revocationReason, evidence: null }, last(history, "revoked"));
+        return "followed";
+      }
+    } else if (suspended && row.state === "issued") {
+      apply({ command: "suspend", evidence: null }, last(history, "suspended"));
+      return "followed";
+    } else if (!suspended && !revoked && row.state === "suspended") {
+      apply({ command: "reinstate" }, last(history, "reinstated"));
+      return "followed";
+    }
+  } catch (err) {
+    audit(db, { dossierId: row.id, actor, action: "chain-drift", details: { chain: v.status, db: row.state, error: (err as Error).message } });
+    return "unresolved";
+  }
+  audit(db, { dossierId: row.id, actor, action: "chain-drift", details: { chain: v.status, reason: v.revocationReason, underObjection: v.underObjection, db: row.state } });
+  return "unresolved";
+}
