@@ -913,6 +913,22 @@ describe("CQOCertificate", function () {
         .withArgs(tokenId, issuedAt + NOTICE_PERIOD);
     });
 
+    it("an objection left unresolved keeps a certificate pending only until its end of validity", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      const { tokenId, item } = await issueOne(f, f.key1, f.holders[0], {
+        validUntil: (await now()) + NOTICE_PERIOD + DAY,
+      });
+      await object(c.connect(f.stranger), tokenId);
+      await travelTo(item.validUntil - 1);
+      expect(await c.statusOf(tokenId)).to.equal(CertificateStatus.Pending);
+      await travelTo(item.validUntil);
+      expect(await c.statusOf(tokenId)).to.equal(CertificateStatus.Expired);
+      const v = await c.verifyCertificate(tokenId);
+      expect(v.status).to.equal(CertificateStatus.Expired);
+      expect(v.underObjection).to.equal(true);
+    });
+
     it("upheld: revoked with the given reason, both events", async function () {
       const f = await loadFixture(deployFixture);
       const c = f.certificate;
