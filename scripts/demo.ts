@@ -1,95 +1,172 @@
 /**
- * `npm start`: a local chain, the contracts, and a demo association with certificates in every status.
- * Stops cleanly on Ctrl-C. Set CQO_DEMO_PORT to use another port, CQO_DEMO_EXIT=1 to seed and exit.
+ * `npm start`: compile, a local chain (Hardhat node on CQO_DEMO_PORT, default 8545), the contracts, two
+ * accredited bodies and the default rulebook, the certifying body's workbench on CQO_DEMO_SERVER_PORT (default
+ * 8787) with body A's signing key, 30 demo dossiers taken through the whole procedure over the workbench's API,
+ * then the dApp (npm run app:dev) if the repository has it. Prints the URLs, the demo accounts and a verify
+ * command; Ctrl-C stops everything (each child runs in its own process group). CQO_DEMO_EXIT=1: seed and exit.
+ * CQO_DEMO_APP=0: no dApp.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ethers } from "ethers";
-import { deployCqo } from "./lib/deploy";
-import { seedDemo } from "./lib/seed";
-import { statusLabel } from "./lib/status";
 
 const ROOT = join(__dirname, "..");
-const PORT = Number(process.env.CQO_DEMO_PORT ?? 8545);
-const RPC = `http://127.0.0.1:${PORT}`;
-const MNEMONIC = "test test test test test test test test test test test junk"; // Hardhat's public test mnemonic
+const CHAIN_PORT = Number(process.env.CQO_DEMO_PORT ?? 8545);
+const SERVER_PORT = Number(process.env.CQO_DEMO_SERVER_PORT ?? 8787);
+const APP_PORT = Number(process.env.CQO_APP_PORT ?? 5173);
+const EXIT_AFTER_SEED = process.env.CQO_DEMO_EXIT === "1";
 
-async function waitForRpc(node: ChildProcess): Promise<void> {
-  for (let i = 0; i < 120; i++) {
-    if (node.exitCode !== null) throw new Error(`the local chain exited with code ${node.exitCode}`);
+interface AppPlan {
+  script: "app:dev" | "app:preview";
+  url: string;
+}
+
+/** The dApp, if another engineer's app/ is in the tree with a dev or preview script. */
+function appPlan(): AppPlan | null {
+  if (process.env.CQO_DEMO_APP === "0" || !existsSync(join(ROOT, "app"))) return null;
+  const scripts = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts?: Record<string, string> }).scripts ?? {};
+  const script = scripts["app:dev"] ? "app:dev" : scripts["app:preview"] ? "app:preview" : null;
+  return script ? { script, url: `http://127.0.0.1:${APP_PORT}/` } : null;
+}
+
+async function waitForHttp(url: string, child: ChildProcess, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) return false;
     try {
-      const response = await fetch(RPC, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
-      });
-      if (response.ok) return;
+      const r = await fetch(url);
+      if (r.status < 500) return true;
     } catch {
-      // not listening yet
+      // not yet
     }
-    await new Promise((r) => setTimeout(r, 500));
+    await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`no answer from ${RPC} after 60 s`);
+  return false;
 }
 
 async function main(): Promise<void> {
-  console.log("• compiling contracts …");
-  const compiled = spawnSync("npx", ["hardhat", "compile", "--quiet"], { cwd: ROOT, stdio: "inherit" });
+  const started = Date.now();
+  console.log("• compiling contracts (and generating the sdk's ABIs) …");
+  const compiled = spawnSync(join(ROOT, "node_modules", ".bin", "hardhat"), ["compile", "--quiet"], { cwd: ROOT, stdio: "inherit" });
   if (compiled.status !== 0) throw new Error("compilation failed");
+  const compiledAt = Date.now();
 
-  console.log(`• starting a local chain on ${RPC} …`);
-  const node = spawn("npx", ["hardhat", "node", "--port", String(PORT)], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"], detached: true });
-  const stop = () => {
-    if (node.exitCode === null && node.pid) process.kill(-node.pid, "SIGTERM");
+  // the sdk imports the generated ABIs: load everything else only now
+  const { seedWorkbenchDemo, DEMO_DEPLOYMENT } = await import("./lib/seed");
+  const { killGroupNow, stopGroup } = await import("./lib/node");
+  const { CAST, devAccount, devPrivateKey } = await import("./lib/world");
+  const { CERTIFICATE_STATUS_ZH } = await import("../sdk");
+
+  const app = EXIT_AFTER_SEED ? null : appPlan();
+  // sign-in messages name the host the browser shows: the dApp's when it runs, else the workbench's own
+  const siweDomain = process.env.CQO_SIWE_DOMAIN ?? (app ? `127.0.0.1:${APP_PORT}` : `127.0.0.1:${SERVER_PORT}`);
+  console.log(`• starting a Hardhat node on 127.0.0.1:${CHAIN_PORT} …`);
+  // until seeding is done, Ctrl-C stops the chain and exits (the workbench lives in this process)
+  let seeding: ChildProcess | null = null;
+  const abort = () => {
+    if (seeding) killGroupNow(seeding);
+    process.exit(130);
   };
-  process.on("SIGINT", () => {
-    stop();
-    process.exit(0);
+  process.on("SIGINT", abort);
+  process.on("SIGTERM", abort);
+  const demo = await seedWorkbenchDemo({ chainPort: CHAIN_PORT, serverPort: SERVER_PORT, siweDomain, log: (l) => console.log(l), onNode: (n) => (seeding = n.proc) }).catch((err: unknown) => {
+    if (seeding) killGroupNow(seeding);
+    throw err;
   });
-  process.on("SIGTERM", () => {
-    stop();
-    process.exit(0);
-  });
-  process.on("exit", stop);
+  process.off("SIGINT", abort);
+  process.off("SIGTERM", abort);
+  const seededAt = Date.now();
 
-  await waitForRpc(node);
-  const provider = new ethers.JsonRpcProvider(RPC, undefined, { pollingInterval: 100 });
-  const signers = Array.from({ length: 16 }, (_, i) =>
-    ethers.HDNodeWallet.fromPhrase(MNEMONIC, undefined, `m/44'/60'/0'/0/${i}`).connect(provider),
-  );
-  const nonceManaged = signers.map((s) => new ethers.NonceManager(s));
-  const [association, supervisor, adminA, keyA, adminB, keyB, ...holders] = nonceManaged;
-
-  console.log("• deploying …");
-  const { certificate, deployment } = await deployCqo(association, await association.getAddress());
-  console.log("• seeding the demo association, two bodies, a rulebook and certificates …");
-  const certs = await seedDemo(certificate, { association, supervisor, bodyA: { admin: adminA, key: keyA }, bodyB: { admin: adminB, key: keyB }, holders }, async (s) => {
-    await provider.send("evm_increaseTime", [s]);
-    await provider.send("evm_mine", []);
+  let appProc: ChildProcess | null = null;
+  let stopping = false;
+  const stopAll = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    if (appProc) await stopGroup(appProc, 3_000);
+    await demo.stop();
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void stopAll(0));
+  process.on("SIGTERM", () => void stopAll(0));
+  process.on("exit", () => {
+    if (appProc) killGroupNow(appProc);
+    killGroupNow(demo.node.proc);
   });
 
-  mkdirSync(join(ROOT, ".demo"), { recursive: true });
-  writeFileSync(join(ROOT, ".demo", "deployment.json"), JSON.stringify({ ...deployment, rpcUrl: RPC }, null, 2));
-
-  console.log(`\n首席质量官证书演示 · CQO certificate demo — chain ${deployment.chainId} at ${RPC}`);
-  console.log(`certificate contract: ${deployment.certificate}`);
-  console.log(`association (协会):   ${signers[0].address}`);
-  console.log(`supervisor (监督):    ${signers[1].address}`);
-  console.log(`body A key (认定主体): ${signers[3].address}   body B key: ${signers[5].address}\n`);
-  for (const c of certs) {
-    const status = await certificate.statusOf(c.tokenId);
-    console.log(`  #${c.tokenId.toString().padEnd(20)} ${statusLabel(status).padEnd(16)} ${c.label}  (holder ${c.holder})`);
+  // ------------------------------------------------------------ the result
+  const line = (s = "") => console.log(s);
+  line();
+  line(`首席质量官能力水平认定 · CQO certification demo — chain ${demo.deployment.chainId} at ${demo.node.url}`);
+  line(`certificate contract ${demo.deployment.certificate}   (.demo/deployment.json)`);
+  line();
+  line("dossier                  part                                   workbench         certificate          on-chain");
+  for (const d of demo.dossiers) {
+    const chain = d.chain ? `${d.chain.status} ${CERTIFICATE_STATUS_ZH[d.chain.status]}${d.chain.underObjection ? " (异议 objection)" : ""}` : "—";
+    line(`${d.id.padEnd(24)} ${d.label.padEnd(38)} ${d.state.padEnd(17)} ${(d.tokenId ?? "").padEnd(20)} ${chain}`);
   }
-  console.log(`\nTry:  npm run verify -- ${certs[0].tokenId}      npm run verify -- ${certs[0].holder}`);
-  if (process.env.CQO_DEMO_EXIT === "1") {
-    stop();
+  const reissued = demo.dossiers.find((d) => d.part === "reissued");
+  if (reissued?.previousTokenId) line(`  (re-issued: ${reissued.previousTokenId} is revoked as Reissued; ${reissued.tokenId} belongs to ${reissued.holder})`);
+
+  if (app) {
+    if (app.script === "app:preview") {
+      // a built app reads deployment.json next to its index.html
+      const dist = join(ROOT, "app", "dist");
+      mkdirSync(dist, { recursive: true });
+      copyFileSync(DEMO_DEPLOYMENT, join(dist, "deployment.json"));
+    }
+    line();
+    line(`• starting the dApp (npm run ${app.script}) …`);
+    appProc = spawn("npm", ["run", app.script, "--", "--port", String(APP_PORT), "--strictPort"], {
+      cwd: ROOT,
+      stdio: "ignore",
+      detached: true,
+      env: { ...process.env, CQO_DEPLOYMENT: DEMO_DEPLOYMENT, CQO_API_TARGET: demo.serverUrl, CQO_APP_PORT: String(APP_PORT) },
+    });
+    if (!(await waitForHttp(app.url, appProc, 60_000))) {
+      line(`  the dApp did not come up on ${app.url} (exit code ${appProc.exitCode ?? "none"}); the chain and the workbench keep running`);
+      await stopGroup(appProc, 2_000);
+      appProc = null;
+    }
+  }
+
+  const valid = demo.dossiers.find((d) => d.part === "issued" && d.chain?.status === "Valid");
+  line();
+  line("URLs");
+  line(`  chain (JSON-RPC)     ${demo.node.url}`);
+  line(`  workbench API        ${demo.serverUrl}   (SIWE domain ${siweDomain})`);
+  if (appProc && app) line(`  dApp                 ${app.url}   (workbench API proxied at /api)`);
+  line();
+  line("Demo accounts (Hardhat's public test mnemonic \"test test … junk\": known to everyone, never use them for value)");
+  const acct = (i: number, role: string, key = false) => line(`  #${String(i).padEnd(3)} ${devAccount(i).address}  ${role}${key ? `   key ${devPrivateKey(i)}` : ""}`);
+  acct(CAST.association, "association 协会 (DEFAULT_ADMIN_ROLE)");
+  acct(CAST.supervisor, "supervisor 监督管理 (SUPERVISOR_ROLE)");
+  acct(CAST.bodyAAdmin, `body A admin (body ${demo.world.bodyA})`);
+  acct(CAST.bodyAKey, "body A signing key = workbench operator 认定主体操作员", true);
+  acct(CAST.bodyBAdmin, `body B admin (body ${demo.world.bodyB})`);
+  acct(CAST.bodyBKey, "body B signing key");
+  CAST.assessors.forEach((i, k) => acct(i, `assessor 评审专家 EXP-000${k + 1}`, true));
+  acct(CAST.objector, "member of the public who filed the objection");
+  acct(CAST.newWallet, `new wallet of the re-issued certificate ${reissued?.tokenId ?? ""}`, true);
+  line(`  #${CAST.firstApplicant}… applicants 申报人, one per dossier (mnemonic index ${CAST.firstApplicant} + dossier number)`);
+  line();
+  line("Try");
+  const rpcFlag = CHAIN_PORT === 8545 ? "" : ` --rpc ${demo.node.url}`;
+  if (valid) line(`  npx cqo verify ${valid.tokenId}${rpcFlag}          # a valid certificate: verdict and history`);
+  if (reissued) line(`  npx cqo verify ${reissued.previousTokenId}${rpcFlag}          # re-issued: revoked, with its successor`);
+  if (valid) line(`  npx cqo verify ${valid.holder}${rpcFlag}`);
+  line(`  curl ${demo.serverUrl}/health`);
+  line();
+  const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  line(`compile ${s(compiledAt - started)} · seed ${s(seededAt - compiledAt)} (${Object.entries(demo.timings).map(([k, v]) => `${k} ${s(v)}`).join(", ")})`);
+
+  if (EXIT_AFTER_SEED) {
+    await stopAll(0);
     return;
   }
-  console.log("The chain keeps running; Ctrl-C stops everything.");
+  line("The chain, the workbench" + (appProc ? " and the dApp" : "") + " keep running; Ctrl-C stops everything.");
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
   process.exit(1);
 });
