@@ -1,0 +1,17 @@
+import { StrictMode } from "react";
+import { createRoot } from "react-dom/client";
+import { App } from "./App";
+import { initI18n } from "./i18n";
+import "./styles.css";
+import { prefetchVerdict } from "./verify/prefetch";
+
+performance.mark("cqo:boot");
+prefetchVerdict(window.location.hash);
+initI18n();
+const root = document.getElementById("root");
+if (!root) throw new Error("no #root");
+createRoot(root).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

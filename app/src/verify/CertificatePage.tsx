@@ -1,0 +1,148 @@
+/** One certificate: the verdict first (marked for the benchmark), then the details, history, disclosure, proof. */
+import { lazy, Suspense, useEffect, useLayoutEffect, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
+import type { BodyRecord, CertificateVerification, RulebookRecord } from "../../../sdk/types";
+import { getChain } from "../chain";
+import { CopyText } from "../components/CopyText";
+import { ErrorBox } from "../components/ErrorBox";
+import { bodyNameFromMetadata, formatDate, levelLabel } from "../lib/format";
+import { verifyLink } from "../lib/links";
+import { verdictFor } from "./prefetch";
+import { Verdict } from "./Verdict";
+
+// below the verdict: loaded after it, in their own chunks
+const Timeline = lazy(() => import("./Timeline").then((m) => ({ default: m.Timeline })));
+const DisclosureCheck = lazy(() => import("./DisclosureCheck").then((m) => ({ default: m.DisclosureCheck })));
+const PossessionCheck = lazy(() => import("./PossessionCheck").then((m) => ({ default: m.PossessionCheck })));
+
+export function CertificatePage({ tokenId, query }: { tokenId: string; query: URLSearchParams }) {
+  const { t } = useTranslation();
+  const [v, setV] = useState<CertificateVerification | null>(null);
+  const [checkedAt, setCheckedAt] = useState(0);
+  const [error, setError] = useState<unknown>(null);
+  const [attempt, setAttempt] = useState(0);
+
+  useEffect(() => {
+    let live = true;
+    setError(null);
+    (attempt === 0 ? verdictFor(tokenId) : getChain().then(({ cqo }) => cqo.verifyCertificate(tokenId)))
+      .then((r) => {
+        if (!live) return;
+        setV(r);
+        setCheckedAt(Math.floor(Date.now() / 1000));
+      })
+      .catch((e: unknown) => live && setError(e));
+    return () => {
+      live = false;
+    };
+  }, [tokenId, attempt]);
+
+  const marked = useRef(false);
+  useLayoutEffect(() => {
+    if (v && !marked.current) {
+      marked.current = true;
+      performance.mark("cqo:verdict");
+    }
+  }, [v]);
+
+  return (
+    <div className="stack">
+      <p className="no-print">
+        <a href="#/">← {t("verify.back")}</a>
+      </p>
+      <section className="card" aria-labelledby="cert-heading">
+        <h1 id="cert-heading">{t("verify.certificate", { id: tokenId })}</h1>
+        {error ? <ErrorBox error={error} onRetry={() => setAttempt((n) => n + 1)} /> : null}
+        {!v && !error ? <p role="status">{t("verify.checking")}</p> : null}
+        {v ? <Verdict v={v} checkedAt={checkedAt} /> : null}
+        {v ? (
+          <button type="button" className="link" onClick={() => setAttempt((n) => n + 1)}>
+            {t("verify.refresh")}
+          </button>
+        ) : null}
+      </section>
+      {v && v.status !== "NotFound" ? (
+        <>
+          <Details v={v} />
+          <Suspense fallback={<p role="status">{t("app.loading")}</p>}>
+            <Timeline v={v} />
+            <DisclosureCheck root={v.resultRoot} level={v.level} fromLink={query.get("d")} />
+            <PossessionCheck v={v} />
+          </Suspense>
+        </>
+      ) : null}
+    </div>
+  );
+}
+
+function Details({ v }: { v: CertificateVerification }) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const [body, setBody] = useState<BodyRecord | null>(null);
+  const [rulebook, setRulebook] = useState<RulebookRecord | null>(null);
+  useEffect(() => {
+    let live = true;
+    void getChain().then(({ cqo }) => {
+      cqo.getBody(v.bodyId).then((b) => live && setBody(b), () => undefined);
+      cqo.getRulebook(v.rulebookId).then((r) => live && setRulebook(r), () => undefined);
+    });
+    return () => {
+      live = false;
+    };
+  }, [v]);
+  const bodyName = body ? bodyNameFromMetadata(body.metadataURI) : null;
+  return (
+    <section className="card" aria-labelledby="details-heading">
+      <h2 id="details-heading">{t("verify.details")}</h2>
+      <dl className="details">
+        <dt>{t("verify.level")}</dt>
+        <dd data-testid="level">{levelLabel(v.level, lang)}</dd>
+        <dt>{t("verify.holder")}</dt>
+        <dd className="mono break" data-testid="holder">
+          <a href={`#/wallet/${v.holder ?? ""}`}>{v.holder}</a>
+        </dd>
+        <dt>{t("verify.body")}</dt>
+        <dd>
+          #{v.bodyId} {bodyName ? `· ${bodyName}` : ""}
+          <br />
+          <span className={v.bodyAccredited ? "badge ok" : "badge bad"}>
+            {v.bodyAccredited ? `✔ ${t("verify.bodyAccredited")}` : `✖ ${t("verify.bodyNotAccredited")}`}
+          </span>
+        </dd>
+        <dt>{t("verify.issuedAt")}</dt>
+        <dd>{formatDate(v.issuedAt, lang)}</dd>
+        <dt>{t("verify.validFrom")}</dt>
+        <dd>{formatDate(v.validFrom, lang)}</dd>
+        <dt>{t("verify.validUntil")}</dt>
+        <dd>{formatDate(v.validUntil, lang)}</dd>
+        <dt>{t("verify.rulebook")}</dt>
+        <dd>
+          #{v.rulebookId} {rulebook ? `· ${rulebook.uri} (${t(`verify.rulebookStatus.${rulebook.status}`)})` : ""}
+          <br />
+          <code className="break">{v.rulebookHash}</code>
+        </dd>
+        <dt>{t("verify.resultRoot")}</dt>
+        <dd>
+          <code className="break">{v.resultRoot}</code>
+        </dd>
+        {v.predecessor ? (
+          <>
+            <dt>{t("verify.predecessor")}</dt>
+            <dd>
+              <a href={`#/verify/${v.predecessor}`}>#{v.predecessor.toString()}</a>
+            </dd>
+          </>
+        ) : null}
+        {v.successor ? (
+          <>
+            <dt>{t("verify.successor")}</dt>
+            <dd>
+              <a href={`#/verify/${v.successor}`}>#{v.successor.toString()}</a>
+            </dd>
+          </>
+        ) : null}
+      </dl>
+      <CopyText id="verify-link" label={t("verify.verifyLink")} value={verifyLink(v.tokenId)} />
+    </section>
+  );
+}

@@ -1,0 +1,126 @@
+/**
+ * Reads a QR code from the camera (getUserMedia, the back camera on a phone) or from an uploaded picture, with
+ * jsQR (loaded on first use). Calls onResult once with the decoded text.
+ */
+import { useEffect, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
+
+type JsQr = (data: Uint8ClampedArray, width: number, height: number, options?: { inversionAttempts?: "dontInvert" | "onlyInvert" | "attemptBoth" | "invertFirst" }) => { data: string } | null;
+
+async function loadJsQr(): Promise<JsQr> {
+  const mod = (await import("jsqr")) as unknown as { default: JsQr };
+  return mod.default;
+}
+
+function decodeFrom(jsqr: JsQr, source: CanvasImageSource, width: number, height: number, canvas: HTMLCanvasElement): string | null {
+  // downscale big pictures: jsQR is linear in pixels and phones take 12-megapixel photos
+  const scale = Math.min(1, 1200 / Math.max(width, height));
+  canvas.width = Math.max(1, Math.round(width * scale));
+  canvas.height = Math.max(1, Math.round(height * scale));
+  const ctx = canvas.getContext("2d", { willReadFrequently: true });
+  if (!ctx) return null;
+  ctx.drawImage(source, 0, 0, canvas.width, canvas.height);
+  const img = ctx.getImageData(0, 0, canvas.width, canvas.height);
+  return jsqr(img.data, img.width, img.height, { inversionAttempts: "attemptBoth" })?.data ?? null;
+}
+
+export function QrScanner({ onResult, idPrefix, uploadLabel }: { onResult: (text: string) => void; idPrefix: string; uploadLabel?: string }) {
+  const { t } = useTranslation();
+  const video = useRef<HTMLVideoElement>(null);
+  const canvas = useRef<HTMLCanvasElement | null>(null);
+  const [scanning, setScanning] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const stream = useRef<MediaStream | null>(null);
+
+  const stop = () => {
+    stream.current?.getTracks().forEach((tr) => tr.stop());
+    stream.current = null;
+    setScanning(false);
+  };
+  useEffect(() => stop, []);
+
+  const getCanvas = () => (canvas.current ??= document.createElement("canvas"));
+
+  const startCamera = async () => {
+    setProblem(null);
+    if (!navigator.mediaDevices?.getUserMedia) {
+      setProblem(t("verify.cameraUnsupported"));
+      return;
+    }
+    try {
+      const [jsqr, media] = await Promise.all([loadJsQr(), navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false })]);
+      stream.current = media;
+      setScanning(true);
+      const v = video.current;
+      if (!v) return;
+      v.srcObject = media;
+      await v.play();
+      const tick = () => {
+        if (!stream.current) return;
+        if (v.readyState >= 2 && v.videoWidth > 0) {
+          const text = decodeFrom(jsqr, v, v.videoWidth, v.videoHeight, getCanvas());
+          if (text) {
+            stop();
+            onResult(text);
+            return;
+          }
+        }
+        window.setTimeout(tick, 150);
+      };
+      tick();
+    } catch (err) {
+      stop();
+      setProblem(t("verify.cameraDenied", { message: err instanceof Error ? err.message : String(err) }));
+    }
+  };
+
+  const onFile = async (file: File | undefined) => {
+    setProblem(null);
+    if (!file) return;
+    try {
+      const [jsqr, bitmap] = await Promise.all([loadJsQr(), createImageBitmap(file)]);
+      const text = decodeFrom(jsqr, bitmap, bitmap.width, bitmap.height, getCanvas());
+      bitmap.close();
+      if (text) onResult(text);
+      else setProblem(t("verify.scanNoCode"));
+    } catch {
+      setProblem(t("verify.scanNoCode"));
+    }
+  };
+
+  return (
+    <div className="scanner">
+      <div className="row wrap">
+        {scanning ? (
+          <button type="button" onClick={stop}>
+            {t("verify.scanStop")}
+          </button>
+        ) : (
+          <button type="button" onClick={() => void startCamera()}>
+            📷 {t("verify.scanCamera")}
+          </button>
+        )}
+        <label className="button" htmlFor={`${idPrefix}-upload`}>
+          🖼 {uploadLabel ?? t("verify.scanUpload")}
+        </label>
+        <input
+          id={`${idPrefix}-upload`}
+          className="visually-hidden"
+          type="file"
+          accept="image/*"
+          onChange={(e) => {
+            void onFile(e.currentTarget.files?.[0]);
+            e.currentTarget.value = "";
+          }}
+        />
+      </div>
+      <video ref={video} className={scanning ? "camera" : "camera hidden"} playsInline muted aria-label={t("verify.scanning")} />
+      {scanning ? <p role="status">{t("verify.scanning")}</p> : null}
+      {problem ? (
+        <p className="notice error" role="alert">
+          {problem}
+        </p>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,70 @@
+/** The certificate's history, rebuilt from the contract's events (sdk/history), oldest first. */
+import { useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { certificateHistory, type HistoryEntry } from "../../../sdk/history";
+import type { CertificateVerification } from "../../../sdk/types";
+import { getChain, getPublicClient } from "../chain";
+import { ErrorBox } from "../components/ErrorBox";
+import { formatDate, formatDateTime, levelLabel, shortHex } from "../lib/format";
+
+export function Timeline({ v }: { v: CertificateVerification }) {
+  const { t, i18n } = useTranslation();
+  const [entries, setEntries] = useState<HistoryEntry[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [attempt, setAttempt] = useState(0);
+  useEffect(() => {
+    let live = true;
+    setError(null);
+    Promise.all([getChain(), getPublicClient()])
+      .then(([{ config }, publicClient]) => certificateHistory(publicClient, config.deployment, { tokenId: v.tokenId, bodyId: v.bodyId, issuedAt: v.issuedAt }))
+      .then((h) => live && setEntries(h))
+      .catch((e: unknown) => live && setError(e));
+    return () => {
+      live = false;
+    };
+  }, [v, attempt]);
+
+  const lang = i18n.language;
+  const describe = (e: HistoryEntry): string => {
+    switch (e.kind) {
+      case "issued":
+        return t("history.kinds.issued", { level: levelLabel(e.level, lang), until: formatDate(e.validUntil, lang) });
+      case "renewed":
+        return t("history.kinds.renewed", { until: formatDate(e.validUntil, lang) });
+      case "objection-resolved":
+        return t("history.kinds.objection-resolved", { outcome: e.upheld ? t("history.upheld") : t("history.dismissed") });
+      case "reissued-from":
+        return t("history.kinds.reissued-from", { from: e.from.toString() });
+      case "reissued-to":
+        return t("history.kinds.reissued-to", { to: e.to.toString(), holder: shortHex(e.newHolder) });
+      case "revoked":
+        return t("history.kinds.revoked", { reason: t(`reason.${e.reason}`) });
+      case "voided":
+        return t("history.kinds.voided", { before: formatDate(e.voidedBefore, lang) });
+      default:
+        return t(`history.kinds.${e.kind}`);
+    }
+  };
+
+  return (
+    <section className="card" aria-labelledby="history-heading">
+      <h2 id="history-heading">{t("history.heading")}</h2>
+      {error ? <ErrorBox error={error} onRetry={() => setAttempt((n) => n + 1)} /> : null}
+      {!entries && !error ? <p role="status">{t("history.loading")}</p> : null}
+      {entries && entries.length === 0 ? <p>{t("history.empty")}</p> : null}
+      {entries && entries.length > 0 ? (
+        <ol className="timeline">
+          {entries.map((e) => (
+            <li key={`${e.txHash}-${e.logIndex}-${e.kind}`} className={`tl tl--${e.kind}`} data-kind={e.kind}>
+              <time dateTime={new Date(e.timestamp * 1000).toISOString()}>{formatDateTime(e.timestamp, lang)}</time>
+              <span className="tl-what">{describe(e)}</span>
+              <span className="tl-meta">
+                {t("history.by")} <code title={e.actor}>{shortHex(e.actor)}</code> · {t("history.tx")} <code title={e.txHash}>{shortHex(e.txHash)}</code>
+              </span>
+            </li>
+          ))}
+        </ol>
+      ) : null}
+    </section>
+  );
+}

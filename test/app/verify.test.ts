@@ -1,0 +1,157 @@
+/**
+ * The verifier's pages in real headless Chromium against a local chain with the demo seed: every status, look-up
+ * by number and by wallet, QR codes from a picture and from the camera, selective disclosure from a link.
+ */
+import { expect } from "chai";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import type { Served } from "../../app/serve";
+import { base64UrlEncodeNode, discloseFields } from "./disclosure";
+import { appUrl, launchBrowser, screenshot, serveWorld, startWorld, type World } from "./harness";
+import { qrPng, qrY4m } from "./qr";
+
+describe("dApp · verify (验证) in headless Chromium", function () {
+  this.timeout(240_000);
+  let world: World;
+  let served: Served;
+  let browser: Browser;
+  const tmp = mkdtempSync(join(tmpdir(), "cqo-app-verify-"));
+
+  before(async () => {
+    world = await startWorld();
+    served = await serveWorld(world);
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await served?.close();
+    await world?.stop();
+  });
+
+  const open = async (route: string, lang: "zh" | "en" = "zh"): Promise<Page> => {
+    const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+    await page.goto(appUrl(served, route, lang));
+    return page;
+  };
+  const verdictOf = async (page: Page): Promise<string> => {
+    const el = await page.waitForSelector("[data-status]", { timeout: 15_000 });
+    return (await el.getAttribute("data-status")) ?? "";
+  };
+
+  it("shows the verdict of every status, with reason, body and history, in zh and en", async () => {
+    const shot = new Set<string>();
+    for (const c of world.certs) {
+      for (const lang of ["zh", "en"] as const) {
+        const page = await open(`/verify/${c.tokenId}`, lang);
+        expect(await verdictOf(page), `${c.label} (${lang})`).to.equal(c.expected);
+        const title = await page.textContent(".verdict-title");
+        expect(title, c.label).to.equal(
+          lang === "zh"
+            ? { Valid: "有效", Pending: "公示中", Suspended: "已暂停", Revoked: "已撤销", Expired: "已过期", Voided: "已作废" }[c.expected]
+            : { Valid: "Valid", Pending: "In public notice", Suspended: "Suspended", Revoked: "Revoked", Expired: "Expired", Voided: "Voided" }[c.expected],
+        );
+        // the timeline is rebuilt from events: every certificate starts with its issuance
+        await page.waitForSelector('.timeline [data-kind="issued"], .timeline [data-kind="reissued-from"]', { timeout: 15_000 });
+        if (c.label === "revoked for fraud") {
+          expect(await page.textContent(".verdict")).to.contain(lang === "zh" ? "欺诈" : "fraud");
+          await page.waitForSelector('.timeline [data-kind="revoked"]');
+        }
+        if (c.label.startsWith("re-issued to a new wallet (old)")) await page.waitForSelector('.timeline [data-kind="reissued-to"]');
+        if (c.expected === "Voided") await page.waitForSelector('.timeline [data-kind="voided"]');
+        if (c.label === "objection filed during notice") expect(await page.textContent(".verdict")).to.contain(lang === "zh" ? "异议" : "objection");
+        if (c.label === "Level I, valid") {
+          await page.waitForSelector("text=" + (lang === "zh" ? "湖南省质量认定中心" : "Hunan Quality Certification Centre"));
+          expect(await page.textContent('[data-testid="level"]')).to.equal(lang === "zh" ? "一级" : "Level I");
+        }
+        const key = `${c.expected}-${lang}`;
+        if (!shot.has(key)) {
+          shot.add(key);
+          await screenshot(page, `verify-${c.expected.toLowerCase()}-${lang}`);
+        }
+        await page.close();
+      }
+    }
+    for (const lang of ["zh", "en"] as const) {
+      const page = await open("/verify/1234567890", lang);
+      expect(await verdictOf(page)).to.equal("NotFound");
+      await screenshot(page, `verify-notfound-${lang}`);
+      await page.close();
+    }
+  });
+
+  it("looks a certificate up by number and a wallet by address from the form, and refuses nonsense", async () => {
+    const valid = world.certs.find((c) => c.expected === "Valid")!;
+    for (const lang of ["zh", "en"] as const) {
+      const page = await open("/", lang);
+      await screenshot(page, `verify-home-${lang}`);
+      await page.fill("#q", "not a number");
+      await page.click('form.search button[type="submit"]');
+      await page.waitForSelector('[role="alert"]');
+      await page.fill("#q", valid.tokenId.toString());
+      await page.press("#q", "Enter");
+      expect(await verdictOf(page)).to.equal("Valid");
+      await page.close();
+    }
+    const page = await open("/", "en");
+    await page.fill("#q", valid.holder.toLowerCase());
+    await page.click('form.search button[type="submit"]');
+    await page.waitForSelector(".cert-list li");
+    const statuses = await page.$$eval(".cert-list li", (els) => els.map((e) => e.getAttribute("data-status")));
+    const expected = world.certs.filter((c) => c.holder === valid.holder).map((c) => c.expected);
+    expect(statuses.sort()).to.deep.equal([...expected, "Pending"].sort()); // + the credential test certificate
+    await screenshot(page, "verify-wallet-en");
+    await page.close();
+  });
+
+  it("reads a verify link from an uploaded picture of a QR code", async () => {
+    const revoked = world.certs.find((c) => c.expected === "Revoked")!;
+    const png = join(tmp, "qr.png");
+    await qrPng(png, `https://verify.example.org/app/#/verify/${revoked.tokenId}`);
+    const page = await open("/");
+    await page.setInputFiles("#home-scan-upload", png);
+    expect(await verdictOf(page)).to.equal("Revoked");
+    expect(page.url()).to.contain(`#/verify/${revoked.tokenId}`);
+    await page.close();
+  });
+
+  it("reads a verify link from the camera (getUserMedia + jsQR)", async () => {
+    const valid = world.certs.find((c) => c.expected === "Valid")!;
+    const video = join(tmp, "qr.y4m");
+    qrY4m(video, `${served.url}#/verify/${valid.tokenId}`);
+    const camera = await launchBrowser(["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", `--use-file-for-fake-video-capture=${video}`]);
+    try {
+      const context = await camera.newContext({ permissions: ["camera"] });
+      const page = await context.newPage();
+      await page.goto(appUrl(served, "/"));
+      await page.click("text=用摄像头扫描");
+      expect(await verdictOf(page)).to.equal("Valid");
+    } finally {
+      await camera.close();
+    }
+  });
+
+  it("checks a selective disclosure from a link against the on-chain root, and refuses a tampered one", async () => {
+    const { tokenId, credential } = world.credential;
+    const disclosure = discloseFields(credential, ["level", "applicant"]);
+    for (const lang of ["zh", "en"] as const) {
+      const page = await open(`/verify/${tokenId}?d=${base64UrlEncodeNode(JSON.stringify(disclosure))}`, lang);
+      await page.waitForSelector('[data-testid="disclosure-ok"]', { timeout: 15_000 });
+      const fields = await page.$$eval('[data-testid="disclosure-ok"] tr[data-field]', (rows) => rows.map((r) => r.getAttribute("data-field")));
+      expect(fields).to.deep.equal(["level", "applicant"]);
+      expect(await page.textContent('[data-testid="disclosure-ok"]')).to.contain("王伟");
+      await page.locator("#disclosure").scrollIntoViewIfNeeded();
+      await screenshot(page, `verify-disclosure-${lang}`);
+      await page.close();
+    }
+    const forged = { ...disclosure, fields: disclosure.fields.map((f) => (f.name === "level" ? { ...f, value: 2 } : f)) };
+    const page = await open(`/verify/${tokenId}`, "en");
+    await page.waitForSelector("#disclosure-text");
+    await page.fill("#disclosure-text", JSON.stringify(forged));
+    await page.click('#disclosure button[type="submit"]');
+    await page.waitForSelector('[data-testid="disclosure-failed"]');
+    expect(await page.textContent('[data-testid="disclosure-failed"]')).to.contain('"level"');
+    await page.close();
+  });
+});
