@@ -557,12 +557,16 @@ contract CQOCertificate is CertifyingBodyRegistry, EIP712, IERC721Metadata, IERC
 
     /**
      * @dev The caller must be a current signing key of the issuing body, or the supervisor. A body's keys keep this
-     * power while the body is suspended: it stays answerable for what it issued. Returns true for the supervisor.
+     * power while the body is suspended or past its term (it stays answerable for what it issued), but not once its
+     * accreditation is revoked: then only the supervisor acts. Returns true for the supervisor.
      */
     function _authorize(RecordSlot record, uint256 tokenId) private view returns (bool bySupervisor) {
         uint16 bodyId = record.bodyId();
-        if (_keyBody(msg.sender) == bodyId) return false;
+        (uint16 keyBody, bool bodyRevoked) = _keyBody(msg.sender);
+        bool keyOfIssuer = keyBody == bodyId;
+        if (keyOfIssuer && !bodyRevoked) return false;
         if (_isSupervisor(msg.sender)) return true;
+        if (keyOfIssuer) revert BodyAccreditationIsRevoked(bodyId);
         revert NotIssuingBody(tokenId, bodyId);
     }
 

@@ -112,6 +112,7 @@ abstract contract CertifyingBodyRegistry is AccessControl {
     error InvalidAccreditationTerm(uint40 accreditedUntil);
     error BodyNotFound(uint16 bodyId);
     error BodyNotActive(uint16 bodyId, BodyStatus status);
+    error BodyNotSuspended(uint16 bodyId, BodyStatus status);
     error BodyAccreditationExpired(uint16 bodyId, uint40 accreditedUntil);
     error BodyAccreditationIsRevoked(uint16 bodyId);
     error NotBodyAdmin(uint16 bodyId, address account);
@@ -226,7 +227,7 @@ abstract contract CertifyingBodyRegistry is AccessControl {
     function reinstateBody(uint16 bodyId) external {
         _requireAssociationOrSupervisor();
         Body memory body = _existingBody(bodyId);
-        if (body.status != BodyStatus.Suspended) revert BodyNotActive(bodyId, body.status);
+        if (body.status != BodyStatus.Suspended) revert BodyNotSuspended(bodyId, body.status);
         body.status = BodyStatus.Active;
         _setBody(bodyId, body);
         emit BodyReinstated(bodyId, msg.sender);
@@ -363,8 +364,10 @@ abstract contract CertifyingBodyRegistry is AccessControl {
         }
     }
 
-    function _keyBody(address key) internal view returns (uint16) {
-        return _signingKeys[key].bodyId;
+    /// @dev The body a key acts for, and whether that body's accreditation is revoked: one slot read.
+    function _keyBody(address key) internal view returns (uint16 bodyId, bool bodyRevoked) {
+        SigningKey storage signingKey = _signingKeys[key];
+        return (signingKey.bodyId, signingKey.status == BodyStatus.Revoked);
     }
 
     function _isSupervisor(address account) internal view returns (bool) {

@@ -100,6 +100,10 @@ export const CONTRACT_ERROR_MESSAGES: Record<CqoErrorName, (a: readonly unknown[
     zh: `认定主体 ${num(a[0])} 当前状态为 ${bodyStatus(a[1])}，不能执行此操作。`,
     en: `Certifying body ${num(a[0])} is ${bodyStatus(a[1])}: this action needs another status.`,
   }),
+  BodyNotSuspended: (a) => ({
+    zh: `认定主体 ${num(a[0])} 当前状态为 ${bodyStatus(a[1])}，并未暂停，无需恢复。`,
+    en: `Certifying body ${num(a[0])} is ${bodyStatus(a[1])}, not suspended: there is nothing to reinstate.`,
+  }),
   BodyNotFound: (a) => ({ zh: `认定主体 ${num(a[0])} 不存在：请检查编号。`, en: `There is no certifying body ${num(a[0])}: check the id.` }),
   CertificateAlreadyRevoked: (a) => ({
     zh: `证书 #${num(a[0])} 已撤销（${reason(a[1])}），不能再变更。`,

@@ -544,7 +544,7 @@ describe("CertifyingBodyRegistry", function () {
       const f = await loadFixture(deployFixture);
       const c = f.certificate.connect(f.supervisor);
       await expect(c.reinstateBody(BODY_1))
-        .to.be.revertedWithCustomError(c, "BodyNotActive")
+        .to.be.revertedWithCustomError(c, "BodyNotSuspended")
         .withArgs(BODY_1, BodyStatus.Active);
       await c.suspendBody(BODY_1, EVIDENCE);
       await expect(c.suspendBody(BODY_1, EVIDENCE))
@@ -555,7 +555,7 @@ describe("CertifyingBodyRegistry", function () {
         .to.be.revertedWithCustomError(c, "BodyNotActive")
         .withArgs(BODY_2, BodyStatus.Revoked);
       await expect(c.reinstateBody(BODY_2))
-        .to.be.revertedWithCustomError(c, "BodyNotActive")
+        .to.be.revertedWithCustomError(c, "BodyNotSuspended")
         .withArgs(BODY_2, BodyStatus.Revoked);
       await expect(c.suspendBody(3, EVIDENCE)).to.be.revertedWithCustomError(c, "BodyNotFound").withArgs(3);
       await expect(c.reinstateBody(3)).to.be.revertedWithCustomError(c, "BodyNotFound").withArgs(3);
@@ -577,7 +577,7 @@ describe("CertifyingBodyRegistry", function () {
       }
     });
 
-    it("revoking an accreditation is terminal and stops issuance; the keys keep power over issued certificates", async function () {
+    it("revoking an accreditation is terminal: its keys can neither issue nor act on what it issued; the supervisor can", async function () {
       const f = await loadFixture(deployFixture);
       const c = f.certificate;
       const { tokenId } = await issueOne(f, f.key1, f.holders[0]);
@@ -594,6 +594,15 @@ describe("CertifyingBodyRegistry", function () {
         .withArgs(BODY_1);
       await expect(
         send(c.connect(f.key1), "revokeCertificate", {
+          tokenId,
+          reason: RevocationReason.BodyError,
+          evidenceHash: EVIDENCE,
+        }),
+      )
+        .to.be.revertedWithCustomError(c, "BodyAccreditationIsRevoked")
+        .withArgs(BODY_1);
+      await expect(
+        send(c.connect(f.supervisor), "revokeCertificate", {
           tokenId,
           reason: RevocationReason.BodyError,
           evidenceHash: EVIDENCE,

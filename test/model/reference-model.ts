@@ -286,7 +286,7 @@ export class ReferenceModel {
     return this.tx(() => {
       this.requireAssociationOrSupervisor(caller);
       const body = this.existingBody(bodyId);
-      if (body.status !== BodyStatus.Suspended) fail("BodyNotActive");
+      if (body.status !== BodyStatus.Suspended) fail("BodyNotSuspended");
       body.status = BodyStatus.Active;
       return ["BodyReinstated"];
     });
@@ -708,9 +708,11 @@ export class ReferenceModel {
 
   /** A current key of the issuing body, or the supervisor (returns true for the supervisor). */
   private authorize(caller: Address, cert: ModelCert): boolean {
-    if (this.keyBodyOf(caller) === cert.bodyId) return false;
+    const keyOfIssuer = this.keyBodyOf(caller) === cert.bodyId;
+    const issuerRevoked = this.s.bodies[cert.bodyId - 1].status === BodyStatus.Revoked;
+    if (keyOfIssuer && !issuerRevoked) return false;
     if (caller === this.supervisor) return true;
-    return fail("NotIssuingBody");
+    return fail(keyOfIssuer ? "BodyAccreditationIsRevoked" : "NotIssuingBody");
   }
 
   private checkRevocationReason(reason: RevocationReason): void {
