@@ -97,11 +97,11 @@ export function QrScanner({ onResult, idPrefix, uploadLabel }: { onResult: (text
           </button>
         ) : (
           <button type="button" onClick={() => void startCamera()}>
-            📷 {t("verify.scanCamera")}
+            {t("verify.scanCamera")}
           </button>
         )}
         <label className="button" htmlFor={`${idPrefix}-upload`}>
-          🖼 {uploadLabel ?? t("verify.scanUpload")}
+          {uploadLabel ?? t("verify.scanUpload")}
         </label>
         <input
           id={`${idPrefix}-upload`}

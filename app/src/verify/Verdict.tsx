@@ -1,17 +1,8 @@
 /** The verdict at a glance: colour, icon and words (never colour alone). */
 import { useTranslation } from "react-i18next";
 import type { CertificateVerification } from "../../../sdk/types";
+import { StatusIcon } from "../components/StatusIcon";
 import { formatDateTime } from "../lib/format";
-
-const ICONS: Record<CertificateVerification["status"], string> = {
-  Valid: "✔",
-  Pending: "⏳",
-  Suspended: "⏸",
-  Revoked: "✖",
-  Expired: "⌛",
-  Voided: "⊘",
-  NotFound: "?",
-};
 
 export function Verdict({ v, checkedAt }: { v: CertificateVerification; checkedAt: number }) {
   const { t, i18n } = useTranslation();
@@ -19,7 +10,7 @@ export function Verdict({ v, checkedAt }: { v: CertificateVerification; checkedA
   return (
     <div className={`verdict verdict--${v.status}`} data-status={v.status} role="status" aria-live="polite">
       <span className="verdict-icon" aria-hidden="true">
-        {ICONS[v.status]}
+        <StatusIcon status={v.status} />
       </span>
       <div>
         <p className="verdict-title">{t(`verdict.${v.status}.title`)}</p>

@@ -1,4 +1,62 @@
+/**
+ * Everything that needs a wallet, loaded on demand: wagmi (injected and EIP-6963 wallets) and react-query, the
+ * holder's pages, and the consoles. The verify route never downloads any of it.
+ */
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { lazy, Suspense, useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { createConfig, http, WagmiProvider, type Config } from "wagmi";
+import { injected } from "wagmi/connectors";
+import { getChain, type Chainish } from "../chain";
+import { ErrorBox } from "../components/ErrorBox";
 import type { Route } from "../router";
+import { ChainContext } from "./context";
+
+const MyCertificates = lazy(() => import("./MyCertificates"));
+const Respond = lazy(() => import("./Respond"));
+const Disclose = lazy(() => import("./Disclose"));
+const PrintCertificate = lazy(() => import("./PrintCertificate"));
+const AssociationConsole = lazy(() => import("../association/AssociationConsole"));
+const BodyConsole = lazy(() => import("../body/BodyConsole"));
+
+const queryClient = new QueryClient({ defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false } } });
+
+function makeConfig(c: Chainish): Config {
+  return createConfig({
+    chains: [c.chain],
+    connectors: [injected({ shimDisconnect: true })],
+    transports: { [c.chain.id]: http(c.config.rpcUrl) } as Record<number, ReturnType<typeof http>>,
+    multiInjectedProviderDiscovery: true,
+  }) as unknown as Config;
+}
+
 export default function WalletArea({ route }: { route: Route }) {
-  return <p>{route.parts.join("/")}</p>;
+  const { t } = useTranslation();
+  const [state, setState] = useState<{ chain: Chainish; config: Config } | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    getChain().then(
+      (chain) => setState({ chain, config: makeConfig(chain) }),
+      (e: unknown) => setError(e),
+    );
+  }, []);
+  if (error) return <ErrorBox error={error} />;
+  if (!state) return <p role="status">{t("app.loading")}</p>;
+  const [head, sub, arg] = route.parts;
+  let page: React.ReactNode;
+  if (head === "association") page = <AssociationConsole />;
+  else if (head === "body") page = <BodyConsole route={route} />;
+  else if (sub === "respond") page = <Respond query={route.query} />;
+  else if (sub === "disclose" && arg) page = <Disclose tokenId={arg} />;
+  else if (sub === "print" && arg) page = <PrintCertificate tokenId={arg} />;
+  else page = <MyCertificates />;
+  return (
+    <WagmiProvider config={state.config} reconnectOnMount>
+      <QueryClientProvider client={queryClient}>
+        <ChainContext.Provider value={state.chain}>
+          <Suspense fallback={<p role="status">{t("app.loading")}</p>}>{page}</Suspense>
+        </ChainContext.Provider>
+      </QueryClientProvider>
+    </WagmiProvider>
+  );
 }

@@ -1,0 +1,3 @@
+export default function AssociationConsole() {
+  return <p>association</p>;
+}

@@ -1,0 +1,174 @@
+/**
+ * The holder's pages (我的证书) with a wallet injected into Chromium: certificate cards with QR codes (decoded by
+ * the verifier's page), proof of possession end to end (challenge → signature in the wallet → answer checked
+ * on-chain), a declined signature, selective disclosure from the credential file, and the printable A4 page.
+ */
+import { expect } from "chai";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Served } from "../../app/serve";
+import { appUrl, injectWallet, launchBrowser, privateKeyOf, ROLE, screenshot, SCREENSHOTS, serveWorld, startWorld, type TestWallet, type World } from "./harness";
+
+describe("dApp · my certificates (我的证书) with an injected wallet", function () {
+  this.timeout(240_000);
+  let world: World;
+  let served: Served;
+  let browser: Browser;
+  let context: BrowserContext;
+  let wallet: TestWallet;
+  const tmp = mkdtempSync(join(tmpdir(), "cqo-app-holder-"));
+
+  before(async () => {
+    world = await startWorld();
+    served = await serveWorld(world);
+    browser = await launchBrowser();
+    context = await browser.newContext({ viewport: { width: 1000, height: 900 } });
+    wallet = await injectWallet(context, world, privateKeyOf(ROLE.holder));
+  });
+  after(async () => {
+    await browser?.close();
+    await served?.close();
+    await world?.stop();
+  });
+
+  /** Connects through the wallet's EIP-6963 button, unless wagmi already reconnected (the wallet had authorised the site). */
+  const connect = async (page: Page) => {
+    const connected = page.locator('[data-testid="wallet-connected"]');
+    const button = page.locator('button:has-text("CQO Test Wallet")');
+    await connected.or(button).first().waitFor();
+    if (await connected.count()) return;
+    await button.click();
+    await connected.waitFor();
+  };
+
+  it("connects the wallet and lists the holder's certificates as cards with QR codes (zh and en)", async () => {
+    const mine = world.certs.filter((c) => c.holder === wallet.account().address);
+    for (const lang of ["zh", "en"] as const) {
+      const page = await context.newPage();
+      await page.goto(appUrl(served, "/mine", lang));
+      await connect(page);
+      await page.waitForSelector(".cert-card img.qr");
+      const tokens = await page.$$eval(".cert-card", (els) => els.map((e) => e.getAttribute("data-token")));
+      expect(tokens.sort()).to.deep.equal([...mine.map((c) => c.tokenId.toString()), world.credential.tokenId.toString()].sort());
+      await screenshot(page, `mine-${lang}`);
+      await page.close();
+    }
+  });
+
+  it("the QR code on a card, decoded by the verifier's page, opens that certificate's verdict", async () => {
+    const valid = world.certs.find((c) => c.holder === wallet.account().address && c.expected === "Valid")!;
+    const holderPage = await context.newPage();
+    await holderPage.goto(appUrl(served, "/mine"));
+    await connect(holderPage);
+    const qr = holderPage.locator(`.cert-card[data-token="${valid.tokenId}"] img.qr`);
+    await qr.waitFor();
+    const png = join(tmp, "card-qr.png");
+    await qr.screenshot({ path: png });
+    const verifier = await browser.newPage();
+    await verifier.goto(appUrl(served, "/"));
+    await verifier.setInputFiles("#home-scan-upload", png);
+    const verdict = await verifier.waitForSelector("[data-status]");
+    expect(await verdict.getAttribute("data-status")).to.equal("Valid");
+    expect(verifier.url()).to.contain(`#/verify/${valid.tokenId}`);
+    await verifier.close();
+    await holderPage.close();
+  });
+
+  it("proves possession: the verifier's challenge is signed in the holder's wallet and checked on-chain; a declined signature is no error", async () => {
+    const valid = world.certs.find((c) => c.holder === wallet.account().address && c.expected === "Valid")!;
+    const verifier = await browser.newPage({ viewport: { width: 1000, height: 900 } });
+    await verifier.goto(appUrl(served, `/verify/${valid.tokenId}`));
+    await verifier.waitForSelector("#pop-verifier");
+    await verifier.fill("#pop-verifier", "某某公司人力资源部");
+    await verifier.click('#possession button.primary:has-text("生成挑战")');
+    const link = await verifier.inputValue("#pop-link");
+    expect(link).to.contain("#/mine/respond?");
+    await verifier.locator("#possession").scrollIntoViewIfNeeded();
+    await screenshot(verifier, "possession-challenge-zh");
+
+    const holder = await context.newPage();
+    await holder.goto(link);
+    await connect(holder);
+    await holder.waitForSelector("text=某某公司人力资源部");
+    // the holder declines first: a quiet note, not an error page
+    wallet.rejectNext();
+    await holder.click('button:has-text("在钱包中签名")');
+    await holder.waitForSelector('[data-testid="cancelled"]');
+    expect(await holder.locator('[role="alert"]').count()).to.equal(0);
+    await screenshot(holder, "possession-declined-zh");
+    await holder.click('button:has-text("在钱包中签名")');
+    await holder.waitForSelector('[data-testid="pop-answer"] img.qr');
+    const answer = await holder.inputValue("#pop-answer");
+    expect(answer).to.match(/^cqo-pop\/1:\d+:0x[0-9a-fA-F]{40}:0x[0-9a-f]+$/);
+    await screenshot(holder, "possession-answer-zh");
+
+    // the verifier scans the answer's QR code
+    const png = join(tmp, "answer-qr.png");
+    await holder.locator('[data-testid="pop-answer"] img.qr').screenshot({ path: png });
+    await verifier.setInputFiles("#pop-scan-upload", png);
+    await verifier.waitForSelector('[data-testid="pop-ok"]');
+    expect(await verifier.textContent('[data-testid="pop-ok"]')).to.contain(wallet.account().address);
+    await screenshot(verifier, "possession-proven-zh");
+
+    // a forged answer (another wallet's signature) and an answer to an old challenge are refused
+    const other = `cqo-pop/1:${valid.tokenId}:${world.certs[1]!.holder}:${answer.split(":").pop()}`;
+    await verifier.fill("#pop-response", other);
+    await verifier.click('#possession form button[type="submit"]');
+    await verifier.waitForSelector('[data-testid="pop-failed"]');
+    await verifier.click('#possession button.primary:has-text("换一个挑战")');
+    await verifier.fill("#pop-response", answer);
+    await verifier.click('#possession form button[type="submit"]');
+    await verifier.waitForSelector('[data-testid="pop-failed"]');
+    await holder.close();
+    await verifier.close();
+  });
+
+  it("discloses chosen fields from the credential file; the verifier's page proves exactly those", async () => {
+    const id = world.credential.tokenId.toString();
+    const file = join(tmp, "credential.json");
+    writeFileSync(file, JSON.stringify(world.credential.credential));
+    for (const lang of ["zh", "en"] as const) {
+      const page = await context.newPage();
+      await page.goto(appUrl(served, `/mine/disclose/${id}`, lang));
+      await page.setInputFiles("#credential-file", file);
+      await page.check('input[data-field="total"]');
+      await page.click('section.card button.primary');
+      await page.waitForSelector('[data-testid="disclosure-output"]');
+      await screenshot(page, `disclose-${lang}`);
+      const link = await page.inputValue("#disclosure-link");
+      const verifier = await browser.newPage();
+      await verifier.goto(`${link}&lang=${lang}`);
+      await verifier.waitForSelector('[data-testid="disclosure-ok"]');
+      const fields = await verifier.$$eval('[data-testid="disclosure-ok"] tr[data-field]', (rows) => rows.map((r) => r.getAttribute("data-field")));
+      expect(fields.sort()).to.deep.equal(["level", "total"]);
+      expect(await verifier.textContent('[data-testid="disclosure-ok"]')).to.contain("91.2");
+      expect(await verifier.textContent('[data-testid="disclosure-ok"]')).not.to.contain("王伟");
+      await verifier.close();
+      await page.close();
+    }
+    // another certificate's credential is refused
+    const page = await context.newPage();
+    const valid = world.certs.find((c) => c.holder === wallet.account().address && c.expected === "Valid")!;
+    await page.goto(appUrl(served, `/mine/disclose/${valid.tokenId}`, "en"));
+    await page.waitForTimeout(300);
+    await page.setInputFiles("#credential-file", file);
+    await page.waitForSelector('[role="alert"]');
+    await page.close();
+  });
+
+  it("prints an A4 certificate with the verify QR code (print stylesheet, saved as PDF)", async () => {
+    const valid = world.certs.find((c) => c.holder === wallet.account().address && c.expected === "Valid")!;
+    const page = await context.newPage();
+    await page.goto(appUrl(served, `/mine/print/${valid.tokenId}`));
+    await page.waitForSelector(".print-sheet img.qr");
+    await screenshot(page, "print-screen-zh");
+    await page.emulateMedia({ media: "print" });
+    expect(await page.locator(".site-header").isVisible()).to.equal(false);
+    await screenshot(page, "print-media-zh");
+    const pdf = await page.pdf({ path: join(SCREENSHOTS, "certificate.pdf"), preferCSSPageSize: true, printBackground: true });
+    expect(pdf.subarray(0, 5).toString()).to.equal("%PDF-");
+    await page.close();
+  });
+});
