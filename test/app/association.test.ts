@@ -6,7 +6,7 @@
 import { expect } from "chai";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { Served } from "../../app/serve";
-import { appUrl, injectWallet, launchBrowser, privateKeyOf, ROLE, screenshot, serveWorld, startWorld, type TestWallet, type World } from "./harness";
+import { appUrl, ensureConnected, injectWallet, launchBrowser, privateKeyOf, ROLE, screenshot, serveWorld, startWorld, type TestWallet, type World } from "./harness";
 
 describe("dApp · association console (协会) with an injected wallet", function () {
   this.timeout(240_000);
@@ -32,10 +32,7 @@ describe("dApp · association console (协会) with an injected wallet", functio
   const open = async (lang: "zh" | "en"): Promise<Page> => {
     const page = await context.newPage();
     await page.goto(appUrl(served, "/association", lang));
-    const connected = page.locator('[data-testid="wallet-connected"]');
-    const button = page.locator('button:has-text("CQO Test Wallet")');
-    await connected.or(button).first().waitFor();
-    if (!(await connected.count())) await button.click();
+    await ensureConnected(page);
     await page.waitForSelector('[data-testid="roles"]');
     await page.waitForSelector(`details[data-body="${world.bodyA}"]`);
     return page;

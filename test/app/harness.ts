@@ -220,3 +220,19 @@ export async function injectWallet(context: BrowserContext, world: World, privat
     calls,
   };
 }
+
+/**
+ * Connects the page's wallet: wagmi reconnects by itself when the wallet already authorised the site, otherwise
+ * the test clicks the wallet's EIP-6963 button (the two race on a reload, hence the retry).
+ */
+export async function ensureConnected(page: Page): Promise<void> {
+  const connected = page.locator('[data-testid="wallet-connected"]');
+  const button = page.locator('button:has-text("CQO Test Wallet")');
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await connected.or(button).first().waitFor();
+    if (await connected.count()) return;
+    await button.click({ timeout: 2_000 }).catch(() => undefined);
+    if (await connected.waitFor({ timeout: 5_000 }).then(() => true, () => false)) return;
+  }
+  throw new Error("the test wallet did not connect");
+}

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { Served } from "../../app/serve";
-import { appUrl, injectWallet, launchBrowser, privateKeyOf, ROLE, screenshot, SCREENSHOTS, serveWorld, startWorld, type TestWallet, type World } from "./harness";
+import { appUrl, ensureConnected, injectWallet, launchBrowser, privateKeyOf, ROLE, screenshot, SCREENSHOTS, serveWorld, startWorld, type TestWallet, type World } from "./harness";
 
 describe("dApp · my certificates (我的证书) with an injected wallet", function () {
   this.timeout(240_000);
@@ -33,15 +33,7 @@ describe("dApp · my certificates (我的证书) with an injected wallet", funct
     await world?.stop();
   });
 
-  /** Connects through the wallet's EIP-6963 button, unless wagmi already reconnected (the wallet had authorised the site). */
-  const connect = async (page: Page) => {
-    const connected = page.locator('[data-testid="wallet-connected"]');
-    const button = page.locator('button:has-text("CQO Test Wallet")');
-    await connected.or(button).first().waitFor();
-    if (await connected.count()) return;
-    await button.click();
-    await connected.waitFor();
-  };
+  const connect = ensureConnected;
 
   it("connects the wallet and lists the holder's certificates as cards with QR codes (zh and en)", async () => {
     const mine = world.certs.filter((c) => c.holder === wallet.account().address);

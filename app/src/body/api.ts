@@ -1,0 +1,158 @@
+/**
+ * The workbench API client: sign-in with Ethereum (EIP-4361, signed in the wallet), then bearer-token calls.
+ * Every refusal arrives as the server's { error: { code, zh, en, problems? } } and is thrown as an AppError with
+ * both languages, field problems included.
+ */
+import type { Address, Hex, WalletClient } from "viem";
+import { createSiweMessage } from "viem/siwe";
+import { AppError } from "../components/errors";
+
+export type Role = "operator" | "assessor" | "applicant";
+
+export interface Session {
+  token: string;
+  address: Address;
+  roles: Role[];
+  expiresAt: number;
+}
+
+interface ServerError {
+  error?: { code?: string; zh?: string; en?: string; problems?: { field?: string; zh?: string; en?: string }[] };
+}
+
+const STORE = "cqo.workbench.session";
+
+export class WorkbenchApi {
+  constructor(readonly base: string) {}
+
+  session(): Session | null {
+    try {
+      const s = JSON.parse(sessionStorage.getItem(STORE) ?? "null") as Session | null;
+      return s && s.expiresAt > Date.now() ? s : null;
+    } catch {
+      return null;
+    }
+  }
+
+  async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const token = this.session()?.token;
+    let r: Response;
+    try {
+      r = await fetch(`${this.base}${path}`, {
+        method,
+        headers: { ...(body !== undefined ? { "content-type": "application/json" } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch {
+      throw new AppError({ zh: `无法连接工作台服务器（${this.base}）：请确认服务器已启动、网络可用。`, en: `Cannot reach the workbench server (${this.base}): is it running and reachable?` });
+    }
+    const text = await r.text();
+    let json: unknown = null;
+    try {
+      json = text ? JSON.parse(text) : null;
+    } catch {
+      json = null;
+    }
+    if (!r.ok) {
+      const e = (json as ServerError | null)?.error;
+      if (r.status === 401) sessionStorage.removeItem(STORE);
+      const problems = (e?.problems ?? []).map((p) => ({ zh: `${p.field ?? ""} ${p.zh ?? ""}`.trim(), en: `${p.field ?? ""} ${p.en ?? ""}`.trim() }));
+      const zh = [e?.zh ?? `服务器返回 ${r.status}`, ...problems.map((p) => p.zh)].join("；");
+      const en = [e?.en ?? `the server answered ${r.status}`, ...problems.map((p) => p.en)].join("; ");
+      throw new AppError({ zh: r.status === 401 ? `${zh}（请重新登录）` : zh, en: r.status === 401 ? `${en} (sign in again)` : en });
+    }
+    return json as T;
+  }
+
+  /** EIP-4361: the server's nonce, a message naming this page's host, the wallet's signature. */
+  async signIn(wallet: WalletClient, address: Address, chainId: number): Promise<Session> {
+    const nonce = await this.call<{ nonce: string; domain: string; chainId: number | null }>("GET", "/auth/nonce");
+    const domain = window.location.host;
+    if (nonce.domain !== domain) {
+      throw new AppError({
+        zh: `工作台服务器只接受对域名 ${nonce.domain} 的登录，而本页面是 ${domain}：请从 ${nonce.domain} 打开本页，或让管理员设置 CQO_SIWE_DOMAIN=${domain}。`,
+        en: `The workbench accepts sign-ins for ${nonce.domain} only, this page is ${domain}: open the app at ${nonce.domain}, or have CQO_SIWE_DOMAIN=${domain} set on the server.`,
+      });
+    }
+    const message = createSiweMessage({
+      domain,
+      address,
+      statement: "登录认定主体工作台 · Sign in to the certifying body's workbench",
+      uri: window.location.origin,
+      version: "1",
+      chainId: nonce.chainId ?? chainId,
+      nonce: nonce.nonce,
+      issuedAt: new Date(),
+      expirationTime: new Date(Date.now() + 10 * 60_000),
+    });
+    const signature: Hex = await wallet.signMessage({ account: address, message });
+    const r = await this.call<{ token: string; address: Address; roles: Role[]; expiresAt: number }>("POST", "/auth/verify", { message, signature });
+    const session: Session = { token: r.token, address: r.address, roles: r.roles, expiresAt: r.expiresAt };
+    sessionStorage.setItem(STORE, JSON.stringify(session));
+    return session;
+  }
+
+  async signOut(): Promise<void> {
+    await this.call("POST", "/auth/logout").catch(() => undefined);
+    sessionStorage.removeItem(STORE);
+  }
+}
+
+export interface DossierSummary {
+  id: string;
+  state: string;
+  applicant: Address;
+  rulebook: string;
+  round: number;
+  outcome: string | null;
+  tokenId: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface Message {
+  zh: string;
+  en: string;
+}
+
+export interface EvaluationView {
+  total: number;
+  totalMax: number;
+  level: number | null;
+  levelName: Message | null;
+  levelReasons: Message[];
+  issuable: boolean;
+  blockers: Message[];
+  divergent: string[];
+  eligibility: { eligible: boolean; rules: { id: string; name: Message; passed: boolean; reason: Message }[] };
+  veto: { vetoed: boolean; items: { id: string; name: Message; triggered: boolean; reason: Message }[] };
+  dimensions: { id: string; name: Message; max: number; points: number }[];
+  indicators: { id: string; name: Message; max: number; points: number; explanation: Message[] }[];
+}
+
+export interface DossierDetail extends DossierSummary {
+  dossier: { applicant: { name: string; education?: string; qualityYears?: number }; employer: { name: string; uscc: string } };
+  dossierHash: Hex;
+  rulebookHash: Hex | null;
+  panel: { address: Address; assessorId: string; name: string; sheetSubmitted: boolean }[];
+  evaluation: EvaluationView | null;
+  issuance: { status: string; tokenId: string | null; txHash: string | null; blockNumber: number | null; lastError: string | null } | null;
+}
+
+export interface OutboxItem {
+  root: Hex;
+  dossierId: string;
+  status: string;
+  attempts: number;
+  tokenId: string | null;
+  txHash: string | null;
+  lastError: string | null;
+}
+
+export interface Assessor {
+  address: Address;
+  assessorId: string;
+  name: string;
+  employerUscc: string;
+  active: boolean;
+}
