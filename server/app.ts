@@ -84,7 +84,7 @@ export async function buildServer(options: ServerOptions): Promise<Workbench> {
   const log = (msg: string, data?: Record<string, unknown>) => app.log.warn(data ?? {}, msg);
   const worker =
     chain?.walletClient?.account && options.startWorker !== false
-      ? new IssuanceWorker(db, chain, { batchSize: config.batchSize, intervalMs: config.workerIntervalMs, crashAfter: config.crashAfter, log })
+      ? new IssuanceWorker(db, chain, { batchSize: config.batchSize, intervalMs: config.workerIntervalMs, lingerMs: config.batchLingerMs, crashAfter: config.crashAfter, log })
       : null;
 
   let boundPort = config.port;

@@ -27,6 +27,8 @@ const Env = z.object({
   CQO_SESSION_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 86_400).default(8 * 3600),
   CQO_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(50),
   CQO_WORKER_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
+  /** wait up to this long for a full batch before issuing a partial one (0: issue at once) */
+  CQO_BATCH_LINGER_MS: z.coerce.number().int().min(0).max(60_000).default(0),
   CQO_EVIDENCE_MAX_BYTES: z.coerce.number().int().min(1).default(20 * 1024 * 1024),
   /**
    * tests only: where the process kills itself (SIGKILL) to simulate a crash — the issuance worker at claimed,
@@ -50,6 +52,8 @@ export interface ServerConfig {
   sessionTtlSeconds: number;
   batchSize: number;
   workerIntervalMs: number;
+  /** see CQO_BATCH_LINGER_MS; default 0 */
+  batchLingerMs?: number;
   evidenceMaxBytes: number;
   crashAfter?: CrashPoint;
 }
@@ -74,6 +78,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = proces
     sessionTtlSeconds: e.CQO_SESSION_TTL_SECONDS,
     batchSize: e.CQO_BATCH_SIZE,
     workerIntervalMs: e.CQO_WORKER_INTERVAL_MS,
+    batchLingerMs: e.CQO_BATCH_LINGER_MS,
     evidenceMaxBytes: e.CQO_EVIDENCE_MAX_BYTES,
     crashAfter: e.CQO_TEST_CRASH_AFTER,
   };

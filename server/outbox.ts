@@ -41,6 +41,11 @@ export interface WorkerOptions {
   batchSize: number;
   intervalMs: number;
   crashAfter?: CrashPoint;
+  /**
+   * Wait up to this long after the oldest queued row for a full batch before sending a partial one (default 0:
+   * send at once). Fewer, fuller transactions when approvals trickle in: gas per certificate falls with batch size.
+   */
+  lingerMs?: number;
   maxGasPerChunk?: bigint;
   log?: (msg: string, data?: Record<string, unknown>) => void;
   /** tests: called after every pass */
@@ -58,6 +63,8 @@ export class IssuanceWorker {
   private backoffMs = 0;
   private started = false;
   private highestRecordedBlock = 0;
+  /** set by runOnce when it holds a partial batch back (lingerMs): when to look again */
+  private lingerWaitMs: number | null = null;
   readonly actor: Actor;
 
   constructor(
@@ -107,7 +114,7 @@ export class IssuanceWorker {
       this.backoffMs = 0;
       this.options.onPass?.({ issued });
       const more = this.db.prepare("SELECT 1 FROM outbox WHERE status IN ('queued', 'sending') LIMIT 1").get() !== undefined;
-      this.schedule(more ? 0 : this.options.intervalMs);
+      this.schedule(this.lingerWaitMs ?? (more ? 0 : this.options.intervalMs));
     } catch (err) {
       const explained = explainError(err);
       this.backoffMs = Math.min(MAX_BACKOFF_MS, Math.max(200, this.backoffMs * 2));
@@ -129,6 +136,15 @@ export class IssuanceWorker {
       recorded += await this.reconcile(this.rows("SELECT * FROM outbox WHERE status = 'sending' ORDER BY enqueued_at"));
     }
 
+    this.lingerWaitMs = null;
+    if (this.options.lingerMs) {
+      const q = this.db.prepare("SELECT COUNT(*) AS n, MIN(enqueued_at) AS oldest FROM outbox WHERE status IN ('queued', 'sending')").get() as { n: number; oldest: number | null };
+      const waited = q.oldest === null ? 0 : Date.now() - q.oldest;
+      if (q.n > 0 && q.n < this.options.batchSize && waited < this.options.lingerMs) {
+        this.lingerWaitMs = Math.max(10, this.options.lingerMs - waited);
+        return recorded;
+      }
+    }
     const batch = this.rows("SELECT * FROM outbox WHERE status IN ('queued', 'sending') ORDER BY enqueued_at, root LIMIT ?", this.options.batchSize);
     if (batch.length === 0) return recorded;
     this.db.transaction(() => {

@@ -560,6 +560,23 @@ export function registerRoutes(app: FastifyInstance, ctx: Ctx): void {
 
   // ---------------------------------------------------------------- 发证: approval, outbox, notice
 
+  /**
+   * The rulebook's id, the body's record and the chain's clock, shared by the approvals of one moment: read at
+   * most every 2 s per rulebook, so a burst of approvals does not make five reads each. A change in between (the
+   * body suspended, its scope narrowed) is still caught: the contract refuses the batch and the worker marks the
+   * refused rows failed with the contract's reason.
+   */
+  const termsCache = new Map<string, { at: number; value: Promise<[number | null, Awaited<ReturnType<CqoClient["getBody"]>>, number]> }>();
+  const issuanceTerms = (chain: CqoClient, rulebookHash: Hex) => {
+    const hit = termsCache.get(rulebookHash);
+    const now = Date.now();
+    if (hit && now - hit.at < 2_000) return hit.value.then(([id, body, t]) => [id, body, t + Math.floor((now - hit.at) / 1000)] as const);
+    const value = Promise.all([chain.rulebookIdOf(rulebookHash), chain.getBody(ctx.config.bodyId), chainNow()]);
+    termsCache.set(rulebookHash, { at: now, value });
+    value.catch(() => termsCache.delete(rulebookHash));
+    return value;
+  };
+
   /** The credential for an issuable evaluation, with fresh salts, and the issuance terms read from the chain. */
   const prepareIssuance = async (d: DossierRow) => {
     const chain = requireSigner();
@@ -567,7 +584,7 @@ export function registerRoutes(app: FastifyInstance, ctx: Ctx): void {
     const evaluation = JSON.parse(d.evaluation_json ?? "null") as Evaluation | null;
     if (!evaluation?.issuable || evaluation.level === null) throw conflict("not-issuable", { zh: "该评价结果不可发证", en: "this evaluation cannot be issued" });
     const p = prepared(d.rulebook_key);
-    const [rulebookId, body, t] = await onChain(() => Promise.all([chain.rulebookIdOf(p.rulebookHash), chain.getBody(ctx.config.bodyId), chainNow()]));
+    const [rulebookId, body, t] = await onChain(() => issuanceTerms(chain, p.rulebookHash));
     if (rulebookId === null) throw unprocessable("rulebook-not-registered", { zh: "评价方案尚未在链上登记", en: "the rulebook is not registered on-chain" });
     if (!body) throw unprocessable("body-not-found", { zh: `链上没有认定主体 ${ctx.config.bodyId}`, en: `no body ${ctx.config.bodyId} on-chain` });
     if (!body.levels.includes(evaluation.level)) throw unprocessable("level-out-of-scope", { zh: `本主体无权认定等级 ${evaluation.level}`, en: `this body is not accredited for level ${evaluation.level}` });
