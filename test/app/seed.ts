@@ -118,7 +118,7 @@ export async function seedChain(rpcUrl: string, keyOf: (index: number) => Hex, t
   await as(7).fileObjection(objected.tokenId, keccak256(toHex("anonymous complaint")));
   // a real credential for holder 6
   const credential = makeCredential();
-  const withCredential = await issue(keyA, 6, 1, 3 * YEAR, "credential (in public notice)", "Pending", credential.root);
+  const withCredential = await issue(keyA, 6, 1, 3 * YEAR, "credential (in public notice)", "Pending", credential.root as Hex);
   certs.pop();
   return { deployment, certs, credential: { tokenId: withCredential.tokenId, credential, holder: withCredential.holder }, bodyA, bodyB, rulebookId, rulebookHash: hash };
 }
