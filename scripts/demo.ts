@@ -97,7 +97,7 @@ async function main(): Promise<void> {
   const line = (s = "") => console.log(s);
   line();
   line(`首席质量官能力水平认定 · CQO certification demo — chain ${demo.deployment.chainId} at ${demo.node.url}`);
-  line(`certificate contract ${demo.deployment.certificate}   (.demo/deployment.json)`);
+  line(`certificate contract ${demo.deployment.certificate}   (${DEMO_DEPLOYMENT})`);
   line();
   line("dossier                  part                                   workbench         certificate          on-chain");
   for (const d of demo.dossiers) {

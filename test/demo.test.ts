@@ -1,12 +1,76 @@
 import { expect } from "chai";
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { ethers } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { deployCqo } from "../scripts/lib/deploy";
 import { seedDemo } from "../scripts/lib/seed";
 import { STATUS_NAMES } from "../scripts/lib/status";
+import { freePort } from "../scripts/lib/node";
 
-describe("demo seed (npm start)", () => {
-  it("deploys and leaves one certificate in every status it promises", async () => {
+const ROOT = join(__dirname, "..");
+
+/** Runs a script as `npm start` would, in its own process group; resolves with its output and exit code. */
+function run(script: string, env: Record<string, string>, timeoutMs: number): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(join(ROOT, "node_modules", ".bin", "tsx"), [script], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    let out = "";
+    child.stdout.on("data", (b: Buffer) => (out += b.toString()));
+    child.stderr.on("data", (b: Buffer) => (out += b.toString()));
+    const timer = setTimeout(() => process.kill(-child.pid!, "SIGKILL"), timeoutMs);
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      resolve({ code, out });
+    });
+  });
+}
+
+async function listening(port: number): Promise<boolean> {
+  try {
+    await fetch(`http://127.0.0.1:${port}`, { method: "POST", body: "{}", headers: { "content-type": "application/json" } });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe("demo (npm start)", () => {
+  it("CQO_DEMO_EXIT=1: compiles, seeds 30 dossiers through the workbench in under 2 minutes, prints accounts and a verify command, and leaves nothing running", async function () {
+    this.timeout(240_000);
+    const [chainPort, serverPort] = [await freePort(), await freePort()];
+    const started = Date.now();
+    const dir = mkdtempSync(join(tmpdir(), "cqo-demo-"));
+    const r = await run("scripts/demo.ts", { CQO_DEMO_EXIT: "1", CQO_DEMO_PORT: String(chainPort), CQO_DEMO_SERVER_PORT: String(serverPort), CQO_DEMO_APP: "0", CQO_DEMO_DIR: dir }, 200_000);
+    expect(r.code, r.out.slice(-3000)).to.equal(0);
+    const seconds = Number(/seed ([\d.]+) s/.exec(r.out)?.[1]);
+    expect(seconds, "seeding time").to.be.greaterThan(0).and.lessThan(120);
+    expect(Date.now() - started).to.be.lessThan(200_000);
+    const rows = r.out.split("\n").filter((l) => /^HN-2024-/.test(l));
+    expect(rows).to.have.length(30);
+    const count = (re: RegExp) => rows.filter((l) => re.test(l)).length;
+    expect(count(/\brejected\s+—/)).to.equal(3);
+    expect(count(/not-certified/)).to.equal(1);
+    expect(count(/\bflagged\s+—/)).to.equal(1);
+    expect(count(/renewal-applied/)).to.equal(1);
+    expect(count(/Suspended/)).to.equal(1);
+    expect(count(/revoked .*Revoked/)).to.equal(1);
+    expect(count(/Pending 公示中 \(异议 objection\)/)).to.equal(1);
+    expect(count(/Pending/)).to.equal(2);
+    expect(count(/Valid/)).to.be.greaterThanOrEqual(18);
+    expect(r.out).to.match(/re-issued: \d+ is revoked as Reissued; \d+ belongs to 0x/);
+    expect(r.out).to.match(/npx cqo verify \d+ --rpc http:\/\/127\.0\.0\.1:\d+/);
+    expect(r.out).to.contain("body A signing key = workbench operator");
+    const deployment = JSON.parse(readFileSync(join(dir, "deployment.json"), "utf8")) as { chainId: number; rpcUrl: string };
+    expect(deployment).to.include({ chainId: 31337, rpcUrl: `http://127.0.0.1:${chainPort}` });
+    // no orphans: the chain and the workbench are gone
+    expect(await listening(chainPort)).to.equal(false);
+    expect(await listening(serverPort)).to.equal(false);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("the direct seed (the dApp tests' fixture) leaves one certificate in every status it promises", async () => {
     const [association, supervisor, adminA, keyA, adminB, keyB, ...holders] = await ethers.getSigners();
     const { certificate, deployment } = await deployCqo(association, association.address);
     expect(deployment.chainId).to.equal(31337);
@@ -23,5 +87,36 @@ describe("demo seed (npm start)", () => {
       seen.add(status);
     }
     expect([...seen].sort()).to.deep.equal(["Expired", "Pending", "Revoked", "Suspended", "Valid", "Voided"]);
+  });
+});
+
+describe("bench:pipeline quick mode (BENCH_QUICK=1)", () => {
+  it("takes 100 dossiers to issued certificates and writes its figures", async function () {
+    this.timeout(300_000);
+    const dir = mkdtempSync(join(tmpdir(), "cqo-bench-smoke-"));
+    try {
+      const out = join(dir, "pipeline.json");
+      const r = await run("bench/pipeline.ts", { BENCH_QUICK: "1", BENCH_CHAIN: "anvil", BENCH_OUT: out }, 280_000);
+      expect(r.code, r.out.slice(-3000)).to.equal(0);
+      const j = JSON.parse(readFileSync(out, "utf8")) as {
+        certificates: number;
+        transactions: number;
+        gasPerCertificate: number;
+        certificatesPerTransaction: number;
+        memory: { peakRssMb: number };
+        targets: Record<string, { pass: boolean }>;
+        stages: Record<string, unknown>;
+      };
+      expect(j.certificates).to.equal(100);
+      expect(j.transactions).to.be.greaterThan(0).and.lessThan(100);
+      expect(j.gasPerCertificate).to.be.greaterThan(60_000).and.lessThan(120_000);
+      expect(j.certificatesPerTransaction).to.equal(Math.round((100 / j.transactions) * 10) / 10);
+      expect(j.memory.peakRssMb).to.be.greaterThan(0);
+      expect(Object.keys(j.targets)).to.deep.equal(["certificatesPerSecond", "certificatesPerTransaction"]);
+      expect(j.stages).to.have.property("sheets (3, signatures verified)");
+      expect(r.out).to.match(/(PASS|FAIL) certificates\/s/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

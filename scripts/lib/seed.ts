@@ -13,7 +13,7 @@ import type { CQOCertificate } from "../../typechain-types";
 import defaultRulebook from "../../rulebooks/hn-cqo-default-2024.1.json";
 import { parseRulebook, rulebookHash } from "../../scoring";
 import { mkdirSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { CqoClient, type CertificateVerification, type Deployment } from "../../sdk";
 import { writeDeploymentFile } from "../../sdk/node";
 import { buildServer, type Workbench } from "../../server/app";
@@ -153,7 +153,8 @@ export async function seedDemo(certificate: CQOCertificate, cast: DemoCast, trav
 
 // ---------------------------------------------------------------- the procedure through the workbench
 
-export const DEMO_DIR = join(REPO_ROOT, ".demo");
+/** .demo/ (CQO_DEMO_DIR to use another folder, e.g. a test beside a running demo) */
+export const DEMO_DIR = process.env.CQO_DEMO_DIR ? resolve(process.env.CQO_DEMO_DIR) : join(REPO_ROOT, ".demo");
 export const DEMO_DEPLOYMENT = join(DEMO_DIR, "deployment.json");
 
 export interface SeedOptions {
