@@ -1,5 +1,5 @@
 /** One certificate: the verdict first (marked for the benchmark), then the details, history, disclosure, proof. */
-import { lazy, Suspense, useEffect, useLayoutEffect, useRef, useState } from "react";
+import { lazy, Suspense, useDeferredValue, useEffect, useLayoutEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { BodyRecord, CertificateVerification, RulebookRecord } from "../../../sdk/types";
 import { getChain } from "../chain";
@@ -24,6 +24,7 @@ export function CertificatePage({ tokenId, query }: { tokenId: string; query: UR
 
   useEffect(() => {
     let live = true;
+    if (attempt === 0) performance.mark("cqo:page");
     setError(null);
     (attempt === 0 ? verdictFor(tokenId) : getChain().then(({ cqo }) => cqo.verifyCertificate(tokenId)))
       .then((r) => {
@@ -37,6 +38,8 @@ export function CertificatePage({ tokenId, query }: { tokenId: string; query: UR
     };
   }, [tokenId, attempt]);
 
+  // the verdict commits alone; the details, history and checks follow in a deferred render
+  const rest = useDeferredValue(v);
   const marked = useRef(false);
   useLayoutEffect(() => {
     if (v && !marked.current) {
@@ -61,13 +64,13 @@ export function CertificatePage({ tokenId, query }: { tokenId: string; query: UR
           </button>
         ) : null}
       </section>
-      {v && v.status !== "NotFound" ? (
+      {rest && rest.status !== "NotFound" ? (
         <>
-          <Details v={v} />
+          <Details v={rest} />
           <Suspense fallback={<p role="status">{t("app.loading")}</p>}>
-            <Timeline v={v} />
-            <DisclosureCheck root={v.resultRoot} level={v.level} fromLink={query.get("d")} />
-            <PossessionCheck v={v} />
+            <Timeline v={rest} />
+            <DisclosureCheck root={rest.resultRoot} level={rest.level} fromLink={query.get("d")} />
+            <PossessionCheck v={rest} />
           </Suspense>
         </>
       ) : null}
