@@ -112,7 +112,8 @@ export async function certificateHistory(
   options: HistoryOptions = {},
 ): Promise<HistoryEntry[]> {
   const from = options.fromBlock ?? BigInt(deployment.deployBlock);
-  const to = options.toBlock ?? (await client.getBlockNumber());
+  // cacheTime 0: viem caches the block number for its polling interval, and a history must include the last block.
+  const to = options.toBlock ?? (await client.getBlockNumber({ cacheTime: 0 }));
   const range = options.blockRange ?? 10_000n;
   const address = deployment.certificate;
   const idTopic = pad(numberToHex(certificate.tokenId), { size: 32 });

@@ -273,7 +273,7 @@ export class IssuanceWorker {
       this.highestRecordedBlock = r.b ?? 0;
     }
     if (this.highestRecordedBlock === 0) return 0;
-    const head = Number(await this.chain.publicClient.getBlockNumber());
+    const head = Number(await this.chain.publicClient.getBlockNumber({ cacheTime: 0 })); // no cached head
     if (!atStart && head >= this.highestRecordedBlock) return 0;
     const since = Math.min(head, this.highestRecordedBlock) - REWIND_DEPTH;
     const rows = this.rows("SELECT * FROM outbox WHERE status = 'issued' AND (block_number IS NULL OR block_number > ?)", since);
