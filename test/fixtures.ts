@@ -20,6 +20,8 @@ import { time } from "@nomicfoundation/hardhat-toolbox/network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { BaseContract, ContractTransactionResponse, TypedDataDomain, TypedDataField } from "ethers";
 import type { CertificateRenderer, CQOCertificate, ERC1271WalletMock } from "../typechain-types";
+// The contract enums, defined once (the model needs them and stays free of chain code).
+export { BodyStatus, RevocationReason, CertificateStatus, RulebookStatus } from "./model/reference-model";
 
 // ------------------------------------------------------------------ constants
 
@@ -69,47 +71,12 @@ export const INTERFACE_IDS = {
 
 // ------------------------------------------------------------------ enums (mirror contracts/CertificateTypes.sol)
 
-export enum BodyStatus {
-  None,
-  Active,
-  Suspended,
-  Revoked,
-}
-
 /** The stored state of a certificate that is not revoked (revocation is its `RevocationReason`). */
 export enum CertState {
   Active,
   Objected,
   SuspendedByBody,
   SuspendedBySupervisor,
-}
-
-export enum RevocationReason {
-  None,
-  Fraud,
-  Violation,
-  FailedReview,
-  Reissued,
-  HolderRequest,
-  BodyError,
-  Other,
-}
-
-export enum CertificateStatus {
-  NotFound,
-  Pending,
-  Valid,
-  Suspended,
-  Revoked,
-  Expired,
-  Voided,
-}
-
-/** `CertifyingBodyRegistry.RulebookStatus`. */
-export enum RulebookStatus {
-  None,
-  Active,
-  Deprecated,
 }
 
 // ------------------------------------------------------------------ types
