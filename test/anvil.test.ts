@@ -5,9 +5,6 @@
  * so both nodes see exactly the same requests.
  */
 import { expect } from "chai";
-import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
-import path from "node:path";
 import hre, { network } from "hardhat";
 import {
   createPublicClient,
@@ -30,6 +27,8 @@ import {
 import { mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
 import { CertificateRenderer__factory, CQOCertificate__factory } from "../typechain-types";
 import { reissueConsentTypedData, voucherTypedData, type Issuance } from "./helpers/eip712";
+import { CertificateStatus, RevocationReason } from "./model/reference-model";
+import { rpc as jsonRpc, startNode, type LocalNode } from "../scripts/lib/node";
 
 /** The dev mnemonic both Hardhat and anvil derive their funded accounts from. */
 const DEV_MNEMONIC = "test test test test test test test test test test test junk";
@@ -39,23 +38,6 @@ const RENDERER_ABI = CertificateRenderer__factory.abi;
 const DAY = 86_400;
 const YEAR = 365 * DAY;
 const NOTICE = 7 * DAY;
-
-enum CertificateStatus {
-  NotFound,
-  Pending,
-  Valid,
-  Suspended,
-  Revoked,
-  Expired,
-  Voided,
-}
-enum RevocationReason {
-  None,
-  Fraud,
-  Violation,
-  FailedReview,
-  Reissued,
-}
 
 /** A node's raw JSON-RPC, for the methods viem's public actions don't type (evm_increaseTime, evm_mine). */
 type Rpc = (method: string, params: unknown[]) => Promise<unknown>;
@@ -325,64 +307,8 @@ function errorNameOf(e: unknown): string {
 
 // ------------------------------------------------------------------ nodes
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 function httpRpc(url: string): Rpc {
-  let id = 0;
-  return async (method, params) => {
-    const response = await fetch(url, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ jsonrpc: "2.0", id: ++id, method, params }),
-    });
-    const body = (await response.json()) as { result?: unknown; error?: { message: string } };
-    if (body.error !== undefined) throw new Error(`${method}: ${body.error.message}`);
-    return body.result;
-  };
-}
-
-async function startAnvil(): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const port = await freePort();
-  const bin = path.join(hre.config.paths.root, "node_modules", ".bin", "anvil");
-  const child = spawn(bin, ["--port", String(port), "--hardfork", "cancun", "--quiet"], {
-    detached: true, // its own process group: the npm wrapper starts the native binary as a child
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
-  child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
-  const url = `http://127.0.0.1:${port}`;
-  const rpc = httpRpc(url);
-  const started = Date.now();
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`anvil exited with ${child.exitCode}: ${output}`);
-    try {
-      await rpc("eth_chainId", []);
-      return { child, url, output: () => output };
-    } catch {
-      if (Date.now() - started > 30_000) throw new Error(`anvil did not answer on ${url} within 30 s: ${output}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
-
-function stopAnvil(child: ChildProcess): void {
-  if (child.pid === undefined || child.exitCode !== null) return;
-  try {
-    process.kill(-child.pid, "SIGTERM"); // the process group this file started
-  } catch {
-    child.kill("SIGTERM");
-  }
+  return (method, params) => jsonRpc(url, method, params);
 }
 
 /**
@@ -407,14 +333,14 @@ function hardhatEip1193(): { request: (args: { method: string; params?: unknown 
 
 describe("deploy + lifecycle smoke test on anvil and on Hardhat (same viem code)", function () {
   this.timeout(120_000);
-  let anvil: { child: ChildProcess; url: string; output: () => string } | undefined;
+  let anvil: LocalNode | undefined;
 
   before(async function () {
-    anvil = await startAnvil();
+    anvil = await startNode("anvil");
   });
 
-  after(function () {
-    if (anvil !== undefined) stopAnvil(anvil.child);
+  after(async function () {
+    if (anvil !== undefined) await anvil.stop();
   });
 
   it("anvil: deploys, issues, verifies, travels in time, suspends, reinstates, revokes, reissues, renews", async function () {

@@ -28,6 +28,7 @@ import {
   voucherTypedData,
   type IssuanceVoucher,
 } from "./helpers/eip712";
+import { BodyStatus, CertificateStatus, RevocationReason } from "./model/reference-model";
 
 const DAY = 86_400;
 const YEAR = 365 * DAY;
@@ -38,28 +39,6 @@ const RULEBOOK_1 = 1;
 const RULEBOOK_2 = 2;
 const ZERO_HASH: Hex = `0x${"00".repeat(32)}`;
 
-enum BodyStatus {
-  None,
-  Active,
-  Suspended,
-  Revoked,
-}
-enum CertificateStatus {
-  NotFound,
-  Pending,
-  Valid,
-  Suspended,
-  Revoked,
-  Expired,
-  Voided,
-}
-enum RevocationReason {
-  None,
-  Fraud,
-  Violation,
-  FailedReview,
-  Reissued,
-}
 
 /** A viem account from a fixed private key: it never holds ether, so it can only sign. */
 const offlineAccount = (label: string): PrivateKeyAccount => privateKeyToAccount(keccak256(toHex(`cqo test key: ${label}`)));
