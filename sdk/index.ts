@@ -41,5 +41,6 @@ export {
   type ExplainedError,
 } from "./errors";
 export { certificateHistory, type HistoryEntry, type HistoryEvent, type HistoryOptions } from "./history";
+export * from "./reads";
 export * from "./schemas";
 export * from "./types";

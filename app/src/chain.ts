@@ -1,11 +1,11 @@
 /**
- * The chain clients the pages share. The verdict needs only eth_call: a lean viem client with the readContract
- * action (lib/reads.ts) keeps the verify route small; the history, the proof of possession and the consoles load
+ * The chain clients the pages share. The verdict needs only eth_call: a lean viem client with the sdk's zod-free
+ * reads (sdk/reads.ts via lib/reads.ts) keeps the verify route small; the history, the proof of possession and the consoles load
  * a full public client on demand (getPublicClient).
  */
 import { createClient, defineChain, http, type Chain, type Client, type PublicClient } from "viem";
 import { loadConfig, type AppConfig } from "./config";
-import { Reader } from "./lib/reads";
+import { makeReader, type Reader } from "./lib/reads";
 
 export interface Chainish {
   config: AppConfig;
@@ -34,7 +34,7 @@ export function getChain(): Promise<Chainish> {
   connecting ??= loadConfig().then((config) => {
     const chain = chainOf(config);
     const client = createClient({ chain, transport: transportOf(config), pollingInterval: 500 });
-    return { config, chain, client, cqo: new Reader(client, config.deployment) };
+    return { config, chain, client, cqo: makeReader(client, config.deployment) };
   });
   return connecting;
 }

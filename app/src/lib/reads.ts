@@ -1,24 +1,13 @@
 /**
- * The verifier's reads, straight from the contract with the sdk's ABI and enum names, the same results as
- * CqoClient's verifyCertificate / certificatesOf / getBody / getRulebook. Kept separate from CqoClient because
- * the sdk's client and error modules load zod at import time (≈25 kB gzipped), which the verify route's budget
- * cannot afford; the wallet and console chunks use CqoClient itself.
+ * The verifier's reads: the sdk's zod-free read functions (sdk/reads.ts) bound to the page's lean viem client,
+ * with the page's own input checks worded for people (zh + en). The sdk's client and error modules load zod at
+ * import time (≈25 kB gzipped), which the verify route's budget cannot afford; the wallet and console chunks use
+ * CqoClient itself.
  */
-import { decodeFunctionResult, getAddress, isAddress, isAddressEqual, type Address, type Client, type ContractFunctionReturnType, type Hex } from "viem";
-import { readContract } from "viem/actions";
-import { cqoCertificateAbi } from "../../../sdk/abi";
+import { getAddress, isAddress, type Address, type Client, type Hex } from "viem";
 import type { Deployment } from "../../../sdk/deployments";
-import {
-  BODY_STATUSES,
-  CERTIFICATE_STATUSES,
-  enumName,
-  REVOCATION_REASONS,
-  RULEBOOK_STATUSES,
-  scopeToLevels,
-  type BodyRecord,
-  type CertificateVerification,
-  type RulebookRecord,
-} from "../../../sdk/types";
+import { cqoReads, decodeVerification, type CqoReads } from "../../../sdk/reads";
+import type { BodyRecord, CertificateVerification, RulebookRecord } from "../../../sdk/types";
 import { AppError } from "../components/errors";
 
 const MAX_ID = (1n << 64n) - 1n;
@@ -55,88 +44,25 @@ export function parseDeploymentLite(raw: unknown): Deployment {
   };
 }
 
-type RawVerification = ContractFunctionReturnType<typeof cqoCertificateAbi, "view", "verifyCertificate">;
-
-function verification(v: RawVerification): CertificateVerification {
-    const status = enumName(CERTIFICATE_STATUSES, v.status);
-  const reason = enumName(REVOCATION_REASONS, v.revocationReason);
-  const found = status !== "NotFound";
-  return {
-    tokenId: v.tokenId,
-    status,
-    valid: status === "Valid",
-    revocationReason: reason === "None" ? null : reason,
-    underObjection: v.underObjection,
-    holder: found ? v.holder : null,
-    bodyId: v.bodyId,
-    bodyAccredited: v.bodyAccredited,
-    level: v.level,
-    issuedAt: v.issuedAt,
-    validFrom: v.validFrom,
-    validUntil: v.validUntil,
-    rulebookId: v.rulebookId,
-    rulebookHash: v.rulebookHash as Hex,
-    resultRoot: v.resultRoot as Hex,
-    predecessor: v.predecessor === 0n ? null : v.predecessor,
-    successor: v.successor === 0n ? null : v.successor,
-  };
+export interface Reader {
+  readonly reads: CqoReads;
+  verifyCertificate(tokenId: bigint | string): Promise<CertificateVerification>;
+  /** The answer of an eth_call sent before the app loaded (index.html's early script); null if it is not for this contract. */
+  decodeEarly(certificate: string, result: Hex): CertificateVerification | null;
+  certificatesOf(holder: string): Promise<CertificateVerification[]>;
+  getBody(bodyId: number): Promise<BodyRecord | null>;
+  getRulebook(rulebookId: number): Promise<RulebookRecord | null>;
 }
 
-export class Reader {
-  constructor(
-    readonly client: Client,
-    readonly deployment: Deployment,
-  ) {}
-
-  private get address(): Address {
-    return this.deployment.certificate;
-  }
-
-  async verifyCertificate(tokenId: bigint | string): Promise<CertificateVerification> {
-    const id = typeof tokenId === "bigint" ? tokenId : parseTokenId(tokenId);
-    return verification(await readContract(this.client, { address: this.address, abi: cqoCertificateAbi, functionName: "verifyCertificate", args: [id] }));
-  }
-
-  /** The answer of an eth_call sent before the app loaded (index.html), if it was for this contract. */
-  decodeEarly(certificate: string, result: Hex): CertificateVerification | null {
-    if (!isAddress(certificate, { strict: false }) || !isAddressEqual(certificate, this.address)) return null;
-    return verification(decodeFunctionResult({ abi: cqoCertificateAbi, functionName: "verifyCertificate", data: result }));
-  }
-
-  async certificatesOf(holder: string): Promise<CertificateVerification[]> {
-    const wallet = parseAddress(holder);
-    const ids = await readContract(this.client, { address: this.address, abi: cqoCertificateAbi, functionName: "certificatesOf", args: [wallet] });
-    return Promise.all(ids.map((id) => this.verifyCertificate(id)));
-  }
-
-  async getBody(bodyId: number): Promise<BodyRecord | null> {
-    const [bodies] = await readContract(this.client, { address: this.address, abi: cqoCertificateAbi, functionName: "registryCounts" });
-    if (bodyId < 1 || bodyId > bodies) return null;
-    const [[body, profile, keys], accredited] = await Promise.all([
-      readContract(this.client, { address: this.address, abi: cqoCertificateAbi, functionName: "getBody", args: [bodyId] }),
-      readContract(this.client, { address: this.address, abi: cqoCertificateAbi, functionName: "isAccredited", args: [bodyId] }),
-    ]);
-    return {
-      bodyId,
-      admin: body.admin,
-      status: enumName(BODY_STATUSES, body.status),
-      accredited,
-      accreditedUntil: body.accreditedUntil,
-      noticePeriod: body.noticePeriod,
-      scope: body.scope,
-      levels: scopeToLevels(body.scope),
-      voucherNonce: body.voucherNonce,
-      metadataURI: profile.metadataURI,
-      metadataHash: profile.metadataHash as Hex,
-      voidedBefore: profile.voidedBefore,
-      signingKeys: [...keys],
-    };
-  }
-
-  async getRulebook(rulebookId: number): Promise<RulebookRecord | null> {
-    const [, rulebooks] = await readContract(this.client, { address: this.address, abi: cqoCertificateAbi, functionName: "registryCounts" });
-    if (rulebookId < 1 || rulebookId > rulebooks) return null;
-    const r = await readContract(this.client, { address: this.address, abi: cqoCertificateAbi, functionName: "getRulebook", args: [rulebookId] });
-    return { rulebookId, status: enumName(RULEBOOK_STATUSES, r.status), contentHash: r.contentHash as Hex, uri: r.uri };
-  }
+export function makeReader(client: Client, deployment: Deployment): Reader {
+  const reads = cqoReads(client, deployment.certificate);
+  return {
+    reads,
+    verifyCertificate: (tokenId) => reads.verifyCertificate(typeof tokenId === "bigint" ? tokenId : parseTokenId(tokenId)),
+    decodeEarly: (certificate, result) =>
+      isAddress(certificate, { strict: false }) && getAddress(certificate) === deployment.certificate ? decodeVerification(result) : null,
+    certificatesOf: (holder) => reads.certificatesOf(parseAddress(holder)),
+    getBody: (bodyId) => reads.getBody(bodyId),
+    getRulebook: (rulebookId) => reads.getRulebook(rulebookId),
+  };
 }
