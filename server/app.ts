@@ -16,6 +16,7 @@ import { IssuanceWorker } from "./outbox";
 import { loadRulebooks, type RulebookSet } from "./rulebooks";
 import { syncFromChain, type SyncReport } from "./lifecycle";
 import { registerRoutes } from "./routes";
+import { ensureWalletClaims, registerWalletIssuance } from "./wallet-issuance";
 import type { Actor } from "./workflow";
 
 export interface ServerOptions {
@@ -76,6 +77,7 @@ export async function buildServer(options: ServerOptions): Promise<Workbench> {
   const config = options.config;
   const now = options.now ?? Date.now;
   const db = openDb(config.dbPath);
+  ensureWalletClaims(db);
   const evidence = new EvidenceStore(config.evidenceDir);
   const rulebooks = options.rulebooks ?? loadRulebooks();
   const chain = options.chain !== undefined ? options.chain : connect({ rpcUrl: config.rpcUrl, deploymentPath: config.deploymentPath, signerKey: config.signerKey });
@@ -83,7 +85,7 @@ export async function buildServer(options: ServerOptions): Promise<Workbench> {
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: 4 * 1024 * 1024 });
   const log = (msg: string, data?: Record<string, unknown>) => app.log.warn(data ?? {}, msg);
   const worker =
-    chain?.walletClient?.account && options.startWorker !== false
+    chain?.walletClient?.account && options.startWorker !== false && config.issuanceMode !== "wallet"
       ? new IssuanceWorker(db, chain, { batchSize: config.batchSize, intervalMs: config.workerIntervalMs, lingerMs: config.batchLingerMs, crashAfter: config.crashAfter, log })
       : null;
 
@@ -147,6 +149,7 @@ export async function buildServer(options: ServerOptions): Promise<Workbench> {
   });
 
   registerRoutes(app, ctx);
+  registerWalletIssuance(app, ctx);
 
   return {
     app,

@@ -30,6 +30,10 @@ const Env = z.object({
   /** wait up to this long for a full batch before issuing a partial one (0: issue at once) */
   CQO_BATCH_LINGER_MS: z.coerce.number().int().min(0).max(60_000).default(0),
   CQO_EVIDENCE_MAX_BYTES: z.coerce.number().int().min(1).default(20 * 1024 * 1024),
+  /** who sends issuance transactions: "worker" (the outbox, with CQO_SIGNER_KEY) or "wallet" (operators' wallets only) */
+  CQO_ISSUANCE_MODE: z.enum(["worker", "wallet"]).default("worker"),
+  /** how long a wallet issuance lease holds its rows when the browser goes away */
+  CQO_WALLET_LEASE_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
   /**
    * tests only: where the process kills itself (SIGKILL) to simulate a crash — the issuance worker at claimed,
    * sent or recorded; a lifecycle route after its transaction is mined, before it is recorded (lifecycle-sent)
@@ -56,6 +60,11 @@ export interface ServerConfig {
   batchLingerMs?: number;
   evidenceMaxBytes: number;
   crashAfter?: CrashPoint;
+  /** see server/wallet-issuance.ts; default "worker" */
+  issuanceMode?: "worker" | "wallet";
+  walletLeaseSeconds?: number;
+  /** how long a wallet issuance report waits for its receipt (default 30 s) */
+  walletReceiptTimeoutMs?: number;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): ServerConfig {
@@ -81,5 +90,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = proces
     batchLingerMs: e.CQO_BATCH_LINGER_MS,
     evidenceMaxBytes: e.CQO_EVIDENCE_MAX_BYTES,
     crashAfter: e.CQO_TEST_CRASH_AFTER,
+    issuanceMode: e.CQO_ISSUANCE_MODE,
+    walletLeaseSeconds: e.CQO_WALLET_LEASE_SECONDS,
   };
 }

@@ -52,6 +52,9 @@ export interface WorkerOptions {
   onPass?: (pass: { issued: number; error?: string }) => void;
 }
 
+/** Rows an operator's wallet has leased (server/wallet-issuance.ts) are not the worker's to send. */
+const NOT_LEASED = "root NOT IN (SELECT root FROM wallet_claims)";
+
 /** How deep a reorg (or a node's lost tail) we re-check at start. */
 const REWIND_DEPTH = 64;
 const MAX_BACKOFF_MS = 5_000;
@@ -113,7 +116,7 @@ export class IssuanceWorker {
       issued = await this.runOnce();
       this.backoffMs = 0;
       this.options.onPass?.({ issued });
-      const more = this.db.prepare("SELECT 1 FROM outbox WHERE status IN ('queued', 'sending') LIMIT 1").get() !== undefined;
+      const more = this.db.prepare(`SELECT 1 FROM outbox WHERE status IN ('queued', 'sending') AND ${NOT_LEASED} LIMIT 1`).get() !== undefined;
       this.schedule(this.lingerWaitMs ?? (more ? 0 : this.options.intervalMs));
     } catch (err) {
       const explained = explainError(err);
@@ -138,14 +141,14 @@ export class IssuanceWorker {
 
     this.lingerWaitMs = null;
     if (this.options.lingerMs) {
-      const q = this.db.prepare("SELECT COUNT(*) AS n, MIN(enqueued_at) AS oldest FROM outbox WHERE status IN ('queued', 'sending')").get() as { n: number; oldest: number | null };
+      const q = this.db.prepare(`SELECT COUNT(*) AS n, MIN(enqueued_at) AS oldest FROM outbox WHERE status IN ('queued', 'sending') AND ${NOT_LEASED}`).get() as { n: number; oldest: number | null };
       const waited = q.oldest === null ? 0 : Date.now() - q.oldest;
       if (q.n > 0 && q.n < this.options.batchSize && waited < this.options.lingerMs) {
         this.lingerWaitMs = Math.max(10, this.options.lingerMs - waited);
         return recorded;
       }
     }
-    const batch = this.rows("SELECT * FROM outbox WHERE status IN ('queued', 'sending') ORDER BY enqueued_at, root LIMIT ?", this.options.batchSize);
+    const batch = this.rows(`SELECT * FROM outbox WHERE status IN ('queued', 'sending') AND ${NOT_LEASED} ORDER BY enqueued_at, root LIMIT ?`, this.options.batchSize);
     if (batch.length === 0) return recorded;
     this.db.transaction(() => {
       const claim = this.db.prepare("UPDATE outbox SET status = 'sending', attempts = attempts + 1 WHERE root = ?");

@@ -579,7 +579,8 @@ export function registerRoutes(app: FastifyInstance, ctx: Ctx): void {
 
   /** The credential for an issuable evaluation, with fresh salts, and the issuance terms read from the chain. */
   const prepareIssuance = async (d: DossierRow) => {
-    const chain = requireSigner();
+    // reads only: a body that issues from its operators' wallets (CQO_ISSUANCE_MODE=wallet) needs no key here
+    const chain = ctx.config.issuanceMode === "wallet" ? requireChain() : requireSigner();
     const dossier = JSON.parse(d.dossier_json) as Dossier;
     const evaluation = JSON.parse(d.evaluation_json ?? "null") as Evaluation | null;
     if (!evaluation?.issuable || evaluation.level === null) throw conflict("not-issuable", { zh: "该评价结果不可发证", en: "this evaluation cannot be issued" });
