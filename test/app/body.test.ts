@@ -1,12 +1,18 @@
 /**
  * The certifying body's console (认定主体) over the real workbench (server/, in-process) and a local chain: the
  * operator signs in with Ethereum in the injected wallet, accepts a dossier from the inbox and assigns a panel;
- * an assessor signs a score sheet in the wallet through the form; the operator evaluates, approves, watches the
- * issuance queue put the certificate on-chain, ends the public notice — the verifier's page shows it valid.
+ * an assessor signs a score sheet in the wallet through the form; the operator evaluates, approves and issues the
+ * approved results from their own wallet in transactions of one certificate each (the workbench runs in
+ * wallet-only mode with another key of the body, so the issuance can only be the wallet's), after first declining
+ * in the wallet; uploads evidence and downloads it back; dismisses an objection filed during the notice; ends the
+ * notice — the verifier's page shows it valid; then the holder moves the certificate to a new wallet (the new
+ * wallet signs the consent on its own page) and the operator executes the re-issue.
  */
 import { expect } from "chai";
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import type { Hex } from "viem";
+import { createPublicClient, http as viemHttp, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import type { Served } from "../../app/serve";
 import { serveApp } from "../../app/serve";
@@ -15,6 +21,7 @@ import { signSheet, syntheticSheets } from "../../scoring/synthetic";
 import {
   ASSESSORS,
   account,
+  clientFor,
   dossierFor,
   expect200,
   fetchHttp,
@@ -26,6 +33,7 @@ import {
   siweMessage,
   tempDir,
   testConfig,
+  toEvaluated,
   writeDeployment,
   type Http,
 } from "../server/helpers";
@@ -40,21 +48,31 @@ describe("dApp · certifying body console (认定主体) over the workbench API"
   let browser: Browser;
   let context: BrowserContext;
   let wallet: TestWallet;
+  let apiUrl: string;
   const tmp = tempDir("app-body");
   const APPLICANT = 15;
+  const NEW_WALLET = 16;
+  const OBJECTOR = 17;
+  /** the workbench's own key (objections, re-issue): another signing key of body A than the operator's wallet */
+  const SERVER_KEY = 19;
 
   before(async () => {
     world = await startWorld();
+    const serverKey = privateKeyToAccount(privateKeyOf(SERVER_KEY)).address;
+    await clientFor(world.rpcUrl, world.deployment, privateKeyToAccount(privateKeyOf(ROLE.adminA))).addSigningKey(world.bodyA, serverKey);
+    await fetch(world.rpcUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "anvil_setBalance", params: [serverKey, "0x56bc75e2d63100000"] }) });
     const appPort = await freePort();
     const config = testConfig(tmp.dir, {
       rpcUrl: world.rpcUrl,
       deploymentPath: writeDeployment(tmp.dir, world.deployment),
       bodyId: world.bodyA,
-      signerKey: privateKeyOf(ROLE.keyA),
+      signerKey: privateKeyOf(SERVER_KEY),
       siweDomain: `127.0.0.1:${appPort}`,
+      // certificates are issued from operators' wallets only: no outbox worker
+      issuanceMode: "wallet",
     });
     workbench = await buildServer({ config });
-    const apiUrl = await workbench.listen();
+    apiUrl = await workbench.listen();
     http = fetchHttp(apiUrl);
     served = await serveApp({ dist: buildApp(), deployment: world.deployment, apiTarget: apiUrl, rpcTarget: world.rpcUrl, port: appPort });
     browser = await launchBrowser();
@@ -157,19 +175,113 @@ describe("dApp · certifying body console (认定主体) over the workbench API"
     await screenshot(page, "body-evaluation-zh");
     await page.click('button:has-text("批准发证")');
     await confirm(page);
+    // wallet-only mode: approved, queued, nobody sends it but an operator's wallet
+    await waitState(page, "queued");
+
+    // a second approved result over HTTP, so the wallet run has two transactions of one certificate each
+    const tokens = { operator: operatorToken, applicant: await signInAs(http, account(APPLICANT + 3)), assessors: await Promise.all(ASSESSORS.slice(0, 3).map((a) => signInAs(http, privateKeyToAccount(a.key)))) };
+    const other = await toEvaluated(http, tokens, dossierFor(4343));
+    expect(other.state).to.equal("evaluated");
+    expect200(await http("POST", `/dossiers/${other.id}/approve`, {}, operatorToken), "approve 2");
+
+    const issue = await context.newPage();
+    await issue.goto(appUrl(served, "/body?tab=outbox"));
+    await signIn(issue);
+    await issue.waitForSelector('[data-testid="wallet-queued"]:has-text("2")');
+    await issue.fill("#wallet-per-tx", "1");
+    await screenshot(issue, "body-wallet-issuance-zh");
+    // the operator declines in the wallet: a plain note, the lease given back, nothing issued
+    wallet.rejectNext();
+    await issue.click('[data-testid="wallet-issue"]');
+    expect(await issue.textContent("#wallet-confirm-text")).to.contain("2");
+    await issue.click('[data-testid="wallet-confirm"]');
+    await issue.waitForSelector('[data-testid="wallet-cancelled"]');
+    expect(await issue.locator('[role="alert"]').count()).to.equal(0);
+    const afterDecline = (await http("GET", "/issuance/wallet", undefined, operatorToken)).json<{ queued: number; claims: unknown[] }>();
+    expect(afterDecline).to.deep.include({ queued: 2, claims: [] });
+    await screenshot(issue, "body-wallet-declined-zh");
+    // then signs: two transactions, each mined and recorded
+    const sends = wallet.calls.filter((m) => m === "eth_sendTransaction").length;
+    await issue.click('[data-testid="wallet-issue"]');
+    await issue.click('[data-testid="wallet-confirm"]');
+    await issue.waitForSelector('[data-testid="wallet-done"]', { timeout: 60_000 });
+    expect(await issue.locator('[data-testid="wallet-log"] tbody tr').count()).to.equal(2);
+    expect(wallet.calls.filter((m) => m === "eth_sendTransaction").length - sends).to.equal(2);
+    await screenshot(issue, "body-wallet-issued-zh");
+    await issue.close();
+
+    // the chain agrees: each certificate was minted by a transaction from the operator's wallet, not the workbench's key
+    const pc = createPublicClient({ transport: viemHttp(world.rpcUrl) });
+    const rows = workbench.db.prepare("SELECT dossier_id, status, tx_hash FROM outbox ORDER BY enqueued_at").all() as { dossier_id: string; status: string; tx_hash: Hex }[];
+    expect(rows.map((r) => r.status)).to.deep.equal(["issued", "issued"]);
+    expect(rows[0]!.tx_hash).to.not.equal(rows[1]!.tx_hash);
+    for (const r of rows) expect((await pc.getTransaction({ hash: r.tx_hash })).from.toLowerCase()).to.equal(privateKeyToAccount(privateKeyOf(ROLE.keyA)).address.toLowerCase());
+
+    await page.reload();
+    await signIn(page);
     await waitState(page, "in-notice");
-    const tokenId = await page.textContent('[data-testid="dossier-token"]');
+    const tokenId = (await page.textContent('[data-testid="dossier-token"]'))!;
     expect(tokenId).to.match(/^\d+$/);
 
-    const outbox = await context.newPage();
-    await outbox.goto(appUrl(served, "/body?tab=outbox", "en"));
-    await signIn(outbox);
-    await outbox.waitForSelector('[data-testid="outbox-progress"]');
-    expect(await outbox.textContent('[data-testid="outbox-progress"]')).to.contain("1 of 1");
-    await screenshot(outbox, "body-outbox-en");
-    await outbox.close();
+    for (const lang of ["zh", "en"] as const) {
+      const outbox = await context.newPage();
+      await outbox.goto(appUrl(served, "/body?tab=outbox", lang));
+      await signIn(outbox);
+      await outbox.waitForSelector('[data-testid="outbox-progress"]');
+      expect(await outbox.textContent('[data-testid="outbox-progress"]')).to.contain(lang === "en" ? "2 of 2" : "2");
+      await screenshot(outbox, `body-outbox-${lang}`);
+      await outbox.close();
+    }
+
+    // evidence: upload from the dossier view, listed with its SHA-256, downloaded back intact
+    const file = Buffer.from(`核查记录 · inspection notes ${Date.now()}\n`, "utf8");
+    const sha = createHash("sha256").update(file).digest("hex");
+    await page.setInputFiles("#evidence-file", { name: "inspection-notes.txt", mimeType: "text/plain", buffer: file });
+    await page.click('[data-testid="evidence"] button[type="submit"]');
+    await page.waitForSelector('[data-testid="evidence-uploaded"]');
+    expect(await page.textContent('[data-testid="evidence-uploaded"]')).to.contain(sha);
+    await page.waitForSelector(`[data-testid="evidence"] li[data-sha256="${sha}"]`);
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click(`[data-testid="evidence"] li[data-sha256="${sha}"] button:has-text("下载")`)]);
+    expect(createHash("sha256").update(readFileSync((await download.path())!)).digest("hex")).to.equal(sha);
+    await screenshot(page, "body-evidence-zh");
+
+    // an objection during the notice (filed over HTTP by someone else, with an uploaded file), dismissed in the console
+    const objectorToken = await signInAs(http, account(OBJECTOR));
+    const form = new FormData();
+    form.append("file", new Blob([Buffer.from("photo of the certificate on the wall")], { type: "text/plain" }), "photo.txt");
+    const up = await fetch(`${apiUrl}/evidence`, { method: "POST", headers: { authorization: `Bearer ${objectorToken}` }, body: form });
+    expect(up.status).to.equal(201);
+    const objectionEvidence = ((await up.json()) as { sha256: string }).sha256;
+    const filed = expect200(await http("POST", "/objections", { tokenId, statement: "申报材料中的任职年限与事实不符。", evidence: objectionEvidence }, objectorToken), "objection", 201).json<{ id: number }>();
+    for (const lang of ["zh", "en"] as const) {
+      const notice = await context.newPage();
+      await notice.goto(appUrl(served, "/body?tab=notice", lang));
+      await signIn(notice);
+      const item = notice.locator(`[data-objection="${filed.id}"]`);
+      await item.waitFor();
+      const text = (await item.textContent()) ?? "";
+      expect(text).to.contain(account(OBJECTOR).address);
+      expect(text).to.contain("任职年限");
+      expect(text).to.contain(objectionEvidence);
+      await screenshot(notice, `body-objections-${lang}`);
+      if (lang === "en") {
+        // dismissed: the notice goes on
+        await notice.click(`[data-testid="resolve-${filed.id}"]`);
+        expect(await notice.textContent('[role="alertdialog"]')).to.contain("dismissed");
+        await confirm(notice);
+        await notice.waitForSelector(`[data-objection="${filed.id}"][data-status="dismissed"]`, { state: "attached" });
+        await screenshot(notice, "body-objection-dismissed-en");
+      }
+      await notice.close();
+    }
+    const objection = (await http("GET", "/objections", undefined, operatorToken)).json<{ id: number; status: string; resolvedTx: string | null }[]>().find((o) => o.id === filed.id);
+    expect(objection).to.deep.include({ status: "dismissed" });
+    expect(objection!.resolvedTx).to.match(/^0x[0-9a-f]{64}$/);
 
     await world.travel(8 * 86_400);
+    await page.reload();
+    await signIn(page);
+    await waitState(page, "in-notice");
     await page.click('button:has-text("公示期满，确认发证")');
     await confirm(page);
     await waitState(page, "issued");
@@ -180,6 +292,55 @@ describe("dApp · certifying body console (认定主体) over the workbench API"
     expect(await verdict.getAttribute("data-status")).to.equal("Valid");
     expect(await verifier.textContent('[data-testid="holder"]')).to.contain(account(APPLICANT).address);
     await verifier.close();
+
+    // re-issue: the holder names a new wallet in the console…
+    await wallet.use(page, privateKeyOf(APPLICANT));
+    await page.reload();
+    await signIn(page);
+    await page.waitForSelector('[data-testid="reissue-holder"]');
+    await page.fill("#reissue-new", account(NEW_WALLET).address);
+    await page.click('[data-testid="reissue-holder"] button:has-text("生成同意书")');
+    const link = await page.locator("#reissue-link").inputValue({ timeout: 20_000 });
+    expect(link).to.contain("#/body/consent?c=");
+    await screenshot(page, "body-reissue-holder-zh");
+    // …the new wallet signs the consent on its own page (any device: the link or its QR code)…
+    let signature = "";
+    for (const lang of ["zh", "en"] as const) {
+      const consent = await context.newPage();
+      await consent.goto(`${link}&lang=${lang}`);
+      await consent.waitForSelector("#consent-what");
+      await wallet.use(consent, privateKeyOf(NEW_WALLET));
+      await ensureConnected(consent);
+      await wallet.use(consent, privateKeyOf(NEW_WALLET));
+      await consent.waitForSelector('[data-testid="consent-sign"]:not([disabled])');
+      await consent.click('[data-testid="consent-sign"]');
+      signature = await consent.locator("#consent-signature-text").inputValue({ timeout: 20_000 });
+      expect(signature).to.match(/^0x[0-9a-f]{130}$/);
+      await screenshot(consent, `body-reissue-consent-${lang}`);
+      await consent.close();
+    }
+    // …the holder pastes it and requests…
+    await wallet.use(page, privateKeyOf(APPLICANT));
+    await page.fill("#reissue-signature", signature);
+    await page.click('[data-testid="reissue-holder"] button:has-text("提交补发申请")');
+    await page.waitForSelector('[data-testid="reissue-requested"]');
+    // …and the operator executes it on chain
+    await wallet.use(page, privateKeyOf(ROLE.keyA));
+    await page.reload();
+    await signIn(page);
+    await page.waitForSelector('[data-testid="reissue-operator"] [data-reissue="requested"]');
+    await screenshot(page, "body-reissue-operator-zh");
+    await page.click('[data-testid="reissue-operator"] button:has-text("在链上补发")');
+    expect(await page.textContent('[role="alertdialog"]')).to.contain(account(NEW_WALLET).address);
+    await confirm(page);
+    await page.waitForSelector('[data-testid="reissue-operator"] [data-reissue="executed"]');
+    const newTokenId = (await page.textContent('[data-testid="dossier-token"]'))!;
+    expect(newTokenId).to.not.equal(tokenId);
+    const moved = await browser.newPage();
+    await moved.goto(appUrl(served, `/verify/${newTokenId}`));
+    expect(await (await moved.waitForSelector("[data-status]")).getAttribute("data-status")).to.equal("Valid");
+    expect(await moved.textContent('[data-testid="holder"]')).to.contain(account(NEW_WALLET).address);
+    await moved.close();
     await page.close();
   });
 });

@@ -3,6 +3,9 @@
  * assignment, the assessor's score sheet (signed in the wallet), the evaluation with its explanation, approval
  * into the issuance queue (the body's key issues in batches; progress and retry shown), the public notice with
  * objections, and suspend / reinstate / revoke / renew with reasons. Each action asks for confirmation first.
+ * Also: issuance signed in the operator's own wallet (WalletIssuance), re-issue to a new wallet with the new
+ * wallet's consent (Reissue, and its consent page `#/body/consent`), objection rulings (Objections) and evidence
+ * files by SHA-256 (Evidence).
  */
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
@@ -14,8 +17,12 @@ import type { Route } from "../router";
 import { useChainish } from "../wallet/context";
 import { TxView, useTx } from "../wallet/tx";
 import { ConnectPanel, useWallet } from "../wallet/wallet";
-import { WorkbenchApi, type Assessor, type DossierDetail, type DossierSummary, type Message, type OutboxItem, type Session } from "./api";
+import { WorkbenchApi, type Assessor, type DossierDetail, type DossierSummary, type Message, type ObjectionView, type OutboxItem, type Session } from "./api";
+import { EvidencePanel, EvidencePicker } from "./Evidence";
+import { ObjectionList } from "./Objections";
+import { ConsentPage, ReissueHolder, ReissueOperator } from "./Reissue";
 import { ScoreSheet } from "./ScoreSheet";
+import { WalletIssuance } from "./WalletIssuance";
 
 type Tab = "inbox" | "notice" | "outbox" | "assessors";
 
@@ -44,6 +51,8 @@ export default function BodyConsole({ route }: { route: Route }) {
 
   const [, section, arg] = route.parts;
   const tab = (route.query.get("tab") as Tab | null) ?? "inbox";
+  // the new wallet's consent to a re-issue: no workbench session needed, only that wallet
+  if (section === "consent") return <ConsentPage query={route.query} />;
   return (
     <div>
       <h1>{t("body.heading")}</h1>
@@ -83,8 +92,13 @@ export default function BodyConsole({ route }: { route: Route }) {
                 ))}
               </div>
               {tab === "inbox" ? <Inbox api={api} /> : null}
-              {tab === "notice" ? <Notice api={api} /> : null}
-              {tab === "outbox" ? <Outbox api={api} /> : null}
+              {tab === "notice" ? <Notice api={api} operator={mine.roles.includes("operator")} /> : null}
+              {tab === "outbox" ? (
+                <>
+                  <WalletIssuance api={api} />
+                  <Outbox api={api} />
+                </>
+              ) : null}
               {tab === "assessors" ? <Assessors api={api} /> : null}
             </>
           )}
@@ -170,6 +184,7 @@ function DossierView({ api, session, id }: { api: WorkbenchApi; session: Session
   const [reason, setReason] = useState("");
   const [revokeReason, setRevokeReason] = useState<string>("Violation");
   const [renewal, setRenewal] = useState("");
+  const [evidence, setEvidence] = useState("");
   const [panel, setPanel] = useState<string[]>([]);
   const refresh = () => {
     void qc.invalidateQueries({ queryKey: ["dossier", id] });
@@ -295,8 +310,9 @@ function DossierView({ api, session, id }: { api: WorkbenchApi; session: Session
               {t("body.endNotice")}
             </button>
           ) : null}
+          {["in-notice", "issued", "suspended"].includes(d.state) ? <EvidencePicker id="lifecycle-evidence" value={evidence} onChange={setEvidence} /> : null}
           {d.state === "issued" ? (
-            <button type="button" onClick={() => act(t("body.confirm.suspend", { id }), "suspend")}>
+            <button type="button" onClick={() => act(t("body.confirm.suspend", { id }), "suspend", evidence ? { evidence } : {})}>
               {t("body.suspend")}
             </button>
           ) : null}
@@ -317,7 +333,7 @@ function DossierView({ api, session, id }: { api: WorkbenchApi; session: Session
                   ))}
                 </select>
               </div>
-              <button type="button" className="danger" onClick={() => act(t("body.confirm.revoke", { id, reason: t(`reason.${revokeReason}`) }), "revoke", { reason: revokeReason })}>
+              <button type="button" className="danger" onClick={() => act(t("body.confirm.revoke", { id, reason: t(`reason.${revokeReason}`) }), "revoke", { reason: revokeReason, ...(evidence ? { evidence } : {}) })}>
                 {t("body.revoke")}
               </button>
             </div>
@@ -337,6 +353,18 @@ function DossierView({ api, session, id }: { api: WorkbenchApi; session: Session
       ) : null}
 
       {me && !me.sheetSubmitted && d.state === "assigned" && session.roles.includes("assessor") ? <ScoreSheet api={api} dossier={d} me={me} tx={tx} onDone={refresh} /> : null}
+
+      {operator ? <ReissueOperator api={api} d={d} tx={tx} onDone={refresh} /> : null}
+      {d.state === "issued" && (d.holder ?? d.applicant).toLowerCase() === session.address.toLowerCase() ? <ReissueHolder api={api} d={d} onDone={refresh} /> : null}
+
+      {(d.objections ?? []).length ? (
+        <section className="card" aria-labelledby="dossier-objections-heading">
+          <h2 id="dossier-objections-heading">{t("bodyOps.objections.heading")}</h2>
+          <ObjectionList api={api} objections={d.objections ?? []} operator={operator} tx={tx} />
+        </section>
+      ) : null}
+
+      <EvidencePanel api={api} cited={d.dossier.evidence ?? []} />
 
       {ev ? (
         <section className="card" aria-labelledby="evaluation-heading" data-testid="evaluation">
@@ -406,51 +434,54 @@ function DossierView({ api, session, id }: { api: WorkbenchApi; session: Session
   );
 }
 
-interface Objection {
-  id: number;
-  dossierId: string;
-  tokenId: string;
-  statement: string;
-  status: string;
-}
-
-function Notice({ api }: { api: WorkbenchApi }) {
+function Notice({ api, operator }: { api: WorkbenchApi; operator: boolean }) {
   const { t } = useTranslation();
   const c = useChainish();
+  const tx = useTx();
   const dossiers = useQuery({ queryKey: ["dossiers"], queryFn: () => api.call<DossierSummary[]>("GET", "/dossiers") });
-  const objections = useQuery({ queryKey: ["objections"], queryFn: () => api.call<Objection[]>("GET", "/objections") });
+  const objections = useQuery({ queryKey: ["objections"], queryFn: () => api.call<ObjectionView[]>("GET", "/objections") });
   const inNotice = (dossiers.data ?? []).filter((d) => d.state === "in-notice" && d.tokenId);
   const chain = useQuery({
     queryKey: ["notice-chain", inNotice.map((d) => d.tokenId).join(",")],
     enabled: inNotice.length > 0,
     queryFn: () => Promise.all(inNotice.map((d) => c.cqo.verifyCertificate(d.tokenId!))),
   });
+  const isOpen = (o: ObjectionView) => o.status === "filed" || o.status === "filing";
+  const open = (objections.data ?? []).filter(isOpen);
+  const closed = (objections.data ?? []).filter((o) => !isOpen(o));
   return (
-    <section className="card" aria-labelledby="notice-heading">
-      <h2 id="notice-heading">{t("body.notice")}</h2>
-      {dossiers.error ? <ErrorBox error={dossiers.error} /> : null}
-      {inNotice.length === 0 ? <p>{t("body.empty")}</p> : null}
-      <ul>
-        {inNotice.map((d, i) => {
-          const v = chain.data?.[i];
-          return (
-            <li key={d.id}>
-              <a href={`#/body/dossier/${encodeURIComponent(d.id)}`}>{d.id}</a> · <a href={`#/verify/${d.tokenId}`}>#{d.tokenId}</a>
-              {v ? ` · ${t(`verdict.${v.status}.title`)}${v.underObjection ? ` · ⚠ ${t("verdict.underObjection")}` : ""}` : ""}
-            </li>
-          );
-        })}
-      </ul>
-      <h3>{t("history.kinds.objection-filed")}</h3>
-      {(objections.data ?? []).length === 0 ? <p>{t("body.empty")}</p> : null}
-      <ul>
-        {(objections.data ?? []).map((o) => (
-          <li key={o.id}>
-            #{o.id} · {o.dossierId} · {o.statement} · {o.status}
-          </li>
-        ))}
-      </ul>
-    </section>
+    <>
+      <TxView tx={tx} />
+      <section className="card" aria-labelledby="notice-heading">
+        <h2 id="notice-heading">{t("body.notice")}</h2>
+        {dossiers.error ? <ErrorBox error={dossiers.error} /> : null}
+        {inNotice.length === 0 ? <p>{t("body.empty")}</p> : null}
+        <ul>
+          {inNotice.map((d, i) => {
+            const v = chain.data?.[i];
+            return (
+              <li key={d.id}>
+                <a href={`#/body/dossier/${encodeURIComponent(d.id)}`}>{d.id}</a> · <a href={`#/verify/${d.tokenId}`}>#{d.tokenId}</a>
+                {v ? ` · ${t(`verdict.${v.status}.title`)}${v.underObjection ? ` · ⚠ ${t("verdict.underObjection")}` : ""}` : ""}
+              </li>
+            );
+          })}
+        </ul>
+      </section>
+      <section className="card" aria-labelledby="objections-heading">
+        <h2 id="objections-heading">{t("bodyOps.objections.heading")}</h2>
+        <p>{t("bodyOps.objections.intro")}</p>
+        {objections.error ? <ErrorBox error={objections.error} onRetry={() => void objections.refetch()} /> : null}
+        <h3>{t("bodyOps.objections.open", { n: open.length })}</h3>
+        <ObjectionList api={api} objections={open} operator={operator} tx={tx} showDossier />
+        {closed.length ? (
+          <details>
+            <summary>{t("bodyOps.objections.closed", { n: closed.length })}</summary>
+            <ObjectionList api={api} objections={closed} operator={false} tx={tx} showDossier />
+          </details>
+        ) : null}
+      </section>
+    </>
   );
 }
 

@@ -22,6 +22,17 @@ interface ServerError {
 
 const STORE = "cqo.workbench.session";
 
+/** A refusal of the workbench: its HTTP status and stable code, with the server's own zh/en words. */
+export class WorkbenchError extends AppError {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    bilingual: { zh: string; en: string },
+  ) {
+    super(bilingual);
+  }
+}
+
 export class WorkbenchApi {
   constructor(readonly base: string) {}
 
@@ -35,17 +46,37 @@ export class WorkbenchApi {
   }
 
   async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const r = await this.fetch(method, path, {
+      headers: body !== undefined ? { "content-type": "application/json" } : {},
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return this.json<T>(r);
+  }
+
+  /** Uploads an evidence file (multipart); the server stores it by its SHA-256. */
+  async upload(file: File): Promise<EvidenceStored> {
+    const form = new FormData();
+    form.append("file", file, file.name);
+    return this.json<EvidenceStored>(await this.fetch("POST", "/evidence", { body: form }));
+  }
+
+  /** An evidence file's bytes, as the server stored them. */
+  async download(sha256: string): Promise<Blob> {
+    const r = await this.fetch("GET", `/evidence/${sha256}`, {});
+    if (!r.ok) await this.json(r);
+    return r.blob();
+  }
+
+  private async fetch(method: string, path: string, init: { headers?: Record<string, string>; body?: BodyInit }): Promise<Response> {
     const token = this.session()?.token;
-    let r: Response;
     try {
-      r = await fetch(`${this.base}${path}`, {
-        method,
-        headers: { ...(body !== undefined ? { "content-type": "application/json" } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
+      return await fetch(`${this.base}${path}`, { method, headers: { ...init.headers, ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: init.body });
     } catch {
       throw new AppError({ zh: `无法连接工作台服务器（${this.base}）：请确认服务器已启动、网络可用。`, en: `Cannot reach the workbench server (${this.base}): is it running and reachable?` });
     }
+  }
+
+  private async json<T>(r: Response): Promise<T> {
     const text = await r.text();
     let json: unknown = null;
     try {
@@ -59,7 +90,7 @@ export class WorkbenchApi {
       const problems = (e?.problems ?? []).map((p) => ({ zh: `${p.field ?? ""} ${p.zh ?? ""}`.trim(), en: `${p.field ?? ""} ${p.en ?? ""}`.trim() }));
       const zh = [e?.zh ?? `服务器返回 ${r.status}`, ...problems.map((p) => p.zh)].join("；");
       const en = [e?.en ?? `the server answered ${r.status}`, ...problems.map((p) => p.en)].join("; ");
-      throw new AppError({ zh: r.status === 401 ? `${zh}（请重新登录）` : zh, en: r.status === 401 ? `${en} (sign in again)` : en });
+      throw new WorkbenchError(r.status, e?.code ?? "", { zh: r.status === 401 ? `${zh}（请重新登录）` : zh, en: r.status === 401 ? `${en} (sign in again)` : en });
     }
     return json as T;
   }
@@ -131,7 +162,10 @@ export interface EvaluationView {
 }
 
 export interface DossierDetail extends DossierSummary {
-  dossier: { applicant: { name: string; education?: string; qualityYears?: number }; employer: { name: string; uscc: string } };
+  dossier: { applicant: { name: string; education?: string; qualityYears?: number }; employer: { name: string; uscc: string }; evidence?: { kind: string; name: string; sha256: string }[] };
+  holder?: Address;
+  reissues?: ReissueView[];
+  objections?: ObjectionView[];
   dossierHash: Hex;
   rulebookHash: Hex | null;
   panel: { address: Address; assessorId: string; name: string; sheetSubmitted: boolean }[];
@@ -155,4 +189,85 @@ export interface Assessor {
   name: string;
   employerUscc: string;
   active: boolean;
+}
+
+// ---------------------------------------------------------------- wallet issuance, re-issue, objections, evidence
+
+export interface EvidenceStored {
+  sha256: string;
+  size: number;
+  mediaType?: string;
+}
+
+export interface IssuanceStruct {
+  level: number;
+  validUntil: number;
+  resultRoot: Hex;
+  holder: Address;
+  rulebookId: number;
+}
+
+export interface WalletItem {
+  root: Hex;
+  dossierId: string;
+  tokenId: string;
+  issuance: IssuanceStruct;
+}
+
+export interface WalletClaim {
+  claimId: string;
+  resumed: boolean;
+  expiresAt: number;
+  items: WalletItem[];
+  gas: string;
+  recorded: WalletItem[];
+  failed: { root: Hex; dossierId: string; code: string; zh: string; en: string }[];
+  remaining: number;
+  certificate: Address;
+}
+
+export interface WalletStatus {
+  mode: "worker" | "wallet";
+  leaseSeconds: number;
+  queued: number;
+  claims: { claimId: string; operator: Address; claimedAt: number; expiresAt: number; count: number }[];
+  mine: { claimId: string; expiresAt: number; items: WalletItem[] } | null;
+}
+
+export interface WalletReport {
+  txHash: Hex;
+  blockNumber: number;
+  recorded: WalletItem[];
+  alreadyRecorded: WalletItem[];
+  released: number;
+}
+
+export interface ReissueView {
+  root: Hex;
+  tokenId: string;
+  newTokenId: string;
+  newHolder: Address;
+  deadline: number;
+  status: "prepared" | "requested" | "executed" | "cancelled";
+  requestedBy: Address;
+  txHash: Hex | null;
+  createdAt: number;
+  executedAt: number | null;
+}
+
+export interface ObjectionView {
+  id: number;
+  dossierId: string;
+  tokenId: string;
+  filer: Address;
+  statement: string;
+  evidence: string | null;
+  evidenceHash: Hex;
+  status: "filing" | "filed" | "upheld" | "dismissed" | "not-filed";
+  filedTx: Hex | null;
+  resolution: { upheld?: boolean; reason?: string | null; note?: string } | null;
+  resolvedBy: Address | null;
+  resolvedTx: Hex | null;
+  createdAt: number;
+  resolvedAt: number | null;
 }

@@ -1,0 +1,147 @@
+/**
+ * Objections (异议) during public notice: who filed, what they say, their evidence (downloadable by its SHA-256),
+ * the transaction that put it on chain; and the operator's ruling (`resolveObjection` on chain, through the
+ * workbench): upheld → the certificate is revoked with the chosen reason, the dossier moves to revoked; dismissed →
+ * the objection is closed and the notice runs on to its end. Each ruling asks for confirmation first.
+ */
+import { useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { GIVABLE_REVOCATION_REASONS } from "../../../sdk/types";
+import { shortHex } from "../lib/format";
+import type { TxRunner } from "../wallet/tx";
+import type { ObjectionView, WorkbenchApi } from "./api";
+import { EvidenceLinks, EvidencePicker } from "./Evidence";
+
+/** a radio button keeps its own size (44 px touch target from its row and label) */
+const RADIO = { width: "1.3rem", height: "1.3rem", flex: "none" } as const;
+
+export function ObjectionList({ api, objections, operator, tx, showDossier }: { api: WorkbenchApi; objections: ObjectionView[]; operator: boolean; tx: TxRunner; showDossier?: boolean }) {
+  const { t } = useTranslation();
+  if (objections.length === 0) return <p>{t("bodyOps.objections.none")}</p>;
+  return (
+    <ul className="objections" data-testid="objections" style={{ listStyle: "none", padding: 0 }}>
+      {objections.map((o) => (
+        <li key={o.id} className="card" data-objection={o.id} data-status={o.status}>
+          <p>
+            <strong>{t("bodyOps.objections.number", { id: o.id })}</strong> · <span className="badge state">{t(`bodyOps.objections.status.${o.status}`)}</span>
+            {showDossier ? (
+              <>
+                {" "}
+                · <a href={`#/body/dossier/${encodeURIComponent(o.dossierId)}`}>{o.dossierId}</a>
+              </>
+            ) : null}{" "}
+            · <a href={`#/verify/${o.tokenId}`}>#{o.tokenId}</a>
+          </p>
+          <dl className="details">
+            <dt>{t("bodyOps.objections.filer")}</dt>
+            <dd>
+              <code className="break">{o.filer}</code>
+            </dd>
+            <dt>{t("bodyOps.objections.statement")}</dt>
+            <dd className="statement">{o.statement}</dd>
+            <dt>{t("bodyOps.objections.evidence")}</dt>
+            <dd>
+              {o.evidence ? (
+                <>
+                  <code className="break">SHA-256 {o.evidence}</code> <EvidenceLinks api={api} sha256={o.evidence} name={`objection-${o.id}`} />
+                </>
+              ) : (
+                <span>
+                  {t("bodyOps.objections.noEvidence")} <code className="break">{shortHex(o.evidenceHash)}</code>
+                </span>
+              )}
+            </dd>
+            <dt>{t("bodyOps.objections.filedAt")}</dt>
+            <dd>
+              {new Date(o.createdAt).toLocaleString()}
+              {o.filedTx ? <span className="mono"> · {shortHex(o.filedTx)}</span> : null}
+            </dd>
+            {o.resolution ? (
+              <>
+                <dt>{t("bodyOps.objections.ruling")}</dt>
+                <dd>
+                  {o.resolution.upheld ? t("bodyOps.objections.upheldWith", { reason: t(`reason.${o.resolution.reason ?? "Violation"}`) }) : t("bodyOps.objections.dismissedText")}
+                  {o.resolution.note ? ` · ${o.resolution.note}` : ""}
+                  {o.resolvedTx ? <span className="mono"> · {shortHex(o.resolvedTx)}</span> : null}
+                </dd>
+              </>
+            ) : null}
+          </dl>
+          {operator && o.status === "filed" ? <Resolve api={api} o={o} tx={tx} /> : null}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function Resolve({ api, o, tx }: { api: WorkbenchApi; o: ObjectionView; tx: TxRunner }) {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const [decision, setDecision] = useState<"dismiss" | "uphold">("dismiss");
+  const [reason, setReason] = useState<string>("Violation");
+  const [evidence, setEvidence] = useState("");
+  const [note, setNote] = useState("");
+  const name = `ruling-${o.id}`;
+  const refresh = () => {
+    void qc.invalidateQueries({ queryKey: ["objections"] });
+    void qc.invalidateQueries({ queryKey: ["dossier"] });
+    void qc.invalidateQueries({ queryKey: ["dossiers"] });
+  };
+  const upheld = decision === "uphold";
+  return (
+    <form
+      className="resolve"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const text = upheld
+          ? t("bodyOps.objections.confirmUphold", { id: o.id, number: o.tokenId, reason: t(`reason.${reason}`) })
+          : t("bodyOps.objections.confirmDismiss", { id: o.id, number: o.tokenId });
+        tx.ask(
+          text,
+          async () =>
+            void (await api.call("POST", `/objections/${o.id}/resolve`, {
+              upheld,
+              ...(upheld ? { reason } : {}),
+              ...(evidence ? { evidence } : {}),
+              ...(note.trim() ? { note: note.trim() } : {}),
+            })),
+          refresh,
+        );
+      }}
+    >
+      <fieldset>
+        <legend>{t("bodyOps.objections.resolve")}</legend>
+        <div className="row">
+          <input type="radio" style={RADIO} id={`${name}-dismiss`} name={name} checked={!upheld} onChange={() => setDecision("dismiss")} />
+          <label htmlFor={`${name}-dismiss`}>{t("bodyOps.objections.dismiss")}</label>
+        </div>
+        <div className="row">
+          <input type="radio" style={RADIO} id={`${name}-uphold`} name={name} checked={upheld} onChange={() => setDecision("uphold")} />
+          <label htmlFor={`${name}-uphold`}>{t("bodyOps.objections.uphold")}</label>
+        </div>
+        <p className="hint">{upheld ? t("bodyOps.objections.upholdMeans") : t("bodyOps.objections.dismissMeans")}</p>
+        {upheld ? (
+          <div className="field">
+            <label htmlFor={`${name}-reason`}>{t("body.revokeReason")}</label>
+            <select id={`${name}-reason`} value={reason} onChange={(e) => setReason(e.currentTarget.value)}>
+              {GIVABLE_REVOCATION_REASONS.map((r) => (
+                <option key={r} value={r}>
+                  {t(`reason.${r}`)}
+                </option>
+              ))}
+            </select>
+          </div>
+        ) : null}
+        <EvidencePicker id={`${name}-evidence`} value={evidence} onChange={setEvidence} />
+        <div className="field">
+          <label htmlFor={`${name}-note`}>{t("body.note")}</label>
+          <input id={`${name}-note`} value={note} maxLength={2000} onChange={(e) => setNote(e.currentTarget.value)} />
+        </div>
+        <button type="submit" className={upheld ? "danger" : "primary"} data-testid={`resolve-${o.id}`}>
+          {upheld ? t("bodyOps.objections.uphold") : t("bodyOps.objections.dismiss")}
+        </button>
+      </fieldset>
+    </form>
+  );
+}

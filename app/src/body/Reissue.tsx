@@ -1,0 +1,251 @@
+/**
+ * Re-issue to a new wallet (补发到新钱包), as the workbench runs it (server/routes.ts):
+ * 1. the holder, signed in with the wallet that holds the certificate, names the new wallet: the workbench builds a
+ *    fresh credential and the EIP-712 `ReissueConsent` the new wallet must sign;
+ * 2. the new wallet signs it on the consent page (`#/body/consent?c=…`, a link and a QR code: any device, no
+ *    sign-in), which shows the signature as text and a QR code;
+ * 3. the holder pastes the signature: the workbench checks it (EOA or ERC-1271) and records the request;
+ * 4. an operator executes: `reissueCertificate` on chain; the old number is closed, the new wallet holds the new one.
+ */
+import { useQueryClient } from "@tanstack/react-query";
+import { useMemo, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { getAddress, isAddress, type Address, type Hex } from "viem";
+import { z } from "zod";
+import { certificateNumberOf } from "../../../sdk/types";
+import { reissueConsentTypedData } from "../../../sdk/eip712";
+import { CopyText } from "../components/CopyText";
+import { ErrorBox } from "../components/ErrorBox";
+import { AppError } from "../components/errors";
+import { QrImage } from "../components/QrImage";
+import { shortHex } from "../lib/format";
+import { useChainish } from "../wallet/context";
+import type { TxRunner } from "../wallet/tx";
+import { ConnectPanel, useWallet } from "../wallet/wallet";
+import type { DossierDetail, ReissueView, WorkbenchApi } from "./api";
+
+/** What the consent link carries: enough to rebuild the typed data with the sdk and show it in words. */
+const ConsentLink = z.strictObject({
+  chainId: z.number().int().positive(),
+  contract: z.string().regex(/^0x[0-9a-fA-F]{40}$/),
+  tokenId: z.string().regex(/^[1-9][0-9]{0,77}$/),
+  newHolder: z.string().regex(/^0x[0-9a-fA-F]{40}$/),
+  root: z.string().regex(/^0x[0-9a-fA-F]{64}$/),
+  deadline: z.number().int().positive(),
+});
+type ConsentLink = z.infer<typeof ConsentLink>;
+
+const b64url = (s: string) => btoa(unescape(encodeURIComponent(s))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+const unb64url = (s: string) => decodeURIComponent(escape(atob(s.replace(/-/g, "+").replace(/_/g, "/"))));
+
+export function consentUrl(link: ConsentLink): string {
+  return `${window.location.origin}${window.location.pathname}#/body/consent?c=${b64url(JSON.stringify(link))}`;
+}
+
+const typedDataOf = (l: ConsentLink) =>
+  reissueConsentTypedData(l.chainId, getAddress(l.contract), { tokenId: BigInt(l.tokenId), newHolder: getAddress(l.newHolder), newResultRoot: l.root as Hex, deadline: l.deadline });
+
+const SIGNATURE = /^0x([0-9a-fA-F]{2}){65,}$/;
+
+/** The holder's part, in their dossier: name the new wallet, get the consent signed, submit the request. */
+export function ReissueHolder({ api, d, onDone }: { api: WorkbenchApi; d: DossierDetail; onDone: () => void }) {
+  const { t } = useTranslation();
+  const c = useChainish();
+  const qc = useQueryClient();
+  const [newHolder, setNewHolder] = useState("");
+  const [signature, setSignature] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [sent, setSent] = useState(false);
+  const open = (d.reissues ?? []).filter((r) => r.status === "prepared" && r.deadline * 1000 > Date.now()).at(-1);
+  const requested = (d.reissues ?? []).find((r) => r.status === "requested");
+  const link: ConsentLink | null = open
+    ? { chainId: c.chain.id, contract: c.config.deployment.certificate, tokenId: open.tokenId, newHolder: open.newHolder, root: open.root, deadline: open.deadline }
+    : null;
+  const addressOk = isAddress(newHolder.trim(), { strict: false });
+  const run = async (what: () => Promise<unknown>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await what();
+      await qc.invalidateQueries({ queryKey: ["dossier", d.id] });
+      onDone();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section className="card" aria-labelledby="reissue-heading" data-testid="reissue-holder">
+      <h2 id="reissue-heading">{t("bodyOps.reissue.heading")}</h2>
+      <p>{t("bodyOps.reissue.holderIntro")}</p>
+      {requested ? (
+        <p className="notice info" role="status" data-testid="reissue-requested">
+          {t("bodyOps.reissue.requested", { wallet: requested.newHolder, number: requested.newTokenId })}
+        </p>
+      ) : null}
+      <ol className="steps">
+        <li>
+          <div className="field">
+            <label htmlFor="reissue-new">{t("bodyOps.reissue.newWallet")}</label>
+            <input id="reissue-new" value={newHolder} autoComplete="off" spellCheck={false} placeholder="0x…" onChange={(e) => setNewHolder(e.currentTarget.value)} aria-invalid={newHolder !== "" && !addressOk} />
+          </div>
+          {newHolder !== "" && !addressOk ? <p className="notice error">{t("bodyOps.reissue.badAddress")}</p> : null}
+          <button type="button" className="primary" disabled={!addressOk || busy} onClick={() => void run(() => api.call("POST", `/dossiers/${encodeURIComponent(d.id)}/reissue/prepare`, { newHolder: getAddress(newHolder.trim()) }))}>
+            {t("bodyOps.reissue.prepare")}
+          </button>
+        </li>
+        {link && open ? (
+          <li data-testid="reissue-consent-link">
+            <p>{t("bodyOps.reissue.signOnNew", { wallet: shortHex(open.newHolder), until: new Date(open.deadline * 1000).toLocaleString() })}</p>
+            <QrImage text={consentUrl(link)} alt={t("bodyOps.reissue.qrAlt")} size={200} />
+            <CopyText id="reissue-link" value={consentUrl(link)} label={t("bodyOps.reissue.link")} />
+          </li>
+        ) : null}
+        {open ? (
+          <li>
+            <div className="field">
+              <label htmlFor="reissue-signature">{t("bodyOps.reissue.pasteSignature")}</label>
+              <textarea id="reissue-signature" rows={3} value={signature} spellCheck={false} onChange={(e) => setSignature(e.currentTarget.value.trim())} />
+            </div>
+            {signature && !SIGNATURE.test(signature) ? <p className="notice error">{t("bodyOps.reissue.badSignature")}</p> : null}
+            <button
+              type="button"
+              className="primary"
+              disabled={!SIGNATURE.test(signature) || busy}
+              onClick={() =>
+                void run(async () => {
+                  await api.call("POST", `/dossiers/${encodeURIComponent(d.id)}/reissue/request`, { root: open.root, signature });
+                  setSent(true);
+                  setSignature("");
+                })
+              }
+            >
+              {t("bodyOps.reissue.request")}
+            </button>
+          </li>
+        ) : null}
+      </ol>
+      {busy ? <p role="status">{t("app.loading")}</p> : null}
+      {sent ? <p className="notice ok">✔ {t("bodyOps.reissue.sent")}</p> : null}
+      {error ? <ErrorBox error={error} /> : null}
+    </section>
+  );
+}
+
+/** The operator's part: the requests with the new wallet's consent, executed on chain after a confirmation. */
+export function ReissueOperator({ api, d, tx, onDone }: { api: WorkbenchApi; d: DossierDetail; tx: TxRunner; onDone: () => void }) {
+  const { t } = useTranslation();
+  const list = d.reissues ?? [];
+  if (list.length === 0) return null;
+  const label = (r: ReissueView) => t(`bodyOps.reissue.status.${r.status}`);
+  return (
+    <section className="card" aria-labelledby="reissue-op-heading" data-testid="reissue-operator">
+      <h2 id="reissue-op-heading">{t("bodyOps.reissue.heading")}</h2>
+      <ul>
+        {list.map((r) => (
+          <li key={r.root} data-reissue={r.status}>
+            #{r.tokenId} → #{r.newTokenId} · {t("bodyOps.reissue.to")} <code className="break">{r.newHolder}</code> · {label(r)}
+            {r.txHash ? <span className="mono"> · {shortHex(r.txHash)}</span> : null}
+            {r.status === "requested" && d.state === "issued" ? (
+              <div>
+                {r.deadline * 1000 < Date.now() ? <p className="notice error">{t("bodyOps.reissue.expired")}</p> : null}
+                <button
+                  type="button"
+                  className="primary"
+                  onClick={() =>
+                    tx.ask(
+                      t("bodyOps.reissue.confirm", { old: r.tokenId, number: r.newTokenId, wallet: r.newHolder }),
+                      async () => void (await api.call("POST", `/dossiers/${encodeURIComponent(d.id)}/reissue`, { root: r.root })),
+                      onDone,
+                    )
+                  }
+                >
+                  {t("bodyOps.reissue.execute")}
+                </button>
+              </div>
+            ) : null}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+/** `#/body/consent?c=…`: the new wallet reads what it agrees to and signs; no sign-in, no server. */
+export function ConsentPage({ query }: { query: URLSearchParams }) {
+  const { t } = useTranslation();
+  const c = useChainish();
+  const w = useWallet();
+  const [signature, setSignature] = useState<Hex | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const link = useMemo(() => {
+    try {
+      const r = ConsentLink.safeParse(JSON.parse(unb64url(query.get("c") ?? "")));
+      return r.success ? r.data : null;
+    } catch {
+      return null;
+    }
+  }, [query]);
+  if (!link) return <p className="notice error" role="alert">{t("bodyOps.reissue.badLink")}</p>;
+  const wrongChain = link.chainId !== c.chain.id || link.contract.toLowerCase() !== c.config.deployment.certificate.toLowerCase();
+  const wrongWallet = w.address && w.address.toLowerCase() !== link.newHolder.toLowerCase();
+  const sign = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      if (!w.address) return;
+      if (wrongWallet) throw new AppError({ zh: `请用新钱包 ${link.newHolder} 签署，当前连接的是 ${w.address}。`, en: `Sign with the new wallet ${link.newHolder}; the connected one is ${w.address}.` });
+      const wallet = await w.walletClient();
+      setSignature(await wallet.signTypedData({ account: w.address as Address, ...typedDataOf(link) }));
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div>
+      <h1>{t("bodyOps.reissue.consentHeading")}</h1>
+      <section className="card" aria-labelledby="consent-what">
+        <h2 id="consent-what">{t("bodyOps.reissue.consentWhat")}</h2>
+        <dl className="details">
+          <dt>{t("bodyOps.reissue.oldNumber")}</dt>
+          <dd>
+            <a href={`#/verify/${link.tokenId}`}>#{link.tokenId}</a>
+          </dd>
+          <dt>{t("bodyOps.reissue.newNumber")}</dt>
+          <dd>#{certificateNumberOf(link.root as Hex).toString()}</dd>
+          <dt>{t("bodyOps.reissue.newWallet")}</dt>
+          <dd>
+            <code className="break">{link.newHolder}</code>
+          </dd>
+          <dt>{t("bodyOps.reissue.deadline")}</dt>
+          <dd>{new Date(link.deadline * 1000).toLocaleString()}</dd>
+        </dl>
+        <p>{t("bodyOps.reissue.consentText")}</p>
+        {wrongChain ? <p className="notice error">{t("bodyOps.reissue.wrongChain")}</p> : null}
+      </section>
+      <ConnectPanel />
+      {w.connected ? (
+        <section className="card">
+          {wrongWallet ? <p className="notice error">{t("bodyOps.reissue.wrongWallet", { wallet: link.newHolder })}</p> : null}
+          <button type="button" className="primary" disabled={busy || !!wrongWallet || wrongChain} onClick={() => void sign()} data-testid="consent-sign">
+            {t("bodyOps.reissue.signConsent")}
+          </button>
+          {busy ? <p role="status">{t("tx.awaitingWallet")}</p> : null}
+          {error ? <ErrorBox error={error} /> : null}
+          {signature ? (
+            <div data-testid="consent-signature">
+              <p className="notice ok">✔ {t("bodyOps.reissue.signed")}</p>
+              <QrImage text={signature} alt={t("bodyOps.reissue.signatureQr")} size={240} />
+              <CopyText id="consent-signature-text" value={signature} label={t("bodyOps.reissue.signature")} />
+            </div>
+          ) : null}
+        </section>
+      ) : null}
+    </div>
+  );
+}
