@@ -9,7 +9,7 @@ import type { CqoClient } from "../sdk";
 import { SESSION_COOKIE, SignInBody, issueNonce, sessionOf, signIn, signOut, tokenFrom, type Session } from "./auth";
 import { connect } from "./chain";
 import type { CrashPoint, ServerConfig } from "./config";
-import { openDb, type Db } from "./db";
+import { closeDb, durable, openDb, type Db } from "./db";
 import { EvidenceStore } from "./evidence";
 import { HttpError, forbidden, parseInput, unauthenticated } from "./errors";
 import { IssuanceWorker } from "./outbox";
@@ -109,6 +109,11 @@ export async function buildServer(options: ServerOptions): Promise<Workbench> {
     req.sessionToken = token;
     req.session = token ? sessionOf(db, token, now()) : null;
   });
+  // nobody hears of a change before it is on disk (group commit: server/db.ts)
+  app.addHook("onSend", async (_req, _reply, payload) => {
+    await durable(db);
+    return payload;
+  });
 
   app.setErrorHandler((err: unknown, req, reply) => {
     if (err instanceof HttpError) return reply.status(err.status).send(err.toJSON());
@@ -172,7 +177,7 @@ export async function buildServer(options: ServerOptions): Promise<Workbench> {
     async close() {
       await worker?.stop();
       await app.close();
-      db.close();
+      closeDb(db);
     },
   };
 }

@@ -5,12 +5,13 @@
  * at sign-in), assessors are registered in the workbench by an operator, anyone else signed in is an applicant.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { getAddress, verifyMessage, type Address, type Hex } from "viem";
+import { getAddress, hashMessage, type Address, type Hex } from "viem";
 import { generateSiweNonce, parseSiweMessage } from "viem/siwe";
 import { z } from "zod";
 import type { CqoClient } from "../sdk";
 import type { Db } from "./db";
 import { HttpError } from "./errors";
+import { isSignedBy } from "./signatures";
 
 export const NONCE_TTL_MS = 5 * 60_000;
 
@@ -28,12 +29,17 @@ export interface Session {
 
 const siweError = (code: string, zh: string, en: string) => new HttpError(401, code, { zh, en });
 
+const lastNoncePurge = new WeakMap<Db, number>();
+
 export function issueNonce(db: Db, now: number): { nonce: string; expiresAt: number } {
   const nonce = generateSiweNonce();
   const expiresAt = now + NONCE_TTL_MS;
   db.prepare("INSERT INTO siwe_nonces (nonce, issued_at, expires_at) VALUES (?, ?, ?)").run(nonce, now, expiresAt);
-  // keep the table small: nonces are only useful for minutes
-  db.prepare("DELETE FROM siwe_nonces WHERE expires_at < ?").run(now - 24 * 3600_000);
+  // keep the table small: nonces are only useful for minutes (a scan of the table, so at most once a minute)
+  if (Math.abs(now - (lastNoncePurge.get(db) ?? -Infinity)) >= 60_000) {
+    lastNoncePurge.set(db, now);
+    db.prepare("DELETE FROM siwe_nonces WHERE expires_at < ?").run(now - 24 * 3600_000);
+  }
   return { nonce, expiresAt };
 }
 
@@ -74,12 +80,8 @@ export async function signIn(ctx: SignInContext, input: z.infer<typeof SignInBod
   if (fields.notBefore && fields.notBefore.getTime() > ctx.now) throw siweError("siwe-not-yet-valid", "登录消息尚未生效", "the message is not valid yet (notBefore)");
 
   const address = getAddress(fields.address);
-  let valid = false;
-  try {
-    valid = await verifyMessage({ address, message: input.message, signature: input.signature as Hex });
-  } catch {
-    valid = false;
-  }
+  // an EOA's signature, recovered locally (server/signatures.ts: libsecp256k1, refuses malleable high-s)
+  let valid = isSignedBy(hashMessage(input.message), input.signature, address);
   if (!valid && ctx.chain) {
     // a contract wallet (ERC-1271, e.g. a Safe) signs through the chain
     valid = await ctx.chain.publicClient.verifyMessage({ address, message: input.message, signature: input.signature as Hex }).catch(() => false);
@@ -90,7 +92,7 @@ export async function signIn(ctx: SignInContext, input: z.infer<typeof SignInBod
   let operatorCheck: "chain" | "unavailable" = "chain";
   if (ctx.chain) {
     try {
-      operator = (await ctx.chain.bodyOfSigningKey(address)) === ctx.bodyId;
+      operator = await isOperatorKey(ctx.chain, ctx.bodyId, address);
     } catch {
       // the chain is down: sign in without the operator role rather than lock everyone out
       operatorCheck = "unavailable";
@@ -103,6 +105,31 @@ export async function signIn(ctx: SignInContext, input: z.infer<typeof SignInBod
   const expiresAt = Math.min(ctx.now + ttl, fields.expirationTime?.getTime() ?? Number.MAX_SAFE_INTEGER);
   ctx.db.prepare("INSERT INTO sessions (token_hash, address, operator, issued_at, expires_at) VALUES (?, ?, ?, ?, ?)").run(hashToken(token), address, operator ? 1 : 0, ctx.now, expiresAt);
   return { token, session: { address, operator, assessor: isAssessor(ctx.db, address), expiresAt }, operatorCheck };
+}
+
+/**
+ * Whether `address` is a signing key of the body on-chain now. A snapshot of the body's keys, at most
+ * KEYS_MAX_AGE_MS old and shared by the sign-ins of that moment, answers "no" for everyone else (applicants,
+ * assessors) without a chain read each; a "yes" is confirmed by a fresh read, so a removed key is never an
+ * operator again. A key added in the last KEYS_MAX_AGE_MS is not an operator yet (refused, never granted).
+ */
+export const KEYS_MAX_AGE_MS = 2_000;
+const keySnapshots = new WeakMap<CqoClient, Map<number, { at: number; keys: Promise<Set<string>> }>>();
+async function isOperatorKey(chain: CqoClient, bodyId: number, address: Address): Promise<boolean> {
+  let byBody = keySnapshots.get(chain);
+  if (!byBody) keySnapshots.set(chain, (byBody = new Map()));
+  let snap = byBody.get(bodyId);
+  if (!snap || Date.now() - snap.at >= KEYS_MAX_AGE_MS) {
+    const keys = chain.getBody(bodyId).then((b) => new Set((b?.signingKeys ?? []).map((k) => k.toLowerCase())));
+    const fresh = { at: Date.now(), keys };
+    byBody.set(bodyId, fresh);
+    keys.catch(() => {
+      if (byBody.get(bodyId) === fresh) byBody.delete(bodyId);
+    });
+    snap = fresh;
+  }
+  if (!(await snap.keys).has(address.toLowerCase())) return false;
+  return (await chain.bodyOfSigningKey(address)) === bodyId;
 }
 
 export function isAssessor(db: Db, address: string): boolean {

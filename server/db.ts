@@ -4,7 +4,7 @@
  * migration leaves the previous version intact.
  */
 import Database from "better-sqlite3";
-import { mkdirSync } from "node:fs";
+import { closeSync, fsync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 
 export type Db = Database.Database;
@@ -196,12 +196,116 @@ export function openDb(path: string, migrations: readonly Migration[] = MIGRATIO
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   db.pragma("journal_mode = WAL");
-  // FULL: a committed transaction survives power loss, not just a process kill; the outbox depends on it.
+  // Migrations commit with FULL (synced at once); from then on NORMAL plus durable(db) below: the same promise
+  // (a change is on disk, surviving power loss and not just a process kill, before anyone is told of it or the
+  // chain is asked to act on it), with the WAL's fsync off the event loop and shared by concurrent requests.
   db.pragma("synchronous = FULL");
   db.pragma("foreign_keys = ON");
   db.pragma("busy_timeout = 5000");
   migrate(db, migrations);
+  db.pragma("synchronous = NORMAL");
+  cacheStatements(db);
+  if (path !== ":memory:") durability.set(db, new GroupCommit(db, `${db.name}-wal`));
   return db;
+}
+
+/**
+ * better-sqlite3 compiles the SQL on every prepare(); the workbench prepares the same few dozen statements on
+ * every request. Reuse them (at most STATEMENT_CACHE distinct texts, then start over). A cached statement is
+ * shared: never switch its mode (pluck/raw/expand) or keep an iterator open across another use of its SQL.
+ */
+const STATEMENT_CACHE = 500;
+function cacheStatements(db: Db): void {
+  const prepare = db.prepare.bind(db);
+  const cache = new Map<string, Database.Statement>();
+  db.prepare = ((sql: string) => {
+    let stmt = cache.get(sql);
+    if (!stmt) {
+      stmt = prepare(sql);
+      if (cache.size >= STATEMENT_CACHE) cache.clear();
+      cache.set(sql, stmt);
+    }
+    return stmt;
+  }) as Db["prepare"];
+}
+
+/**
+ * Group commit. With synchronous=NORMAL a commit reaches the WAL file but not the disk; fsync of the WAL then
+ * makes every commit before it durable (checkpoints sync by themselves in NORMAL mode). The fsync runs on
+ * libuv's thread pool, and every caller waiting meanwhile is served by the next one: many requests, one fsync.
+ */
+class GroupCommit {
+  private fd: number | null = null;
+  private synced = 0;
+  private running: Promise<void> | null = null;
+  private readonly totalChanges: Database.Statement<[], number>;
+
+  constructor(
+    private readonly db: Db,
+    private readonly walPath: string,
+  ) {
+    this.totalChanges = db.prepare("SELECT total_changes()").pluck() as Database.Statement<[], number>;
+    // everything before this point (the migrations) committed with synchronous=FULL
+    this.synced = this.changes();
+  }
+
+  /** rows changed by this connection since it opened (committed: better-sqlite3 never leaves a transaction open across an await) */
+  changes(): number {
+    return this.totalChanges.get() as number;
+  }
+
+  async flush(): Promise<void> {
+    const target = this.changes();
+    while (this.synced < target) {
+      if (!this.running) {
+        this.running = this.fsyncWal().finally(() => {
+          this.running = null;
+        });
+      }
+      await this.running;
+    }
+  }
+
+  private async fsyncWal(): Promise<void> {
+    const upTo = this.changes();
+    if (this.fd === null) this.fd = openSync(this.walPath, "r");
+    const fd = this.fd;
+    await new Promise<void>((resolve, reject) => fsync(fd, (err) => (err ? reject(err) : resolve())));
+    this.fsyncs++;
+    this.synced = Math.max(this.synced, upTo);
+  }
+
+  fsyncs = 0;
+  stats(): { changes: number; synced: number; fsyncs: number } {
+    return { changes: this.changes(), synced: this.synced, fsyncs: this.fsyncs };
+  }
+
+  close(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+  }
+}
+
+const durability = new WeakMap<Db, GroupCommit>();
+
+/**
+ * Resolves when every change committed so far is on disk. The server awaits it before each response and
+ * before each transaction it sends to the chain (an outbox batch, a lifecycle call).
+ */
+export function durable(db: Db): Promise<void> {
+  return durability.get(db)?.flush() ?? Promise.resolve();
+}
+
+/** For tests: rows changed, rows known on disk, and fsyncs done by the group commit (null: in memory). */
+export function durabilityStats(db: Db): { changes: number; synced: number; fsyncs: number } | null {
+  return durability.get(db)?.stats() ?? null;
+}
+
+/** Closes the database (and the group commit's handle on its WAL). */
+export function closeDb(db: Db): void {
+  durability.get(db)?.close();
+  durability.delete(db);
+  db.close();
 }
 
 export function schemaVersion(db: Db): number {

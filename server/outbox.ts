@@ -4,8 +4,8 @@
  * (transaction, block, token ids) in one transaction with the dossiers' move to "in-notice".
  *
  * Why it never loses or doubles a certificate, whenever the process or the node dies:
- * - the chain is the judge: the contract refuses a used resultRoot, and the sdk's issueBatch drops used roots
- *   before each chunk, so re-sending after a crash issues only what is missing;
+ * - the chain is the judge: the contract refuses a used resultRoot, and the sdk's issueBatch then drops the used
+ *   roots and goes on with the rest, so re-sending after a crash issues only what is missing;
  * - rows the worker claimed but did not see mined ("sending") are reconciled from chain state at start and
  *   before each batch: a used root whose certificate holds our holder and root is recorded as issued, with the
  *   transaction found in the certificate's events;
@@ -15,7 +15,7 @@
 import type { Address, Hex } from "viem";
 import { explainError, type BatchChunk, type CqoClient, type Issuance } from "../sdk";
 import type { CrashPoint } from "./config";
-import type { Db } from "./db";
+import { durable, type Db } from "./db";
 import { audit, isLegal, transition, type Actor, type State } from "./workflow";
 
 export type OutboxStatus = "queued" | "sending" | "issued" | "failed";
@@ -155,6 +155,7 @@ export class IssuanceWorker {
       for (const r of batch) claim.run(r.root);
     })();
     this.crash("claimed");
+    await durable(this.db); // the claim and the approvals before it are on disk before the chain hears of them
 
     const byToken = new Map(batch.map((r) => [BigInt(r.token_id), r]));
     let result;

@@ -23,7 +23,6 @@ import {
   parseDossier,
   PanelSheet,
   trustVerifiedSheets,
-  verifySheets,
   type Dossier,
   type Evaluation,
   type PanelCheck,
@@ -44,6 +43,8 @@ import {
   type FieldProblem,
 } from "./errors";
 import { TooLargeError } from "./evidence";
+import { durable } from "./db";
+import { verifySheet } from "./signatures";
 import { applyIntent, openIntent, pendingIntents, settleIntent, settleIntents, syncFromChain, type IntentParams, type ObjectionRow, type ReissueRow } from "./lifecycle";
 import type { OutboxRow } from "./outbox";
 import { assertLegal, audit, transition, type Actor, type State } from "./workflow";
@@ -516,7 +517,8 @@ export function registerRoutes(app: FastifyInstance, ctx: Ctx): void {
     if (sheet.assessor.employerUscc !== me.employer_uscc) p(["assessor", "employerUscc"], "工作单位与登记信息不符", "the employer differs from the registered one");
     if (problems.length) throw unprocessable("sheet-refused", { zh: "评分表不被接受", en: "the sheet is refused" }, problems);
     const dossier = JSON.parse(d.dossier_json) as Dossier;
-    const check = await verifySheets({ ...prepared(d.rulebook_key), dossier, dossierHash: d.dossier_hash }, [sheet]);
+    // signature recovered with libsecp256k1 (server/signatures.ts), then scoring's content checks
+    const check = verifySheet({ ...prepared(d.rulebook_key), dossier, dossierHash: d.dossier_hash }, sheet);
     const refused = check.refused[0];
     if (refused || !check.accepted[0]) {
       throw unprocessable("sheet-refused", { zh: "评分表不被接受", en: "the sheet is refused" }, (refused?.reasons ?? []).map((r) => ({ field: "body.sheet", path: ["body", "sheet"], zh: r.zh, en: r.en })));
@@ -678,6 +680,7 @@ export function registerRoutes(app: FastifyInstance, ctx: Ctx): void {
       }
     }
     const intent = openIntent(db, d.id, d.token_id!, actor, params);
+    await durable(db); // the intent is on disk before the chain hears of it
     let sent: SentTransaction;
     try {
       sent = await onChain(() => send(chain));

@@ -9,9 +9,11 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { privateKeyToAccount } from "viem/accounts";
 import { buildServer, type Workbench } from "../../server/app";
+import { KEYS_MAX_AGE_MS } from "../../server/auth";
 import { MIGRATIONS, migrate, openDb, schemaVersion } from "../../server/db";
 import {
   ASSESSORS,
+  BODY_ADMIN,
   OPERATOR,
   OTHER_BODY_KEY,
   RULEBOOK_KEY,
@@ -74,6 +76,27 @@ describe("server: access, sign-in, evidence, migrations", function () {
       expect(await me(OPERATOR)).to.deep.equal(["operator", "applicant"]);
       expect(await me(OTHER_BODY_KEY)).to.deep.equal(["applicant"]);
       expect(await me(12)).to.deep.equal(["applicant"]);
+    });
+
+    it("a key added on-chain is an operator once the key snapshot is renewed (never before); a removed key is not, at once", async () => {
+      const me = async (i: number) => (await http("GET", "/me", undefined, await signInAs(http, account(i)))).json<{ roles: string[] }>().roles;
+      const admin = clientFor(anvil.url, world.deployment, account(BODY_ADMIN));
+      const NEW_KEY = 14;
+      await new Promise((r) => setTimeout(r, KEYS_MAX_AGE_MS + 100));
+      expect(await me(12)).to.deep.equal(["applicant"]); // takes a fresh snapshot of the body's keys
+      await admin.addSigningKey(world.bodyId, account(NEW_KEY).address);
+      try {
+        // the snapshot (at most KEYS_MAX_AGE_MS old) does not list the new key yet: refused, not granted
+        expect(await me(NEW_KEY)).to.deep.equal(["applicant"]);
+        await new Promise((r) => setTimeout(r, KEYS_MAX_AGE_MS + 100));
+        expect(await me(NEW_KEY)).to.deep.equal(["operator", "applicant"]);
+        // the snapshot now lists it; the chain no longer does: the confirmation read refuses it
+        await admin.removeSigningKey(world.bodyId, account(NEW_KEY).address);
+        expect(await me(NEW_KEY)).to.deep.equal(["applicant"]);
+      } finally {
+        if ((await admin.bodyOfSigningKey(account(NEW_KEY).address)) !== null) await admin.removeSigningKey(world.bodyId, account(NEW_KEY).address);
+      }
+      expect(await me(OPERATOR)).to.deep.equal(["operator", "applicant"]);
     });
 
     it("a nonce is good for one sign-in only", async () => {
