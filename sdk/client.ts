@@ -142,6 +142,8 @@ const READ_CONCURRENCY = 64;
 export class CqoClient {
   readonly deployment: Deployment;
   readonly address: Address;
+  /** issueBatch's first chunk size: the fixed and per-item gas of issueCertificates, measured once */
+  private gasModel?: { perItem: bigint; fixed: bigint };
 
   constructor(
     readonly publicClient: PublicClient,
@@ -416,7 +418,6 @@ export class CqoClient {
         pending.push(item);
       }
     }
-    pending = await this.dropUsed(pending, result.skipped);
     progress();
     if (pending.length === 0) return result;
 
@@ -427,37 +428,39 @@ export class CqoClient {
     const estimate = (chunk: readonly Issuance[]) =>
       this.publicClient.estimateGas({ account, to: this.address, data: encodeFunctionData({ abi: cqoCertificateAbi, functionName: "issueCertificates", args: [chunk] }) });
 
-    const first = await estimate(pending.slice(0, 1));
-    const perItem = pending.length > 1 ? (await estimate(pending.slice(0, 2))) - first : first / 2n;
-    const fixed = first > perItem ? first - perItem : 0n;
-    const sizeFor = (gas: bigint) => (perItem > 0n && gas > fixed ? Number((gas - fixed) / perItem) : 1);
-
-    let retries = 0;
+    // Used roots are found when the contract refuses them (the estimate simulates the chunk): the common case, a
+    // batch of fresh roots, costs no extra reads; a resumed run reads the used-root flags of what remains once,
+    // and once more for each root lost in a race meanwhile (bounded).
+    let fruitless = 0;
     while (pending.length > 0) {
-      let chunk = pending.slice(0, Math.max(1, sizeFor(budget)));
-      // Just before sending: a root used since (another issuer, an earlier run still being mined) is dropped.
-      const fresh = await this.dropUsed(chunk, result.skipped);
-      if (fresh.length < chunk.length) {
-        const dropped = new Set(chunk.filter((c) => !fresh.includes(c)).map((c) => c.resultRoot));
-        pending = pending.filter((p) => !dropped.has(p.resultRoot));
-        progress();
-        continue;
-      }
-      let gas = await estimate(chunk);
-      while (gas > budget && chunk.length > 1) {
-        const shrunk = Math.max(1, Math.floor((chunk.length * Number(budget)) / Number(gas) * 0.95));
-        chunk = chunk.slice(0, Math.min(shrunk, chunk.length - 1));
-        gas = await estimate(chunk);
-      }
-      if (gas > budget) throw new Error(`one issuance needs ${gas} gas, more than the chunk budget ${budget}`);
-      const limit = gas + gas / 10n < block.gasLimit ? gas + gas / 10n : block.gasLimit;
+      let chunk: Issuance[];
       let sent: SentTransaction & { tokenIds: bigint[] };
       try {
+        // the fixed and per-item cost size a chunk's first try (each chunk is then estimated as a whole): measured once per client
+        this.gasModel ??= await (async () => {
+          const first = await estimate(pending.slice(0, 1));
+          const perItem = pending.length > 1 ? (await estimate(pending.slice(0, 2))) - first : first / 2n;
+          return { perItem, fixed: first > perItem ? first - perItem : 0n };
+        })();
+        const { perItem, fixed } = this.gasModel;
+        chunk = pending.slice(0, Math.max(1, perItem > 0n && budget > fixed ? Number((budget - fixed) / perItem) : 1));
+        let gas = await estimate(chunk);
+        while (gas > budget && chunk.length > 1) {
+          const shrunk = Math.max(1, Math.floor((chunk.length * Number(budget)) / Number(gas) * 0.95));
+          chunk = chunk.slice(0, Math.min(shrunk, chunk.length - 1));
+          gas = await estimate(chunk);
+        }
+        if (gas > budget) throw new Error(`one issuance needs ${gas} gas, more than the chunk budget ${budget}`);
+        const limit = gas + gas / 10n < block.gasLimit ? gas + gas / 10n : block.gasLimit;
         sent = await this.issueCertificates(chunk, limit);
       } catch (err) {
-        // Lost a race for a root between the check and the block: re-check and go on, a bounded number of times.
-        if (explainError(err).code === "ResultRootAlreadyUsed" && retries++ < 3) continue;
-        throw err;
+        if (explainError(err).code !== "ResultRootAlreadyUsed") throw err;
+        // an earlier, interrupted run, another issuer, or a race between the estimate and the block
+        const before = pending.length;
+        pending = await this.dropUsed(pending, result.skipped);
+        progress();
+        if (pending.length === before && ++fruitless > 3) throw err;
+        continue;
       }
       const sentRoots = new Set(chunk.map((c) => c.resultRoot));
       pending = pending.filter((p) => !sentRoots.has(p.resultRoot));
