@@ -8,8 +8,8 @@
  *    the operator as sender) are marked failed with the contract's reason, as the worker does; the lease shrinks
  *    to what fits the block gas limit. The answer holds the exact `Issuance` structs to send.
  * 2. The app sends them in one transaction from the wallet and reports the hash: `POST /issuance/wallet/report`.
- *    The workbench trusts nothing in the report but the hash: it reads the receipt (to our certificate contract,
- *    succeeded), the `CertificateIssued` events of this body and the mint `Transfer`s, and checks each root is used
+ *    The workbench trusts nothing in the report but the hash: it reads the receipt (succeeded), the certificate
+ *    contract's own `CertificateIssued` events of this body and mint `Transfer`s, and checks each root is used
  *    on-chain now; it records the transaction, block and token ids exactly as the outbox does and releases the
  *    lease. Reporting the same hash twice changes nothing.
  * 3. `POST /issuance/wallet/release` gives a lease back (the operator declined in the wallet).
@@ -292,7 +292,8 @@ export function registerWalletIssuance(app: FastifyInstance, ctx: Ctx): void {
     } catch (err) {
       throw chainError(err);
     }
-    if (!receipt.to || receipt.to.toLowerCase() !== chain.address.toLowerCase()) throw notIssuance({ zh: "交易不是发给证书合约的", en: "the transaction is not to the certificate contract" });
+    // not required: `to` is the certificate contract — a contract wallet (a Safe, an ERC-4337 account) that is a
+    // signing key of the body calls it from inside its own transaction; the contract's own events below decide
     if (receipt.status !== "success") throw unprocessable("tx-reverted", { zh: "该交易已回滚，没有签发任何证书", en: "the transaction reverted: nothing was issued" });
 
     const mine = (l: { address: string }) => l.address.toLowerCase() === chain.address.toLowerCase();
