@@ -19,8 +19,8 @@ import { dossierHash, panelCommitment } from "../evaluate/evaluate";
 import type { Evaluation } from "../evaluate/types";
 import type { VerifiedSheet } from "../panel/verify";
 import { canonical } from "../rulebook/hash";
-import { bytesToHex, keccakUtf8 } from "./keccak";
-import { buildTree, LEAF_ENCODING, type LeafValue } from "./merkle";
+import { hexOf, keccakUtf8, keccakUtf8Into } from "./keccak";
+import { buildTreeFrom, LEAF_ENCODING, type LeafValue } from "./merkle";
 
 const hex32 = z.string().regex(/^0x[0-9a-f]{64}$/);
 const jsonValue: z.ZodType<unknown> = z.unknown().refine((v) => v !== undefined, "value is required");
@@ -116,20 +116,22 @@ export function buildCredential(input: CredentialInput, options: CommitOptions =
   if (errors.length) return fail(errors);
 
   const fields = recordFields(evaluation, dossier);
-  const random = (options.randomBytes ?? csprngBytes)(32 * fields.length);
-  const values: LeafValue[] = [];
-  const withSalt = fields.map((f, i) => {
-    const salt = bytesToHex(random.subarray(32 * i, 32 * i + 32));
-    const vh = valueHash(f.value);
-    values.push([f.name, salt, vh]);
-    return { ...f, salt, valueHash: vh };
-  });
-  const tree = buildTree(values);
+  const n = fields.length;
+  // one CSPRNG call for all salts; salts and value hashes stay bytes for the tree, hex for the file
+  const salts = (options.randomBytes ?? csprngBytes)(32 * n);
+  if (salts.length < 32 * n) throw new Error(`randomBytes returned ${salts.length} bytes, ${32 * n} needed`);
+  const valueHashes = new Uint8Array(32 * n);
+  const values: LeafValue[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    keccakUtf8Into(canonical(fields[i]!.value), valueHashes, 32 * i);
+    values[i] = [fields[i]!.name, hexOf(salts, 32 * i, 32 * i + 32), hexOf(valueHashes, 32 * i, 32 * i + 32)];
+  }
+  const tree = buildTreeFrom(values, salts, valueHashes);
   const credential: Credential = {
     format: "cqo-credential/1",
     root: tree.root,
     leafEncoding: [...LEAF_ENCODING],
-    fields: withSalt.map((f, i) => ({ name: f.name, value: f.value, salt: f.salt, valueHash: f.valueHash, proof: tree.proofs[i]! })),
+    fields: fields.map((f, i) => ({ name: f.name, value: f.value, salt: values[i]![1], valueHash: values[i]![2], proof: tree.proofs[i]! })),
     tree: tree.dump,
   };
   return ok({ root: tree.root, credential });

@@ -10,7 +10,7 @@
  * disclosures uses the library itself.
  */
 import type { Hex } from "viem";
-import { bytesToHex, hexToBytes, keccakBytes, utf8 } from "./keccak";
+import { hexInto, hexOf, hexToBytes, keccakInto, utf8Into } from "./keccak";
 
 export const LEAF_ENCODING = ["string", "bytes32", "bytes32"] as const;
 export type LeafValue = [name: string, salt: Hex, valueHash: Hex];
@@ -23,40 +23,49 @@ export interface TreeDump {
   values: { value: LeafValue; treeIndex: number }[];
 }
 
-/** abi.encode(string name, bytes32 salt, bytes32 valueHash) */
-function encodeLeaf(name: string, salt: Uint8Array, valueHash: Uint8Array): Uint8Array {
-  const s = utf8(name);
-  const padded = Math.ceil(s.length / 32) * 32;
-  const out = new Uint8Array(128 + padded);
-  out[31] = 0x60; // offset of the string's tail: three head words
-  out.set(salt, 32);
-  out.set(valueHash, 64);
-  // string length as a uint256, big-endian
-  let len = s.length;
-  for (let i = 127; len > 0; i--, len = Math.floor(len / 256)) out[i] = len & 0xff;
-  out.set(s, 128);
-  return out;
+let leafBuf = new Uint8Array(256);
+const innerHash = new Uint8Array(32);
+const pairBuf = new Uint8Array(64);
+
+/**
+ * keccak256(keccak256(abi.encode(string name, bytes32 salt, bytes32 valueHash))) into out at `at`, with
+ * salt and valueHash read as 32 bytes from their arrays at saltAt / valueAt.
+ */
+function leafHashInto(name: string, salt: Uint8Array, saltAt: number, valueHash: Uint8Array, valueAt: number, out: Uint8Array, at: number): void {
+  if (leafBuf.length < 160 + 3 * name.length) leafBuf = new Uint8Array(160 + 3 * name.length);
+  const buf = leafBuf;
+  const len = utf8Into(name, buf, 128);
+  const end = 128 + Math.ceil(len / 32) * 32;
+  buf.fill(0, 128 + len, end);
+  buf.fill(0, 0, 32);
+  buf[31] = 0x60; // offset of the string's tail: three head words
+  for (let i = 0; i < 32; i++) {
+    buf[32 + i] = salt[saltAt + i]!;
+    buf[64 + i] = valueHash[valueAt + i]!;
+  }
+  // the string's length as a uint256, big-endian (names are far below 2^32 bytes)
+  buf.fill(0, 96, 124);
+  buf[124] = len >>> 24;
+  buf[125] = len >>> 16;
+  buf[126] = len >>> 8;
+  buf[127] = len;
+  keccakInto(buf, end, innerHash, 0);
+  keccakInto(innerHash, 32, out, at);
 }
 
 export function leafHash(value: LeafValue): Uint8Array {
-  return keccakBytes(keccakBytes(encodeLeaf(value[0], hexToBytes(value[1]), hexToBytes(value[2]))));
+  const out = new Uint8Array(32);
+  leafHashInto(value[0], hexToBytes(value[1]), 0, hexToBytes(value[2]), 0, out, 0);
+  return out;
 }
 
-function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  for (let i = 0; i < 32; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
-  return 0;
-}
-
-function nodeHash(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const buf = new Uint8Array(64);
-  if (compareBytes(a, b) <= 0) {
-    buf.set(a, 0);
-    buf.set(b, 32);
-  } else {
-    buf.set(b, 0);
-    buf.set(a, 32);
+/** Byte order of the 32-byte words at a and b of `words`: the order of the numbers they encode. */
+function compareAt(words: Uint8Array, a: number, b: number): number {
+  for (let i = 0; i < 32; i++) {
+    const d = words[a + i]! - words[b + i]!;
+    if (d !== 0) return d;
   }
-  return keccakBytes(buf);
+  return 0;
 }
 
 export interface BuiltTree {
@@ -67,20 +76,54 @@ export interface BuiltTree {
 }
 
 export function buildTree(values: LeafValue[]): BuiltTree {
-  if (values.length === 0) throw new Error("a Merkle tree needs at least one leaf");
-  const hashed = values.map((value, valueIndex) => ({ valueIndex, hash: leafHash(value) }));
-  hashed.sort((a, b) => compareBytes(a.hash, b.hash));
-  const n = hashed.length;
-  const nodes: Uint8Array[] = new Array(2 * n - 1);
-  hashed.forEach((h, i) => (nodes[nodes.length - 1 - i] = h.hash));
-  for (let i = nodes.length - 1 - n; i >= 0; i--) nodes[i] = nodeHash(nodes[2 * i + 1]!, nodes[2 * i + 2]!);
-  const tree = nodes.map(bytesToHex);
-  const indexed = values.map((value) => ({ value, treeIndex: 0 }));
-  hashed.forEach((h, leafIndex) => (indexed[h.valueIndex]!.treeIndex = tree.length - 1 - leafIndex));
-  const proofs = indexed.map(({ treeIndex }) => {
+  const n = values.length;
+  const salts = new Uint8Array(32 * n);
+  const valueHashes = new Uint8Array(32 * n);
+  values.forEach((v, i) => {
+    hexInto(v[1], salts, 32 * i);
+    hexInto(v[2], valueHashes, 32 * i);
+  });
+  return buildTreeFrom(values, salts, valueHashes);
+}
+
+/**
+ * buildTree for callers that hold the salts and value hashes as bytes too: values[i] is [name, salt,
+ * valueHash] in hex and salts / valueHashes hold the same 32 bytes at 32·i.
+ */
+export function buildTreeFrom(values: LeafValue[], salts: Uint8Array, valueHashes: Uint8Array): BuiltTree {
+  const n = values.length;
+  if (n === 0) throw new Error("a Merkle tree needs at least one leaf");
+  const size = 2 * n - 1;
+  // nodes[32·i …] is tree node i; leaves fill the end in ascending order of their hash, reversed
+  const nodes = new Uint8Array(32 * size);
+  const leaves = new Uint8Array(32 * n);
+  for (let i = 0; i < n; i++) leafHashInto(values[i]![0], salts, 32 * i, valueHashes, 32 * i, leaves, 32 * i);
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => compareAt(leaves, 32 * a, 32 * b));
+  const treeIndex = new Array<number>(n);
+  for (let k = 0; k < n; k++) {
+    const v = order[k]!;
+    const t = size - 1 - k;
+    treeIndex[v] = t;
+    nodes.set(leaves.subarray(32 * v, 32 * v + 32), 32 * t);
+  }
+  for (let i = size - 1 - n; i >= 0; i--) {
+    const l = 32 * (2 * i + 1);
+    const r = l + 32;
+    const [lo, hi] = compareAt(nodes, l, r) <= 0 ? [l, r] : [r, l];
+    pairBuf.set(nodes.subarray(lo, lo + 32), 0);
+    pairBuf.set(nodes.subarray(hi, hi + 32), 32);
+    keccakInto(pairBuf, 64, nodes, 32 * i);
+  }
+  const tree = new Array<Hex>(size);
+  for (let i = 0; i < size; i++) tree[i] = hexOf(nodes, 32 * i, 32 * i + 32);
+  const proofs = treeIndex.map((t) => {
     const proof: Hex[] = [];
-    for (let i = treeIndex; i > 0; i = Math.floor((i - 1) / 2)) proof.push(tree[i % 2 === 1 ? i + 1 : i - 1]!);
+    for (let i = t; i > 0; i = (i - 1) >> 1) proof.push(tree[i % 2 === 1 ? i + 1 : i - 1]!);
     return proof;
   });
-  return { root: tree[0]!, dump: { format: "standard-v1", leafEncoding: [...LEAF_ENCODING], tree, values: indexed }, proofs };
+  return {
+    root: tree[0]!,
+    dump: { format: "standard-v1", leafEncoding: [...LEAF_ENCODING], tree, values: values.map((value, i) => ({ value, treeIndex: treeIndex[i]! })) },
+    proofs,
+  };
 }

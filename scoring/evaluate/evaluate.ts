@@ -3,7 +3,7 @@
  * are verified; `evaluate` adds parsing and signature verification in front.
  */
 import type { Hex } from "viem";
-import { keccakHex, keccakUtf8, hexToBytes } from "../commit/keccak";
+import { hexInto, keccakHex, keccakUtf8 } from "../commit/keccak";
 import { deriveFacts } from "../dossier/facts";
 import { Dossier } from "../dossier/schema";
 import { fail, fromThrown, fromZod, msg, ok, type Message, type Problem, type Result } from "../errors";
@@ -28,7 +28,7 @@ export function dossierHash(dossier: Dossier): Hex {
 export function panelCommitment(sheetHashes: readonly Hex[]): Hex {
   const sorted = [...sheetHashes].sort();
   const buf = new Uint8Array(32 * sorted.length);
-  sorted.forEach((h, i) => buf.set(hexToBytes(h), 32 * i));
+  for (let i = 0; i < sorted.length; i++) hexInto(sorted[i]!, buf, 32 * i);
   return keccakHex(buf);
 }
 

@@ -1,9 +1,14 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
-import { hashTypedData, keccak256 as viemKeccak, toHex, type Hex } from "viem";
+import { hashTypedData, keccak256 as viemKeccak, toBytes, toHex, type Hex } from "viem";
 import { buildCredential, buildTree, disclose, evaluateChecked, panelSheetDigest, panelSheetTypedData, verifyDisclosure, verifySheets, type LeafValue } from "../../scoring";
-import { keccakHex } from "../../scoring/commit/keccak";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { keccak256 as jsSha3 } from "js-sha3";
+import { jsPermutation, keccakBackend, keccakHex, keccakUtf8, useKeccakBackend, wasmPermutation } from "../../scoring/commit/keccak";
+import { generateKeccakF, generateKeccakWasmModule } from "../../scoring/commit/keccakf.gen";
+import { prng } from "../../scoring/synthetic";
 import { idNumberCheckChar } from "../../scoring/dossier/checksums";
 import { DEFAULT_RULEBOOK, makeCase, prepared } from "./helpers";
 
@@ -22,6 +27,48 @@ async function issued(seed: number) {
 describe("scoring: commitments and selective disclosure", () => {
   it("the hot-path keccak is viem's keccak256", () => {
     fc.assert(fc.property(fc.uint8Array({ maxLength: 600 }), (b) => { expect(keccakHex(b)).to.equal(viemKeccak(b)); }), { numRuns: 300 });
+  });
+
+  it("the hot-path keccak equals js-sha3 at every length around the block boundaries, and on UTF-8 text, with either permutation", () => {
+    expect(keccakBackend(), "WebAssembly is available in Node, so the fast permutation is in use").to.equal("wasm");
+    try {
+      for (const backend of ["wasm", "js"] as const) {
+        useKeccakBackend(backend);
+        const rand = prng(5);
+        for (let len = 0; len <= 3 * 136 + 1; len++) {
+          const b = Uint8Array.from({ length: len }, () => Math.floor(rand() * 256));
+          expect(keccakHex(b), `${backend}, length ${len}`).to.equal(`0x${jsSha3.hex(b)}`);
+        }
+        // text: ASCII, CJK, astral characters and lone surrogates, short and longer than the scratch buffer
+        const text = fc.oneof(fc.string({ unit: "binary", maxLength: 300 }), fc.string({ unit: "grapheme", minLength: 1, maxLength: 20 }).map((s) => s.repeat(200)));
+        fc.assert(fc.property(text, (t) => { expect(keccakUtf8(t)).to.equal(`0x${jsSha3.hex(t)}`); }), { numRuns: 100 });
+      }
+    } finally {
+      useKeccakBackend("wasm");
+    }
+  });
+
+  it("the WebAssembly and the JS Keccak-f[1600] agree on random states", () => {
+    const wasm = wasmPermutation()!;
+    const js = jsPermutation();
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), { minLength: 50, maxLength: 50 }), fc.integer({ min: 1, max: 3 }), (words, rounds) => {
+        wasm.state.set(words);
+        js.state.set(words);
+        for (let r = 0; r < rounds; r++) {
+          wasm.permute();
+          js.permute();
+        }
+        expect(Array.from(wasm.state)).to.deep.equal(Array.from(js.state));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("the generated Keccak-f[1600] (JS and WebAssembly) is exactly the generator's output (nothing edited by hand)", () => {
+    const dir = join(__dirname, "..", "..", "scoring", "commit");
+    expect(readFileSync(join(dir, "keccakf.ts"), "utf8")).to.equal(generateKeccakF());
+    expect(readFileSync(join(dir, "keccakf.wasm.ts"), "utf8")).to.equal(generateKeccakWasmModule());
   });
 
   it("the fast EIP-712 sheet digest equals viem's hashTypedData of the shared typed data", () => {
