@@ -10,7 +10,8 @@
  */
 import { expect } from "chai";
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { createPublicClient, http as viemHttp, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
@@ -109,7 +110,7 @@ describe("dApp · certifying body console (认定主体) over the workbench API"
   };
   const waitState = (page: Page, state: string) => page.waitForSelector(`section.card [data-state="${state}"]`, { timeout: 60_000 });
 
-  it("takes a dossier from the inbox to an issued certificate, with the assessor's sheet signed in the wallet", async () => {
+  it("takes a dossier from the inbox to an issued certificate (sheet and issuance batch signed in the wallet), with evidence, objections and a re-issue", async () => {
     // set-up over HTTP: the operator registers the assessors, an applicant files a dossier
     const operatorToken = await signInAs(http, account(ROLE.keyA));
     await registerAssessors(http, operatorToken);
@@ -174,9 +175,11 @@ describe("dApp · certifying body console (认定主体) over the workbench API"
     await page.waitForSelector('[data-testid="evaluation"]');
     await screenshot(page, "body-evaluation-zh");
     await page.click('button:has-text("批准发证")');
+    expect(await page.textContent('[role="alertdialog"]')).to.contain("钱包");
     await confirm(page);
     // wallet-only mode: approved, queued, nobody sends it but an operator's wallet
     await waitState(page, "queued");
+    await page.waitForSelector('[data-testid="queued-wallet"]');
 
     // a second approved result over HTTP, so the wallet run has two transactions of one certificate each
     const tokens = { operator: operatorToken, applicant: await signInAs(http, account(APPLICANT + 3)), assessors: await Promise.all(ASSESSORS.slice(0, 3).map((a) => signInAs(http, privateKeyToAccount(a.key)))) };
@@ -278,6 +281,27 @@ describe("dApp · certifying body console (认定主体) over the workbench API"
     expect(objection).to.deep.include({ status: "dismissed" });
     expect(objection!.resolvedTx).to.match(/^0x[0-9a-f]{64}$/);
 
+    // an objection to the second certificate, upheld: revoked on chain with the chosen reason
+    const otherToken = (await http("GET", `/dossiers/${other.id}`, undefined, operatorToken)).json<{ tokenId: string }>().tokenId;
+    const upheld = expect200(await http("POST", "/objections", { tokenId: otherToken, statement: "The employer never employed the applicant." }, objectorToken), "objection 2", 201).json<{ id: number }>();
+    const ruling = await context.newPage();
+    await ruling.goto(appUrl(served, "/body?tab=notice"));
+    await signIn(ruling);
+    await ruling.check(`#ruling-${upheld.id}-uphold`);
+    await ruling.selectOption(`#ruling-${upheld.id}-reason`, "Fraud");
+    await ruling.click(`[data-testid="resolve-${upheld.id}"]`);
+    const upholdText = (await ruling.textContent('[role="alertdialog"]')) ?? "";
+    expect(upholdText).to.contain("撤销");
+    expect(upholdText).to.contain(otherToken);
+    await confirm(ruling);
+    await ruling.waitForSelector(`[data-objection="${upheld.id}"][data-status="upheld"]`, { state: "attached" });
+    await ruling.close();
+    expect((await http("GET", `/dossiers/${other.id}`, undefined, operatorToken)).json<{ state: string }>().state).to.equal("revoked");
+    const revokedPage = await browser.newPage();
+    await revokedPage.goto(appUrl(served, `/verify/${otherToken}`));
+    expect(await (await revokedPage.waitForSelector("[data-status]")).getAttribute("data-status")).to.equal("Revoked");
+    await revokedPage.close();
+
     await world.travel(8 * 86_400);
     await page.reload();
     await signIn(page);
@@ -305,6 +329,7 @@ describe("dApp · certifying body console (认定主体) over the workbench API"
     await screenshot(page, "body-reissue-holder-zh");
     // …the new wallet signs the consent on its own page (any device: the link or its QR code)…
     let signature = "";
+    const signaturePng = join(tmp.dir, "consent-signature.png");
     for (const lang of ["zh", "en"] as const) {
       const consent = await context.newPage();
       await consent.goto(`${link}&lang=${lang}`);
@@ -316,12 +341,17 @@ describe("dApp · certifying body console (认定主体) over the workbench API"
       await consent.click('[data-testid="consent-sign"]');
       signature = await consent.locator("#consent-signature-text").inputValue({ timeout: 20_000 });
       expect(signature).to.match(/^0x[0-9a-f]{130}$/);
+      // the QR code the new wallet's page shows, as a picture the holder can take
+      const src = (await consent.getAttribute('[data-testid="consent-signature"] img', "src"))!;
+      writeFileSync(signaturePng, Buffer.from(src.replace(/^data:image\/png;base64,/, ""), "base64"));
       await screenshot(consent, `body-reissue-consent-${lang}`);
       await consent.close();
     }
     // …the holder pastes it and requests…
     await wallet.use(page, privateKeyOf(APPLICANT));
-    await page.fill("#reissue-signature", signature);
+    // the holder scans the signature's QR code (a picture of it) instead of typing
+    await page.setInputFiles("#reissue-sig-upload", signaturePng);
+    await page.waitForFunction((sig) => (document.querySelector("#reissue-signature") as HTMLTextAreaElement | null)?.value === sig, signature);
     await page.click('[data-testid="reissue-holder"] button:has-text("提交补发申请")');
     await page.waitForSelector('[data-testid="reissue-requested"]');
     // …and the operator executes it on chain

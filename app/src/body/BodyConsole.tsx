@@ -17,7 +17,7 @@ import type { Route } from "../router";
 import { useChainish } from "../wallet/context";
 import { TxView, useTx } from "../wallet/tx";
 import { ConnectPanel, useWallet } from "../wallet/wallet";
-import { WorkbenchApi, type Assessor, type DossierDetail, type DossierSummary, type Message, type ObjectionView, type OutboxItem, type Session } from "./api";
+import { WorkbenchApi, type Assessor, type DossierDetail, type DossierSummary, type Message, type ObjectionView, type OutboxItem, type Session, type WalletStatus } from "./api";
 import { EvidencePanel, EvidencePicker } from "./Evidence";
 import { ObjectionList } from "./Objections";
 import { ConsentPage, ReissueHolder, ReissueOperator } from "./Reissue";
@@ -180,6 +180,7 @@ function DossierView({ api, session, id }: { api: WorkbenchApi; session: Session
   });
   const operator = session.roles.includes("operator");
   const assessors = useQuery({ queryKey: ["assessors"], enabled: operator, queryFn: () => api.call<Assessor[]>("GET", "/assessors") });
+  const walletMode = useQuery({ queryKey: ["wallet-issuance"], enabled: operator, queryFn: () => api.call<WalletStatus>("GET", "/issuance/wallet") }).data?.mode === "wallet";
   const rulebooks = useQuery({ queryKey: ["rulebooks"], queryFn: () => api.call<{ key: string; minAssessors: number }[]>("GET", "/rulebooks") });
   const [reason, setReason] = useState("");
   const [revokeReason, setRevokeReason] = useState<string>("Violation");
@@ -301,9 +302,14 @@ function DossierView({ api, session, id }: { api: WorkbenchApi; session: Session
             </button>
           ) : null}
           {d.state === "evaluated" ? (
-            <button type="button" className="primary" onClick={() => act(t("body.confirm.approve", { id }), "approve")}>
+            <button type="button" className="primary" onClick={() => act(walletMode ? t("bodyOps.wallet.approveConfirm", { id }) : t("body.confirm.approve", { id }), "approve")}>
               {t("body.approve")}
             </button>
+          ) : null}
+          {d.state === "queued" && walletMode ? (
+            <p className="notice info" data-testid="queued-wallet">
+              {t("bodyOps.wallet.queuedHint")} <a href="#/body?tab=outbox">{t("bodyOps.wallet.goIssue")}</a>
+            </p>
           ) : null}
           {d.state === "in-notice" ? (
             <button type="button" className="primary" onClick={() => act(t("body.confirm.endNotice", { id }), "end-notice")}>

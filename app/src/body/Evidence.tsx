@@ -4,11 +4,11 @@
  * multipart, checked against a SHA-256 computed in the browser, downloaded or opened with the bearer session.
  * An uploaded file's hash can then be the on-chain evidence of a suspension, revocation or objection ruling.
  */
-import { useState, useSyncExternalStore } from "react";
+import { useMemo, useState, useSyncExternalStore } from "react";
 import { useTranslation } from "react-i18next";
 import { ErrorBox } from "../components/ErrorBox";
 import { AppError } from "../components/errors";
-import type { WorkbenchApi } from "./api";
+import { WorkbenchApi } from "./api";
 
 export interface UploadedEvidence {
   sha256: string;
@@ -16,6 +16,8 @@ export interface UploadedEvidence {
   name: string;
   mediaType: string;
   at: number;
+  /** who uploaded it (the signed-in address): a browser shared by several people lists each one's own */
+  by: string;
 }
 
 const KEY = "cqo.workbench.evidence";
@@ -42,9 +44,9 @@ function remember(e: UploadedEvidence): void {
   listeners.forEach((l) => l());
 }
 
-/** The files uploaded from this browser (newest first), shared by every picker on the page. */
+/** The files the signed-in person uploaded from this browser (newest first), shared by every picker on the page. */
 export function useUploadedEvidence(): UploadedEvidence[] {
-  return useSyncExternalStore(
+  const all = useSyncExternalStore(
     (l) => {
       listeners.add(l);
       return () => listeners.delete(l);
@@ -52,6 +54,8 @@ export function useUploadedEvidence(): UploadedEvidence[] {
     readUploads,
     readUploads,
   );
+  const me = new WorkbenchApi("").session()?.address.toLowerCase() ?? "";
+  return useMemo(() => all.filter((e) => e.by === me), [all, me]);
 }
 
 async function sha256Hex(file: Blob): Promise<string | null> {
@@ -138,7 +142,7 @@ export function EvidencePanel({ api, cited }: { api: WorkbenchApi; cited: { kind
         throw new AppError({ zh: "服务器记录的 SHA-256 与本机计算的不一致：上传可能损坏，请重试。", en: "The server's SHA-256 differs from the one computed here: the upload may be damaged, try again." });
       }
       const existed = uploads.some((u) => u.sha256 === stored.sha256);
-      remember({ sha256: stored.sha256, size: stored.size, name: file.name, mediaType: stored.mediaType ?? file.type, at: Date.now() });
+      remember({ sha256: stored.sha256, size: stored.size, name: file.name, mediaType: stored.mediaType ?? file.type, at: Date.now(), by: api.session()?.address.toLowerCase() ?? "" });
       setLast({ sha256: stored.sha256, size: stored.size, existed, checked: local !== null });
       setFile(null);
     } catch (err) {

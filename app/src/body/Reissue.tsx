@@ -18,6 +18,7 @@ import { CopyText } from "../components/CopyText";
 import { ErrorBox } from "../components/ErrorBox";
 import { AppError } from "../components/errors";
 import { QrImage } from "../components/QrImage";
+import { QrScanner } from "../verify/QrScanner";
 import { shortHex } from "../lib/format";
 import { useChainish } from "../wallet/context";
 import type { TxRunner } from "../wallet/tx";
@@ -109,6 +110,7 @@ export function ReissueHolder({ api, d, onDone }: { api: WorkbenchApi; d: Dossie
               <label htmlFor="reissue-signature">{t("bodyOps.reissue.pasteSignature")}</label>
               <textarea id="reissue-signature" rows={3} value={signature} spellCheck={false} onChange={(e) => setSignature(e.currentTarget.value.trim())} />
             </div>
+            <QrScanner idPrefix="reissue-sig" onResult={(text) => setSignature(text.trim())} uploadLabel={t("bodyOps.reissue.scanSignature")} />
             {signature && !SIGNATURE.test(signature) ? <p className="notice error">{t("bodyOps.reissue.badSignature")}</p> : null}
             <button
               type="button"

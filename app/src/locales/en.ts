@@ -363,6 +363,9 @@ export const en: Messages = {
       tx: "Transaction",
       block: "Block",
       fromChain: "{{n}} (an earlier transaction was already mined: recorded from the chain)",
+      approveConfirm: "A credential is built for dossier {{id}} and queued; this workbench issues from operators' wallets only: after approving, issue it from your wallet in the issuance queue.",
+      queuedHint: "Approved: waiting for an operator to issue it from their wallet.",
+      goIssue: "Issue it in the issuance queue",
     },
     reissue: {
       heading: "Re-issue to a new wallet",
@@ -374,6 +377,7 @@ export const en: Messages = {
       qrAlt: "QR code of the link where the new wallet signs the consent",
       link: "Consent link",
       pasteSignature: "Paste the new wallet's signature",
+      scanSignature: "or scan the signature's QR code (camera or a picture)",
       badSignature: "A signature is 0x-hex, at least 65 bytes.",
       request: "Request the re-issue",
       sent: "Request sent: the body will execute it.",

@@ -361,6 +361,9 @@ export const zh = {
       tx: "交易",
       block: "区块",
       fromChain: "{{n}} 张（早先的交易已上链，已从链上补记）",
+      approveConfirm: "将为申报 {{id}} 生成凭证并放入发证队列；本工作台只用操作员钱包发证：批准后请到“发证队列”用钱包签发。",
+      queuedHint: "已批准，等待操作员用钱包签发。",
+      goIssue: "去发证队列签发",
     },
     reissue: {
       heading: "补发到新钱包",
@@ -372,6 +375,7 @@ export const zh = {
       qrAlt: "新钱包签署同意书的链接二维码",
       link: "同意书链接",
       pasteSignature: "粘贴新钱包的签名",
+      scanSignature: "或扫描签名二维码（拍照或上传图片）",
       badSignature: "签名应为 0x 开头的十六进制（至少 65 字节）。",
       request: "提交补发申请",
       sent: "补发申请已提交，等待认定主体执行。",
