@@ -203,13 +203,33 @@ describe("dApp · certifying body console (认定主体) over the workbench API"
     const afterDecline = (await http("GET", "/issuance/wallet", undefined, operatorToken)).json<{ queued: number; claims: unknown[] }>();
     expect(afterDecline).to.deep.include({ queued: 2, claims: [] });
     await screenshot(issue, "body-wallet-declined-zh");
-    // then signs: two transactions, each mined and recorded
+    // a page that took a lease and was closed before the wallet answered: the console offers to resume it
+    const lease = expect200(await http("POST", "/issuance/wallet/claim", { max: 1 }, operatorToken), "lease").json<{ items: { dossierId: string }[] }>();
+    expect(lease.items.map((i) => i.dossierId)).to.deep.equal([id]);
+    await issue.reload();
+    await signIn(issue);
+    await issue.waitForSelector('[data-testid="wallet-resume"]');
+    expect(await issue.textContent('[data-testid="wallet-issue"]')).to.contain("继续");
+    await issue.fill("#wallet-per-tx", "1");
+    // then signs: two transactions (the resumed lease first), each mined and recorded; every stage is watched
+    await issue.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { __walletProgress: string[] }).__walletProgress = seen;
+      new MutationObserver(() => {
+        const text = document.querySelector('[data-testid="wallet-progress"]')?.textContent;
+        if (text && seen.at(-1) !== text) seen.push(text);
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
     const sends = wallet.calls.filter((m) => m === "eth_sendTransaction").length;
     await issue.click('[data-testid="wallet-issue"]');
     await issue.click('[data-testid="wallet-confirm"]');
     await issue.waitForSelector('[data-testid="wallet-done"]', { timeout: 60_000 });
     expect(await issue.locator('[data-testid="wallet-log"] tbody tr').count()).to.equal(2);
     expect(wallet.calls.filter((m) => m === "eth_sendTransaction").length - sends).to.equal(2);
+    const progress = await issue.evaluate(() => (window as unknown as { __walletProgress: string[] }).__walletProgress);
+    for (const stage of ["第 1 / 2 笔", "第 2 / 2 笔", "请在钱包中确认", "已发送，等待上链", "已上链，工作台正在核对"]) {
+      expect(progress.some((p) => p.includes(stage)), `${stage} in ${JSON.stringify(progress)}`).to.equal(true);
+    }
     await screenshot(issue, "body-wallet-issued-zh");
     await issue.close();
 

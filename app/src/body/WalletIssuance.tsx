@@ -85,6 +85,8 @@ export function WalletIssuance({ api }: { api: WorkbenchApi }) {
         if (claim.items.length === 0) {
           await release(claim.claimId);
           localStorage.removeItem(sentKey(claim.claimId));
+          // a resumed lease found all mined, or refused rows dropped: there may be more behind it
+          if (claim.recorded.length || claim.failed.length) continue;
           break;
         }
         n++;
@@ -198,7 +200,7 @@ export function WalletIssuance({ api }: { api: WorkbenchApi }) {
       <div aria-live="polite" className="progress" data-wallet-stage={run.stage}>
         {"n" in run && "total" in run ? (
           <p className="notice info" data-testid="wallet-progress">
-            <progress max={run.total} value={run.n - 1} /> {t("bodyOps.wallet.txOf", { n: run.n, total: run.total })} ·{" "}
+            <progress max={run.total} value={run.n - 1} aria-label={t("bodyOps.wallet.txOf", { n: run.n, total: run.total })} /> {t("bodyOps.wallet.txOf", { n: run.n, total: run.total })} ·{" "}
             {run.stage === "claiming" ? t("bodyOps.wallet.claiming") : null}
             {run.stage === "wallet" ? t("bodyOps.wallet.inWallet", { count: run.count }) : null}
             {run.stage === "pending" ? t("bodyOps.wallet.pending", { hash: shortHex(run.hash) }) : null}
