@@ -47,6 +47,7 @@ interface Claim {
   resumed: boolean;
   items: Item[];
   recorded: Item[];
+  failed: { root: Hex; dossierId: string; code: string }[];
   remaining: number;
 }
 interface Report {
@@ -258,6 +259,30 @@ describe("server: issuance signed in the operator's wallet (anvil)", function ()
     // the abandoning operator's late report of nothing: their lease is gone and nothing is issued twice
     const late = await http("POST", "/issuance/wallet/release", { claimId: held.claimId }, second);
     expect(late.json<{ released: number }>().released).to.equal(0);
+  });
+
+  it("a result the contract would refuse from the operator's key is marked failed with the contract's reason, not leased", async () => {
+    const [id] = await approved(1);
+    const r = wb.db.prepare("SELECT root, level FROM outbox WHERE dossier_id = ?").get(id) as { root: Hex; level: number };
+    const assoc = clientFor(anvil.url, world.deployment, account(ASSOCIATION));
+    const body = (await assoc.getBody(world.bodyId))!;
+    // the association narrows the body's scope after the approval: this level may no longer be issued
+    await assoc.updateBodyTerms(world.bodyId, { scope: levelsToScope(body.levels.filter((l) => l !== r.level)), accreditedUntil: body.accreditedUntil, noticePeriod: body.noticePeriod });
+    try {
+      const c = await claim(tokens.operator);
+      expect(c.items).to.deep.equal([]);
+      expect(c.failed.map((f) => [f.dossierId, f.code])).to.deep.equal([[id, "LevelOutOfScope"]]);
+      const row = wb.db.prepare("SELECT status, last_error FROM outbox WHERE root = ?").get(r.root) as { status: string; last_error: string };
+      expect(row.status).to.equal("failed");
+      expect(row.last_error).to.match(/^LevelOutOfScope: /);
+      expect(wb.db.prepare("SELECT COUNT(*) AS n FROM wallet_claims").get()).to.deep.equal({ n: 0 });
+    } finally {
+      await assoc.updateBodyTerms(world.bodyId, { scope: body.scope, accreditedUntil: body.accreditedUntil, noticePeriod: body.noticePeriod });
+    }
+    // the scope back, the operator retries it and issues it from the wallet
+    expect200(await http("POST", `/outbox/${r.root}/retry`, {}, tokens.operator), "retry");
+    await drain();
+    expect((await stateOf(id!)).state).to.equal("in-notice");
   });
 
   it("resumes after a closed page: a transaction mined but never reported is recorded from the chain, not sent again", async () => {
