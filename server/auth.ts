@@ -11,7 +11,7 @@ import { z } from "zod";
 import type { CqoClient } from "../sdk";
 import type { Db } from "./db";
 import { HttpError } from "./errors";
-import { isSignedBy } from "./signatures";
+import { isSignedByOffThread } from "./signatures";
 
 export const NONCE_TTL_MS = 5 * 60_000;
 
@@ -80,8 +80,8 @@ export async function signIn(ctx: SignInContext, input: z.infer<typeof SignInBod
   if (fields.notBefore && fields.notBefore.getTime() > ctx.now) throw siweError("siwe-not-yet-valid", "登录消息尚未生效", "the message is not valid yet (notBefore)");
 
   const address = getAddress(fields.address);
-  // an EOA's signature, recovered locally (server/signatures.ts: libsecp256k1, refuses malleable high-s)
-  let valid = isSignedBy(hashMessage(input.message), input.signature, address);
+  // an EOA's signature, recovered locally on a worker thread (server/signatures.ts: libsecp256k1, refuses malleable high-s)
+  let valid = await isSignedByOffThread(hashMessage(input.message), input.signature, address);
   if (!valid && ctx.chain) {
     // a contract wallet (ERC-1271, e.g. a Safe) signs through the chain
     valid = await ctx.chain.publicClient.verifyMessage({ address, message: input.message, signature: input.signature as Hex }).catch(() => false);

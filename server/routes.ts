@@ -518,7 +518,7 @@ export function registerRoutes(app: FastifyInstance, ctx: Ctx): void {
     if (problems.length) throw unprocessable("sheet-refused", { zh: "评分表不被接受", en: "the sheet is refused" }, problems);
     const dossier = JSON.parse(d.dossier_json) as Dossier;
     // signature recovered with libsecp256k1 (server/signatures.ts), then scoring's content checks
-    const check = verifySheet({ ...prepared(d.rulebook_key), dossier, dossierHash: d.dossier_hash }, sheet);
+    const check = await verifySheet({ ...prepared(d.rulebook_key), dossier, dossierHash: d.dossier_hash }, sheet);
     const refused = check.refused[0];
     if (refused || !check.accepted[0]) {
       throw unprocessable("sheet-refused", { zh: "评分表不被接受", en: "the sheet is refused" }, (refused?.reasons ?? []).map((r) => ({ field: "body.sheet", path: ["body", "sheet"], zh: r.zh, en: r.en })));

@@ -7,7 +7,7 @@ import { expect } from "chai";
 import { randomBytes } from "node:crypto";
 import { bytesToHex, hashMessage, keccak256, recoverAddress, toHex, type Address, type Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { isSignedBy, recoverSigner } from "../../server/signatures";
+import { isSignedBy, isSignedByOffThread, recoverSigner, recoverSignerOffThread, recoveryWorkers } from "../../server/signatures";
 
 const N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 const hex32 = (n: bigint) => n.toString(16).padStart(64, "0");
@@ -49,6 +49,28 @@ describe("server: signature recovery (libsecp256k1 WASM) agrees with viem", () =
       expect(recoverSigner(other, signature)).to.equal(await viemSigner(other, signature));
       expect(isSignedBy(other, signature, account.address)).to.equal(false);
     }
+  });
+
+  it("the worker-thread version gives the same answers, many at once", async () => {
+    const cases: { hash: Hex; sig: Hex; expected: Address | null }[] = [];
+    for (let i = 0; i < 48; i++) {
+      const account = privateKeyToAccount(generatePrivateKey());
+      const hash = randomHash();
+      const sig = await account.sign({ hash });
+      cases.push({ hash, sig, expected: account.address });
+      cases.push({ hash, sig: highSTwin(sig), expected: null });
+      const other = randomHash();
+      cases.push({ hash: other, sig, expected: await viemSigner(other, sig) });
+      cases.push({ hash, sig: `0x${sig.slice(2, 130)}1d`, expected: null });
+    }
+    const answers = await Promise.all(cases.map((c) => recoverSignerOffThread(c.hash, c.sig)));
+    answers.forEach((a, i) => {
+      expect(a, `case ${i}`).to.equal(cases[i]!.expected);
+      expect(a, `case ${i}`).to.equal(recoverSigner(cases[i]!.hash, cases[i]!.sig));
+    });
+    expect(recoveryWorkers()).to.be.at.least(1); // really on a worker, not the inline fallback
+    expect(await isSignedByOffThread(cases[0]!.hash, cases[0]!.sig, cases[0]!.expected!)).to.equal(true);
+    expect(await isSignedByOffThread(cases[1]!.hash, cases[1]!.sig, cases[0]!.expected!)).to.equal(false);
   });
 
   it("checks EIP-191 (SIWE) messages like viem's verifyMessage", async () => {
