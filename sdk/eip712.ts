@@ -6,7 +6,8 @@
  * match `ISSUANCE_TYPEHASH`, `VOUCHER_TYPEHASH` and `REISSUE_CONSENT_TYPEHASH` exactly (test/vouchers.test.ts and
  * test/sdk check each against `typeHash` below).
  */
-import { keccak256, toHex, type Address, type Hex, type TypedDataDomain } from "viem";
+import { keccak256, toHex, type Address, type Chain, type Client, type Hex, type Transport, type TypedDataDomain } from "viem";
+import { verifyTypedData } from "viem/actions";
 
 /** The name and version CQOCertificate passes to OpenZeppelin's EIP712 constructor. */
 export const CQO_EIP712_NAME = "CQO Certificate";
@@ -95,6 +96,71 @@ export function reissueConsentTypedData(chainId: number | bigint, verifyingContr
     primaryType: "ReissueConsent",
     message,
   } as const;
+}
+
+/**
+ * Proof of possession (持证人当面证明), off-chain only: a verifier shows a fresh random challenge and the
+ * certificate's holder signs it in their wallet. Its own domain name (no contract checks it, so a possession
+ * signature can never be mistaken for a voucher or a consent), bound to the chain and the certificate contract.
+ */
+export const POSSESSION_EIP712_NAME = "CQO Proof of Possession";
+export const POSSESSION_EIP712_VERSION = "1";
+
+export function possessionDomain(chainId: number | bigint, verifyingContract: Address) {
+  return {
+    name: POSSESSION_EIP712_NAME,
+    version: POSSESSION_EIP712_VERSION,
+    chainId: Number(chainId),
+    verifyingContract,
+  } as const satisfies TypedDataDomain;
+}
+
+export const possessionProofTypes = {
+  PossessionProof: [
+    { name: "tokenId", type: "uint256" },
+    { name: "holder", type: "address" },
+    { name: "challenge", type: "bytes32" },
+    { name: "verifier", type: "string" },
+    { name: "issuedAt", type: "uint64" },
+  ],
+} as const;
+
+/** What the holder signs: this certificate, this wallet, the verifier's random challenge, who asks, and when. */
+export type PossessionProof = {
+  tokenId: bigint;
+  holder: Address;
+  /** 32 random bytes chosen by the verifier */
+  challenge: Hex;
+  /** who asks, as the verifier's page names itself (shown to the holder before signing) */
+  verifier: string;
+  /** unix seconds, when the challenge was made */
+  issuedAt: bigint;
+};
+
+/** Everything `signTypedData` / `hashTypedData` / `verifyTypedData` need for a proof of possession. */
+export function possessionTypedData(chainId: number | bigint, verifyingContract: Address, message: PossessionProof) {
+  return {
+    domain: possessionDomain(chainId, verifyingContract),
+    types: possessionProofTypes,
+    primaryType: "PossessionProof",
+    message,
+  } as const;
+}
+
+/**
+ * Whether `signature` is `signer`'s proof of possession. Through the chain (viem's verifyTypedData action): an
+ * EOA by ecrecover, a contract wallet by ERC-1271 `isValidSignature`, a not-yet-deployed one by ERC-6492. The
+ * caller still checks that `signer` is the certificate's holder now and that the challenge is the one it showed.
+ */
+export async function verifyPossessionProof(
+  client: Client<Transport, Chain | undefined>,
+  args: { chainId: number | bigint; verifyingContract: Address; proof: PossessionProof; signer: Address; signature: Hex },
+): Promise<boolean> {
+  return verifyTypedData(client, {
+    address: args.signer,
+    signature: args.signature,
+    ...possessionTypedData(args.chainId, args.verifyingContract, args.proof),
+  });
 }
 
 type TypeFields = readonly { readonly name: string; readonly type: string }[];

@@ -2,12 +2,14 @@
  * sdk/reads.ts — the zod-free read functions — against a real deployment on anvil: the same records as CqoClient's
  * reads for every kind of certificate (pending, valid, suspended, revoked with a reason, re-issued lineage, not
  * found), bodies, rulebooks, roles, used roots, a raw eth_call decoded, the bound form on a lean client, and the
- * module graph free of zod.
+ * module graph free of zod. Also the proof-of-possession typed data of sdk/eip712.ts, checked through the chain
+ * for an EOA and an ERC-1271 contract wallet.
  */
 import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { expect } from "chai";
-import { createClient, http, keccak256, toHex, zeroAddress, type Hex } from "viem";
+import hre from "hardhat";
+import { createClient, http, keccak256, toHex, zeroAddress, type Address, type Hex } from "viem";
 import { call } from "viem/actions";
 import {
   certificateIdsOf,
@@ -25,7 +27,11 @@ import {
   isResultRootUsed,
   listBodies,
   listRulebooks,
+  possessionTypedData,
+  POSSESSION_EIP712_NAME,
+  verifyPossessionProof,
   SUPERVISOR_ROLE,
+  type PossessionProof,
   verifyCertificate,
   verifyCertificateCalldata,
 } from "../../sdk";
@@ -164,5 +170,44 @@ describe("sdk/reads (zod-free reads on anvil)", function () {
     };
     visit(join(__dirname, "..", "..", "sdk", "reads.ts"));
     expect([...seen].map((p) => p.replace(/.*\/sdk\//, "sdk/")).sort()).to.deep.equal(["sdk/abi.ts", "sdk/generated/abi.ts", "sdk/reads.ts", "sdk/types.ts"]);
+  });
+
+  describe("proof of possession (sdk/eip712)", () => {
+    const proof = (holder: Address, over: Partial<PossessionProof> = {}): PossessionProof => ({
+      tokenId: valid,
+      holder,
+      challenge: keccak256(toHex(`challenge ${Date.now()}`)),
+      verifier: "前台 · front desk",
+      issuedAt: 1_700_000_000n,
+      ...over,
+    });
+    const check = (p: PossessionProof, signer: Address, signature: Hex, chainId = f.deployment.chainId) =>
+      verifyPossessionProof(f.anvil.publicClient, { chainId, verifyingContract: address(), proof: p, signer, signature });
+
+    it("an EOA's signature proves possession of exactly the challenge, the chain and the contract it was made for", async () => {
+      const holder = f.anvil.account(ROLE.holders + 1);
+      const p = proof(holder.address);
+      const typed = possessionTypedData(f.deployment.chainId, address(), p);
+      expect(typed.domain).to.deep.equal({ name: POSSESSION_EIP712_NAME, version: "1", chainId: 31337, verifyingContract: address() });
+      const signature = await f.anvil.wallet(ROLE.holders + 1).signTypedData({ account: holder, ...typed });
+      expect(await check(p, holder.address, signature)).to.equal(true);
+      expect(await check({ ...p, challenge: keccak256(toHex("another challenge")) }, holder.address, signature)).to.equal(false);
+      expect(await check(p, f.holder(2), signature)).to.equal(false);
+      expect(await check(p, holder.address, signature, 1)).to.equal(false);
+    });
+
+    it("an ERC-1271 contract wallet's proof is checked through the chain", async () => {
+      const artifact = await hre.artifacts.readArtifact("ERC1271WalletMock");
+      const owner = f.anvil.account(ROLE.holders + 21);
+      const deployer = f.anvil.wallet(ROLE.association);
+      const hash = await deployer.deployContract({ abi: artifact.abi, bytecode: artifact.bytecode as Hex, args: [owner.address], account: deployer.account!, chain: deployer.chain });
+      const wallet = (await f.anvil.publicClient.waitForTransactionReceipt({ hash })).contractAddress as Address;
+      const p = proof(wallet);
+      const signature = await f.anvil.wallet(ROLE.holders + 21).signTypedData({ account: owner, ...possessionTypedData(f.deployment.chainId, address(), p) });
+      expect(await check(p, wallet, signature)).to.equal(true);
+      expect(await check({ ...p, issuedAt: p.issuedAt + 1n }, wallet, signature)).to.equal(false);
+      const stranger = await f.anvil.wallet(ROLE.stranger).signTypedData({ account: f.anvil.account(ROLE.stranger), ...possessionTypedData(f.deployment.chainId, address(), p) });
+      expect(await check(p, wallet, stranger)).to.equal(false);
+    });
   });
 });

@@ -5,18 +5,10 @@
  * recently. A copied link or a screenshot proves nothing: only the wallet's key can answer a new challenge.
  */
 import type { Address, Hex } from "viem";
+import type { PossessionProof } from "../../../sdk/eip712";
 
-export const POSSESSION_DOMAIN_NAME = "CQO Proof of Possession";
-
-export const possessionTypes = {
-  PossessionProof: [
-    { name: "tokenId", type: "uint256" },
-    { name: "holder", type: "address" },
-    { name: "challenge", type: "bytes32" },
-    { name: "verifier", type: "string" },
-    { name: "issuedAt", type: "uint64" },
-  ],
-} as const;
+// the typed data (domain "CQO Proof of Possession", PossessionProof) and its check are the sdk's: sdk/eip712.ts
+// (possessionTypedData, verifyPossessionProof); this module is the app's challenge / answer transport.
 
 export interface Challenge {
   tokenId: bigint;
@@ -30,13 +22,9 @@ export interface Challenge {
 /** How long a challenge can be answered. */
 export const CHALLENGE_TTL_SECONDS = 10 * 60;
 
-export function possessionTypedData(chainId: number, verifyingContract: Address, c: Challenge, holder: Address) {
-  return {
-    domain: { name: POSSESSION_DOMAIN_NAME, version: "1", chainId, verifyingContract },
-    types: possessionTypes,
-    primaryType: "PossessionProof",
-    message: { tokenId: c.tokenId, holder, challenge: c.challenge, verifier: c.verifier, issuedAt: BigInt(c.issuedAt) },
-  } as const;
+/** The message the holder signs for a challenge, as the wallet `holder`. */
+export function proofOf(c: Challenge, holder: Address): PossessionProof {
+  return { tokenId: c.tokenId, holder, challenge: c.challenge, verifier: c.verifier, issuedAt: BigInt(c.issuedAt) };
 }
 
 export function newChallenge(tokenId: bigint, verifier: string, random: (n: number) => Uint8Array): Challenge {

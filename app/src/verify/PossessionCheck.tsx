@@ -8,7 +8,8 @@ import { CopyText } from "../components/CopyText";
 import { ErrorBox } from "../components/ErrorBox";
 import { QrImage } from "../components/QrImage";
 import { appBase } from "../lib/links";
-import { CHALLENGE_TTL_SECONDS, challengeToQuery, decodeResponse, newChallenge, possessionTypedData, type Challenge } from "../lib/possession";
+import { verifyPossessionProof } from "../../../sdk/eip712";
+import { CHALLENGE_TTL_SECONDS, challengeToQuery, decodeResponse, newChallenge, proofOf, type Challenge } from "../lib/possession";
 import { QrScanner } from "./QrScanner";
 
 type Outcome = { ok: true; holder: string; status: CertificateVerification["status"] } | { ok: false; message: string };
@@ -44,10 +45,12 @@ export function PossessionCheck({ v }: { v: CertificateVerification }) {
       if (!now.holder) return setOutcome({ ok: false, message: t("possession.noHolder") });
       if (!isAddressEqual(now.holder, r.holder)) return setOutcome({ ok: false, message: t("possession.notHolder", { signer: r.holder, holder: now.holder }) });
       // EOA by ecrecover; a contract wallet (ERC-1271) or a not-yet-deployed one (ERC-6492) through the chain
-      const valid = await publicClient.verifyTypedData({
-        address: now.holder,
+      const valid = await verifyPossessionProof(publicClient, {
+        chainId: config.deployment.chainId,
+        verifyingContract: config.deployment.certificate,
+        proof: proofOf(challenge, r.holder),
+        signer: now.holder,
         signature: r.signature,
-        ...possessionTypedData(config.deployment.chainId, config.deployment.certificate, challenge, r.holder),
       });
       setOutcome(valid ? { ok: true, holder: now.holder, status: now.status } : { ok: false, message: t("possession.badSignature") });
     } catch (err) {

@@ -6,7 +6,8 @@ import { isAddressEqual, type Hex } from "viem";
 import { CopyText } from "../components/CopyText";
 import { describeError } from "../components/ErrorBox";
 import { QrImage } from "../components/QrImage";
-import { CHALLENGE_TTL_SECONDS, challengeFromQuery, encodeResponse, possessionTypedData } from "../lib/possession";
+import { possessionTypedData } from "../../../sdk/eip712";
+import { CHALLENGE_TTL_SECONDS, challengeFromQuery, encodeResponse, proofOf } from "../lib/possession";
 import { useChainish } from "./context";
 import { ConnectPanel, useWallet } from "./wallet";
 
@@ -32,7 +33,7 @@ export default function Respond({ query }: { query: URLSearchParams }) {
     setProblem(null);
     try {
       const wallet = await w.walletClient();
-      const signature: Hex = await wallet.signTypedData({ account: w.address, ...possessionTypedData(c.config.deployment.chainId, c.config.deployment.certificate, challenge, w.address) });
+      const signature: Hex = await wallet.signTypedData({ account: w.address, ...possessionTypedData(c.config.deployment.chainId, c.config.deployment.certificate, proofOf(challenge, w.address)) });
       setAnswer(encodeResponse(challenge.tokenId, w.address, signature));
     } catch (err) {
       setProblem(await describeError(err));
