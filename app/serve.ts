@@ -3,9 +3,10 @@
  * files, the deployment as /deployment.json, and proxies /api/* to the workbench when one is given. Production
  * hosts do the same with any static server.
  */
-import { createReadStream, existsSync, statSync } from "node:fs";
+import { createReadStream, existsSync, readFileSync, statSync } from "node:fs";
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
 import { extname, join, normalize, resolve } from "node:path";
+import { HOST_DEPLOYMENT_SLOT } from "./src/verify/early";
 
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -30,6 +31,12 @@ export interface ServeOptions {
   rpcTarget?: string;
   port?: number;
   host?: string;
+  /**
+   * write the deployment into index.html (its early script's slot, see app/src/verify/early.ts) instead of having
+   * the page fetch /deployment.json first: what a host that knows its deployment does (like a build with the
+   * VITE_CQO_* variables baked in). /deployment.json is served either way.
+   */
+  inlineDeployment?: boolean;
 }
 
 export interface Served {
@@ -60,6 +67,9 @@ export async function serveApp(options: ServeOptions): Promise<Served> {
   const root = resolve(options.dist);
   if (!existsSync(join(root, "index.html"))) throw new Error(`${root}/index.html missing: run npm run app:build`);
   const deploymentJson = JSON.stringify(options.rpcTarget ? { ...(options.deployment as object), rpcUrl: "./rpc" } : options.deployment);
+  const html = readFileSync(join(root, "index.html"), "utf8");
+  if (options.inlineDeployment && !html.includes(HOST_DEPLOYMENT_SLOT)) throw new Error("index.html has no deployment slot (an older build?)");
+  const indexHtml = options.inlineDeployment ? html.replace(HOST_DEPLOYMENT_SLOT, () => deploymentJson.replace(/</g, "\\u003c")) : html;
   const server = createServer((req, res) => {
     const path = decodeURIComponent((req.url ?? "/").split("?")[0] ?? "/");
     if (path.startsWith("/api/") || path === "/api") {
@@ -80,7 +90,12 @@ export async function serveApp(options: ServeOptions): Promise<Served> {
       res.end(deploymentJson);
       return;
     }
-    const file = normalize(join(root, path === "/" ? "index.html" : path));
+    if (path === "/" || path === "/index.html") {
+      res.writeHead(200, { "content-type": TYPES[".html"]!, "cache-control": "no-cache" });
+      res.end(indexHtml);
+      return;
+    }
+    const file = normalize(join(root, path));
     if (!file.startsWith(root) || !existsSync(file) || !statSync(file).isFile()) {
       res.writeHead(404, { "content-type": "text/plain" });
       res.end("not found");

@@ -9,34 +9,100 @@ import { dirname, resolve } from "node:path";
 import { defineConfig, type Plugin } from "vite";
 import react from "@vitejs/plugin-react";
 import { toFunctionSelector } from "viem";
+import { cqoCertificateAbi } from "../sdk/abi";
+import { CERTIFICATE_STATUSES, REVOCATION_REASONS } from "../sdk/types";
+import { STATUS_ICON_PATHS } from "./src/lib/statusIcons";
+import { en } from "./src/locales/en";
+import { zh, type Messages } from "./src/locales/zh";
+import { earlyVerdict, HOST_DEPLOYMENT_SLOT, type EarlyConfig, type EarlyTexts } from "./src/verify/early";
 
 const APP = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(APP, "..");
 const DEMO_DEPLOYMENT = process.env.CQO_DEPLOYMENT ?? resolve(REPO, ".demo", "deployment.json");
 
+/** The texts the verdict painted before the app needs, in one language (the same keys React renders). */
+function earlyTexts(m: Messages): EarlyTexts {
+  return {
+    title: m.app.title,
+    skip: m.app.skip,
+    name: m.app.name,
+    tagline: m.app.tagline,
+    language: m.app.language,
+    nav: m.app.nav,
+    back: m.verify.back,
+    certificate: m.verify.certificate,
+    refresh: m.verify.refresh,
+    bodyNotAccredited: m.verify.bodyNotAccredited,
+    underObjection: m.verdict.underObjection,
+    asOf: m.verdict.asOf,
+    verdict: Object.fromEntries(CERTIFICATE_STATUSES.map((s) => [s, m.verdict[s]])),
+    reason: { ...m.reason },
+  };
+}
+
+/** Where the verdict's fields sit in verifyCertificate's answer (a static tuple: one 32-byte word per field). */
+function verdictLayout(): Pick<EarlyConfig, "words" | "at"> {
+  const fn = cqoCertificateAbi.find((i) => i.type === "function" && i.name === "verifyCertificate");
+  const out = fn && "outputs" in fn ? fn.outputs[0] : undefined;
+  if (!out || !("components" in out)) throw new Error("verifyCertificate: unexpected ABI");
+  const names = out.components.map((c) => c.name as string);
+  if (out.components.some((c) => !/^(u?int\d*|bool|address|bytes\d+)$/.test(c.type))) throw new Error("verifyCertificate: the answer is no longer a static tuple");
+  const at = (name: string) => {
+    const i = names.indexOf(name);
+    if (i < 0) throw new Error(`verifyCertificate: no field ${name}`);
+    return i;
+  };
+  return { words: names.length, at: { status: at("status"), reason: at("revocationReason"), underObjection: at("underObjection"), bodyAccredited: at("bodyAccredited") } };
+}
+
 /**
- * The verdict's chain call starts before the app's script has even downloaded: a small inline script reads the
- * deployment (or the baked-in one) and, on a verify link, sends the eth_call for verifyCertificate(id) at once.
- * The app decodes the answer with the sdk's ABI (verify/prefetch.ts) or, if anything differs, asks again.
+ * The verdict before the app: an inline script (verify/early.ts, stringified) sends the verdict's eth_call while
+ * the HTML is parsed and paints the verdict from the answer, before React and the app's JavaScript. The deployment
+ * comes baked in (VITE_CQO_RPC_URL + VITE_CQO_CERTIFICATE), from the host (app/serve.ts replaces
+ * `/*cqo:deployment*\/null` with the deployment's JSON), or from ./deployment.json.
  */
-function earlyVerdict(): Plugin {
+function earlyVerdictPlugin(): Plugin {
   return {
     name: "cqo-early-verdict",
-    transformIndexHtml() {
-      const selector = toFunctionSelector("function verifyCertificate(uint256)").slice(2);
-      const baked =
-        process.env.VITE_CQO_RPC_URL && process.env.VITE_CQO_CERTIFICATE
-          ? JSON.stringify({ rpcUrl: process.env.VITE_CQO_RPC_URL, certificate: process.env.VITE_CQO_CERTIFICATE })
-          : "null";
-      const code = `(function(){try{var baked=${baked};
-var dep=baked?Promise.resolve(baked):fetch("./deployment.json",{credentials:"same-origin"}).then(function(r){if(!r.ok)throw new Error("deployment.json "+r.status);return r.json()});
-if(!baked)window.__cqoDeployment=dep;
-var m=/^#\\/verify\\/(\\d{1,20})(?:[?\\/]|$)/.exec(location.hash);if(!m)return;var id=BigInt(m[1]);if(id<=0n||id>=18446744073709551616n)return;
-var data="0x${selector}"+id.toString(16).padStart(64,"0");
-window.__cqoEarly={id:m[1],answer:dep.then(function(d){var url=new URL(d.rpcUrl||"http://127.0.0.1:8545",location.href).href;
-return fetch(url,{method:"POST",headers:{"content-type":"application/json"},body:JSON.stringify({jsonrpc:"2.0",id:1,method:"eth_call",params:[{to:d.certificate,data:data},"latest"]})}).then(function(r){return r.json()}).then(function(j){return{certificate:d.certificate,result:j.result}})})};
-window.__cqoEarly.answer.catch(function(){});}catch(e){}})();`;
-      return [{ tag: "script", children: code, injectTo: "head-prepend" }];
+    transformIndexHtml: {
+      // after Vite has written its script, modulepreload and stylesheet tags (build) — they are taken over here
+      order: "post",
+      handler(html, ctx) {
+        let app: EarlyConfig["app"] = null;
+        if (ctx.bundle) {
+          const entry = /<script type="module"[^>]*\ssrc="([^"]+)"[^>]*><\/script>\s*/.exec(html);
+          if (!entry) throw new Error("index.html: no module script to take over");
+          const preload = [...html.matchAll(/<link rel="modulepreload"[^>]*\shref="([^"]+)"[^>]*>\s*/g)];
+          app = { entry: entry[1]!, preload: preload.map((m) => m[1]!), holdMs: 1200 };
+          html = html.replace(entry[0], "");
+          for (const m of preload) html = html.replace(m[0], "");
+          // the stylesheet inline: no render-blocking request in front of the verdict's paint
+          const bundle = ctx.bundle;
+          html = html.replace(/<link rel="stylesheet"[^>]*\shref="\.\/([^"]+\.css)"[^>]*>/g, (tag, file: string) => {
+            const asset = bundle[file];
+            if (!asset || asset.type !== "asset") return tag;
+            const css = typeof asset.source === "string" ? asset.source : new TextDecoder().decode(asset.source);
+            return `<style>${css.replace(/<\/style/gi, "<\\/style")}</style>`;
+          });
+        }
+        const config: EarlyConfig = {
+          baked:
+            process.env.VITE_CQO_RPC_URL && process.env.VITE_CQO_CERTIFICATE
+              ? { rpcUrl: process.env.VITE_CQO_RPC_URL, certificate: process.env.VITE_CQO_CERTIFICATE }
+              : null,
+          selector: toFunctionSelector("function verifyCertificate(uint256)").slice(2),
+          ...verdictLayout(),
+          statuses: CERTIFICATE_STATUSES,
+          reasons: REVOCATION_REASONS,
+          icons: STATUS_ICON_PATHS,
+          texts: { zh: earlyTexts(zh), en: earlyTexts(en) },
+          app,
+        };
+        const json = JSON.stringify(config).replace(/</g, "\\u003c");
+        // __name: a bundler keeping function names may wrap inner functions in it
+        const code = `(function(){var __name=function(f){return f};(${earlyVerdict.toString()})(${json},${HOST_DEPLOYMENT_SLOT})})();`;
+        return { html, tags: [{ tag: "script", children: code, injectTo: "head-prepend" }] };
+      },
     },
   };
 }
@@ -77,7 +143,7 @@ function rpcTarget(): string {
 export default defineConfig({
   root: APP,
   base: "./",
-  plugins: [react(), demoDeployment(), earlyVerdict()],
+  plugins: [react(), demoDeployment(), earlyVerdictPlugin()],
   server: {
     host: process.env.CQO_APP_HOST ?? "127.0.0.1",
     port: Number(process.env.CQO_APP_PORT ?? 5173),

@@ -6,6 +6,8 @@ import "./styles.css";
 import { prefetchVerdict } from "./verify/prefetch";
 
 performance.mark("cqo:boot");
+// from here React paints: index.html's early script no longer does (verify/early.ts)
+(window as { __cqoMounted?: boolean }).__cqoMounted = true;
 prefetchVerdict(window.location.hash);
 initI18n();
 const root = document.getElementById("root");

@@ -84,8 +84,8 @@ export function buildApp(): string {
   return out;
 }
 
-export async function serveWorld(world: World, apiTarget?: string): Promise<Served> {
-  return serveApp({ dist: buildApp(), deployment: world.deployment, apiTarget, rpcTarget: world.rpcUrl });
+export async function serveWorld(world: World, apiTarget?: string, options: { inlineDeployment?: boolean } = {}): Promise<Served> {
+  return serveApp({ dist: buildApp(), deployment: world.deployment, apiTarget, rpcTarget: world.rpcUrl, ...options });
 }
 
 export const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"];

@@ -85,6 +85,83 @@ describe("dApp · verify (验证) in headless Chromium", function () {
     }
   });
 
+  it("paints the verdict of a verify link before the app loads, exactly as the app then renders it (every status, zh and en)", async () => {
+    // a host that writes the deployment into index.html, and one that serves ./deployment.json (the default)
+    const inlined = await serveWorld(world, undefined, { inlineDeployment: true });
+    try {
+      const seen = new Set<string>();
+      const cases = [...world.certs.filter((c) => !seen.has(c.expected) && seen.add(c.expected)), { tokenId: 1234567890n, expected: "NotFound", label: "not found" }];
+      const revoked = world.certs.find((c) => c.label === "revoked for fraud")!;
+      if (!cases.includes(revoked)) cases.push(revoked);
+      let n = 0;
+      for (const c of cases) {
+        for (const lang of ["zh", "en"] as const) {
+          const host = n++ % 2 === 0 ? inlined : served;
+          const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+          // the first content #root ever gets, and whether the app had started then
+          await context.addInitScript(() => {
+            const w = window as unknown as { __firstRoot?: string; __firstByApp?: boolean; __cqoMounted?: boolean };
+            const obs = new MutationObserver(() => {
+              const root = document.getElementById("root");
+              if (root?.firstChild && w.__firstRoot === undefined) {
+                w.__firstRoot = root.innerHTML;
+                w.__firstByApp = !!w.__cqoMounted;
+                obs.disconnect();
+              }
+            });
+            obs.observe(document, { subtree: true, childList: true });
+          });
+          const page = await context.newPage();
+          await page.goto(appUrl(host, `/verify/${c.tokenId}`, lang));
+          await page.waitForFunction(() => (window as { __firstRoot?: string }).__firstRoot !== undefined);
+          // then the app mounts and renders its own page (details below the verdict, unless not found)
+          await page.waitForFunction(() => performance.getEntriesByName("cqo:page").length > 0);
+          if (c.expected !== "NotFound") await page.waitForSelector('[data-testid="level"]');
+          const r = await page.evaluate(() => {
+            const w = window as unknown as { __firstRoot: string; __firstByApp: boolean };
+            const early = document.createElement("div");
+            early.innerHTML = w.__firstRoot;
+            return {
+              byApp: w.__firstByApp,
+              earlyStatus: early.querySelector("[data-status]")?.getAttribute("data-status") ?? null,
+              earlyVerdict: early.querySelector(".verdict")?.outerHTML ?? null,
+              earlyHeader: early.querySelector("header")?.outerHTML ?? null,
+              earlyHeading: early.querySelector("h1")?.outerHTML ?? null,
+              appVerdict: document.querySelector(".verdict")?.outerHTML ?? null,
+              appHeader: document.querySelector("header")?.outerHTML ?? null,
+              appHeading: document.querySelector("h1")?.outerHTML ?? null,
+              htmlLang: document.documentElement.lang,
+              // what toLocaleString says for the time the verdict shows (the format the page writes by hand)
+              verdictTime: document.querySelector(".verdict-time")?.textContent ?? "",
+              intlTime: (() => {
+                const text = document.querySelector(".verdict-time")?.textContent ?? "";
+                const m = /(\d{4})年(\d+)月(\d+)日 (\d\d):(\d\d)|(\d+) (\w+) (\d{4}), (\d\d):(\d\d)/.exec(text);
+                if (!m) return "no time in: " + text;
+                const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sept", "Oct", "Nov", "Dec"];
+                const d = m[1] ? new Date(+m[1], +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!) : new Date(+m[8]!, months.indexOf(m[7]!), +m[6]!, +m[9]!, +m[10]!);
+                return text.replace(m[0], d.toLocaleString(m[1] ? "zh-CN" : "en-GB", { dateStyle: "medium", timeStyle: "short" }));
+              })(),
+            };
+          });
+          const what = `${c.label} (${lang}, ${host === inlined ? "inline deployment" : "deployment.json"})`;
+          expect(r.byApp, `${what}: painted before the app`).to.equal(false);
+          expect(r.earlyStatus, what).to.equal(c.expected);
+          expect(r.earlyVerdict, what).to.equal(r.appVerdict);
+          expect(r.earlyHeader, what).to.equal(r.appHeader);
+          expect(r.earlyHeading, what).to.equal(r.appHeading);
+          expect(r.htmlLang, what).to.equal(lang === "zh" ? "zh-CN" : "en");
+          expect(r.verdictTime, what).to.equal(r.intlTime);
+          if (c === revoked) expect(r.earlyVerdict, what).to.contain(lang === "zh" ? "欺诈" : "fraud");
+          if (c.expected === "Valid" && lang === "zh") await screenshot(page, "verify-early-valid-zh");
+          await context.close();
+        }
+      }
+      expect([...seen, "NotFound"].sort()).to.deep.equal(["Expired", "NotFound", "Pending", "Revoked", "Suspended", "Valid", "Voided"]);
+    } finally {
+      await inlined.close();
+    }
+  });
+
   it("looks a certificate up by number and a wallet by address from the form, and refuses nonsense", async () => {
     const valid = world.certs.find((c) => c.expected === "Valid")!;
     for (const lang of ["zh", "en"] as const) {
