@@ -43,8 +43,9 @@ export interface EarlyConfig {
   texts: { zh: EarlyTexts; en: EarlyTexts };
   /**
    * the app's scripts (built: the entry and the chunks it imports at once), started by this script: at once on
-   * any other page, after the verdict is painted on a verify link (so that they do not hold up its two requests
-   * and its paint), or after `holdMs` at the latest. null in dev (Vite's own script tag loads the app).
+   * any other page; on a verify link fetched once the verdict's request is out and run once the verdict is painted
+   * (so that they hold up neither its requests nor its paint), or after `holdMs` at the latest. null in dev (Vite's
+   * own script tag loads the app).
    */
   app: { entry: string; preload: string[]; holdMs: number } | null;
 }
@@ -70,21 +71,29 @@ export function earlyVerdict(cfg: EarlyConfig, hostDeployment: { rpcUrl?: string
     __cqoEarly?: EarlyState;
     __cqoMounted?: boolean;
   };
+  // the app's code is fetched (and compiled off the main thread) as soon as the verdict's request is out; it runs
+  // once the verdict is painted
+  let preloaded = false;
+  const preload = (): void => {
+    if (preloaded || !cfg.app) return;
+    preloaded = true;
+    for (const href of [cfg.app.entry, ...cfg.app.preload]) {
+      const l = document.createElement("link");
+      l.rel = "modulepreload";
+      l.href = href;
+      document.head.appendChild(l);
+    }
+  };
   let booted = false;
   const boot = (): void => {
     if (booted || !cfg.app) return;
     booted = true;
-    const app = cfg.app;
+    const entry = cfg.app.entry;
     const start = () => {
-      for (const href of app.preload) {
-        const l = document.createElement("link");
-        l.rel = "modulepreload";
-        l.href = href;
-        document.head.appendChild(l);
-      }
+      preload();
       const s = document.createElement("script");
       s.type = "module";
-      s.src = app.entry;
+      s.src = entry;
       document.head.appendChild(s);
     };
     // the app finds #root: not before the (tiny) document is parsed
@@ -115,13 +124,13 @@ export function earlyVerdict(cfg: EarlyConfig, hostDeployment: { rpcUrl?: string
       answer: dep.then((d) => {
         performance.mark("cqo:config");
         const url = new URL(d.rpcUrl ?? "http://127.0.0.1:8545", location.href).href;
-        return fetch(url, {
+        const sent = fetch(url, {
           method: "POST",
           headers: { "content-type": "application/json" },
           body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_call", params: [{ to: d.certificate, data }, "latest"] }),
-        })
-          .then((r) => r.json() as Promise<{ result?: `0x${string}` }>)
-          .then((j) => ({ certificate: d.certificate, result: j.result }));
+        });
+        preload();
+        return sent.then((r) => r.json() as Promise<{ result?: `0x${string}` }>).then((j) => ({ certificate: d.certificate, result: j.result }));
       }),
     };
     w.__cqoEarly = state;
