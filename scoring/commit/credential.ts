@@ -70,9 +70,28 @@ export interface CommitOptions {
   trustDossierHash?: boolean;
 }
 
+const POOL_SIZE = 8192;
+const pool = new Uint8Array(POOL_SIZE);
+let poolAt = POOL_SIZE;
+
+/**
+ * Fresh bytes from the platform CSPRNG (crypto.getRandomValues). Small requests are served from a pool
+ * filled 8 KiB at a time, because the call itself costs more than the 352 bytes of one record's salts;
+ * every byte is handed out once and the copy returned is the caller's own.
+ */
 export function csprngBytes(length: number): Uint8Array {
-  const out = new Uint8Array(length);
-  globalThis.crypto.getRandomValues(out);
+  if (length > POOL_SIZE / 4) {
+    const out = new Uint8Array(length);
+    for (let i = 0; i < length; i += 65_536) globalThis.crypto.getRandomValues(out.subarray(i, Math.min(length, i + 65_536)));
+    return out;
+  }
+  if (poolAt + length > POOL_SIZE) {
+    globalThis.crypto.getRandomValues(pool);
+    poolAt = 0;
+  }
+  const out = pool.slice(poolAt, poolAt + length);
+  pool.fill(0, poolAt, poolAt + length);
+  poolAt += length;
   return out;
 }
 

@@ -1,10 +1,11 @@
 /**
- * keccak-256 for the hot path: a sponge over the generated Keccak-f[1600] in keccakf.ts, one reused state,
- * no per-call objects. It computes exactly viem's keccak256 and js-sha3's keccak256 (property tests check
- * both on inputs across block boundaries) at about 1.7 µs per permutation, where js-sha3 costs about
- * 1.5× that per short input and viem's about 4×. A dossier's record needs about 75 permutations, so this
- * is what lets the commit step reach the throughput target; EIP-712 hashing of foreign domains and
- * signature recovery stay with viem.
+ * keccak-256 for the hot path: a sponge with one reused state over Keccak-f[1600] generated from the
+ * FIPS 202 definitions by keccakf.gen.ts, as a small WebAssembly module with native 64-bit lanes
+ * (keccakf.wasm.ts, about 0.3 µs per permutation) and as unrolled JS (keccakf.ts, about 1.7 µs), the JS
+ * one used wherever WebAssembly cannot be instantiated. Both compute exactly viem's and js-sha3's
+ * keccak256 (property tests check both permutations). A dossier's record needs about 75 permutations;
+ * with js-sha3 they were a third of the sheets-already-verified pipeline. EIP-712 hashing of foreign
+ * domains and signature recovery stay with viem.
  */
 import type { Hex } from "viem";
 import { keccakF1600 } from "./keccakf";
@@ -122,8 +123,9 @@ const digestBuf = new Uint8Array(32);
  */
 export function utf8Into(text: string, out: Uint8Array, at: number): number {
   const len = text.length;
+  // long text: the native encoder; short text: a loop is cheaper than the call (most of it is ASCII)
+  if (len > 64) return encoder.encodeInto(text, out.subarray(at)).written;
   let n = 0;
-  // ASCII fast path: most of what is hashed (canonical JSON keys, hex, numbers) is ASCII
   for (; n < len; n++) {
     const c = text.charCodeAt(n);
     if (c >= 0x80) break;
@@ -155,7 +157,15 @@ export function utf8(text: string): Uint8Array {
   return encoder.encode(text);
 }
 
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+/** ASCII codes of the two hex digits of each byte value: HEX_CODES[2b], HEX_CODES[2b + 1]. */
+const HEX_CODES = new Uint8Array(512);
+for (let b = 0; b < 256; b++) {
+  const h = b.toString(16).padStart(2, "0");
+  HEX_CODES[2 * b] = h.charCodeAt(0);
+  HEX_CODES[2 * b + 1] = h.charCodeAt(1);
+}
+/** Reused char codes; String.fromCharCode over a plain array builds the string in one flat piece. */
+const hexChars: number[] = [48, 120];
 
 export function bytesToHex(bytes: Uint8Array): Hex {
   return hexOf(bytes, 0, bytes.length);
@@ -163,8 +173,17 @@ export function bytesToHex(bytes: Uint8Array): Hex {
 
 /** Hex of bytes[start … end). */
 export function hexOf(bytes: Uint8Array, start: number, end: number): Hex {
-  let s = "0x";
-  for (let i = start; i < end; i++) s += HEX[bytes[i]!];
+  const chars = hexChars;
+  chars.length = 2 + 2 * (end - start);
+  for (let i = start, k = 2; i < end; i++, k += 2) {
+    const v = bytes[i]!;
+    chars[k] = HEX_CODES[2 * v]!;
+    chars[k + 1] = HEX_CODES[2 * v + 1]!;
+  }
+  // in chunks: apply() takes its arguments on the stack
+  if (chars.length <= 8192) return String.fromCharCode.apply(null, chars) as Hex;
+  let s = "";
+  for (let i = 0; i < chars.length; i += 8192) s += String.fromCharCode.apply(null, chars.slice(i, i + 8192));
   return s as Hex;
 }
 

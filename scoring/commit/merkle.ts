@@ -4,10 +4,14 @@
  * node = keccak of the sorted pair), so the root verifies with OpenZeppelin's MerkleProof on chain and the
  * dump loads with StandardMerkleTree.load.
  *
- * Why not StandardMerkleTree.of directly: its generic ABI encoder and BigInt comparisons cost ~1.7 ms per
- * 11-leaf tree, more than the whole per-dossier budget. This builder encodes the one fixed leaf shape by
- * hand; tests compare its root, layout and proofs with the library on random inputs, and verification of
- * disclosures uses the library itself.
+ * Why not the library to build it (bench/results/scoring.json, `merkleTree`, load average 2 on 2 cores):
+ * StandardMerkleTree.of costs 1.2 ms per 11-leaf tree (2.8 ms with the proofs; 1.6–5.6 ms on a loaded
+ * machine): generic ABI encoder, BigInt comparisons, its own keccak. SimpleMerkleTree.of over leaves hashed
+ * here costs 1.7 ms with the proofs, and still 0.55 ms for the tree alone (1.0 ms with the proofs, which it
+ * re-validates and re-verifies) when given this engine's keccak as `nodeHash`: more than three times the
+ * whole sheets-already-verified pipeline (0.17 ms per dossier). This builder costs 0.04 ms with the proofs.
+ * Tests compare its root, layout and proofs with StandardMerkleTree.of on random inputs and check the
+ * proofs with the library; verification of disclosures uses the library itself.
  */
 import type { Hex } from "viem";
 import { hexInto, hexOf, hexToBytes, keccakInto, utf8Into } from "./keccak";
@@ -98,7 +102,9 @@ export function buildTreeFrom(values: LeafValue[], salts: Uint8Array, valueHashe
   const nodes = new Uint8Array(32 * size);
   const leaves = new Uint8Array(32 * n);
   for (let i = 0; i < n; i++) leafHashInto(values[i]![0], salts, 32 * i, valueHashes, 32 * i, leaves, 32 * i);
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => compareAt(leaves, 32 * a, 32 * b));
+  const order = new Array<number>(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  order.sort((a, b) => compareAt(leaves, 32 * a, 32 * b));
   const treeIndex = new Array<number>(n);
   for (let k = 0; k < n; k++) {
     const v = order[k]!;
@@ -106,13 +112,18 @@ export function buildTreeFrom(values: LeafValue[], salts: Uint8Array, valueHashe
     treeIndex[v] = t;
     nodes.set(leaves.subarray(32 * v, 32 * v + 32), 32 * t);
   }
+  const pair = pairBuf;
   for (let i = size - 1 - n; i >= 0; i--) {
     const l = 32 * (2 * i + 1);
     const r = l + 32;
-    const [lo, hi] = compareAt(nodes, l, r) <= 0 ? [l, r] : [r, l];
-    pairBuf.set(nodes.subarray(lo, lo + 32), 0);
-    pairBuf.set(nodes.subarray(hi, hi + 32), 32);
-    keccakInto(pairBuf, 64, nodes, 32 * i);
+    const swap = compareAt(nodes, l, r) > 0;
+    const lo = swap ? r : l;
+    const hi = swap ? l : r;
+    for (let j = 0; j < 32; j++) {
+      pair[j] = nodes[lo + j]!;
+      pair[32 + j] = nodes[hi + j]!;
+    }
+    keccakInto(pair, 64, nodes, 32 * i);
   }
   const tree = new Array<Hex>(size);
   for (let i = 0; i < size; i++) tree[i] = hexOf(nodes, 32 * i, 32 * i + 32);

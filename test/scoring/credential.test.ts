@@ -2,7 +2,7 @@ import { expect } from "chai";
 import fc from "fast-check";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { hashTypedData, keccak256 as viemKeccak, toBytes, toHex, type Hex } from "viem";
-import { buildCredential, buildTree, disclose, evaluateChecked, panelSheetDigest, panelSheetTypedData, verifyDisclosure, verifySheets, type LeafValue } from "../../scoring";
+import { buildCredential, buildTree, csprngBytes, disclose, evaluateChecked, panelSheetDigest, panelSheetTypedData, verifyDisclosure, verifySheets, type LeafValue } from "../../scoring";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { keccak256 as jsSha3 } from "js-sha3";
@@ -115,6 +115,23 @@ describe("scoring: commitments and selective disclosure", () => {
       expect(StandardMerkleTree.verify(root, ["string", "bytes32", "bytes32"], [f.name, f.salt, f.valueHash], f.proof)).to.equal(true);
     }
     expect(StandardMerkleTree.load(credential.tree).root).to.equal(root);
+  });
+
+  it("csprngBytes hands out every pooled byte once, at any length, and large requests beyond one getRandomValues call", () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 2000; i++) {
+      const b = csprngBytes(32);
+      expect(b).to.have.length(32);
+      seen.add(toHex(b));
+    }
+    expect(seen.size, "2000 draws of 32 bytes never repeat").to.equal(2000);
+    for (const n of [0, 1, 33, 352, 2048, 2049, 70_000]) expect(csprngBytes(n)).to.have.length(n);
+    const big = csprngBytes(70_000);
+    expect(big.subarray(65_536).some((x) => x !== 0), "the tail past 65,536 bytes is filled too").to.equal(true);
+    // returned buffers are copies: changing one does not change the next draw
+    const a = csprngBytes(32);
+    a.fill(7);
+    expect(Array.from(csprngBytes(32)).every((x) => x === 7)).to.equal(false);
   });
 
   it("salts are fresh: the same evaluation committed twice gives different roots", async () => {
