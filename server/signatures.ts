@@ -94,8 +94,8 @@ const { parentPort, workerData } = require("node:worker_threads");
 const secp = require(workerData.secp);
 parentPort.on("message", ({ id, hash, sig, recovery }) => {
   let point = null;
-  try { point = secp.recover(hash, sig, recovery, false); } catch { point = null; }
-  parentPort.postMessage({ id, point });
+  try { point = secp.recover(Buffer.from(hash, "hex"), Buffer.from(sig, "hex"), recovery, false); } catch { point = null; }
+  parentPort.postMessage({ id, point: point ? Buffer.from(point).toString("hex") : null });
 });
 `;
 
@@ -116,11 +116,12 @@ class RecoveryPool {
       for (let i = 0; i < size; i++) {
         const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { secp: secpPath } });
         w.unref();
-        w.on("message", ({ id, point }: { id: number; point: Uint8Array | null }) => {
+        // hex strings both ways: cheaper to pass between threads than typed arrays
+        w.on("message", ({ id, point }: { id: number; point: string | null }) => {
           const job = this.jobs.get(id);
           this.jobs.delete(id);
           if (this.jobs.size === 0) for (const x of this.workers) x.unref(); // idle: never keeps the process alive
-          job?.resolve(point);
+          job?.resolve(point === null ? null : Uint8Array.from(Buffer.from(point, "hex")));
         });
         w.on("error", (err) => this.fail(err));
         w.on("exit", () => this.fail(new Error("signature worker exited")));
@@ -141,7 +142,7 @@ class RecoveryPool {
     return this.broken ? 0 : this.workers.length;
   }
 
-  recover(hash: Uint8Array, sig: Uint8Array, recovery: 0 | 1): Promise<Uint8Array | null> | null {
+  recover(hash: string, sig: string, recovery: 0 | 1): Promise<Uint8Array | null> | null {
     if (this.broken || this.workers.length === 0) return null;
     const id = this.next++;
     const worker = this.workers[id % this.workers.length]!;
@@ -162,7 +163,7 @@ export async function recoverSignerOffThread(digest: Hex, signature: string): Pr
   if (!parsed) return null;
   pool ??= new RecoveryPool(POOL_SIZE);
   let point: Uint8Array | null;
-  const pending = pool.recover(parsed.hash, parsed.rs, parsed.recovery);
+  const pending = pool.recover(digest.slice(2), signature.slice(2, 130), parsed.recovery);
   try {
     point = pending ? await pending : recoverPoint(parsed);
   } catch {
