@@ -27,6 +27,7 @@ import {
 } from "./eip712";
 import { contractErrorMessage, DEFAULT_ADMIN_ROLE, explainError, SUPERVISOR_ROLE, type ExplainedError } from "./errors";
 import { certificateHistory, type HistoryEntry, type HistoryOptions } from "./history";
+import { cqoReads, type CqoReads } from "./reads";
 import {
   AccreditationSchema,
   AddressSchema,
@@ -50,13 +51,9 @@ import {
 } from "./schemas";
 import {
   BODY_STATUSES,
-  CERTIFICATE_STATUSES,
   certificateNumberOf,
   enumIndex,
-  enumName,
   REVOCATION_REASONS,
-  RULEBOOK_STATUSES,
-  scopeToLevels,
   type BodyRecord,
   type CertificateVerification,
   type GivableRevocationReason,
@@ -144,6 +141,8 @@ export class CqoClient {
   readonly address: Address;
   /** issueBatch's first chunk size: the fixed and per-item gas of issueCertificates, measured once */
   private gasModel?: { perItem: bigint; fixed: bigint };
+  /** the zod-free reads of ./reads, bound to this deployment */
+  private readonly reads: CqoReads;
 
   constructor(
     readonly publicClient: PublicClient,
@@ -152,122 +151,77 @@ export class CqoClient {
   ) {
     this.deployment = parseDeployment(deployment);
     this.address = this.deployment.certificate;
+    this.reads = cqoReads(publicClient, this.address);
   }
 
   // ------------------------------------------------------------------ reads
 
+  // Each read checks its input with the sdk's zod schemas (a clear error naming the field), then runs the
+  // zod-free read of ./reads: the dApp's verify route uses those directly, so both answer the same.
+
   /** What a verifier sees about one certificate, computed by the contract now. */
   async verifyCertificate(tokenId: TokenIdInput): Promise<CertificateVerification> {
-    const id = parseInput(TokenIdSchema, tokenId, "tokenId");
-    const v = await this.read("verifyCertificate", [id]);
-    const status = enumName(CERTIFICATE_STATUSES, v.status);
-    const reason = enumName(REVOCATION_REASONS, v.revocationReason);
-    const found = status !== "NotFound";
-    return {
-      tokenId: v.tokenId,
-      status,
-      valid: status === "Valid",
-      revocationReason: reason === "None" ? null : reason,
-      underObjection: v.underObjection,
-      holder: found ? v.holder : null,
-      bodyId: v.bodyId,
-      bodyAccredited: v.bodyAccredited,
-      level: v.level,
-      issuedAt: v.issuedAt,
-      validFrom: v.validFrom,
-      validUntil: v.validUntil,
-      rulebookId: v.rulebookId,
-      rulebookHash: v.rulebookHash,
-      resultRoot: v.resultRoot,
-      predecessor: v.predecessor === 0n ? null : v.predecessor,
-      successor: v.successor === 0n ? null : v.successor,
-    };
+    return this.reads.verifyCertificate(parseInput(TokenIdSchema, tokenId, "tokenId"));
   }
 
   /** Every certificate ever issued to a wallet, oldest first, each with its verification. */
   async certificatesOf(holder: string): Promise<CertificateVerification[]> {
-    const wallet = parseInput(AddressSchema, holder, "holder");
-    const ids = await this.read("certificatesOf", [wallet]);
-    return Promise.all(ids.map((id) => this.verifyCertificate(id)));
+    return this.reads.certificatesOf(parseInput(AddressSchema, holder, "holder"));
   }
 
   /** Whether a wallet holds a certificate valid now at `atLeastLevel` or better (1 = 一级 is the highest). */
   async holdsValidCertificate(holder: string, atLeastLevel: number): Promise<boolean> {
-    return this.read("holdsValidCertificate", [parseInput(AddressSchema, holder, "holder"), parseInput(LevelSchema, atLeastLevel, "atLeastLevel")]);
+    return this.reads.holdsValidCertificate(parseInput(AddressSchema, holder, "holder"), parseInput(LevelSchema, atLeastLevel, "atLeastLevel"));
   }
 
   /** A body's record and signing keys; null if there is no such body. */
   async getBody(bodyId: number): Promise<BodyRecord | null> {
-    const id = parseInput(BodyIdSchema, bodyId, "bodyId");
-    const { bodies } = await this.registryCounts();
-    if (id > bodies) return null;
-    const [[body, profile, keys], accredited] = await Promise.all([this.read("getBody", [id]), this.read("isAccredited", [id])]);
-    return {
-      bodyId: id,
-      admin: body.admin,
-      status: enumName(BODY_STATUSES, body.status),
-      accredited,
-      accreditedUntil: body.accreditedUntil,
-      noticePeriod: body.noticePeriod,
-      scope: body.scope,
-      levels: scopeToLevels(body.scope),
-      voucherNonce: body.voucherNonce,
-      metadataURI: profile.metadataURI,
-      metadataHash: profile.metadataHash,
-      voidedBefore: profile.voidedBefore,
-      signingKeys: [...keys],
-    };
+    return this.reads.getBody(parseInput(BodyIdSchema, bodyId, "bodyId"));
   }
 
+  /** Every registered body, by id. */
   async listBodies(): Promise<BodyRecord[]> {
-    const { bodies } = await this.registryCounts();
-    const all = await Promise.all(Array.from({ length: bodies }, (_, i) => this.getBody(i + 1)));
-    return all.filter((b): b is BodyRecord => b !== null);
+    return this.reads.listBodies();
   }
 
   /** The body a signing key acts for, or null. */
   async bodyOfSigningKey(key: string): Promise<number | null> {
-    const id = await this.read("bodyOfSigningKey", [parseInput(AddressSchema, key, "key")]);
-    return id === 0 ? null : id;
+    return this.reads.getBodyOfSigningKey(parseInput(AddressSchema, key, "key"));
   }
 
+  /** How many bodies and rulebooks are registered (ids run from 1 to these counts). */
   async registryCounts(): Promise<{ bodies: number; rulebooks: number }> {
-    const [bodies, rulebooks] = await this.read("registryCounts", []);
-    return { bodies, rulebooks };
+    return this.reads.getRegistryCounts();
   }
 
   /** A rulebook's record; null if not registered. */
   async getRulebook(rulebookId: number): Promise<RulebookRecord | null> {
-    const id = parseInput(RulebookIdSchema, rulebookId, "rulebookId");
-    const { rulebooks } = await this.registryCounts();
-    if (id > rulebooks) return null;
-    const r = await this.read("getRulebook", [id]);
-    return { rulebookId: id, status: enumName(RULEBOOK_STATUSES, r.status), contentHash: r.contentHash, uri: r.uri };
+    return this.reads.getRulebook(parseInput(RulebookIdSchema, rulebookId, "rulebookId"));
   }
 
+  /** Every registered rulebook, by id. */
   async listRulebooks(): Promise<RulebookRecord[]> {
-    const { rulebooks } = await this.registryCounts();
-    const all = await Promise.all(Array.from({ length: rulebooks }, (_, i) => this.getRulebook(i + 1)));
-    return all.filter((r): r is RulebookRecord => r !== null);
+    return this.reads.listRulebooks();
   }
 
   /** The id of the rulebook with this content hash (see scoring's rulebookHash), or null. */
   async rulebookIdOf(contentHash: string): Promise<number | null> {
-    const id = await this.read("rulebookIdOf", [parseInput(Bytes32Schema, contentHash, "contentHash")]);
-    return id === 0 ? null : id;
+    return this.reads.getRulebookIdOf(parseInput(Bytes32Schema, contentHash, "contentHash"));
   }
 
+  /** Whether a result root was already used by an issuance ("pending" sees the node's mempool). */
   async isResultRootUsed(resultRoot: string, blockTag: "latest" | "pending" = "latest"): Promise<boolean> {
-    const root = parseInput(ResultRootSchema, resultRoot, "resultRoot");
-    return this.publicClient.readContract({ address: this.address, abi: cqoCertificateAbi, functionName: "isResultRootUsed", args: [root], blockTag });
+    return this.reads.isResultRootUsed(parseInput(ResultRootSchema, resultRoot, "resultRoot"), blockTag);
   }
 
+  /** Whether an account holds the supervisor role. */
   async isSupervisor(account: string): Promise<boolean> {
-    return this.read("hasRole", [SUPERVISOR_ROLE, parseInput(AddressSchema, account, "account")]);
+    return this.reads.hasRole(SUPERVISOR_ROLE, parseInput(AddressSchema, account, "account"));
   }
 
+  /** Whether an account is the association (DEFAULT_ADMIN_ROLE). */
   async isAssociation(account: string): Promise<boolean> {
-    return this.read("hasRole", [DEFAULT_ADMIN_ROLE, parseInput(AddressSchema, account, "account")]);
+    return this.reads.hasRole(DEFAULT_ADMIN_ROLE, parseInput(AddressSchema, account, "account"));
   }
 
   /** The full history of a certificate, rebuilt from the contract's events (see ./history). */
@@ -619,14 +573,6 @@ export class CqoClient {
     const wallet = this.walletClient;
     if (!wallet?.account) throw new Error("this action needs a wallet client with an account (a signing key)");
     return { wallet, account: wallet.account };
-  }
-
-  private read<F extends ContractFunctionName<CertAbi, "view" | "pure">>(functionName: F, args: ContractFunctionArgs<CertAbi, "view" | "pure", F>) {
-    // viem's generics cannot follow a generic function name through readContract's overloads; the public methods
-    // above pin F, so their results are exactly typed.
-    return this.publicClient.readContract({ address: this.address, abi: cqoCertificateAbi, functionName, args } as never) as Promise<
-      import("viem").ContractFunctionReturnType<CertAbi, "view" | "pure", F, ContractFunctionArgs<CertAbi, "view" | "pure", F>>
-    >;
   }
 
   /**
