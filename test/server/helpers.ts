@@ -288,6 +288,20 @@ export interface Tokens {
   assessors: string[];
 }
 
+/**
+ * Signs in the body's operator, `applicant` and the first three assessors; with `register` (a fresh database) the
+ * operator first registers the assessors. What every workflow test starts from.
+ */
+export async function signInTeam(http: Http, applicant: HDAccount | PrivateKeyAccount, options: { register?: boolean } = {}): Promise<Tokens> {
+  const operator = await signInAs(http, account(OPERATOR));
+  if (options.register ?? true) await registerAssessors(http, operator);
+  return {
+    operator,
+    applicant: await signInAs(http, applicant),
+    assessors: await Promise.all(ASSESSORS.slice(0, 3).map((a) => signInAs(http, privateKeyToAccount(a.key)))),
+  };
+}
+
 /** Submits, accepts, assigns 3 assessors, collects their signed sheets; returns the dossier id (state scored). */
 export async function toScored(http: Http, tokens: Tokens, dossier: Dossier, jitter = 60, sheetSeed?: number): Promise<string> {
   const id = dossier.dossierId;

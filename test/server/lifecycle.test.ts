@@ -6,14 +6,12 @@
  */
 import { expect } from "chai";
 import type { Hex } from "viem";
-import { privateKeyToAccount } from "viem/accounts";
 import type { Credential } from "../../scoring";
 import { reissueConsentTypedData } from "../../sdk";
 import { buildServer, type Workbench } from "../../server/app";
 import type { CrashPoint, ServerConfig } from "../../server/config";
 import { openIntent } from "../../server/lifecycle";
 import {
-  ASSESSORS,
   OPERATOR,
   account,
   clientFor,
@@ -21,8 +19,8 @@ import {
   dossierFor,
   expect200,
   injectHttp,
-  registerAssessors,
   signInAs,
+  signInTeam,
   startAnvil,
   tempDir,
   testConfig,
@@ -63,7 +61,7 @@ describe("server: re-issue, objections and the re-sync from chain state (anvil)"
     await wb.close();
     crashAt.point = null;
     await start();
-    tokens = { operator: await signInAs(http, account(OPERATOR)), applicant: await signInAs(http, applicant), assessors: await Promise.all(ASSESSORS.slice(0, 3).map((a) => signInAs(http, privateKeyToAccount(a.key)))) };
+    tokens = await signInTeam(http, applicant, { register: false });
   };
 
   before(async () => {
@@ -72,9 +70,7 @@ describe("server: re-issue, objections and the re-sync from chain state (anvil)"
     tmp = tempDir("lifecycle");
     config = testConfig(tmp.dir);
     await start();
-    const operator = await signInAs(http, account(OPERATOR));
-    await registerAssessors(http, operator);
-    tokens = { operator, applicant: await signInAs(http, applicant), assessors: await Promise.all(ASSESSORS.slice(0, 3).map((a) => signInAs(http, privateKeyToAccount(a.key)))) };
+    tokens = await signInTeam(http, applicant);
   });
 
   after(async () => {

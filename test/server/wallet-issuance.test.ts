@@ -8,12 +8,10 @@
  */
 import { expect } from "chai";
 import { keccak256, toHex, type Hex } from "viem";
-import { privateKeyToAccount } from "viem/accounts";
 import { explainError, levelsToScope } from "../../sdk";
 import { buildServer, type Workbench } from "../../server/app";
 import { IssuanceWorker } from "../../server/outbox";
 import {
-  ASSESSORS,
   ASSOCIATION,
   BODY_ADMIN,
   OPERATOR,
@@ -23,8 +21,8 @@ import {
   dossierFor,
   expect200,
   injectHttp,
-  registerAssessors,
   signInAs,
+  signInTeam,
   sleep,
   startAnvil,
   tempDir,
@@ -89,9 +87,7 @@ describe("server: issuance signed in the operator's wallet (anvil)", function ()
     wb = await buildServer({ config, chain: clientFor(anvil.url, world.deployment, account(OPERATOR)), now: () => Date.now() + clockOffset });
     await wb.listen();
     http = injectHttp(wb.app);
-    const operator = await signInAs(http, account(OPERATOR));
-    await registerAssessors(http, operator);
-    tokens = { operator, applicant: await signInAs(http, account(11)), assessors: await Promise.all(ASSESSORS.slice(0, 3).map((a) => signInAs(http, privateKeyToAccount(a.key)))) };
+    tokens = await signInTeam(http, account(11));
     second = await signInAs(http, account(SECOND_KEY));
     otherBody = await signInAs(http, account(OTHER_BODY));
   });

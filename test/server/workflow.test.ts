@@ -24,8 +24,8 @@ import {
   dossierFor,
   expect200,
   injectHttp,
-  registerAssessors,
   signInAs,
+  signInTeam,
   startAnvil,
   tempDir,
   testConfig,
@@ -94,13 +94,7 @@ describe("server: the procedure over HTTP (anvil)", function () {
     wb = await buildServer({ config: testConfig(tmp.dir), chain: clientFor(anvil.url, world.deployment, account(OPERATOR)) });
     await wb.listen();
     http = injectHttp(wb.app);
-    const operator = await signInAs(http, account(OPERATOR));
-    await registerAssessors(http, operator);
-    tokens = {
-      operator,
-      applicant: await signInAs(http, applicant),
-      assessors: await Promise.all(ASSESSORS.slice(0, 3).map((a) => signInAs(http, privateKeyToAccount(a.key)))),
-    };
+    tokens = await signInTeam(http, applicant);
   });
 
   after(async () => {
