@@ -32,7 +32,7 @@ function appPlan(): AppPlan | null {
 async function waitForHttp(url: string, child: ChildProcess, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) return false;
+    if (child.exitCode !== null || child.signalCode !== null) return false;
     try {
       const r = await fetch(url);
       if (r.status < 500) return true;

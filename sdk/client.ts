@@ -584,7 +584,7 @@ export class CqoClient {
     const data = encodeFunctionData({ abi: cqoCertificateAbi, functionName, args } as never);
     const limit = gas ?? (await this.publicClient.estimateGas({ account, to: this.address, data }).then((g) => g + g / 5n));
     const hash = await wallet.sendTransaction({ account, chain: wallet.chain ?? null, to: this.address, data, gas: limit });
-    const receipt = await this.publicClient.waitForTransactionReceipt({ hash });
+    const receipt = await this.waitForReceipt(hash);
     if (receipt.status !== "success") {
       // Replay the call at that block to learn why (state may have moved: best effort).
       const why = await this.publicClient
@@ -594,6 +594,30 @@ export class CqoClient {
       throw new TransactionRevertedError(hash, why);
     }
     return { hash, blockNumber: receipt.blockNumber, gasUsed: receipt.gasUsed, receipt };
+  }
+
+  /**
+   * viem's wait for a receipt, which keeps polling through a node that went away (up to its 3-minute timeout):
+   * here the node is probed every second and the wait fails with the node's own error after three failures in a
+   * row, so a caller learns at once that the chain is unreachable. The transaction may still be mined; batch
+   * issuance finds that out from the used roots when it resumes.
+   */
+  private async waitForReceipt(hash: Hex): Promise<TransactionReceipt> {
+    const stop = new AbortController();
+    let failures = 0;
+    const probe = setInterval(() => {
+      this.publicClient.getBlockNumber({ cacheTime: 0 }).then(
+        () => (failures = 0),
+        (err: unknown) => {
+          if (++failures >= 3) stop.abort(err);
+        },
+      );
+    }, 1_000);
+    try {
+      return await this.publicClient.waitForTransactionReceipt({ hash, signal: stop.signal });
+    } finally {
+      clearInterval(probe);
+    }
   }
 
   private events<N extends "BodyAccredited" | "RulebookRegistered" | "CertificateIssued">(receipt: TransactionReceipt, eventName: N) {

@@ -85,7 +85,7 @@ export async function startAnvil(extraArgs: string[] = []): Promise<Anvil> {
       await testClient.mine({ blocks: 1 });
     },
     stop: async () => {
-      if (child.exitCode !== null) return;
+      if (child.exitCode !== null || child.signalCode !== null) return; // a node killed by a signal has no exit code
       const exited = new Promise((r) => child.once("exit", r));
       child.kill("SIGTERM");
       await exited;

@@ -5,7 +5,8 @@
 import { expect } from "chai";
 import hre from "hardhat";
 import { createPublicClient, http, keccak256, toHex, UserRejectedRequestError, type Address, type Hex } from "viem";
-import { CqoClient, cqoCertificateAbi, explainError, typeHash, issuanceVoucherTypes, reissueConsentTypes, type Issuance } from "../../sdk";
+import { CqoClient, cqoCertificateAbi, deployCqo, explainError, typeHash, issuanceVoucherTypes, reissueConsentTypes, type Issuance } from "../../sdk";
+import { startAnvil } from "./anvil";
 import { DAY, deployFixture, freshRoot, NOTICE, ROLE, YEAR, type Fixture } from "./fixture";
 
 const EVIDENCE: Hex = keccak256(toHex("evidence"));
@@ -260,6 +261,24 @@ describe("sdk (viem client on anvil)", function () {
       await expectExplained(offline.verifyCertificate(1n), "network-unreachable");
       const nowhere = new CqoClient(f.anvil.publicClient, { ...f.deployment, certificate: f.anvil.account(ROLE.stranger).address });
       await expectExplained(nowhere.verifyCertificate(1n), "no-contract");
+    });
+
+    it("a node that goes away while a transaction waits for its receipt is reported unreachable within seconds", async () => {
+      const node = await startAnvil();
+      try {
+        const deployment = await deployCqo(node.publicClient, node.wallet(ROLE.association), { association: node.account(ROLE.association).address });
+        await node.testClient.setAutomine(false); // the transaction is sent but never mined
+        const association = new CqoClient(node.publicClient, deployment, node.wallet(ROLE.association));
+        const started = Date.now();
+        const waiting = association.grantSupervisor(node.account(ROLE.supervisor).address);
+        const outcome = waiting.then(() => "mined", (err: unknown) => explainError(err).code);
+        await new Promise((r) => setTimeout(r, 500));
+        await node.stop();
+        expect(await outcome).to.equal("network-unreachable");
+        expect(Date.now() - started, "well before viem's 3-minute receipt timeout").to.be.below(15_000);
+      } finally {
+        await node.stop();
+      }
     });
   });
 });
