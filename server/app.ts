@@ -16,7 +16,7 @@ import { IssuanceWorker } from "./outbox";
 import { loadRulebooks, type RulebookSet } from "./rulebooks";
 import { syncFromChain, type SyncReport } from "./lifecycle";
 import { registerRoutes } from "./routes";
-import { ensureWalletClaims, registerWalletIssuance } from "./wallet-issuance";
+import { registerWalletIssuance } from "./wallet-issuance";
 import type { Actor } from "./workflow";
 
 export interface ServerOptions {
@@ -77,7 +77,6 @@ export async function buildServer(options: ServerOptions): Promise<Workbench> {
   const config = options.config;
   const now = options.now ?? Date.now;
   const db = openDb(config.dbPath);
-  ensureWalletClaims(db);
   const evidence = new EvidenceStore(config.evidenceDir);
   const rulebooks = options.rulebooks ?? loadRulebooks();
   const chain = options.chain !== undefined ? options.chain : connect({ rpcUrl: config.rpcUrl, deploymentPath: config.deploymentPath, signerKey: config.signerKey });

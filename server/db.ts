@@ -190,6 +190,22 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX chain_intents_status ON chain_intents(status);
     `,
   },
+  {
+    version: 4,
+    name: "wallet-claims",
+    // IF NOT EXISTS: databases from before this migration may have the table already (it was created at start)
+    sql: `
+      -- leases of queued results to an operator's wallet (server/wallet-issuance.ts); the outbox skips leased rows
+      CREATE TABLE IF NOT EXISTS wallet_claims (
+        root TEXT PRIMARY KEY REFERENCES outbox(root),
+        claim_id TEXT NOT NULL,
+        operator TEXT NOT NULL,
+        claimed_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS wallet_claims_claim ON wallet_claims(claim_id);
+    `,
+  },
 ];
 
 export function openDb(path: string, migrations: readonly Migration[] = MIGRATIONS): Db {

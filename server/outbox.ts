@@ -222,17 +222,7 @@ export class IssuanceWorker {
   }
 
   private markIssued(row: OutboxRow, txHash: Hex | null, blockNumber: number | null): number {
-    const r = this.db
-      .prepare("UPDATE outbox SET status = 'issued', tx_hash = ?, block_number = ?, issued_at = ?, last_error = NULL WHERE root = ? AND status != 'issued'")
-      .run(txHash, blockNumber, Date.now(), row.root);
-    if (r.changes !== 1) return 0;
-    const d = this.db.prepare("SELECT state FROM dossiers WHERE id = ?").get(row.dossier_id) as { state: State } | undefined;
-    if (d && isLegal("issued-on-chain", d.state)) {
-      transition(this.db, row.dossier_id, "issued-on-chain", d.state, "in-notice", this.actor, { root: row.root, tokenId: row.token_id, txHash, blockNumber }, { token_id: row.token_id });
-    } else {
-      audit(this.db, { dossierId: row.dossier_id, actor: this.actor, action: "issued-on-chain", details: { root: row.root, tokenId: row.token_id, txHash, note: `dossier was ${d?.state}` } });
-    }
-    return 1;
+    return recordIssued(this.db, row, txHash, blockNumber, this.actor, "outbox") ? 1 : 0;
   }
 
   /** Records rows whose root is used on-chain; puts the others back in the queue. */
@@ -316,3 +306,20 @@ function toIssuance(row: OutboxRow): Issuance {
   return { level: row.level, validUntil: row.valid_until, resultRoot: row.root, holder: row.holder, rulebookId: row.rulebook_id };
 }
 
+/**
+ * Records a row as issued (transaction, block, time), ends any wallet lease on it and moves its dossier to
+ * in-notice with an audit entry saying how it was issued (`via`: the outbox worker, the operator's wallet, a
+ * re-sync). The one place both issuance paths write a result down; false if it was already recorded.
+ */
+export function recordIssued(db: Db, row: OutboxRow, txHash: Hex | null, blockNumber: number | null, actor: Actor, via: string): boolean {
+  const r = db
+    .prepare("UPDATE outbox SET status = 'issued', tx_hash = ?, block_number = ?, issued_at = ?, last_error = NULL WHERE root = ? AND status != 'issued'")
+    .run(txHash, blockNumber, Date.now(), row.root);
+  db.prepare("DELETE FROM wallet_claims WHERE root = ?").run(row.root);
+  if (r.changes !== 1) return false;
+  const d = db.prepare("SELECT state FROM dossiers WHERE id = ?").get(row.dossier_id) as { state: State } | undefined;
+  const details = { root: row.root, tokenId: row.token_id, txHash, blockNumber, via };
+  if (d && isLegal("issued-on-chain", d.state)) transition(db, row.dossier_id, "issued-on-chain", d.state, "in-notice", actor, details, { token_id: row.token_id });
+  else audit(db, { dossierId: row.dossier_id, actor, action: "issued-on-chain", details: { ...details, note: `dossier was ${d?.state}` } });
+  return true;
+}

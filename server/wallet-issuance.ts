@@ -25,24 +25,9 @@ import { encodeFunctionData, getAddress, parseEventLogs, zeroAddress, type Addre
 import { z } from "zod";
 import { cqoCertificateAbi, explainError, type CqoClient, type Issuance } from "../sdk";
 import { requireRole, type Ctx } from "./app";
-import type { Db } from "./db";
 import { HttpError, chainUnavailable, conflict, parseInput, unprocessable } from "./errors";
-import type { OutboxRow } from "./outbox";
-import { audit, isLegal, transition, type Actor, type State } from "./workflow";
-
-/** The lease table; created here (idempotent) so the outbox can skip leased rows. */
-export function ensureWalletClaims(db: Db): void {
-  db.exec(`
-    CREATE TABLE IF NOT EXISTS wallet_claims (
-      root TEXT PRIMARY KEY REFERENCES outbox(root),
-      claim_id TEXT NOT NULL,
-      operator TEXT NOT NULL,
-      claimed_at INTEGER NOT NULL,
-      expires_at INTEGER NOT NULL
-    );
-    CREATE INDEX IF NOT EXISTS wallet_claims_claim ON wallet_claims(claim_id);
-  `);
-}
+import { recordIssued, type OutboxRow } from "./outbox";
+import { audit, type Actor } from "./workflow";
 
 const bi = (zh: string, en: string) => JSON.stringify({ __bilingual: { zh, en } });
 
@@ -73,20 +58,6 @@ export interface WalletItem {
 
 const toIssuance = (row: OutboxRow): Issuance => ({ level: row.level, validUntil: row.valid_until, resultRoot: row.root, holder: getAddress(row.holder), rulebookId: row.rulebook_id });
 const item = (row: OutboxRow): WalletItem => ({ root: row.root, dossierId: row.dossier_id, tokenId: row.token_id, issuance: toIssuance(row) });
-
-/** Records an issued row and moves its dossier to in-notice: the same writes as the outbox worker's. */
-export function recordIssued(db: Db, row: OutboxRow, txHash: Hex | null, blockNumber: number | null, actor: Actor, via: string): boolean {
-  const r = db
-    .prepare("UPDATE outbox SET status = 'issued', tx_hash = ?, block_number = ?, issued_at = ?, last_error = NULL WHERE root = ? AND status != 'issued'")
-    .run(txHash, blockNumber, Date.now(), row.root);
-  db.prepare("DELETE FROM wallet_claims WHERE root = ?").run(row.root);
-  if (r.changes !== 1) return false;
-  const d = db.prepare("SELECT state FROM dossiers WHERE id = ?").get(row.dossier_id) as { state: State } | undefined;
-  const details = { root: row.root, tokenId: row.token_id, txHash, blockNumber, via };
-  if (d && isLegal("issued-on-chain", d.state)) transition(db, row.dossier_id, "issued-on-chain", d.state, "in-notice", actor, details, { token_id: row.token_id });
-  else audit(db, { dossierId: row.dossier_id, actor, action: "issued-on-chain", details: { ...details, note: `dossier was ${d?.state}` } });
-  return true;
-}
 
 export function registerWalletIssuance(app: FastifyInstance, ctx: Ctx): void {
   const { db } = ctx;
