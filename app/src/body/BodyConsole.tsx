@@ -10,7 +10,6 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { GIVABLE_REVOCATION_REASONS } from "../../../sdk/types";
 import { ErrorBox } from "../components/ErrorBox";
 import { levelLabel, shortHex } from "../lib/format";
 import type { Route } from "../router";
@@ -20,6 +19,7 @@ import { ConnectPanel, useWallet } from "../wallet/wallet";
 import { WorkbenchApi, type Assessor, type DossierDetail, type DossierSummary, type Message, type ObjectionView, type OutboxItem, type Session, type WalletStatus } from "./api";
 import { EvidencePanel, EvidencePicker } from "./Evidence";
 import { ObjectionList } from "./Objections";
+import { RevocationReasonField } from "./RevocationReasonField";
 import { ConsentPage, ReissueHolder, ReissueOperator } from "./Reissue";
 import { ScoreSheet } from "./ScoreSheet";
 import { WalletIssuance } from "./WalletIssuance";
@@ -329,16 +329,7 @@ function DossierView({ api, session, id }: { api: WorkbenchApi; session: Session
           ) : null}
           {["in-notice", "issued", "suspended"].includes(d.state) ? (
             <div className="row wrap align-end">
-              <div className="field">
-                <label htmlFor="revoke-reason">{t("body.revokeReason")}</label>
-                <select id="revoke-reason" value={revokeReason} onChange={(e) => setRevokeReason(e.currentTarget.value)}>
-                  {GIVABLE_REVOCATION_REASONS.map((r) => (
-                    <option key={r} value={r}>
-                      {t(`reason.${r}`)}
-                    </option>
-                  ))}
-                </select>
-              </div>
+              <RevocationReasonField id="revoke-reason" value={revokeReason} onChange={setRevokeReason} />
               <button type="button" className="danger" onClick={() => act(t("body.confirm.revoke", { id, reason: t(`reason.${revokeReason}`) }), "revoke", { reason: revokeReason, ...(evidence ? { evidence } : {}) })}>
                 {t("body.revoke")}
               </button>

@@ -7,11 +7,11 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { GIVABLE_REVOCATION_REASONS } from "../../../sdk/types";
 import { shortHex } from "../lib/format";
 import type { TxRunner } from "../wallet/tx";
 import type { ObjectionView, WorkbenchApi } from "./api";
 import { EvidenceLinks, EvidencePicker } from "./Evidence";
+import { RevocationReasonField } from "./RevocationReasonField";
 
 /** a radio button keeps its own size (44 px touch target from its row and label) */
 const RADIO = { width: "1.3rem", height: "1.3rem", flex: "none" } as const;
@@ -122,16 +122,7 @@ function Resolve({ api, o, tx }: { api: WorkbenchApi; o: ObjectionView; tx: TxRu
         </div>
         <p className="hint">{upheld ? t("bodyOps.objections.upholdMeans") : t("bodyOps.objections.dismissMeans")}</p>
         {upheld ? (
-          <div className="field">
-            <label htmlFor={`${name}-reason`}>{t("body.revokeReason")}</label>
-            <select id={`${name}-reason`} value={reason} onChange={(e) => setReason(e.currentTarget.value)}>
-              {GIVABLE_REVOCATION_REASONS.map((r) => (
-                <option key={r} value={r}>
-                  {t(`reason.${r}`)}
-                </option>
-              ))}
-            </select>
-          </div>
+          <RevocationReasonField id={`${name}-reason`} value={reason} onChange={setReason} />
         ) : null}
         <EvidencePicker id={`${name}-evidence`} value={evidence} onChange={setEvidence} />
         <div className="field">
