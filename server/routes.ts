@@ -99,6 +99,8 @@ const RevokeBody = z.strictObject({
 const RenewBody = z.strictObject({ renewalDossierId: DossierIdParams.shape.id, note: Note });
 const ReissuePrepareBody = z.strictObject({
   newHolder: AddressInput,
+  /** an operator preparing for a holder who lost the wallet: how the holder's identity was checked (in person, ID card…) */
+  identityCheck: z.string().trim().min(2, bi("请写明如何核验了持证人身份", "say how the holder's identity was checked")).max(500, bi("最多 500 字", "at most 500 characters")).optional(),
   /** how long the new wallet has to sign and the body to execute (default one day, at most 30) */
   validForSeconds: z.number().int().min(600, bi("有效期至少 600 秒", "at least 600 seconds")).max(30 * 86_400, bi("有效期最多 30 天", "at most 30 days")).default(86_400),
 });
@@ -735,18 +737,33 @@ export function registerRoutes(app: FastifyInstance, ctx: Ctx): void {
 
   // ---------------------------------------------------------------- re-issue to a new wallet (lost keys)
 
-  /** The holder (applicant, or the wallet of an earlier re-issue) of a dossier, else 404. */
-  const holderDossier = (s: Session, id: string): DossierRow => {
+  /**
+   * Who may prepare and request a re-issue: the holder (applicant, or the wallet of an earlier re-issue), signed in
+   * with that wallet; or an operator of the body acting for a holder who lost it (the usual reason for a re-issue),
+   * who must then record how the holder's identity was checked. Anyone else gets 404. Either way the new wallet's
+   * own EIP-712 consent is what the contract requires.
+   */
+  const reissueParty = (s: Session, id: string, identityCheck: string | undefined, needIdentityCheck: boolean): { d: DossierRow; actor: Actor } => {
     const d = getDossier(id);
-    if (!d || (d.holder ?? d.applicant) !== s.address) throw notFound(`dossier ${id}`);
-    return d;
+    if (d && (d.holder ?? d.applicant) === s.address) return { d, actor: { address: s.address, role: "applicant" } };
+    if (d && s.operator) {
+      if (needIdentityCheck && identityCheck === undefined) {
+        throw unprocessable(
+          "identity-check",
+          { zh: "认定主体代持证人办理补发时，须写明如何核验了持证人身份", en: "an operator preparing a re-issue for the holder must say how the holder's identity was checked" },
+          [{ field: "body.identityCheck", path: ["body", "identityCheck"], zh: "必填", en: "required" }],
+        );
+      }
+      return { d, actor: { address: s.address, role: "operator" } };
+    }
+    throw notFound(`dossier ${id}`);
   };
 
   app.post("/dossiers/:id/reissue/prepare", async (req) => {
     const s = requireSession(req);
     const { id } = parseInput(DossierIdParams, req.params, "params");
     const body = parseInput(ReissuePrepareBody, req.body, "body");
-    const d = holderDossier(s, id);
+    const { d, actor } = reissueParty(s, id, body.identityCheck, true);
     assertLegal("reissue", d.state);
     if (body.newHolder === (d.holder ?? d.applicant)) {
       throw unprocessable("same-holder", { zh: "新钱包不能与当前持证钱包相同", en: "the new wallet must differ from the current one" }, [{ field: "body.newHolder", path: ["body", "newHolder"], zh: "与当前钱包相同", en: "the current wallet" }]);
@@ -767,7 +784,7 @@ export function registerRoutes(app: FastifyInstance, ctx: Ctx): void {
       db.prepare(
         "INSERT INTO reissues (root, dossier_id, token_id, new_holder, deadline, credential_json, source_dossier_id, status, requested_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'prepared', ?, ?)",
       ).run(built.value.root, d.id, d.token_id, body.newHolder, deadline, JSON.stringify(built.value.credential), source.id, s.address, ctx.now());
-      audit(db, { dossierId: d.id, actor: { address: s.address, role: "applicant" }, action: "reissue-prepared", details: { newHolder: body.newHolder, root: built.value.root, deadline } });
+      audit(db, { dossierId: d.id, actor, action: "reissue-prepared", details: { newHolder: body.newHolder, root: built.value.root, deadline, ...(actor.role === "operator" ? { identityCheck: body.identityCheck } : {}) } });
     })();
     const typed = reissueConsentTypedData(chain.deployment.chainId, chain.address, consent);
     return {
@@ -783,7 +800,7 @@ export function registerRoutes(app: FastifyInstance, ctx: Ctx): void {
     const s = requireSession(req);
     const { id } = parseInput(DossierIdParams, req.params, "params");
     const body = parseInput(ReissueRequestBody, req.body, "body");
-    const d = holderDossier(s, id);
+    const { d, actor } = reissueParty(s, id, undefined, false);
     assertLegal("reissue", d.state);
     const row = db.prepare("SELECT * FROM reissues WHERE root = ? AND dossier_id = ?").get(body.root, d.id) as ReissueRow | undefined;
     if (!row || row.status !== "prepared" || row.token_id !== d.token_id) throw conflict("no-prepared-reissue", { zh: "没有待签署的补发申请（请先 prepare）", en: "no prepared re-issue with this root (prepare first)" });
@@ -795,7 +812,7 @@ export function registerRoutes(app: FastifyInstance, ctx: Ctx): void {
       const r = db.prepare("UPDATE reissues SET status = 'requested', signature = ?, requested_at = ? WHERE root = ? AND status = 'prepared'").run(body.signature, ctx.now(), row.root);
       if (r.changes !== 1) throw conflict("no-prepared-reissue", { zh: "补发申请已变更", en: "the re-issue changed meanwhile" });
       db.prepare("UPDATE reissues SET status = 'cancelled' WHERE dossier_id = ? AND status = 'requested' AND root != ?").run(d.id, row.root);
-      audit(db, { dossierId: d.id, actor: { address: s.address, role: "applicant" }, action: "reissue-requested", details: { newHolder: row.new_holder, root: row.root } });
+      audit(db, { dossierId: d.id, actor, action: "reissue-requested", details: { newHolder: row.new_holder, root: row.root } });
     })();
     return { root: row.root, status: "requested", newHolder: row.new_holder, deadline: row.deadline };
   });

@@ -54,6 +54,8 @@ describe("dApp · certifying body console (认定主体) over the workbench API"
   const APPLICANT = 15;
   const NEW_WALLET = 16;
   const OBJECTOR = 17;
+  /** the wallet of a second re-issue, which the operator does for a holder who lost NEW_WALLET */
+  const LAST_WALLET = 20;
   /** the workbench's own key (objections, re-issue): another signing key of body A than the operator's wallet */
   const SERVER_KEY = 19;
 
@@ -391,6 +393,42 @@ describe("dApp · certifying body console (认定主体) over the workbench API"
     expect(await (await moved.waitForSelector("[data-status]")).getAttribute("data-status")).to.equal("Valid");
     expect(await moved.textContent('[data-testid="holder"]')).to.contain(account(NEW_WALLET).address);
     await moved.close();
+
+    // the holder then loses that wallet: the operator checks their identity and re-issues for them
+    await page.reload();
+    await signIn(page);
+    await page.click('[data-testid="reissue-lost-wallet-toggle"] summary');
+    const lost = page.locator('[data-testid="reissue-lost-wallet"]');
+    await page.fill("#reissue-op-new", account(LAST_WALLET).address);
+    expect(await lost.locator('button:has-text("生成同意书")').isDisabled(), "the identity check is required").to.equal(true);
+    await page.fill("#reissue-op-identity", "现场核验身份证原件");
+    await lost.locator('button:has-text("生成同意书")').click();
+    const lostLink = await page.locator("#reissue-op-link").inputValue({ timeout: 20_000 });
+    await screenshot(page, "body-reissue-lost-wallet-zh");
+    const consent = await context.newPage();
+    await consent.goto(lostLink);
+    await consent.waitForSelector("#consent-what");
+    await wallet.use(consent, privateKeyOf(LAST_WALLET));
+    await ensureConnected(consent);
+    await wallet.use(consent, privateKeyOf(LAST_WALLET));
+    await consent.waitForSelector('[data-testid="consent-sign"]:not([disabled])');
+    await consent.click('[data-testid="consent-sign"]');
+    const lastSignature = await consent.locator("#consent-signature-text").inputValue({ timeout: 20_000 });
+    await consent.close();
+    await wallet.use(page, privateKeyOf(ROLE.keyA));
+    await page.fill("#reissue-op-signature", lastSignature);
+    await lost.locator('button:has-text("提交补发申请")').click();
+    await page.waitForSelector('[data-testid="reissue-operator"] [data-reissue="requested"]');
+    await page.locator('[data-testid="reissue-operator"] [data-reissue="requested"] button:has-text("在链上补发")').click();
+    expect(await page.textContent('[role="alertdialog"]')).to.contain(account(LAST_WALLET).address);
+    await confirm(page);
+    await page.waitForFunction((old) => document.querySelector('[data-testid="dossier-token"]')?.textContent !== old, newTokenId, { timeout: 60_000 });
+    const lastTokenId = (await page.textContent('[data-testid="dossier-token"]'))!;
+    const last = await browser.newPage();
+    await last.goto(appUrl(served, `/verify/${lastTokenId}`));
+    expect(await (await last.waitForSelector("[data-status]")).getAttribute("data-status")).to.equal("Valid");
+    expect(await last.textContent('[data-testid="holder"]')).to.contain(account(LAST_WALLET).address);
+    await last.close();
     await page.close();
   });
 });

@@ -110,9 +110,11 @@ describe("server: re-issue, objections and the re-sync from chain state (anvil)"
       const { id, tokenId } = await certificate(true);
       const newToken = await signInAs(http, newWallet);
       const strangerToken = await signInAs(http, stranger);
-      // only the holder may prepare: a stranger and even the operator get 404
+      // the holder prepares; a stranger gets 404, an operator must say how the holder's identity was checked
       expect((await http("POST", `/dossiers/${id}/reissue/prepare`, { newHolder: newWallet.address }, strangerToken)).status).to.equal(404);
-      expect((await http("POST", `/dossiers/${id}/reissue/prepare`, { newHolder: newWallet.address }, tokens.operator)).status).to.equal(404);
+      const unchecked = await http("POST", `/dossiers/${id}/reissue/prepare`, { newHolder: newWallet.address }, tokens.operator);
+      expect(unchecked.status).to.equal(422);
+      expect(unchecked.json<{ error: { code: string; problems: { field: string }[] } }>().error).to.deep.include({ code: "identity-check", problems: [{ field: "body.identityCheck", path: ["body", "identityCheck"], zh: "必填", en: "required" }] });
       expect((await http("POST", `/dossiers/${id}/reissue/prepare`, { newHolder: applicant.address }, tokens.applicant)).json<{ error: { code: string } }>().error.code).to.equal("same-holder");
       expect((await http("POST", `/dossiers/${id}/reissue/prepare`, { newHolder: "0x12" }, tokens.applicant)).status).to.equal(400);
 
@@ -154,6 +156,28 @@ describe("server: re-issue, objections and the re-sync from chain state (anvil)"
       expect((await http("GET", `/dossiers/${id}/credential`, undefined, tokens.applicant)).status).to.equal(404);
       const audit = (await http("GET", `/dossiers/${id}/audit`, undefined, tokens.operator)).json<{ action: string }[]>().map((a) => a.action);
       expect(audit.slice(-3)).to.deep.equal(["reissue-prepared", "reissue-requested", "reissue"]);
+    });
+
+    it("a holder who lost the wallet: the operator prepares after checking identity, passes on the new wallet's consent and executes", async () => {
+      const { id, tokenId } = await certificate(true);
+      const replacement = account(14);
+      const blank = await http("POST", `/dossiers/${id}/reissue/prepare`, { newHolder: replacement.address, identityCheck: " " }, tokens.operator);
+      expect(blank.status).to.equal(400);
+      expect(blank.json<{ error: { problems: { field: string }[] } }>().error.problems.map((f) => f.field)).to.deep.equal(["body.identityCheck"]);
+      const identityCheck = "现场核验身份证原件，与申报材料一致 / ID card checked in person";
+      const prep = expect200(await http("POST", `/dossiers/${id}/reissue/prepare`, { newHolder: replacement.address, identityCheck }, tokens.operator), "prepare").json<{ root: Hex; newTokenId: string; consent: { deadline: number } }>();
+      const typed = reissueConsentTypedData(31337, world.deployment.certificate, { tokenId: BigInt(tokenId), newHolder: replacement.address, newResultRoot: prep.root, deadline: prep.consent.deadline });
+      // the consent comes from the new wallet (the consent page, no sign-in); the operator hands it in
+      expect200(await http("POST", `/dossiers/${id}/reissue/request`, { root: prep.root, signature: await replacement.signTypedData(typed) }, tokens.operator), "request");
+      const done = expect200(await http("POST", `/dossiers/${id}/reissue`, { root: prep.root }, tokens.operator), "reissue").json<{ tokenId: string; holder: string }>();
+      expect(done).to.include({ tokenId: prep.newTokenId, holder: replacement.address });
+      expect((await chain().verifyCertificate(prep.newTokenId)).holder).to.equal(replacement.address);
+      expect((await chain().verifyCertificate(tokenId)).revocationReason).to.equal("Reissued");
+      const audit = (await http("GET", `/dossiers/${id}/audit`, undefined, tokens.operator)).json<{ action: string; actor: string; role: string; details: { identityCheck?: string } }[]>();
+      const prepared = audit.find((a) => a.action === "reissue-prepared")!;
+      expect(prepared).to.deep.include({ actor: account(OPERATOR).address, role: "operator" });
+      expect(prepared.details.identityCheck).to.equal(identityCheck);
+      expect(audit.find((a) => a.action === "reissue-requested")).to.deep.include({ role: "operator" });
     });
   });
 

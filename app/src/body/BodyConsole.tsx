@@ -352,7 +352,14 @@ function DossierView({ api, session, id }: { api: WorkbenchApi; session: Session
       {me && !me.sheetSubmitted && d.state === "assigned" && session.roles.includes("assessor") ? <ScoreSheet api={api} dossier={d} me={me} tx={tx} onDone={refresh} /> : null}
 
       {operator ? <ReissueOperator api={api} d={d} tx={tx} onDone={refresh} /> : null}
-      {d.state === "issued" && (d.holder ?? d.applicant).toLowerCase() === session.address.toLowerCase() ? <ReissueHolder api={api} d={d} onDone={refresh} /> : null}
+      {d.state === "issued" && (d.holder ?? d.applicant).toLowerCase() === session.address.toLowerCase() ? (
+        <ReissueHolder api={api} d={d} onDone={refresh} />
+      ) : operator && d.state === "issued" ? (
+        <details className="card" data-testid="reissue-lost-wallet-toggle">
+          <summary>{t("bodyOps.reissue.lostWalletSummary")}</summary>
+          <ReissueHolder api={api} d={d} onDone={refresh} forLostWallet />
+        </details>
+      ) : null}
 
       {(d.objections ?? []).length ? (
         <section className="card" aria-labelledby="dossier-objections-heading">

@@ -1,10 +1,11 @@
 /**
  * Re-issue to a new wallet (补发到新钱包), as the workbench runs it (server/routes.ts):
- * 1. the holder, signed in with the wallet that holds the certificate, names the new wallet: the workbench builds a
- *    fresh credential and the EIP-712 `ReissueConsent` the new wallet must sign;
+ * 1. the holder, signed in with the wallet that holds the certificate, names the new wallet (or, when that wallet is
+ *    lost, an operator does, recording how the holder's identity was checked): the workbench builds a fresh
+ *    credential and the EIP-712 `ReissueConsent` the new wallet must sign;
  * 2. the new wallet signs it on the consent page (`#/body/consent?c=…`, a link and a QR code: any device, no
  *    sign-in), which shows the signature as text and a QR code;
- * 3. the holder pastes the signature: the workbench checks it (EOA or ERC-1271) and records the request;
+ * 3. the holder (or that operator) pastes the signature: the workbench checks it (EOA or ERC-1271) and records the request;
  * 4. an operator executes: `reissueCertificate` on chain; the old number is closed, the new wallet holds the new one.
  */
 import { useQueryClient } from "@tanstack/react-query";
@@ -48,12 +49,17 @@ const typedDataOf = (l: ConsentLink) =>
 
 const SIGNATURE = /^0x([0-9a-fA-F]{2}){65,}$/;
 
-/** The holder's part, in their dossier: name the new wallet, get the consent signed, submit the request. */
-export function ReissueHolder({ api, d, onDone }: { api: WorkbenchApi; d: DossierDetail; onDone: () => void }) {
+/**
+ * Steps 1–3 in a dossier: name the new wallet, get the consent signed, submit the request. The holder's form; with
+ * `forLostWallet`, an operator's, for a holder who can no longer sign in (the identity check is then required).
+ */
+export function ReissueHolder({ api, d, onDone, forLostWallet = false }: { api: WorkbenchApi; d: DossierDetail; onDone: () => void; forLostWallet?: boolean }) {
   const { t } = useTranslation();
   const c = useChainish();
   const qc = useQueryClient();
+  const id = (name: string) => (forLostWallet ? `reissue-op-${name}` : `reissue-${name}`);
   const [newHolder, setNewHolder] = useState("");
+  const [identityCheck, setIdentityCheck] = useState("");
   const [signature, setSignature] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -64,6 +70,7 @@ export function ReissueHolder({ api, d, onDone }: { api: WorkbenchApi; d: Dossie
     ? { chainId: c.chain.id, contract: c.config.deployment.certificate, tokenId: open.tokenId, newHolder: open.newHolder, root: open.root, deadline: open.deadline }
     : null;
   const addressOk = isAddress(newHolder.trim(), { strict: false });
+  const identityOk = !forLostWallet || identityCheck.trim().length >= 2;
   const run = async (what: () => Promise<unknown>) => {
     setBusy(true);
     setError(null);
@@ -78,9 +85,9 @@ export function ReissueHolder({ api, d, onDone }: { api: WorkbenchApi; d: Dossie
     }
   };
   return (
-    <section className="card" aria-labelledby="reissue-heading" data-testid="reissue-holder">
-      <h2 id="reissue-heading">{t("bodyOps.reissue.heading")}</h2>
-      <p>{t("bodyOps.reissue.holderIntro")}</p>
+    <section className="card" aria-labelledby={id("heading")} data-testid={forLostWallet ? "reissue-lost-wallet" : "reissue-holder"}>
+      <h2 id={id("heading")}>{t(forLostWallet ? "bodyOps.reissue.lostWalletHeading" : "bodyOps.reissue.heading")}</h2>
+      <p>{t(forLostWallet ? "bodyOps.reissue.operatorIntro" : "bodyOps.reissue.holderIntro")}</p>
       {requested ? (
         <p className="notice info" role="status" data-testid="reissue-requested">
           {t("bodyOps.reissue.requested", { wallet: requested.newHolder, number: requested.newTokenId })}
@@ -88,12 +95,30 @@ export function ReissueHolder({ api, d, onDone }: { api: WorkbenchApi; d: Dossie
       ) : null}
       <ol className="steps">
         <li>
+          {forLostWallet ? (
+            <div className="field">
+              <label htmlFor={id("identity")}>{t("bodyOps.reissue.identityCheck")}</label>
+              <input id={id("identity")} value={identityCheck} maxLength={500} placeholder={t("bodyOps.reissue.identityCheckHint")} onChange={(e) => setIdentityCheck(e.currentTarget.value)} aria-required="true" />
+            </div>
+          ) : null}
           <div className="field">
-            <label htmlFor="reissue-new">{t("bodyOps.reissue.newWallet")}</label>
-            <input id="reissue-new" value={newHolder} autoComplete="off" spellCheck={false} placeholder="0x…" onChange={(e) => setNewHolder(e.currentTarget.value)} aria-invalid={newHolder !== "" && !addressOk} />
+            <label htmlFor={id("new")}>{t("bodyOps.reissue.newWallet")}</label>
+            <input id={id("new")} value={newHolder} autoComplete="off" spellCheck={false} placeholder="0x…" onChange={(e) => setNewHolder(e.currentTarget.value)} aria-invalid={newHolder !== "" && !addressOk} />
           </div>
           {newHolder !== "" && !addressOk ? <p className="notice error">{t("bodyOps.reissue.badAddress")}</p> : null}
-          <button type="button" className="primary" disabled={!addressOk || busy} onClick={() => void run(() => api.call("POST", `/dossiers/${encodeURIComponent(d.id)}/reissue/prepare`, { newHolder: getAddress(newHolder.trim()) }))}>
+          <button
+            type="button"
+            className="primary"
+            disabled={!addressOk || !identityOk || busy}
+            onClick={() =>
+              void run(() =>
+                api.call("POST", `/dossiers/${encodeURIComponent(d.id)}/reissue/prepare`, {
+                  newHolder: getAddress(newHolder.trim()),
+                  ...(forLostWallet ? { identityCheck: identityCheck.trim() } : {}),
+                }),
+              )
+            }
+          >
             {t("bodyOps.reissue.prepare")}
           </button>
         </li>
@@ -101,16 +126,16 @@ export function ReissueHolder({ api, d, onDone }: { api: WorkbenchApi; d: Dossie
           <li data-testid="reissue-consent-link">
             <p>{t("bodyOps.reissue.signOnNew", { wallet: shortHex(open.newHolder), until: new Date(open.deadline * 1000).toLocaleString() })}</p>
             <QrImage text={consentUrl(link)} alt={t("bodyOps.reissue.qrAlt")} size={200} />
-            <CopyText id="reissue-link" value={consentUrl(link)} label={t("bodyOps.reissue.link")} />
+            <CopyText id={id("link")} value={consentUrl(link)} label={t("bodyOps.reissue.link")} />
           </li>
         ) : null}
         {open ? (
           <li>
             <div className="field">
-              <label htmlFor="reissue-signature">{t("bodyOps.reissue.pasteSignature")}</label>
-              <textarea id="reissue-signature" rows={3} value={signature} spellCheck={false} onChange={(e) => setSignature(e.currentTarget.value.trim())} />
+              <label htmlFor={id("signature")}>{t("bodyOps.reissue.pasteSignature")}</label>
+              <textarea id={id("signature")} rows={3} value={signature} spellCheck={false} onChange={(e) => setSignature(e.currentTarget.value.trim())} />
             </div>
-            <QrScanner idPrefix="reissue-sig" onResult={(text) => setSignature(text.trim())} uploadLabel={t("bodyOps.reissue.scanSignature")} />
+            <QrScanner idPrefix={id("sig")} onResult={(text) => setSignature(text.trim())} uploadLabel={t("bodyOps.reissue.scanSignature")} />
             {signature && !SIGNATURE.test(signature) ? <p className="notice error">{t("bodyOps.reissue.badSignature")}</p> : null}
             <button
               type="button"
