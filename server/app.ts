@@ -83,9 +83,11 @@ export async function buildServer(options: ServerOptions): Promise<Workbench> {
 
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: 4 * 1024 * 1024 });
   const log = (msg: string, data?: Record<string, unknown>) => app.log.warn(data ?? {}, msg);
+  // wallet-only mode: a worker that sends nothing and only watches for a chain that went back (see outbox.ts)
+  const watchOnly = config.issuanceMode === "wallet";
   const worker =
-    chain?.walletClient?.account && options.startWorker !== false && config.issuanceMode !== "wallet"
-      ? new IssuanceWorker(db, chain, { batchSize: config.batchSize, intervalMs: config.workerIntervalMs, lingerMs: config.batchLingerMs, crashAfter: config.crashAfter, log })
+    chain && (chain.walletClient?.account || watchOnly) && options.startWorker !== false
+      ? new IssuanceWorker(db, chain, { batchSize: config.batchSize, intervalMs: config.workerIntervalMs, lingerMs: config.batchLingerMs, crashAfter: config.crashAfter, log, watchOnly })
       : null;
 
   let boundPort = config.port;

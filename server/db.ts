@@ -192,7 +192,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 4,
-    name: "wallet-claims",
+    name: "wallet-claims and the recorded-block index",
     // IF NOT EXISTS: databases from before this migration may have the table already (it was created at start)
     sql: `
       -- leases of queued results to an operator's wallet (server/wallet-issuance.ts); the outbox skips leased rows
@@ -204,6 +204,8 @@ export const MIGRATIONS: readonly Migration[] = [
         expires_at INTEGER NOT NULL
       );
       CREATE INDEX IF NOT EXISTS wallet_claims_claim ON wallet_claims(claim_id);
+      -- the rewind check reads the highest recorded block on every pass
+      CREATE INDEX outbox_issued_block ON outbox(status, block_number);
     `,
   },
 ];

@@ -48,6 +48,11 @@ export interface WorkerOptions {
   lingerMs?: number;
   maxGasPerChunk?: bigint;
   log?: (msg: string, data?: Record<string, unknown>) => void;
+  /**
+   * Wallet-only mode (certificates are sent from operators' wallets): the worker sends nothing and only watches
+   * the chain for a rewind, so certificates a node lost are queued again for the wallets. Needs no signing key.
+   */
+  watchOnly?: boolean;
   /** tests: called after every pass */
   onPass?: (pass: { issued: number; error?: string }) => void;
 }
@@ -66,6 +71,8 @@ export class IssuanceWorker {
   private backoffMs = 0;
   private started = false;
   private highestRecordedBlock = 0;
+  /** the database's highest recorded block when last read: rows recorded by operators' wallets raise it too */
+  private lastRecordedInDb = 0;
   /** set by runOnce when it holds a partial batch back (lingerMs): when to look again */
   private lingerWaitMs: number | null = null;
   readonly actor: Actor;
@@ -76,8 +83,14 @@ export class IssuanceWorker {
     private readonly options: WorkerOptions,
   ) {
     const account = chain.walletClient?.account;
-    if (!account) throw new Error("the issuance worker needs the body's signing key (CQO_SIGNER_KEY)");
-    this.actor = { address: account.address, role: "worker" };
+    if (options.watchOnly) this.actor = { address: account?.address ?? "chain", role: "sync" };
+    else if (!account) throw new Error("the issuance worker needs the body's signing key (CQO_SIGNER_KEY)");
+    else this.actor = { address: account.address, role: "worker" };
+  }
+
+  /** true in wallet-only mode: this worker sends nothing (see WorkerOptions.watchOnly) */
+  get watchOnly(): boolean {
+    return this.options.watchOnly === true;
   }
 
   start(): void {
@@ -116,7 +129,7 @@ export class IssuanceWorker {
       issued = await this.runOnce();
       this.backoffMs = 0;
       this.options.onPass?.({ issued });
-      const more = this.db.prepare(`SELECT 1 FROM outbox WHERE status IN ('queued', 'sending') AND ${NOT_LEASED} LIMIT 1`).get() !== undefined;
+      const more = !this.watchOnly && this.db.prepare(`SELECT 1 FROM outbox WHERE status IN ('queued', 'sending') AND ${NOT_LEASED} LIMIT 1`).get() !== undefined;
       this.schedule(this.lingerWaitMs ?? (more ? 0 : this.options.intervalMs));
     } catch (err) {
       const explained = explainError(err);
@@ -129,6 +142,11 @@ export class IssuanceWorker {
 
   /** One pass: reconcile, then issue one batch. Returns how many certificates were recorded as issued. */
   async runOnce(): Promise<number> {
+    if (this.watchOnly) {
+      await this.checkRewind(!this.started);
+      this.started = true;
+      return 0;
+    }
     let recorded = 0;
     if (!this.started) {
       recorded += await this.checkRewind(true);
@@ -259,13 +277,15 @@ export class IssuanceWorker {
 
   /**
    * A node restored from an older state or a reorg can forget blocks we recorded. At start we re-check the last
-   * REWIND_DEPTH blocks' rows; afterwards only when the head is below the highest block we recorded.
+   * REWIND_DEPTH blocks' rows; afterwards only when the head is below the highest block recorded (by this worker
+   * or, read from the database when it changed, by an operator's wallet).
    */
   private async checkRewind(atStart: boolean): Promise<number> {
-    if (atStart) {
-      const r = this.db.prepare("SELECT MAX(block_number) AS b FROM outbox WHERE status = 'issued'").get() as { b: number | null };
-      this.highestRecordedBlock = r.b ?? 0;
-    }
+    const r = this.db.prepare("SELECT MAX(block_number) AS b FROM outbox WHERE status = 'issued'").get() as { b: number | null };
+    const inDb = r.b ?? 0;
+    if (atStart) this.highestRecordedBlock = inDb;
+    else if (inDb !== this.lastRecordedInDb) this.highestRecordedBlock = Math.max(this.highestRecordedBlock, inDb);
+    this.lastRecordedInDb = inDb;
     if (this.highestRecordedBlock === 0) return 0;
     const head = Number(await this.chain.publicClient.getBlockNumber({ cacheTime: 0 })); // no cached head
     if (!atStart && head >= this.highestRecordedBlock) return 0;

@@ -17,7 +17,8 @@
  * Resuming after a closed page: the same operator's live lease comes back from `claim`; roots used meanwhile are
  * recorded from the chain; the contract refuses a used root anyway, so nothing is issued twice.
  *
- * `issuanceMode: "wallet"` (CQO_ISSUANCE_MODE=wallet) runs no outbox worker: certificates are issued only here.
+ * `issuanceMode: "wallet"` (CQO_ISSUANCE_MODE=wallet): the outbox worker sends nothing (it only watches for a chain that
+ * went back); certificates are issued only here.
  */
 import { randomUUID } from "node:crypto";
 import type { FastifyInstance } from "fastify";

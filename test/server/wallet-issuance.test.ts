@@ -126,8 +126,8 @@ describe("server: issuance signed in the operator's wallet (anvil)", function ()
     }
   };
 
-  it("wallet-only mode runs no outbox worker: approved results wait for an operator's wallet", async () => {
-    expect(wb.worker).to.equal(null);
+  it("wallet-only mode: the worker only watches the chain; approved results wait for an operator's wallet", async () => {
+    expect(wb.worker?.watchOnly, "a worker that only watches for a rewind").to.equal(true);
     const [id] = await approved(1);
     await sleep(300);
     expect((await stateOf(id!)).state).to.equal("queued");
@@ -301,5 +301,33 @@ describe("server: issuance signed in the operator's wallet (anvil)", function ()
     const rep = expect200(await http("POST", "/issuance/wallet/report", { txHash: sent.hash, claimId: c.claimId }, tokens.operator), "late report").json<Report>();
     expect(rep.recorded).to.deep.equal([]);
     expect(rep.alreadyRecorded.map((i) => i.dossierId)).to.deep.equal([id]);
+  });
+
+  it("a chain that went back (the node lost the wallet's block): the watching worker queues the result again for the wallets", async () => {
+    const rpc = async (method: string, params: unknown[] = []): Promise<unknown> => {
+      const r = await fetch(anvil.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
+      return ((await r.json()) as { result: unknown }).result;
+    };
+    const [id] = await approved(1);
+    const snapshot = await rpc("evm_snapshot");
+    await drain();
+    const issued = await stateOf(id!);
+    expect(issued.state).to.equal("in-notice");
+    expect(await rpc("evm_revert", [snapshot])).to.equal(true);
+    // nobody sends anything: the worker notices the head below the recorded block and requeues
+    const deadline = Date.now() + 20_000;
+    while ((await stateOf(id!)).state !== "queued") {
+      if (Date.now() > deadline) throw new Error("the rewind was not noticed");
+      await sleep(50);
+    }
+    expect(row(wb.db.prepare("SELECT root FROM outbox WHERE dossier_id = ?").pluck().get(id) as string)).to.include({ status: "queued", tx_hash: null, block_number: null });
+    const audit = (await http("GET", `/dossiers/${id}/audit`, undefined, tokens.operator)).json<{ action: string; role: string }[]>();
+    expect(audit.at(-1)).to.deep.include({ action: "chain-rewound", role: "sync" });
+    // the operator's wallet issues it again
+    await drain();
+    const again = await stateOf(id!);
+    expect(again.state).to.equal("in-notice");
+    expect(again.tokenId).to.equal(issued.tokenId);
+    expect((await clientFor(anvil.url, world.deployment).verifyCertificate(again.tokenId!)).status).to.not.equal("NotFound");
   });
 });
