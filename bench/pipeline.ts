@@ -8,7 +8,7 @@
  * measurement: it prints pass/fail and exits 0 on a missed target (non-zero only on an error).
  *
  * Env: BENCH_QUICK=1 (100 dossiers, results in pipeline-quick.json), BENCH_DOSSIERS=N, BENCH_CHAIN=hardhat|anvil
- * (default hardhat, the chain of `npm start`), BENCH_LANES (concurrent dossiers in flight, default 24),
+ * (default hardhat, the chain of `npm start`; anvil's results go to pipeline-anvil.json), BENCH_LANES (concurrent dossiers in flight, default 24),
  * BENCH_OUT=file.
  *
  * What is outside the timed window, and why: the chain, the deployment and the server start; the synthetic
@@ -37,7 +37,8 @@ const CHAIN = (process.env.BENCH_CHAIN ?? "hardhat") as NodeKind;
 const LANES = Number(process.env.BENCH_LANES ?? 24);
 const BATCH = Number(process.env.BENCH_BATCH ?? 100);
 const LINGER_MS = Number(process.env.BENCH_LINGER_MS ?? 1500);
-const OUT = process.env.BENCH_OUT ?? join(__dirname, "results", QUICK ? "pipeline-quick.json" : "pipeline.json");
+// one file per chain, so a run on anvil never overwrites the Hardhat node's (the README quotes both)
+const OUT = process.env.BENCH_OUT ?? join(__dirname, "results", `pipeline${CHAIN === "hardhat" ? "" : `-${CHAIN}`}${QUICK ? "-quick" : ""}.json`);
 const TARGET_CPS = 50;
 const TARGET_CPT = 45;
 
