@@ -15,10 +15,11 @@
  * and registers one rulebook. Everything is relative to the chain's clock at deployment (`f.t0`), so the fixture
  * works whatever the clock reads when it first runs.
  */
-import { artifacts, ethers } from "hardhat";
+import { ethers } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-toolbox/network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { BaseContract, ContractTransactionResponse, TypedDataDomain, TypedDataField } from "ethers";
+import { issuanceVoucherTypes, reissueConsentTypes } from "../sdk/eip712";
 import type { CertificateRenderer, CQOCertificate, ERC1271WalletMock } from "../typechain-types";
 // The contract enums, defined once (the model needs them and stays free of chain code).
 export { BodyStatus, RevocationReason, CertificateStatus, RulebookStatus } from "./model/reference-model";
@@ -324,47 +325,21 @@ export async function setNextTimestamp(timestamp: number): Promise<void> {
 
 // ------------------------------------------------------------------ EIP-712
 
+/** ethers wants mutable field arrays; the sdk's types are `as const`. */
+const forEthers = (types: Record<string, readonly { readonly name: string; readonly type: string }[]>): Record<string, TypedDataField[]> =>
+  Object.fromEntries(Object.entries(types).map(([name, fields]) => [name, fields.map((f) => ({ name: f.name, type: f.type }))]));
+
 /**
- * EIP-712 types of `IssuanceVoucher` (which nests `Issuance`), read from the contract's ABI (`voucherDigest`'s
- * parameter) so that they follow the structs' field order, and checked against the contract's `VOUCHER_TYPEHASH`
- * by `checkTypehashes` (the fixture calls it, so a mismatch fails loudly and early).
+ * EIP-712 types of `IssuanceVoucher` (which nests `Issuance`): the sdk's, defined once (sdk/eip712.ts), and checked
+ * against the contract's `VOUCHER_TYPEHASH` by `checkTypehashes` (the fixture calls it, so a mismatch fails loudly
+ * and early).
  */
 export function voucherTypes(): Record<string, TypedDataField[]> {
-  const abi = artifacts.readArtifactSync("CQOCertificate").abi as AbiParam[];
-  const fragment = abi.find((item) => item.type === "function" && item.name === "voucherDigest");
-  if (!fragment?.inputs) throw new Error("voucherDigest not in the ABI");
-  const types: Record<string, TypedDataField[]> = {};
-  const collect = (param: AbiParam): string => {
-    if (param.type !== "tuple" || !param.components) return param.type;
-    const name = (param.internalType ?? "")
-      .replace(/^struct\s+/, "")
-      .split(".")
-      .pop() as string;
-    types[name] = param.components.map((c) => ({ name: c.name, type: collect(c) }));
-    return name;
-  };
-  collect(fragment.inputs[0]);
-  return types;
+  return forEthers(issuanceVoucherTypes);
 }
 
-/** The parts of a JSON ABI entry that `voucherTypes` reads. */
-interface AbiParam {
-  type: string;
-  name: string;
-  internalType?: string;
-  components?: AbiParam[];
-  inputs?: AbiParam[];
-}
-
-/** EIP-712 types of `ReissueConsent`, exactly as in `REISSUE_CONSENT_TYPEHASH`. */
-export const REISSUE_CONSENT_TYPES: Record<string, TypedDataField[]> = {
-  ReissueConsent: [
-    { name: "tokenId", type: "uint256" },
-    { name: "newHolder", type: "address" },
-    { name: "newResultRoot", type: "bytes32" },
-    { name: "deadline", type: "uint40" },
-  ],
-};
+/** EIP-712 types of `ReissueConsent`: the sdk's, checked against `REISSUE_CONSENT_TYPEHASH` the same way. */
+export const REISSUE_CONSENT_TYPES: Record<string, TypedDataField[]> = forEthers(reissueConsentTypes);
 
 /**
  * The certificate contract's EIP-712 domain. `chainId` and `verifyingContract` can be overridden to produce

@@ -42,6 +42,7 @@ import {
   ZERO_ADDRESS,
   certificateNumberOf,
 } from "./model/reference-model";
+import { REISSUE_CONSENT_TYPES } from "./fixtures";
 
 const CERT_ABI = CQOCertificate__factory.abi;
 const DAY = 86_400;
@@ -607,15 +608,6 @@ async function both(
     }
   }
 }
-
-const REISSUE_CONSENT_TYPES = {
-  ReissueConsent: [
-    { name: "tokenId", type: "uint256" },
-    { name: "newHolder", type: "address" },
-    { name: "newResultRoot", type: "bytes32" },
-    { name: "deadline", type: "uint40" },
-  ],
-};
 
 // ------------------------------------------------------------------ comparing every view with the model
 
