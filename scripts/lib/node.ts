@@ -16,8 +16,14 @@ export interface LocalNode {
   url: string;
   port: number;
   proc: ChildProcess;
-  /** SIGTERM to the group, then SIGKILL after `graceMs` */
+  /**
+   * A graceful stop: SIGTERM to the node's own process (anvil's npm wrapper forwards it once, and anvil then writes
+   * its --state file: a second signal to the native process would cut the dump short), then SIGKILL to the whole
+   * group if anything is still alive after `graceMs`. Returns at once for a node already gone.
+   */
   stop(graceMs?: number): Promise<void>;
+  /** SIGKILL to the whole group at once: a crash (no state dump). */
+  kill(): Promise<void>;
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -56,12 +62,16 @@ function groupAlive(pid: number): boolean {
   }
 }
 
-/** Kills a detached child's process group: SIGTERM, then SIGKILL if it lingers. */
-export async function stopGroup(proc: ChildProcess, graceMs = 5_000): Promise<void> {
+/**
+ * Stops a detached child's process group: `signal` to the group (or, with `leaderOnly`, to the child alone, which
+ * passes it on), then SIGKILL to the group if it lingers past `graceMs`.
+ */
+export async function stopGroup(proc: ChildProcess, graceMs = 5_000, signal: NodeJS.Signals = "SIGTERM", leaderOnly = false): Promise<void> {
   const pid = proc.pid;
   if (pid === undefined || !groupAlive(pid)) return;
   try {
-    process.kill(-pid, "SIGTERM");
+    if (leaderOnly && proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
+    else process.kill(-pid, signal);
   } catch {
     return;
   }
@@ -93,13 +103,16 @@ export function killGroupNow(proc: ChildProcess): void {
  * Starts a node on 127.0.0.1:`port` (a free one by default) with chain id 31337, the Cancun rules and the public
  * test mnemonic's funded accounts; resolves when it answers eth_chainId.
  */
-export async function startNode(kind: NodeKind, options: { port?: number; timeoutMs?: number; log?: (line: string) => void } = {}): Promise<LocalNode> {
+export async function startNode(
+  kind: NodeKind,
+  options: { port?: number; timeoutMs?: number; log?: (line: string) => void; /** more arguments for anvil, e.g. ["--state", file] */ anvilArgs?: string[] } = {},
+): Promise<LocalNode> {
   const port = options.port ?? (await freePort());
   const bin = join(REPO_ROOT, "node_modules", ".bin", kind);
   const args =
     kind === "hardhat"
       ? ["node", "--hostname", "127.0.0.1", "--port", String(port)]
-      : ["--host", "127.0.0.1", "--port", String(port), "--hardfork", "cancun", "--chain-id", "31337", "--silent", "--gas-limit", "30000000"];
+      : ["--host", "127.0.0.1", "--port", String(port), "--hardfork", "cancun", "--chain-id", "31337", "--silent", "--gas-limit", "30000000", ...(options.anvilArgs ?? [])];
   const proc = spawn(bin, args, { cwd: REPO_ROOT, stdio: ["ignore", "ignore", "pipe"], detached: true });
   let stderr = "";
   proc.stderr?.on("data", (b: Buffer) => {
@@ -122,5 +135,12 @@ export async function startNode(kind: NodeKind, options: { port?: number; timeou
     }
     await sleep(100);
   }
-  return { kind, url, port, proc, stop: (graceMs?: number) => stopGroup(proc, graceMs) };
+  return {
+    kind,
+    url,
+    port,
+    proc,
+    stop: (graceMs?: number) => stopGroup(proc, graceMs, "SIGTERM", true),
+    kill: () => stopGroup(proc, 0, "SIGKILL"),
+  };
 }

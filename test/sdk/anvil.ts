@@ -1,10 +1,8 @@
 /**
- * An anvil node per test file, on a free port, with the Cancun rules the contracts are compiled for, and viem
+ * An anvil node per test file (scripts/lib/node.ts: a free port, the Cancun rules the contracts are compiled for), and viem
  * clients for the deterministic test accounts (anvil's and Hardhat's public test mnemonic).
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
-import { join } from "node:path";
+import type { ChildProcess } from "node:child_process";
 import {
   createPublicClient,
   createTestClient,
@@ -17,21 +15,9 @@ import {
 } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 import { foundry } from "viem/chains";
+import { startNode } from "../../scripts/lib/node";
 
 export const MNEMONIC = "test test test test test test test test test test test junk";
-const ANVIL = join(__dirname, "..", "..", "node_modules", ".bin", "anvil");
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface Anvil {
   url: string;
@@ -47,20 +33,9 @@ export interface Anvil {
 }
 
 export async function startAnvil(extraArgs: string[] = []): Promise<Anvil> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const child = spawn(ANVIL, ["--port", String(port), "--hardfork", "cancun", "--silent", ...extraArgs], { stdio: "ignore" });
+  const node = await startNode("anvil", { anvilArgs: extraArgs });
+  const url = node.url;
   const publicClient = createPublicClient({ chain: foundry, transport: http(url), pollingInterval: 50 });
-  for (let i = 0; ; i++) {
-    if (child.exitCode !== null) throw new Error(`anvil exited with ${child.exitCode}`);
-    try {
-      await publicClient.getChainId();
-      break;
-    } catch {
-      if (i > 200) throw new Error(`anvil did not answer on ${url}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
   const accounts = new Map<number, ReturnType<typeof mnemonicToAccount>>();
   const account = (index: number) => {
     let a = accounts.get(index);
@@ -70,7 +45,7 @@ export async function startAnvil(extraArgs: string[] = []): Promise<Anvil> {
   const testClient = createTestClient({ chain: foundry, mode: "anvil", transport: http(url) });
   return {
     url,
-    process: child,
+    process: node.proc,
     publicClient,
     testClient,
     account,
@@ -84,11 +59,6 @@ export async function startAnvil(extraArgs: string[] = []): Promise<Anvil> {
       await testClient.increaseTime({ seconds });
       await testClient.mine({ blocks: 1 });
     },
-    stop: async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return; // a node killed by a signal has no exit code
-      const exited = new Promise((r) => child.once("exit", r));
-      child.kill("SIGTERM");
-      await exited;
-    },
+    stop: () => node.stop(),
   };
 }

@@ -3,9 +3,8 @@
  * accredited body, the default rulebook registered), SIWE sign-in, and synthetic dossiers taken through the
  * workflow over HTTP (fastify's inject, or fetch against a child process).
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createPublicClient, createWalletClient, http, type Address, type Hex, type PublicClient } from "viem";
@@ -17,6 +16,7 @@ import type { ServerConfig } from "../../server/config";
 import { rulebookHash, parseRulebook, type Dossier, type Rulebook } from "../../scoring";
 import { devAssessors, signSheet, syntheticDossier, syntheticSheets, type DevAssessor } from "../../scoring/synthetic";
 import defaultRulebookJson from "../../rulebooks/hn-cqo-default-2024.1.json";
+import { freePort, startNode } from "../../scripts/lib/node";
 
 export const REPO = join(__dirname, "..", "..");
 export const DEV_MNEMONIC = "test test test test test test test test test test test junk";
@@ -44,68 +44,24 @@ export const RULEBOOK: Rulebook = (() => {
 })();
 export const RULEBOOK_HASH = rulebookHash(RULEBOOK);
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const addr = srv.address();
-      const port = typeof addr === "object" && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 export interface Anvil {
   url: string;
   port: number;
   proc: ChildProcess;
   /** stops it; SIGTERM lets anvil dump its --state file, SIGKILL does not */
-  stop(signal?: NodeJS.Signals): Promise<void>;
+  stop(signal?: "SIGTERM" | "SIGKILL"): Promise<void>;
 }
 
+/** anvil through scripts/lib/node.ts (one way to start a node for the demo, the benchmarks and every test). */
 export async function startAnvil(options: { port?: number; statePath?: string } = {}): Promise<Anvil> {
-  const port = options.port ?? (await freePort());
-  const args = ["--port", String(port), "--hardfork", "cancun", "--silent", "--chain-id", "31337"];
-  if (options.statePath) args.push("--state", options.statePath);
-  // The npm bin is a Node wrapper around the native anvil: run it in its own process group so a SIGKILL reaches
-  // the native node too (the wrapper forwards only SIGINT/SIGTERM) and no orphan keeps the port.
-  const proc = spawn(join(REPO, "node_modules", ".bin", "anvil"), args, { stdio: "ignore", detached: true });
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    try {
-      const r = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }) });
-      if (r.ok) break;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) throw new Error("anvil did not start");
-    await sleep(50);
-  }
-  const groupAlive = () => {
-    try {
-      process.kill(-proc.pid!, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
+  const node = await startNode("anvil", { port: options.port, anvilArgs: options.statePath ? ["--state", options.statePath] : [] });
   return {
-    url,
-    port,
-    proc,
-    async stop(signal = "SIGTERM") {
-      if (!groupAlive()) return;
-      // SIGTERM to the wrapper, which forwards it: anvil then writes its --state file and exits
-      if (signal === "SIGTERM") proc.kill("SIGTERM");
-      else process.kill(-proc.pid!, signal);
-      const until = Date.now() + 15_000;
-      while (groupAlive()) {
-        if (Date.now() > until) process.kill(-proc.pid!, "SIGKILL");
-        await sleep(25);
-      }
-    },
+    url: node.url,
+    port: node.port,
+    proc: node.proc,
+    stop: (signal = "SIGTERM") => (signal === "SIGKILL" ? node.kill() : node.stop(15_000)),
   };
 }
 
