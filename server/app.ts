@@ -87,7 +87,7 @@ export async function buildServer(options: ServerOptions): Promise<Workbench> {
   const watchOnly = config.issuanceMode === "wallet";
   const worker =
     chain && (chain.walletClient?.account || watchOnly) && options.startWorker !== false
-      ? new IssuanceWorker(db, chain, { batchSize: config.batchSize, intervalMs: config.workerIntervalMs, lingerMs: config.batchLingerMs, crashAfter: config.crashAfter, log, watchOnly })
+      ? new IssuanceWorker(db, chain, { batchSize: config.batchSize, intervalMs: config.workerIntervalMs, lingerMs: config.batchLingerMs, crashAfter: config.crashAfter, log, watchOnly, confirmations: config.confirmations })
       : null;
 
   let boundPort = config.port;

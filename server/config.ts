@@ -32,6 +32,11 @@ const Env = z.object({
   CQO_EVIDENCE_MAX_BYTES: z.coerce.number().int().min(1).default(20 * 1024 * 1024),
   /** who sends issuance transactions: "worker" (the outbox, with CQO_SIGNER_KEY) or "wallet" (operators' wallets only) */
   CQO_ISSUANCE_MODE: z.enum(["worker", "wallet"]).default("worker"),
+  /**
+   * blocks after which an issuance is final: 1 on a BFT consortium chain (Besu QBFT/IBFT, FISCO BCOS PBFT); more on a
+   * chain with reorgs, whose last blocks' issuances the worker then re-checks until they are that deep
+   */
+  CQO_CONFIRMATIONS: z.coerce.number().int().min(1).max(64).default(1),
   /** how long a wallet issuance lease holds its rows when the browser goes away */
   CQO_WALLET_LEASE_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
   /**
@@ -63,6 +68,8 @@ export interface ServerConfig {
   /** see server/wallet-issuance.ts; default "worker" */
   issuanceMode?: "worker" | "wallet";
   walletLeaseSeconds?: number;
+  /** see CQO_CONFIRMATIONS; default 1 */
+  confirmations?: number;
   /** how long a wallet issuance report waits for its receipt (default 30 s) */
   walletReceiptTimeoutMs?: number;
 }
@@ -92,5 +99,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = proces
     crashAfter: e.CQO_TEST_CRASH_AFTER,
     issuanceMode: e.CQO_ISSUANCE_MODE,
     walletLeaseSeconds: e.CQO_WALLET_LEASE_SECONDS,
+    confirmations: e.CQO_CONFIRMATIONS,
   };
 }

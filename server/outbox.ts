@@ -49,6 +49,11 @@ export interface WorkerOptions {
   maxGasPerChunk?: bigint;
   log?: (msg: string, data?: Record<string, unknown>) => void;
   /**
+   * Blocks after which a recorded issuance is taken as final (default 1: at once, as on a BFT consortium chain).
+   * With N > 1 the rows of the last N blocks are re-checked on every pass; one a reorg dropped is queued again.
+   */
+  confirmations?: number;
+  /**
    * Wallet-only mode (certificates are sent from operators' wallets): the worker sends nothing and only watches
    * the chain for a rewind, so certificates a node lost are queued again for the wallets. Needs no signing key.
    */
@@ -277,8 +282,10 @@ export class IssuanceWorker {
 
   /**
    * A node restored from an older state or a reorg can forget blocks we recorded. At start we re-check the last
-   * REWIND_DEPTH blocks' rows; afterwards only when the head is below the highest block recorded (by this worker
-   * or, read from the database when it changed, by an operator's wallet).
+   * REWIND_DEPTH blocks' rows; afterwards when the head is below the highest block recorded (by this worker or,
+   * read from the database when it changed, by an operator's wallet), and, with `confirmations` N > 1, the rows
+   * of the last N blocks on every pass until they are N deep: a reorg at the same height (another block in place
+   * of ours) drops a certificate without lowering the head.
    */
   private async checkRewind(atStart: boolean): Promise<number> {
     const r = this.db.prepare("SELECT MAX(block_number) AS b FROM outbox WHERE status = 'issued'").get() as { b: number | null };
@@ -288,9 +295,14 @@ export class IssuanceWorker {
     this.lastRecordedInDb = inDb;
     if (this.highestRecordedBlock === 0) return 0;
     const head = Number(await this.chain.publicClient.getBlockNumber({ cacheTime: 0 })); // no cached head
-    if (!atStart && head >= this.highestRecordedBlock) return 0;
-    const since = Math.min(head, this.highestRecordedBlock) - REWIND_DEPTH;
-    const rows = this.rows("SELECT * FROM outbox WHERE status = 'issued' AND (block_number IS NULL OR block_number > ?)", since);
+    const depth = this.options.confirmations ?? 1;
+    let rows: OutboxRow[];
+    if (atStart || head < this.highestRecordedBlock) {
+      const since = Math.min(head, this.highestRecordedBlock) - REWIND_DEPTH;
+      rows = this.rows("SELECT * FROM outbox WHERE status = 'issued' AND (block_number IS NULL OR block_number > ?)", since);
+    } else if (depth > 1 && this.highestRecordedBlock > head - depth) {
+      rows = this.rows("SELECT * FROM outbox WHERE status = 'issued' AND block_number > ?", head - depth);
+    } else return 0;
     const used = await Promise.all(rows.map((r) => this.chain.isResultRootUsed(r.root)));
     let requeued = 0;
     this.db.transaction(() => {
