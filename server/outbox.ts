@@ -300,8 +300,9 @@ export class IssuanceWorker {
     if (atStart || head < this.highestRecordedBlock) {
       const since = Math.min(head, this.highestRecordedBlock) - REWIND_DEPTH;
       rows = this.rows("SELECT * FROM outbox WHERE status = 'issued' AND (block_number IS NULL OR block_number > ?)", since);
-    } else if (depth > 1 && this.highestRecordedBlock > head - depth) {
-      rows = this.rows("SELECT * FROM outbox WHERE status = 'issued' AND block_number > ?", head - depth);
+    } else if (depth > 1 && head - this.highestRecordedBlock + 1 < depth) {
+      // fewer than `depth` confirmations (the block itself counts as one): not final yet
+      rows = this.rows("SELECT * FROM outbox WHERE status = 'issued' AND block_number > ?", head - depth + 1);
     } else return 0;
     const used = await Promise.all(rows.map((r) => this.chain.isResultRootUsed(r.root)));
     let requeued = 0;

@@ -660,6 +660,16 @@ export function registerRoutes(app: FastifyInstance, ctx: Ctx): void {
     if (v.status !== "Valid") {
       throw conflict("notice-not-over", { zh: `链上证书状态为 ${v.status}，公示期尚未结束或有异议`, en: `the certificate is ${v.status} on-chain: the notice period is not over or an objection is pending` }, { status: v.status, validFrom: v.validFrom, underObjection: v.underObjection });
     }
+    // on a chain with reorgs, the issuance must be final (CQO_CONFIRMATIONS deep) before the certificate is confirmed
+    const confirmations = ctx.config.confirmations ?? 1;
+    if (confirmations > 1) {
+      const issued = db.prepare("SELECT block_number FROM outbox WHERE dossier_id = ? AND status = 'issued' ORDER BY issued_at DESC LIMIT 1").get(d.id) as { block_number: number | null } | undefined;
+      const head = Number(await onChain(() => requireChain().publicClient.getBlockNumber({ cacheTime: 0 })));
+      const depth = issued?.block_number == null ? null : head - issued.block_number + 1;
+      if (depth !== null && depth < confirmations) {
+        throw conflict("not-final", { zh: `发证交易尚未最终确认（${depth}/${confirmations} 个区块确认）`, en: `the issuance is not final yet (${depth} of ${confirmations} confirmations)` }, { confirmations: depth, required: confirmations });
+      }
+    }
     db.transaction(() => transition(db, d.id, "end-notice", d.state, "issued", actor, { validFrom: v.validFrom }))();
     return summary(getDossier(d.id)!);
   });

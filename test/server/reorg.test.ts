@@ -22,7 +22,7 @@ describe("server: a same-height reorg and CQO_CONFIRMATIONS (anvil)", function (
     anvil = await startAnvil();
     world = await deployWorld(anvil.url);
     tmp = tempDir("reorg");
-    wb = await buildServer({ config: testConfig(tmp.dir), chain: clientFor(anvil.url, world.deployment, account(OPERATOR)), startWorker: false });
+    wb = await buildServer({ config: testConfig(tmp.dir, { confirmations: 3 }), chain: clientFor(anvil.url, world.deployment, account(OPERATOR)), startWorker: false });
   });
 
   after(async () => {
@@ -80,8 +80,16 @@ describe("server: a same-height reorg and CQO_CONFIRMATIONS (anvil)", function (
     expect(row().status).to.equal("issued");
     expect((await chain.verifyCertificate(tokenId)).status).to.not.equal("NotFound");
 
+    // the notice period is over, but the issuance has 2 of 3 confirmations: not confirmed yet
+    await rpc(anvil.url, "evm_increaseTime", [8 * 86_400]);
+    await rpc(anvil.url, "evm_mine");
+    const early = await http("POST", `/dossiers/${id}/end-notice`, {}, tokens.operator);
+    expect(early.status).to.equal(409);
+    expect(early.json<{ error: { code: string; details: unknown } }>().error).to.deep.include({ code: "not-final", details: { confirmations: 2, required: 3 } });
+    await rpc(anvil.url, "evm_mine");
+    expect(expect200(await http("POST", `/dossiers/${id}/end-notice`, {}, tokens.operator), "end-notice").json<{ state: string }>().state).to.equal("issued");
+
     // three blocks deep: final, no longer read on every pass
-    for (let i = 0; i < 3; i++) await rpc(anvil.url, "evm_mine");
     let reads = 0;
     const counting = Object.assign(Object.create(chain) as typeof chain, {
       isResultRootUsed: (r: string, tag?: "latest" | "pending") => {
