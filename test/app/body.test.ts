@@ -110,6 +110,18 @@ describe("dApp · certifying body console (认定主体) over the workbench API"
     await page.waitForSelector('[data-tx="done"], .progress [role="alert"]');
     expect(await page.locator('.progress [role="alert"]').count(), await page.locator(".progress").first().textContent() ?? "").to.equal(0);
   };
+  /** The new wallet opens the consent link on a page of its own, connects and signs; the page stays open. */
+  const signConsent = async (link: string, signer: number): Promise<Page> => {
+    const consent = await context.newPage();
+    await consent.goto(link);
+    await consent.waitForSelector("#consent-what");
+    await wallet.use(consent, privateKeyOf(signer));
+    await ensureConnected(consent);
+    await wallet.use(consent, privateKeyOf(signer));
+    await consent.waitForSelector('[data-testid="consent-sign"]:not([disabled])');
+    await consent.click('[data-testid="consent-sign"]');
+    return consent;
+  };
   const waitState = (page: Page, state: string) => page.waitForSelector(`section.card [data-state="${state}"]`, { timeout: 60_000 });
 
   it("takes a dossier from the inbox to an issued certificate (sheet and issuance batch signed in the wallet), with evidence, objections and a re-issue", async () => {
@@ -353,14 +365,7 @@ describe("dApp · certifying body console (认定主体) over the workbench API"
     let signature = "";
     const signaturePng = join(tmp.dir, "consent-signature.png");
     for (const lang of ["zh", "en"] as const) {
-      const consent = await context.newPage();
-      await consent.goto(`${link}&lang=${lang}`);
-      await consent.waitForSelector("#consent-what");
-      await wallet.use(consent, privateKeyOf(NEW_WALLET));
-      await ensureConnected(consent);
-      await wallet.use(consent, privateKeyOf(NEW_WALLET));
-      await consent.waitForSelector('[data-testid="consent-sign"]:not([disabled])');
-      await consent.click('[data-testid="consent-sign"]');
+      const consent = await signConsent(`${link}&lang=${lang}`, NEW_WALLET);
       signature = await consent.locator("#consent-signature-text").inputValue({ timeout: 20_000 });
       expect(signature).to.match(/^0x[0-9a-f]{130}$/);
       // the QR code the new wallet's page shows, as a picture the holder can take
@@ -405,14 +410,7 @@ describe("dApp · certifying body console (认定主体) over the workbench API"
     await lost.locator('button:has-text("生成同意书")').click();
     const lostLink = await page.locator("#reissue-op-link").inputValue({ timeout: 20_000 });
     await screenshot(page, "body-reissue-lost-wallet-zh");
-    const consent = await context.newPage();
-    await consent.goto(lostLink);
-    await consent.waitForSelector("#consent-what");
-    await wallet.use(consent, privateKeyOf(LAST_WALLET));
-    await ensureConnected(consent);
-    await wallet.use(consent, privateKeyOf(LAST_WALLET));
-    await consent.waitForSelector('[data-testid="consent-sign"]:not([disabled])');
-    await consent.click('[data-testid="consent-sign"]');
+    const consent = await signConsent(lostLink, LAST_WALLET);
     const lastSignature = await consent.locator("#consent-signature-text").inputValue({ timeout: 20_000 });
     await consent.close();
     await wallet.use(page, privateKeyOf(ROLE.keyA));
