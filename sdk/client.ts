@@ -630,7 +630,7 @@ export class CqoClient {
     for (let i = 0; i < items.length; i += READ_CONCURRENCY) {
       const slice = items.slice(i, i + READ_CONCURRENCY);
       const used = await Promise.all(
-        slice.map((item) => this.isResultRootUsed(item.resultRoot, "pending").catch(() => this.isResultRootUsed(item.resultRoot, "latest"))),
+        slice.map((item) => this.reads.isResultRootUsed(item.resultRoot, "pending").catch(() => this.reads.isResultRootUsed(item.resultRoot, "latest"))),
       );
       slice.forEach((item, n) => {
         if (used[n]) skipped.push({ resultRoot: item.resultRoot, tokenId: certificateNumberOf(item.resultRoot), reason: "already-used" });

@@ -62,6 +62,9 @@ export interface WorkerOptions {
   onPass?: (pass: { issued: number; error?: string }) => void;
 }
 
+/** How many confirmations a transaction mined in `blockNumber` has at `head` (its own block is the first). */
+export const confirmationsAt = (blockNumber: number, head: number): number => head - blockNumber + 1;
+
 /** Rows an operator's wallet has leased (server/wallet-issuance.ts) are not the worker's to send. */
 const NOT_LEASED = "root NOT IN (SELECT root FROM wallet_claims)";
 
@@ -300,8 +303,8 @@ export class IssuanceWorker {
     if (atStart || head < this.highestRecordedBlock) {
       const since = Math.min(head, this.highestRecordedBlock) - REWIND_DEPTH;
       rows = this.rows("SELECT * FROM outbox WHERE status = 'issued' AND (block_number IS NULL OR block_number > ?)", since);
-    } else if (depth > 1 && head - this.highestRecordedBlock + 1 < depth) {
-      // fewer than `depth` confirmations (the block itself counts as one): not final yet
+    } else if (depth > 1 && confirmationsAt(this.highestRecordedBlock, head) < depth) {
+      // the rows with fewer than `depth` confirmations: block_number > head - depth + 1
       rows = this.rows("SELECT * FROM outbox WHERE status = 'issued' AND block_number > ?", head - depth + 1);
     } else return 0;
     const used = await Promise.all(rows.map((r) => this.chain.isResultRootUsed(r.root)));

@@ -46,7 +46,7 @@ import { TooLargeError } from "./evidence";
 import { durable } from "./db";
 import { verifySheet } from "./signatures";
 import { applyIntent, openIntent, pendingIntents, settleIntent, settleIntents, syncFromChain, type IntentParams, type ObjectionRow, type ReissueRow } from "./lifecycle";
-import type { OutboxRow } from "./outbox";
+import { confirmationsAt, type OutboxRow } from "./outbox";
 import { assertLegal, audit, transition, type Actor, type State } from "./workflow";
 
 // ---------------------------------------------------------------- input schemas
@@ -665,7 +665,7 @@ export function registerRoutes(app: FastifyInstance, ctx: Ctx): void {
     if (confirmations > 1) {
       const issued = db.prepare("SELECT block_number FROM outbox WHERE dossier_id = ? AND status = 'issued' ORDER BY issued_at DESC LIMIT 1").get(d.id) as { block_number: number | null } | undefined;
       const head = Number(await onChain(() => requireChain().publicClient.getBlockNumber({ cacheTime: 0 })));
-      const depth = issued?.block_number == null ? null : head - issued.block_number + 1;
+      const depth = issued?.block_number == null ? null : confirmationsAt(issued.block_number, head);
       if (depth !== null && depth < confirmations) {
         throw conflict("not-final", { zh: `发证交易尚未最终确认（${depth}/${confirmations} 个区块确认）`, en: `the issuance is not final yet (${depth} of ${confirmations} confirmations)` }, { confirmations: depth, required: confirmations });
       }
@@ -750,22 +750,13 @@ export function registerRoutes(app: FastifyInstance, ctx: Ctx): void {
   /**
    * Who may prepare and request a re-issue: the holder (applicant, or the wallet of an earlier re-issue), signed in
    * with that wallet; or an operator of the body acting for a holder who lost it (the usual reason for a re-issue),
-   * who must then record how the holder's identity was checked. Anyone else gets 404. Either way the new wallet's
-   * own EIP-712 consent is what the contract requires.
+   * who must then record, when preparing, how the holder's identity was checked. Anyone else gets 404. Either way
+   * the new wallet's own EIP-712 consent is what the contract requires.
    */
-  const reissueParty = (s: Session, id: string, identityCheck: string | undefined, needIdentityCheck: boolean): { d: DossierRow; actor: Actor } => {
+  const reissueParty = (s: Session, id: string): { d: DossierRow; actor: Actor } => {
     const d = getDossier(id);
     if (d && (d.holder ?? d.applicant) === s.address) return { d, actor: { address: s.address, role: "applicant" } };
-    if (d && s.operator) {
-      if (needIdentityCheck && identityCheck === undefined) {
-        throw unprocessable(
-          "identity-check",
-          { zh: "认定主体代持证人办理补发时，须写明如何核验了持证人身份", en: "an operator preparing a re-issue for the holder must say how the holder's identity was checked" },
-          [{ field: "body.identityCheck", path: ["body", "identityCheck"], zh: "必填", en: "required" }],
-        );
-      }
-      return { d, actor: { address: s.address, role: "operator" } };
-    }
+    if (d && s.operator) return { d, actor: { address: s.address, role: "operator" } };
     throw notFound(`dossier ${id}`);
   };
 
@@ -773,7 +764,14 @@ export function registerRoutes(app: FastifyInstance, ctx: Ctx): void {
     const s = requireSession(req);
     const { id } = parseInput(DossierIdParams, req.params, "params");
     const body = parseInput(ReissuePrepareBody, req.body, "body");
-    const { d, actor } = reissueParty(s, id, body.identityCheck, true);
+    const { d, actor } = reissueParty(s, id);
+    if (actor.role === "operator" && body.identityCheck === undefined) {
+      throw unprocessable(
+        "identity-check",
+        { zh: "认定主体代持证人办理补发时，须写明如何核验了持证人身份", en: "an operator preparing a re-issue for the holder must say how the holder's identity was checked" },
+        [{ field: "body.identityCheck", path: ["body", "identityCheck"], zh: "必填", en: "required" }],
+      );
+    }
     assertLegal("reissue", d.state);
     if (body.newHolder === (d.holder ?? d.applicant)) {
       throw unprocessable("same-holder", { zh: "新钱包不能与当前持证钱包相同", en: "the new wallet must differ from the current one" }, [{ field: "body.newHolder", path: ["body", "newHolder"], zh: "与当前钱包相同", en: "the current wallet" }]);
@@ -810,7 +808,7 @@ export function registerRoutes(app: FastifyInstance, ctx: Ctx): void {
     const s = requireSession(req);
     const { id } = parseInput(DossierIdParams, req.params, "params");
     const body = parseInput(ReissueRequestBody, req.body, "body");
-    const { d, actor } = reissueParty(s, id, undefined, false);
+    const { d, actor } = reissueParty(s, id);
     assertLegal("reissue", d.state);
     const row = db.prepare("SELECT * FROM reissues WHERE root = ? AND dossier_id = ?").get(body.root, d.id) as ReissueRow | undefined;
     if (!row || row.status !== "prepared" || row.token_id !== d.token_id) throw conflict("no-prepared-reissue", { zh: "没有待签署的补发申请（请先 prepare）", en: "no prepared re-issue with this root (prepare first)" });

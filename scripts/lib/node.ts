@@ -66,7 +66,11 @@ function groupAlive(pid: number): boolean {
  * Stops a detached child's process group: `signal` to the group (or, with `leaderOnly`, to the child alone, which
  * passes it on), then SIGKILL to the group if it lingers past `graceMs`.
  */
-export async function stopGroup(proc: ChildProcess, graceMs = 5_000, signal: NodeJS.Signals = "SIGTERM", leaderOnly = false): Promise<void> {
+export async function stopGroup(
+  proc: ChildProcess,
+  graceMs = 5_000,
+  { signal = "SIGTERM", leaderOnly = false }: { signal?: NodeJS.Signals; leaderOnly?: boolean } = {},
+): Promise<void> {
   const pid = proc.pid;
   if (pid === undefined || !groupAlive(pid)) return;
   try {
@@ -140,7 +144,7 @@ export async function startNode(
     url,
     port,
     proc,
-    stop: (graceMs?: number) => stopGroup(proc, graceMs, "SIGTERM", true),
-    kill: () => stopGroup(proc, 0, "SIGKILL"),
+    stop: (graceMs?: number) => stopGroup(proc, graceMs, { leaderOnly: true }),
+    kill: () => stopGroup(proc, 0, { signal: "SIGKILL" }),
   };
 }

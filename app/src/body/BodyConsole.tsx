@@ -20,7 +20,7 @@ import { WorkbenchApi, type Assessor, type DossierDetail, type DossierSummary, t
 import { EvidencePanel, EvidencePicker } from "./Evidence";
 import { ObjectionList } from "./Objections";
 import { RevocationReasonField } from "./RevocationReasonField";
-import { ConsentPage, ReissueHolder, ReissueOperator } from "./Reissue";
+import { ConsentPage, ReissueRequest, ReissueOperator } from "./Reissue";
 import { ScoreSheet } from "./ScoreSheet";
 import { WalletIssuance } from "./WalletIssuance";
 
@@ -353,11 +353,11 @@ function DossierView({ api, session, id }: { api: WorkbenchApi; session: Session
 
       {operator ? <ReissueOperator api={api} d={d} tx={tx} onDone={refresh} /> : null}
       {d.state === "issued" && (d.holder ?? d.applicant).toLowerCase() === session.address.toLowerCase() ? (
-        <ReissueHolder api={api} d={d} onDone={refresh} />
+        <ReissueRequest api={api} d={d} onDone={refresh} />
       ) : operator && d.state === "issued" ? (
         <details className="card" data-testid="reissue-lost-wallet-toggle">
           <summary>{t("bodyOps.reissue.lostWalletSummary")}</summary>
-          <ReissueHolder api={api} d={d} onDone={refresh} forLostWallet />
+          <ReissueRequest api={api} d={d} onDone={refresh} forLostWallet />
         </details>
       ) : null}
 

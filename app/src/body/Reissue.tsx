@@ -53,7 +53,7 @@ const SIGNATURE = /^0x([0-9a-fA-F]{2}){65,}$/;
  * Steps 1–3 in a dossier: name the new wallet, get the consent signed, submit the request. The holder's form; with
  * `forLostWallet`, an operator's, for a holder who can no longer sign in (the identity check is then required).
  */
-export function ReissueHolder({ api, d, onDone, forLostWallet = false }: { api: WorkbenchApi; d: DossierDetail; onDone: () => void; forLostWallet?: boolean }) {
+export function ReissueRequest({ api, d, onDone, forLostWallet = false }: { api: WorkbenchApi; d: DossierDetail; onDone: () => void; forLostWallet?: boolean }) {
   const { t } = useTranslation();
   const c = useChainish();
   const qc = useQueryClient();
