@@ -4,20 +4,34 @@
  * builds it from the environment.
  */
 import multipart from "@fastify/multipart";
-import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
+import Fastify, { type FastifyInstance } from "fastify";
+import { serializerCompiler } from "fastify-type-provider-zod";
 import type { CqoClient } from "../sdk";
-import { SESSION_COOKIE, SignInBody, issueNonce, sessionOf, signIn, signOut, tokenFrom, type Session } from "./auth";
+import { sessionOf, tokenFrom } from "./auth";
 import { connect } from "./chain";
 import type { CrashPoint, ServerConfig } from "./config";
+import type { Ctx } from "./context";
 import { closeDb, durable, openDb, type Db } from "./db";
 import { EvidenceStore } from "./evidence";
-import { HttpError, forbidden, parseInput, unauthenticated } from "./errors";
+import { installErrorHandler, zodValidator } from "./http";
+import { issuanceTerms } from "./issuance-terms";
 import { IssuanceWorker } from "./outbox";
 import { loadRulebooks, type RulebookSet } from "./rulebooks";
 import { syncFromChain, type SyncReport } from "./lifecycle";
-import { registerRoutes } from "./routes";
+import { assessorRoutes } from "./routes/assessors";
+import { authRoutes } from "./routes/auth";
+import { dossierRoutes } from "./routes/dossiers";
+import { evidenceRoutes } from "./routes/evidence";
+import { issuanceRoutes } from "./routes/issuance";
+import { lifecycleRoutes } from "./routes/lifecycle";
+import { objectionRoutes } from "./routes/objections";
+import { panelRoutes } from "./routes/panel";
+import { reissueRoutes } from "./routes/reissue";
 import { registerWalletIssuance } from "./wallet-issuance";
 import type { Actor } from "./workflow";
+
+export type { Ctx } from "./context";
+export { requireRole, requireSession, rolesOf } from "./context";
 
 export interface ServerOptions {
   config: ServerConfig;
@@ -51,28 +65,6 @@ export interface Workbench {
   close(): Promise<void>;
 }
 
-export interface Ctx {
-  db: Db;
-  chain: CqoClient | null;
-  worker: IssuanceWorker | null;
-  evidence: EvidenceStore;
-  rulebooks: RulebookSet;
-  config: ServerConfig;
-  now: () => number;
-  siweDomain: () => string;
-  /** a crash point of the tests (see ServerOptions.onCrashPoint) */
-  crash: (point: CrashPoint) => void;
-  /** who the re-sync from chain state acts as in the audit log */
-  syncActor: Actor;
-}
-
-declare module "fastify" {
-  interface FastifyRequest {
-    session: Session | null;
-    sessionToken: string | null;
-  }
-}
-
 export async function buildServer(options: ServerOptions): Promise<Workbench> {
   const config = options.config;
   const now = options.now ?? Date.now;
@@ -98,7 +90,8 @@ export async function buildServer(options: ServerOptions): Promise<Workbench> {
     process.kill(process.pid, "SIGKILL");
   };
   const syncActor: Actor = { address: chain?.walletClient?.account?.address ?? "chain", role: "sync" };
-  const ctx: Ctx = { db, chain, worker, evidence, rulebooks, config, now, siweDomain: () => config.siweDomain ?? `localhost:${boundPort}`, crash, syncActor };
+  const base = { db, chain, worker, evidence, rulebooks, config, now, siweDomain: () => config.siweDomain ?? `localhost:${boundPort}`, crash, syncActor, log };
+  const ctx: Ctx = { ...base, terms: issuanceTerms(base) };
   const sync = async (): Promise<SyncReport | null> => (chain ? syncFromChain(db, chain, syncActor, log) : null);
 
   await app.register(multipart, { limits: { fileSize: config.evidenceMaxBytes, files: 1, fields: 10 } });
@@ -116,45 +109,13 @@ export async function buildServer(options: ServerOptions): Promise<Workbench> {
     return payload;
   });
 
-  app.setErrorHandler((err: unknown, req, reply) => {
-    if (err instanceof HttpError) return reply.status(err.status).send(err.toJSON());
-    const e = err as { statusCode?: number; code?: string; message?: string };
-    if (e.code === "FST_REQ_FILE_TOO_LARGE" || e.code === "FST_FILES_LIMIT") {
-      return reply.status(413).send(new HttpError(413, "file-too-large", { zh: `文件超过 ${config.evidenceMaxBytes} 字节上限`, en: `the file exceeds ${config.evidenceMaxBytes} bytes` }).toJSON());
-    }
-    if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
-      return reply.status(e.statusCode).send(new HttpError(e.statusCode, e.code ?? "bad-request", { zh: "请求无效", en: e.message ?? "bad request" }).toJSON());
-    }
-    req.log.error({ err }, "unhandled error");
-    return reply.status(500).send(new HttpError(500, "internal", { zh: "服务器内部错误", en: "internal server error" }).toJSON());
-  });
+  installErrorHandler(app, { evidenceMaxBytes: config.evidenceMaxBytes });
+  app.setValidatorCompiler(zodValidator);
+  app.setSerializerCompiler(serializerCompiler);
 
-  // ---------------------------------------------------------------- sign-in
-
-  app.get("/health", async () => ({ ok: true, schema: (db.prepare("SELECT MAX(version) AS v FROM schema_migrations").get() as { v: number }).v, chain: chain?.deployment.chainId ?? null, worker: worker !== null }));
-
-  app.get("/auth/nonce", async () => ({ ...issueNonce(db, now()), domain: ctx.siweDomain(), chainId: chain?.deployment.chainId ?? null }));
-
-  app.post("/auth/verify", async (req, reply) => {
-    const body = parseInput(SignInBody, req.body, "body");
-    const r = await signIn({ db, chain, bodyId: config.bodyId, domain: ctx.siweDomain(), now: now(), sessionTtlMs: config.sessionTtlSeconds * 1000 }, body);
-    const maxAge = Math.max(0, Math.floor((r.session.expiresAt - now()) / 1000));
-    reply.header("set-cookie", `${SESSION_COOKIE}=${encodeURIComponent(r.token)}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${maxAge}`);
-    return { token: r.token, address: r.session.address, roles: rolesOf(r.session), expiresAt: r.session.expiresAt, operatorCheck: r.operatorCheck };
-  });
-
-  app.post("/auth/logout", async (req, reply) => {
-    if (req.sessionToken) signOut(db, req.sessionToken, now());
-    reply.header("set-cookie", `${SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0`);
-    return { ok: true };
-  });
-
-  app.get("/me", async (req) => {
-    const s = requireSession(req);
-    return { address: s.address, roles: rolesOf(s), expiresAt: s.expiresAt, bodyId: config.bodyId };
-  });
-
-  registerRoutes(app, ctx);
+  for (const plugin of [authRoutes, assessorRoutes, evidenceRoutes, dossierRoutes, panelRoutes, issuanceRoutes, lifecycleRoutes, reissueRoutes, objectionRoutes]) {
+    await app.register(plugin, { ctx });
+  }
   registerWalletIssuance(app, ctx);
 
   return {
@@ -182,20 +143,3 @@ export async function buildServer(options: ServerOptions): Promise<Workbench> {
     },
   };
 }
-
-export function rolesOf(s: Session): ("operator" | "assessor" | "applicant")[] {
-  return [...(s.operator ? (["operator"] as const) : []), ...(s.assessor ? (["assessor"] as const) : []), "applicant"];
-}
-
-export function requireSession(req: FastifyRequest): Session {
-  if (!req.session) throw unauthenticated();
-  return req.session;
-}
-
-export function requireRole(req: FastifyRequest, role: "operator" | "assessor"): Session {
-  const s = requireSession(req);
-  if (role === "operator" && !s.operator) throw forbidden(role);
-  if (role === "assessor" && !s.assessor) throw forbidden(role);
-  return s;
-}
-

@@ -25,7 +25,7 @@ import type { FastifyInstance } from "fastify";
 import { encodeFunctionData, getAddress, parseEventLogs, zeroAddress, type Address, type Hex, type TransactionReceipt } from "viem";
 import { z } from "zod";
 import { cqoCertificateAbi, explainError, type CqoClient, type Issuance } from "../sdk";
-import { requireRole, type Ctx } from "./app";
+import { requireRole, type Ctx } from "./context";
 import { HttpError, chainUnavailable, conflict, parseInput, unprocessable } from "./errors";
 import { recordIssued, type OutboxRow } from "./outbox";
 import { audit, type Actor } from "./workflow";

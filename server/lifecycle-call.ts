@@ -1,0 +1,41 @@
+/**
+ * A lifecycle transaction as a route sends it: an intent row first, then the transaction, then its effect and the
+ * intent settled in one SQLite transaction. A crash in between leaves the intent pending for syncFromChain
+ * (server/lifecycle.ts). Earlier pending intents of the dossier are settled from chain state first, so a retry
+ * never doubles a record.
+ */
+import type { CqoClient, SentTransaction } from "../sdk";
+import { onChain, requireSigner } from "./chain-calls";
+import type { Ctx } from "./context";
+import { durable } from "./db";
+import { HttpError, conflict } from "./errors";
+import { applyIntent, openIntent, pendingIntents, settleIntent, settleIntents, type IntentParams } from "./lifecycle";
+import { getDossier, type DossierRow } from "./store/dossiers";
+import type { Actor } from "./workflow";
+
+export async function runLifecycle(ctx: Ctx, d: DossierRow, actor: Actor, params: IntentParams, send: (chain: CqoClient) => Promise<SentTransaction>): Promise<SentTransaction> {
+  const { db } = ctx;
+  const chain = requireSigner(ctx);
+  const stale = pendingIntents(db).filter((i) => i.dossierId === d.id);
+  if (stale.length) {
+    await onChain(() => settleIntents(db, chain, ctx.syncActor, stale));
+    const now = getDossier(db, d.id)!;
+    if (now.state !== d.state || now.token_id !== d.token_id) {
+      throw conflict("resynced", { zh: "链上已有更新，已同步，请刷新后重试", en: "the chain had moved on; the dossier was re-synced: reload and retry" }, { state: now.state });
+    }
+  }
+  const intent = openIntent(db, d.id, d.token_id!, actor, params);
+  await durable(db); // the intent is on disk before the chain hears of it
+  let sent: SentTransaction;
+  try {
+    sent = await onChain(() => send(chain));
+  } catch (err) {
+    // a refusal (422: the simulation or the mined transaction reverted) changed nothing; anything else might
+    // have reached the chain: the intent stays pending for the sync
+    if (err instanceof HttpError && err.status === 422) settleIntent(db, intent.id, "refused");
+    throw err;
+  }
+  ctx.crash("lifecycle-sent");
+  db.transaction(() => applyIntent(db, intent, sent.hash, "call"))();
+  return sent;
+}

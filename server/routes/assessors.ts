@@ -1,0 +1,55 @@
+/** The body's rulebooks and its register of assessors (评审专家). */
+import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { Uscc } from "../../scoring/dossier/schema";
+import { operatorOnly, signedIn, sessionOf, type RouteOptions } from "../context";
+import { conflict, notFound } from "../errors";
+import { assessorByAddressOrId, deactivateAssessor, listAssessors, upsertAssessor } from "../store/panel";
+import { audit } from "../workflow";
+import { AddressInput, bi } from "./inputs";
+
+const AssessorBody = z.strictObject({
+  address: AddressInput,
+  assessorId: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, bi("专家编号只能包含字母、数字、点、下划线和连字符", "assessor id: 1-64 letters, digits, . _ -")),
+  name: z.string().min(1, bi("请填写姓名", "name is required")).max(64),
+  employerUscc: Uscc,
+});
+const AddressParams = z.strictObject({ address: AddressInput });
+
+export async function assessorRoutes(app: FastifyInstance, { ctx }: RouteOptions): Promise<void> {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const { db } = ctx;
+
+  r.get("/rulebooks", { onRequest: signedIn }, async () =>
+    [...ctx.rulebooks.entries()].map(([key, p]) => ({ key, id: p.rulebook.id, version: p.rulebook.version, title: p.rulebook.title, hash: p.rulebookHash, minAssessors: p.rulebook.panel.minAssessors })),
+  );
+
+  r.post("/assessors", { onRequest: operatorOnly, schema: { body: AssessorBody } }, async (req, reply) => {
+    const s = sessionOf(req);
+    const body = req.body;
+    db.transaction(() => {
+      const existing = assessorByAddressOrId(db, body.address, body.assessorId);
+      if (existing && (existing.address !== body.address || existing.assessor_id !== body.assessorId)) {
+        throw conflict("assessor-exists", { zh: "该地址或专家编号已被另一名评审专家使用", en: "the address or assessor id belongs to another assessor" });
+      }
+      upsertAssessor(db, { address: body.address, assessorId: body.assessorId, name: body.name, employerUscc: body.employerUscc, registeredBy: s.address, at: ctx.now() });
+      audit(db, { dossierId: null, actor: { address: s.address, role: "operator" }, action: "register-assessor", details: { address: body.address, assessorId: body.assessorId } });
+    })();
+    return reply.status(201).send({ address: body.address, assessorId: body.assessorId, name: body.name, employerUscc: body.employerUscc, active: true });
+  });
+
+  r.get("/assessors", { onRequest: operatorOnly }, async () =>
+    listAssessors(db).map((a) => ({ address: a.address, assessorId: a.assessor_id, name: a.name, employerUscc: a.employer_uscc, active: a.active === 1 })),
+  );
+
+  r.delete("/assessors/:address", { onRequest: operatorOnly, schema: { params: AddressParams } }, async (req) => {
+    const s = sessionOf(req);
+    const { address } = req.params;
+    db.transaction(() => {
+      if (!deactivateAssessor(db, address)) throw notFound(`assessor ${address}`);
+      audit(db, { dossierId: null, actor: { address: s.address, role: "operator" }, action: "deactivate-assessor", details: { address } });
+    })();
+    return { address, active: false };
+  });
+}

@@ -1,0 +1,102 @@
+/** 发证: approval into the outbox, the outbox itself, and the end of the public notice (公示). */
+import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { certificateNumberOf, type CertificateVerification } from "../../sdk";
+import { onChain, requireChain } from "../chain-calls";
+import { operatorOnly, sessionOf, type Ctx, type RouteOptions } from "../context";
+import { conflict } from "../errors";
+import { confirmationsAt } from "../outbox";
+import { getDossier, type DossierRow } from "../store/dossiers";
+import { issuedBlockOf, listOutbox, queueIssuance, requeueFailed } from "../store/issuance";
+import { dossierSummary } from "../views";
+import { assertLegal, audit, transition } from "../workflow";
+import { operatorDossier } from "./access";
+import { DossierIdParams, EmptyBody, Root } from "./inputs";
+
+const RootParams = z.strictObject({ root: Root });
+
+/** The certificate of a dossier as the chain sees it now. */
+export async function verification(ctx: Ctx, d: DossierRow): Promise<CertificateVerification> {
+  if (!d.token_id) throw conflict("no-certificate", { zh: "该申报尚无证书", en: "this dossier has no certificate" });
+  const chain = requireChain(ctx);
+  return onChain(() => chain.verifyCertificate(d.token_id!));
+}
+
+export async function issuanceRoutes(app: FastifyInstance, { ctx }: RouteOptions): Promise<void> {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const { db } = ctx;
+
+  r.post("/dossiers/:id/approve", { onRequest: operatorOnly, schema: { params: DossierIdParams, body: EmptyBody } }, async (req) => {
+    const { d, actor } = operatorDossier(db, sessionOf(req), req.params.id);
+    assertLegal("approve", d.state);
+    const issuance = await ctx.terms.prepareIssuance(d);
+    const tokenId = certificateNumberOf(issuance.root).toString();
+    db.transaction(() => {
+      transition(db, d.id, "approve", d.state, "queued", actor, { root: issuance.root, level: issuance.level, validUntil: issuance.validUntil, note: req.body?.note });
+      queueIssuance(db, {
+        root: issuance.root,
+        dossierId: d.id,
+        credentialJson: JSON.stringify(issuance.credential),
+        holder: d.applicant,
+        level: issuance.level,
+        rulebookId: issuance.rulebookId,
+        validUntil: issuance.validUntil,
+        tokenId,
+        at: ctx.now(),
+      });
+    })();
+    ctx.worker?.wake();
+    return { ...dossierSummary(getDossier(db, d.id)!), root: issuance.root, tokenId, validUntil: issuance.validUntil };
+  });
+
+  r.get("/outbox", { onRequest: operatorOnly }, async () =>
+    listOutbox(db).map((row) => ({
+      root: row.root,
+      dossierId: row.dossier_id,
+      holder: row.holder,
+      level: row.level,
+      rulebookId: row.rulebook_id,
+      validUntil: row.valid_until,
+      status: row.status,
+      attempts: row.attempts,
+      tokenId: row.token_id,
+      txHash: row.tx_hash,
+      blockNumber: row.block_number,
+      lastError: row.last_error,
+    })),
+  );
+
+  r.post("/outbox/:root/retry", { onRequest: operatorOnly, schema: { params: RootParams } }, async (req) => {
+    const s = sessionOf(req);
+    const { root } = req.params;
+    db.transaction(() => {
+      const dossierId = requeueFailed(db, root);
+      if (dossierId === null) throw conflict("not-failed", { zh: "只有失败的发证项可以重试", en: "only a failed item can be retried" });
+      audit(db, { dossierId, actor: { address: s.address, role: "operator" }, action: "retry-issuance", details: { root } });
+    })();
+    ctx.worker?.wake();
+    return { root, status: "queued" };
+  });
+
+  r.post("/dossiers/:id/end-notice", { onRequest: operatorOnly, schema: { params: DossierIdParams, body: EmptyBody } }, async (req) => {
+    const { d, actor } = operatorDossier(db, sessionOf(req), req.params.id);
+    assertLegal("end-notice", d.state);
+    const v = await verification(ctx, d);
+    if (v.status !== "Valid") {
+      throw conflict("notice-not-over", { zh: `链上证书状态为 ${v.status}，公示期尚未结束或有异议`, en: `the certificate is ${v.status} on-chain: the notice period is not over or an objection is pending` }, { status: v.status, validFrom: v.validFrom, underObjection: v.underObjection });
+    }
+    // on a chain with reorgs, the issuance must be final (CQO_CONFIRMATIONS deep) before the certificate is confirmed
+    const confirmations = ctx.config.confirmations ?? 1;
+    if (confirmations > 1) {
+      const block = issuedBlockOf(db, d.id);
+      const head = Number(await onChain(() => requireChain(ctx).publicClient.getBlockNumber({ cacheTime: 0 })));
+      const depth = block == null ? null : confirmationsAt(block, head);
+      if (depth !== null && depth < confirmations) {
+        throw conflict("not-final", { zh: `发证交易尚未最终确认（${depth}/${confirmations} 个区块确认）`, en: `the issuance is not final yet (${depth} of ${confirmations} confirmations)` }, { confirmations: depth, required: confirmations });
+      }
+    }
+    db.transaction(() => transition(db, d.id, "end-notice", d.state, "issued", actor, { validFrom: v.validFrom }))();
+    return dossierSummary(getDossier(db, d.id)!);
+  });
+}

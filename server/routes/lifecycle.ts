@@ -1,0 +1,76 @@
+/** 监督管理: the certificate's life — suspend, reinstate, revoke, renew — and the re-sync from chain state. */
+import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { GIVABLE_REVOCATION_REASONS } from "../../sdk";
+import { onChain, requireChain } from "../chain-calls";
+import { operatorOnly, sessionOf, type RouteOptions } from "../context";
+import { notFound, unprocessable } from "../errors";
+import { syncFromChain, type IntentParams } from "../lifecycle";
+import { runLifecycle } from "../lifecycle-call";
+import { getDossier } from "../store/dossiers";
+import { dossierSummary } from "../views";
+import { assertLegal } from "../workflow";
+import { operatorDossier } from "./access";
+import { evidenceHash } from "./evidence-ref";
+import { DossierId, DossierIdParams, Note, Sha256Input, bi } from "./inputs";
+import { verification } from "./issuance";
+
+export const RevocationReason = z.enum(GIVABLE_REVOCATION_REASONS, bi(`撤销理由应为：${GIVABLE_REVOCATION_REASONS.join("、")}`, `reason must be one of: ${GIVABLE_REVOCATION_REASONS.join(", ")}`));
+const SuspendBody = z.strictObject({ evidence: Sha256Input.optional(), note: Note }).optional();
+const ReinstateBody = z.strictObject({ note: Note }).optional();
+const RevokeBody = z.strictObject({ reason: RevocationReason, evidence: Sha256Input.optional(), note: Note });
+const RenewBody = z.strictObject({ renewalDossierId: DossierId, note: Note });
+
+export async function lifecycleRoutes(app: FastifyInstance, { ctx }: RouteOptions): Promise<void> {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const { db } = ctx;
+
+  r.post("/dossiers/:id/suspend", { onRequest: operatorOnly, schema: { params: DossierIdParams, body: SuspendBody } }, async (req) => {
+    const { d, actor } = operatorDossier(db, sessionOf(req), req.params.id);
+    const body = req.body ?? {};
+    assertLegal("suspend", d.state);
+    const hash = evidenceHash(ctx, body.evidence);
+    const sent = await runLifecycle(ctx, d, actor, { command: "suspend", evidence: body.evidence ?? null, note: body.note }, (chain) => chain.suspendCertificate(d.token_id!, hash));
+    return { ...dossierSummary(getDossier(db, d.id)!), txHash: sent.hash };
+  });
+
+  r.post("/dossiers/:id/reinstate", { onRequest: operatorOnly, schema: { params: DossierIdParams, body: ReinstateBody } }, async (req) => {
+    const { d, actor } = operatorDossier(db, sessionOf(req), req.params.id);
+    assertLegal("reinstate", d.state);
+    const sent = await runLifecycle(ctx, d, actor, { command: "reinstate", note: req.body?.note }, (chain) => chain.reinstateCertificate(d.token_id!));
+    return { ...dossierSummary(getDossier(db, d.id)!), txHash: sent.hash };
+  });
+
+  r.post("/dossiers/:id/revoke", { onRequest: operatorOnly, schema: { params: DossierIdParams, body: RevokeBody } }, async (req) => {
+    const { d, actor } = operatorDossier(db, sessionOf(req), req.params.id);
+    const body = req.body;
+    assertLegal("revoke", d.state);
+    const hash = evidenceHash(ctx, body.evidence);
+    const sent = await runLifecycle(ctx, d, actor, { command: "revoke", reason: body.reason, evidence: body.evidence ?? null, note: body.note }, (chain) => chain.revokeCertificate(d.token_id!, body.reason, hash));
+    return { ...dossierSummary(getDossier(db, d.id)!), txHash: sent.hash };
+  });
+
+  r.post("/dossiers/:id/renew", { onRequest: operatorOnly, schema: { params: DossierIdParams, body: RenewBody } }, async (req) => {
+    const { d, actor } = operatorDossier(db, sessionOf(req), req.params.id);
+    const body = req.body;
+    assertLegal("renew", d.state);
+    const renewal = getDossier(db, body.renewalDossierId);
+    if (!renewal) throw notFound(`dossier ${body.renewalDossierId}`);
+    assertLegal("apply-renewal", renewal.state);
+    if (renewal.applicant !== d.applicant) {
+      throw unprocessable("renewal-other-holder", { zh: "复评申报须为同一申报人", en: "the re-evaluation must be the same applicant's" }, [{ field: "body.renewalDossierId", path: ["body", "renewalDossierId"], zh: "申报人不同", en: "another applicant" }]);
+    }
+    const issuance = await ctx.terms.prepareIssuance(renewal);
+    const before = await verification(ctx, d);
+    if (before.level !== issuance.level) throw unprocessable("renewal-level", { zh: "复评等级与原证书不同，请另行发证", en: "the re-evaluation reached another level: issue a new certificate instead" });
+    const params: IntentParams = { command: "renew", renewalDossierId: renewal.id, root: issuance.root, validUntil: issuance.validUntil, rulebookId: issuance.rulebookId, credential: issuance.credential, note: body.note };
+    const sent = await runLifecycle(ctx, d, actor, params, (chain) => chain.renewCertificate(d.token_id!, { resultRoot: issuance.root, rulebookId: issuance.rulebookId, validUntil: issuance.validUntil }));
+    return { ...dossierSummary(getDossier(db, d.id)!), txHash: sent.hash, root: issuance.root, validUntil: issuance.validUntil };
+  });
+
+  r.post("/sync", { onRequest: operatorOnly }, async () => {
+    const chain = requireChain(ctx);
+    return onChain(() => syncFromChain(db, chain, ctx.syncActor));
+  });
+}

@@ -1,0 +1,26 @@
+/** Data access for objections (异议) filed during public notice. */
+import type { Hex } from "viem";
+import type { Db } from "../db";
+import type { ObjectionRow } from "../lifecycle";
+
+export const getObjection = (db: Db, id: number): ObjectionRow | undefined => db.prepare("SELECT * FROM objections WHERE id = ?").get(id) as ObjectionRow | undefined;
+
+export const objectionsOf = (db: Db, dossierId: string): ObjectionRow[] => db.prepare("SELECT * FROM objections WHERE dossier_id = ? ORDER BY id").all(dossierId) as ObjectionRow[];
+
+export const allObjections = (db: Db): ObjectionRow[] => db.prepare("SELECT * FROM objections ORDER BY id").all() as ObjectionRow[];
+
+export const objectionsFiledBy = (db: Db, filer: string): ObjectionRow[] => db.prepare("SELECT * FROM objections WHERE filer = ? ORDER BY id").all(filer) as ObjectionRow[];
+
+/** a new objection, status `filing` until its transaction is recorded; its id */
+export function insertFilingObjection(db: Db, o: { dossierId: string; tokenId: string; filer: string; statement: string; evidence: string | null; evidenceHash: Hex; at: number }): number {
+  return Number(
+    db
+      .prepare("INSERT INTO objections (dossier_id, token_id, filer, statement, evidence, evidence_hash, status, created_at) VALUES (?, ?, ?, ?, ?, ?, 'filing', ?)")
+      .run(o.dossierId, o.tokenId, o.filer, o.statement, o.evidence, o.evidenceHash, o.at).lastInsertRowid,
+  );
+}
+
+/** an objection the chain refused: it was never filed */
+export const markNotFiled = (db: Db, id: number): void => {
+  db.prepare("UPDATE objections SET status = 'not-filed' WHERE id = ? AND status = 'filing'").run(id);
+};
