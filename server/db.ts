@@ -6,6 +6,11 @@
 import Database from "better-sqlite3";
 import { closeSync, fsync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
+import { migration5 } from "./migrations/005-evidence";
+import { migration6 } from "./migrations/006-sessions";
+import { migration7 } from "./migrations/007-objections";
+import { migration8 } from "./migrations/008-inbox";
+import { migration9 } from "./migrations/009-personal-data";
 
 export type Db = Database.Database;
 
@@ -15,7 +20,7 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [
+const BASE_MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     name: "workflow",
@@ -209,6 +214,9 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
 ];
+
+/** Every migration: the first four above, then one file each under server/migrations/ (an empty one is skipped). */
+export const MIGRATIONS: readonly Migration[] = [...BASE_MIGRATIONS, migration5, migration6, migration7, migration8, migration9].filter((m) => m.sql.trim() !== "");
 
 export function openDb(path: string, migrations: readonly Migration[] = MIGRATIONS): Db {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
