@@ -14,6 +14,7 @@ import type { Ctx } from "./context";
 import { closeDb, durable, openDb, type Db } from "./db";
 import { EvidenceStore } from "./evidence";
 import { installErrorHandler, zodValidator } from "./http";
+import { openApi } from "./openapi";
 import { issuanceTerms } from "./issuance-terms";
 import { IssuanceWorker } from "./outbox";
 import { loadRulebooks, type RulebookSet } from "./rulebooks";
@@ -113,6 +114,8 @@ export async function buildServer(options: ServerOptions): Promise<Workbench> {
   app.setValidatorCompiler(zodValidator);
   app.setSerializerCompiler(serializerCompiler);
 
+  // the OpenAPI document and /docs: before the routes, so it sees them all (server/openapi.ts)
+  await app.register(openApi);
   for (const plugin of [authRoutes, assessorRoutes, evidenceRoutes, dossierRoutes, panelRoutes, issuanceRoutes, lifecycleRoutes, reissueRoutes, objectionRoutes]) {
     await app.register(plugin, { ctx });
   }
