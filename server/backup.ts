@@ -304,8 +304,9 @@ export async function restoreWorkbench(options: { bundle: string; dbPath: string
   const stageEv = mkdtempSync(join(dirname(evidenceDir), ".cqo-restore-"));
   const newEvidence = join(stageEv, "evidence");
   const newDb = join(stageDb, "workbench.sqlite");
-  const fh = await open(bundle, "r");
+  let fh: FileHandle | null = null;
   try {
+    fh = await open(bundle, "r");
     const r = new BundleReader(fh);
     const start = await r.take(MAGIC.length + 2 + 4);
     if (!start.subarray(0, MAGIC.length).equals(MAGIC)) throw new BackupError("malformed", "not a workbench backup (magic)");
@@ -389,13 +390,13 @@ export async function restoreWorkbench(options: { bundle: string; dbPath: string
     }
     return { file: bundle, bytes: r.position, bundleId: header.bundleId, keyId: header.keyId, createdAt: header.createdAt, schemaVersion, db: dbInfo, evidence: { count: header.entryCount - 1, bytes: evidenceBytes } };
   } finally {
-    await fh.close();
+    await fh?.close();
     rmSync(stageDb, { recursive: true, force: true });
     rmSync(stageEv, { recursive: true, force: true });
   }
 }
 
-/** fsync every file and directory under `dir` (the renames into it are durable only once their directory is). */
+/** fsync every directory under `dir` (files were synced as written; a new entry is durable once its directory is). */
 function syncTree(dir: string): void {
   for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isDirectory()) syncTree(join(dir, e.name));
   fsyncDir(dir);

@@ -41,6 +41,12 @@ export interface RotateOptions {
   onBatch?: (progress: { table: string; rows: number }) => void;
 }
 
+/**
+ * Rotation reads and writes the stored (sealed) form: SQL that starts with this comment is left alone by a
+ * connection that opens sealed columns on read (the vault convention, RAW_SQL), and is plain SQL elsewhere.
+ */
+const RAW = "/* raw */ ";
+
 /** Identifiers come from SEALED_COLUMNS only; quoted anyway. */
 const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
@@ -63,9 +69,9 @@ export function rotateSealedColumns(db: Db, ring: KeyRing, options: RotateOption
       const t = ident(c.table);
       const pk = ident(c.pk);
       const col = ident(c.column);
-      const first = db.prepare(`SELECT ${pk} AS k, ${col} AS v FROM ${t} ORDER BY ${pk} LIMIT ?`);
-      const next = db.prepare(`SELECT ${pk} AS k, ${col} AS v FROM ${t} WHERE ${pk} > ? ORDER BY ${pk} LIMIT ?`);
-      const update = db.prepare(`UPDATE ${t} SET ${col} = ? WHERE ${pk} = ?`);
+      const first = db.prepare(`${RAW}SELECT ${pk} AS k, ${col} AS v FROM ${t} ORDER BY ${pk} LIMIT ?`);
+      const next = db.prepare(`${RAW}SELECT ${pk} AS k, ${col} AS v FROM ${t} WHERE ${pk} > ? ORDER BY ${pk} LIMIT ?`);
+      const update = db.prepare(`${RAW}UPDATE ${t} SET ${col} = ? WHERE ${pk} = ?`);
       let cursor: string | number | null = null;
       for (;;) {
         const batch = db.transaction(() => {
