@@ -6,17 +6,22 @@
  *   --n N                      dossiers for the in-memory stages (default 2,000)
  *   --stream N                 dossiers streamed from disk (default 500,000; 0 skips)
  * Writes bench/results/scoring.json.
+ *
+ * keccak (issue #10): the engine hashes with hash-wasm (noble as its fallback); beside it, in the same run, the
+ * removed hand-written Keccak-f[1600] (bench/scoring/keccak-handwritten.ts, the anchor) and noble alone, per hash
+ * and through the sheets-already-verified pipeline — the anchor by a second copy of the engine (loadAnchorEngine).
  */
 import { spawnSync } from "node:child_process";
 import { createWriteStream, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join, sep } from "node:path";
 import { SimpleMerkleTree, StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { recoverAddress, type Hex } from "viem";
-import { buildTree, leafHash, prepareRulebook, recordFields, valueHash, type LeafValue } from "../scoring";
-import { hexToBytes, keccakBackend, keccakHex, keccakUtf8 } from "../scoring/commit/keccak";
+import { buildTree, dossierHash, leafHash, parseDossier, prepareRulebook, recordFields, valueHash, type LeafValue } from "../scoring";
+import { hexToBytes, keccakBackend, keccakHex, keccakInto, keccakReady, keccakUtf8, useKeccakBackend } from "../scoring/commit/keccak";
 import { makeRecords, type BenchRecord } from "./scoring/fixtures";
 import { fullPipeline, verifiedPipeline, type Outcome } from "./scoring/pipeline";
+import type * as HandWritten from "./scoring/keccak-handwritten";
 
 const RULEBOOK_FILE = join(__dirname, "..", "rulebooks", "hn-cqo-default-2024.1.json");
 const OUT = join(__dirname, "results", "scoring.json");
@@ -52,8 +57,72 @@ function perTree(leaves: LeafValue[][], reps: number, f: (values: LeafValue[]) =
   return (performance.now() - t) / reps;
 }
 
+/** name@version of an installed package, read from the package.json above the file a specifier resolves to */
+function packageVersion(specifier: string, name: string): string {
+  for (let dir = dirname(require.resolve(specifier)); dir !== dirname(dir); dir = dirname(dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { name?: string; version?: string };
+      if (pkg.name === name) return `${name} ${pkg.version}`;
+    } catch {
+      // no package.json here
+    }
+  }
+  return name;
+}
+
+type Pipeline = typeof import("./scoring/pipeline");
+type Scoring = typeof import("../scoring");
+
+/**
+ * A second copy of the engine (scoring/ and bench/scoring/pipeline.ts loaded afresh) in which
+ * scoring/commit/keccak.ts is the removed hand-written keccak, bench/scoring/keccak-handwritten.ts: the "before"
+ * of issue #10, measured beside the engine in this run. The engine's own modules are left as they were.
+ */
+function loadAnchorEngine(): { pipeline: Pipeline; scoring: Scoring; anchor: typeof HandWritten } {
+  const anchor = require("./scoring/keccak-handwritten") as typeof HandWritten;
+  const anchorModule = require.cache[require.resolve("./scoring/keccak-handwritten")]!;
+  const keccakPath = require.resolve("../scoring/commit/keccak");
+  const real = require(keccakPath) as Record<string, unknown>;
+  const missing = Object.keys(real).filter((k) => typeof real[k] === "function" && typeof (anchor as unknown as Record<string, unknown>)[k] !== "function");
+  if (missing.length) throw new Error(`the hand-written anchor lacks ${missing.join(", ")}`);
+  const scoringDir = join(__dirname, "..", "scoring") + sep;
+  const pipelinePath = require.resolve("./scoring/pipeline");
+  const isEngine = (k: string) => k.startsWith(scoringDir) || k === pipelinePath;
+  const saved = Object.entries(require.cache).filter(([k]) => isEngine(k));
+  for (const [k] of saved) delete require.cache[k];
+  require.cache[keccakPath] = anchorModule;
+  try {
+    return { pipeline: require("./scoring/pipeline") as Pipeline, scoring: require("../scoring") as Scoring, anchor };
+  } finally {
+    for (const k of Object.keys(require.cache)) if (isEngine(k)) delete require.cache[k];
+    for (const [k, m] of saved) require.cache[k] = m;
+  }
+}
+
+type Into = (data: Uint8Array, length: number, out: Uint8Array, at: number) => void;
+
+/** µs per keccakInto of `len` bytes: the median of 7 rounds, the implementations alternating in each round */
+function perHashUs(impls: Record<string, { into: Into; before?: () => void }>, len: number): Record<string, number> {
+  const data = Uint8Array.from({ length: len }, (_, i) => (i * 37 + 11) & 0xff);
+  const out = new Uint8Array(32);
+  const reps = len > 100 ? 20_000 : 40_000;
+  const samples: Record<string, number[]> = {};
+  for (let round = 0; round < 8; round++) {
+    for (const [name, impl] of Object.entries(impls)) {
+      impl.before?.();
+      const t = performance.now();
+      for (let i = 0; i < reps; i++) impl.into(data, len, out, 0);
+      const us = ((performance.now() - t) * 1000) / reps;
+      if (round > 0) (samples[name] ??= []).push(us); // round 0 warms up
+    }
+  }
+  useKeccakBackend("hash-wasm");
+  return Object.fromEntries(Object.entries(samples).map(([name, s]) => [name, round(s.sort((a, b) => a - b)[s.length >> 1]!, 3)]));
+}
+
 async function main(): Promise<void> {
   const loadBefore = loadavg();
+  if ((await keccakReady()) !== "hash-wasm") throw new Error("hash-wasm keccak did not load: the engine would measure its noble fallback");
   const rbJson: unknown = JSON.parse(readFileSync(RULEBOOK_FILE, "utf8"));
   const prepared = prepareRulebook(rbJson);
   if (!prepared.ok) throw new Error("default rulebook invalid");
@@ -128,13 +197,58 @@ async function main(): Promise<void> {
   }
   const rawMs = recoverMs + treeMs;
 
-  // --- sheets already verified -------------------------------------------------------------------
-  for (let rep = 0; rep < 2; rep++) for (const rec of records) verifiedPipeline(rb, rec);
-  const verifiedCounts = tally();
+  // --- sheets already verified, with each keccak --------------------------------------------------
+  // The engine (hash-wasm), the removed hand-written keccak (a second copy of the engine) and the engine on
+  // noble alone, in alternating batches of the same dossiers, so background load falls on all three alike.
+  const anchorEngine = loadAnchorEngine();
+  const anchorPrepared = anchorEngine.scoring.prepareRulebook(rbJson);
+  if (!anchorPrepared.ok) throw new Error("default rulebook invalid (anchor engine)");
+  const anchorRb = anchorPrepared.value;
+  for (const rec of records.slice(0, 50)) {
+    const a = anchorEngine.scoring.parseDossier(rec.dossier);
+    const d = parseDossier(rec.dossier);
+    if (!a.ok || !d.ok || anchorEngine.scoring.dossierHash(a.value) !== dossierHash(d.value)) throw new Error("the anchor engine's dossier hash differs");
+  }
+  const anchorCallsBefore = anchorEngine.anchor.anchorCalls;
+  const variants: Record<string, { run: (rec: BenchRecord) => Outcome; before?: () => void }> = {
+    hashWasm: { run: (rec) => verifiedPipeline(rb, rec), before: () => useKeccakBackend("hash-wasm") },
+    handWrittenRemoved: { run: (rec) => anchorEngine.pipeline.verifiedPipeline(anchorRb, rec) },
+    noble: { run: (rec) => verifiedPipeline(rb, rec), before: () => useKeccakBackend("noble") },
+  };
+  for (const v of Object.values(variants)) {
+    v.before?.();
+    for (let rep = 0; rep < 2; rep++) for (const rec of records) v.run(rec);
+  }
+  if (anchorEngine.anchor.anchorCalls === anchorCallsBefore) throw new Error("the anchor engine did not hash with the hand-written keccak");
+  const counts: Record<string, Record<Outcome, number>> = {};
+  const totals: Record<string, number> = {};
   const reps = Math.max(1, Math.ceil(4000 / N));
-  const t = performance.now();
-  for (let rep = 0; rep < reps; rep++) for (const rec of records) verifiedCounts[verifiedPipeline(rb, rec)]++;
-  const verifiedMs = (performance.now() - t) / (N * reps);
+  const VBATCH = 250;
+  for (let rep = 0; rep < reps; rep++) {
+    for (let b = 0; b < N; b += VBATCH) {
+      const batch = records.slice(b, b + VBATCH);
+      for (const [name, v] of Object.entries(variants)) {
+        v.before?.();
+        const c = (counts[name] ??= tally());
+        const t0 = performance.now();
+        for (const rec of batch) c[v.run(rec)]++;
+        totals[name] = (totals[name] ?? 0) + performance.now() - t0;
+      }
+    }
+  }
+  useKeccakBackend("hash-wasm");
+  const msPer = (name: string) => totals[name]! / (N * reps);
+  const verifiedMs = msPer("hashWasm");
+  const verifiedCounts = counts.hashWasm!;
+  for (const name of Object.keys(variants)) if (JSON.stringify(counts[name]) !== JSON.stringify(verifiedCounts)) throw new Error(`outcomes differ with ${name}`);
+
+  // --- keccak per hash ------------------------------------------------------------------------------
+  const impls: Record<string, { into: Into; before?: () => void }> = {
+    handWrittenRemoved: { into: anchorEngine.anchor.keccakInto },
+    hashWasm: { into: keccakInto, before: () => useKeccakBackend("hash-wasm") },
+    noble: { into: keccakInto, before: () => useKeccakBackend("noble") },
+  };
+  const perHash = { "32": perHashUs(impls, 32), "64": perHashUs(impls, 64), "200": perHashUs(impls, 200) };
   const loadAfterInMemory = loadavg();
 
   // --- streaming from disk -----------------------------------------------------------------------
@@ -151,6 +265,21 @@ async function main(): Promise<void> {
       loadAverage1mBefore: round(loadBefore[0]!, 2),
       loadAverage1mAfterInMemoryStages: round(loadAfterInMemory[0]!, 2),
       keccak: keccakBackend(),
+    },
+    keccak: {
+      what: "keccak-256 per hash (µs per call of the engine's keccakInto, median of 7 alternating rounds) and the sheets-already-verified pipeline with each implementation, in alternating batches of the same dossiers",
+      library: `${packageVersion("hash-wasm", "hash-wasm")} createKeccak(256) (WebAssembly) in Node; ${packageVersion("@noble/hashes/sha3", "@noble/hashes")} keccak_256 (JS) in browsers and as the fallback`,
+      backend: keccakBackend(),
+      anchor: "handWrittenRemoved: the engine's hand-written Keccak-f[1600] (generated WebAssembly, 64-bit lanes) before issue #10, kept only as bench/scoring/keccak-handwritten.ts",
+      perHashUs: perHash,
+      sheetsAlreadyVerified: Object.fromEntries(
+        Object.keys(variants).map((name) => [name, { perDossierMs: round(msPer(name), 4), dossiersPerSecond: round(1000 / msPer(name), 1) }]),
+      ),
+      ratioHashWasmToHandWritten: round(msPer("hashWasm") / msPer("handWrittenRemoved")),
+      ratioNobleToHandWritten: round(msPer("noble") / msPer("handWrittenRemoved")),
+      target: "sheets already verified with the library ≤ 1.2 × the hand-written keccak's time per dossier, and ≥ 2,000 dossiers/s",
+      pass: msPer("hashWasm") / msPer("handWrittenRemoved") <= 1.2 && 1000 / msPer("hashWasm") >= 2000,
+      choice: "hash-wasm in Node, for the hot path (many 32–200-byte hashes per dossier); noble, pure JS and synchronous, is the fallback until hash-wasm's asynchronous set-up is done and the browser's keccak (no WebAssembly in the dApp, so its CSP needs no 'wasm-unsafe-eval')",
     },
     mode: quick ? "quick" : "full",
     n: N,

@@ -1,108 +1,85 @@
 /**
- * keccak-256 for the hot path: a sponge with one reused state over Keccak-f[1600] generated from the
- * FIPS 202 definitions by keccakf.gen.ts, as a small WebAssembly module with native 64-bit lanes
- * (keccakf.wasm.ts, about 0.3 µs per permutation) and as unrolled JS (keccakf.ts, about 1.7 µs), the JS
- * one used wherever WebAssembly cannot be instantiated. Both compute exactly viem's and js-sha3's
- * keccak256 (property tests check both permutations). A dossier's record needs about 75 permutations;
- * with js-sha3 they were a third of the sheets-already-verified pipeline. EIP-712 hashing of foreign
- * domains and signature recovery stay with viem.
+ * keccak-256 for the engine, from maintained libraries (issue #10: no home-made cryptography); this module only
+ * adapts them to the engine's synchronous, allocation-light calls and holds the hex / UTF-8 helpers.
+ *
+ * - @noble/hashes `keccak_256` (audited by Cure53, pure JS, synchronous; viem's own keccak256): always available,
+ *   used in browsers and until the WebAssembly one is ready.
+ * - hash-wasm `createKeccak(256)` (WebAssembly), in Node only: its hasher is created asynchronously, so the module
+ *   starts creating it when loaded and switches to it once it is ready and agrees with noble on a self-test (a few
+ *   milliseconds after start; `keccakReady()` resolves then). Both give identical digests; tests check both
+ *   against viem's keccak256.
+ *
+ * Why not noble alone: the sheets-already-verified pipeline hashes about 75 blocks per dossier (canonical dossier,
+ * 11 value hashes, 11 double-hashed leaves, 10 nodes, 5 sheets, the panel), and noble costs about 10 µs per 32-byte
+ * hash here against hash-wasm's 0.7 µs: noble alone would take the pipeline below its 2,000 dossiers/s target
+ * (figures: bench/results/scoring.json, `keccak`). Why not hash-wasm in the browser: the dApp hashes a few dozen
+ * values per disclosure, and without WebAssembly its Content-Security-Policy needs no 'wasm-unsafe-eval'.
+ * EIP-712 hashing of foreign domains and signature recovery stay with viem.
  */
+import { keccak_256 } from "@noble/hashes/sha3";
+import type { IHasher } from "hash-wasm";
 import type { Hex } from "viem";
-import { keccakF1600 } from "./keccakf";
-import { KECCAK_F_WASM_BASE64 } from "./keccakf.wasm";
 
-/** Rate of keccak-256 in bytes (1600 - 2·256 bits) and in 32-bit words. */
-const RATE = 136;
-const RATE_WORDS = 34;
+export type KeccakBackend = "hash-wasm" | "noble";
 
-interface Permutation {
-  /** the 25 lanes as 50 little-endian 32-bit halves */
-  state: Int32Array;
-  permute: () => void;
-  kind: "wasm" | "js";
+/** The WebAssembly hasher once created (Node only), else null. */
+let wasmHasher: IHasher | null = null;
+let backend: KeccakBackend = "noble";
+
+function inNode(): boolean {
+  const p = (globalThis as { process?: { versions?: { node?: unknown } } }).process;
+  return typeof p?.versions?.node === "string";
 }
 
-function base64Bytes(b64: string): Uint8Array<ArrayBuffer> {
-  const bin = atob(b64);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
-
-export function jsPermutation(): Permutation {
-  const state = new Int32Array(50);
-  return { state, permute: () => keccakF1600(state), kind: "js" };
-}
-
-/**
- * The WebAssembly permutation (64-bit lanes, several times faster than any JS one), or null where
- * WebAssembly is unavailable or forbidden (a strict Content-Security-Policy), on big-endian hosts, or if it
- * disagrees with the JS permutation on a self-test: the JS one is then used, with identical results.
- */
-export function wasmPermutation(): Permutation | null {
+/** hash-wasm's hasher if it loads and computes what noble computes (rate-boundary lengths), else null. */
+async function loadWasm(): Promise<IHasher | null> {
+  if (!inNode() || typeof WebAssembly !== "object") return null;
   try {
-    if (typeof WebAssembly !== "object" || new Uint8Array(Uint32Array.of(1).buffer)[0] !== 1) return null;
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(base64Bytes(KECCAK_F_WASM_BASE64)));
-    const memory = instance.exports.memory as WebAssembly.Memory;
-    const permute = instance.exports.permute as () => void;
-    const p: Permutation = { state: new Int32Array(memory.buffer, 0, 50), permute, kind: "wasm" };
-    const ref = jsPermutation();
-    for (let i = 0; i < 50; i++) p.state[i] = ref.state[i] = Math.imul(i + 1, 0x9e3779b9);
-    p.permute();
-    ref.permute();
-    for (let i = 0; i < 50; i++) if (p.state[i] !== ref.state[i]) return null;
-    return p;
+    const { createKeccak } = await import("hash-wasm");
+    const h = await createKeccak(256);
+    for (const len of [0, 32, 135, 136, 137, 300]) {
+      const data = Uint8Array.from({ length: len }, (_, i) => (i * 151 + len) & 0xff);
+      const a = h.init().update(data).digest("binary");
+      const b = keccak_256(data);
+      for (let i = 0; i < 32; i++) if (a[i] !== b[i]) return null;
+    }
+    return h;
   } catch {
     return null;
   }
 }
 
-let perm: Permutation = wasmPermutation() ?? jsPermutation();
-let state = perm.state;
-let permute = perm.permute;
+const ready: Promise<KeccakBackend> = loadWasm().then((h) => {
+  wasmHasher = h;
+  if (h) backend = "hash-wasm";
+  return backend;
+});
 
-/** Which permutation the sponge uses; tests switch to run both. */
-export function keccakBackend(): "wasm" | "js" {
-  return perm.kind;
+/** Resolves, with the backend then in use, once the WebAssembly hasher is in use or known to be unavailable. */
+export function keccakReady(): Promise<KeccakBackend> {
+  return ready;
 }
 
-export function useKeccakBackend(kind: "wasm" | "js"): void {
-  const p = kind === "wasm" ? wasmPermutation() : jsPermutation();
-  if (!p) throw new Error("WebAssembly keccak is not available here");
-  perm = p;
-  state = p.state;
-  permute = p.permute;
+/** Which library hashes now. */
+export function keccakBackend(): KeccakBackend {
+  return backend;
 }
+
+/** Tests and the benchmark switch between the two libraries; "hash-wasm" only once keccakReady() has resolved with it. */
+export function useKeccakBackend(kind: KeccakBackend): void {
+  if (kind === "hash-wasm" && !wasmHasher) throw new Error("hash-wasm keccak is not available here (not Node, or not loaded yet: await keccakReady())");
+  backend = kind;
+}
+
 const encoder = new TextEncoder();
 /** Scratch for UTF-8 text; grown on demand, never shrunk (a dossier's JSON is a few kilobytes). */
 let textBuf = new Uint8Array(8192);
 
 /** keccak-256 of data[0 … length) into out[at … at + 32). Synchronous and not re-entrant (no callbacks). */
 export function keccakInto(data: Uint8Array, length: number, out: Uint8Array, at = 0): void {
-  const s = state;
-  s.fill(0);
-  let o = 0;
-  while (length - o >= RATE) {
-    for (let w = 0; w < RATE_WORDS; w++, o += 4) s[w]! ^= data[o]! | (data[o + 1]! << 8) | (data[o + 2]! << 16) | (data[o + 3]! << 24);
-    permute();
-  }
-  // last (possibly empty) block, padded with Keccak's 0x01 … 0x80
-  let w = 0;
-  for (; o + 4 <= length; w++, o += 4) s[w]! ^= data[o]! | (data[o + 1]! << 8) | (data[o + 2]! << 16) | (data[o + 3]! << 24);
-  let word = 0;
-  let shift = 0;
-  for (; o < length; o++, shift += 8) word |= data[o]! << shift;
-  s[w]! ^= word | (0x01 << shift);
-  s[RATE_WORDS - 1]! ^= 0x80 << 24;
-  permute();
-  for (let i = 0; i < 8; i++) {
-    const v = s[i]!;
-    const j = at + 4 * i;
-    out[j] = v;
-    out[j + 1] = v >>> 8;
-    out[j + 2] = v >>> 16;
-    out[j + 3] = v >>> 24;
-  }
+  const input = length === data.length ? data : data.subarray(0, length);
+  const h = backend === "hash-wasm" ? wasmHasher : null;
+  out.set(h ? h.init().update(input).digest("binary") : keccak_256(input), at);
 }
 
 export function keccakBytes(data: Uint8Array): Uint8Array {

@@ -3,11 +3,7 @@ import fc from "fast-check";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { hashTypedData, keccak256 as viemKeccak, toBytes, toHex, type Hex } from "viem";
 import { buildCredential, buildTree, csprngBytes, disclose, evaluateChecked, panelSheetDigest, panelSheetTypedData, verifyDisclosure, verifySheets, type LeafValue } from "../../scoring";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { keccak256 as jsSha3 } from "js-sha3";
-import { jsPermutation, keccakBackend, keccakHex, keccakUtf8, useKeccakBackend, wasmPermutation } from "../../scoring/commit/keccak";
-import { generateKeccakF, generateKeccakWasmModule } from "../../scoring/commit/keccakf.gen";
+import { keccakBackend, keccakBytes, keccakHex, keccakInto, keccakReady, keccakUtf8, keccakUtf8Into, useKeccakBackend, type KeccakBackend } from "../../scoring/commit/keccak";
 import { prng } from "../../scoring/synthetic";
 import { idNumberCheckChar } from "../../scoring/dossier/checksums";
 import { DEFAULT_RULEBOOK, makeCase, prepared } from "./helpers";
@@ -25,50 +21,60 @@ async function issued(seed: number) {
 }
 
 describe("scoring: commitments and selective disclosure", () => {
-  it("the hot-path keccak is viem's keccak256", () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 600 }), (b) => { expect(keccakHex(b)).to.equal(viemKeccak(b)); }), { numRuns: 300 });
-  });
-
-  it("the hot-path keccak equals js-sha3 at every length around the block boundaries, and on UTF-8 text, with either permutation", () => {
-    expect(keccakBackend(), "WebAssembly is available in Node, so the fast permutation is in use").to.equal("wasm");
+  /** Runs f with each library the engine can hash with (hash-wasm is the one in use in Node), then restores it. */
+  async function withEachBackend(f: (backend: KeccakBackend) => void): Promise<void> {
+    expect(await keccakReady(), "Node runs WebAssembly, so the engine hashes with hash-wasm").to.equal("hash-wasm");
     try {
-      for (const backend of ["wasm", "js"] as const) {
+      for (const backend of ["hash-wasm", "noble"] as const) {
         useKeccakBackend(backend);
-        const rand = prng(5);
-        for (let len = 0; len <= 3 * 136 + 1; len++) {
-          const b = Uint8Array.from({ length: len }, () => Math.floor(rand() * 256));
-          expect(keccakHex(b), `${backend}, length ${len}`).to.equal(`0x${jsSha3.hex(b)}`);
-        }
-        // text: ASCII, CJK, astral characters and lone surrogates, short and longer than the scratch buffer
-        const text = fc.oneof(fc.string({ unit: "binary", maxLength: 300 }), fc.string({ unit: "grapheme", minLength: 1, maxLength: 20 }).map((s) => s.repeat(200)));
-        fc.assert(fc.property(text, (t) => { expect(keccakUtf8(t)).to.equal(`0x${jsSha3.hex(t)}`); }), { numRuns: 100 });
+        expect(keccakBackend()).to.equal(backend);
+        f(backend);
       }
     } finally {
-      useKeccakBackend("wasm");
+      useKeccakBackend("hash-wasm");
     }
+  }
+
+  it("the engine's keccak (hash-wasm and @noble/hashes) is viem's keccak256 on random inputs of every length 0…300, across the rate boundary", async () => {
+    await withEachBackend((backend) => {
+      const rand = prng(5);
+      const lengths = Array.from({ length: 301 }, (_, i) => i);
+      // 135 / 136 / 137 (one byte short of, exactly, one past the 136-byte rate) several times over
+      for (let k = 0; k < 20; k++) lengths.push(135, 136, 137, 271, 272, 273);
+      for (const len of lengths) {
+        const b = Uint8Array.from({ length: len }, () => Math.floor(rand() * 256));
+        const expected = viemKeccak(b);
+        expect(keccakHex(b), `${backend}, length ${len}`).to.equal(expected);
+        expect(toHex(keccakBytes(b)), `${backend}, length ${len}`).to.equal(expected);
+        // a prefix of a longer buffer, written at an offset, as the tree builder calls it
+        const buf = new Uint8Array(len + 40);
+        buf.set(b);
+        const out = new Uint8Array(80);
+        keccakInto(buf, len, out, 7);
+        expect(toHex(out.subarray(7, 39)), `${backend}, prefix of length ${len}`).to.equal(expected);
+        expect(out.subarray(0, 7).every((x) => x === 0) && out.subarray(39).every((x) => x === 0)).to.equal(true);
+      }
+      fc.assert(fc.property(fc.uint8Array({ maxLength: 600 }), (b) => { expect(keccakHex(b)).to.equal(viemKeccak(b)); }), { numRuns: 200 });
+      // text: ASCII, CJK, astral characters and lone surrogates, short and longer than the scratch buffer
+      const text = fc.oneof(fc.string({ unit: "binary", maxLength: 300 }), fc.string({ unit: "grapheme", minLength: 1, maxLength: 20 }).map((s) => s.repeat(200)));
+      fc.assert(
+        fc.property(text, (t) => {
+          const expected = viemKeccak(new TextEncoder().encode(t));
+          expect(keccakUtf8(t)).to.equal(expected);
+          const out = new Uint8Array(64);
+          keccakUtf8Into(t, out, 32);
+          expect(toHex(out.subarray(32))).to.equal(expected);
+        }),
+        { numRuns: 100 },
+      );
+    });
   });
 
-  it("the WebAssembly and the JS Keccak-f[1600] agree on random states", () => {
-    const wasm = wasmPermutation()!;
-    const js = jsPermutation();
-    fc.assert(
-      fc.property(fc.array(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), { minLength: 50, maxLength: 50 }), fc.integer({ min: 1, max: 3 }), (words, rounds) => {
-        wasm.state.set(words);
-        js.state.set(words);
-        for (let r = 0; r < rounds; r++) {
-          wasm.permute();
-          js.permute();
-        }
-        expect(Array.from(wasm.state)).to.deep.equal(Array.from(js.state));
-      }),
-      { numRuns: 200 },
-    );
-  });
-
-  it("the generated Keccak-f[1600] (JS and WebAssembly) is exactly the generator's output (nothing edited by hand)", () => {
-    const dir = join(__dirname, "..", "..", "scoring", "commit");
-    expect(readFileSync(join(dir, "keccakf.ts"), "utf8")).to.equal(generateKeccakF());
-    expect(readFileSync(join(dir, "keccakf.wasm.ts"), "utf8")).to.equal(generateKeccakWasmModule());
+  it("the engine's keccak is keccak-256, not SHA3-256 (known vectors)", async () => {
+    await withEachBackend(() => {
+      expect(keccakHex(new Uint8Array(0))).to.equal("0xc5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470");
+      expect(keccakUtf8("abc")).to.equal("0x4e03657aea45a94fc7d47ba826c8d667c0d1e6e33a64a036ec44f58fa12d6c45");
+    });
   });
 
   it("the fast EIP-712 sheet digest equals viem's hashTypedData of the shared typed data", () => {
