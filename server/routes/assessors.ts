@@ -8,6 +8,12 @@ import { conflict, notFound } from "../errors";
 import { assessorByAddressOrId, deactivateAssessor, listAssessors, upsertAssessor } from "../store/panel";
 import { audit } from "../workflow";
 import { AddressInput, bi } from "./inputs";
+import { errors } from "../openapi";
+
+/** what the routes answer (schema.response: serialized by fastify-type-provider-zod, documented in /openapi.json) */
+const RulebookView = z.object({ key: z.string(), id: z.string(), version: z.string(), title: z.object({ zh: z.string(), en: z.string() }), hash: z.string(), minAssessors: z.number().int() });
+const AssessorView = z.object({ address: z.string(), assessorId: z.string(), name: z.string(), employerUscc: z.string(), active: z.boolean() });
+const AssessorPage = z.object({ items: z.array(AssessorView), nextCursor: z.string().nullable(), total: z.number().int().optional(), totalCapped: z.boolean().optional() });
 
 const AssessorBody = z.strictObject({
   address: AddressInput,
@@ -21,11 +27,11 @@ export async function assessorRoutes(app: FastifyInstance, { ctx }: RouteOptions
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { db } = ctx;
 
-  r.get("/rulebooks", { onRequest: signedIn }, async () =>
+  r.get("/rulebooks", { onRequest: signedIn, schema: { response: { 200: z.array(RulebookView), ...errors(401) } } }, async () =>
     [...ctx.rulebooks.entries()].map(([key, p]) => ({ key, id: p.rulebook.id, version: p.rulebook.version, title: p.rulebook.title, hash: p.rulebookHash, minAssessors: p.rulebook.panel.minAssessors })),
   );
 
-  r.post("/assessors", { onRequest: operatorOnly, schema: { body: AssessorBody } }, async (req, reply) => {
+  r.post("/assessors", { onRequest: operatorOnly, schema: { body: AssessorBody, response: { 201: AssessorView, ...errors(400, 401, 403, 409) } } }, async (req, reply) => {
     const s = sessionOf(req);
     const body = req.body;
     db.transaction(() => {
@@ -43,7 +49,7 @@ export async function assessorRoutes(app: FastifyInstance, { ctx }: RouteOptions
     listAssessors(db).map((a) => ({ address: a.address, assessorId: a.assessor_id, name: a.name, employerUscc: a.employer_uscc, active: a.active === 1 })),
   );
 
-  r.delete("/assessors/:address", { onRequest: operatorOnly, schema: { params: AddressParams } }, async (req) => {
+  r.delete("/assessors/:address", { onRequest: operatorOnly, schema: { params: AddressParams, response: { 200: z.object({ address: z.string(), active: z.boolean() }), ...errors(400, 401, 403, 404) } } }, async (req) => {
     const s = sessionOf(req);
     const { address } = req.params;
     db.transaction(() => {

@@ -6,6 +6,7 @@ import { certificateNumberOf, type CertificateVerification } from "../../sdk";
 import { onChain, requireChain } from "../chain-calls";
 import { operatorOnly, sessionOf, type Ctx, type RouteOptions } from "../context";
 import { conflict } from "../errors";
+import { errors } from "../openapi";
 import { confirmationsAt } from "../outbox";
 import { getDossier, type DossierRow } from "../store/dossiers";
 import { issuedBlockOf, listOutbox, queueIssuance, requeueFailed } from "../store/issuance";
@@ -15,6 +16,7 @@ import { operatorDossier } from "./access";
 import { DossierIdParams, EmptyBody, Root } from "./inputs";
 
 const RootParams = z.strictObject({ root: Root });
+const Requeued = z.object({ root: z.string(), status: z.string() });
 
 /** The certificate of a dossier as the chain sees it now. */
 export async function verification(ctx: Ctx, d: DossierRow): Promise<CertificateVerification> {
@@ -67,7 +69,7 @@ export async function issuanceRoutes(app: FastifyInstance, { ctx }: RouteOptions
     })),
   );
 
-  r.post("/outbox/:root/retry", { onRequest: operatorOnly, schema: { params: RootParams } }, async (req) => {
+  r.post("/outbox/:root/retry", { onRequest: operatorOnly, schema: { params: RootParams, response: { 200: Requeued, ...errors(400, 401, 403, 409) } } }, async (req) => {
     const s = sessionOf(req);
     const { root } = req.params;
     db.transaction(() => {
