@@ -29,6 +29,10 @@ export function installErrorHandler(app: FastifyInstance, options: { evidenceMax
       return reply.status(413).send(new HttpError(413, "file-too-large", { zh: `文件超过 ${options.evidenceMaxBytes} 字节上限`, en: `the file exceeds ${options.evidenceMaxBytes} bytes` }).toJSON());
     }
     if (e.statusCode === 429) return reply.status(429).send(new HttpError(429, "rate-limited", { zh: "请求过于频繁，请稍后再试", en: e.message ?? "too many requests" }).toJSON());
+    // a body fastify could not parse (invalid JSON, an empty JSON body…): a problem of the part `body`
+    if (e.statusCode === 400 && e.code?.startsWith("FST_ERR_CTP_")) {
+      return reply.status(400).send(invalidInput([{ field: "body", path: ["body"], zh: "请求体不是有效的 JSON", en: e.message ?? "the body is not valid JSON" }]).toJSON());
+    }
     if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
       return reply.status(e.statusCode).send(new HttpError(e.statusCode, e.code ?? "bad-request", { zh: "请求无效", en: e.message ?? "bad request" }).toJSON());
     }
