@@ -79,7 +79,7 @@ describe("server: fuzzing every route (fast-check)", function () {
         // signing out would end the session the other runs use
         if (token && route.url === "/auth/logout") continue;
         const params = [...route.url.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => m[1]!);
-        const input = fc.record({ params: fc.tuple(...params.map(() => str), fc.constant(null)), query, body, authorization, extra: fc.constantFrom({}, { "if-none-match": '"x"' }, { "x-forwarded-for": "1.2.3.4" }, { "content-length": "5" }) });
+        const input = fc.record({ params: fc.tuple(...params.map(() => str), fc.constant(null)), query, body, authorization, extra: fc.constantFrom<Record<string, string>>({}, { "if-none-match": '"x"' }, { "x-forwarded-for": "1.2.3.4" }, { "content-length": "5" }) });
         {
           const out = await fc.check(
             fc.asyncProperty(input, async ({ params: values, query: q, body: b, authorization: auth, extra }) => {
