@@ -191,3 +191,93 @@ export function encodeType(types: Record<string, TypeFields>, primaryType: strin
 export function typeHash(types: Record<string, TypeFields>, primaryType: string): Hex {
   return keccak256(toHex(encodeType(types, primaryType)));
 }
+
+/**
+ * An objection's statement (异议书), signed by its filer so that an objection the body relays on-chain (the
+ * body's key sends `fileObjection`, so the event's `filer` is the body) is still attributable to the person who
+ * filed it. No contract checks this signature: like the proof of possession it has its own domain name, so it can
+ * never be taken for a voucher or a consent, bound to the chain and the certificate contract whose `tokenId` it
+ * names (a statement about certificate 7 of one deployment says nothing about another deployment's 7).
+ *
+ * The on-chain evidence hash of a relayed objection is `hashTypedData(objectionTypedData(...))`, the very digest
+ * the filer signed: whoever holds the statement and its signature can show that the on-chain objection is the
+ * filer's (recover the signer from the event's evidence hash and the signature). The digest alone discloses
+ * neither the filer nor the statement; the signature does disclose the filer: it is the body's to keep.
+ */
+export const OBJECTION_EIP712_NAME = "CQO Objection Statement";
+export const OBJECTION_EIP712_VERSION = "1";
+
+export function objectionDomain(chainId: number | bigint, verifyingContract: Address) {
+  return {
+    name: OBJECTION_EIP712_NAME,
+    version: OBJECTION_EIP712_VERSION,
+    chainId: Number(chainId),
+    verifyingContract,
+  } as const satisfies TypedDataDomain;
+}
+
+export const objectionStatementTypes = {
+  ObjectionStatement: [
+    { name: "tokenId", type: "uint256" },
+    { name: "filer", type: "address" },
+    { name: "statementHash", type: "bytes32" },
+    { name: "evidence", type: "bytes32" },
+    { name: "issuedAt", type: "uint40" },
+  ],
+} as const;
+
+/** What the filer signs: this certificate, this wallet, the statement (by its hash), the evidence file, when. */
+export type ObjectionStatement = {
+  tokenId: bigint;
+  filer: Address;
+  /** keccak256 of the statement's UTF-8 bytes (`objectionStatementHash`) */
+  statementHash: Hex;
+  /** the SHA-256 of the uploaded evidence file as bytes32, or 32 zero bytes when none is cited */
+  evidence: Hex;
+  /** unix seconds, when it was signed (the workbench refuses a stale or future one) */
+  issuedAt: number;
+};
+
+export const NO_OBJECTION_EVIDENCE: Hex = `0x${"0".repeat(64)}`;
+
+/** keccak256 of the statement's UTF-8 bytes, exactly as typed: no normalisation (the workbench wants NFC already). */
+export const objectionStatementHash = (statement: string): Hex => keccak256(toHex(statement));
+
+/** The struct for a statement as the filer typed it; `evidence` is a SHA-256 in hex (with or without 0x) or absent. */
+export function objectionStatement(args: { tokenId: bigint | number | string; filer: Address; statement: string; evidence?: string | null; issuedAt: number }): ObjectionStatement {
+  const sha = args.evidence ? args.evidence.replace(/^0x/, "").toLowerCase() : null;
+  if (sha !== null && !/^[0-9a-f]{64}$/.test(sha)) throw new Error("evidence must be a SHA-256 of 64 hex digits");
+  return {
+    tokenId: BigInt(args.tokenId),
+    filer: args.filer,
+    statementHash: objectionStatementHash(args.statement),
+    evidence: sha === null ? NO_OBJECTION_EVIDENCE : `0x${sha}`,
+    issuedAt: args.issuedAt,
+  };
+}
+
+/** Everything `signTypedData` / `hashTypedData` / `verifyTypedData` need for an objection's statement. */
+export function objectionTypedData(chainId: number | bigint, verifyingContract: Address, message: ObjectionStatement) {
+  return {
+    domain: objectionDomain(chainId, verifyingContract),
+    types: objectionStatementTypes,
+    primaryType: "ObjectionStatement",
+    message,
+  } as const;
+}
+
+/**
+ * Whether `signature` is `statement.filer`'s signature of the statement, through the chain (viem's verifyTypedData
+ * action: an EOA by ecrecover, a contract wallet by ERC-1271). The workbench checks EOAs with its own libsecp256k1
+ * path first (which refuses malleable high-s signatures) and asks the chain only for a contract wallet.
+ */
+export async function verifyObjectionStatement(
+  client: Client<Transport, Chain | undefined>,
+  args: { chainId: number | bigint; verifyingContract: Address; statement: ObjectionStatement; signature: Hex },
+): Promise<boolean> {
+  return verifyTypedData(client, {
+    address: args.statement.filer,
+    signature: args.signature,
+    ...objectionTypedData(args.chainId, args.verifyingContract, args.statement),
+  });
+}

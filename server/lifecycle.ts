@@ -58,6 +58,10 @@ export interface ObjectionRow {
   resolved_tx: Hex | null;
   created_at: number;
   resolved_at: number | null;
+  /** the filer's EIP-712 signature of the statement (migration 7); null for rows filed before, or straight to the contract */
+  signature: Hex | null;
+  /** the signed ObjectionStatement typed data {domain, primaryType, message} as JSON; its digest is evidence_hash */
+  signed_json: string | null;
 }
 
 export interface ReissueRow {

@@ -8,7 +8,7 @@
  */
 import type { Address, Hex } from "viem";
 import type { HDAccount } from "viem/accounts";
-import { reissueConsentTypedData, type CertificateStatus, type Deployment } from "../../sdk";
+import { objectionStatement, objectionTypedData, reissueConsentTypedData, type CertificateStatus, type Deployment } from "../../sdk";
 import { dossierHash, evaluate, type Dossier } from "../../scoring";
 import { signSheet, syntheticDossier, syntheticSheets, type DevAssessor, type UnsignedSheet } from "../../scoring/synthetic";
 import type { State } from "../../server/workflow";
@@ -230,17 +230,15 @@ export async function runProcedure(o: ProcedureOptions): Promise<ProcedureResult
   lap("issue (outbox)");
 
   // ------------------------------------------------------------ 公示: an objection
-  const objector = await signIn(http, devAccount(CAST.objector));
+  const objectorAccount = devAccount(CAST.objector);
+  const objector = await signIn(http, objectorAccount);
   const objected = byPart("objected")[0]!;
-  const filed = await call<{ id: number }>(
-    http,
-    "file objection",
-    "POST",
-    "/objections",
-    { tokenId: objected.tokenId, statement: "申报业绩与实际不符，请核查 (the reported results do not match the facts)" },
-    objector,
-    201,
-  );
+  // the filer signs the statement (EIP-712 ObjectionStatement); its digest becomes the on-chain evidence hash
+  const statement = "申报业绩与实际不符，请核查 (the reported results do not match the facts)";
+  const issuedAt = Math.floor(Date.now() / 1000);
+  const signed = objectionStatement({ tokenId: objected.tokenId!, filer: objectorAccount.address, statement, issuedAt });
+  const objectionSignature = await objectorAccount.signTypedData(objectionTypedData(o.deployment.chainId, o.deployment.certificate, signed));
+  const filed = await call<{ id: number }>(http, "file objection", "POST", "/objections", { tokenId: objected.tokenId, statement, signature: objectionSignature, issuedAt }, objector, 201);
   log(`  异议 objection #${filed.id} filed against certificate ${objected.tokenId}`);
   if (objection !== "open") {
     await call(http, "resolve objection", "POST", `/objections/${filed.id}/resolve`, objection === "upheld" ? { upheld: true, reason: "Fraud" } : { upheld: false, note: "核查属实，异议不成立" }, operator);

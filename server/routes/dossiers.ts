@@ -10,7 +10,7 @@ import { latestOutboxOf } from "../store/issuance";
 import { objectionsOf } from "../store/objections";
 import { panelOf, roundSheets } from "../store/panel";
 import { reissuesOf } from "../store/reissues";
-import { dossierSummary, objectionView, reissueView } from "../views";
+import { auditEntryForNonOperator, dossierSummary, objectionNoticeView, objectionView, reissueView } from "../views";
 import { assertLegal, audit, transition } from "../workflow";
 import { operatorDossier, visibleDossier } from "./access";
 import { DossierIdParams, Note, bi } from "./inputs";
@@ -79,14 +79,17 @@ export async function dossierRoutes(app: FastifyInstance, { ctx }: RouteOptions)
       evaluation: d.evaluation_json ? (JSON.parse(d.evaluation_json) as Evaluation) : null,
       issuance: outbox ? { status: outbox.status, tokenId: outbox.token_id, txHash: outbox.tx_hash, blockNumber: outbox.block_number, lastError: outbox.last_error } : null,
       reissues: reissuesOf(db, d.id).map(reissueView),
-      objections: objectionsOf(db, d.id).map(objectionView),
+      // the filer, statement, evidence and signature are the body's (operators'), never the holder's: server/views.ts
+      objections: objectionsOf(db, d.id).map((o) => (s.operator ? objectionView(o) : objectionNoticeView(o))),
     };
   });
 
   r.get("/dossiers/:id/audit", { onRequest: signedIn, schema: { params: DossierIdParams } }, async (req) => {
     const s = sessionOf(req);
     visibleDossier(db, s, req.params.id);
-    return auditOf(db, req.params.id).map((a) => ({ actor: a.actor, role: a.role, action: a.action, from: a.from_state, to: a.to_state, details: a.details_json ? (JSON.parse(a.details_json) as unknown) : null, at: a.at }));
+    const entries = auditOf(db, req.params.id).map((a) => ({ actor: a.actor, role: a.role, action: a.action, from: a.from_state, to: a.to_state, details: a.details_json ? (JSON.parse(a.details_json) as unknown) : null, at: a.at }));
+    // an objection's filer (its actor) is hidden from all but operators, as in GET /dossiers/:id
+    return s.operator ? entries : entries.map(auditEntryForNonOperator);
   });
 
   r.post("/dossiers/:id/accept", { onRequest: operatorOnly, schema: { params: DossierIdParams, body: AcceptBody } }, async (req) => {

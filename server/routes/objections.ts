@@ -1,28 +1,134 @@
-/** Objections (异议) during public notice: anyone signed in files one; the body resolves it. */
+/**
+ * Objections (异议) during public notice: anyone signed in files one with a statement they signed (EIP-712
+ * `ObjectionStatement`, sdk/eip712.ts); the body relays it on-chain and resolves it.
+ *
+ * The body's key pays the gas of the relay, so filing is bounded (OBJECTION_LIMITS, server/README.md), in the route
+ * and, for the open ones, in SQL (migration 7's unique indexes): one open objection per filer and certificate and,
+ * as the contract holds one at a time, one per certificate; after a dismissal the same filer files again only
+ * citing evidence none of their earlier objections on the certificate cited; at most 3 objections per filer and
+ * 10 in all per certificate go through the workbench (more can still be filed from one's own wallet, paying one's
+ * own gas: the re-sync records them).
+ */
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
-import { keccak256, toHex } from "viem";
+import { hashTypedData, type Address, type Hex } from "viem";
 import { z } from "zod";
-import { operatorOnly, signedIn, sessionOf, type RouteOptions } from "../context";
-import { HttpError, conflict, notFound } from "../errors";
+import { objectionStatement, objectionTypedData, type CqoClient } from "../../sdk";
+import { onChain, requireSigner } from "../chain-calls";
+import { operatorOnly, signedIn, sessionOf, type Ctx, type RouteOptions } from "../context";
+import { HttpError, conflict, notFound, unprocessable, type FieldProblem } from "../errors";
+import type { ObjectionRow } from "../lifecycle";
 import { runLifecycle } from "../lifecycle-call";
+import { isSignedByOffThread } from "../signatures";
 import { dossierByToken, getDossier } from "../store/dossiers";
-import { allObjections, getObjection, insertFilingObjection, markNotFiled, objectionsFiledBy } from "../store/objections";
+import { allObjections, getObjection, insertFilingObjection, markNotFiled, objectionBySignedDigest, objectionsFiledBy, objectionsOnCertificate } from "../store/objections";
 import { dossierSummary, objectionView } from "../views";
 import { assertLegal, type Actor } from "../workflow";
 import { evidenceHash } from "./evidence-ref";
-import { Note, Sha256Input, bi } from "./inputs";
+import { HexSignature, Note, Sha256Input, bi } from "./inputs";
 import { RevocationReason } from "./lifecycle";
+
+/** What one filer, and everyone together, may file through the workbench (documented in server/README.md). */
+export const OBJECTION_LIMITS = {
+  /** objections of one filer on one certificate (every status but not-filed), the first included */
+  perFilerPerCertificate: 3,
+  /** objections on one certificate in all; beyond, file from your own wallet (the contract takes anyone's) */
+  perCertificate: 10,
+  /** open (filing or filed) objections on one certificate: the contract holds one at a time */
+  openPerCertificate: 1,
+  /** a signed statement's issuedAt: at most this old … */
+  maxAgeSeconds: 600,
+  /** … and at most this far ahead of the workbench's clock */
+  maxFutureSeconds: 120,
+} as const;
 
 const ObjectionBody = z.strictObject({
   tokenId: z.string().regex(/^[1-9][0-9]{0,19}$/, bi("证书编号应为不超过 20 位的十进制数", "a certificate number is up to 20 decimal digits")),
-  statement: z.string().min(1, bi("请说明异议理由", "state the objection")).max(2000, bi("异议理由最多 2000 字", "at most 2000 characters")),
+  // signed as typed: refused, not normalised, unless NFC (normalising would break the signature)
+  statement: z
+    .string()
+    .min(1, bi("请说明异议理由", "state the objection"))
+    .max(2000, bi("异议理由最多 2000 字", "at most 2000 characters"))
+    .refine((s) => s === s.normalize("NFC"), bi("文本须为 Unicode NFC 规范形式", "text must be in Unicode NFC form")),
   evidence: Sha256Input.optional(),
+  signature: HexSignature,
+  issuedAt: z
+    .number(bi("签名时间应为 Unix 秒数", "issuedAt is unix seconds"))
+    .int(bi("签名时间应为 Unix 秒数", "issuedAt is unix seconds"))
+    .positive(bi("签名时间应为 Unix 秒数", "issuedAt is unix seconds"))
+    .max(2 ** 40 - 1, bi("签名时间超出 uint40", "issuedAt exceeds uint40")),
 });
 const ObjectionParams = z.strictObject({ objectionId: z.coerce.number().int().positive() });
 const ResolveBody = z
   .strictObject({ upheld: z.boolean(), reason: RevocationReason.optional(), evidence: Sha256Input.optional(), note: Note })
   .refine((b) => !b.upheld || b.reason !== undefined, { path: ["reason"], message: bi("异议成立须给出撤销理由", "an upheld objection needs a revocation reason") });
+
+const field = (name: string, zh: string, en: string): FieldProblem => ({ field: `body.${name}`, path: ["body", name], zh, en });
+const isOpen = (o: ObjectionRow) => o.status === "filing" || o.status === "filed";
+const sameAddress = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
+const replayed = () =>
+  new HttpError(409, "objection-replayed", { zh: "该签名异议书已提交过，请重新签名", en: "this signed statement was filed before: sign a new one" }, [
+    field("signature", "签名已使用过", "this signature was used before"),
+  ]);
+const openOfFiler = () => conflict("objection-open", { zh: "您对该证书已有一项待处理的异议", en: "you already have an open objection on this certificate" });
+const openOnCertificate = () =>
+  conflict("certificate-under-objection", { zh: "该证书已有一项待处理的异议，请待其处理后再提出", en: "the certificate is already under an open objection: file again once it is resolved" }, { limit: OBJECTION_LIMITS.openPerCertificate });
+
+/**
+ * Whether `signature` is the filer's over `digest`: an EOA through libsecp256k1 (server/signatures.ts, which
+ * refuses a malleable high-s signature); only an address with code (a contract wallet) through the chain
+ * (ERC-1271 `isValidSignature`), so a high-s twin of an EOA's signature is not let in by the chain's ecrecover.
+ */
+async function signedByFiler(chain: CqoClient, typed: ReturnType<typeof objectionTypedData>, digest: Hex, signature: Hex, filer: Address): Promise<boolean> {
+  if (await isSignedByOffThread(digest, signature, filer)) return true;
+  const code = await onChain(() => chain.publicClient.getCode({ address: filer }));
+  if (!code || code === "0x") return false;
+  return chain.publicClient.verifyTypedData({ address: filer, signature, ...typed }).catch(() => false);
+}
+
+/** The route's limits, then the row, in one SQLite transaction (no await): two requests cannot both pass. */
+function insertChecked(ctx: Ctx, row: Parameters<typeof insertFilingObjection>[1], evidence: string | null): number {
+  const { db } = ctx;
+  return db.transaction(() => {
+    if (objectionBySignedDigest(db, row.evidenceHash)) throw replayed();
+    const earlier = objectionsOnCertificate(db, row.tokenId);
+    const mine = earlier.filter((o) => sameAddress(o.filer, row.filer));
+    if (mine.some(isOpen)) throw openOfFiler();
+    if (earlier.filter(isOpen).length >= OBJECTION_LIMITS.openPerCertificate) throw openOnCertificate();
+    if (mine.length >= OBJECTION_LIMITS.perFilerPerCertificate) {
+      throw conflict("objection-limit", { zh: `每人对同一证书最多提出 ${OBJECTION_LIMITS.perFilerPerCertificate} 项异议`, en: `at most ${OBJECTION_LIMITS.perFilerPerCertificate} objections per filer and certificate` }, { scope: "filer", limit: OBJECTION_LIMITS.perFilerPerCertificate });
+    }
+    if (earlier.length >= OBJECTION_LIMITS.perCertificate) {
+      throw conflict(
+        "objection-limit",
+        { zh: `该证书经本工作台提出的异议已达 ${OBJECTION_LIMITS.perCertificate} 项；仍可用自己的钱包直接向合约提出`, en: `the certificate has had ${OBJECTION_LIMITS.perCertificate} objections through this workbench; you can still file from your own wallet, straight to the contract` },
+        { scope: "certificate", limit: OBJECTION_LIMITS.perCertificate },
+      );
+    }
+    if (mine.some((o) => o.status === "dismissed")) {
+      const cited = new Set(mine.map((o) => o.evidence).filter((e): e is string => e !== null));
+      if (evidence === null || cited.has(evidence)) {
+        throw unprocessable("evidence-not-new", { zh: "您对该证书的异议已被驳回：再次提出须附新的证据", en: "your objection on this certificate was dismissed: filing again needs new evidence" }, [
+          evidence === null
+            ? field("evidence", "须附此前异议未引用过的证据文件", "cite an evidence file none of your earlier objections cited")
+            : field("evidence", "该证据已在您此前的异议中引用过", "your earlier objection already cited this evidence"),
+        ]);
+      }
+    }
+    try {
+      return insertFilingObjection(db, row);
+    } catch (err) {
+      // the same limits in SQL (migration 7): reached only if another writer got past the checks above
+      const code = (err as { code?: string }).code;
+      if (code !== "SQLITE_CONSTRAINT_UNIQUE") throw err;
+      const message = (err as Error).message;
+      if (message.includes("evidence_hash")) throw replayed();
+      if (message.includes("filer")) throw openOfFiler();
+      throw openOnCertificate();
+    }
+  })();
+}
 
 export async function objectionRoutes(app: FastifyInstance, { ctx }: RouteOptions): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -35,13 +141,35 @@ export async function objectionRoutes(app: FastifyInstance, { ctx }: RouteOption
     const d = dossierByToken(db, body.tokenId);
     if (!d) throw notFound(`certificate ${body.tokenId} of this body`);
     assertLegal("file-objection", d.state);
+    const now = Math.floor(ctx.now() / 1000);
+    if (body.issuedAt < now - OBJECTION_LIMITS.maxAgeSeconds || body.issuedAt > now + OBJECTION_LIMITS.maxFutureSeconds) {
+      throw unprocessable("objection-stale", { zh: "异议书签名时间过早或晚于当前时间，请重新签名", en: "the statement was signed too long ago or in the future: sign it again" }, [
+        field("issuedAt", `应在当前时间前 ${OBJECTION_LIMITS.maxAgeSeconds} 秒内`, `must be within ${OBJECTION_LIMITS.maxAgeSeconds} s before now (${now})`),
+      ]);
+    }
     const evidence = body.evidence ?? null;
-    const onChainEvidence = evidence ? evidenceHash(ctx, evidence) : keccak256(toHex(body.statement));
+    if (evidence !== null) evidenceHash(ctx, evidence); // uploaded (refused 422 naming body.evidence otherwise)
+    const chain = requireSigner(ctx);
+    const filerAddress = s.address as Address;
+    const statement = objectionStatement({ tokenId: d.token_id!, filer: filerAddress, statement: body.statement, evidence, issuedAt: body.issuedAt });
+    const typed = objectionTypedData(chain.deployment.chainId, chain.address, statement);
+    // the on-chain evidence hash: the digest the filer signed, so their signature proves the objection theirs
+    const digest = hashTypedData(typed);
+    if (!(await signedByFiler(chain, typed, digest, body.signature, filerAddress))) {
+      throw unprocessable("objection-signature", { zh: "异议书签名不是当前登录账户所签", en: "the statement is not signed by the signed-in wallet" }, [
+        field("signature", "签名与异议书（ObjectionStatement）或登录账户不符", "the signature does not match the ObjectionStatement or the signed-in wallet"),
+      ]);
+    }
+    const signedJson = JSON.stringify({ domain: typed.domain, primaryType: typed.primaryType, message: { ...statement, tokenId: statement.tokenId.toString() } });
     const filer: Actor = { address: s.address, role: "public" };
-    const objectionId = insertFilingObjection(db, { dossierId: d.id, tokenId: d.token_id!, filer: s.address, statement: body.statement, evidence, evidenceHash: onChainEvidence, at: ctx.now() });
+    const objectionId = insertChecked(
+      ctx,
+      { dossierId: d.id, tokenId: d.token_id!, filer: s.address, statement: body.statement, evidence, evidenceHash: digest, signature: body.signature, signedJson, at: ctx.now() },
+      evidence,
+    );
     try {
-      // relayed by the body's key: the filer is recorded here and in the audit log, the evidence hash on-chain
-      const sent = await runLifecycle(ctx, d, filer, { command: "file-objection", objectionId }, (chain) => chain.fileObjection(d.token_id!, onChainEvidence));
+      // relayed by the body's key: the filer is recorded here and in the audit log, the signed digest on-chain
+      const sent = await runLifecycle(ctx, d, filer, { command: "file-objection", objectionId }, (c) => c.fileObjection(d.token_id!, digest));
       return reply.status(201).send({ ...objectionView(getObjection(db, objectionId)!), txHash: sent.hash });
     } catch (err) {
       if (err instanceof HttpError && err.status !== 503) markNotFiled(db, objectionId);

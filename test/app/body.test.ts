@@ -19,6 +19,7 @@ import type { Served } from "../../app/serve";
 import { serveApp } from "../../app/serve";
 import { buildServer, type Workbench } from "../../server/app";
 import { signSheet, syntheticSheets } from "../../scoring/synthetic";
+import { objectionStatement, objectionTypedData } from "../../sdk";
 import {
   ASSESSORS,
   account,
@@ -289,7 +290,14 @@ describe("dApp · certifying body console (认定主体) over the workbench API"
     const up = await fetch(`${apiUrl}/evidence`, { method: "POST", headers: { authorization: `Bearer ${objectorToken}` }, body: form });
     expect(up.status).to.equal(201);
     const objectionEvidence = ((await up.json()) as { sha256: string }).sha256;
-    const filed = expect200(await http("POST", "/objections", { tokenId, statement: "申报材料中的任职年限与事实不符。", evidence: objectionEvidence }, objectorToken), "objection", 201).json<{ id: number }>();
+    // the filer signs the statement (EIP-712 ObjectionStatement, sdk/eip712.ts)
+    const signedObjection = async (number: string, statement: string, evidence?: string) => {
+      const issuedAt = Math.floor(Date.now() / 1000);
+      const signed = objectionStatement({ tokenId: number, filer: account(OBJECTOR).address, statement, evidence, issuedAt });
+      const signature = await account(OBJECTOR).signTypedData(objectionTypedData(world.deployment.chainId, world.deployment.certificate, signed));
+      return { tokenId: number, statement, ...(evidence ? { evidence } : {}), signature, issuedAt };
+    };
+    const filed = expect200(await http("POST", "/objections", await signedObjection(tokenId, "申报材料中的任职年限与事实不符。", objectionEvidence), objectorToken), "objection", 201).json<{ id: number }>();
     for (const lang of ["zh", "en"] as const) {
       const notice = await context.newPage();
       await notice.goto(appUrl(served, "/body?tab=notice", lang));
@@ -300,6 +308,7 @@ describe("dApp · certifying body console (认定主体) over the workbench API"
       expect(text).to.contain(account(OBJECTOR).address);
       expect(text).to.contain("任职年限");
       expect(text).to.contain(objectionEvidence);
+      expect(await notice.locator(`[data-testid="objection-signature-${filed.id}"]`).textContent()).to.match(/0x[0-9a-f]{4}/);
       await screenshot(notice, `body-objections-${lang}`);
       if (lang === "en") {
         // dismissed: the notice goes on
@@ -317,7 +326,7 @@ describe("dApp · certifying body console (认定主体) over the workbench API"
 
     // an objection to the second certificate, upheld: revoked on chain with the chosen reason
     const otherToken = (await http("GET", `/dossiers/${other.id}`, undefined, operatorToken)).json<{ tokenId: string }>().tokenId;
-    const upheld = expect200(await http("POST", "/objections", { tokenId: otherToken, statement: "The employer never employed the applicant." }, objectorToken), "objection 2", 201).json<{ id: number }>();
+    const upheld = expect200(await http("POST", "/objections", await signedObjection(otherToken, "The employer never employed the applicant."), objectorToken), "objection 2", 201).json<{ id: number }>();
     const ruling = await context.newPage();
     await ruling.goto(appUrl(served, "/body?tab=notice"));
     await signIn(ruling);

@@ -6,8 +6,9 @@
  */
 import { expect } from "chai";
 import type { Hex } from "viem";
+import type { HDAccount } from "viem/accounts";
 import type { Credential } from "../../scoring";
-import { reissueConsentTypedData } from "../../sdk";
+import { objectionStatement, objectionTypedData, reissueConsentTypedData } from "../../sdk";
 import { buildServer, type Workbench } from "../../server/app";
 import type { CrashPoint, ServerConfig } from "../../server/config";
 import { openIntent } from "../../server/lifecycle";
@@ -104,6 +105,12 @@ describe("server: re-issue, objections and the re-sync from chain state (anvil)"
     return { id, tokenId: a.tokenId };
   };
   const chain = () => clientFor(anvil.url, world.deployment);
+  /** a POST /objections body whose statement `signer` signed (EIP-712 ObjectionStatement) */
+  const signedObjection = async (signer: HDAccount, tokenId: string, statement: string) => {
+    const issuedAt = Math.floor(Date.now() / 1000);
+    const signature = await signer.signTypedData(objectionTypedData(31337, world.deployment.certificate, objectionStatement({ tokenId, filer: signer.address, statement, issuedAt })));
+    return { tokenId, statement, signature, issuedAt };
+  };
 
   describe("re-issue to a new wallet", () => {
     it("the holder prepares and requests with the new wallet's consent, the operator executes; refusals on the way", async () => {
@@ -186,10 +193,10 @@ describe("server: re-issue, objections and the re-sync from chain state (anvil)"
       const { id, tokenId } = await certificate(false);
       const strangerToken = await signInAs(http, stranger);
       expect((await http("POST", "/objections", { tokenId, statement: "x" })).status).to.equal(401);
-      expect((await http("POST", "/objections", { tokenId: "123", statement: "业绩造假" }, strangerToken)).status).to.equal(404);
+      expect((await http("POST", "/objections", await signedObjection(stranger, "123", "业绩造假"), strangerToken)).status).to.equal(404);
       expect((await http("POST", "/objections", { tokenId, statement: "" }, strangerToken)).status).to.equal(400);
 
-      const filed = expect200(await http("POST", "/objections", { tokenId, statement: "业绩造假 fabricated results" }, strangerToken), "file", 201).json<{ id: number; status: string; filer: string; txHash: Hex }>();
+      const filed = expect200(await http("POST", "/objections", await signedObjection(stranger, tokenId, "业绩造假 fabricated results"), strangerToken), "file", 201).json<{ id: number; status: string; filer: string; txHash: Hex }>();
       expect(filed).to.include({ status: "filed", filer: stranger.address });
       const v = await chain().verifyCertificate(tokenId);
       expect(v.underObjection).to.equal(true);
@@ -197,11 +204,12 @@ describe("server: re-issue, objections and the re-sync from chain state (anvil)"
       expect(history.map((h) => h.kind)).to.deep.equal(["issued", "objection-filed"]);
       expect(history[1]!.txHash).to.equal(filed.txHash);
 
-      // a second one while the first is open: the contract refuses it, nothing is recorded as filed
-      const again = await http("POST", "/objections", { tokenId, statement: "again" }, strangerToken);
-      expect(again.status).to.equal(422);
+      // a second one of the same filer while the first is open: refused before the chain (test/server/objections.test.ts)
+      const again = await http("POST", "/objections", await signedObjection(stranger, tokenId, "again"), strangerToken);
+      expect(again.status).to.equal(409);
+      expect(again.json<{ error: { code: string } }>().error.code).to.equal("objection-open");
       // the filer sees their own objections, not others'; the operator sees all
-      expect((await http("GET", "/objections", undefined, strangerToken)).json<{ id: number; status: string }[]>().map((o) => o.status)).to.deep.equal(["filed", "not-filed"]);
+      expect((await http("GET", "/objections", undefined, strangerToken)).json<{ id: number; status: string }[]>().map((o) => o.status)).to.deep.equal(["filed"]);
       expect((await http("GET", "/objections", undefined, tokens.applicant)).json<unknown[]>()).to.have.length(0);
 
       await travel(8 * 86_400);
@@ -222,7 +230,7 @@ describe("server: re-issue, objections and the re-sync from chain state (anvil)"
 
     it("an objection after the notice period is refused: the dossier is no longer in notice", async () => {
       const { tokenId } = await certificate(true);
-      const r = await http("POST", "/objections", { tokenId, statement: "too late" }, tokens.applicant);
+      const r = await http("POST", "/objections", await signedObjection(applicant, tokenId, "too late"), tokens.applicant);
       expect(r.status).to.equal(409);
       expect(r.json<{ error: { code: string } }>().error.code).to.equal("illegal-transition");
     });

@@ -1,6 +1,8 @@
 /**
  * Objections (异议) during public notice: who filed, what they say, their evidence (downloadable by its SHA-256),
- * the transaction that put it on chain; and the operator's ruling (`resolveObjection` on chain, through the
+ * their EIP-712 signature of the statement (whose digest is the on-chain evidence hash), the transaction that put
+ * it on chain — who and what only for the body: the holder's view of their dossier has none of it (the server
+ * leaves it out) and says so; and the operator's ruling (`resolveObjection` on chain, through the
  * workbench): upheld → the certificate is revoked with the chosen reason, the dossier moves to revoked; dismissed →
  * the objection is closed and the notice runs on to its end. Each ruling asks for confirmation first.
  */
@@ -34,24 +36,46 @@ export function ObjectionList({ api, objections, operator, tx, showDossier }: { 
             · <a href={`#/verify/${o.tokenId}`}>#{o.tokenId}</a>
           </p>
           <dl className="details">
-            <dt>{t("bodyOps.objections.filer")}</dt>
-            <dd>
-              <code className="break">{o.filer}</code>
-            </dd>
-            <dt>{t("bodyOps.objections.statement")}</dt>
-            <dd className="statement">{o.statement}</dd>
-            <dt>{t("bodyOps.objections.evidence")}</dt>
-            <dd>
-              {o.evidence ? (
-                <>
-                  <code className="break">SHA-256 {o.evidence}</code> <EvidenceLinks api={api} sha256={o.evidence} name={`objection-${o.id}`} />
-                </>
-              ) : (
-                <span>
-                  {t("bodyOps.objections.noEvidence")} <code className="break">{shortHex(o.evidenceHash)}</code>
-                </span>
-              )}
-            </dd>
+            {o.filer !== undefined ? (
+              <>
+                <dt>{t("bodyOps.objections.filer")}</dt>
+                <dd>
+                  <code className="break">{o.filer}</code>
+                </dd>
+                <dt>{t("bodyOps.objections.statement")}</dt>
+                <dd className="statement">{o.statement}</dd>
+                <dt>{t("bodyOps.objections.evidence")}</dt>
+                <dd>
+                  {o.evidence ? (
+                    <>
+                      <code className="break">SHA-256 {o.evidence}</code> <EvidenceLinks api={api} sha256={o.evidence} name={`objection-${o.id}`} />
+                    </>
+                  ) : (
+                    <span>{t("bodyOps.objections.noEvidence")}</span>
+                  )}
+                </dd>
+                <dt>{t("bodyOps.objections.signature")}</dt>
+                <dd data-testid={`objection-signature-${o.id}`}>
+                  {o.signature && o.signedStatement ? (
+                    <>
+                      <code className="break">{shortHex(o.signature)}</code>{" "}
+                      <span className="hint">{t("bodyOps.objections.signedAt", { at: new Date(o.signedStatement.message.issuedAt * 1000).toLocaleString() })}</span>
+                    </>
+                  ) : (
+                    <span>{t("bodyOps.objections.unsigned")}</span>
+                  )}
+                </dd>
+                <dt>{t("bodyOps.objections.onChain")}</dt>
+                <dd>
+                  <code className="break">{o.evidenceHash ? shortHex(o.evidenceHash) : "—"}</code>
+                </dd>
+              </>
+            ) : (
+              <>
+                <dt>{t("bodyOps.objections.filer")}</dt>
+                <dd className="hint">{t("bodyOps.objections.private")}</dd>
+              </>
+            )}
             <dt>{t("bodyOps.objections.filedAt")}</dt>
             <dd>
               {new Date(o.createdAt).toLocaleString()}

@@ -255,14 +255,18 @@ export interface ReissueView {
   executedAt: number | null;
 }
 
+/** An objection; filer, statement, evidence and the signed statement only for operators (and a filer's own): a holder sees none. */
 export interface ObjectionView {
   id: number;
   dossierId: string;
   tokenId: string;
-  filer: Address;
-  statement: string;
-  evidence: string | null;
-  evidenceHash: Hex;
+  filer?: Address;
+  statement?: string;
+  evidence?: string | null;
+  evidenceHash?: Hex;
+  /** the filer's EIP-712 signature of the statement (sdk/eip712.ts ObjectionStatement); null: not signed (filed straight to the contract) */
+  signature?: Hex | null;
+  signedStatement?: { domain: { name: string; chainId: number; verifyingContract: Address }; primaryType: "ObjectionStatement"; message: { tokenId: string; filer: Address; statementHash: Hex; evidence: Hex; issuedAt: number } } | null;
   status: "filing" | "filed" | "upheld" | "dismissed" | "not-filed";
   filedTx: Hex | null;
   resolution: { upheld?: boolean; reason?: string | null; note?: string } | null;
