@@ -1,8 +1,10 @@
 /**
  * A tiny static host for the built app (app/dist), used by the end-to-end tests and the benchmark: serves the
  * files, the deployment as /deployment.json, and proxies /api/* to the workbench when one is given. Production
- * hosts do the same with any static server.
+ * hosts do the same with any static server — and send the same Content-Security-Policy (contentSecurityPolicy
+ * below: the inline script and stylesheet of index.html by their SHA-256, nothing else inline, no eval).
  */
+import { createHash } from "node:crypto";
 import { createReadStream, existsSync, readFileSync, statSync } from "node:fs";
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
 import { extname, join, normalize, resolve } from "node:path";
@@ -37,20 +39,74 @@ export interface ServeOptions {
    * VITE_CQO_* variables baked in). /deployment.json is served either way.
    */
   inlineDeployment?: boolean;
+  /** more origins the page may connect to (connect-src), besides itself and a chain RPC that is not proxied */
+  connect?: string[];
 }
 
 export interface Served {
   url: string;
   host: string;
+  /** the Content-Security-Policy sent with every response */
+  csp: string;
   close(): Promise<void>;
 }
+
+const sha256 = (text: string) => `'sha256-${createHash("sha256").update(text, "utf8").digest("base64")}'`;
+
+/** The SHA-256 sources of an HTML page's inline scripts (no src) and inline stylesheets, as a browser hashes them. */
+export function inlineHashes(html: string): { scripts: string[]; styles: string[] } {
+  const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script\s*>/gi)].filter((m) => !/\ssrc\s*=/i.test(m[1]!) && m[2]!.length > 0).map((m) => sha256(m[2]!));
+  const styles = [...html.matchAll(/<style\b[^>]*>([\s\S]*?)<\/style\s*>/gi)].map((m) => sha256(m[1]!));
+  return { scripts: [...new Set(scripts)], styles: [...new Set(styles)] };
+}
+
+/**
+ * The dApp's Content-Security-Policy for the index.html it is served with: everything from the page's own origin;
+ * the inline early script (verify/early.ts) and the inlined stylesheet allowed by their hashes only, so an injected
+ * inline script or style does not run; no eval and no WebAssembly (the app has none: scoring's keccak is
+ * @noble/hashes in a browser); images also as data: and blob: URLs (QR codes, the favicon); the chain's RPC when it
+ * is not proxied; no plugins, no <base>, no framing.
+ */
+export function contentSecurityPolicy(html: string, options: { connect?: string[]; dev?: boolean } = {}): string {
+  const { scripts, styles } = inlineHashes(html);
+  const connect = [...new Set((options.connect ?? []).map((u) => new URL(u).origin))];
+  const directives: [string, string[]][] = [
+    ["default-src", ["'self'"]],
+    ["script-src", ["'self'", ...scripts]],
+    // dev: Vite injects each module's CSS as a <style> element at run time
+    ["style-src", ["'self'", ...(options.dev ? ["'unsafe-inline'"] : styles)]],
+    ["img-src", ["'self'", "data:", "blob:"]],
+    ["connect-src", ["'self'", ...connect, ...(options.dev ? ["ws:", "wss:"] : [])]],
+    ["font-src", ["'self'"]],
+    ["object-src", ["'none'"]],
+    ["base-uri", ["'none'"]],
+    ["form-action", ["'self'"]],
+    ["frame-ancestors", ["'none'"]],
+  ];
+  return directives.map(([k, v]) => `${k} ${v.join(" ")}`).join("; ");
+}
+
+/** Headers of every response of the app's host (besides the CSP). */
+export const SECURITY_HEADERS: Record<string, string> = {
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "no-referrer",
+  "x-frame-options": "DENY",
+  "cross-origin-opener-policy": "same-origin",
+};
 
 function proxy(req: IncomingMessage, res: ServerResponse, target: string, prefix: string): void {
   const url = new URL(target);
   const rest = (req.url ?? "/").slice(prefix.length);
   const path = `${url.pathname.replace(/\/$/, "")}${rest.startsWith("/") || rest === "" ? rest : `/${rest}`}` || "/";
   const upstream = httpRequest(
-    { hostname: url.hostname, port: url.port, path, method: req.method, headers: { ...req.headers, host: url.host } },
+    {
+      hostname: url.hostname,
+      port: url.port,
+      path,
+      method: req.method,
+      // the client's address for the workbench's rate limits (it reads it with CQO_TRUST_PROXY set)
+      headers: { ...req.headers, host: url.host, "x-forwarded-for": [req.headers["x-forwarded-for"], req.socket.remoteAddress].filter(Boolean).join(", ") },
+    },
     (up) => {
       res.writeHead(up.statusCode ?? 502, up.headers);
       up.pipe(res);
@@ -70,8 +126,21 @@ export async function serveApp(options: ServeOptions): Promise<Served> {
   const html = readFileSync(join(root, "index.html"), "utf8");
   if (options.inlineDeployment && !html.includes(HOST_DEPLOYMENT_SLOT)) throw new Error("index.html has no deployment slot (an older build?)");
   const indexHtml = options.inlineDeployment ? html.replace(HOST_DEPLOYMENT_SLOT, () => deploymentJson.replace(/</g, "\\u003c")) : html;
+  // computed from the very HTML served (the inline deployment changes the early script's hash)
+  const rpcUrl = (options.deployment as { rpcUrl?: unknown } | null)?.rpcUrl;
+  const direct = !options.rpcTarget && typeof rpcUrl === "string" && /^https?:\/\//.test(rpcUrl) ? [rpcUrl] : [];
+  const csp = contentSecurityPolicy(indexHtml, { connect: [...direct, ...(options.connect ?? [])] });
   const server = createServer((req, res) => {
-    const path = decodeURIComponent((req.url ?? "/").split("?")[0] ?? "/");
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
+    res.setHeader("content-security-policy", csp);
+    let path: string;
+    try {
+      path = decodeURIComponent((req.url ?? "/").split("?")[0] ?? "/");
+    } catch {
+      res.writeHead(400, { "content-type": "text/plain" });
+      res.end("bad request");
+      return;
+    }
     if (path.startsWith("/api/") || path === "/api") {
       if (!options.apiTarget) {
         res.writeHead(503, { "content-type": "application/json" });
@@ -115,6 +184,7 @@ export async function serveApp(options: ServeOptions): Promise<Served> {
   return {
     url: `http://${host}:${port}/`,
     host: `${host}:${port}`,
+    csp,
     close: () =>
       new Promise<void>((ok) => {
         server.closeAllConnections();

@@ -15,6 +15,7 @@ import { STATUS_ICON_PATHS } from "./src/lib/statusIcons";
 import { en } from "./src/locales/en";
 import { zh, type Messages } from "./src/locales/zh";
 import { earlyVerdict, HOST_DEPLOYMENT_SLOT, type EarlyConfig, type EarlyTexts } from "./src/verify/early";
+import { contentSecurityPolicy, SECURITY_HEADERS } from "./serve";
 
 const APP = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(APP, "..");
@@ -128,6 +129,42 @@ function demoDeployment(): Plugin {
   };
 }
 
+/**
+ * The same Content-Security-Policy and headers as app/serve.ts. Dev: the inline scripts of the page Vite serves
+ * (the early script, React's refresh preamble) by their hashes; styles inline too, since Vite injects each module's
+ * CSS as a <style> element; the HMR websocket. Preview: the policy of the built index.html, as serve.ts sends it.
+ */
+function securityHeaders(): Plugin {
+  const connect = [process.env.VITE_CQO_RPC_URL, process.env.VITE_CQO_API].filter((u): u is string => typeof u === "string" && /^https?:\/\//.test(u));
+  let outDir = resolve(APP, "dist");
+  return {
+    name: "cqo-security-headers",
+    configResolved(config) {
+      outDir = resolve(config.root, config.build.outDir);
+    },
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
+        const path = (req.url ?? "/").split("?")[0];
+        if (path !== "/" && path !== "/index.html") return next();
+        server
+          .transformIndexHtml(req.url ?? "/", readFileSync(resolve(APP, "index.html"), "utf8"), req.originalUrl)
+          .then((html) => res.setHeader("content-security-policy", contentSecurityPolicy(html, { dev: true, connect })))
+          .then(() => next(), next);
+      });
+    },
+    configurePreviewServer(server) {
+      const index = resolve(outDir, "index.html");
+      const csp = existsSync(index) ? contentSecurityPolicy(readFileSync(index, "utf8"), { connect }) : null;
+      server.middlewares.use((_req, res, next) => {
+        for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
+        if (csp) res.setHeader("content-security-policy", csp);
+        next();
+      });
+    },
+  };
+}
+
 /** The demo chain's RPC (from .demo/deployment.json), proxied at /rpc in dev. */
 function rpcTarget(): string {
   if (process.env.CQO_RPC_TARGET) return process.env.CQO_RPC_TARGET;
@@ -143,14 +180,15 @@ function rpcTarget(): string {
 export default defineConfig({
   root: APP,
   base: "./",
-  plugins: [react(), demoDeployment(), earlyVerdictPlugin()],
+  plugins: [react(), demoDeployment(), earlyVerdictPlugin(), securityHeaders()],
   server: {
     host: process.env.CQO_APP_HOST ?? "127.0.0.1",
     port: Number(process.env.CQO_APP_PORT ?? 5173),
     fs: { allow: [REPO] },
     proxy: {
       "/rpc": { target: rpcTarget(), rewrite: () => "/" },
-      "/api": { target: process.env.CQO_API_TARGET ?? "http://127.0.0.1:8787", rewrite: (p) => p.replace(/^\/api/, "") },
+      // xfwd: the client's address in x-forwarded-for, for the workbench's rate limits (with CQO_TRUST_PROXY)
+      "/api": { target: process.env.CQO_API_TARGET ?? "http://127.0.0.1:8787", rewrite: (p) => p.replace(/^\/api/, ""), xfwd: true },
     },
   },
   build: {

@@ -114,6 +114,8 @@ async function main(): Promise<void> {
         bodyId: world.bodyA,
         signerKey: devPrivateKey(CAST.bodyAKey),
         siweDomain: "127.0.0.1:8787",
+        // one sign-in per dossier from one address, far beyond a person's pace (server/protection.ts)
+        rateLimits: false,
         sessionTtlSeconds: 3600,
         batchSize: BATCH,
         batchLingerMs: LINGER_MS,
@@ -148,7 +150,9 @@ async function main(): Promise<void> {
     let skipped = 0;
     for (let seed = 100_000; prepared.length < N; seed++) {
       if (seed > 100_000 + 3 * N) throw new Error(`fewer than ${N} issuable synthetic dossiers in ${3 * N} seeds`);
-      const dossier: Dossier = { ...syntheticDossier(seed), evidence: [] };
+      // the workbench numbers dossiers in its series (HN-YYYY-000001, …) on a fresh database: the sheets are signed
+      // for the number this dossier will get, and the lanes submit in this order (below)
+      const dossier: Dossier = { ...syntheticDossier(seed), evidence: [], dossierId: `HN-${new Date(Date.now() + 8 * 3600_000).getUTCFullYear()}-${String(prepared.length + 1).padStart(6, "0")}` };
       const hash = dossierHash(dossier);
       const unsigned = syntheticSheets(DEFAULT_RULEBOOK, DEFAULT_RULEBOOK_HASH, hash, panel, seed, 60);
       // keep the issuable ones, so that N dossiers make N certificates (the others are measured by bench:scoring)
@@ -184,6 +188,8 @@ async function main(): Promise<void> {
     const t0 = performance.now();
     let next = 0;
     let approvedAt = 0;
+    // submissions in plan order, so each dossier gets the number its sheets were signed for; everything else overlaps
+    let submitted: Promise<unknown> = Promise.resolve();
     const lane = async () => {
       for (;;) {
         const i = next++;
@@ -191,7 +197,10 @@ async function main(): Promise<void> {
         const p = prepared[i]!;
         const id = p.dossier.dossierId;
         const token = await timed("sign-in", () => signIn(http, p.applicant));
-        await timed("submit", () => call(http, "submit", "POST", "/dossiers", { rulebook: DEFAULT_RULEBOOK_KEY, dossier: p.dossier }, token, 201));
+        const turn = submitted.then(() => timed("submit", () => call<{ id: string }>(http, "submit", "POST", "/dossiers", { rulebook: DEFAULT_RULEBOOK_KEY, dossier: p.dossier }, token, 201)));
+        submitted = turn.catch(() => undefined);
+        const { id: assigned } = await turn;
+        if (assigned !== id) throw new Error(`the workbench numbered dossier ${id} as ${assigned}: the bench needs a fresh database`);
         await timed("accept", () => call(http, "accept", "POST", `/dossiers/${id}/accept`, {}, operator));
         await timed("assign", () => call(http, "assign", "POST", `/dossiers/${id}/assign`, { assessors: panel.map((a) => a.address) }, operator));
         await timed("sheets (3, signatures verified)", async () => {

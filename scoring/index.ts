@@ -3,6 +3,7 @@
  * Points are integer tenths; levels 1 (一级, highest) … 3, null = not certified.
  */
 export * from "./errors";
+export { text, signedText, forbiddenCharacter, type TextOptions } from "./text";
 export { Rulebook, Condition, Scoring, LevelBand, PanelPolicy } from "./rulebook/schema";
 export { parseRulebook, checkRulebook } from "./rulebook/check";
 export { rulebookHash, canonical } from "./rulebook/hash";

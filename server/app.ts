@@ -11,10 +11,12 @@ import { sessionOf, tokenFrom } from "./auth";
 import { connect } from "./chain";
 import type { CrashPoint, ServerConfig } from "./config";
 import type { Ctx } from "./context";
-import { closeDb, durable, openDb, type Db } from "./db";
-import { EvidenceStore } from "./evidence";
+import { MIGRATIONS, closeDb, durable, openDb, type Db } from "./db";
+import { devKeyRing } from "./sealed";
+import { EvidenceStore, EvidenceSweeper } from "./evidence";
 import { installErrorHandler, zodValidator } from "./http";
 import { openApi } from "./openapi";
+import { protection } from "./protection";
 import { issuanceTerms } from "./issuance-terms";
 import { IssuanceWorker } from "./outbox";
 import { loadRulebooks, type RulebookSet } from "./rulebooks";
@@ -22,6 +24,7 @@ import { syncFromChain, type SyncReport } from "./lifecycle";
 import { assessorRoutes } from "./routes/assessors";
 import { authRoutes } from "./routes/auth";
 import { dossierRoutes } from "./routes/dossiers";
+import { eraseExpired, erasureRoutes } from "./routes/erasure";
 import { evidenceRoutes } from "./routes/evidence";
 import { issuanceRoutes } from "./routes/issuance";
 import { lifecycleRoutes } from "./routes/lifecycle";
@@ -59,6 +62,8 @@ export interface Workbench {
   worker: IssuanceWorker | null;
   chain: CqoClient | null;
   evidence: EvidenceStore;
+  /** deletes uploads nothing cites once they expire (server/evidence.ts; started by listen(), `sweep()` for a pass now) */
+  sweeper: EvidenceSweeper;
   /** re-syncs the database from chain state (also run by listen()) */
   sync(): Promise<SyncReport | null>;
   /** listens, returns the base URL */
@@ -69,13 +74,15 @@ export interface Workbench {
 export async function buildServer(options: ServerOptions): Promise<Workbench> {
   const config = options.config;
   const now = options.now ?? Date.now;
-  const db = openDb(config.dbPath);
+  const db = openDb(config.dbPath, MIGRATIONS, { ring: config.keyRing ?? devKeyRing() });
   const evidence = new EvidenceStore(config.evidenceDir);
   const rulebooks = options.rulebooks ?? loadRulebooks();
   const chain = options.chain !== undefined ? options.chain : connect({ rpcUrl: config.rpcUrl, deploymentPath: config.deploymentPath, signerKey: config.signerKey });
 
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 4 * 1024 * 1024 });
+  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 4 * 1024 * 1024, trustProxy: config.trustProxy ?? false });
   const log = (msg: string, data?: Record<string, unknown>) => app.log.warn(data ?? {}, msg);
+  if (!config.keyRing) log("no CQO_DATA_KEY: personal data is sealed with the development key, never for real data");
+  const sweeper = new EvidenceSweeper(db, evidence, { ttlMs: (config.evidenceUnusedTtlHours ?? 72) * 3600_000, now, log });
   // wallet-only mode: a worker that sends nothing and only watches for a chain that went back (see outbox.ts)
   const watchOnly = config.issuanceMode === "wallet";
   const worker =
@@ -84,6 +91,7 @@ export async function buildServer(options: ServerOptions): Promise<Workbench> {
       : null;
 
   let boundPort = config.port;
+  let retention: NodeJS.Timeout | undefined;
   const crash = (point: CrashPoint) => {
     if (options.onCrashPoint) return options.onCrashPoint(point);
     if (config.crashAfter !== point) return;
@@ -92,10 +100,12 @@ export async function buildServer(options: ServerOptions): Promise<Workbench> {
   };
   const syncActor: Actor = { address: chain?.walletClient?.account?.address ?? "chain", role: "sync" };
   const base = { db, chain, worker, evidence, rulebooks, config, now, siweDomain: () => config.siweDomain ?? `localhost:${boundPort}`, crash, syncActor, log };
-  const ctx: Ctx = { ...base, terms: issuanceTerms(base) };
+  const ctx: Ctx = { ...base, terms: issuanceTerms(base), inFlight: new Set() };
   const sync = async (): Promise<SyncReport | null> => (chain ? syncFromChain(db, chain, syncActor, log) : null);
 
   await app.register(multipart, { limits: { fileSize: config.evidenceMaxBytes, files: 1, fields: 10 } });
+  // security headers, JSON-only bodies, rate limits, the purge of nonces and sessions (server/protection.ts)
+  await app.register(protection, { ctx });
 
   app.decorateRequest("session", null);
   app.decorateRequest("sessionToken", null);
@@ -116,7 +126,7 @@ export async function buildServer(options: ServerOptions): Promise<Workbench> {
 
   // the OpenAPI document and /docs: before the routes, so it sees them all (server/openapi.ts)
   await app.register(openApi);
-  for (const plugin of [authRoutes, assessorRoutes, evidenceRoutes, dossierRoutes, panelRoutes, issuanceRoutes, lifecycleRoutes, reissueRoutes, objectionRoutes]) {
+  for (const plugin of [authRoutes, assessorRoutes, evidenceRoutes, dossierRoutes, panelRoutes, issuanceRoutes, lifecycleRoutes, reissueRoutes, objectionRoutes, erasureRoutes]) {
     await app.register(plugin, { ctx });
   }
   registerWalletIssuance(app, ctx);
@@ -127,6 +137,7 @@ export async function buildServer(options: ServerOptions): Promise<Workbench> {
     worker,
     chain,
     evidence,
+    sweeper,
     sync,
     async listen() {
       const url = await app.listen({ port: config.port, host: config.host });
@@ -137,10 +148,25 @@ export async function buildServer(options: ServerOptions): Promise<Workbench> {
         await sync().catch((err: unknown) => log("re-sync from chain state failed; POST /sync to retry", { error: (err as Error).message }));
       }
       worker?.start();
+      sweeper.start();
+      // the retention period (CQO_RETENTION_DAYS): at start, then every 6 hours
+      const retain = () => {
+        try {
+          const n = eraseExpired(ctx);
+          if (n) log(`retention: erased the personal data of ${n} dossiers`);
+        } catch (err) {
+          log("retention sweep failed", { error: (err as Error).message });
+        }
+      };
+      retain();
+      retention = setInterval(retain, 6 * 3600_000);
+      retention.unref();
       return url;
     },
     async close() {
       await worker?.stop();
+      await sweeper.stop();
+      if (retention) clearInterval(retention);
       await app.close();
       closeDb(db);
     },

@@ -4,6 +4,8 @@
  */
 import { resolve } from "node:path";
 import { z } from "zod";
+import { keyRingFromEnv, type KeyRing } from "./sealed";
+import { parseRateLimits, type RateLimitConfig } from "./protection";
 
 const Env = z.object({
   CQO_DB_PATH: z.string().min(1).default(".data/workbench.sqlite"),
@@ -24,12 +26,39 @@ const Env = z.object({
     .optional(),
   /** the EIP-4361 domain sign-in messages must name (the host the users' browsers see) */
   CQO_SIWE_DOMAIN: z.string().min(1).optional(),
+  /** the origin (scheme://host[:port]) sign-in messages must name as their URI; default http://<CQO_SIWE_DOMAIN> */
+  CQO_SIWE_ORIGIN: z
+    .string()
+    .url()
+    .refine((s) => /^https?:\/\//.test(s) && new URL(s).origin === s.replace(/\/$/, ""), "CQO_SIWE_ORIGIN must be an origin: http(s)://host[:port], no path")
+    .optional(),
+  /** rate limits per minute: "off", or e.g. "nonce=120,signIn=60,upload=120/60,objection=20/5" (per IP[/per address]) */
+  CQO_RATE_LIMITS: z
+    .string()
+    .refine((s) => {
+      try {
+        parseRateLimits(s);
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'CQO_RATE_LIMITS: "off" or kind=perIp[/perAddress],… (kinds nonce, signIn, upload, objection)')
+    .optional(),
+  /** behind a reverse proxy: fastify's trustProxy ("true", or the proxies' addresses/CIDRs, comma-separated) so that rate limits see the client's IP */
+  CQO_TRUST_PROXY: z.string().optional(),
+  /** Strict-Transport-Security max-age in seconds (0: none); default 180 days when CQO_SIWE_ORIGIN is https, else none */
+  CQO_HSTS_MAX_AGE: z.coerce.number().int().min(0).max(2 * 365 * 86_400).optional(),
   CQO_SESSION_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 86_400).default(8 * 3600),
   CQO_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(50),
   CQO_WORKER_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
   /** wait up to this long for a full batch before issuing a partial one (0: issue at once) */
   CQO_BATCH_LINGER_MS: z.coerce.number().int().min(0).max(60_000).default(0),
   CQO_EVIDENCE_MAX_BYTES: z.coerce.number().int().min(1).default(20 * 1024 * 1024),
+  /** per wallet: evidence files it may have uploaded, and their bytes in all (an expired upload no longer counts) */
+  CQO_EVIDENCE_QUOTA_FILES: z.coerce.number().int().min(1).default(50),
+  CQO_EVIDENCE_QUOTA_BYTES: z.coerce.number().int().min(1).default(200 * 1024 * 1024),
+  /** an upload nothing cites (dossier, objection, lifecycle call) is deleted this long after it was uploaded */
+  CQO_EVIDENCE_UNUSED_TTL_HOURS: z.coerce.number().min(0.001).max(24 * 365).default(72),
   /** who sends issuance transactions: "worker" (the outbox, with CQO_SIGNER_KEY) or "wallet" (operators' wallets only) */
   CQO_ISSUANCE_MODE: z.enum(["worker", "wallet"]).default("worker"),
   /**
@@ -43,6 +72,10 @@ const Env = z.object({
    * tests only: where the process kills itself (SIGKILL) to simulate a crash — the issuance worker at claimed,
    * sent or recorded; a lifecycle route after its transaction is mined, before it is recorded (lifecycle-sent)
    */
+  /** days a finished dossier (rejected, withdrawn, not certified, revoked, renewed) keeps its personal data before erasure */
+  CQO_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(1095),
+  /** the body's dossier series: numbers are PREFIX-YYYY-NNNNNN, assigned by the workbench (letters, digits, dashes) */
+  CQO_DOSSIER_PREFIX: z.string().regex(/^[A-Z0-9][A-Z0-9-]{0,15}$/, "CQO_DOSSIER_PREFIX: 1-16 capital letters, digits or dashes").default("HN"),
   CQO_TEST_CRASH_AFTER: z.enum(["claimed", "sent", "recorded", "lifecycle-sent"]).optional(),
 });
 
@@ -58,13 +91,37 @@ export interface ServerConfig {
   bodyId: number;
   signerKey?: `0x${string}`;
   siweDomain?: string;
+  /** see CQO_SIWE_ORIGIN; default http://<siweDomain> */
+  siweOrigin?: string;
+  /** see CQO_RATE_LIMITS (server/protection.ts); default RATE_LIMIT_DEFAULTS, false: none */
+  rateLimits?: RateLimitConfig;
+  /** see CQO_TRUST_PROXY; default false */
+  trustProxy?: boolean | string;
+  /** see CQO_HSTS_MAX_AGE */
+  hstsMaxAge?: number;
+  /** how often used nonces and dead sessions are purged (default 60 s) */
+  purgeIntervalMs?: number;
   sessionTtlSeconds: number;
   batchSize: number;
   workerIntervalMs: number;
   /** see CQO_BATCH_LINGER_MS; default 0 */
   batchLingerMs?: number;
   evidenceMaxBytes: number;
+  /** see CQO_EVIDENCE_QUOTA_FILES / _BYTES; default 50 files, 200 MiB */
+  evidenceQuotaFiles?: number;
+  evidenceQuotaBytes?: number;
+  /** see CQO_EVIDENCE_UNUSED_TTL_HOURS; default 72 */
+  evidenceUnusedTtlHours?: number;
   crashAfter?: CrashPoint;
+  /**
+   * the key ring personal data is sealed with at rest (CQO_DATA_KEY / CQO_DATA_KEY_FILE, CQO_DATA_KEYS_PREVIOUS; see
+   * server/sealed.ts); absent: the development ring, refused when NODE_ENV=production
+   */
+  keyRing?: KeyRing;
+  /** see CQO_RETENTION_DAYS; default 1095 (3 years) */
+  retentionDays?: number;
+  /** see CQO_DOSSIER_PREFIX; default "HN" */
+  dossierPrefix?: string;
   /** see server/wallet-issuance.ts; default "worker" */
   issuanceMode?: "worker" | "wallet";
   walletLeaseSeconds?: number;
@@ -81,7 +138,16 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = proces
     throw new Error(`invalid environment:\n  ${lines.join("\n  ")}`);
   }
   const e = r.data;
+  // a switch that kills the process must never be reachable in production: only a test run (NODE_ENV=test) may set it
+  if (e.CQO_TEST_CRASH_AFTER !== undefined && env.NODE_ENV !== "test") {
+    throw new Error("invalid environment:\n  CQO_TEST_CRASH_AFTER: for tests only; it is refused unless NODE_ENV=test (仅供测试使用)");
+  }
+  const keyRing = keyRingFromEnv(env, cwd) ?? undefined;
+  if (!keyRing && env.NODE_ENV === "production") {
+    throw new Error("invalid environment:\n  CQO_DATA_KEY: required when NODE_ENV=production (or CQO_DATA_KEY_FILE): personal data is encrypted at rest with it (生产环境须配置个人信息加密密钥)");
+  }
   return {
+    keyRing,
     dbPath: resolve(cwd, e.CQO_DB_PATH),
     rpcUrl: e.CQO_RPC_URL,
     deploymentPath: resolve(cwd, e.CQO_DEPLOYMENT),
@@ -91,14 +157,29 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = proces
     bodyId: e.CQO_BODY_ID,
     signerKey: e.CQO_SIGNER_KEY as `0x${string}` | undefined,
     siweDomain: e.CQO_SIWE_DOMAIN,
+    siweOrigin: e.CQO_SIWE_ORIGIN,
+    rateLimits: e.CQO_RATE_LIMITS !== undefined ? parseRateLimits(e.CQO_RATE_LIMITS) : undefined,
+    trustProxy: trustProxyOf(e.CQO_TRUST_PROXY),
+    hstsMaxAge: e.CQO_HSTS_MAX_AGE,
     sessionTtlSeconds: e.CQO_SESSION_TTL_SECONDS,
     batchSize: e.CQO_BATCH_SIZE,
     workerIntervalMs: e.CQO_WORKER_INTERVAL_MS,
     batchLingerMs: e.CQO_BATCH_LINGER_MS,
     evidenceMaxBytes: e.CQO_EVIDENCE_MAX_BYTES,
+    evidenceQuotaFiles: e.CQO_EVIDENCE_QUOTA_FILES,
+    evidenceQuotaBytes: e.CQO_EVIDENCE_QUOTA_BYTES,
+    evidenceUnusedTtlHours: e.CQO_EVIDENCE_UNUSED_TTL_HOURS,
     crashAfter: e.CQO_TEST_CRASH_AFTER,
+    dossierPrefix: e.CQO_DOSSIER_PREFIX,
+    retentionDays: e.CQO_RETENTION_DAYS,
     issuanceMode: e.CQO_ISSUANCE_MODE,
     walletLeaseSeconds: e.CQO_WALLET_LEASE_SECONDS,
     confirmations: e.CQO_CONFIRMATIONS,
   };
+}
+
+/** CQO_TRUST_PROXY as fastify takes it: true, or a comma-separated list of the proxies' addresses and CIDRs. */
+function trustProxyOf(v: string | undefined): boolean | string | undefined {
+  if (v === undefined || v === "" || v === "false") return undefined;
+  return v === "true" ? true : v;
 }

@@ -32,6 +32,8 @@ export interface Ctx {
   /** the credential and chain terms of an issuance (server/issuance-terms.ts) */
   terms: IssuanceTerms;
   log: (msg: string, data?: Record<string, unknown>) => void;
+  /** dossiers with a lifecycle transaction in flight (server/lifecycle-call.ts): one at a time per dossier */
+  inFlight: Set<string>;
 }
 
 /** A route plugin's options: the shared context. */

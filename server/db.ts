@@ -4,8 +4,10 @@
  * migration leaves the previous version intact.
  */
 import Database from "better-sqlite3";
-import { closeSync, fsync, mkdirSync, openSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, fsync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
+import type { KeyRing } from "./sealed";
+import { bindKeyRing, openSealedRows } from "./vault";
 import { migration5 } from "./migrations/005-evidence";
 import { migration6 } from "./migrations/006-sessions";
 import { migration7 } from "./migrations/007-objections";
@@ -215,12 +217,30 @@ const BASE_MIGRATIONS: readonly Migration[] = [
   },
 ];
 
+/** Creates `file` empty with mode 0600 if it does not exist, so SQLite never creates it world-readable. */
+function ensureOwnerOnly(file: string): void {
+  if (existsSync(file)) chmodSync(file, 0o600);
+  else closeSync(openSync(file, "a", 0o600));
+}
+
 /** Every migration: the first four above, then one file each under server/migrations/ (an empty one is skipped). */
 export const MIGRATIONS: readonly Migration[] = [...BASE_MIGRATIONS, migration5, migration6, migration7, migration8, migration9].filter((m) => m.sql.trim() !== "");
 
-export function openDb(path: string, migrations: readonly Migration[] = MIGRATIONS): Db {
-  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+export interface OpenOptions {
+  /** the key ring personal data is sealed with (server/vault.ts); without one, sealed columns hold plain text */
+  ring?: KeyRing;
+}
+
+export function openDb(path: string, migrations: readonly Migration[] = MIGRATIONS, options: OpenOptions = {}): Db {
+  if (path !== ":memory:") {
+    // the database, its WAL and shared-memory file hold personal data: owner-only (0600 files, 0700 directory)
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    for (const f of [path, `${path}-wal`, `${path}-shm`]) ensureOwnerOnly(f);
+  }
   const db = new Database(path);
+  if (options.ring) bindKeyRing(db, options.ring);
+  // erased personal data is overwritten, not left in free pages (see server/erasure.ts)
+  db.pragma("secure_delete = ON");
   db.pragma("journal_mode = WAL");
   // Migrations commit with FULL (synced at once); from then on NORMAL plus durable(db) below: the same promise
   // (a change is on disk, surviving power loss and not just a process kill, before anyone is told of it or the
@@ -229,6 +249,7 @@ export function openDb(path: string, migrations: readonly Migration[] = MIGRATIO
   db.pragma("foreign_keys = ON");
   db.pragma("busy_timeout = 5000");
   migrate(db, migrations);
+  if (path !== ":memory:") for (const f of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
   db.pragma("synchronous = NORMAL");
   cacheStatements(db);
   if (path !== ":memory:") durability.set(db, new GroupCommit(db, `${db.name}-wal`));
@@ -247,7 +268,7 @@ function cacheStatements(db: Db): void {
   db.prepare = ((sql: string) => {
     let stmt = cache.get(sql);
     if (!stmt) {
-      stmt = prepare(sql);
+      stmt = openSealedRows(db, sql, prepare(sql));
       if (cache.size >= STATEMENT_CACHE) cache.clear();
       cache.set(sql, stmt);
     }
@@ -342,10 +363,12 @@ export function schemaVersion(db: Db): number {
 export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): number[] {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`);
-  const current = schemaVersion(db);
+  // by version recorded, not "above the highest": the numbers 5-9 were handed out to changes that land in any
+  // order, and a database that has 8 must still get 7 when it arrives
+  const done = new Set((db.prepare("SELECT version FROM schema_migrations").all() as { version: number }[]).map((r) => r.version));
   const applied: number[] = [];
   for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
-    if (m.version <= current) continue;
+    if (done.has(m.version)) continue;
     db.transaction(() => {
       db.exec(m.sql);
       db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)").run(m.version, m.name, Date.now());

@@ -14,8 +14,28 @@ import { getDossier, type DossierRow } from "./store/dossiers";
 import type { Actor } from "./workflow";
 
 export async function runLifecycle(ctx: Ctx, d: DossierRow, actor: Actor, params: IntentParams, send: (chain: CqoClient) => Promise<SentTransaction>): Promise<SentTransaction> {
-  const { db } = ctx;
   const chain = requireSigner(ctx);
+  // One lifecycle call per dossier at a time. Without this, a second call would take the first one's pending
+  // intent (not mined yet) for a crash's leftover, settle it as not applied, and the audit log would contradict
+  // the chain. A pending intent seen while no call is in flight is a real leftover (a crash): settled first.
+  if (ctx.inFlight.has(d.id)) {
+    throw conflict("dossier-busy", { zh: "该申报正在执行另一项上链操作，请等待其完成后再试", en: "another on-chain action on this dossier is in flight: wait for it and retry" });
+  }
+  ctx.inFlight.add(d.id);
+  try {
+    return await runExclusive(ctx, chain, d, actor, params, send);
+  } finally {
+    ctx.inFlight.delete(d.id);
+  }
+}
+
+async function runExclusive(ctx: Ctx, chain: CqoClient, d: DossierRow, actor: Actor, params: IntentParams, send: (chain: CqoClient) => Promise<SentTransaction>): Promise<SentTransaction> {
+  const { db } = ctx;
+  // the route read the dossier before it held the dossier: an earlier call may have moved it since
+  const current = getDossier(db, d.id)!;
+  if (current.state !== d.state || current.token_id !== d.token_id) {
+    throw conflict("dossier-changed", { zh: "该申报已被另一操作更新，请刷新后重试", en: "the dossier was changed by another action: reload and retry" }, { state: current.state });
+  }
   const stale = pendingIntents(db).filter((i) => i.dossierId === d.id);
   if (stale.length) {
     await onChain(() => settleIntents(db, chain, ctx.syncActor, stale));

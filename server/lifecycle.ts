@@ -10,6 +10,7 @@
 import type { Hex } from "viem";
 import { certificateNumberOf, type CertificateVerification, type CqoClient, type GivableRevocationReason, type HistoryEntry } from "../sdk";
 import type { Db } from "./db";
+import { sealed } from "./vault";
 import { audit, isLegal, transition, type Actor, type Role, type State } from "./workflow";
 
 export type IntentParams =
@@ -82,10 +83,16 @@ export interface ReissueRow {
 }
 
 export function openIntent(db: Db, dossierId: string, tokenId: string, actor: Actor, params: IntentParams): Intent {
-  const r = db
-    .prepare("INSERT INTO chain_intents (dossier_id, command, token_id, params_json, actor, actor_role, status, created_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)")
-    .run(dossierId, params.command, tokenId, JSON.stringify(params), actor.address, actor.role, Date.now());
-  return { id: Number(r.lastInsertRowid), dossierId, tokenId, actor, params };
+  // the parameters (a renewal's credential: values and salts) are sealed at rest under the row's own id
+  const id = db.transaction(() => {
+    const r = db
+      .prepare("INSERT INTO chain_intents (dossier_id, command, token_id, params_json, actor, actor_role, status, created_at) VALUES (?, ?, ?, '', ?, ?, 'pending', ?)")
+      .run(dossierId, params.command, tokenId, actor.address, actor.role, Date.now());
+    const id = Number(r.lastInsertRowid);
+    db.prepare("UPDATE chain_intents SET params_json = ? WHERE id = ?").run(sealed(db, "chain_intents", "params_json", id, JSON.stringify(params)), id);
+    return id;
+  })();
+  return { id, dossierId, tokenId, actor, params };
 }
 
 export function settleIntent(db: Db, id: number, status: "done" | "refused" | "not-applied"): void {
@@ -133,7 +140,7 @@ export function applyIntent(db: Db, intent: Intent, txHash: Hex | null, via: "ca
       db.prepare("INSERT INTO credentials (root, dossier_id, purpose, credential_json, created_at, source_dossier_id) VALUES (?, ?, 'renewal', ?, ?, ?)").run(
         p.root,
         id,
-        JSON.stringify(p.credential),
+        sealed(db, "credentials", "credential_json", p.root, JSON.stringify(p.credential)),
         now,
         p.renewalDossierId,
       );
@@ -148,7 +155,7 @@ export function applyIntent(db: Db, intent: Intent, txHash: Hex | null, via: "ca
       db.prepare("INSERT INTO credentials (root, dossier_id, purpose, credential_json, created_at, source_dossier_id) VALUES (?, ?, 'reissue', ?, ?, ?)").run(
         row.root,
         id,
-        row.credential_json,
+        sealed(db, "credentials", "credential_json", row.root, row.credential_json),
         now,
         row.source_dossier_id,
       );

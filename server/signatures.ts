@@ -12,12 +12,50 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import * as secp from "tiny-secp256k1";
 import { bytesToHex, getAddress, hexToBytes, keccak256, type Address, type Hex } from "viem";
-import { msg, panelSheetDigest, trustVerifiedSheets, type Message, type PanelCheck, type PanelSheet, type SheetContext } from "../scoring";
+import { z } from "zod";
+import { encodeMessage, msg, panelSheetDigest, trustVerifiedSheets, type Message, type PanelCheck, type PanelSheet, type SheetContext } from "../scoring";
 
 const N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 const HALF_N = N >> 1n;
 const HASH = /^0x[0-9a-fA-F]{64}$/;
 const SIGNATURE = /^0x[0-9a-fA-F]{130}$/;
+
+/** An EOA's signature: r ‖ s ‖ v. */
+export const EOA_SIGNATURE_BYTES = 65;
+/**
+ * The most bytes a signature may have anywhere the server takes one: a contract wallet's (ERC-1271, or an ERC-6492
+ * wrapper for a wallet not deployed yet) is longer than an EOA's, but never needs more than this. Checked in the
+ * input schemas, before any chain call.
+ */
+export const MAX_SIGNATURE_BYTES = 2048;
+
+/**
+ * Whether a signature carries an ECDSA s above n/2 (the malleable twin of a valid signature, EIP-2): a 65-byte
+ * r ‖ s ‖ v, or a 64-byte EIP-2098 compact r ‖ yParityAndS (the top bit is the parity). Such a signature is
+ * refused everywhere — also before a chain call, since the chain's ecrecover (viem's ERC-6492 validator for an EOA,
+ * or its local fallback) would accept it.
+ */
+export function isHighS(signature: string): boolean {
+  if (!/^0x[0-9a-fA-F]*$/.test(signature)) return false;
+  const bytes = (signature.length - 2) / 2;
+  if (bytes !== EOA_SIGNATURE_BYTES && bytes !== 64) return false;
+  let s = BigInt(`0x${signature.slice(66, 130)}`);
+  if (bytes === 64) s &= (1n << 255n) - 1n;
+  return s > HALF_N;
+}
+
+const bi = (zh: string, en: string) => encodeMessage({ zh, en });
+
+/**
+ * A signature in a request body: 0x-hex, at most MAX_SIGNATURE_BYTES, never high-s (see isHighS). Whether it is
+ * an EOA's (65 bytes, recovered here) or a contract wallet's (checked through the chain) is the route's business.
+ */
+export const SignatureInput = z
+  .string()
+  .max(2 + 2 * MAX_SIGNATURE_BYTES, bi(`签名最多 ${MAX_SIGNATURE_BYTES} 字节`, `a signature is at most ${MAX_SIGNATURE_BYTES} bytes`))
+  .regex(/^0x([0-9a-fA-F]{2})+$/, bi("签名应为 0x 开头的十六进制", "a signature is 0x-hex"))
+  .refine((s) => !isHighS(s), bi("签名的 s 值过大（可延展签名，EIP-2），请用标准钱包重新签名", "the signature has a high s (a malleable signature, EIP-2): sign again with a standard wallet"))
+  .transform((s): Hex => s as Hex);
 
 interface ParsedSignature {
   hash: Uint8Array;
@@ -72,6 +110,7 @@ export async function verifySheet(ctx: SheetContext, sheet: PanelSheet): Promise
   const digest = panelSheetDigest(sheet, ctx.domain);
   let problem: Message | null = null;
   if (sheet.signature === undefined) problem = msg("评分表未签名", "the sheet is not signed");
+  else if (isHighS(sheet.signature)) problem = msg("签名的 s 值过大（可延展签名，EIP-2）", "the signature is malleable (high s, EIP-2)");
   else {
     const signer = await recoverSignerOffThread(digest, sheet.signature);
     if (signer === null) problem = msg("签名无法解析", "the signature cannot be recovered");

@@ -1,9 +1,10 @@
 /** How rows are shown to API clients (the shapes documented in the OpenAPI schemas of server/routes/schemas.ts). */
 import { certificateNumberOf } from "../sdk";
 import type { ObjectionRow, ReissueRow } from "./lifecycle";
-import type { DossierRow } from "./store/dossiers";
+import type { DossierListRow } from "./store/dossiers";
 
-export const dossierSummary = (d: DossierRow) => ({
+/** a dossier as lists show it (any row with the list columns: a full row too) */
+export const dossierSummary = (d: DossierListRow) => ({
   id: d.id,
   state: d.state,
   applicant: d.applicant,

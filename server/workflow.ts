@@ -22,6 +22,7 @@ export const STATES = [
   "suspended", // 暂停 (reversible)
   "revoked", // 撤销 (terminal)
   "renewal-applied", // a re-evaluation whose result renewed an earlier certificate (terminal)
+  "withdrawn", // 撤回: the applicant withdrew it before acceptance (terminal; its personal data is erased at once)
 ] as const;
 export type State = (typeof STATES)[number];
 
@@ -38,6 +39,8 @@ export interface CommandRule {
 export const COMMANDS = {
   accept: { from: ["submitted"], to: ["accepted"], role: "operator" },
   reject: { from: ["submitted"], to: ["rejected"], role: "operator" },
+  /** the applicant takes the dossier back before acceptance */
+  withdraw: { from: ["submitted"], to: ["withdrawn"], role: "applicant" },
   assign: { from: ["accepted"], to: ["assigned"], role: "operator" },
   /** one assessor's sheet; the last one moves the dossier to scored */
   sheet: { from: ["assigned"], to: ["assigned", "scored"], role: "assessor" },
@@ -87,6 +90,7 @@ const STATE_ZH: Record<State, string> = {
   suspended: "已暂停",
   revoked: "已撤销",
   "renewal-applied": "已用于换证",
+  withdrawn: "已撤回",
 };
 
 /** 409 with the state, the command and what it would need. */

@@ -1,3 +1,5 @@
+// first: zod without its eval-based JIT (the CSP has no unsafe-eval)
+import "./csp";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./App";

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { encodeMessage } from "../errors";
 import { idNumberFault, usccFault } from "./checksums";
+import { text } from "../text";
 
 const bilingual = (zh: string, en: string) => ({ message: encodeMessage({ zh, en }) });
 
@@ -45,7 +46,7 @@ export const ProfessionalTitle = z.enum(["none", "junior", "intermediate", "seni
 export const SizeClass = z.enum(["micro", "small", "medium", "large"]);
 
 export const Applicant = z.strictObject({
-  name: z.string().min(1).max(64),
+  name: text({ min: 1, max: 64 }),
   idNumber: IdNumber,
   phone: Phone,
   education: Education,
@@ -60,12 +61,12 @@ export const Applicant = z.strictObject({
     vetoPower: z.boolean(),
   }),
   training: z
-    .strictObject({ certificateNo: z.string().min(1).max(64), issuedOn: IsoDate, hours: count })
+    .strictObject({ certificateNo: text({ min: 1, max: 64 }), issuedOn: IsoDate, hours: count })
     .nullable(),
 });
 
 export const Employer = z.strictObject({
-  name: z.string().min(1).max(128),
+  name: text({ min: 1, max: 128 }),
   uscc: Uscc,
   sizeClass: SizeClass,
 });
@@ -75,12 +76,12 @@ export const Accident = z.strictObject({
   severity: z.enum(["general", "major"]),
   /** Whether the applicant bore responsibility; only then can it veto. */
   responsible: z.boolean(),
-  description: z.string().max(500),
+  description: text({ max: 500, multiline: true }),
 });
 
 export const Award = z.strictObject({
   level: z.enum(["national", "provincial", "municipal"]),
-  name: z.string().min(1).max(200),
+  name: text({ min: 1, max: 200 }),
   year: z.number().int().min(1950).max(2100),
 });
 
@@ -90,11 +91,11 @@ export const Records = z.strictObject({
     creditRating: z.enum(["A", "B", "C", "D"]),
     listedDishonest: z.boolean(),
     criminalRecordInOffice: z.boolean(),
-    administrativePenalties: z.array(z.strictObject({ date: IsoDate, description: z.string().max(500) })).max(100),
+    administrativePenalties: z.array(z.strictObject({ date: IsoDate, description: text({ max: 500, multiline: true }) })).max(100),
   }),
   accidents: z.array(Accident).max(100),
   awards: z.array(Award).max(200),
-  qualifications: z.array(z.strictObject({ name: z.string().min(1).max(200), number: z.string().max(64) })).max(100),
+  qualifications: z.array(z.strictObject({ name: text({ min: 1, max: 200 }), number: text({ max: 64 }) })).max(100),
   /** Exam score in tenths of a point, 0..1000; null if no exam taken. */
   examScore: z.number().int().min(0).max(1000).nullable(),
   trainingHours: count,
@@ -104,8 +105,8 @@ export const Records = z.strictObject({
 });
 
 export const Evidence = z.strictObject({
-  kind: z.string().min(1).max(64),
-  name: z.string().min(1).max(200),
+  kind: text({ min: 1, max: 64 }),
+  name: text({ min: 1, max: 200 }),
   sha256: Sha256Hex,
 });
 

@@ -13,7 +13,7 @@ import { dossierHash, evaluate, type Dossier } from "../../scoring";
 import { signSheet, syntheticDossier, syntheticSheets, type DevAssessor, type UnsignedSheet } from "../../scoring/synthetic";
 import type { State } from "../../server/workflow";
 import { increaseTime } from "./node";
-import { call, signIn, type Http } from "./workbench-client";
+import { call, listAll, signIn, type Http } from "./workbench-client";
 import { CAST, DEFAULT_RULEBOOK, DEFAULT_RULEBOOK_HASH, DEFAULT_RULEBOOK_KEY, NOTICE_PERIOD, demoAssessors, devAccount } from "./world";
 import defaultRulebookJson from "../../rulebooks/hn-cqo-default-2024.1.json";
 
@@ -181,7 +181,10 @@ export async function runProcedure(o: ProcedureOptions): Promise<ProcedureResult
   for (const p of plan) {
     let token = applicantTokens.get(p.applicant.address);
     if (!token) applicantTokens.set(p.applicant.address, (token = await signIn(http, p.applicant)));
-    await call(http, `submit ${p.id}`, "POST", "/dossiers", { rulebook: DEFAULT_RULEBOOK_KEY, dossier: p.dossier }, token, 201);
+    // the workbench assigns the number in the body's series (HN-YYYY-NNNNNN): the plan follows it
+    const { id } = await call<{ id: string }>(http, `submit ${p.id}`, "POST", "/dossiers", { rulebook: DEFAULT_RULEBOOK_KEY, dossier: p.dossier }, token, 201);
+    p.id = id;
+    p.dossier.dossierId = id;
   }
   log(`  申请 ${plan.length} dossiers submitted by ${applicantTokens.size} applicants (SIWE)`);
   lap("submit");
@@ -302,7 +305,7 @@ export async function waitForStates(http: Http, operator: string, ids: readonly 
   const want = new Set(ids);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const all = await call<{ id: string; state: State }[]>(http, "list dossiers", "GET", "/dossiers", undefined, operator);
+    const all = await listAll<{ id: string; state: State }>(http, "list dossiers", "/dossiers?limit=200", operator);
     const behind = all.filter((d) => want.has(d.id) && d.state !== state);
     if (behind.length === 0) return;
     if (Date.now() > deadline) throw new Error(`${behind.length} dossiers did not reach ${state}: ${behind.slice(0, 5).map((d) => `${d.id}=${d.state}`).join(", ")}`);

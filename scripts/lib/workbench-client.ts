@@ -69,6 +69,23 @@ export async function call<T>(http: Http, what: string, method: string, path: st
   return r.body as T;
 }
 
+/**
+ * Every item of one of the workbench's paginated lists (GET /dossiers, /objections, /outbox, /assessors,
+ * /dossiers/:id/audit answer `{ items, nextCursor }` a page at a time): follows `nextCursor`, at most `maxPages`.
+ */
+export async function listAll<T>(http: Http, what: string, path: string, token: string | undefined, maxPages = 1000): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | null = null;
+  for (let i = 0; i < maxPages; i++) {
+    const url = cursor ? `${path}${path.includes("?") ? "&" : "?"}cursor=${encodeURIComponent(cursor)}` : path;
+    const page: { items: T[]; nextCursor: string | null } = await call(http, what, "GET", url, undefined, token);
+    items.push(...page.items);
+    if (!page.nextCursor) return items;
+    cursor = page.nextCursor;
+  }
+  throw new Error(`${what}: more than ${maxPages} pages of ${path}`);
+}
+
 /** Signs in with Ethereum as `signer`: nonce, an EIP-4361 message for the server's domain and chain, the token. */
 export async function signIn(http: Http, signer: HDAccount | PrivateKeyAccount): Promise<string> {
   const n = await call<{ nonce: string; domain: string; chainId: number | null }>(http, "nonce", "GET", "/auth/nonce", undefined, undefined);

@@ -2,18 +2,24 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { dossierHash, parseDossier, type Dossier, type Evaluation } from "../../scoring";
+import { dossierHash, parseDossier, text, type Dossier, type Evaluation } from "../../scoring";
 import { operatorOnly, signedIn, sessionOf, type RouteOptions } from "../context";
 import { conflict, fieldProblems, invalidInput, notFound, unprocessable, type FieldProblem } from "../errors";
-import { allDossiers, auditOf, dossiersVisibleTo, getDossier, holderOf, insertDossier, latestCredential } from "../store/dossiers";
+import { getAddress } from "viem";
+import type { Session } from "../auth";
+import { changeCounter, lastAuditId } from "../store/changes";
+import { auditCount, auditPage, getDossier, holderOf, inboxCount, inboxOrder, inboxPage, insertDossier, latestCredential, nextDossierNumber, type AuditRow, type InboxFilter, type InboxKey } from "../store/dossiers";
 import { latestOutboxOf } from "../store/issuance";
 import { objectionsOf } from "../store/objections";
-import { panelOf, roundSheets } from "../store/panel";
+import { panelOf, roundSheets, sheetsBy } from "../store/panel";
 import { reissuesOf } from "../store/reissues";
 import { auditEntryForNonOperator, dossierSummary, objectionNoticeView, objectionView, reissueView } from "../views";
-import { assertLegal, audit, transition } from "../workflow";
-import { operatorDossier, visibleDossier } from "./access";
+import { sealed } from "../vault";
+import { STATES, assertLegal, audit, transition, type State } from "../workflow";
+import { dossierAccess, operatorDossier, visibleDossier } from "./access";
+import { applicantEvidence } from "./evidence-ref";
 import { DossierIdParams, Note, bi } from "./inputs";
+import { Flag, Limit, TOTAL_CAP, changeToken, cursorOf, isKey, isTime, listOf, notModified, pageOf, queryOf } from "./pages";
 
 const SubmitBody = z.strictObject({
   rulebook: z.string().min(1, bi("请指定评价方案", "name the rulebook")).max(100),
@@ -23,10 +29,58 @@ const SubmitBody = z.strictObject({
 const AcceptBody = z.strictObject({ falseMaterials: z.boolean().optional(), note: Note }).optional();
 
 const Reason = z.union([
-  z.string().min(1, bi("理由不能为空", "a reason must not be empty")).max(1000),
-  z.strictObject({ zh: z.string().min(1).max(1000), en: z.string().min(1).max(1000) }),
+  text({ min: 1, max: 1000, multiline: true }),
+  z.strictObject({ zh: text({ min: 1, max: 1000, multiline: true }), en: text({ min: 1, max: 1000, multiline: true }) }),
 ]);
 const RejectBody = z.strictObject({ reasons: z.array(Reason).min(1, bi("不予受理须说明至少一条理由", "a rejection needs at least one reason")).max(50), note: Note });
+
+/** a placeholder for validation: the real number is assigned in the transaction that stores the dossier */
+const PENDING_ID = "pending";
+
+/** the series' year: the calendar year in China (UTC+8) */
+const seriesYear = (ms: number) => new Date(ms + 8 * 3600_000).getUTCFullYear();
+
+// ---------------------------------------------------------------- the inbox's query (GET /dossiers)
+
+/** the states where each role acts next: `needsAction=true` */
+export const NEEDS_ACTION: { operator: readonly State[]; assessor: readonly State[] } = {
+  // 受理 / 不予受理, 指派评审组, 计算评价结果, 复审, 批准发证 (in-notice past its end: a later issue)
+  operator: ["submitted", "accepted", "scored", "flagged", "evaluated"],
+  assessor: ["assigned"],
+};
+
+const InboxCursor = cursorOf<InboxKey>((p) =>
+  p[0] === "t" && p.length === 3 && isTime(p[1]) && isKey(p[2]) ? { by: "time", createdAt: p[1], id: p[2] } : p[0] === "n" && p.length === 2 && isKey(p[1]) ? { by: "number", id: p[1] } : null,
+);
+const WALLET = /^0x[0-9a-fA-F]{40}$/;
+const InboxQuery = queryOf({
+  limit: Limit,
+  cursor: InboxCursor.optional(),
+  /** one or several states: `state=submitted,accepted` or `state=submitted&state=accepted` */
+  state: listOf(STATES, bi(`未知状态，可选：${STATES.join("、")}`, `unknown state; known: ${STATES.join(", ")}`)).optional(),
+  needsAction: Flag.optional(),
+  /** a dossier number's beginning (case-sensitive), or a wallet (any case): the applicant's or the holder's */
+  q: z
+    .string()
+    .trim()
+    .regex(/^(0x[0-9a-fA-F]{40}|[A-Za-z0-9._-]{1,64})$/, bi("搜索申报编号（可只填开头部分）或申报人的钱包地址", "search a dossier number (or its beginning) or an applicant's wallet address"))
+    .optional(),
+});
+
+const AuditQuery = queryOf({ limit: Limit, cursor: cursorOf<number>((p) => (p.length === 1 && isTime(p[0]) ? p[0] : null)).optional() });
+
+/** the filter a query asks for; null: nothing can match (e.g. needsAction for a role that acts on none) */
+function inboxFilter(s: Session, q: z.output<typeof InboxQuery>): InboxFilter | null {
+  let states: readonly State[] | undefined = q.state ? [...new Set(q.state)] : undefined;
+  if (q.needsAction) {
+    const acts = s.operator ? NEEDS_ACTION.operator : s.assessor ? NEEDS_ACTION.assessor : [];
+    states = states ? states.filter((x) => acts.includes(x)) : acts;
+    if (states.length === 0) return null;
+  }
+  const search = q.q;
+  if (search && WALLET.test(search)) return { states, wallet: getAddress(search.toLowerCase()) };
+  return { states, ...(search ? { numberPrefix: search } : {}) };
+}
 
 export async function dossierRoutes(app: FastifyInstance, { ctx }: RouteOptions): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -39,38 +93,58 @@ export async function dossierRoutes(app: FastifyInstance, { ctx }: RouteOptions)
     if (!ctx.rulebooks.has(body.rulebook)) {
       problems.push({ field: "body.rulebook", path: ["body", "rulebook"], zh: `未知评价方案，可选：${[...ctx.rulebooks.keys()].join("、")}`, en: `unknown rulebook; known: ${[...ctx.rulebooks.keys()].join(", ")}` });
     }
-    const parsed = parseDossier(body.dossier);
+    // The number is the workbench's, in the body's own series: whatever the applicant put there is replaced, so
+    // nobody can take, probe or guess another applicant's number.
+    const submitted = body.dossier !== null && typeof body.dossier === "object" && !Array.isArray(body.dossier) ? { ...(body.dossier as Record<string, unknown>), dossierId: PENDING_ID } : body.dossier;
+    const parsed = parseDossier(submitted);
     if (!parsed.ok) problems.push(...fieldProblems(parsed.errors, ["body", "dossier"]));
     if (problems.length || !parsed.ok) throw invalidInput(problems);
     const dossier = parsed.value;
-    dossier.evidence.forEach((e, i) => {
-      if (!ctx.evidence.has(e.sha256)) problems.push({ field: `body.dossier.evidence[${i}].sha256`, path: ["body", "dossier", "evidence", i, "sha256"], zh: "该证据文件尚未上传", en: "this evidence file has not been uploaded" });
-    });
-    if (problems.length) throw unprocessable("evidence-missing", { zh: "证据文件缺失", en: "evidence files are missing" }, problems);
+    // only files this applicant uploaded, whether or not someone else's exist (server/routes/evidence-ref.ts)
+    const cite = applicantEvidence(db, s, dossier.evidence, ctx.now());
     // The body's findings are the body's: an applicant cannot pre-fill them.
     dossier.review = { falseMaterials: false };
     const t = ctx.now();
-    db.transaction(() => {
-      if (getDossier(db, dossier.dossierId)) throw conflict("dossier-exists", { zh: `申报编号 ${dossier.dossierId} 已存在`, en: `dossier ${dossier.dossierId} already exists` });
+    const id = db.transaction(() => {
+      dossier.dossierId = nextDossierNumber(db, ctx.config.dossierPrefix ?? "HN", seriesYear(t));
       insertDossier(db, { id: dossier.dossierId, applicant: s.address, rulebookKey: body.rulebook, dossierJson: JSON.stringify(dossier), dossierHash: dossierHash(dossier), at: t });
+      cite(dossier.dossierId);
       audit(db, { dossierId: dossier.dossierId, actor: { address: s.address, role: "applicant" }, action: "submit", from: null, to: "submitted" });
+      return dossier.dossierId;
     })();
-    return reply.status(201).send(dossierSummary(getDossier(db, dossier.dossierId)!));
+    return reply.status(201).send(dossierSummary(getDossier(db, id)!));
   });
 
-  r.get("/dossiers", { onRequest: signedIn }, async (req) => {
+  // the inbox: a page at a time (keyset), filtered and searched on indexes; 304 while nothing changed
+  r.get("/dossiers", { onRequest: signedIn, schema: { querystring: InboxQuery } }, async (req, reply) => {
     const s = sessionOf(req);
-    return (s.operator ? allDossiers(db) : dossiersVisibleTo(db, s.address, s.assessor)).map(dossierSummary);
+    const q = req.query;
+    if (notModified(req, reply, changeToken(db, s, changeCounter(db, "dossiers"), q))) return reply.code(304).send();
+    const filter = inboxFilter(s, q);
+    const viewer = { address: s.address, operator: s.operator, assessor: s.assessor };
+    const by = filter ? inboxOrder(filter) : "time";
+    if (q.cursor && q.cursor.by !== by) throw invalidInput([{ field: "querystring.cursor", path: ["querystring", "cursor"], zh: "翻页游标与当前搜索不符：请从第一页重新开始", en: "the cursor belongs to another search: start again from the first page" }]);
+    const rows = filter ? inboxPage(db, viewer, filter, q.cursor ?? null, q.limit + 1) : [];
+    const total = q.cursor ? undefined : filter ? inboxCount(db, viewer, filter, TOTAL_CAP) : 0;
+    return pageOf(rows, q.limit, dossierSummary, (d) => (by === "number" ? ["n", d.id] : ["t", d.created_at, d.id]), total);
   });
 
   r.get("/dossiers/:id", { onRequest: signedIn, schema: { params: DossierIdParams } }, async (req) => {
     const s = sessionOf(req);
-    const d = visibleDossier(db, s, req.params.id);
+    const found = getDossier(db, req.params.id);
+    const access = found ? dossierAccess(db, s, found) : null;
+    if (!found || access === null) throw notFound(`dossier ${req.params.id}`);
+    if (access === "own-sheet") {
+      // the round is over: the assessor keeps a read-only copy of what they signed, nothing of the applicant
+      return { ...dossierSummary(found), access, mySheets: sheetsBy(db, found.id, s.address).map((x) => ({ round: x.round, digest: x.digest, receivedAt: x.received_at, sheet: JSON.parse(x.sheet_json) as unknown })) };
+    }
+    const d = found;
     const submitted = new Set(roundSheets(db, d.id, d.round).map((row) => row.assessor));
     const outbox = latestOutboxOf(db, d.id);
     const p = ctx.rulebooks.get(d.rulebook_key);
     return {
       ...dossierSummary(d),
+      access,
       dossier: JSON.parse(d.dossier_json) as Dossier,
       dossierHash: d.dossier_hash,
       rulebookHash: p?.rulebookHash ?? null,
@@ -84,12 +158,19 @@ export async function dossierRoutes(app: FastifyInstance, { ctx }: RouteOptions)
     };
   });
 
-  r.get("/dossiers/:id/audit", { onRequest: signedIn, schema: { params: DossierIdParams } }, async (req) => {
+  // oldest first, a page at a time (the entry id is the keyset); 304 while no entry was added
+  r.get("/dossiers/:id/audit", { onRequest: signedIn, schema: { params: DossierIdParams, querystring: AuditQuery } }, async (req, reply) => {
     const s = sessionOf(req);
-    visibleDossier(db, s, req.params.id);
-    const entries = auditOf(db, req.params.id).map((a) => ({ actor: a.actor, role: a.role, action: a.action, from: a.from_state, to: a.to_state, details: a.details_json ? (JSON.parse(a.details_json) as unknown) : null, at: a.at }));
-    // an objection's filer (its actor) is hidden from all but operators, as in GET /dossiers/:id
-    return s.operator ? entries : entries.map(auditEntryForNonOperator);
+    const { id } = req.params;
+    visibleDossier(db, s, id);
+    if (notModified(req, reply, changeToken(db, s, lastAuditId(db, id), req.query))) return reply.code(304).send();
+    const { limit, cursor } = req.query;
+    const view = (a: AuditRow) => {
+      const entry = { actor: a.actor, role: a.role, action: a.action, from: a.from_state, to: a.to_state, details: a.details_json ? (JSON.parse(a.details_json) as unknown) : null, at: a.at };
+      // an objection's filer (its actor) is hidden from all but operators, as in GET /dossiers/:id
+      return s.operator ? entry : auditEntryForNonOperator(entry);
+    };
+    return pageOf(auditPage(db, id, cursor ?? 0, limit + 1), limit, view, (a) => [a.id], cursor === undefined ? auditCount(db, id, TOTAL_CAP) : undefined);
   });
 
   r.post("/dossiers/:id/accept", { onRequest: operatorOnly, schema: { params: DossierIdParams, body: AcceptBody } }, async (req) => {
@@ -99,7 +180,7 @@ export async function dossierRoutes(app: FastifyInstance, { ctx }: RouteOptions)
     const dossier = JSON.parse(d.dossier_json) as Dossier;
     dossier.review = { falseMaterials: body.falseMaterials ?? false };
     // the dossier as accepted is what the assessors sign: its hash is fixed here
-    db.transaction(() => transition(db, d.id, "accept", d.state, "accepted", actor, { falseMaterials: dossier.review.falseMaterials, note: body.note }, { dossier_json: JSON.stringify(dossier), dossier_hash: dossierHash(dossier) }))();
+    db.transaction(() => transition(db, d.id, "accept", d.state, "accepted", actor, { falseMaterials: dossier.review.falseMaterials, note: body.note }, { dossier_json: sealed(db, "dossiers", "dossier_json", d.id, JSON.stringify(dossier)), dossier_hash: dossierHash(dossier) }))();
     return dossierSummary(getDossier(db, d.id)!);
   });
 

@@ -1,7 +1,8 @@
 /** Input schemas shared by several route plugins; each plugin keeps its own beside its routes. */
 import { getAddress, isAddress, type Address, type Hex } from "viem";
 import { z } from "zod";
-import { encodeMessage } from "../../scoring";
+import { SignatureInput } from "../signatures";
+import { encodeMessage, text } from "../../scoring";
 
 /** a bilingual zod message */
 export const bi = (zh: string, en: string) => encodeMessage({ zh, en });
@@ -16,15 +17,13 @@ export const Sha256Input = z.string().regex(/^[0-9a-f]{64}$/, bi("应为 64 位�
 export const DossierId = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, bi("申报编号格式不正确", "malformed dossier id"));
 export const DossierIdParams = z.strictObject({ id: DossierId });
 
-export const Note = z.string().max(2000, bi("备注最多 2000 字", "a note is at most 2000 characters")).optional();
+export const Note = text({ max: 2000, multiline: true }).optional();
 
 /** an optional JSON body with at most a note */
 export const EmptyBody = z.strictObject({ note: Note }).optional();
 
-export const HexSignature = z
-  .string()
-  .regex(/^0x([0-9a-fA-F]{2})+$/, bi("签名应为 0x 开头的十六进制", "a signature is 0x-hex"))
-  .transform((s): Hex => s as Hex);
+/** 0x-hex, at most 2 kB, never high-s (server/signatures.ts) */
+export const HexSignature = SignatureInput;
 
 export const Root = z
   .string()

@@ -9,11 +9,21 @@ import { conflict } from "../errors";
 import { errors } from "../openapi";
 import { confirmationsAt } from "../outbox";
 import { getDossier, type DossierRow } from "../store/dossiers";
-import { issuedBlockOf, listOutbox, queueIssuance, requeueFailed } from "../store/issuance";
+import { issuedBlockOf, queueIssuance, requeueFailed } from "../store/issuance";
 import { dossierSummary } from "../views";
 import { assertLegal, audit, transition } from "../workflow";
-import { operatorDossier } from "./access";
-import { DossierIdParams, EmptyBody, Root } from "./inputs";
+import { assertNotOnPanel, operatorDossier } from "./access";
+import { DossierIdParams, EmptyBody, Root, bi } from "./inputs";
+import { changeCounter } from "../store/changes";
+import { OUTBOX_STATUSES, outboxCounts, outboxPage } from "../store/issuance";
+import { Limit, TOTAL_CAP, changeToken, cursorOf, isKey, isTime, notModified, pageOf, queryOf } from "./pages";
+
+/** GET /outbox: newest first, a page at a time, all or one status; with the count of each status (first page) */
+const OutboxQuery = queryOf({
+  limit: Limit,
+  cursor: cursorOf<{ enqueuedAt: number; root: string }>((p) => (p.length === 2 && isTime(p[0]) && isKey(p[1]) ? { enqueuedAt: p[0], root: p[1] } : null)).optional(),
+  status: z.enum(OUTBOX_STATUSES, { error: bi(`未知状态，可选：${OUTBOX_STATUSES.join("、")}`, `unknown status; known: ${OUTBOX_STATUSES.join(", ")}`) }).optional(),
+});
 
 const RootParams = z.strictObject({ root: Root });
 const Requeued = z.object({ root: z.string(), status: z.string() });
@@ -30,7 +40,9 @@ export async function issuanceRoutes(app: FastifyInstance, { ctx }: RouteOptions
   const { db } = ctx;
 
   r.post("/dossiers/:id/approve", { onRequest: operatorOnly, schema: { params: DossierIdParams, body: EmptyBody } }, async (req) => {
-    const { d, actor } = operatorDossier(db, sessionOf(req), req.params.id);
+    const s = sessionOf(req);
+    const { d, actor } = operatorDossier(db, s, req.params.id);
+    assertNotOnPanel(db, s, d);
     assertLegal("approve", d.state);
     const issuance = await ctx.terms.prepareIssuance(d);
     const tokenId = certificateNumberOf(issuance.root).toString();
@@ -52,8 +64,13 @@ export async function issuanceRoutes(app: FastifyInstance, { ctx }: RouteOptions
     return { ...dossierSummary(getDossier(db, d.id)!), root: issuance.root, tokenId, validUntil: issuance.validUntil };
   });
 
-  r.get("/outbox", { onRequest: operatorOnly }, async () =>
-    listOutbox(db).map((row) => ({
+  r.get("/outbox", { onRequest: operatorOnly, schema: { querystring: OutboxQuery } }, async (req, reply) => {
+    const { limit, cursor, status } = req.query;
+    if (notModified(req, reply, changeToken(db, sessionOf(req), changeCounter(db, "outbox"), req.query))) return reply.code(304).send();
+    const rows = outboxPage(db, status, cursor ?? null, limit + 1);
+    const counts = cursor === undefined ? outboxCounts(db, TOTAL_CAP) : undefined;
+    const total = counts ? (status ? counts[status] : Object.values(counts).reduce((a, b) => a + b, 0)) : undefined;
+    const view = (row: (typeof rows)[number]) => ({
       root: row.root,
       dossierId: row.dossier_id,
       holder: row.holder,
@@ -66,8 +83,9 @@ export async function issuanceRoutes(app: FastifyInstance, { ctx }: RouteOptions
       txHash: row.tx_hash,
       blockNumber: row.block_number,
       lastError: row.last_error,
-    })),
-  );
+    });
+    return { ...pageOf(rows, limit, view, (row) => [row.enqueued_at, row.root], total), ...(counts ? { counts } : {}) };
+  });
 
   r.post("/outbox/:root/retry", { onRequest: operatorOnly, schema: { params: RootParams, response: { 200: Requeued, ...errors(400, 401, 403, 409) } } }, async (req) => {
     const s = sessionOf(req);

@@ -12,7 +12,7 @@ import { getDossier } from "../store/dossiers";
 import { dossierSummary } from "../views";
 import { assertLegal } from "../workflow";
 import { operatorDossier } from "./access";
-import { evidenceHash } from "./evidence-ref";
+import { bodyEvidence } from "./evidence-ref";
 import { DossierId, DossierIdParams, Note, Sha256Input, bi } from "./inputs";
 import { verification } from "./issuance";
 
@@ -30,7 +30,7 @@ export async function lifecycleRoutes(app: FastifyInstance, { ctx }: RouteOption
     const { d, actor } = operatorDossier(db, sessionOf(req), req.params.id);
     const body = req.body ?? {};
     assertLegal("suspend", d.state);
-    const hash = evidenceHash(ctx, body.evidence);
+    const hash = bodyEvidence(ctx, sessionOf(req), d.id, body.evidence);
     const sent = await runLifecycle(ctx, d, actor, { command: "suspend", evidence: body.evidence ?? null, note: body.note }, (chain) => chain.suspendCertificate(d.token_id!, hash));
     return { ...dossierSummary(getDossier(db, d.id)!), txHash: sent.hash };
   });
@@ -46,7 +46,7 @@ export async function lifecycleRoutes(app: FastifyInstance, { ctx }: RouteOption
     const { d, actor } = operatorDossier(db, sessionOf(req), req.params.id);
     const body = req.body;
     assertLegal("revoke", d.state);
-    const hash = evidenceHash(ctx, body.evidence);
+    const hash = bodyEvidence(ctx, sessionOf(req), d.id, body.evidence);
     const sent = await runLifecycle(ctx, d, actor, { command: "revoke", reason: body.reason, evidence: body.evidence ?? null, note: body.note }, (chain) => chain.revokeCertificate(d.token_id!, body.reason, hash));
     return { ...dossierSummary(getDossier(db, d.id)!), txHash: sent.hash };
   });

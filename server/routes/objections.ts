@@ -19,14 +19,18 @@ import { operatorOnly, signedIn, sessionOf, type Ctx, type RouteOptions } from "
 import { HttpError, conflict, notFound, unprocessable, type FieldProblem } from "../errors";
 import type { ObjectionRow } from "../lifecycle";
 import { runLifecycle } from "../lifecycle-call";
+import { rateLimit } from "../protection";
 import { isSignedByOffThread } from "../signatures";
 import { dossierByToken, getDossier } from "../store/dossiers";
-import { allObjections, getObjection, insertFilingObjection, markNotFiled, objectionBySignedDigest, objectionsFiledBy, objectionsOnCertificate } from "../store/objections";
+import { getObjection, insertFilingObjection, markNotFiled, objectionBySignedDigest, objectionsOnCertificate } from "../store/objections";
 import { dossierSummary, objectionView } from "../views";
 import { assertLegal, type Actor } from "../workflow";
-import { evidenceHash } from "./evidence-ref";
+import { bodyEvidence, filerEvidence } from "./evidence-ref";
 import { HexSignature, Note, Sha256Input, bi } from "./inputs";
 import { RevocationReason } from "./lifecycle";
+import { changeCounter } from "../store/changes";
+import { objectionsCount, objectionsPage } from "../store/objections";
+import { Limit, TOTAL_CAP, changeToken, cursorOf, isTime, listOf, notModified, pageOf, queryOf } from "./pages";
 
 /** What one filer, and everyone together, may file through the workbench (documented in server/README.md). */
 export const OBJECTION_LIMITS = {
@@ -57,6 +61,13 @@ const ObjectionBody = z.strictObject({
     .int(bi("签名时间应为 Unix 秒数", "issuedAt is unix seconds"))
     .positive(bi("签名时间应为 Unix 秒数", "issuedAt is unix seconds"))
     .max(2 ** 40 - 1, bi("签名时间超出 uint40", "issuedAt exceeds uint40")),
+});
+/** GET /objections: oldest first (the order they are handled in), a page at a time; `status=filing,filed` for the open ones */
+const OBJECTION_STATUSES = ["filing", "filed", "upheld", "dismissed", "not-filed"] as const satisfies readonly ObjectionRow["status"][];
+const ObjectionListQuery = queryOf({
+  limit: Limit,
+  cursor: cursorOf<number>((p) => (p.length === 1 && isTime(p[0]) ? p[0] : null)).optional(),
+  status: listOf(OBJECTION_STATUSES, bi(`未知状态，可选：${OBJECTION_STATUSES.join("、")}`, `unknown status; known: ${OBJECTION_STATUSES.join(", ")}`)).optional(),
 });
 const ObjectionParams = z.strictObject({ objectionId: z.coerce.number().int().positive() });
 const ResolveBody = z
@@ -134,7 +145,7 @@ export async function objectionRoutes(app: FastifyInstance, { ctx }: RouteOption
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { db } = ctx;
 
-  r.post("/objections", { onRequest: signedIn, schema: { body: ObjectionBody } }, async (req, reply) => {
+  r.post("/objections", { onRequest: signedIn, schema: { body: ObjectionBody }, config: { rateLimit: rateLimit("objection") } }, async (req, reply) => {
     const s = sessionOf(req);
     const body = req.body;
     // the certificate number is public (公示): answering whether it is ours discloses nothing new
@@ -148,7 +159,7 @@ export async function objectionRoutes(app: FastifyInstance, { ctx }: RouteOption
       ]);
     }
     const evidence = body.evidence ?? null;
-    if (evidence !== null) evidenceHash(ctx, evidence); // uploaded (refused 422 naming body.evidence otherwise)
+    if (evidence !== null) filerEvidence(ctx, s, d.id, evidence); // uploaded (and the caller's to cite: server/routes/evidence-ref.ts)
     const chain = requireSigner(ctx);
     const filerAddress = s.address as Address;
     const statement = objectionStatement({ tokenId: d.token_id!, filer: filerAddress, statement: body.statement, evidence, issuedAt: body.issuedAt });
@@ -177,9 +188,13 @@ export async function objectionRoutes(app: FastifyInstance, { ctx }: RouteOption
     }
   });
 
-  r.get("/objections", { onRequest: signedIn }, async (req) => {
+  // operators: all; anyone else: the ones they filed. A page at a time; 304 while no objection changed
+  r.get("/objections", { onRequest: signedIn, schema: { querystring: ObjectionListQuery } }, async (req, reply) => {
     const s = sessionOf(req);
-    return (s.operator ? allObjections(db) : objectionsFiledBy(db, s.address)).map(objectionView);
+    const { limit, cursor, status } = req.query;
+    if (notModified(req, reply, changeToken(db, s, changeCounter(db, "objections"), req.query))) return reply.code(304).send();
+    const filter = { ...(s.operator ? {} : { filer: s.address }), ...(status ? { statuses: status } : {}) };
+    return pageOf(objectionsPage(db, filter, cursor ?? 0, limit + 1), limit, objectionView, (o) => [o.id], cursor === undefined ? objectionsCount(db, filter, TOTAL_CAP) : undefined);
   });
 
   r.post("/objections/:objectionId/resolve", { onRequest: operatorOnly, schema: { params: ObjectionParams, body: ResolveBody } }, async (req) => {
@@ -191,7 +206,7 @@ export async function objectionRoutes(app: FastifyInstance, { ctx }: RouteOption
     if (o.status !== "filed") throw conflict("objection-not-open", { zh: "该异议不在待处理状态", en: "this objection is not open" }, { status: o.status });
     const d = getDossier(db, o.dossier_id)!;
     assertLegal("resolve-objection", d.state);
-    const hash = evidenceHash(ctx, body.evidence);
+    const hash = bodyEvidence(ctx, s, d.id, body.evidence);
     const actor: Actor = { address: s.address, role: "operator" };
     const decision = body.upheld ? { upheld: true as const, reason: body.reason! } : { upheld: false as const };
     const sent = await runLifecycle(

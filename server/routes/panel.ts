@@ -7,7 +7,7 @@ import { evaluateChecked, fromZod, PanelSheet, type Dossier } from "../../scorin
 import { assessorOnly, operatorOnly, sessionOf, type RouteOptions } from "../context";
 import { conflict, fieldProblems, invalidInput, notFound, unprocessable, type FieldProblem } from "../errors";
 import { verifySheet } from "../signatures";
-import { getDossier } from "../store/dossiers";
+import { auditOf, getDossier } from "../store/dossiers";
 import { addPanel, getAssessor, insertSheet, isPanelMember, isRoundMember, roundProgress, sheetOf } from "../store/panel";
 import { dossierSummary } from "../views";
 import { assertLegal, transition, type Actor, type State } from "../workflow";
@@ -29,6 +29,7 @@ export async function panelRoutes(app: FastifyInstance, { ctx }: RouteOptions): 
     const dossier = JSON.parse(d.dossier_json) as Dossier;
     const problems: FieldProblem[] = [];
     const seen = new Set<string>();
+    const acceptedBy = new Set(auditOf(db, d.id).filter((a) => a.action === "accept").map((a) => a.actor));
     body.assessors.forEach((address, i) => {
       const path = ["body", "assessors", i];
       const field = `body.assessors[${i}]`;
@@ -38,6 +39,7 @@ export async function panelRoutes(app: FastifyInstance, { ctx }: RouteOptions): 
       if (!a || a.active !== 1) problems.push({ field, path, zh: "不是本主体在册的评审专家", en: "not a registered, active assessor of this body" });
       else if (a.employer_uscc === dossier.employer.uscc) problems.push({ field, path, zh: "利益冲突：评审专家与申报人同属一个单位", en: "conflict of interest: the assessor works for the applicant's employer" });
       if (address === d.applicant) problems.push({ field, path, zh: "利益冲突：申报人不能评审自己", en: "conflict of interest: the applicant cannot assess their own dossier" });
+      else if (address === actor.address || acceptedBy.has(address)) problems.push({ field, path, zh: "职责分离：受理或分配该申报的操作员不能担任其评审专家", en: "separation of duties: an operator who accepted or assigns the dossier cannot sit on its panel" });
     });
     if (problems.length) throw unprocessable("panel-refused", { zh: "评审组不符合要求", en: "the panel is not acceptable" }, problems);
     if (body.assessors.length < p.rulebook.panel.minAssessors) {

@@ -3,7 +3,7 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { getAddress } from "viem";
 import { z } from "zod";
-import { buildCredential, type Dossier, type Evaluation } from "../../scoring";
+import { buildCredential, text, type Dossier, type Evaluation } from "../../scoring";
 import { certificateNumberOf, reissueConsentTypedData } from "../../sdk";
 import { chainNow, onChain, requireChain, requireSigner } from "../chain-calls";
 import { operatorOnly, signedIn, sessionOf, type RouteOptions } from "../context";
@@ -19,7 +19,7 @@ import { AddressInput, DossierIdParams, HexSignature, Note, Root, bi } from "./i
 const ReissuePrepareBody = z.strictObject({
   newHolder: AddressInput,
   /** an operator preparing for a holder who lost the wallet: how the holder's identity was checked (in person, ID card…) */
-  identityCheck: z.string().trim().min(2, bi("请写明如何核验了持证人身份", "say how the holder's identity was checked")).max(500, bi("最多 500 字", "at most 500 characters")).optional(),
+  identityCheck: text({ min: 2, max: 500, multiline: true }).optional(),
   /** how long the new wallet has to sign and the body to execute (default one day, at most 30) */
   validForSeconds: z.number().int().min(600, bi("有效期至少 600 秒", "at least 600 seconds")).max(30 * 86_400, bi("有效期最多 30 天", "at most 30 days")).default(86_400),
 });

@@ -4,6 +4,7 @@
  */
 import type { Address, Hex } from "viem";
 import type { Db } from "../db";
+import { sealed } from "../vault";
 import type { State } from "../workflow";
 
 export interface DossierRow {
@@ -36,22 +37,110 @@ export function insertDossier(db: Db, row: { id: string; applicant: Address; rul
     row.id,
     row.applicant,
     row.rulebookKey,
-    row.dossierJson,
+    sealed(db, "dossiers", "dossier_json", row.id, row.dossierJson),
     row.dossierHash,
     row.at,
     row.at,
   );
 }
 
-export const allDossiers = (db: Db): DossierRow[] => db.prepare("SELECT * FROM dossiers ORDER BY created_at, id").all() as DossierRow[];
+// ---------------------------------------------------------------- the inbox: keyset pages (issue #10)
 
-/** the dossiers a non-operator may see: their own, the certificates they hold, the ones on their panels */
-export const dossiersVisibleTo = (db: Db, address: Address, assessor: boolean): DossierRow[] =>
-  db
-    .prepare("SELECT * FROM dossiers WHERE applicant = ? OR holder = ? OR (? = 1 AND id IN (SELECT dossier_id FROM panel_members WHERE assessor = ?)) ORDER BY created_at, id")
-    .all(address, address, assessor ? 1 : 0, address) as DossierRow[];
+/** what a list shows of a dossier: never the dossier JSON (large, and sealed at rest) */
+export type DossierListRow = Pick<DossierRow, "id" | "applicant" | "rulebook_key" | "state" | "round" | "outcome" | "token_id" | "holder" | "created_at" | "updated_at">;
+const LIST_COLUMNS = "id, applicant, rulebook_key, state, round, outcome, token_id, holder, created_at, updated_at";
+
+/** where a page ends: newest first by (created_at, id); by number (id, highest first) when searching a number prefix */
+export type InboxKey = { by: "time"; createdAt: number; id: string } | { by: "number"; id: string };
+
+export interface InboxViewer {
+  address: Address;
+  operator: boolean;
+  assessor: boolean;
+}
+
+export interface InboxFilter {
+  /** one or several states */
+  states?: readonly State[];
+  /** dossier numbers starting with this (case-sensitive, as numbers are stored) */
+  numberPrefix?: string;
+  /** the applicant's or the current holder's wallet (checksummed, as stored) */
+  wallet?: Address;
+}
+
+/** the order a filter lists in: a number search by number, everything else newest first */
+export const inboxOrder = (filter: InboxFilter): InboxKey["by"] => (filter.numberPrefix !== undefined ? "number" : "time");
+
+/** beyond every key: the first page is bounded too, so it is a SEARCH of an index range like every other page */
+const TOP_TIME = Number.MAX_SAFE_INTEGER;
+/** above every text that starts with a prefix (U+10FFFF is the highest code point, and UTF-8 keeps code point order) */
+const PREFIX_END = "\u{10FFFF}";
+
+/**
+ * The SQL of one page of the inbox as `viewer` may see it (exported for the query-plan test). Each way in is an
+ * index range: all (created_at, id), one state (state, created_at, id) — several states are one such range each,
+ * merged —, a wallet (applicant / holder, created_at, id), a number prefix (the primary key). A non-operator's
+ * page is drawn from the dossiers whose certificate they hold (their own, unless a re-issue moved it to another
+ * wallet) and, an assessor, their panels' dossiers: as routes/access.ts decides who may see one.
+ */
+export function inboxQuery(viewer: InboxViewer, filter: InboxFilter, after: InboxKey | null, limit: number, columns = LIST_COLUMNS): { sql: string; params: (string | number)[] } {
+  const by = inboxOrder(filter);
+  const where: string[] = [];
+  const params: (string | number)[] = [];
+  if (by === "number") {
+    const prefix = filter.numberPrefix!;
+    where.push("id >= ?", "id < ?");
+    params.push(prefix, prefix + PREFIX_END);
+    if (after) {
+      where.push("id < ?");
+      params.push(after.id);
+    }
+  } else {
+    where.push("(created_at, id) < (?, ?)");
+    params.push(after?.by === "time" ? after.createdAt : TOP_TIME, after?.by === "time" ? after.id : "");
+  }
+  if (!viewer.operator) {
+    where.push(`id IN (SELECT id FROM dossiers WHERE applicant = ? AND holder IS NULL UNION ALL SELECT id FROM dossiers WHERE holder = ?${viewer.assessor ? " UNION ALL SELECT dossier_id FROM panel_members WHERE assessor = ?" : ""})`);
+    params.push(viewer.address, viewer.address, ...(viewer.assessor ? [viewer.address] : []));
+  }
+  if (filter.wallet) {
+    where.push("(applicant = ? OR holder = ?)");
+    params.push(filter.wallet, filter.wallet);
+  }
+  const order = by === "number" ? "id DESC" : "created_at DESC, id DESC";
+  const states = filter.states ?? [];
+  // the operator's whole inbox by state: one index range per state, each cut at the page size, merged in order
+  if (states.length > 1 && viewer.operator && by === "time" && !filter.wallet) {
+    const branch = `SELECT * FROM (SELECT ${columns} FROM dossiers WHERE state = ? AND ${where.join(" AND ")} ORDER BY ${order} LIMIT ?)`;
+    return {
+      sql: `${states.map(() => branch).join(" UNION ALL ")} ORDER BY ${order} LIMIT ?`,
+      params: [...states.flatMap((s) => [s, ...params, limit]), limit],
+    };
+  }
+  if (states.length === 1) {
+    where.unshift("state = ?");
+    params.unshift(states[0]!);
+  } else if (states.length > 1) {
+    where.push(`state IN (${states.map(() => "?").join(", ")})`);
+    params.push(...states);
+  }
+  return { sql: `SELECT ${columns} FROM dossiers WHERE ${where.join(" AND ")} ORDER BY ${order} LIMIT ?`, params: [...params, limit] };
+}
+
+/** up to `limit` rows after `after` (read `limit + 1` to know whether a next page exists) */
+export const inboxPage = (db: Db, viewer: InboxViewer, filter: InboxFilter, after: InboxKey | null, limit: number): DossierListRow[] => {
+  const q = inboxQuery(viewer, filter, after, limit);
+  return db.prepare(q.sql).all(...q.params) as DossierListRow[];
+};
+
+/** how many dossiers the filter matches, counted on the same index ranges up to `cap` (then cap + 1: "more") */
+export const inboxCount = (db: Db, viewer: InboxViewer, filter: InboxFilter, cap: number): number => {
+  const q = inboxQuery(viewer, filter, null, cap + 1, "id, created_at");
+  return (db.prepare(`SELECT COUNT(*) AS n FROM (${q.sql})`).get(...q.params) as { n: number }).n;
+};
 
 export interface AuditRow {
+  id: number;
   actor: string;
   role: string;
   action: string;
@@ -61,10 +150,28 @@ export interface AuditRow {
   at: number;
 }
 
+/** a dossier's whole audit log (for the workflow's own checks; the API lists it a page at a time: auditPage) */
 export const auditOf = (db: Db, dossierId: string): AuditRow[] => db.prepare("SELECT * FROM audit_log WHERE dossier_id = ? ORDER BY id").all(dossierId) as AuditRow[];
+
+/** a page of a dossier's audit log, oldest first, after entry `afterId` (an index range of audit_dossier) */
+export const auditPage = (db: Db, dossierId: string, afterId: number, limit: number): AuditRow[] =>
+  db.prepare("SELECT id, actor, role, action, from_state, to_state, details_json, at FROM audit_log WHERE dossier_id = ? AND id > ? ORDER BY id LIMIT ?").all(dossierId, afterId, limit) as AuditRow[];
+
+export const auditCount = (db: Db, dossierId: string, cap: number): number =>
+  (db.prepare("SELECT COUNT(*) AS n FROM (SELECT 1 FROM audit_log WHERE dossier_id = ? LIMIT ?)").get(dossierId, cap + 1) as { n: number }).n;
 
 /** the credential the dossier's certificate commits to now (the latest: a renewal's or a re-issue's) */
 export const latestCredential = (db: Db, dossierId: string): { root: Hex; credential_json: string; source_dossier_id: string | null } | undefined =>
   db.prepare("SELECT root, credential_json, source_dossier_id FROM credentials WHERE dossier_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1").get(dossierId) as
     | { root: Hex; credential_json: string; source_dossier_id: string | null }
     | undefined;
+
+/**
+ * The next number of the body's series for `year` (inside the caller's transaction, so a refused submission takes
+ * no number): `PREFIX-YYYY-NNNNNN`, six digits at least.
+ */
+export function nextDossierNumber(db: Db, prefix: string, year: number): string {
+  if (!db.inTransaction) throw new Error("nextDossierNumber() must run inside a transaction");
+  const row = db.prepare("INSERT INTO dossier_series (year, last) VALUES (?, 1) ON CONFLICT(year) DO UPDATE SET last = last + 1 RETURNING last").get(year) as { last: number };
+  return `${prefix}-${year}-${String(row.last).padStart(6, "0")}`;
+}

@@ -2,13 +2,14 @@
 import type { Address, Hex } from "viem";
 import type { Db } from "../db";
 import type { OutboxRow } from "../outbox";
+import { sealed } from "../vault";
 
 /** An approved result: its credential and its outbox row, written together (inside the caller's transaction). */
 export function queueIssuance(
   db: Db,
   q: { root: Hex; dossierId: string; credentialJson: string; holder: Address; level: number; rulebookId: number; validUntil: number; tokenId: string; at: number },
 ): void {
-  db.prepare("INSERT INTO credentials (root, dossier_id, purpose, credential_json, created_at) VALUES (?, ?, 'issuance', ?, ?)").run(q.root, q.dossierId, q.credentialJson, q.at);
+  db.prepare("INSERT INTO credentials (root, dossier_id, purpose, credential_json, created_at) VALUES (?, ?, 'issuance', ?, ?)").run(q.root, q.dossierId, sealed(db, "credentials", "credential_json", q.root, q.credentialJson), q.at);
   db.prepare("INSERT INTO outbox (root, dossier_id, holder, level, rulebook_id, valid_until, status, token_id, enqueued_at) VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?)").run(
     q.root,
     q.dossierId,
@@ -21,7 +22,27 @@ export function queueIssuance(
   );
 }
 
-export const listOutbox = (db: Db): OutboxRow[] => db.prepare("SELECT * FROM outbox ORDER BY enqueued_at, root").all() as OutboxRow[];
+export const OUTBOX_STATUSES = ["queued", "sending", "issued", "failed"] as const satisfies readonly OutboxRow["status"][];
+
+/**
+ * GET /outbox: a page, newest first, after (enqueuedAt, root) — an index range of outbox_list, or of
+ * outbox_list_status for one status (migration 8).
+ */
+export function outboxPage(db: Db, status: OutboxRow["status"] | undefined, after: { enqueuedAt: number; root: string } | null, limit: number): OutboxRow[] {
+  const bound = [after?.enqueuedAt ?? Number.MAX_SAFE_INTEGER, after?.root ?? ""];
+  return (
+    status
+      ? db.prepare("SELECT * FROM outbox WHERE status = ? AND (enqueued_at, root) < (?, ?) ORDER BY enqueued_at DESC, root DESC LIMIT ?").all(status, ...bound, limit)
+      : db.prepare("SELECT * FROM outbox WHERE (enqueued_at, root) < (?, ?) ORDER BY enqueued_at DESC, root DESC LIMIT ?").all(...bound, limit)
+  ) as OutboxRow[];
+}
+
+/** rows per status, each counted on outbox_status up to `cap` (then cap + 1) */
+export const outboxCounts = (db: Db, cap: number): Record<(typeof OUTBOX_STATUSES)[number], number> =>
+  Object.fromEntries(OUTBOX_STATUSES.map((s) => [s, (db.prepare("SELECT COUNT(*) AS n FROM (SELECT 1 FROM outbox WHERE status = ? LIMIT ?)").get(s, cap + 1) as { n: number }).n])) as Record<
+    (typeof OUTBOX_STATUSES)[number],
+    number
+  >;
 
 /** a failed row back in the queue; its dossier id, or null when no failed row has this root */
 export function requeueFailed(db: Db, root: string): string | null {

@@ -1,15 +1,43 @@
 /** Data access for objections (异议) filed during public notice. */
 import type { Hex } from "viem";
 import type { Db } from "../db";
+import { sealed } from "../vault";
 import type { ObjectionRow } from "../lifecycle";
 
 export const getObjection = (db: Db, id: number): ObjectionRow | undefined => db.prepare("SELECT * FROM objections WHERE id = ?").get(id) as ObjectionRow | undefined;
 
 export const objectionsOf = (db: Db, dossierId: string): ObjectionRow[] => db.prepare("SELECT * FROM objections WHERE dossier_id = ? ORDER BY id").all(dossierId) as ObjectionRow[];
 
-export const allObjections = (db: Db): ObjectionRow[] => db.prepare("SELECT * FROM objections ORDER BY id").all() as ObjectionRow[];
+/** GET /objections: all (operators) or one filer's, in one or several statuses */
+export interface ObjectionListFilter {
+  filer?: string;
+  statuses?: readonly ObjectionRow["status"][];
+}
+const objectionListWhere = (f: ObjectionListFilter): { sql: string; params: (string | number)[] } => {
+  const where: string[] = [];
+  const params: (string | number)[] = [];
+  if (f.filer !== undefined) {
+    where.push("filer = ?");
+    params.push(f.filer);
+  }
+  if (f.statuses?.length) {
+    where.push(`status IN (${f.statuses.map(() => "?").join(", ")})`);
+    params.push(...f.statuses);
+  }
+  return { sql: where.map((w) => ` AND ${w}`).join(""), params };
+};
 
-export const objectionsFiledBy = (db: Db, filer: string): ObjectionRow[] => db.prepare("SELECT * FROM objections WHERE filer = ? ORDER BY id").all(filer) as ObjectionRow[];
+/** a page of objections in filing order (oldest first: the order they are handled in) after objection `afterId` (keyset on the id) */
+export function objectionsPage(db: Db, f: ObjectionListFilter, afterId: number, limit: number): ObjectionRow[] {
+  const w = objectionListWhere(f);
+  return db.prepare(`SELECT * FROM objections WHERE id > ?${w.sql} ORDER BY id LIMIT ?`).all(afterId, ...w.params, limit) as ObjectionRow[];
+}
+
+/** how many match, counted up to `cap` (then cap + 1) */
+export function objectionsCount(db: Db, f: ObjectionListFilter, cap: number): number {
+  const w = objectionListWhere(f);
+  return (db.prepare(`SELECT COUNT(*) AS n FROM (SELECT 1 FROM objections WHERE id > 0${w.sql} LIMIT ?)`).get(...w.params, cap + 1) as { n: number }).n;
+}
 
 /** the objections on a certificate that reached (or may have reached) the chain: every status but `not-filed` */
 export const objectionsOnCertificate = (db: Db, tokenId: string): ObjectionRow[] =>
@@ -27,11 +55,16 @@ export function insertFilingObjection(
   db: Db,
   o: { dossierId: string; tokenId: string; filer: string; statement: string; evidence: string | null; evidenceHash: Hex; signature: Hex | null; signedJson: string | null; at: number },
 ): number {
-  return Number(
-    db
-      .prepare("INSERT INTO objections (dossier_id, token_id, filer, statement, evidence, evidence_hash, signature, signed_json, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'filing', ?)")
-      .run(o.dossierId, o.tokenId, o.filer, o.statement, o.evidence, o.evidenceHash, o.signature, o.signedJson, o.at).lastInsertRowid,
-  );
+  // the statement is the filer's personal data: sealed at rest under the row's own id
+  return db.transaction(() => {
+    const id = Number(
+      db
+        .prepare("INSERT INTO objections (dossier_id, token_id, filer, statement, evidence, evidence_hash, signature, signed_json, status, created_at) VALUES (?, ?, ?, '', ?, ?, ?, ?, 'filing', ?)")
+        .run(o.dossierId, o.tokenId, o.filer, o.evidence, o.evidenceHash, o.signature, o.signedJson, o.at).lastInsertRowid,
+    );
+    db.prepare("UPDATE objections SET statement = ? WHERE id = ?").run(sealed(db, "objections", "statement", id, o.statement), id);
+    return id;
+  })();
 }
 
 /** an objection the chain refused: it was never filed */

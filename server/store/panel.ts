@@ -33,7 +33,21 @@ export function upsertAssessor(db: Db, a: { address: Address; assessorId: string
   ).run(a.address, a.assessorId, a.name, a.employerUscc, a.registeredBy, a.at);
 }
 
-export const listAssessors = (db: Db): AssessorRow[] => db.prepare("SELECT * FROM assessors ORDER BY assessor_id").all() as AssessorRow[];
+/** GET /assessors: a page by assessor number after `afterId`, all or only the active (or inactive) ones */
+export function assessorsPage(db: Db, active: boolean | undefined, afterId: string, limit: number): AssessorRow[] {
+  return (
+    active === undefined
+      ? db.prepare("SELECT * FROM assessors WHERE assessor_id > ? ORDER BY assessor_id LIMIT ?").all(afterId, limit)
+      : db.prepare("SELECT * FROM assessors WHERE active = ? AND assessor_id > ? ORDER BY assessor_id LIMIT ?").all(active ? 1 : 0, afterId, limit)
+  ) as AssessorRow[];
+}
+
+export const assessorsCount = (db: Db, active: boolean | undefined, cap: number): number =>
+  (
+    (active === undefined
+      ? db.prepare("SELECT COUNT(*) AS n FROM (SELECT 1 FROM assessors LIMIT ?)").get(cap + 1)
+      : db.prepare("SELECT COUNT(*) AS n FROM (SELECT 1 FROM assessors WHERE active = ? LIMIT ?)").get(active ? 1 : 0, cap + 1)) as { n: number }
+  ).n;
 
 /** true when an assessor was deactivated */
 export const deactivateAssessor = (db: Db, address: string): boolean => db.prepare("UPDATE assessors SET active = 0 WHERE address = ?").run(address).changes === 1;
@@ -63,6 +77,10 @@ export const roundSheets = (db: Db, dossierId: string, round: number): SheetRow[
 
 export const sheetOf = (db: Db, dossierId: string, round: number, assessor: string): SheetRow | undefined =>
   db.prepare("SELECT * FROM sheets WHERE dossier_id = ? AND round = ? AND assessor = ?").get(dossierId, round, assessor) as SheetRow | undefined;
+
+/** every sheet one assessor handed in for a dossier, all rounds */
+export const sheetsBy = (db: Db, dossierId: string, assessor: string): SheetRow[] =>
+  db.prepare("SELECT * FROM sheets WHERE dossier_id = ? AND assessor = ? ORDER BY round").all(dossierId, assessor) as SheetRow[];
 
 export function insertSheet(db: Db, s: { dossierId: string; round: number; assessor: string; sheetJson: string; digest: Hex; at: number }): void {
   db.prepare("INSERT INTO sheets (dossier_id, round, assessor, sheet_json, digest, received_at) VALUES (?, ?, ?, ?, ?, ?)").run(s.dossierId, s.round, s.assessor, s.sheetJson, s.digest, s.at);

@@ -2,6 +2,7 @@
 import type { Hex } from "viem";
 import type { Db } from "../db";
 import type { ReissueRow } from "../lifecycle";
+import { sealed } from "../vault";
 
 export const reissuesOf = (db: Db, dossierId: string): ReissueRow[] => db.prepare("SELECT * FROM reissues WHERE dossier_id = ? ORDER BY created_at").all(dossierId) as ReissueRow[];
 
@@ -11,7 +12,7 @@ export function insertPreparedReissue(
 ): void {
   db.prepare(
     "INSERT INTO reissues (root, dossier_id, token_id, new_holder, deadline, credential_json, source_dossier_id, status, requested_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'prepared', ?, ?)",
-  ).run(r.root, r.dossierId, r.tokenId, r.newHolder, r.deadline, r.credentialJson, r.sourceDossierId, r.requestedBy, r.at);
+  ).run(r.root, r.dossierId, r.tokenId, r.newHolder, r.deadline, sealed(db, "reissues", "credential_json", r.root, r.credentialJson), r.sourceDossierId, r.requestedBy, r.at);
 }
 
 export const reissueOf = (db: Db, dossierId: string, root: string): ReissueRow | undefined =>

@@ -32,12 +32,15 @@ import {
   RULEBOOK,
   RULEBOOK_HASH,
   RULEBOOK_KEY,
+  samplePdf,
+  samplePng,
   siweMessage,
   tempDir,
   testConfig,
   toEvaluated,
   writeDeployment,
   type Http,
+  submitDossier,
 } from "../server/helpers";
 import { appUrl, buildApp, ensureConnected, injectWallet, launchBrowser, privateKeyOf, ROLE, screenshot, startWorld, type TestWallet, type World } from "./harness";
 
@@ -131,8 +134,7 @@ describe("dApp · certifying body console (认定主体) over the workbench API"
     await registerAssessors(http, operatorToken);
     const applicantToken = await signInAs(http, account(APPLICANT));
     const dossier = dossierFor(4242);
-    expect200(await http("POST", "/dossiers", { rulebook: RULEBOOK_KEY, dossier }, applicantToken), "submit", 201);
-    const id = dossier.dossierId;
+    const id = await submitDossier(http, dossier, applicantToken);
 
     for (const lang of ["zh", "en"] as const) {
       const page = await context.newPage();
@@ -272,9 +274,9 @@ describe("dApp · certifying body console (认定主体) over the workbench API"
     }
 
     // evidence: upload from the dossier view, listed with its SHA-256, downloaded back intact
-    const file = Buffer.from(`核查记录 · inspection notes ${Date.now()}\n`, "utf8");
+    const file = samplePdf(`inspection notes ${Date.now()}`);
     const sha = createHash("sha256").update(file).digest("hex");
-    await page.setInputFiles("#evidence-file", { name: "inspection-notes.txt", mimeType: "text/plain", buffer: file });
+    await page.setInputFiles("#evidence-file", { name: "inspection-notes.pdf", mimeType: "application/pdf", buffer: file });
     await page.click('[data-testid="evidence"] button[type="submit"]');
     await page.waitForSelector('[data-testid="evidence-uploaded"]');
     expect(await page.textContent('[data-testid="evidence-uploaded"]')).to.contain(sha);
@@ -286,7 +288,7 @@ describe("dApp · certifying body console (认定主体) over the workbench API"
     // an objection during the notice (filed over HTTP by someone else, with an uploaded file), dismissed in the console
     const objectorToken = await signInAs(http, account(OBJECTOR));
     const form = new FormData();
-    form.append("file", new Blob([Buffer.from("photo of the certificate on the wall")], { type: "text/plain" }), "photo.txt");
+    form.append("file", new Blob([new Uint8Array(samplePng([30, 90, 160]))], { type: "image/png" }), "photo.png");
     const up = await fetch(`${apiUrl}/evidence`, { method: "POST", headers: { authorization: `Bearer ${objectorToken}` }, body: form });
     expect(up.status).to.equal(201);
     const objectionEvidence = ((await up.json()) as { sha256: string }).sha256;
@@ -320,7 +322,7 @@ describe("dApp · certifying body console (认定主体) over the workbench API"
       }
       await notice.close();
     }
-    const objection = (await http("GET", "/objections", undefined, operatorToken)).json<{ id: number; status: string; resolvedTx: string | null }[]>().find((o) => o.id === filed.id);
+    const objection = (await http("GET", "/objections?limit=200", undefined, operatorToken)).json<{ items: { id: number; status: string; resolvedTx: string | null }[] }>().items.find((o) => o.id === filed.id);
     expect(objection).to.deep.include({ status: "dismissed" });
     expect(objection!.resolvedTx).to.match(/^0x[0-9a-f]{64}$/);
 

@@ -18,7 +18,7 @@ import type { ServerConfig } from "../../server/config";
 import type { OutboxRow } from "../../server/outbox";
 import { startNode, type LocalNode, type NodeKind } from "../../scripts/lib/node";
 import { runProcedure, type ProcedureResult } from "../../scripts/lib/procedure";
-import { call, fetchHttp, type Http } from "../../scripts/lib/workbench-client";
+import { call, fetchHttp, listAll, type Http } from "../../scripts/lib/workbench-client";
 import { CAST, clients, deployWorld, devAccount, devPrivateKey, type World } from "../../scripts/lib/world";
 
 const COUNT = 14;
@@ -76,7 +76,7 @@ for (const kind of ["hardhat", "anvil"] as const satisfies readonly NodeKind[]) 
 
     it("every dossier ends where the plan says, in the database and on-chain", async () => {
       expect(result.dossiers).to.have.length(COUNT);
-      const rows = await call<{ id: string; state: string; tokenId: string | null; holder: string }[]>(http, "list", "GET", "/dossiers", undefined, result.tokens.operator);
+      const rows = await listAll<{ id: string; state: string; tokenId: string | null; holder: string }>(http, "list", "/dossiers?limit=200", result.tokens.operator);
       const byId = new Map(rows.map((r) => [r.id, r]));
       for (const d of result.dossiers) {
         const row = byId.get(d.id);
@@ -163,11 +163,11 @@ for (const kind of ["hardhat", "anvil"] as const satisfies readonly NodeKind[]) 
       const objected = part("objected");
       const oh = await reader.certificateHistory(objected.tokenId!);
       expect(oh.map((h) => h.kind)).to.deep.equal(["issued", "objection-filed", "objection-resolved"]);
-      const objections = await call<{ status: string; filer: string; filedTx: string; resolvedTx: string }[]>(http, "objections", "GET", "/objections", undefined, result.tokens.operator);
+      const objections = await listAll<{ status: string; filer: string; filedTx: string; resolvedTx: string }>(http, "objections", "/objections", result.tokens.operator);
       expect(objections).to.have.length(1);
       expect(objections[0]).to.include({ status: "dismissed", filer: devAccount(CAST.objector).address, filedTx: oh[1]!.txHash, resolvedTx: oh[2]!.txHash });
 
-      const audit = await call<{ action: string; role: string }[]>(http, "audit", "GET", `/dossiers/${objected.id}/audit`, undefined, result.tokens.operator);
+      const audit = await listAll<{ action: string; role: string }>(http, "audit", `/dossiers/${objected.id}/audit`, result.tokens.operator);
       expect(audit.map((a) => a.action)).to.deep.equal(["submit", "accept", "assign", "sheet", "sheet", "sheet", "evaluate", "approve", "issued-on-chain", "file-objection", "resolve-objection", "end-notice"]);
       expect(audit.find((a) => a.action === "file-objection")?.role).to.equal("public");
       // every lifecycle intent was settled by its own call

@@ -83,6 +83,7 @@ function startServer(env: Env, extra: Record<string, string> = {}): Child {
     cwd: REPO,
     env: {
       ...process.env,
+      NODE_ENV: "test",
       CQO_DB_PATH: join(env.dir, "workbench.sqlite"),
       CQO_EVIDENCE_DIR: join(env.dir, "evidence"),
       CQO_DEPLOYMENT: deploymentPath,

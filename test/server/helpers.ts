@@ -7,6 +7,7 @@ import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { crc32, deflateSync } from "node:zlib";
 import { createPublicClient, createWalletClient, http, type Address, type Hex, type PublicClient } from "viem";
 import { mnemonicToAccount, privateKeyToAccount, type HDAccount, type PrivateKeyAccount } from "viem/accounts";
 import { createSiweMessage } from "viem/siwe";
@@ -130,6 +131,8 @@ export function testConfig(dir: string, overrides: Partial<ServerConfig> = {}): 
     batchSize: 5,
     workerIntervalMs: 50,
     evidenceMaxBytes: 1024 * 1024,
+    // the suites sign in far more often than a person: rate limits are tested on their own (auth-attacks.test.ts)
+    rateLimits: false,
     ...overrides,
   };
 }
@@ -192,19 +195,23 @@ export interface SiweOptions {
   chainId?: number;
   expirationTime?: Date;
   nonce?: string;
+  /** default http://<domain>, the workbench's default CQO_SIWE_ORIGIN */
+  uri?: string;
 }
 
 export async function siweMessage(http: Http, signer: HDAccount | PrivateKeyAccount, o: SiweOptions = {}): Promise<{ message: string; signature: Hex; nonce: string }> {
-  const nonce = o.nonce ?? (await http("GET", "/auth/nonce")).json<{ nonce: string }>().nonce;
+  // issuedAt on the server's clock (tests move it), as the nonce's answer gives it
+  const issued = o.nonce ? null : (await http("GET", "/auth/nonce")).json<{ nonce: string; issuedAt?: string }>();
+  const nonce = o.nonce ?? issued!.nonce;
   const message = createSiweMessage({
     domain: o.domain ?? SIWE_DOMAIN,
     address: signer.address,
     statement: "Sign in to the CQO workbench",
-    uri: `https://${o.domain ?? SIWE_DOMAIN}`,
+    uri: o.uri ?? `http://${o.domain ?? SIWE_DOMAIN}`,
     version: "1",
     chainId: o.chainId ?? 31337,
     nonce,
-    issuedAt: new Date(),
+    issuedAt: issued?.issuedAt ? new Date(issued.issuedAt) : new Date(),
     expirationTime: o.expirationTime ?? new Date(Date.now() + 10 * 60_000),
   });
   return { message, signature: await signer.signMessage({ message }), nonce };
@@ -258,10 +265,19 @@ export async function signInTeam(http: Http, applicant: HDAccount | PrivateKeyAc
   };
 }
 
+/**
+ * Submits a dossier; the workbench assigns its number (the body's series), which is written back into `dossier`
+ * (so a hash computed from it locally matches the workbench's) and returned.
+ */
+export async function submitDossier(http: Http, dossier: Dossier, token: string, rulebook = RULEBOOK_KEY): Promise<string> {
+  const id = expect200(await http("POST", "/dossiers", { rulebook, dossier }, token), "submit", 201).json<{ id: string }>().id;
+  dossier.dossierId = id;
+  return id;
+}
+
 /** Submits, accepts, assigns 3 assessors, collects their signed sheets; returns the dossier id (state scored). */
 export async function toScored(http: Http, tokens: Tokens, dossier: Dossier, jitter = 60, sheetSeed?: number): Promise<string> {
-  const id = dossier.dossierId;
-  expect200(await http("POST", "/dossiers", { rulebook: RULEBOOK_KEY, dossier }, tokens.applicant), "submit", 201);
+  const id = await submitDossier(http, dossier, tokens.applicant);
   expect200(await http("POST", `/dossiers/${id}/accept`, {}, tokens.operator), "accept");
   const panel = ASSESSORS.slice(0, 3);
   expect200(await http("POST", `/dossiers/${id}/assign`, { assessors: panel.map((a) => a.address) }, tokens.operator), "assign");
@@ -285,3 +301,47 @@ export function readJson<T>(file: string): T {
 }
 
 export { privateKeyToAccount };
+
+// ---------------------------------------------------------------- evidence fixtures (the workbench accepts only PDF, PNG, JPEG, WebP, OFD)
+
+/** A small, valid PDF (one page with `text`): different text, different bytes. */
+export function samplePdf(text = "evidence"): Buffer {
+  const stream = `BT /F1 12 Tf 72 720 Td (${text.replace(/[()\\]/g, "")}) Tj ET`;
+  const objects = [
+    "<< /Type /Catalog /Pages 2 0 R >>",
+    "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+    `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`,
+    "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+  ];
+  let out = "%PDF-1.4\n";
+  const offsets: number[] = [];
+  objects.forEach((o, i) => {
+    offsets.push(Buffer.byteLength(out));
+    out += `${i + 1} 0 obj\n${o}\nendobj\n`;
+  });
+  const xref = Buffer.byteLength(out);
+  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, "0")} 00000 n \n`).join("")}`;
+  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(out, "latin1");
+}
+
+/** A valid PNG of `width` × `height` pixels of one colour (seeded by `rgb`). */
+export function samplePng(rgb: [number, number, number] = [200, 40, 40], width = 16, height = 16): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, "latin1"), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body) >>> 0);
+    return Buffer.concat([len, body, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = 2; // truecolour
+  const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: width }, () => rgb).flat())]);
+  const raw = Buffer.concat(Array.from({ length: height }, () => row));
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk("IHDR", ihdr), chunk("IDAT", deflateSync(raw)), chunk("IEND", Buffer.alloc(0))]);
+}

@@ -161,7 +161,7 @@ describe("server: re-issue, objections and the re-sync from chain state (anvil)"
       expect(cred.root).to.equal(prep.root);
       expect(cred.credential.root).to.equal(prep.root);
       expect((await http("GET", `/dossiers/${id}/credential`, undefined, tokens.applicant)).status).to.equal(404);
-      const audit = (await http("GET", `/dossiers/${id}/audit`, undefined, tokens.operator)).json<{ action: string }[]>().map((a) => a.action);
+      const audit = (await http("GET", `/dossiers/${id}/audit?limit=200`, undefined, tokens.operator)).json<{ items: { action: string }[] }>().items.map((a) => a.action);
       expect(audit.slice(-3)).to.deep.equal(["reissue-prepared", "reissue-requested", "reissue"]);
     });
 
@@ -180,7 +180,7 @@ describe("server: re-issue, objections and the re-sync from chain state (anvil)"
       expect(done).to.include({ tokenId: prep.newTokenId, holder: replacement.address });
       expect((await chain().verifyCertificate(prep.newTokenId)).holder).to.equal(replacement.address);
       expect((await chain().verifyCertificate(tokenId)).revocationReason).to.equal("Reissued");
-      const audit = (await http("GET", `/dossiers/${id}/audit`, undefined, tokens.operator)).json<{ action: string; actor: string; role: string; details: { identityCheck?: string } }[]>();
+      const audit = (await http("GET", `/dossiers/${id}/audit?limit=200`, undefined, tokens.operator)).json<{ items: { action: string; actor: string; role: string; details: { identityCheck?: string } }[] }>().items;
       const prepared = audit.find((a) => a.action === "reissue-prepared")!;
       expect(prepared).to.deep.include({ actor: account(OPERATOR).address, role: "operator" });
       expect(prepared.details.identityCheck).to.equal(identityCheck);
@@ -209,8 +209,8 @@ describe("server: re-issue, objections and the re-sync from chain state (anvil)"
       expect(again.status).to.equal(409);
       expect(again.json<{ error: { code: string } }>().error.code).to.equal("objection-open");
       // the filer sees their own objections, not others'; the operator sees all
-      expect((await http("GET", "/objections", undefined, strangerToken)).json<{ id: number; status: string }[]>().map((o) => o.status)).to.deep.equal(["filed"]);
-      expect((await http("GET", "/objections", undefined, tokens.applicant)).json<unknown[]>()).to.have.length(0);
+      expect((await http("GET", "/objections", undefined, strangerToken)).json<{ items: { id: number; status: string }[] }>().items.map((o) => o.status)).to.deep.equal(["filed"]);
+      expect((await http("GET", "/objections", undefined, tokens.applicant)).json<{ items: unknown[] }>().items).to.have.length(0);
 
       await travel(8 * 86_400);
       expect((await http("POST", `/dossiers/${id}/end-notice`, {}, tokens.operator)).json<{ error: { code: string } }>().error.code).to.equal("notice-not-over");
@@ -249,7 +249,7 @@ describe("server: re-issue, objections and the re-sync from chain state (anvil)"
       await restart();
       expect((await stateOf(id)).state).to.equal("suspended");
       const history = await chain().certificateHistory(tokenId);
-      const audit = (await http("GET", `/dossiers/${id}/audit`, undefined, tokens.operator)).json<{ action: string; details: { txHash: string; resyncedFromChain?: boolean; note?: string } }[]>();
+      const audit = (await http("GET", `/dossiers/${id}/audit?limit=200`, undefined, tokens.operator)).json<{ items: { action: string; details: { txHash: string; resyncedFromChain?: boolean; note?: string } }[] }>().items;
       const last = audit[audit.length - 1]!;
       expect(last.action).to.equal("suspend");
       expect(last.details).to.include({ txHash: history[history.length - 1]!.txHash, resyncedFromChain: true, note: "crash test" });
@@ -277,7 +277,7 @@ describe("server: re-issue, objections and the re-sync from chain state (anvil)"
       const report = await wb.sync();
       expect(report).to.include({ notApplied: 1, recorded: 0 });
       expect((await stateOf(id)).state).to.equal("issued");
-      const audit = (await http("GET", `/dossiers/${id}/audit`, undefined, tokens.operator)).json<{ action: string }[]>();
+      const audit = (await http("GET", `/dossiers/${id}/audit?limit=200`, undefined, tokens.operator)).json<{ items: { action: string }[] }>().items;
       expect(audit[audit.length - 1]!.action).to.equal("lifecycle-not-applied");
       const again = expect200(await http("POST", "/sync", {}, tokens.operator), "sync").json<{ recorded: number; notApplied: number; followed: number }>();
       expect(again).to.include({ recorded: 0, notApplied: 0, followed: 0 });

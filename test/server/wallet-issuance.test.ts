@@ -182,7 +182,7 @@ describe("server: issuance signed in the operator's wallet (anvil)", function ()
       expect(d.state).to.equal("in-notice");
       expect(d.tokenId).to.equal(i.tokenId);
     }
-    const audit = (await http("GET", `/dossiers/${ids[0]}/audit`, undefined, tokens.operator)).json<{ action: string; to: string; actor: string; details: { via?: string } }[]>();
+    const audit = (await http("GET", `/dossiers/${ids[0]}/audit?limit=200`, undefined, tokens.operator)).json<{ items: { action: string; to: string; actor: string; details: { via?: string } }[] }>().items;
     expect(audit.at(-1)).to.deep.include({ action: "issued-on-chain", to: "in-notice", actor: account(OPERATOR).address });
     expect(audit.at(-1)!.details.via).to.equal("wallet");
     const status = (await http("GET", "/issuance/wallet", undefined, tokens.operator)).json<{ mine: unknown; claims: { operator: string }[] }>();
@@ -192,7 +192,7 @@ describe("server: issuance signed in the operator's wallet (anvil)", function ()
     const twice = expect200(await http("POST", "/issuance/wallet/report", { txHash: sent.hash, claimId: a.claimId }, tokens.operator), "second report").json<Report>();
     expect(twice.recorded).to.deep.equal([]);
     expect(twice.alreadyRecorded.map((i) => i.root)).to.deep.equal(a.items.map((i) => i.root));
-    const auditAfter = (await http("GET", `/dossiers/${ids[0]}/audit`, undefined, tokens.operator)).json<unknown[]>();
+    const auditAfter = (await http("GET", `/dossiers/${ids[0]}/audit?limit=200`, undefined, tokens.operator)).json<{ items: unknown[] }>().items;
     expect(auditAfter.length).to.equal(audit.length);
 
     // the second operator's lease: issued from their own wallet, reported by them
@@ -321,7 +321,7 @@ describe("server: issuance signed in the operator's wallet (anvil)", function ()
       await sleep(50);
     }
     expect(row(wb.db.prepare("SELECT root FROM outbox WHERE dossier_id = ?").pluck().get(id) as string)).to.include({ status: "queued", tx_hash: null, block_number: null });
-    const audit = (await http("GET", `/dossiers/${id}/audit`, undefined, tokens.operator)).json<{ action: string; role: string }[]>();
+    const audit = (await http("GET", `/dossiers/${id}/audit?limit=200`, undefined, tokens.operator)).json<{ items: { action: string; role: string }[] }>().items;
     expect(audit.at(-1)).to.deep.include({ action: "chain-rewound", role: "sync" });
     // the operator's wallet issues it again
     await drain();

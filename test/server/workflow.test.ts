@@ -35,6 +35,7 @@ import {
   type Http,
   type Tokens,
   type World,
+  submitDossier,
 } from "./helpers";
 
 describe("server: state machine table", () => {
@@ -152,11 +153,11 @@ describe("server: the procedure over HTTP (anvil)", function () {
     expect(expect200(await http("POST", `/dossiers/${id}/revoke`, { reason: "Violation" }, tokens.operator), "revoke").json<{ state: string }>().state).to.equal("revoked");
     expect((await chain.verifyCertificate(approved.tokenId)).revocationReason).to.equal("Violation");
 
-    const audit = expect200(await http("GET", `/dossiers/${id}/audit`, undefined, tokens.applicant), "audit").json<{ action: string; from: string | null; to: string | null; actor: string }[]>();
+    const audit = expect200(await http("GET", `/dossiers/${id}/audit?limit=200`, undefined, tokens.applicant), "audit").json<{ items: { action: string; from: string | null; to: string | null; actor: string }[] }>().items;
     expect(audit.map((a) => a.action)).to.deep.equal(["submit", "accept", "assign", "sheet", "sheet", "sheet", "evaluate", "approve", "issued-on-chain", "end-notice", "suspend", "reinstate", "revoke"]);
     expect(audit[1]).to.include({ from: "submitted", to: "accepted", actor: account(OPERATOR).address });
     // the outbox recorded the transaction
-    const outbox = (await http("GET", "/outbox", undefined, tokens.operator)).json<{ root: string; status: string; txHash: string | null }[]>();
+    const outbox = (await http("GET", "/outbox", undefined, tokens.operator)).json<{ items: { root: string; status: string; txHash: string | null }[] }>().items;
     const row = outbox.find((o) => o.root === approved.root)!;
     expect(row.status).to.equal("issued");
     expect(row.txHash).to.match(/^0x[0-9a-f]{64}$/);
@@ -164,9 +165,8 @@ describe("server: the procedure over HTTP (anvil)", function () {
 
   it("an illegal command is refused with 409 and writes nothing", async () => {
     const dossier = dossierFor(seed++);
-    const id = dossier.dossierId;
-    expect200(await http("POST", "/dossiers", { rulebook: RULEBOOK_KEY, dossier }, tokens.applicant), "submit", 201);
-    const auditLen = async () => (await http("GET", `/dossiers/${id}/audit`, undefined, tokens.operator)).json<unknown[]>().length;
+    const id = await submitDossier(http, dossier, tokens.applicant);
+    const auditLen = async () => (await http("GET", `/dossiers/${id}/audit?limit=200`, undefined, tokens.operator)).json<{ items: unknown[] }>().items.length;
     const before = await auditLen();
     for (const [path, body] of [
       ["assign", { assessors: ASSESSORS.slice(0, 3).map((a) => a.address) }],
@@ -194,8 +194,7 @@ describe("server: the procedure over HTTP (anvil)", function () {
 
   it("受理: rejection needs reasons, which are kept; rejected is terminal", async () => {
     const dossier = dossierFor(seed++);
-    const id = dossier.dossierId;
-    expect200(await http("POST", "/dossiers", { rulebook: RULEBOOK_KEY, dossier }, tokens.applicant), "submit", 201);
+    const id = await submitDossier(http, dossier, tokens.applicant);
     const none = await http("POST", `/dossiers/${id}/reject`, { reasons: [] }, tokens.operator);
     expect(none.status).to.equal(400);
     expect(none.json<{ error: { problems: { field: string; zh: string; en: string }[] } }>().error.problems[0]).to.include({ field: "body.reasons", en: "a rejection needs at least one reason" });
@@ -208,8 +207,7 @@ describe("server: the procedure over HTTP (anvil)", function () {
 
   it("panel: fewer assessors than the rulebook's minimum, an unknown one, or one from the applicant's employer is refused", async () => {
     const dossier = dossierFor(seed++);
-    const id = dossier.dossierId;
-    expect200(await http("POST", "/dossiers", { rulebook: RULEBOOK_KEY, dossier }, tokens.applicant), "submit", 201);
+    const id = await submitDossier(http, dossier, tokens.applicant);
     expect200(await http("POST", `/dossiers/${id}/accept`, {}, tokens.operator), "accept");
     const small = await http("POST", `/dossiers/${id}/assign`, { assessors: ASSESSORS.slice(0, RULEBOOK.panel.minAssessors - 1).map((a) => a.address) }, tokens.operator);
     expect(small.status).to.equal(422);
@@ -230,8 +228,7 @@ describe("server: the procedure over HTTP (anvil)", function () {
 
   it("sheets: unsigned, signed by someone else, or twice are refused; an unassigned assessor does not see the dossier", async () => {
     const dossier = dossierFor(seed++);
-    const id = dossier.dossierId;
-    expect200(await http("POST", "/dossiers", { rulebook: RULEBOOK_KEY, dossier }, tokens.applicant), "submit", 201);
+    const id = await submitDossier(http, dossier, tokens.applicant);
     expect200(await http("POST", `/dossiers/${id}/accept`, {}, tokens.operator), "accept");
     const panel = ASSESSORS.slice(0, 3);
     expect200(await http("POST", `/dossiers/${id}/assign`, { assessors: panel.map((a) => a.address) }, tokens.operator), "assign");
@@ -256,8 +253,8 @@ describe("server: the procedure over HTTP (anvil)", function () {
     const outsider = await signInAs(http, privateKeyToAccount(ASSESSORS[4]!.key));
     expect((await http("GET", `/dossiers/${id}`, undefined, outsider)).status).to.equal(404);
     expect((await http("POST", `/dossiers/${id}/sheets`, { sheet: good }, outsider)).status).to.equal(404);
-    expect((await http("GET", "/dossiers", undefined, outsider)).json<{ id: string }[]>().map((d) => d.id)).to.not.include(id);
-    expect((await http("GET", "/dossiers", undefined, tokens.assessors[0])).json<{ id: string }[]>().map((d) => d.id)).to.include(id);
+    expect((await http("GET", "/dossiers", undefined, outsider)).json<{ items: { id: string }[] }>().items.map((d) => d.id)).to.not.include(id);
+    expect((await http("GET", "/dossiers", undefined, tokens.assessors[0])).json<{ items: { id: string }[] }>().items.map((d) => d.id)).to.include(id);
   });
 
   it("evaluation: a veto ends in not-certified (terminal); diverging sheets are flagged and go back for a new panel round", async () => {
@@ -271,8 +268,7 @@ describe("server: the procedure over HTTP (anvil)", function () {
 
     // jitter 400 permille: the sheets spread far beyond the rulebook's 30 %
     const dossier = dossierFor(seed++);
-    const id = dossier.dossierId;
-    expect200(await http("POST", "/dossiers", { rulebook: RULEBOOK_KEY, dossier }, tokens.applicant), "submit", 201);
+    const id = await submitDossier(http, dossier, tokens.applicant);
     expect200(await http("POST", `/dossiers/${id}/accept`, {}, tokens.operator), "accept");
     const panel = ASSESSORS.slice(0, 3);
     expect200(await http("POST", `/dossiers/${id}/assign`, { assessors: panel.map((a) => a.address) }, tokens.operator), "assign");

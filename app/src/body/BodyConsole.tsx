@@ -7,8 +7,8 @@
  * wallet's consent (Reissue, and its consent page `#/body/consent`), objection rulings (Objections) and evidence
  * files by SHA-256 (Evidence).
  */
-import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useMemo, useState } from "react";
+import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ErrorBox } from "../components/ErrorBox";
 import { levelLabel, shortHex } from "../lib/format";
@@ -16,7 +16,7 @@ import type { Route } from "../router";
 import { useChainish } from "../wallet/context";
 import { TxView, useTx } from "../wallet/tx";
 import { ConnectPanel, useWallet } from "../wallet/wallet";
-import { WorkbenchApi, type Assessor, type DossierDetail, type DossierSummary, type Message, type ObjectionView, type OutboxItem, type Session, type WalletStatus } from "./api";
+import { WorkbenchApi, type Assessor, type DossierDetail, type DossierSummary, type Message, type ObjectionView, type OutboxItem, type OutboxPage, type Page, type Session, type WalletStatus } from "./api";
 import { EvidencePanel, EvidencePicker } from "./Evidence";
 import { ObjectionList } from "./Objections";
 import { RevocationReasonField } from "./RevocationReasonField";
@@ -117,27 +117,115 @@ function StateBadge({ state }: { state: string }) {
   );
 }
 
+const PAGE_SIZE = 50;
+
+/** Pages of a list by cursor: the cursors of the pages before this one, so "previous" goes back exactly. */
+function usePager() {
+  const [cursors, setCursors] = useState<string[]>([]);
+  return {
+    cursor: cursors.length ? cursors[cursors.length - 1] : undefined,
+    page: cursors.length + 1,
+    next: (c: string) => setCursors((x) => [...x, c]),
+    previous: () => setCursors((x) => x.slice(0, -1)),
+    reset: () => setCursors([]),
+  };
+}
+
+function Pager({ pager, page, total, totalCapped }: { pager: ReturnType<typeof usePager>; page: Page<unknown> | undefined; total?: number; totalCapped?: boolean }) {
+  const { t } = useTranslation();
+  if (!page || (pager.page === 1 && !page.nextCursor)) return total ? <p>{t("body.listTotal", { total })}</p> : null;
+  return (
+    <div className="row wrap align-end" role="navigation" aria-label={t("body.pages")}>
+      <button type="button" data-testid="page-previous" disabled={pager.page === 1} onClick={pager.previous}>
+        ← {t("body.previous")}
+      </button>
+      <span data-testid="page-number">
+        {t("body.pageNumber", { page: pager.page })}
+        {total !== undefined ? ` · ${totalCapped ? t("body.listTotalCapped", { total }) : t("body.listTotal", { total })}` : ""}
+      </span>
+      <button type="button" data-testid="page-next" disabled={!page.nextCursor} onClick={() => page.nextCursor && pager.next(page.nextCursor)}>
+        {t("body.next")} →
+      </button>
+    </div>
+  );
+}
+
+/**
+ * The inbox: a page of 50 at a time (newest first; by number when searching a number), filtered by state or by
+ * "needs action", searched by dossier number or applicant address on the server. Polled every 3 s with the list's
+ * ETag (an unchanged inbox is a 304 without a body), again when the window regains focus and after one's own actions.
+ */
 function Inbox({ api }: { api: WorkbenchApi }) {
   const { t } = useTranslation();
   const [filter, setFilter] = useState("");
-  const q = useQuery({ queryKey: ["dossiers"], queryFn: () => api.call<DossierSummary[]>("GET", "/dossiers"), refetchInterval: 3000 });
-  const rows = (q.data ?? []).filter((d) => !filter || d.state === filter);
+  const [text, setText] = useState("");
+  const [search, setSearch] = useState("");
+  const pager = usePager();
+  const query = { limit: PAGE_SIZE, cursor: pager.cursor, q: search || undefined, ...(filter === "needs-action" ? { needsAction: true } : filter ? { state: filter } : {}) };
+  const q = useQuery({ queryKey: ["dossiers", "inbox", query], queryFn: () => api.list<DossierSummary>("/dossiers", query), refetchInterval: 3000, placeholderData: keepPreviousData });
+  // the total comes with the first page: kept while paging through the same filter and search
+  const [total, setTotal] = useState<{ key: string; total: number; capped: boolean } | null>(null);
+  const totalKey = `${filter} ${search}`;
+  const data = q.data;
+  useEffect(() => {
+    if (data?.total !== undefined && pager.page === 1) setTotal({ key: totalKey, total: data.total, capped: data.totalCapped === true });
+  }, [data, totalKey, pager.page]);
+  const shownTotal = total?.key === totalKey ? total : null;
+  const rows = data?.items ?? [];
   return (
     <section className="card" aria-labelledby="inbox-heading">
       <h2 id="inbox-heading">{t("body.inbox")}</h2>
-      <label htmlFor="state-filter">{t("body.state")}</label>
-      <select id="state-filter" value={filter} onChange={(e) => setFilter(e.currentTarget.value)}>
-        <option value="">—</option>
-        {Object.keys(t("body.states", { returnObjects: true }) as Record<string, string>).map((s) => (
-          <option key={s} value={s}>
-            {t(`body.states.${s}`)}
-          </option>
-        ))}
-      </select>
-      {q.error ? <ErrorBox error={q.error} /> : null}
-      {rows.length === 0 && q.data ? <p>{t("body.empty")}</p> : null}
+      <form
+        className="row wrap align-end"
+        role="search"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setSearch(text.trim());
+          pager.reset();
+        }}
+      >
+        <div className="field">
+          <label htmlFor="inbox-search">{t("body.searchLabel")}</label>
+          <input id="inbox-search" type="search" value={text} placeholder={t("body.searchPlaceholder")} onChange={(e) => setText(e.currentTarget.value)} />
+        </div>
+        <button type="submit">{t("body.search")}</button>
+        {search ? (
+          <button
+            type="button"
+            onClick={() => {
+              setText("");
+              setSearch("");
+              pager.reset();
+            }}
+          >
+            {t("body.clearSearch")}
+          </button>
+        ) : null}
+        <div className="field">
+          <label htmlFor="state-filter">{t("body.state")}</label>
+          <select
+            id="state-filter"
+            value={filter}
+            onChange={(e) => {
+              setFilter(e.currentTarget.value);
+              pager.reset();
+            }}
+          >
+            <option value="">{t("body.allStates")}</option>
+            <option value="needs-action">{t("body.needsAction")}</option>
+            {Object.keys(t("body.states", { returnObjects: true }) as Record<string, string>).map((s) => (
+              <option key={s} value={s}>
+                {t(`body.states.${s}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+      </form>
+      {q.error ? <ErrorBox error={q.error} onRetry={() => void q.refetch()} /> : null}
+      {!data && !q.error ? <p role="status">{t("app.loading")}</p> : null}
+      {rows.length === 0 && data ? <p>{search ? t("body.noMatch") : t("body.empty")}</p> : null}
       {rows.length ? (
-        <table className="list">
+        <table className="list" data-testid="inbox">
           <thead>
             <tr>
               <th scope="col">#</th>
@@ -162,6 +250,7 @@ function Inbox({ api }: { api: WorkbenchApi }) {
           </tbody>
         </table>
       ) : null}
+      <Pager pager={pager} page={data} total={shownTotal?.total} totalCapped={shownTotal?.capped} />
     </section>
   );
 }
@@ -179,7 +268,7 @@ function DossierView({ api, session, id }: { api: WorkbenchApi; session: Session
     refetchInterval: (query) => (query.state.data?.state === "queued" ? 1000 : false),
   });
   const operator = session.roles.includes("operator");
-  const assessors = useQuery({ queryKey: ["assessors"], enabled: operator, queryFn: () => api.call<Assessor[]>("GET", "/assessors") });
+  const assessors = useQuery({ queryKey: ["assessors", "active"], enabled: operator, queryFn: async () => (await api.list<Assessor>("/assessors", { active: true, limit: 200 })).items });
   const walletMode = useQuery({ queryKey: ["wallet-issuance"], enabled: operator, queryFn: () => api.call<WalletStatus>("GET", "/issuance/wallet") }).data?.mode === "wallet";
   const rulebooks = useQuery({ queryKey: ["rulebooks"], queryFn: () => api.call<{ key: string; minAssessors: number }[]>("GET", "/rulebooks") });
   const [reason, setReason] = useState("");
@@ -442,17 +531,19 @@ function Notice({ api, operator }: { api: WorkbenchApi; operator: boolean }) {
   const { t } = useTranslation();
   const c = useChainish();
   const tx = useTx();
-  const dossiers = useQuery({ queryKey: ["dossiers"], queryFn: () => api.call<DossierSummary[]>("GET", "/dossiers") });
-  const objections = useQuery({ queryKey: ["objections"], queryFn: () => api.call<ObjectionView[]>("GET", "/objections") });
-  const inNotice = (dossiers.data ?? []).filter((d) => d.state === "in-notice" && d.tokenId);
+  // the server filters: the dossiers in notice, the open objections and the closed ones, each the first page of 200
+  const dossiers = useQuery({ queryKey: ["dossiers", "in-notice"], queryFn: () => api.list<DossierSummary>("/dossiers", { state: "in-notice", limit: 200 }) });
+  const openObjections = useQuery({ queryKey: ["objections", "open"], queryFn: () => api.list<ObjectionView>("/objections", { status: ["filing", "filed"], limit: 200 }) });
+  const closedObjections = useQuery({ queryKey: ["objections", "closed"], queryFn: () => api.list<ObjectionView>("/objections", { status: ["upheld", "dismissed", "not-filed"], limit: 200 }) });
+  const objections = openObjections.error ? openObjections : closedObjections;
+  const inNotice = (dossiers.data?.items ?? []).filter((d) => d.state === "in-notice" && d.tokenId);
   const chain = useQuery({
     queryKey: ["notice-chain", inNotice.map((d) => d.tokenId).join(",")],
     enabled: inNotice.length > 0,
     queryFn: () => Promise.all(inNotice.map((d) => c.cqo.verifyCertificate(d.tokenId!))),
   });
-  const isOpen = (o: ObjectionView) => o.status === "filed" || o.status === "filing";
-  const open = (objections.data ?? []).filter(isOpen);
-  const closed = (objections.data ?? []).filter((o) => !isOpen(o));
+  const open = openObjections.data?.items ?? [];
+  const closed = closedObjections.data?.items ?? [];
   return (
     <>
       <TxView tx={tx} />
@@ -460,6 +551,7 @@ function Notice({ api, operator }: { api: WorkbenchApi; operator: boolean }) {
         <h2 id="notice-heading">{t("body.notice")}</h2>
         {dossiers.error ? <ErrorBox error={dossiers.error} /> : null}
         {inNotice.length === 0 ? <p>{t("body.empty")}</p> : null}
+        {dossiers.data?.nextCursor ? <p>{t("body.firstOnly", { n: inNotice.length })}</p> : null}
         <ul>
           {inNotice.map((d, i) => {
             const v = chain.data?.[i];
@@ -492,20 +584,30 @@ function Notice({ api, operator }: { api: WorkbenchApi; operator: boolean }) {
 function Outbox({ api }: { api: WorkbenchApi }) {
   const { t } = useTranslation();
   const qc = useQueryClient();
-  const q = useQuery({
-    queryKey: ["outbox"],
-    queryFn: () => api.call<OutboxItem[]>("GET", "/outbox"),
-    refetchInterval: (query) => ((query.state.data ?? []).some((o) => !["mined", "failed", "issued", "done"].includes(o.status)) ? 1000 : 5000),
+  // progress from the counts per status (the first page carries them), the rows a page at a time; both polled with their ETag
+  const counts = useQuery({
+    queryKey: ["outbox", "counts"],
+    queryFn: async () => (await api.list<OutboxItem, OutboxPage>("/outbox", { limit: 1 })).counts ?? null,
+    refetchInterval: (query) => (query.state.data && query.state.data.queued + query.state.data.sending > 0 ? 1000 : 5000),
   });
-  const items = q.data ?? [];
-  const done = items.filter((o) => o.tokenId && o.txHash).length;
+  const pager = usePager();
+  const q = useQuery({
+    queryKey: ["outbox", "page", pager.cursor ?? ""],
+    queryFn: () => api.list<OutboxItem, OutboxPage>("/outbox", { limit: PAGE_SIZE, cursor: pager.cursor }),
+    refetchInterval: counts.data && counts.data.queued + counts.data.sending > 0 ? 1000 : 5000,
+    placeholderData: keepPreviousData,
+  });
+  const items = q.data?.items ?? [];
+  const c = counts.data;
+  const all = c ? c.queued + c.sending + c.issued + c.failed : 0;
+  const done = c?.issued ?? 0;
   return (
     <section className="card" aria-labelledby="outbox-heading">
       <h2 id="outbox-heading">{t("body.outbox")}</h2>
       {q.error ? <ErrorBox error={q.error} /> : null}
-      {items.length ? (
+      {all ? (
         <p role="status" data-testid="outbox-progress">
-          <progress max={items.length} value={done} /> {t("body.progress", { done, total: items.length })}
+          <progress max={all} value={done} /> {t("body.progress", { done, total: all })}
         </p>
       ) : (
         <p>{t("body.empty")}</p>
@@ -530,6 +632,7 @@ function Outbox({ api }: { api: WorkbenchApi }) {
           ))}
         </tbody>
       </table>
+      <Pager pager={pager} page={q.data} />
     </section>
   );
 }
@@ -537,7 +640,8 @@ function Outbox({ api }: { api: WorkbenchApi }) {
 function Assessors({ api }: { api: WorkbenchApi }) {
   const { t } = useTranslation();
   const qc = useQueryClient();
-  const q = useQuery({ queryKey: ["assessors"], queryFn: () => api.call<Assessor[]>("GET", "/assessors") });
+  const pager = usePager();
+  const q = useQuery({ queryKey: ["assessors", "page", pager.cursor ?? ""], queryFn: () => api.list<Assessor>("/assessors", { limit: PAGE_SIZE, cursor: pager.cursor }), placeholderData: keepPreviousData });
   const [form, setForm] = useState({ address: "", assessorId: "", name: "", employerUscc: "" });
   const [error, setError] = useState<unknown>(null);
   const field = (k: keyof typeof form, label: string) => (
@@ -550,12 +654,13 @@ function Assessors({ api }: { api: WorkbenchApi }) {
     <section className="card" aria-labelledby="assessors-heading">
       <h2 id="assessors-heading">{t("body.assessors")}</h2>
       <ul>
-        {(q.data ?? []).map((a) => (
+        {(q.data?.items ?? []).map((a) => (
           <li key={a.address}>
             {a.assessorId} · {a.name} · <span className="mono">{shortHex(a.address)}</span> · {a.employerUscc} {a.active ? "" : "✖"}
           </li>
         ))}
       </ul>
+      <Pager pager={pager} page={q.data} total={q.data?.total} />
       <form
         onSubmit={(e) => {
           e.preventDefault();

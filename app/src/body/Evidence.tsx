@@ -1,10 +1,13 @@
 /**
  * Evidence files (证据材料) in the dossier view: the files the dossier cites and the ones uploaded from this
  * browser, each with its SHA-256 (the server stores files by it: the same file twice is one file), uploaded as
- * multipart, checked against a SHA-256 computed in the browser, downloaded or opened with the bearer session.
- * An uploaded file's hash can then be the on-chain evidence of a suspension, revocation or objection ruling.
+ * multipart, checked against a SHA-256 computed in the browser, fetched with the bearer session into a Blob: images
+ * (PNG, JPEG, WebP) previewed by an <img>, everything else only downloaded (see PREVIEWABLE) — never a frame, an
+ * <object> or a window of /api/evidence/… or of the file in the app's origin. The server accepts PDF, PNG, JPEG,
+ * WebP and OFD, detected from the content. An uploaded file's hash can then be the on-chain evidence of a
+ * suspension, revocation or objection ruling.
  */
-import { useMemo, useState, useSyncExternalStore } from "react";
+import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import { useTranslation } from "react-i18next";
 import { ErrorBox } from "../components/ErrorBox";
 import { AppError } from "../components/errors";
@@ -86,39 +89,90 @@ export function EvidencePicker({ id, value, onChange }: { id: string; value: str
   );
 }
 
-/** Download or open one file by its hash. */
+/**
+ * The types the console shows in the page: raster images only, drawn by an <img> from a blob: URL typed here (never
+ * the server's words), which runs nothing whatever the bytes are. Everything else — PDF, OFD, a file stored before
+ * types were detected (served as application/octet-stream) — is only downloaded: Chromium does not show a PDF in a
+ * frame sandboxed without allow-scripts (its viewer is refused there), and a frame or tab of the app's own origin
+ * with the file in it is exactly what must not exist (a blob: URL has the app's origin).
+ */
+const PREVIEWABLE: Record<string, string> = { "image/png": "image/png", "image/jpeg": "image/jpeg", "image/webp": "image/webp" };
+const EXTENSIONS: Record<string, string> = { "application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg", "image/webp": "webp", "application/ofd": "ofd" };
+
+/** The name a download is saved under: the given name without its extension (and path), then the detected type's. */
+export function downloadName(name: string, type: string, sha256: string): string {
+  const base = (name.split(/[\\/]/).pop() ?? "").replace(/\.[^.]*$/, "").replace(/[\u0000-\u001f<>:"|?*]/g, "").trim() || sha256.slice(0, 16);
+  return `${base}.${EXTENSIONS[type] ?? "bin"}`;
+}
+
+/** The server's detected type of a downloaded file (the response's Content-Type, parameters dropped). */
+const typeOf = (blob: Blob) => blob.type.split(";")[0]!.trim().toLowerCase();
+
+/** Preview (images) or download one file by its hash, fetched with the bearer session; checked against its SHA-256. */
 export function EvidenceLinks({ api, sha256, name }: { api: WorkbenchApi; sha256: string; name: string }) {
   const { t } = useTranslation();
   const [error, setError] = useState<unknown>(null);
-  const get = async (open: boolean) => {
+  const [preview, setPreview] = useState<{ url: string } | { type: string } | null>(null);
+  const urls = useRef<string[]>([]);
+  useEffect(() => () => urls.current.forEach((u) => URL.revokeObjectURL(u)), []);
+  const fetchChecked = async (): Promise<Blob> => {
+    const blob = await api.download(sha256);
+    const check = await sha256Hex(blob);
+    if (check !== null && check !== sha256) {
+      throw new AppError({ zh: `下载的文件与其 SHA-256 不符（${check.slice(0, 12)}…），请勿使用并联系管理员。`, en: `The downloaded file does not match its SHA-256 (${check.slice(0, 12)}…): do not use it, tell the administrator.` });
+    }
+    return blob;
+  };
+  const objectUrl = (blob: Blob, type: string) => {
+    const url = URL.createObjectURL(new Blob([blob], { type }));
+    urls.current.push(url);
+    return url;
+  };
+  const save = (blob: Blob) => {
+    // typed octet-stream: the blob: URL (of the app's origin) can only ever be a download
+    const url = objectUrl(blob, "application/octet-stream");
+    const a = document.createElement("a");
+    a.href = url;
+    a.download = downloadName(name, typeOf(blob), sha256);
+    a.rel = "noopener";
+    a.click();
+  };
+  const run = (what: "preview" | "download") => async () => {
     setError(null);
     try {
-      const blob = await api.download(sha256);
-      const check = await sha256Hex(blob);
-      if (check !== null && check !== sha256) {
-        throw new AppError({ zh: `下载的文件与其 SHA-256 不符（${check.slice(0, 12)}…），请勿使用并联系管理员。`, en: `The downloaded file does not match its SHA-256 (${check.slice(0, 12)}…): do not use it, tell the administrator.` });
-      }
-      const url = URL.createObjectURL(blob);
-      if (open) window.open(url, "_blank", "noopener");
-      else {
-        const a = document.createElement("a");
-        a.href = url;
-        a.download = name;
-        a.click();
-      }
-      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+      const blob = await fetchChecked();
+      const type = typeOf(blob);
+      if (what === "download") save(blob);
+      else setPreview(PREVIEWABLE[type] ? { url: objectUrl(blob, PREVIEWABLE[type]) } : { type: type || "application/octet-stream" });
     } catch (err) {
       setError(err);
     }
   };
   return (
-    <span className="row wrap">
-      <button type="button" className="link" onClick={() => void get(true)} aria-label={t("bodyOps.evidence.viewName", { name })}>
+    <span className="row wrap evidence-links">
+      <button type="button" className="link" onClick={() => void run("preview")()} aria-label={t("bodyOps.evidence.viewName", { name })}>
         {t("bodyOps.evidence.view")}
       </button>
-      <button type="button" className="link" onClick={() => void get(false)} aria-label={t("bodyOps.evidence.downloadName", { name })}>
+      <button type="button" className="link" onClick={() => void run("download")()} aria-label={t("bodyOps.evidence.downloadName", { name })}>
         {t("bodyOps.evidence.download")}
       </button>
+      {preview ? (
+        <span className="evidence-preview" data-testid="evidence-preview" data-sha256={sha256}>
+          {"url" in preview ? (
+            <img src={preview.url} alt={t("bodyOps.evidence.preview", { name })} referrerPolicy="no-referrer" style={{ maxWidth: "100%", maxHeight: "24rem", display: "block" }} />
+          ) : (
+            <span className="notice" role="status" data-testid="evidence-no-preview">
+              {t("bodyOps.evidence.noPreview", { type: preview.type })}{" "}
+              <button type="button" className="link" onClick={() => void run("download")()}>
+                {t("bodyOps.evidence.download")}
+              </button>
+            </span>
+          )}
+          <button type="button" className="link" onClick={() => setPreview(null)}>
+            {t("bodyOps.evidence.closePreview")}
+          </button>
+        </span>
+      ) : null}
       {error ? <ErrorBox error={error} /> : null}
     </span>
   );
@@ -178,7 +232,7 @@ export function EvidencePanel({ api, cited }: { api: WorkbenchApi; cited: { kind
         }}
       >
         <label htmlFor="evidence-file">{t("bodyOps.evidence.choose")}</label>
-        <input id="evidence-file" type="file" onChange={(e) => setFile(e.currentTarget.files?.[0] ?? null)} />
+        <input id="evidence-file" type="file" accept="application/pdf,image/png,image/jpeg,image/webp,.pdf,.png,.jpg,.jpeg,.webp,.ofd" onChange={(e) => setFile(e.currentTarget.files?.[0] ?? null)} />
         <button type="submit" className="primary" disabled={!file || busy}>
           {t("bodyOps.evidence.upload")}
         </button>

@@ -53,6 +53,37 @@ export class WorkbenchApi {
     return this.json<T>(r);
   }
 
+  /**
+   * One page of a list (GET /dossiers, /objections, /outbox, /assessors, /dossiers/:id/audit) with its query
+   * (`undefined` values left out, arrays comma-joined). Revalidated with the list's ETag: while the list is
+   * unchanged the server answers 304 without a body and the page kept from the last answer is returned — the same
+   * object, so a poll that finds nothing new re-renders nothing.
+   */
+  async list<T, P extends Page<T> = Page<T>>(path: string, query: Record<string, string | number | boolean | readonly string[] | undefined> = {}): Promise<P> {
+    const qs = Object.entries(query)
+      .filter(([, v]) => v !== undefined && v !== "" && !(Array.isArray(v) && v.length === 0))
+      .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(Array.isArray(v) ? v.join(",") : String(v))}`)
+      .join("&");
+    const url = qs ? `${path}?${qs}` : path;
+    const key = `${this.session()?.address ?? ""} ${url}`;
+    const kept = this.pages.get(key);
+    const r = await this.fetch("GET", url, { headers: kept ? { "if-none-match": kept.etag } : {} });
+    if (r.status === 304 && kept) {
+      // most recently used last: the oldest page goes first when the cache is full
+      this.pages.delete(key);
+      this.pages.set(key, kept);
+      return kept.page as P;
+    }
+    const page = await this.json<P>(r);
+    const etag = r.headers.get("etag");
+    this.pages.delete(key);
+    if (etag) this.pages.set(key, { etag, page });
+    if (this.pages.size > 64) this.pages.delete(this.pages.keys().next().value!);
+    return page;
+  }
+
+  private readonly pages = new Map<string, { etag: string; page: unknown }>();
+
   /** Uploads an evidence file (multipart); the server stores it by its SHA-256. */
   async upload(file: File): Promise<EvidenceStored> {
     const form = new FormData();
@@ -97,8 +128,15 @@ export class WorkbenchApi {
 
   /** EIP-4361: the server's nonce, a message naming this page's host, the wallet's signature. */
   async signIn(wallet: WalletClient, address: Address, chainId: number): Promise<Session> {
-    const nonce = await this.call<{ nonce: string; domain: string; chainId: number | null }>("GET", "/auth/nonce");
+    const nonce = await this.call<{ nonce: string; domain: string; uri?: string; chainId: number | null }>("GET", "/auth/nonce");
     const domain = window.location.host;
+    // the message's URI must be the origin the server signs in (CQO_SIWE_ORIGIN): this page's
+    if (nonce.uri && nonce.uri !== window.location.origin && nonce.domain === domain) {
+      throw new AppError({
+        zh: `工作台服务器只接受来自 ${nonce.uri} 的登录，而本页面是 ${window.location.origin}：请从 ${nonce.uri} 打开本页，或让管理员设置 CQO_SIWE_ORIGIN=${window.location.origin}。`,
+        en: `The workbench accepts sign-ins from ${nonce.uri} only, this page is ${window.location.origin}: open the app at ${nonce.uri}, or have CQO_SIWE_ORIGIN=${window.location.origin} set on the server.`,
+      });
+    }
     if (nonce.domain !== domain) {
       throw new AppError({
         zh: `工作台服务器只接受对域名 ${nonce.domain} 的登录，而本页面是 ${domain}：请从 ${nonce.domain} 打开本页，或让管理员设置 CQO_SIWE_DOMAIN=${domain}。`,
@@ -126,7 +164,24 @@ export class WorkbenchApi {
   async signOut(): Promise<void> {
     await this.call("POST", "/auth/logout").catch(() => undefined);
     sessionStorage.removeItem(STORE);
+    this.pages.clear();
   }
+}
+
+/**
+ * A page of a list: `nextCursor` (opaque) for the next one, null on the last; `total` on the first page only,
+ * counted up to 10,000 (`totalCapped`: more than that).
+ */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+  total?: number;
+  totalCapped?: boolean;
+}
+
+export interface OutboxPage extends Page<OutboxItem> {
+  /** rows per status (first page), each counted up to 10,000 */
+  counts?: { queued: number; sending: number; issued: number; failed: number };
 }
 
 export interface DossierSummary {

@@ -1,0 +1,64 @@
+/** 撤回 and erasure: the applicant withdraws before acceptance; the body erases personal data on request or after retention. */
+import { rmSync } from "node:fs";
+import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { text } from "../../scoring";
+import { operatorOnly, signedIn, sessionOf, type Ctx, type RouteOptions } from "../context";
+import { notFound } from "../errors";
+import { checkpointErasures, erasePersonalData, RETAINED_UNTIL_ERASED } from "../erasure";
+import { getDossier } from "../store/dossiers";
+import { dossierSummary } from "../views";
+import { assertLegal, transition, type Actor } from "../workflow";
+import { operatorDossier } from "./access";
+import { DossierIdParams, Note } from "./inputs";
+
+const WithdrawBody = z.strictObject({ note: Note }).optional();
+const EraseBody = z.strictObject({
+  /** request: the data subject (or a lawful order) asked for it, the basis recorded in the operator's own files */
+  reason: z.enum(["request", "retention"]),
+  /** where the request is filed (a reference, never the personal data itself) */
+  reference: text({ min: 2, max: 200 }),
+});
+
+/** Deletes the files of an erasure from the evidence store (after its transaction committed). */
+function deleteFiles(ctx: Ctx, files: string[]): void {
+  for (const sha of files) rmSync(ctx.evidence.pathOf(sha), { force: true });
+}
+
+/** Erases the personal data of every dossier whose retention period is over; returns how many. */
+export function eraseExpired(ctx: Ctx): number {
+  const days = ctx.config.retentionDays ?? 1095;
+  const before = ctx.now() - days * 86_400_000;
+  const placeholders = RETAINED_UNTIL_ERASED.map(() => "?").join(", ");
+  const ids = (ctx.db.prepare(`SELECT id FROM dossiers WHERE erased_at IS NULL AND updated_at < ? AND state IN (${placeholders}) ORDER BY updated_at LIMIT 500`).all(before, ...RETAINED_UNTIL_ERASED) as { id: string }[]).map((r) => r.id);
+  const actor: Actor = { address: "retention", role: "sync" };
+  for (const id of ids) deleteFiles(ctx, erasePersonalData(ctx.db, getDossier(ctx.db, id)!, "retention", actor, ctx.now()));
+  if (ids.length) checkpointErasures(ctx.db);
+  return ids.length;
+}
+
+export async function erasureRoutes(app: FastifyInstance, { ctx }: RouteOptions): Promise<void> {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const { db } = ctx;
+
+  r.post("/dossiers/:id/withdraw", { onRequest: signedIn, schema: { params: DossierIdParams, body: WithdrawBody } }, async (req) => {
+    const s = sessionOf(req);
+    const d = getDossier(db, req.params.id);
+    if (!d || d.applicant !== s.address || d.holder !== null) throw notFound(`dossier ${req.params.id}`);
+    assertLegal("withdraw", d.state);
+    const actor: Actor = { address: s.address, role: "applicant" };
+    db.transaction(() => transition(db, d.id, "withdraw", d.state, "withdrawn", actor, { note: req.body?.note }))();
+    // nothing of a withdrawn application is kept: it was never accepted
+    deleteFiles(ctx, erasePersonalData(db, getDossier(db, d.id)!, "withdrawn", actor, ctx.now()));
+    checkpointErasures(db);
+    return dossierSummary(getDossier(db, d.id)!);
+  });
+
+  r.post("/dossiers/:id/erase", { onRequest: operatorOnly, schema: { params: DossierIdParams, body: EraseBody } }, async (req) => {
+    const { d, actor } = operatorDossier(db, sessionOf(req), req.params.id);
+    deleteFiles(ctx, erasePersonalData(db, d, req.body.reason, actor, ctx.now(), req.body.reference));
+    checkpointErasures(db);
+    return { ...dossierSummary(getDossier(db, d.id)!), erased: true };
+  });
+}
