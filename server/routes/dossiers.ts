@@ -119,11 +119,11 @@ export async function dossierRoutes(app: FastifyInstance, { ctx }: RouteOptions)
   r.get("/dossiers", { onRequest: signedIn, schema: { querystring: InboxQuery } }, async (req, reply) => {
     const s = sessionOf(req);
     const q = req.query;
-    if (notModified(req, reply, changeToken(db, s, changeCounter(db, "dossiers"), q))) return reply.code(304).send();
     const filter = inboxFilter(s, q);
-    const viewer = { address: s.address, operator: s.operator, assessor: s.assessor };
     const by = filter ? inboxOrder(filter) : "time";
     if (q.cursor && q.cursor.by !== by) throw invalidInput([{ field: "querystring.cursor", path: ["querystring", "cursor"], zh: "翻页游标与当前搜索不符：请从第一页重新开始", en: "the cursor belongs to another search: start again from the first page" }]);
+    if (notModified(req, reply, changeToken(db, s, changeCounter(db, "dossiers"), q))) return reply.code(304).send();
+    const viewer = { address: s.address, operator: s.operator, assessor: s.assessor };
     const rows = filter ? inboxPage(db, viewer, filter, q.cursor ?? null, q.limit + 1) : [];
     const total = q.cursor ? undefined : filter ? inboxCount(db, viewer, filter, TOTAL_CAP) : 0;
     return pageOf(rows, q.limit, dossierSummary, (d) => (by === "number" ? ["n", d.id] : ["t", d.created_at, d.id]), total);

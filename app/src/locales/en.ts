@@ -255,6 +255,8 @@ export const en: Messages = {
     needRole: "This action needs the {{role}} role, which this account does not have.",
   },
   body: {
+    ownSheetOnly: "This round of scoring is over: you can see only the sheet you signed, no longer the application.",
+    ownSheetRound: "round {{round}} sheet digest",
     heading: "Certifying body workbench",
     intro: "Sign in with Ethereum (SIWE) to this body's workbench server.",
     signIn: "Sign in with the wallet",
@@ -342,7 +344,7 @@ export const en: Messages = {
     allStates: "All states",
     needsAction: "Needs action (mine)",
     searchLabel: "Dossier number or applicant's wallet address",
-    searchPlaceholder: "HN-2025-… or 0x…",
+    searchPlaceholder: "HN-… or 0x…",
     search: "Search",
     clearSearch: "Clear search",
     noMatch: "No dossier matches.",

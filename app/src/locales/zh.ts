@@ -253,6 +253,8 @@ export const zh = {
     needRole: "此操作需要{{role}}角色，当前账户没有。",
   },
   body: {
+    ownSheetOnly: "本轮评审已结束：您只能查看自己提交的评分表，申报材料不再向您开放。",
+    ownSheetRound: "第 {{round}} 轮评分表摘要",
     heading: "认定主体工作台",
     intro: "通过以太坊登录（SIWE）连接本主体的工作台服务器。",
     signIn: "用钱包登录",
@@ -340,7 +342,7 @@ export const zh = {
     allStates: "全部状态",
     needsAction: "待处理（需要我操作）",
     searchLabel: "申报编号或申报人钱包地址",
-    searchPlaceholder: "HN-2025-… 或 0x…",
+    searchPlaceholder: "HN-… 或 0x…",
     search: "搜索",
     clearSearch: "清除搜索",
     noMatch: "没有符合条件的申报。",
