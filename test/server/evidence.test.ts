@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { crc32 } from "node:zlib";
 import type { Hex } from "viem";
 import { signSheet, syntheticSheets } from "../../scoring/synthetic";
+import { objectionStatement, objectionTypedData } from "../../sdk";
 import { buildServer, type Workbench } from "../../server/app";
 import { MIGRATIONS, openDb, schemaVersion } from "../../server/db";
 import {
@@ -198,6 +199,7 @@ describe("server: evidence files (issue #10)", function () {
     let refusedApplicantFile: { status: number; body: ErrorBody };
     let refusedUnknown: { status: number; body: ErrorBody };
     let suspended: { status: number; body: { state: string; txHash: Hex } };
+    const objectionRefusals: { status: number; body: ErrorBody }[] = [];
 
     before(async () => {
       applicantFile = await uploaded(samplePdf("applicant's appointment letter"), tokens.applicant);
@@ -216,6 +218,15 @@ describe("server: evidence files (issue #10)", function () {
       for (const deadline = Date.now() + 30_000; (await http("GET", `/dossiers/${id}`, undefined, tokens.operator)).json<{ state: string }>().state !== "in-notice";) {
         if (Date.now() > deadline) throw new Error("not issued on-chain");
         await new Promise((r) => setTimeout(r, 50));
+      }
+      // during the notice, an objection citing the applicant's file, then a file nobody uploaded (signed by its filer)
+      for (const evidence of [applicantFile, sha256(randomBytes(32))]) {
+        const statement = "材料与事实不符 · the dossier's facts are wrong";
+        const issuedAt = Math.floor(clock / 1000);
+        const signed = objectionStatement({ tokenId, filer: account(ATTACKER).address, statement, evidence, issuedAt });
+        const signature = await account(ATTACKER).signTypedData(objectionTypedData(world.deployment.chainId, world.deployment.certificate, signed));
+        const r = await http("POST", "/objections", { tokenId, statement, evidence, signature, issuedAt }, tokens.attacker);
+        objectionRefusals.push({ status: r.status, body: r.json<ErrorBody>() });
       }
       await rpc("evm_increaseTime", [8 * 86_400]);
       await rpc("evm_mine", []);
@@ -247,6 +258,15 @@ describe("server: evidence files (issue #10)", function () {
         expect(r.body.error.problems?.map((p) => p.field)).to.deep.equal(["body.evidence"]);
       }
       expect(refusedApplicantFile.body).to.deep.equal(refusedUnknown.body);
+    });
+
+    it("an objection may cite only its filer's uploads: the same 422 whether the file exists or not", () => {
+      expect(objectionRefusals.map((r) => r.status)).to.deep.equal([422, 422]);
+      for (const r of objectionRefusals) {
+        expect(r.body.error.code).to.equal("evidence-not-uploaded");
+        expect(r.body.error.problems?.map((p) => p.field)).to.deep.equal(["body.evidence"]);
+      }
+      expect(objectionRefusals[0]!.body).to.deep.equal(objectionRefusals[1]!.body);
     });
 
     it("cite another body's public suspension evidence in a made-up dossier → refused, and the download is 404", async () => {
