@@ -88,20 +88,18 @@ function citedFiles(d: DossierRow): string[] {
   }
 }
 
+/** cited by another dossier, a lifecycle call or an objection (server/store/evidence.ts's citations) */
 const citedElsewhere = (db: Db, sha: string, dossierId: string): boolean =>
-  db.prepare(`${RAW_SQL} SELECT 1 FROM dossiers WHERE id != ? AND erased_at IS NULL AND instr(dossier_json, ?) > 0`).get(dossierId, sha) !== undefined ||
-  db.prepare("SELECT 1 FROM objections WHERE evidence = ?").get(sha) !== undefined ||
-  db.prepare("SELECT 1 FROM chain_intents WHERE instr(params_json, ?) > 0 AND dossier_id != ?").get(sha, dossierId) !== undefined;
+  db.prepare("SELECT 1 FROM evidence_citations WHERE sha256 = ? AND (dossier_id != ? OR kind != 'dossier')").get(sha, dossierId) !== undefined ||
+  db.prepare("SELECT 1 FROM objections WHERE evidence = ?").get(sha) !== undefined;
 
 function uploadedOnlyBy(db: Db, sha: string, applicant: string): boolean {
-  const hasUploads = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'evidence_uploads'").get() !== undefined;
-  const uploaders = hasUploads
-    ? (db.prepare("SELECT uploaded_by FROM evidence_uploads WHERE sha256 = ?").all(sha) as { uploaded_by: string }[]).map((r) => r.uploaded_by)
-    : (db.prepare("SELECT uploaded_by FROM evidence WHERE sha256 = ?").all(sha) as { uploaded_by: string }[]).map((r) => r.uploaded_by);
+  const uploaders = (db.prepare("SELECT uploaded_by FROM evidence_uploads WHERE sha256 = ?").all(sha) as { uploaded_by: string }[]).map((r) => r.uploaded_by);
   return uploaders.length > 0 && uploaders.every((u) => u === applicant);
 }
 
 function deleteEvidenceRows(db: Db, sha: string): void {
-  if (db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'evidence_uploads'").get()) db.prepare("DELETE FROM evidence_uploads WHERE sha256 = ?").run(sha);
+  db.prepare("DELETE FROM evidence_citations WHERE sha256 = ?").run(sha);
+  db.prepare("DELETE FROM evidence_uploads WHERE sha256 = ?").run(sha);
   db.prepare("DELETE FROM evidence WHERE sha256 = ?").run(sha);
 }

@@ -17,7 +17,7 @@ import type { Session } from "../auth";
 import type { Ctx } from "../context";
 import type { Db } from "../db";
 import { unprocessable, type FieldProblem } from "../errors";
-import { bodyUpload, getUpload, insertCitation, readableThroughDossier } from "../store/evidence";
+import { bodyUpload, getUpload, insertCitation, readableThroughDossier, uploadMovedAway } from "../store/evidence";
 
 const ZERO: Hex = `0x${"0".repeat(64)}`;
 
@@ -26,11 +26,12 @@ export type EvidenceReader = "uploader" | "operator" | "applicant" | "panel" | n
 
 /**
  * May `s` read the file? (Whether it exists is for the caller, who answers 404 both ways.) After a re-issue the
- * dossier's old wallet should lose access: that is a change here.
+ * dossier's old wallet loses its own uploads for that dossier, and the new wallet reads them; an assessor reads a
+ * dossier's files only while their round is open.
  */
 export function evidenceReader(db: Db, s: Session, sha256: string): EvidenceReader {
   if (s.operator) return "operator";
-  if (getUpload(db, sha256, s.address)) return "uploader";
+  if (getUpload(db, sha256, s.address) && !uploadMovedAway(db, sha256, s.address)) return "uploader";
   const through = readableThroughDossier(db, sha256, s.address, s.assessor);
   if (through.applicant) return "applicant";
   if (through.panel) return "panel";

@@ -85,14 +85,26 @@ export function insertCitation(db: Db, c: { sha256: string; uploadedBy: string; 
 export const readableThroughDossier = (db: Db, sha256: string, address: string, assessor: boolean): { applicant: boolean; panel: boolean } => {
   const row = db
     .prepare(
-      `SELECT MAX(d.applicant = ?) AS applicant,
-              MAX(? = 1 AND EXISTS (SELECT 1 FROM panel_members p WHERE p.dossier_id = d.id AND p.assessor = ?)) AS panel
+      `SELECT MAX(COALESCE(d.holder, d.applicant) = ?) AS applicant,
+              MAX(? = 1 AND d.state = 'assigned' AND EXISTS (SELECT 1 FROM panel_members p WHERE p.dossier_id = d.id AND p.round = d.round AND p.assessor = ?)) AS panel
        FROM evidence_citations c JOIN dossiers d ON d.id = c.dossier_id
        WHERE c.sha256 = ? AND c.kind = 'dossier' AND c.uploaded_by = d.applicant`,
     )
     .get(address, assessor ? 1 : 0, address, sha256) as { applicant: number | null; panel: number | null };
   return { applicant: row.applicant === 1, panel: row.panel === 1 };
 };
+
+/**
+ * Whether the wallet uploaded the file for a dossier whose certificate a re-issue moved to another wallet (the
+ * usual reason: a lost or stolen wallet, which must lose the dossier's evidence with the dossier).
+ */
+export const uploadMovedAway = (db: Db, sha256: string, address: string): boolean =>
+  db
+    .prepare(
+      `SELECT 1 FROM evidence_citations c JOIN dossiers d ON d.id = c.dossier_id
+       WHERE c.sha256 = ? AND c.kind = 'dossier' AND c.uploaded_by = ? AND d.applicant = ? AND d.holder IS NOT NULL AND d.holder != ?`,
+    )
+    .get(sha256, address, address, address) !== undefined;
 
 /** ids of the dossiers that cite the file in their evidence list */
 export const dossiersCiting = (db: Db, sha256: string): string[] =>

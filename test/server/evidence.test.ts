@@ -292,11 +292,12 @@ describe("server: evidence files (issue #10)", function () {
       expect((await download(publicHash, tokens.operator)).statusCode).to.equal(200);
     });
 
-    it("an applicant can still cite and download their own file; an assessor of the panel can download it, no one else", async () => {
+    it("an applicant can still cite and download their own file; once the panel's round is over its assessors no longer can; no one else", async () => {
       const ok = await download(applicantFile, tokens.applicant);
       expect(ok.statusCode).to.equal(200);
       expect(ok.rawPayload.equals(samplePdf("applicant's appointment letter"))).to.equal(true);
-      expect((await download(applicantFile, tokens.panel)).statusCode).to.equal(200);
+      // the dossier is far past its round (issued, then suspended): the panel's access ended with the round
+      expect((await download(applicantFile, tokens.panel)).statusCode).to.equal(404);
       expect((await download(applicantFile, tokens.operator)).statusCode).to.equal(200);
       expect((await download(applicantFile, tokens.otherAssessor)).statusCode).to.equal(404);
       expect((await download(applicantFile, tokens.attacker)).statusCode).to.equal(404);

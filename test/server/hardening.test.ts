@@ -5,6 +5,7 @@
  */
 import { expect } from "chai";
 import { existsSync, readFileSync, statSync } from "node:fs";
+import { privateKeyToAccount } from "viem/accounts";
 import { buildServer, type Workbench } from "../../server/app";
 import { configFromEnv } from "../../server/config";
 import { RAW_SQL } from "../../server/vault";
@@ -18,6 +19,7 @@ import {
   deployWorld,
   dossierFor,
   expect200,
+  samplePdf,
   injectHttp,
   signInAs,
   signInTeam,
@@ -63,6 +65,14 @@ describe("server: hardening of the procedure and of personal data (anvil)", func
   });
 
   const grepDb = (needle: string): string[] => [wb.db.name, `${wb.db.name}-wal`].filter((f) => existsSync(f) && readFileSync(f).includes(Buffer.from(needle, "utf8")));
+  const upload = async (content: Buffer, token: string): Promise<string> => {
+    const boundary = `----cqo${Date.now()}`;
+    const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="e.pdf"\r\nContent-Type: application/pdf\r\n\r\n`);
+    const r = await wb.app.inject({ method: "POST", url: "/evidence", payload: Buffer.concat([head, content, Buffer.from(`\r\n--${boundary}--\r\n`)]), headers: { "content-type": `multipart/form-data; boundary=${boundary}`, authorization: `Bearer ${token}` } });
+    expect(r.statusCode, r.body).to.be.oneOf([200, 201]);
+    return (JSON.parse(r.body) as { sha256: string }).sha256;
+  };
+  const download = async (sha: string, token: string) => (await wb.app.inject({ method: "GET", url: `/evidence/${sha}`, headers: { authorization: `Bearer ${token}` } })).statusCode;
   const rpc = (method: string, params: unknown[]) => fetch(anvil.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
   const waitFor = async (id: string, state: string) => {
     const deadline = Date.now() + 20_000;
@@ -71,8 +81,8 @@ describe("server: hardening of the procedure and of personal data (anvil)", func
       await new Promise((r) => setTimeout(r, 50));
     }
   };
-  const issued = async (): Promise<{ id: string; tokenId: string }> => {
-    const { id } = await toEvaluated(http, tokens, dossierFor(seed++));
+  const issued = async (evidence: { kind: string; name: string; sha256: string }[] = []): Promise<{ id: string; tokenId: string }> => {
+    const { id } = await toEvaluated(http, tokens, { ...dossierFor(seed++), evidence });
     const a = expect200(await http("POST", `/dossiers/${id}/approve`, {}, tokens.operator), "approve").json<{ tokenId: string }>();
     await waitFor(id, "in-notice");
     await rpc("evm_increaseTime", [8 * 86_400]);
@@ -143,8 +153,10 @@ describe("server: hardening of the procedure and of personal data (anvil)", func
   });
 
   describe("after a re-issue (a lost or stolen wallet)", () => {
-    it("the old wallet loses the dossier, its audit log, its credential and its place in the list", async () => {
-      const { id } = await issued();
+    it("the old wallet loses the dossier, its audit log, its credential, its evidence and its place in the list", async () => {
+      const sha = await upload(samplePdf("任命书 re-issue"), tokens.applicant);
+      const { id } = await issued([{ kind: "appointment", name: "任命书.pdf", sha256: sha }]);
+      expect(await download(sha, tokens.applicant)).to.equal(200);
       const newWallet = account(31);
       const prep = expect200(await http("POST", `/dossiers/${id}/reissue/prepare`, { newHolder: newWallet.address, identityCheck: "现场核验身份证原件" }, tokens.operator), "prepare").json<{
         root: `0x${string}`;
@@ -159,12 +171,24 @@ describe("server: hardening of the procedure and of personal data (anvil)", func
       const list = (await http("GET", "/dossiers", undefined, tokens.applicant)).json<{ items?: { id: string }[] } | { id: string }[]>();
       const items = Array.isArray(list) ? list : (list.items ?? []);
       expect(items.map((d) => d.id)).to.not.include(id);
+      expect(await download(sha, tokens.applicant)).to.equal(404);
       const newToken = await signInAs(http, newWallet);
       expect((await http("GET", `/dossiers/${id}/credential`, undefined, newToken)).status).to.equal(200);
+      expect(await download(sha, newToken)).to.equal(200);
     });
   });
 
   describe("an assessor after the round", () => {
+    it("reads the dossier's evidence while the round is open", async () => {
+      const sha = await upload(samplePdf("任命书 panel"), tokens.applicant);
+      const id = await submitDossier(http, { ...dossierFor(seed++), evidence: [{ kind: "appointment", name: "任命书.pdf", sha256: sha }] }, tokens.applicant);
+      expect200(await http("POST", `/dossiers/${id}/accept`, {}, tokens.operator), "accept");
+      expect200(await http("POST", `/dossiers/${id}/assign`, { assessors: ASSESSORS.slice(0, 3).map((a) => a.address) }, tokens.operator), "assign");
+      expect(await download(sha, tokens.assessors[0]!)).to.equal(200);
+      const outsider = await signInAs(http, privateKeyToAccount(ASSESSORS[4]!.key));
+      expect(await download(sha, outsider)).to.equal(404);
+    });
+
     it("keeps a read-only copy of their own sheet and nothing of the applicant", async () => {
       const id = await toScored(http, tokens, dossierFor(seed++));
       const r = expect200(await http("GET", `/dossiers/${id}`, undefined, tokens.assessors[0]), "read").json<{ access: string; dossier?: unknown; mySheets: { round: number }[] }>();
@@ -247,7 +271,8 @@ describe("server: hardening of the procedure and of personal data (anvil)", func
     });
 
     it("erasure on request: neither the name and ID number nor their ciphertexts remain in the database or its WAL; the audit trail keeps actions, not content", async () => {
-      const d = { ...syntheticDossier(seed++), evidence: [] };
+      const sha = await upload(samplePdf("司马清川 身份证复印件"), tokens.applicant);
+      const d = { ...syntheticDossier(seed++), evidence: [{ kind: "id-card", name: "身份证.pdf", sha256: sha }] };
       const name = "司马清川";
       const dossier = { ...d, applicant: { ...d.applicant, name } };
       const id = await submitDossier(http, dossier, tokens.applicant);
@@ -260,6 +285,9 @@ describe("server: hardening of the procedure and of personal data (anvil)", func
       expect(missing.json<ErrorBody>().error.problems![0]!.field).to.equal("body.reference");
       expect200(await http("POST", `/dossiers/${id}/erase`, { reason: "request", reference: "PIPL-2026-017" }, tokens.operator), "erase");
       for (const needle of [name, dossier.applicant.idNumber, sealedBefore.slice(20, 80)]) expect(grepDb(needle), needle).to.deep.equal([]);
+      // the evidence only this applicant uploaded is gone, file and rows
+      expect(existsSync(wb.evidence.pathOf(sha))).to.equal(false);
+      expect(await download(sha, tokens.operator)).to.equal(404);
       const audit = auditItems(await http("GET", `/dossiers/${id}/audit`, undefined, tokens.operator));
       expect(audit.map((a) => a.action)).to.deep.equal(["submit", "reject", "erase-personal-data"]);
       expect(JSON.stringify(audit)).to.not.include(name);

@@ -14,9 +14,9 @@ import { ErrorBox } from "../components/ErrorBox";
 import { levelLabel, shortHex } from "../lib/format";
 import type { Route } from "../router";
 import { useChainish } from "../wallet/context";
-import { TxView, useTx } from "../wallet/tx";
+import { TxView, useTx, type TxRunner } from "../wallet/tx";
 import { ConnectPanel, useWallet } from "../wallet/wallet";
-import { WorkbenchApi, type Assessor, type DossierDetail, type DossierSummary, type Message, type ObjectionView, type OutboxItem, type OutboxPage, type Page, type Session, type WalletStatus } from "./api";
+import { WorkbenchApi, type Assessor, type DossierDetail, type DossierSummary, type OwnSheetView, type Message, type ObjectionView, type OutboxItem, type OutboxPage, type Page, type Session, type WalletStatus } from "./api";
 import { EvidencePanel, EvidencePicker } from "./Evidence";
 import { ObjectionList } from "./Objections";
 import { RevocationReasonField } from "./RevocationReasonField";
@@ -105,6 +105,32 @@ export default function BodyConsole({ route }: { route: Route }) {
         </>
       ) : null}
     </div>
+  );
+}
+
+/** An assessor after the round: the sheets they signed, read-only. */
+function OwnSheets({ d, tx }: { d: OwnSheetView; tx: TxRunner }) {
+  const { t } = useTranslation();
+  return (
+    <section className="card" aria-labelledby="own-sheet-heading">
+      <p>
+        <a href="#/body">← {t("body.inbox")}</a>
+      </p>
+      {/* the outcome of the sheet just handed in stays in view */}
+      <TxView tx={tx} />
+      <h2 id="own-sheet-heading">{t("body.dossier", { id: d.id })}</h2>
+      <p>
+        {t("body.state")}: <StateBadge state={d.state} />
+      </p>
+      <p role="note">{t("body.ownSheetOnly")}</p>
+      <ul>
+        {d.mySheets.map((s) => (
+          <li key={s.round} data-testid="own-sheet">
+            {t("body.ownSheetRound", { round: s.round })} · <code className="break">{s.digest}</code>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
 
@@ -264,7 +290,7 @@ function DossierView({ api, session, id }: { api: WorkbenchApi; session: Session
   const tx = useTx();
   const q = useQuery({
     queryKey: ["dossier", id],
-    queryFn: () => api.call<DossierDetail>("GET", `/dossiers/${encodeURIComponent(id)}`),
+    queryFn: () => api.call<DossierDetail | OwnSheetView>("GET", `/dossiers/${encodeURIComponent(id)}`),
     refetchInterval: (query) => (query.state.data?.state === "queued" ? 1000 : false),
   });
   const operator = session.roles.includes("operator");
@@ -284,6 +310,7 @@ function DossierView({ api, session, id }: { api: WorkbenchApi; session: Session
 
   if (q.error) return <ErrorBox error={q.error} onRetry={() => void q.refetch()} />;
   if (!q.data) return <p role="status">{t("app.loading")}</p>;
+  if (q.data.access === "own-sheet") return <OwnSheets d={q.data} tx={tx} />;
   const d = q.data;
   const min = rulebooks.data?.find((r) => r.key === d.rulebook)?.minAssessors ?? 3;
   const me = d.panel.find((p) => p.address.toLowerCase() === session.address.toLowerCase());

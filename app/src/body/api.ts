@@ -216,7 +216,14 @@ export interface EvaluationView {
   indicators: { id: string; name: Message; max: number; points: number; explanation: Message[] }[];
 }
 
+/** what an assessor sees of a dossier once their round is over: their own signed sheets, nothing of the applicant */
+export interface OwnSheetView extends DossierSummary {
+  access: "own-sheet";
+  mySheets: { round: number; digest: Hex; receivedAt: number }[];
+}
+
 export interface DossierDetail extends DossierSummary {
+  access?: "full";
   dossier: { applicant: { name: string; education?: string; qualityYears?: number }; employer: { name: string; uscc: string }; evidence?: { kind: string; name: string; sha256: string }[] };
   holder?: Address;
   reissues?: ReissueView[];
