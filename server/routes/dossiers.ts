@@ -20,6 +20,31 @@ import { dossierAccess, operatorDossier, visibleDossier } from "./access";
 import { applicantEvidence } from "./evidence-ref";
 import { DossierIdParams, Note, bi } from "./inputs";
 import { Flag, Limit, TOTAL_CAP, changeToken, cursorOf, isKey, isTime, listOf, notModified, pageOf, queryOf } from "./pages";
+import { errors } from "../openapi";
+import { AuditEntry, DossierSummary, NotModified, ObjectionNoticeView, ObjectionView, ReissueView, pageSchema } from "./schemas";
+
+// ---------------------------------------------------------------- what the routes answer (schema.response)
+
+const DossierFull = DossierSummary.extend({
+  access: z.literal("full"),
+  dossier: z.unknown().describe("申报材料 / the dossier JSON (scoring/dossier/schema.ts)"),
+  dossierHash: z.string(),
+  rulebookHash: z.string().nullable(),
+  rejection: z.unknown().describe("不予受理理由 / the rejection's reasons [{ zh, en }], or null"),
+  panel: z.array(z.object({ address: z.string(), assessorId: z.string(), name: z.string(), sheetSubmitted: z.boolean() })),
+  evaluation: z.unknown().describe("评价结果 / the evaluation (scoring/evaluate.ts), or null"),
+  issuance: z
+    .object({ status: z.enum(["queued", "sending", "issued", "failed"]), tokenId: z.string(), txHash: z.string().nullable(), blockNumber: z.number().int().nullable(), lastError: z.string().nullable() })
+    .nullable(),
+  reissues: z.array(ReissueView),
+  objections: z.array(z.union([ObjectionView, ObjectionNoticeView])).describe("operators see objectionView, everyone else objectionNoticeView"),
+});
+const DossierOwnSheet = DossierSummary.extend({
+  access: z.literal("own-sheet"),
+  mySheets: z.array(z.object({ round: z.number().int(), digest: z.string(), receivedAt: z.number(), sheet: z.unknown().describe("the signed score sheet (scoring/sheet)") })),
+});
+const DossierDetail = z.discriminatedUnion("access", [DossierFull, DossierOwnSheet]);
+const Credential = z.object({ tokenId: z.string(), root: z.string(), credential: z.unknown().describe("the holder's credential file (scoring/credential)") });
 
 const SubmitBody = z.strictObject({
   rulebook: z.string().min(1, bi("请指定评价方案", "name the rulebook")).max(100),
@@ -86,7 +111,7 @@ export async function dossierRoutes(app: FastifyInstance, { ctx }: RouteOptions)
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { db } = ctx;
 
-  r.post("/dossiers", { onRequest: signedIn, schema: { body: SubmitBody } }, async (req, reply) => {
+  r.post("/dossiers", { onRequest: signedIn, schema: { body: SubmitBody, response: { 201: DossierSummary, ...errors(400, 401, 403, 422) } } }, async (req, reply) => {
     const s = sessionOf(req);
     const body = req.body;
     const problems: FieldProblem[] = [];
@@ -116,7 +141,7 @@ export async function dossierRoutes(app: FastifyInstance, { ctx }: RouteOptions)
   });
 
   // the inbox: a page at a time (keyset), filtered and searched on indexes; 304 while nothing changed
-  r.get("/dossiers", { onRequest: signedIn, schema: { querystring: InboxQuery } }, async (req, reply) => {
+  r.get("/dossiers", { onRequest: signedIn, schema: { querystring: InboxQuery, response: { 200: pageSchema(DossierSummary), 304: NotModified, ...errors(400, 401) } } }, async (req, reply) => {
     const s = sessionOf(req);
     const q = req.query;
     const filter = inboxFilter(s, q);
@@ -129,7 +154,7 @@ export async function dossierRoutes(app: FastifyInstance, { ctx }: RouteOptions)
     return pageOf(rows, q.limit, dossierSummary, (d) => (by === "number" ? ["n", d.id] : ["t", d.created_at, d.id]), total);
   });
 
-  r.get("/dossiers/:id", { onRequest: signedIn, schema: { params: DossierIdParams } }, async (req) => {
+  r.get("/dossiers/:id", { onRequest: signedIn, schema: { params: DossierIdParams, response: { 200: DossierDetail, ...errors(400, 401, 404) } } }, async (req) => {
     const s = sessionOf(req);
     const found = getDossier(db, req.params.id);
     const access = found ? dossierAccess(db, s, found) : null;
@@ -159,7 +184,7 @@ export async function dossierRoutes(app: FastifyInstance, { ctx }: RouteOptions)
   });
 
   // oldest first, a page at a time (the entry id is the keyset); 304 while no entry was added
-  r.get("/dossiers/:id/audit", { onRequest: signedIn, schema: { params: DossierIdParams, querystring: AuditQuery } }, async (req, reply) => {
+  r.get("/dossiers/:id/audit", { onRequest: signedIn, schema: { params: DossierIdParams, querystring: AuditQuery, response: { 200: pageSchema(AuditEntry), 304: NotModified, ...errors(400, 401, 404) } } }, async (req, reply) => {
     const s = sessionOf(req);
     const { id } = req.params;
     visibleDossier(db, s, id);
@@ -173,7 +198,7 @@ export async function dossierRoutes(app: FastifyInstance, { ctx }: RouteOptions)
     return pageOf(auditPage(db, id, cursor ?? 0, limit + 1), limit, view, (a) => [a.id], cursor === undefined ? auditCount(db, id, TOTAL_CAP) : undefined);
   });
 
-  r.post("/dossiers/:id/accept", { onRequest: operatorOnly, schema: { params: DossierIdParams, body: AcceptBody } }, async (req) => {
+  r.post("/dossiers/:id/accept", { onRequest: operatorOnly, schema: { params: DossierIdParams, body: AcceptBody, response: { 200: DossierSummary, ...errors(400, 401, 403, 404, 409) } } }, async (req) => {
     const { d, actor } = operatorDossier(db, sessionOf(req), req.params.id);
     const body = req.body ?? {};
     assertLegal("accept", d.state);
@@ -184,7 +209,7 @@ export async function dossierRoutes(app: FastifyInstance, { ctx }: RouteOptions)
     return dossierSummary(getDossier(db, d.id)!);
   });
 
-  r.post("/dossiers/:id/reject", { onRequest: operatorOnly, schema: { params: DossierIdParams, body: RejectBody } }, async (req) => {
+  r.post("/dossiers/:id/reject", { onRequest: operatorOnly, schema: { params: DossierIdParams, body: RejectBody, response: { 200: DossierSummary, ...errors(400, 401, 403, 404, 409) } } }, async (req) => {
     const { d, actor } = operatorDossier(db, sessionOf(req), req.params.id);
     assertLegal("reject", d.state);
     const reasons = req.body.reasons.map((x) => (typeof x === "string" ? { zh: x, en: x } : x));
@@ -192,7 +217,7 @@ export async function dossierRoutes(app: FastifyInstance, { ctx }: RouteOptions)
     return dossierSummary(getDossier(db, d.id)!);
   });
 
-  r.get("/dossiers/:id/credential", { onRequest: signedIn, schema: { params: DossierIdParams } }, async (req) => {
+  r.get("/dossiers/:id/credential", { onRequest: signedIn, schema: { params: DossierIdParams, response: { 200: Credential, ...errors(400, 401, 404, 409) } } }, async (req) => {
     const s = sessionOf(req);
     const { id } = req.params;
     const d = getDossier(db, id);

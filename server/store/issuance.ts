@@ -51,8 +51,8 @@ export function requeueFailed(db: Db, root: string): string | null {
   return (db.prepare("SELECT dossier_id FROM outbox WHERE root = ?").get(root) as { dossier_id: string }).dossier_id;
 }
 
-export const latestOutboxOf = (db: Db, dossierId: string): Partial<OutboxRow> | undefined =>
-  db.prepare("SELECT status, token_id, tx_hash, block_number, last_error FROM outbox WHERE dossier_id = ? ORDER BY enqueued_at DESC LIMIT 1").get(dossierId) as Partial<OutboxRow> | undefined;
+export const latestOutboxOf = (db: Db, dossierId: string): Pick<OutboxRow, "status" | "token_id" | "tx_hash" | "block_number" | "last_error"> | undefined =>
+  db.prepare("SELECT status, token_id, tx_hash, block_number, last_error FROM outbox WHERE dossier_id = ? ORDER BY enqueued_at DESC LIMIT 1").get(dossierId) as Pick<OutboxRow, "status" | "token_id" | "tx_hash" | "block_number" | "last_error"> | undefined;
 
 export const issuedBlockOf = (db: Db, dossierId: string): number | null | undefined =>
   (db.prepare("SELECT block_number FROM outbox WHERE dossier_id = ? AND status = 'issued' ORDER BY issued_at DESC LIMIT 1").get(dossierId) as { block_number: number | null } | undefined)?.block_number;
