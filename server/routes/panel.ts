@@ -13,6 +13,12 @@ import { dossierSummary } from "../views";
 import { assertLegal, transition, type Actor, type State } from "../workflow";
 import { operatorDossier } from "./access";
 import { AddressInput, DossierIdParams, EmptyBody, bi } from "./inputs";
+import { errors } from "../openapi";
+import { DossierSummary } from "./schemas";
+
+const SheetAccepted = DossierSummary.extend({ digest: z.string().describe("EIP-712 digest of the accepted sheet") });
+const Evaluated = DossierSummary.extend({ evaluation: z.unknown().describe("评价结果 / the evaluation (scoring/evaluate.ts)") });
+const ERRORS = errors(400, 401, 403, 404, 409, 422, 503);
 
 const AssignBody = z.strictObject({ assessors: z.array(AddressInput).min(1, bi("至少指定一名评审专家", "assign at least one assessor")).max(50) });
 const SheetBody = z.strictObject({ sheet: z.unknown() });
@@ -21,7 +27,7 @@ export async function panelRoutes(app: FastifyInstance, { ctx }: RouteOptions): 
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { db } = ctx;
 
-  r.post("/dossiers/:id/assign", { onRequest: operatorOnly, schema: { params: DossierIdParams, body: AssignBody } }, async (req) => {
+  r.post("/dossiers/:id/assign", { onRequest: operatorOnly, schema: { params: DossierIdParams, body: AssignBody, response: { 200: DossierSummary, ...ERRORS } } }, async (req) => {
     const { d, actor } = operatorDossier(db, sessionOf(req), req.params.id);
     const body = req.body;
     assertLegal("assign", d.state);
@@ -54,7 +60,7 @@ export async function panelRoutes(app: FastifyInstance, { ctx }: RouteOptions): 
     return dossierSummary(getDossier(db, d.id)!);
   });
 
-  r.post("/dossiers/:id/sheets", { onRequest: assessorOnly, schema: { params: DossierIdParams } }, async (req, reply) => {
+  r.post("/dossiers/:id/sheets", { onRequest: assessorOnly, schema: { params: DossierIdParams, response: { 201: SheetAccepted, ...ERRORS } } }, async (req, reply) => {
     const s = sessionOf(req);
     const { id } = req.params;
     const d = getDossier(db, id);
@@ -97,7 +103,7 @@ export async function panelRoutes(app: FastifyInstance, { ctx }: RouteOptions): 
     return reply.status(201).send({ ...dossierSummary(getDossier(db, id)!), digest });
   });
 
-  r.post("/dossiers/:id/evaluate", { onRequest: operatorOnly, schema: { params: DossierIdParams, body: EmptyBody } }, async (req) => {
+  r.post("/dossiers/:id/evaluate", { onRequest: operatorOnly, schema: { params: DossierIdParams, body: EmptyBody, response: { 200: Evaluated, ...ERRORS } } }, async (req) => {
     const { d, actor } = operatorDossier(db, sessionOf(req), req.params.id);
     assertLegal("evaluate", d.state);
     const dossier = JSON.parse(d.dossier_json) as Dossier;
@@ -111,7 +117,7 @@ export async function panelRoutes(app: FastifyInstance, { ctx }: RouteOptions): 
     return { ...dossierSummary(getDossier(db, d.id)!), evaluation };
   });
 
-  r.post("/dossiers/:id/re-review", { onRequest: operatorOnly, schema: { params: DossierIdParams, body: EmptyBody } }, async (req) => {
+  r.post("/dossiers/:id/re-review", { onRequest: operatorOnly, schema: { params: DossierIdParams, body: EmptyBody, response: { 200: DossierSummary, ...ERRORS } } }, async (req) => {
     const { d, actor } = operatorDossier(db, sessionOf(req), req.params.id);
     assertLegal("re-review", d.state);
     db.transaction(() => transition(db, d.id, "re-review", d.state, "accepted", actor, { previousRound: d.round, note: req.body?.note }, { round: d.round + 1, evaluation_json: null, outcome: null }))();
