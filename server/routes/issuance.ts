@@ -7,6 +7,7 @@ import { onChain, requireChain } from "../chain-calls";
 import { operatorOnly, sessionOf, type Ctx, type RouteOptions } from "../context";
 import { conflict } from "../errors";
 import { errors } from "../openapi";
+import { DossierSummary, NotModified, pageSchema } from "./schemas";
 import { confirmationsAt } from "../outbox";
 import { getDossier, type DossierRow } from "../store/dossiers";
 import { issuedBlockOf, queueIssuance, requeueFailed } from "../store/issuance";
@@ -27,6 +28,24 @@ const OutboxQuery = queryOf({
 
 const RootParams = z.strictObject({ root: Root });
 const Requeued = z.object({ root: z.string(), status: z.string() });
+const Approved = DossierSummary.extend({ root: z.string(), tokenId: z.string(), validUntil: z.number() });
+const OutboxStatus = z.enum(OUTBOX_STATUSES);
+const OutboxItem = z.object({
+  root: z.string(),
+  dossierId: z.string(),
+  holder: z.string(),
+  level: z.number().int(),
+  rulebookId: z.number().int(),
+  validUntil: z.number(),
+  status: OutboxStatus,
+  attempts: z.number().int(),
+  tokenId: z.string(),
+  txHash: z.string().nullable(),
+  blockNumber: z.number().int().nullable(),
+  lastError: z.string().nullable(),
+});
+const OutboxPage = pageSchema(OutboxItem).extend({ counts: z.record(OutboxStatus, z.number().int()).optional().describe("each status's count (first page only)") });
+const ERRORS = errors(400, 401, 403, 404, 409, 422, 503);
 
 /** The certificate of a dossier as the chain sees it now. */
 export async function verification(ctx: Ctx, d: DossierRow): Promise<CertificateVerification> {
@@ -39,7 +58,7 @@ export async function issuanceRoutes(app: FastifyInstance, { ctx }: RouteOptions
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { db } = ctx;
 
-  r.post("/dossiers/:id/approve", { onRequest: operatorOnly, schema: { params: DossierIdParams, body: EmptyBody } }, async (req) => {
+  r.post("/dossiers/:id/approve", { onRequest: operatorOnly, schema: { params: DossierIdParams, body: EmptyBody, response: { 200: Approved, ...ERRORS } } }, async (req) => {
     const s = sessionOf(req);
     const { d, actor } = operatorDossier(db, s, req.params.id);
     assertNotOnPanel(db, s, d);
@@ -64,7 +83,7 @@ export async function issuanceRoutes(app: FastifyInstance, { ctx }: RouteOptions
     return { ...dossierSummary(getDossier(db, d.id)!), root: issuance.root, tokenId, validUntil: issuance.validUntil };
   });
 
-  r.get("/outbox", { onRequest: operatorOnly, schema: { querystring: OutboxQuery } }, async (req, reply) => {
+  r.get("/outbox", { onRequest: operatorOnly, schema: { querystring: OutboxQuery, response: { 200: OutboxPage, 304: NotModified, ...errors(400, 401, 403) } } }, async (req, reply) => {
     const { limit, cursor, status } = req.query;
     if (notModified(req, reply, changeToken(db, sessionOf(req), changeCounter(db, "outbox"), req.query))) return reply.code(304).send();
     const rows = outboxPage(db, status, cursor ?? null, limit + 1);
@@ -99,7 +118,7 @@ export async function issuanceRoutes(app: FastifyInstance, { ctx }: RouteOptions
     return { root, status: "queued" };
   });
 
-  r.post("/dossiers/:id/end-notice", { onRequest: operatorOnly, schema: { params: DossierIdParams, body: EmptyBody } }, async (req) => {
+  r.post("/dossiers/:id/end-notice", { onRequest: operatorOnly, schema: { params: DossierIdParams, body: EmptyBody, response: { 200: DossierSummary, ...ERRORS } } }, async (req) => {
     const { d, actor } = operatorDossier(db, sessionOf(req), req.params.id);
     assertLegal("end-notice", d.state);
     const v = await verification(ctx, d);
