@@ -15,6 +15,14 @@ import { operatorDossier } from "./access";
 import { bodyEvidence } from "./evidence-ref";
 import { DossierId, DossierIdParams, Note, Sha256Input, bi } from "./inputs";
 import { verification } from "./issuance";
+import { errors } from "../openapi";
+import { DossierSummary } from "./schemas";
+
+/** what the routes answer (schema.response) */
+const Sent = DossierSummary.extend({ txHash: z.string() });
+const Renewed = Sent.extend({ root: z.string(), validUntil: z.number() });
+const SyncReport = z.object({ recorded: z.number().int(), notApplied: z.number().int(), followed: z.number().int(), unresolved: z.number().int() });
+const ERRORS = errors(400, 401, 403, 404, 409, 422, 503);
 
 export const RevocationReason = z.enum(GIVABLE_REVOCATION_REASONS, bi(`撤销理由应为：${GIVABLE_REVOCATION_REASONS.join("、")}`, `reason must be one of: ${GIVABLE_REVOCATION_REASONS.join(", ")}`));
 const SuspendBody = z.strictObject({ evidence: Sha256Input.optional(), note: Note }).optional();
@@ -26,7 +34,7 @@ export async function lifecycleRoutes(app: FastifyInstance, { ctx }: RouteOption
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { db } = ctx;
 
-  r.post("/dossiers/:id/suspend", { onRequest: operatorOnly, schema: { params: DossierIdParams, body: SuspendBody } }, async (req) => {
+  r.post("/dossiers/:id/suspend", { onRequest: operatorOnly, schema: { params: DossierIdParams, body: SuspendBody, response: { 200: Sent, ...ERRORS } } }, async (req) => {
     const { d, actor } = operatorDossier(db, sessionOf(req), req.params.id);
     const body = req.body ?? {};
     assertLegal("suspend", d.state);
@@ -35,14 +43,14 @@ export async function lifecycleRoutes(app: FastifyInstance, { ctx }: RouteOption
     return { ...dossierSummary(getDossier(db, d.id)!), txHash: sent.hash };
   });
 
-  r.post("/dossiers/:id/reinstate", { onRequest: operatorOnly, schema: { params: DossierIdParams, body: ReinstateBody } }, async (req) => {
+  r.post("/dossiers/:id/reinstate", { onRequest: operatorOnly, schema: { params: DossierIdParams, body: ReinstateBody, response: { 200: Sent, ...ERRORS } } }, async (req) => {
     const { d, actor } = operatorDossier(db, sessionOf(req), req.params.id);
     assertLegal("reinstate", d.state);
     const sent = await runLifecycle(ctx, d, actor, { command: "reinstate", note: req.body?.note }, (chain) => chain.reinstateCertificate(d.token_id!));
     return { ...dossierSummary(getDossier(db, d.id)!), txHash: sent.hash };
   });
 
-  r.post("/dossiers/:id/revoke", { onRequest: operatorOnly, schema: { params: DossierIdParams, body: RevokeBody } }, async (req) => {
+  r.post("/dossiers/:id/revoke", { onRequest: operatorOnly, schema: { params: DossierIdParams, body: RevokeBody, response: { 200: Sent, ...ERRORS } } }, async (req) => {
     const { d, actor } = operatorDossier(db, sessionOf(req), req.params.id);
     const body = req.body;
     assertLegal("revoke", d.state);
@@ -51,7 +59,7 @@ export async function lifecycleRoutes(app: FastifyInstance, { ctx }: RouteOption
     return { ...dossierSummary(getDossier(db, d.id)!), txHash: sent.hash };
   });
 
-  r.post("/dossiers/:id/renew", { onRequest: operatorOnly, schema: { params: DossierIdParams, body: RenewBody } }, async (req) => {
+  r.post("/dossiers/:id/renew", { onRequest: operatorOnly, schema: { params: DossierIdParams, body: RenewBody, response: { 200: Renewed, ...ERRORS } } }, async (req) => {
     const { d, actor } = operatorDossier(db, sessionOf(req), req.params.id);
     const body = req.body;
     assertLegal("renew", d.state);
@@ -69,7 +77,7 @@ export async function lifecycleRoutes(app: FastifyInstance, { ctx }: RouteOption
     return { ...dossierSummary(getDossier(db, d.id)!), txHash: sent.hash, root: issuance.root, validUntil: issuance.validUntil };
   });
 
-  r.post("/sync", { onRequest: operatorOnly }, async () => {
+  r.post("/sync", { onRequest: operatorOnly, schema: { response: { 200: SyncReport, ...errors(401, 403, 503) } } }, async () => {
     const chain = requireChain(ctx);
     return onChain(() => syncFromChain(db, chain, ctx.syncActor));
   });
