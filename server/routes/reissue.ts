@@ -15,6 +15,8 @@ import { dossierSummary } from "../views";
 import { assertLegal, audit } from "../workflow";
 import { operatorDossier, reissueParty } from "./access";
 import { AddressInput, DossierIdParams, HexSignature, Note, Root, bi } from "./inputs";
+import { errors } from "../openapi";
+import { DossierSummary } from "./schemas";
 
 const ReissuePrepareBody = z.strictObject({
   newHolder: AddressInput,
@@ -24,13 +26,27 @@ const ReissuePrepareBody = z.strictObject({
   validForSeconds: z.number().int().min(600, bi("有效期至少 600 秒", "at least 600 seconds")).max(30 * 86_400, bi("有效期最多 30 天", "at most 30 days")).default(86_400),
 });
 const ReissueRequestBody = z.strictObject({ root: Root, signature: HexSignature });
+/** what the routes answer (schema.response) */
+const Consent = z.object({ tokenId: z.string(), newHolder: z.string(), newResultRoot: z.string(), deadline: z.number().int() });
+const Prepared = z.object({
+  root: z.string(),
+  tokenId: z.string(),
+  newTokenId: z.string(),
+  consent: Consent,
+  typedData: z
+    .object({ domain: z.record(z.string(), z.unknown()), types: z.record(z.string(), z.unknown()), primaryType: z.string(), message: Consent })
+    .describe("EIP-712 typed data the new wallet signs (sdk reissueConsentTypedData)"),
+});
+const Requested = z.object({ root: z.string(), status: z.literal("requested"), newHolder: z.string(), deadline: z.number().int() });
+const Reissued = DossierSummary.extend({ txHash: z.string(), previousTokenId: z.string(), tokenId: z.string() });
+const ERRORS = errors(400, 401, 403, 404, 409, 422, 503);
 const ReissueExecuteBody = z.strictObject({ root: Root.optional(), note: Note }).optional();
 
 export async function reissueRoutes(app: FastifyInstance, { ctx }: RouteOptions): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { db } = ctx;
 
-  r.post("/dossiers/:id/reissue/prepare", { onRequest: signedIn, schema: { params: DossierIdParams, body: ReissuePrepareBody } }, async (req) => {
+  r.post("/dossiers/:id/reissue/prepare", { onRequest: signedIn, schema: { params: DossierIdParams, body: ReissuePrepareBody, response: { 200: Prepared, ...ERRORS } } }, async (req) => {
     const s = sessionOf(req);
     const body = req.body;
     const { d, actor } = reissueParty(db, s, req.params.id);
@@ -74,14 +90,14 @@ export async function reissueRoutes(app: FastifyInstance, { ctx }: RouteOptions)
     const typed = reissueConsentTypedData(chain.deployment.chainId, chain.address, consent);
     return {
       root: built.value.root,
-      tokenId: d.token_id,
+      tokenId: d.token_id!,
       newTokenId: certificateNumberOf(built.value.root).toString(),
-      consent: { ...consent, tokenId: d.token_id },
-      typedData: { domain: typed.domain, types: typed.types, primaryType: typed.primaryType, message: { ...consent, tokenId: d.token_id } },
+      consent: { ...consent, tokenId: d.token_id! },
+      typedData: { domain: typed.domain, types: typed.types, primaryType: typed.primaryType, message: { ...consent, tokenId: d.token_id! } },
     };
   });
 
-  r.post("/dossiers/:id/reissue/request", { onRequest: signedIn, schema: { params: DossierIdParams, body: ReissueRequestBody } }, async (req) => {
+  r.post("/dossiers/:id/reissue/request", { onRequest: signedIn, schema: { params: DossierIdParams, body: ReissueRequestBody, response: { 200: Requested, ...ERRORS } } }, async (req) => {
     const s = sessionOf(req);
     const body = req.body;
     const { d, actor } = reissueParty(db, s, req.params.id);
@@ -96,10 +112,10 @@ export async function reissueRoutes(app: FastifyInstance, { ctx }: RouteOptions)
       if (!markReissueRequested(db, d.id, row.root, body.signature, ctx.now())) throw conflict("no-prepared-reissue", { zh: "补发申请已变更", en: "the re-issue changed meanwhile" });
       audit(db, { dossierId: d.id, actor, action: "reissue-requested", details: { newHolder: row.new_holder, root: row.root } });
     })();
-    return { root: row.root, status: "requested", newHolder: row.new_holder, deadline: row.deadline };
+    return { root: row.root, status: "requested" as const, newHolder: row.new_holder, deadline: row.deadline };
   });
 
-  r.post("/dossiers/:id/reissue", { onRequest: operatorOnly, schema: { params: DossierIdParams, body: ReissueExecuteBody } }, async (req) => {
+  r.post("/dossiers/:id/reissue", { onRequest: operatorOnly, schema: { params: DossierIdParams, body: ReissueExecuteBody, response: { 200: Reissued, ...ERRORS } } }, async (req) => {
     const { d, actor } = operatorDossier(db, sessionOf(req), req.params.id);
     const body = req.body ?? {};
     assertLegal("reissue", d.state);
