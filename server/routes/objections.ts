@@ -31,6 +31,13 @@ import { RevocationReason } from "./lifecycle";
 import { changeCounter } from "../store/changes";
 import { objectionsCount, objectionsPage } from "../store/objections";
 import { Limit, TOTAL_CAP, changeToken, cursorOf, isTime, listOf, notModified, pageOf, queryOf } from "./pages";
+import { errors } from "../openapi";
+import { DossierSummary, NotModified, ObjectionView, pageSchema } from "./schemas";
+
+/** what the routes answer (schema.response) */
+const Filed = ObjectionView.extend({ txHash: z.string() });
+const Resolved = ObjectionView.extend({ dossier: DossierSummary, txHash: z.string() });
+const ERRORS = errors(400, 401, 403, 404, 409, 422, 503);
 
 /** What one filer, and everyone together, may file through the workbench (documented in server/README.md). */
 export const OBJECTION_LIMITS = {
@@ -145,7 +152,7 @@ export async function objectionRoutes(app: FastifyInstance, { ctx }: RouteOption
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { db } = ctx;
 
-  r.post("/objections", { onRequest: signedIn, schema: { body: ObjectionBody }, config: { rateLimit: rateLimit("objection") } }, async (req, reply) => {
+  r.post("/objections", { onRequest: signedIn, schema: { body: ObjectionBody, response: { 201: Filed, ...ERRORS } }, config: { rateLimit: rateLimit("objection") } }, async (req, reply) => {
     const s = sessionOf(req);
     const body = req.body;
     // the certificate number is public (公示): answering whether it is ours discloses nothing new
@@ -189,7 +196,7 @@ export async function objectionRoutes(app: FastifyInstance, { ctx }: RouteOption
   });
 
   // operators: all; anyone else: the ones they filed. A page at a time; 304 while no objection changed
-  r.get("/objections", { onRequest: signedIn, schema: { querystring: ObjectionListQuery } }, async (req, reply) => {
+  r.get("/objections", { onRequest: signedIn, schema: { querystring: ObjectionListQuery, response: { 200: pageSchema(ObjectionView), 304: NotModified, ...errors(400, 401) } } }, async (req, reply) => {
     const s = sessionOf(req);
     const { limit, cursor, status } = req.query;
     if (notModified(req, reply, changeToken(db, s, changeCounter(db, "objections"), req.query))) return reply.code(304).send();
@@ -197,7 +204,7 @@ export async function objectionRoutes(app: FastifyInstance, { ctx }: RouteOption
     return pageOf(objectionsPage(db, filter, cursor ?? 0, limit + 1), limit, objectionView, (o) => [o.id], cursor === undefined ? objectionsCount(db, filter, TOTAL_CAP) : undefined);
   });
 
-  r.post("/objections/:objectionId/resolve", { onRequest: operatorOnly, schema: { params: ObjectionParams, body: ResolveBody } }, async (req) => {
+  r.post("/objections/:objectionId/resolve", { onRequest: operatorOnly, schema: { params: ObjectionParams, body: ResolveBody, response: { 200: Resolved, ...ERRORS } } }, async (req) => {
     const s = sessionOf(req);
     const { objectionId } = req.params;
     const body = req.body;
