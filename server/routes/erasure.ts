@@ -12,6 +12,8 @@ import { dossierSummary } from "../views";
 import { assertLegal, transition, type Actor } from "../workflow";
 import { operatorDossier } from "./access";
 import { DossierIdParams, Note } from "./inputs";
+import { errors } from "../openapi";
+import { DossierSummary } from "./schemas";
 
 const WithdrawBody = z.strictObject({ note: Note }).optional();
 const EraseBody = z.strictObject({
@@ -42,7 +44,7 @@ export async function erasureRoutes(app: FastifyInstance, { ctx }: RouteOptions)
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { db } = ctx;
 
-  r.post("/dossiers/:id/withdraw", { onRequest: signedIn, schema: { params: DossierIdParams, body: WithdrawBody } }, async (req) => {
+  r.post("/dossiers/:id/withdraw", { onRequest: signedIn, schema: { params: DossierIdParams, body: WithdrawBody, response: { 200: DossierSummary, ...errors(400, 401, 404, 409) } } }, async (req) => {
     const s = sessionOf(req);
     const d = getDossier(db, req.params.id);
     if (!d || d.applicant !== s.address || d.holder !== null) throw notFound(`dossier ${req.params.id}`);
@@ -55,10 +57,10 @@ export async function erasureRoutes(app: FastifyInstance, { ctx }: RouteOptions)
     return dossierSummary(getDossier(db, d.id)!);
   });
 
-  r.post("/dossiers/:id/erase", { onRequest: operatorOnly, schema: { params: DossierIdParams, body: EraseBody } }, async (req) => {
+  r.post("/dossiers/:id/erase", { onRequest: operatorOnly, schema: { params: DossierIdParams, body: EraseBody, response: { 200: DossierSummary.extend({ erased: z.literal(true) }), ...errors(400, 401, 403, 404, 409) } } }, async (req) => {
     const { d, actor } = operatorDossier(db, sessionOf(req), req.params.id);
     deleteFiles(ctx, erasePersonalData(db, d, req.body.reason, actor, ctx.now(), req.body.reference));
     checkpointErasures(db);
-    return { ...dossierSummary(getDossier(db, d.id)!), erased: true };
+    return { ...dossierSummary(getDossier(db, d.id)!), erased: true as const };
   });
 }
