@@ -11,6 +11,14 @@ import { errors } from "../openapi";
 const Roles = z.array(z.enum(["operator", "assessor", "applicant"]));
 const Health = z.object({ ok: z.boolean(), schema: z.number().int(), chain: z.number().int().nullable(), worker: z.boolean() });
 const Nonce = z.object({ nonce: z.string(), expiresAt: z.number().int(), domain: z.string(), uri: z.string(), chainId: z.number().int().nullable(), issuedAt: z.string() });
+const Verified = z.object({
+  token: z.string().describe("会话令牌（Bearer）/ the session token (bearer)"),
+  address: z.string(),
+  roles: Roles,
+  expiresAt: z.number().int(),
+  operatorCheck: z.enum(["chain", "unavailable"]).describe("chain: the operator role was checked on-chain; unavailable: no chain to check it"),
+});
+const Ok = z.object({ ok: z.literal(true) });
 const Me = z.object({ address: z.string(), roles: Roles, expiresAt: z.number().int(), bodyId: z.number().int() });
 
 export async function authRoutes(app: FastifyInstance, { ctx }: RouteOptions): Promise<void> {
@@ -27,14 +35,14 @@ export async function authRoutes(app: FastifyInstance, { ctx }: RouteOptions): P
   });
 
   // the token is returned in the body only (bearer): no cookie is set or read (server/auth.ts, tokenFrom)
-  r.post("/auth/verify", { schema: { body: SignInBody }, config: { rateLimit: rateLimit("signIn") } }, async (req) => {
+  r.post("/auth/verify", { schema: { body: SignInBody, response: { 200: Verified, ...errors(400, 401, 403, 422, 503) } }, config: { rateLimit: rateLimit("signIn") } }, async (req) => {
     const result = await signIn({ db, chain, bodyId: config.bodyId, domain: ctx.siweDomain(), origin: origin(), now: ctx.now(), sessionTtlMs: config.sessionTtlSeconds * 1000 }, req.body);
     return { token: result.token, address: result.session.address, roles: rolesOf(result.session), expiresAt: result.session.expiresAt, operatorCheck: result.operatorCheck };
   });
 
-  r.post("/auth/logout", async (req) => {
+  r.post("/auth/logout", { schema: { response: { 200: Ok } } }, async (req) => {
     if (req.sessionToken) signOut(db, req.sessionToken, ctx.now());
-    return { ok: true };
+    return { ok: true as const };
   });
 
   r.get("/me", { onRequest: signedIn, schema: { response: { 200: Me, ...errors(401) } } }, async (req) => {
