@@ -16,6 +16,7 @@ import { EVIDENCE_TYPES, OCTET_STREAM, TooLargeError, detectType, extensionOf, i
 import { getEvidenceRow, getUpload, insertUpload, setDetectedType, usageOf } from "../store/evidence";
 import { evidenceReader } from "./evidence-ref";
 import { Sha256Input } from "./inputs";
+import { errors } from "../openapi";
 
 const ShaParams = z.strictObject({ sha256: Sha256Input });
 
@@ -64,12 +65,15 @@ export function fileHeaders(reply: FastifyReply, sha256: string, mediaType: stri
     .header("x-content-sha256", sha256);
 }
 
+/** POST /evidence's answer (schema.response): 201 new for this wallet, 200 uploaded by it already */
+const Uploaded = z.object({ sha256: z.string(), size: z.number().int(), mediaType: z.string() });
+
 export async function evidenceRoutes(app: FastifyInstance, { ctx }: RouteOptions): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { db } = ctx;
   const quota = { files: ctx.config.evidenceQuotaFiles ?? DEFAULT_QUOTA_FILES, bytes: ctx.config.evidenceQuotaBytes ?? DEFAULT_QUOTA_BYTES };
 
-  r.post("/evidence", { onRequest: signedIn, config: { rateLimit: rateLimit("upload"), multipart: true } }, async (req, reply) => {
+  r.post("/evidence", { onRequest: signedIn, config: { rateLimit: rateLimit("upload"), multipart: true }, schema: { response: { 200: Uploaded, 201: Uploaded, ...errors(400, 401, 413, 415, 422, 429) } } }, async (req, reply) => {
     const s = sessionOf(req);
     if (!req.isMultipart()) throw invalidInput([{ field: "body", path: ["body"], zh: "请以 multipart/form-data 上传文件", en: "upload the file as multipart/form-data" }]);
     // before a byte is read: a wallet with its quota of files used up
