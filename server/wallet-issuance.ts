@@ -29,6 +29,7 @@ import { requireRole, type Ctx } from "./context";
 import { HttpError, chainUnavailable, conflict, parseInput, unprocessable } from "./errors";
 import { recordIssued, type OutboxRow } from "./outbox";
 import { audit, type Actor } from "./workflow";
+import { errors } from "./openapi";
 
 const bi = (zh: string, en: string) => JSON.stringify({ __bilingual: { zh, en } });
 
@@ -41,6 +42,36 @@ const TxHash = z.string().regex(/^0x[0-9a-fA-F]{64}$/, bi("交易哈希应为 0x
 const ClaimId = z.string().uuid(bi("租约编号格式不正确", "malformed claim id"));
 const ReportBody = z.strictObject({ txHash: TxHash, claimId: ClaimId.optional() });
 const ReleaseBody = z.strictObject({ claimId: ClaimId });
+
+/** what the routes answer (schema.response) */
+const Item = z.object({
+  root: z.string(),
+  dossierId: z.string(),
+  tokenId: z.string(),
+  issuance: z.object({ level: z.number().int(), validUntil: z.number(), resultRoot: z.string(), holder: z.string(), rulebookId: z.number().int() }),
+});
+const Failed = z.object({ root: z.string(), dossierId: z.string(), code: z.string(), zh: z.string(), en: z.string() });
+const WalletQueue = z.object({
+  mode: z.enum(["worker", "wallet"]),
+  leaseSeconds: z.number(),
+  queued: z.number().int(),
+  claims: z.array(z.object({ claimId: z.string(), operator: z.string(), claimedAt: z.number(), expiresAt: z.number(), count: z.number().int() })),
+  mine: z.object({ claimId: z.string(), expiresAt: z.number(), items: z.array(Item) }).nullable(),
+});
+const Claimed = z.object({
+  claimId: z.string(),
+  resumed: z.boolean(),
+  expiresAt: z.number(),
+  items: z.array(Item),
+  gas: z.string().describe("estimated gas of the batch (decimal)"),
+  recorded: z.array(Item),
+  failed: z.array(Failed),
+  remaining: z.number().int(),
+  certificate: z.string().describe("the certificate contract's address"),
+});
+const Released = z.object({ claimId: z.string(), released: z.number().int() });
+const Reported = z.object({ txHash: z.string(), blockNumber: z.number().int(), from: z.string(), recorded: z.array(Item), alreadyRecorded: z.array(Item), released: z.number().int() });
+const ERRORS = errors(400, 401, 403, 404, 409, 422, 503);
 
 interface ClaimRow {
   root: Hex;
@@ -165,7 +196,7 @@ export function registerWalletIssuance(app: FastifyInstance, ctx: Ctx): void {
     return { rows: ok, gas, failed };
   };
 
-  app.get("/issuance/wallet", async (req) => {
+  app.get("/issuance/wallet", { schema: { response: { 200: WalletQueue, ...errors(401, 403) } } }, async (req) => {
     const s = requireRole(req, "operator");
     sweep();
     const claims = db.prepare("SELECT claim_id, operator, MIN(claimed_at) AS claimed_at, MIN(expires_at) AS expires_at, COUNT(*) AS n FROM wallet_claims GROUP BY claim_id ORDER BY claimed_at").all() as {
@@ -185,7 +216,7 @@ export function registerWalletIssuance(app: FastifyInstance, ctx: Ctx): void {
     };
   });
 
-  app.post("/issuance/wallet/claim", async (req) => {
+  app.post("/issuance/wallet/claim", { schema: { response: { 200: Claimed, ...ERRORS } } }, async (req) => {
     const s = requireRole(req, "operator");
     const body = parseInput(ClaimBody, req.body ?? undefined, "body");
     const chain = requireChain();
@@ -230,7 +261,7 @@ export function registerWalletIssuance(app: FastifyInstance, ctx: Ctx): void {
     }
   });
 
-  app.post("/issuance/wallet/release", async (req) => {
+  app.post("/issuance/wallet/release", { schema: { response: { 200: Released, ...ERRORS } } }, async (req) => {
     const s = requireRole(req, "operator");
     const body = parseInput(ReleaseBody, req.body, "body");
     const released = db.transaction(() => {
@@ -241,7 +272,7 @@ export function registerWalletIssuance(app: FastifyInstance, ctx: Ctx): void {
     return { claimId: body.claimId, released };
   });
 
-  app.post("/issuance/wallet/report", async (req) => {
+  app.post("/issuance/wallet/report", { schema: { response: { 200: Reported, ...ERRORS } } }, async (req) => {
     const s = requireRole(req, "operator");
     const body = parseInput(ReportBody, req.body, "body");
     const chain = requireChain();
