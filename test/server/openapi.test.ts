@@ -16,11 +16,13 @@ import {
   deployWorld,
   dossierFor,
   injectHttp,
+  signInAs,
   signInTeam,
   startAnvil,
   submitDossier,
   tempDir,
   testConfig,
+  toEvaluated,
   type Anvil,
   type Http,
   type Reply,
@@ -170,6 +172,35 @@ describe("server: answers match the document's response schemas (a walk against 
     await http("POST", `/dossiers/${id}/accept`, {}, tokens.operator);
     await http("GET", `/dossiers/${id}`, undefined, tokens.operator);
     await http("GET", "/outbox", undefined, tokens.operator);
+    // the rest of the procedure: a panel, sheets, the evaluation and the approval; lists, refusals, the wallet queue
+    const ev = await toEvaluated(http, tokens, dossierFor(12));
+    await http("GET", `/dossiers/${ev.id}`, undefined, tokens.operator);
+    await http("GET", `/dossiers/${ev.id}`, undefined, tokens.applicant);
+    await http("GET", `/dossiers/${ev.id}/audit`, undefined, tokens.applicant);
+    await http("GET", `/dossiers/${ev.id}/audit?limit=2`, undefined, tokens.operator);
+    await http("GET", `/dossiers/${ev.id}/audit?cursor=%%%`, undefined, tokens.operator);
+    if (ev.state === "evaluated") await http("POST", `/dossiers/${ev.id}/approve`, {}, tokens.operator);
+    await http("GET", "/outbox", undefined, tokens.operator);
+    await http("GET", "/outbox?status=queued&limit=1", undefined, tokens.operator);
+    await http("GET", "/dossiers", undefined, tokens.operator);
+    await http("GET", "/dossiers?limit=1", undefined, tokens.applicant);
+    await http("GET", "/dossiers?state=nope", undefined, tokens.operator);
+    await http("GET", "/dossiers/HN-0000-000000", undefined, tokens.operator);
+    await http("POST", `/dossiers/${id}/reject`, { reasons: ["理由"] }, tokens.operator);
+    await http("POST", `/dossiers/${id}/accept`, {}, tokens.operator);
+    await http("GET", `/dossiers/${id}/credential`, undefined, tokens.applicant);
+    await http("POST", `/dossiers/${id}/withdraw`, {}, tokens.applicant);
+    const third = await submitDossier(http, dossierFor(13), tokens.applicant);
+    await http("POST", `/dossiers/${third}/withdraw`, {}, tokens.applicant);
+    await http("POST", `/dossiers/${third}/erase`, { reason: "request", reference: "ref-1" }, tokens.operator);
+    await http("GET", "/objections", undefined, tokens.applicant);
+    await http("GET", "/objections?limit=1", undefined, tokens.operator);
+    await http("GET", "/issuance/wallet", undefined, tokens.operator);
+    await http("GET", "/issuance/wallet", undefined, tokens.applicant);
+    await http("POST", "/issuance/wallet/release", { claimId: "00000000-0000-4000-8000-000000000000" }, tokens.operator);
+    await http("POST", "/sync", undefined, tokens.operator);
+    const leaving = await signInAs(http, account(8));
+    await http("POST", "/auth/logout", undefined, leaving);
 
     const ajv = new Ajv2020({ strict: false, allErrors: true });
     addFormats(ajv);
@@ -215,10 +246,42 @@ describe("server: answers match the document's response schemas (a walk against 
       "POST /outbox/{root}/retry 400",
       "POST /outbox/{root}/retry 403",
       "POST /outbox/{root}/retry 409",
+      "POST /dossiers 201",
+      "GET /dossiers 200",
+      "GET /dossiers 400",
+      "GET /dossiers/{id} 200",
+      "GET /dossiers/{id} 404",
+      "GET /dossiers/{id}/audit 200",
+      "POST /dossiers/{id}/accept 200",
+      "POST /dossiers/{id}/accept 409",
+      "POST /dossiers/{id}/reject 409",
+      "GET /dossiers/{id}/credential 409",
+      "POST /dossiers/{id}/assign 200",
+      "POST /dossiers/{id}/sheets 201",
+      "POST /dossiers/{id}/evaluate 200",
+      "POST /dossiers/{id}/withdraw 200",
+      "POST /dossiers/{id}/withdraw 409",
+      "GET /outbox 200",
+      "GET /objections 200",
+      "GET /issuance/wallet 200",
+      "GET /issuance/wallet 403",
+      "POST /issuance/wallet/release 200",
+      "POST /sync 200",
+      "POST /auth/verify 200",
+      "POST /auth/logout 200",
     ]) {
       expect(checked, `validated: ${must}`).to.include(must);
     }
     expect(validated).to.be.greaterThan(20);
+  });
+
+  it("every route declares the JSON schema of its 2xx answer (but the evidence download, a binary stream)", () => {
+    const undeclared = Object.entries<Json>(doc.paths).flatMap(([p, o]) =>
+      Object.entries<Json>(o)
+        .filter(([, op]) => !Object.entries<Json>(op.responses ?? {}).some(([status, r]) => /^2\d\d$/.test(status) && r.content?.["application/json"]?.schema))
+        .map(([m]) => `${m.toUpperCase()} ${p}`),
+    );
+    expect(undeclared).to.deep.equal(["GET /evidence/{sha256}"]);
   });
 
   it("a schema that does not match is caught (the check can fail)", () => {
