@@ -25,6 +25,12 @@ export const RETAINED_UNTIL_ERASED: readonly State[] = ["rejected", "withdrawn",
 
 export type ErasureReason = "withdrawn" | "retention" | "request";
 
+/** Refuses (409 `erased`) a command on a dossier whose personal data was erased: nothing new is written about the person. */
+export function assertNotErased(db: Db, id: string): void {
+  const row = db.prepare(`${RAW_SQL} SELECT erased_at FROM dossiers WHERE id = ?`).get(id) as { erased_at: number | null } | undefined;
+  if (row && row.erased_at !== null) throw conflict("erased", { zh: "该申报的个人信息已删除，不能再办理", en: "this dossier's personal data was erased: no further action on it" });
+}
+
 /** audit keys that say what was done, never with what content */
 const AUDIT_KEYS = new Set(["root", "digest", "round", "level", "outcome", "txHash", "tokenId", "validUntil", "validFrom", "sheets", "of", "previousRound", "falseMaterials", "command", "objectionId", "upheld", "reason", "renewalDossierId", "renewed", "resyncedFromChain", "deadline", "newHolder"]);
 
@@ -51,13 +57,17 @@ export function erasePersonalData(db: Db, d: DossierRow, reason: ErasureReason, 
   const files = citedFiles(d);
   return db.transaction(() => {
     const cur = getDossier(db, d.id)!;
+    if (cur.state !== d.state || !ERASABLE.includes(cur.state)) throw conflict("dossier-changed", { zh: "该申报已被另一操作更新，请刷新后重试", en: "the dossier was changed by another action: reload and retry" }, { state: cur.state });
     if ((db.prepare(`${RAW_SQL} SELECT erased_at FROM dossiers WHERE id = ?`).get(d.id) as { erased_at: number | null }).erased_at !== null) {
       throw conflict("already-erased", { zh: "该申报的个人信息已删除", en: "this dossier's personal data was already erased" });
     }
     if (db.prepare("SELECT 1 FROM chain_intents WHERE dossier_id = ? AND status = 'pending'").get(d.id)) {
       throw conflict("dossier-busy", { zh: "该申报有尚未确认的上链操作", en: "an on-chain action of this dossier is not settled yet" });
     }
-    db.prepare("UPDATE dossiers SET dossier_json = ?, evaluation_json = CASE WHEN evaluation_json IS NULL THEN NULL ELSE ? END, erased_at = ?, erasure_reason = ? WHERE id = ?").run(ERASED, ERASED, at, reason, d.id);
+    // the body's own words may name the person too (a rejection's reasons)
+    db.prepare(
+      "UPDATE dossiers SET dossier_json = ?, evaluation_json = CASE WHEN evaluation_json IS NULL THEN NULL ELSE ? END, rejection_json = CASE WHEN rejection_json IS NULL THEN NULL ELSE ? END, erased_at = ?, erasure_reason = ? WHERE id = ?",
+    ).run(ERASED, ERASED, JSON.stringify([{ zh: "（已删除）", en: "(erased)" }]), at, reason, d.id);
     db.prepare("UPDATE credentials SET credential_json = ? WHERE dossier_id = ?").run(ERASED, d.id);
     db.prepare("UPDATE reissues SET credential_json = ? WHERE dossier_id = ?").run(ERASED, d.id);
     db.prepare("UPDATE chain_intents SET params_json = ? WHERE dossier_id = ?").run(ERASED, d.id);

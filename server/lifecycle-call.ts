@@ -8,6 +8,7 @@ import type { CqoClient, SentTransaction } from "../sdk";
 import { onChain, requireSigner } from "./chain-calls";
 import type { Ctx } from "./context";
 import { durable } from "./db";
+import { assertNotErased } from "./erasure";
 import { HttpError, conflict } from "./errors";
 import { applyIntent, openIntent, pendingIntents, settleIntent, settleIntents, type IntentParams } from "./lifecycle";
 import { getDossier, type DossierRow } from "./store/dossiers";
@@ -15,6 +16,7 @@ import type { Actor } from "./workflow";
 
 export async function runLifecycle(ctx: Ctx, d: DossierRow, actor: Actor, params: IntentParams, send: (chain: CqoClient) => Promise<SentTransaction>): Promise<SentTransaction> {
   const chain = requireSigner(ctx);
+  assertNotErased(ctx.db, d.id);
   // One lifecycle call per dossier at a time. Without this, a second call would take the first one's pending
   // intent (not mined yet) for a crash's leftover, settle it as not applied, and the audit log would contradict
   // the chain. A pending intent seen while no call is in flight is a real leftover (a crash): settled first.

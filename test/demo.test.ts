@@ -42,7 +42,7 @@ describe("demo (npm start)", () => {
     const seconds = Number(/seed ([\d.]+) s/.exec(r.out)?.[1]);
     expect(seconds, "seeding time").to.be.greaterThan(0).and.lessThan(120);
     expect(Date.now() - started).to.be.lessThan(200_000);
-    const rows = r.out.split("\n").filter((l) => /^HN-2024-/.test(l));
+    const rows = r.out.split("\n").filter((l) => /^HN-\d{4}-\d{6}\b/.test(l));
     expect(rows).to.have.length(30);
     const count = (re: RegExp) => rows.filter((l) => re.test(l)).length;
     expect(count(/\brejected\s+—/)).to.equal(3);

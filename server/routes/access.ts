@@ -1,6 +1,7 @@
 /** Who may see which dossier. A dossier someone may not see answers 404: its existence is not disclosed. */
 import type { Session } from "../auth";
 import type { Db } from "../db";
+import { assertNotErased } from "../erasure";
 import { HttpError, notFound } from "../errors";
 import { getDossier, holderOf, type DossierRow } from "../store/dossiers";
 import { isPanelMember, isRoundMember } from "../store/panel";
@@ -58,7 +59,9 @@ export function assertNotOnPanel(db: Db, s: Session, d: DossierRow): void {
  */
 export function reissueParty(db: Db, s: Session, id: string): { d: DossierRow; actor: Actor } {
   const d = getDossier(db, id);
-  if (d && holderOf(d) === s.address) return { d, actor: { address: s.address, role: "applicant" } };
-  if (d && s.operator) return { d, actor: { address: s.address, role: "operator" } };
-  throw notFound(`dossier ${id}`);
+  const party = d && holderOf(d) === s.address ? "applicant" : d && s.operator ? "operator" : null;
+  if (!d || !party) throw notFound(`dossier ${id}`);
+  // only a party learns that the dossier was erased
+  assertNotErased(db, d.id);
+  return { d, actor: { address: s.address, role: party } };
 }

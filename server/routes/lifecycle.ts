@@ -11,7 +11,7 @@ import { runLifecycle } from "../lifecycle-call";
 import { getDossier } from "../store/dossiers";
 import { dossierSummary } from "../views";
 import { assertLegal } from "../workflow";
-import { operatorDossier } from "./access";
+import { assertNotOnPanel, operatorDossier, ownDossier } from "./access";
 import { bodyEvidence } from "./evidence-ref";
 import { DossierId, DossierIdParams, Note, Sha256Input, bi } from "./inputs";
 import { verification } from "./issuance";
@@ -65,6 +65,10 @@ export async function lifecycleRoutes(app: FastifyInstance, { ctx }: RouteOption
     assertLegal("renew", d.state);
     const renewal = getDossier(db, body.renewalDossierId);
     if (!renewal) throw notFound(`dossier ${body.renewalDossierId}`);
+    // a renewal is the re-evaluation's approval: the same separation of duties as approve
+    const s = sessionOf(req);
+    if (renewal.applicant === s.address) throw ownDossier();
+    assertNotOnPanel(db, s, renewal);
     assertLegal("apply-renewal", renewal.state);
     if (renewal.applicant !== d.applicant) {
       throw unprocessable("renewal-other-holder", { zh: "复评申报须为同一申报人", en: "the re-evaluation must be the same applicant's" }, [{ field: "body.renewalDossierId", path: ["body", "renewalDossierId"], zh: "申报人不同", en: "another applicant" }]);

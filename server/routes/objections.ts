@@ -13,11 +13,12 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { hashTypedData, type Address, type Hex } from "viem";
 import { z } from "zod";
+import { signedText } from "../../scoring";
 import { objectionStatement, objectionTypedData, type CqoClient } from "../../sdk";
 import { onChain, requireSigner } from "../chain-calls";
 import { operatorOnly, signedIn, sessionOf, type Ctx, type RouteOptions } from "../context";
 import { HttpError, conflict, notFound, unprocessable, type FieldProblem } from "../errors";
-import type { ObjectionRow } from "../lifecycle";
+import { pendingIntents, type ObjectionRow } from "../lifecycle";
 import { runLifecycle } from "../lifecycle-call";
 import { rateLimit } from "../protection";
 import { isSignedByOffThread } from "../signatures";
@@ -56,11 +57,8 @@ export const OBJECTION_LIMITS = {
 const ObjectionBody = z.strictObject({
   tokenId: z.string().regex(/^[1-9][0-9]{0,19}$/, bi("证书编号应为不超过 20 位的十进制数", "a certificate number is up to 20 decimal digits")),
   // signed as typed: refused, not normalised, unless NFC (normalising would break the signature)
-  statement: z
-    .string()
-    .min(1, bi("请说明异议理由", "state the objection"))
-    .max(2000, bi("异议理由最多 2000 字", "at most 2000 characters"))
-    .refine((s) => s === s.normalize("NFC"), bi("文本须为 Unicode NFC 规范形式", "text must be in Unicode NFC form")),
+  // no invisible or control characters (bidi overrides, zero-width, NUL), and NFC as signed
+  statement: signedText({ min: 1, max: 2000, multiline: true }),
   evidence: Sha256Input.optional(),
   signature: HexSignature,
   issuedAt: z
@@ -190,7 +188,10 @@ export async function objectionRoutes(app: FastifyInstance, { ctx }: RouteOption
       const sent = await runLifecycle(ctx, d, filer, { command: "file-objection", objectionId }, (c) => c.fileObjection(d.token_id!, digest));
       return reply.status(201).send({ ...objectionView(getObjection(db, objectionId)!), txHash: sent.hash });
     } catch (err) {
-      if (err instanceof HttpError && err.status !== 503) markNotFiled(db, objectionId);
+      // a refusal never reached the chain; nor did anything that failed before its intent was written (the chain
+      // down while older intents were settled): only a pending intent means the chain may have heard of it
+      const mayBeOnChain = pendingIntents(db).some((i) => i.params.command === "file-objection" && i.params.objectionId === objectionId);
+      if ((err instanceof HttpError && err.status !== 503) || !mayBeOnChain) markNotFiled(db, objectionId);
       throw err;
     }
   });

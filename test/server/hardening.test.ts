@@ -225,6 +225,14 @@ describe("server: hardening of the procedure and of personal data (anvil)", func
       expect(got.dossier.applicant.name).to.not.equal(decomposed);
     });
 
+    it("an objection's statement with a bidi override or a zero-width character is refused naming body.statement", async () => {
+      for (const statement of ["证书持有人\u202E伪造\u202C材料", "伪造\u200B材料", "伪造\u0000"]) {
+        const r = await http("POST", "/objections", { tokenId: "1", statement, signature: `0x${"11".repeat(65)}`, issuedAt: Math.floor(Date.now() / 1000) }, tokens.applicant);
+        expect(r.status, statement).to.equal(400);
+        expect(r.json<ErrorBody>().error.problems!.map((p) => p.field)).to.include("body.statement");
+      }
+    });
+
     it("a note with a bidi control is refused naming body.note", async () => {
       const id = await submitDossier(http, dossierFor(seed++), tokens.applicant);
       const r = await http("POST", `/dossiers/${id}/accept`, { note: "ok\u2067" }, tokens.operator);
@@ -276,7 +284,7 @@ describe("server: hardening of the procedure and of personal data (anvil)", func
       const name = "司马清川";
       const dossier = { ...d, applicant: { ...d.applicant, name } };
       const id = await submitDossier(http, dossier, tokens.applicant);
-      expect200(await http("POST", `/dossiers/${id}/reject`, { reasons: [{ zh: "材料不全", en: "incomplete" }], note: `申报人${name}电话已核实` }, tokens.operator), "reject");
+      expect200(await http("POST", `/dossiers/${id}/reject`, { reasons: [{ zh: `${name}的身份证号 ${dossier.applicant.idNumber} 与任命书不符`, en: "incomplete" }], note: `申报人${name}电话已核实` }, tokens.operator), "reject");
       const sealedBefore = (wb.db.prepare(`${RAW_SQL} SELECT dossier_json FROM dossiers WHERE id = ?`).get(id) as { dossier_json: string }).dossier_json;
       // the note holds the name in clear in the audit log until erasure: what erasure must remove
       expect(grepDb(name).length).to.be.greaterThan(0);
@@ -292,6 +300,21 @@ describe("server: hardening of the procedure and of personal data (anvil)", func
       expect(audit.map((a) => a.action)).to.deep.equal(["submit", "reject", "erase-personal-data"]);
       expect(JSON.stringify(audit)).to.not.include(name);
       expect((await http("POST", `/dossiers/${id}/erase`, { reason: "request", reference: "again" }, tokens.operator)).json<ErrorBody>().error.code).to.equal("already-erased");
+    });
+
+    it("nothing more is done to an erased certificate's dossier: lifecycle calls and re-issue are 409 erased, never a 500", async () => {
+      const { id } = await issued();
+      expect200(await http("POST", `/dossiers/${id}/erase`, { reason: "request", reference: "PIPL-2026-018" }, tokens.operator), "erase");
+      const suspend = await http("POST", `/dossiers/${id}/suspend`, { note: "持证人来电" }, tokens.operator);
+      expect(suspend.status).to.equal(409);
+      expect(suspend.json<ErrorBody>().error.code).to.equal("erased");
+      for (const token of [tokens.applicant, tokens.operator]) {
+        const prep = await http("POST", `/dossiers/${id}/reissue/prepare`, { newHolder: account(33).address, identityCheck: "现场核验" }, token);
+        expect(prep.status).to.equal(409);
+        expect(prep.json<ErrorBody>().error.code).to.equal("erased");
+      }
+      // a stranger still learns nothing
+      expect((await http("POST", `/dossiers/${id}/reissue/prepare`, { newHolder: account(33).address }, await signInAs(http, account(34)))).status).to.equal(404);
     });
 
     it("a dossier in procedure cannot be erased (409 not-erasable)", async () => {
