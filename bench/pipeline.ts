@@ -17,6 +17,7 @@
  * verification, evaluation, salted commitments, the outbox's transactions — is inside it. The HTTP requests go
  * through fastify's full request pipeline (routing, hooks, validation, serialization) by `inject`, without a socket.
  */
+import { benchCommit } from "./lib/commit";
 import { execSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -249,13 +250,7 @@ async function main(): Promise<void> {
     const result = {
       benchmark: "pipeline",
       date: new Date().toISOString(),
-      commit: (() => {
-        try {
-          return execSync("git rev-parse --short HEAD", { encoding: "utf8" }).trim();
-        } catch {
-          return null;
-        }
-      })(),
+      commit: benchCommit(),
       mode: QUICK ? "quick" : "full",
       chain: CHAIN,
       node: process.version,

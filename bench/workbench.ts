@@ -17,7 +17,7 @@
  *
  * Env: BENCH_QUICK=1 (10,000 dossiers, fewer runs; results in workbench-quick.json), BENCH_DOSSIERS=N, BENCH_OUT=file.
  */
-import { execSync } from "node:child_process";
+import { benchCommit } from "./lib/commit";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
@@ -309,13 +309,7 @@ async function main(): Promise<void> {
     const result = {
       benchmark: "workbench",
       date: new Date().toISOString(),
-      commit: (() => {
-        try {
-          return execSync("git rev-parse --short HEAD", { encoding: "utf8" }).trim();
-        } catch {
-          return null;
-        }
-      })(),
+      commit: benchCommit(),
       mode: QUICK ? "quick" : "full",
       machine: {
         node: process.version,
