@@ -5,9 +5,10 @@ import "./sdk/hardhat-abi";
 
 /**
  * The compiler is the npm package `solc` (soljson.js), pinned in package.json: these machines cannot download
- * compilers, and a pinned emscripten build gives the same bytecode everywhere.
+ * compilers, and a pinned emscripten build gives the same bytecode everywhere. 0.8.26 because FISCO BCOS 3.10
+ * accepts nothing newer (issue #11); Hardhat 2 itself depends on solc 0.8.26, so npm keeps a single copy.
  */
-export const SOLC_VERSION = "0.8.29";
+export const SOLC_VERSION = "0.8.26";
 
 subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string }, _hre, runSuper) => {
   if (args.solcVersion !== SOLC_VERSION) return runSuper(args);
@@ -26,15 +27,16 @@ const config: HardhatUserConfig = {
   solidity: {
     version: SOLC_VERSION,
     settings: {
-      // Cancun: supported by every current EVM chain we target and by both test nodes; the gas anchors in
-      // CQO-DOMAIN.md were measured under the same rules.
-      evmVersion: "cancun",
+      // Paris, not Cancun (issue #11): consortium chains (FISCO BCOS, many Besu networks) refuse Shanghai's PUSH0
+      // and Cancun's MCOPY/TLOAD/TSTORE. test/bytecode.test.ts walks every artifact to prove none is emitted.
+      evmVersion: "paris",
       optimizer: { enabled: true, runs: 200 },
       viaIR: true,
     },
   },
   networks: {
-    hardhat: { hardfork: "cancun" },
+    // Hardhat 2's name for Paris: the tests run under the rules the bytecode is compiled for (anvil: --hardfork paris)
+    hardhat: { hardfork: "merge" },
     localhost: { url: process.env.CQO_RPC_URL ?? "http://127.0.0.1:8545" },
   },
   mocha: { timeout: 120_000 },

@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: MIT
-pragma solidity 0.8.29;
+pragma solidity 0.8.26;
 
 import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
 import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
 import {IERC721Metadata} from "@openzeppelin/contracts/token/ERC721/extensions/IERC721Metadata.sol";
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
-import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
-import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
+import {SignatureRules} from "./libraries/SignatureRules.sol";
 import {IERC5192} from "./interfaces/IERC5192.sol";
 import {ICertificateRenderer} from "./interfaces/ICertificateRenderer.sol";
 import {CertifyingBodyRegistry} from "./CertifyingBodyRegistry.sol";
@@ -175,7 +174,7 @@ contract CQOCertificate is CertifyingBodyRegistry, EIP712, IERC721Metadata, IERC
         SigningKey memory key = _issuingKey(signer);
         if (key.bodyId != voucher.bodyId) revert VoucherSignerNotOfBody(signer, voucher.bodyId);
         if (voucher.nonce != key.voucherNonce) revert VoucherNonceMismatch(key.voucherNonce, voucher.nonce);
-        if (!_isValidSignature(signer, voucherDigest(voucher), signature)) revert InvalidSignature(signer);
+        if (!SignatureRules.isValidSignature(signer, voucherDigest(voucher), signature)) revert InvalidSignature(signer);
         _requireActiveRulebook(voucher.issuance.rulebookId);
         return _issue(key, voucher.issuance);
     }
@@ -303,7 +302,7 @@ contract CQOCertificate is CertifyingBodyRegistry, EIP712, IERC721Metadata, IERC
         bytes32 digest = _hashTypedDataV4(
             keccak256(abi.encode(REISSUE_CONSENT_TYPEHASH, tokenId, newHolder, newResultRoot, consentDeadline))
         );
-        if (!_isValidSignature(newHolder, digest, holderConsent)) revert InvalidSignature(newHolder);
+        if (!SignatureRules.isValidSignature(newHolder, digest, holderConsent)) revert InvalidSignature(newHolder);
 
         newTokenId = _claimRoot(newResultRoot);
         _setRevoked(tokenId, record, RevocationReason.Reissued, bytes32(0));
@@ -607,13 +606,5 @@ contract CQOCertificate is CertifyingBodyRegistry, EIP712, IERC721Metadata, IERC
             return CertificateStatus.Pending;
         }
         return CertificateStatus.Valid;
-    }
-
-    /// @dev ECDSA first, without asking whether the signer has code: that question costs a cold account access on
-    /// every voucher. A contract wallet's signature never recovers to the wallet, so it falls through to ERC-1271.
-    function _isValidSignature(address signer, bytes32 digest, bytes calldata signature) private view returns (bool) {
-        (address recovered, ECDSA.RecoverError err,) = ECDSA.tryRecoverCalldata(digest, signature);
-        if (err == ECDSA.RecoverError.NoError && recovered == signer) return true;
-        return SignatureChecker.isValidERC1271SignatureNowCalldata(signer, digest, signature);
     }
 }

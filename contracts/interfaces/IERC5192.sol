@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-pragma solidity 0.8.29;
+pragma solidity 0.8.26;
 
 /// @title ERC-5192: Minimal Soulbound NFTs
 /// @dev Interface id 0xb45a3c0e.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // solhint-disable one-contract-per-file
 // (the three slot layouts of one certificate belong together)
-pragma solidity 0.8.29;
+pragma solidity 0.8.26;
 
 import {CertState, RevocationReason} from "../CertificateTypes.sol";
 

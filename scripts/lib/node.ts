@@ -104,8 +104,9 @@ export function killGroupNow(proc: ChildProcess): void {
 }
 
 /**
- * Starts a node on 127.0.0.1:`port` (a free one by default) with chain id 31337, the Cancun rules and the public
- * test mnemonic's funded accounts; resolves when it answers eth_chainId.
+ * Starts a node on 127.0.0.1:`port` (a free one by default) with chain id 31337, the Paris rules the contracts are
+ * compiled for (a consortium chain's: no PUSH0, no Cancun opcodes; Hardhat's "merge" comes from hardhat.config.ts)
+ * and the public test mnemonic's funded accounts; resolves when it answers eth_chainId.
  */
 export async function startNode(
   kind: NodeKind,
@@ -116,7 +117,7 @@ export async function startNode(
   const args =
     kind === "hardhat"
       ? ["node", "--hostname", "127.0.0.1", "--port", String(port)]
-      : ["--host", "127.0.0.1", "--port", String(port), "--hardfork", "cancun", "--chain-id", "31337", "--silent", "--gas-limit", "30000000", ...(options.anvilArgs ?? [])];
+      : ["--host", "127.0.0.1", "--port", String(port), "--hardfork", "paris", "--chain-id", "31337", "--silent", "--gas-limit", "30000000", ...(options.anvilArgs ?? [])];
   const proc = spawn(bin, args, { cwd: REPO_ROOT, stdio: ["ignore", "ignore", "pipe"], detached: true });
   let stderr = "";
   proc.stderr?.on("data", (b: Buffer) => {

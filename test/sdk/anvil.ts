@@ -1,5 +1,5 @@
 /**
- * An anvil node per test file (scripts/lib/node.ts: a free port, the Cancun rules the contracts are compiled for), and viem
+ * An anvil node per test file (scripts/lib/node.ts: a free port, the Paris rules the contracts are compiled for), and viem
  * clients for the deterministic test accounts (anvil's and Hardhat's public test mnemonic).
  */
 import type { ChildProcess } from "node:child_process";
