@@ -35,6 +35,8 @@ function earlyTexts(m: Messages): EarlyTexts {
     refresh: m.verify.refresh,
     bodyNotAccredited: m.verify.bodyNotAccredited,
     underObjection: m.verdict.underObjection,
+    suspendedByBody: m.verdict.suspendedByBody,
+    suspendedBySupervisor: m.verdict.suspendedBySupervisor,
     asOf: m.verdict.asOf,
     verdict: Object.fromEntries(CERTIFICATE_STATUSES.map((s) => [s, m.verdict[s]])),
     reason: { ...m.reason },
@@ -53,7 +55,7 @@ function verdictLayout(): Pick<EarlyConfig, "words" | "at"> {
     if (i < 0) throw new Error(`verifyCertificate: no field ${name}`);
     return i;
   };
-  return { words: names.length, at: { status: at("status"), reason: at("revocationReason"), underObjection: at("underObjection"), bodyAccredited: at("bodyAccredited") } };
+  return { words: names.length, at: { status: at("status"), reason: at("revocationReason"), underObjection: at("underObjection"), bodyAccredited: at("bodyAccredited"), suspendedByBody: at("suspendedByBody"), suspendedBySupervisor: at("suspendedBySupervisor") } };
 }
 
 /**

@@ -4,16 +4,17 @@ pragma solidity 0.8.26;
 import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
 import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
 import {IERC721Metadata} from "@openzeppelin/contracts/token/ERC721/extensions/IERC721Metadata.sol";
-import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {AccessControlDefaultAdminRules} from
+    "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
-import {SignatureRules} from "./libraries/SignatureRules.sol";
 import {IERC5192} from "./interfaces/IERC5192.sol";
 import {ICertificateRenderer} from "./interfaces/ICertificateRenderer.sol";
 import {CertifyingBodyRegistry} from "./CertifyingBodyRegistry.sol";
-import {RecordSlot, TermsSlot, HoldingsSlot, PackedRecord, PackedTerms} from "./libraries/PackedCertificate.sol";
+import {SignatureRules} from "./libraries/SignatureRules.sol";
 import {
-    CertState, RevocationReason, CertificateStatus, CertificateView
-} from "./CertificateTypes.sol";
+    RecordSlot, TermsSlot, HoldingsSlot, PackedRecord, PackedTerms, CertFlags
+} from "./libraries/PackedCertificate.sol";
+import {BodyStatus, RevocationReason, CertificateStatus, CertificateView} from "./CertificateTypes.sol";
 
 /**
  * @title CQOCertificate
@@ -21,18 +22,26 @@ import {
  * accredited certifying bodies (ERC-721 + ERC-5192).
  *
  * Design choices, each for a reason:
- * - A certificate's number (token id) is the first 64 bits of its `resultRoot`, the Merkle root of the salted
- *   evaluation record. The record's own storage slot is then the "root already used" check: issuance is idempotent
- *   (a retried batch never double-issues) and costs two fresh record slots and one holder slot, nothing more.
+ * - A certificate's number (token id) is its body's id (top byte) followed by the first 56 bits of its
+ *   `resultRoot`, the Merkle root of the salted evaluation record. Numbers are the body's own: another body that
+ *   copies a root from the mempool gets a number of its own and takes nothing from the issuer. The record's slot
+ *   is the "root already used" check: issuance is idempotent (a retried batch never double-issues) and costs two
+ *   fresh record slots and one holder slot, nothing more.
  * - No personal data: only the root, whose leaves the holder keeps and discloses as they choose.
- * - Status is stored only where a transaction decides it (suspension, revocation, objection); pending, expired and
- *   voided are computed from time, so they never cost a transaction, and the association voids a fraudulent body's
- *   certificates in one write.
+ * - Status is stored only where a transaction decides it (suspension by the body or by the supervisor, each its
+ *   own flag; objection; revocation); pending, expired and voided are computed from time, so they never cost a
+ *   transaction, and the association voids a fraudulent body's certificates in one write.
+ * - Every result goes through public notice (公示), a renewal's too; objections stay open for the whole notice
+ *   whatever the body does, and only a body in good standing may lift a suspension or dismiss an objection.
+ * - Each record keeps the block of its latest event, and each event the block of the one before, so a history
+ *   costs one log request per event on any chain, however long (ERC-1056's pattern).
  * - A holder's certificates are listed on-chain (three inline in one slot, then one slot each), so wallets and other
- *   contracts need no indexer, and `holdsValidCertificate` lets other contracts gate on a level.
+ *   contracts need no indexer.
+ * - Dates are unix seconds on every chain (see {ChainClock}); events say who acted: the account (a Safe, a
+ *   timelock or the key that signed a voucher, never a relayer) and whether it acted as the supervisor.
  */
-contract CQOCertificate is CertifyingBodyRegistry, EIP712, IERC721Metadata, IERC5192 {
-    /// @notice What a body signs to issue one certificate.
+contract CQOCertificate is CertifyingBodyRegistry, IERC721Metadata, IERC5192 {
+    /// @notice What a body signs to issue one certificate. `validUntil` is unix seconds.
     /// @dev Field order (here and in the voucher) is chosen so that the issuing functions' selectors sort first in
     /// the dispatcher, which the compiler searches linearly: about 1,000 gas less per call than an unlucky order.
     struct Issuance {
@@ -44,19 +53,26 @@ contract CQOCertificate is CertifyingBodyRegistry, EIP712, IERC721Metadata, IERC
     }
 
     /// @notice An issuance signed off-line by a body's key (EIP-712), submitted by the holder or any relayer.
-    /// @dev A voucher commits to a `resultRoot`, which can be used once: it cannot be replayed. The nonce lets the
-    /// body cancel all its outstanding vouchers by raising its voucher nonce.
+    /// @dev A voucher commits to a `resultRoot`, which can be used once: it cannot be replayed. The nonce is the
+    /// body's current voucher nonce; `cancelVouchers` replaces it with one no one could have signed for.
     struct IssuanceVoucher {
         Issuance issuance;
         uint40 deadline;
         uint16 bodyId;
-        uint16 nonce;
+        uint64 nonce;
+    }
+
+    /// @dev The dates of a certificate that has been renewed (its first issuance, and the end of the result the
+    /// renewal replaced, which stays in force during the renewal's notice). One slot, written by renewals only.
+    struct Renewal {
+        uint40 firstIssuedAt;
+        uint40 previousValidUntil;
     }
 
     bytes32 public constant ISSUANCE_TYPEHASH =
         keccak256("Issuance(uint8 level,uint40 validUntil,bytes32 resultRoot,address holder,uint16 rulebookId)");
     bytes32 public constant VOUCHER_TYPEHASH = keccak256(
-        "IssuanceVoucher(Issuance issuance,uint40 deadline,uint16 bodyId,uint16 nonce)"
+        "IssuanceVoucher(Issuance issuance,uint40 deadline,uint16 bodyId,uint64 nonce)"
         "Issuance(uint8 level,uint40 validUntil,bytes32 resultRoot,address holder,uint16 rulebookId)"
     );
     bytes32 public constant REISSUE_CONSENT_TYPEHASH =
@@ -64,10 +80,14 @@ contract CQOCertificate is CertifyingBodyRegistry, EIP712, IERC721Metadata, IERC
 
     /// @notice Levels are 1..8: a body's scope is a bit mask over them.
     uint8 public constant MAX_LEVEL = 8;
+    /// @notice `holdsValidCertificate` looks at a holder's newest certificates only, so that no body can make it
+    /// unaffordable by issuing to someone else's wallet; `isValidCertificateOf` checks any one certificate.
+    uint256 public constant HOLDINGS_SCANNED = 16;
 
     mapping(uint256 tokenId => RecordSlot) private _records;
     mapping(uint256 tokenId => TermsSlot) private _terms;
     mapping(uint256 tokenId => bytes32) private _renewedRoot;
+    mapping(uint256 tokenId => Renewal) private _renewals;
     mapping(uint256 tokenId => uint256) private _predecessorOf;
     mapping(uint256 tokenId => uint256) private _successorOf;
     mapping(address holder => HoldingsSlot) private _holdings;
@@ -77,56 +97,113 @@ contract CQOCertificate is CertifyingBodyRegistry, EIP712, IERC721Metadata, IERC
     ICertificateRenderer public renderer;
 
     // Indexing: a holder's certificates are found by the ERC-721 `Transfer` event (indexed by holder and token);
-    // every other event is indexed by token and body. Who acted is the transaction's sender. Each topic or word
-    // left out saves 256-375 gas on every certificate.
+    // every other event is indexed by token and body. `by` is the account that acted in the contract's terms;
+    // `previousEventBlock` is the block of the certificate's event before this one (0: none).
     event CertificateIssued(
-        uint256 indexed tokenId, uint16 indexed bodyId, bytes32 resultRoot, uint8 level, uint16 rulebookId, uint40 validUntil
+        uint256 indexed tokenId,
+        uint16 indexed bodyId,
+        bytes32 resultRoot,
+        uint8 level,
+        uint16 rulebookId,
+        uint40 validUntil,
+        address by
     );
-    event CertificateSuspended(uint256 indexed tokenId, uint16 indexed bodyId, bytes32 evidenceHash);
-    event CertificateReinstated(uint256 indexed tokenId, uint16 indexed bodyId);
+    event CertificateSuspended(
+        uint256 indexed tokenId,
+        uint16 indexed bodyId,
+        bytes32 evidenceHash,
+        address by,
+        bool bySupervisor,
+        uint40 previousEventBlock
+    );
+    event CertificateReinstated(
+        uint256 indexed tokenId, uint16 indexed bodyId, address by, bool bySupervisor, uint40 previousEventBlock
+    );
     event CertificateRevoked(
-        uint256 indexed tokenId, uint16 indexed bodyId, RevocationReason reason, bytes32 evidenceHash
+        uint256 indexed tokenId,
+        uint16 indexed bodyId,
+        RevocationReason reason,
+        bytes32 evidenceHash,
+        address by,
+        bool bySupervisor,
+        uint40 previousEventBlock
     );
-    event ObjectionFiled(uint256 indexed tokenId, uint16 indexed bodyId, address indexed filer, bytes32 evidenceHash);
-    event ObjectionResolved(uint256 indexed tokenId, uint16 indexed bodyId, bool upheld, bytes32 evidenceHash);
+    event ObjectionFiled(
+        uint256 indexed tokenId,
+        uint16 indexed bodyId,
+        address indexed filer,
+        bytes32 evidenceHash,
+        uint40 previousEventBlock
+    );
+    event ObjectionResolved(
+        uint256 indexed tokenId,
+        uint16 indexed bodyId,
+        bool upheld,
+        bytes32 evidenceHash,
+        address by,
+        bool bySupervisor,
+        uint40 previousEventBlock
+    );
+    /// @param validFrom the end of the renewal's public notice, during which objections may be filed
     event CertificateRenewed(
-        uint256 indexed tokenId, uint16 indexed bodyId, bytes32 resultRoot, uint16 rulebookId, uint40 validUntil
+        uint256 indexed tokenId,
+        uint16 indexed bodyId,
+        bytes32 resultRoot,
+        uint16 rulebookId,
+        uint40 validFrom,
+        uint40 validUntil,
+        address by,
+        uint40 previousEventBlock
     );
+    /// @param previousEventBlock the block of the old certificate's event before this one
     event CertificateReissued(
-        uint256 indexed tokenId, uint256 indexed newTokenId, uint16 indexed bodyId, address newHolder, bytes32 resultRoot
+        uint256 indexed tokenId,
+        uint256 indexed newTokenId,
+        uint16 indexed bodyId,
+        address newHolder,
+        bytes32 resultRoot,
+        address by,
+        uint40 previousEventBlock
     );
-    event RendererChanged(address indexed renderer);
+    event RendererChanged(address indexed renderer, address by);
 
     error InvalidHolder();
     error InvalidResultRoot();
     error ResultRootAlreadyUsed(bytes32 resultRoot);
+    error ResultRootUsedByRenewal(bytes32 resultRoot, uint256 renewedTokenId);
     error CertificateNumberTaken(uint256 tokenId);
     error LevelOutOfScope(uint16 bodyId, uint8 level);
     error InvalidValidity(uint40 validUntil, uint40 validFrom);
     error CertificateNotFound(uint256 tokenId);
-    error InvalidCertificateState(uint256 tokenId, CertState state);
     error CertificateAlreadyRevoked(uint256 tokenId, RevocationReason reason);
+    error CertificateAlreadySuspended(uint256 tokenId, bool bySupervisor);
+    error CertificateNotSuspended(uint256 tokenId, bool bySupervisor);
+    error SuspendedBySupervisor(uint256 tokenId);
+    error ObjectionPending(uint256 tokenId);
+    error NoObjectionPending(uint256 tokenId);
+    error NotInGoodStanding(uint256 tokenId, CertificateStatus status);
+    error InPublicNotice(uint256 tokenId, uint40 validFrom);
     error CertificateIsVoided(uint256 tokenId);
     error NoticePeriodOver(uint256 tokenId, uint40 validFrom);
     error InvalidRevocationReason(RevocationReason reason);
     error NotIssuingBody(uint256 tokenId, uint16 bodyId);
     error VoucherExpired(uint40 deadline);
     error VoucherSignerNotOfBody(address signer, uint16 bodyId);
-    error VoucherNonceMismatch(uint16 expected, uint16 given);
-    error InvalidSignature(address signer);
+    error VoucherNonceMismatch(uint64 expected, uint64 given);
     error ConsentExpired(uint40 deadline);
     error Soulbound();
 
     /**
      * @param association the association's admin address (see {CertifyingBodyRegistry})
-     * @param initialRenderer the metadata renderer for `tokenURI`
+     * @param adminTransferDelay seconds a handover of the association's role waits before it can be accepted
+     * @param clockUnit 1 if the chain's `block.timestamp` counts seconds, 1000 if it counts milliseconds
+     * @param initialRenderer the metadata renderer for `tokenURI` (not zero)
      */
-    constructor(address association, ICertificateRenderer initialRenderer)
-        CertifyingBodyRegistry(association)
-        EIP712("CQO Certificate", "1")
+    constructor(address association, uint48 adminTransferDelay, uint256 clockUnit, ICertificateRenderer initialRenderer)
+        CertifyingBodyRegistry(association, adminTransferDelay, clockUnit)
+        EIP712("CQO Certificate", "2")
     {
-        renderer = initialRenderer;
-        emit RendererChanged(address(initialRenderer));
+        _setRenderer(initialRenderer);
     }
 
     // ---------------------------------------------------------------- issuance
@@ -134,21 +211,21 @@ contract CQOCertificate is CertifyingBodyRegistry, EIP712, IERC721Metadata, IERC
     /**
      * @notice Issues one certificate, signed by a signing key of an accredited body.
      * @dev The certificate is pending for the body's notice period (公示), then valid until `validUntil`.
-     * @return tokenId the certificate number: the first 64 bits of `resultRoot`
+     * @return tokenId the certificate number: the body's id and the first 56 bits of `resultRoot`
      */
     function issueCertificate(Issuance calldata issuance) external returns (uint256 tokenId) {
-        SigningKey memory key = _issuingKey(msg.sender);
+        (uint16 bodyId, Body memory body) = _issuingKey(msg.sender);
         _requireActiveRulebook(issuance.rulebookId);
-        return _issue(key, issuance);
+        return _issue(bodyId, body, issuance, msg.sender);
     }
 
     /**
      * @notice Issues a batch of certificates in one transaction; all or none.
      * @dev Reverts with `ResultRootAlreadyUsed` if any item was already issued, so a retried batch never
-     * double-issues: drop the issued items (see `certificateNumberOf` and `ownerOf`) and retry the rest.
+     * double-issues: drop the issued items (see `isResultRootUsed`) and retry the rest.
      */
     function issueCertificates(Issuance[] calldata batch) external returns (uint256[] memory tokenIds) {
-        SigningKey memory key = _issuingKey(msg.sender);
+        (uint16 bodyId, Body memory body) = _issuingKey(msg.sender);
         tokenIds = new uint256[](batch.length);
         uint256 checkedRulebook = type(uint256).max; // no rulebook id: the first item is always checked
         for (uint256 i; i < batch.length; ++i) {
@@ -157,61 +234,65 @@ contract CQOCertificate is CertifyingBodyRegistry, EIP712, IERC721Metadata, IERC
                 _requireActiveRulebook(issuance.rulebookId);
                 checkedRulebook = issuance.rulebookId;
             }
-            tokenIds[i] = _issue(key, issuance);
+            tokenIds[i] = _issue(bodyId, body, issuance, msg.sender);
         }
     }
 
     /**
      * @notice Issues a certificate from a voucher a body's key signed off-line (an EOA or an ERC-1271 wallet such
-     * as a multisig). Anyone may submit it before its deadline.
+     * as a multisig). Anyone may submit it before its deadline (unix seconds); the events name the signer.
      * @param signer the body's signing key that signed the voucher
      */
     function issueWithVoucher(address signer, bytes calldata signature, IssuanceVoucher calldata voucher)
         external
         returns (uint256 tokenId)
     {
-        if (block.timestamp > voucher.deadline) revert VoucherExpired(voucher.deadline);
-        SigningKey memory key = _issuingKey(signer);
-        if (key.bodyId != voucher.bodyId) revert VoucherSignerNotOfBody(signer, voucher.bodyId);
-        if (voucher.nonce != key.voucherNonce) revert VoucherNonceMismatch(key.voucherNonce, voucher.nonce);
+        if (_now() > voucher.deadline) revert VoucherExpired(voucher.deadline);
+        (uint16 bodyId, Body memory body) = _issuingKey(signer);
+        if (bodyId != voucher.bodyId) revert VoucherSignerNotOfBody(signer, voucher.bodyId);
+        if (voucher.nonce != body.voucherNonce) revert VoucherNonceMismatch(body.voucherNonce, voucher.nonce);
         if (!SignatureRules.isValidSignature(signer, voucherDigest(voucher), signature)) revert InvalidSignature(signer);
         _requireActiveRulebook(voucher.issuance.rulebookId);
-        return _issue(key, voucher.issuance);
+        return _issue(bodyId, body, voucher.issuance, signer);
     }
 
     // ---------------------------------------------------------------- lifecycle
 
     /**
-     * @notice Suspends a valid or pending certificate. The issuing body's keys, or the supervisor.
+     * @notice Suspends a certificate. The issuing body's keys (even while the body is suspended or past its term:
+     * it stays answerable for what it issued), or the supervisor; each suspension is lifted only by whoever set it.
      * @dev Write functions name a certificate by its 64-bit number. Parameter orders of the hot paths (suspend,
      * revoke) put their selectors early in the dispatcher.
      */
     function suspendCertificate(bytes32 evidenceHash, uint64 tokenId) external {
         RecordSlot record = _existingUnrevoked(tokenId);
-        bool bySupervisor = _authorize(record, tokenId);
-        if (record.state() != CertState.Active) revert InvalidCertificateState(tokenId, record.state());
-        _records[tokenId] =
-            record.withState(bySupervisor ? CertState.SuspendedBySupervisor : CertState.SuspendedByBody);
-        emit CertificateSuspended(tokenId, record.bodyId(), evidenceHash);
+        bool bySupervisor = _authorize(tokenId, false);
+        uint8 flag = bySupervisor ? CertFlags.SUSPENDED_BY_SUPERVISOR : CertFlags.SUSPENDED_BY_BODY;
+        if (record.has(flag)) revert CertificateAlreadySuspended(tokenId, bySupervisor);
+        _records[tokenId] = record.withFlag(flag, true, _blockOffset());
+        emit CertificateSuspended(tokenId, _bodyOf(tokenId), evidenceHash, msg.sender, bySupervisor, _prev(record));
     }
 
-    /// @notice Lifts a suspension. A suspension by the supervisor can only be lifted by the supervisor.
+    /**
+     * @notice Lifts the caller's suspension: the body's by a key of a body in good standing (active, within its
+     * term), the supervisor's by the supervisor. The other's suspension, if any, stays.
+     */
     function reinstateCertificate(uint64 tokenId) external {
         RecordSlot record = _existingUnrevoked(tokenId);
-        bool bySupervisor = _authorize(record, tokenId);
-        CertState state = record.state();
-        if (state == CertState.SuspendedBySupervisor) {
-            if (!bySupervisor) revert UnauthorizedAccount(msg.sender);
-        } else if (state != CertState.SuspendedByBody) {
-            revert InvalidCertificateState(tokenId, state);
+        bool bySupervisor = _authorize(tokenId, true);
+        uint8 flag = bySupervisor ? CertFlags.SUSPENDED_BY_SUPERVISOR : CertFlags.SUSPENDED_BY_BODY;
+        if (!record.has(flag)) {
+            if (record.has(CertFlags.SUSPENDED_BY_SUPERVISOR)) revert SuspendedBySupervisor(tokenId);
+            revert CertificateNotSuspended(tokenId, bySupervisor);
         }
-        _records[tokenId] = record.withState(CertState.Active);
-        emit CertificateReinstated(tokenId, record.bodyId());
+        _records[tokenId] = record.withFlag(flag, false, _blockOffset());
+        emit CertificateReinstated(tokenId, _bodyOf(tokenId), msg.sender, bySupervisor, _prev(record));
     }
 
     /**
      * @notice Revokes a certificate for good, with a reason code and the hash of the evidence.
-     * The issuing body's keys, or the supervisor. `Reissued` is set only by `reissueCertificate`.
+     * The issuing body's keys (while its accreditation is not revoked), or the supervisor. `Reissued` is set only by
+     * `reissueCertificate`.
      */
     function revokeCertificate(uint64 tokenId, bytes32 evidenceHash, RevocationReason reason) external {
         _revoke(tokenId, reason, evidenceHash);
@@ -225,64 +306,78 @@ contract CQOCertificate is CertifyingBodyRegistry, EIP712, IERC721Metadata, IERC
     }
 
     /**
-     * @notice Files an objection (异议) against a certificate during its public notice. Anyone may: that is the
-     * point of publicity. The certificate stays pending until the body or the supervisor resolves it.
+     * @notice Files an objection (异议) against a certificate's current result during its public notice. Anyone
+     * may, whatever the body has done meanwhile (a suspension does not close the notice): that is the point of
+     * publicity. The certificate stays pending until the body or the supervisor resolves the objection.
      */
     function fileObjection(uint64 tokenId, bytes32 evidenceHash) external {
         RecordSlot record = _existingUnrevoked(tokenId);
-        if (record.state() != CertState.Active) revert InvalidCertificateState(tokenId, record.state());
-        uint40 validFrom = record.issuedAt() + _terms[tokenId].noticePeriod();
-        if (block.timestamp >= validFrom) revert NoticePeriodOver(tokenId, validFrom);
-        _records[tokenId] = record.withState(CertState.Objected);
-        emit ObjectionFiled(tokenId, record.bodyId(), msg.sender, evidenceHash);
+        if (record.has(CertFlags.OBJECTED)) revert ObjectionPending(tokenId);
+        uint40 validFrom = _validFrom(record, _terms[tokenId]);
+        if (_now() >= validFrom) revert NoticePeriodOver(tokenId, validFrom);
+        _records[tokenId] = record.withFlag(CertFlags.OBJECTED, true, _blockOffset());
+        emit ObjectionFiled(tokenId, _bodyOf(tokenId), msg.sender, evidenceHash, _prev(record));
     }
 
     /**
      * @notice Decides an objection: upheld revokes the certificate with `reason`; dismissed lets it become valid
-     * at the end of its notice period. The issuing body's keys, or the supervisor.
+     * at the end of its notice period. The issuing body's keys (dismissing: only while the body is in good
+     * standing), or the supervisor.
      */
     function resolveObjection(uint64 tokenId, bool upheld, RevocationReason reason, bytes32 evidenceHash) external {
         RecordSlot record = _existingUnrevoked(tokenId);
-        _authorize(record, tokenId);
-        if (record.state() != CertState.Objected) revert InvalidCertificateState(tokenId, record.state());
-        emit ObjectionResolved(tokenId, record.bodyId(), upheld, evidenceHash);
+        bool bySupervisor = _authorize(tokenId, !upheld);
+        if (!record.has(CertFlags.OBJECTED)) revert NoObjectionPending(tokenId);
+        uint40 previous = _prev(record);
+        uint16 bodyId = _bodyOf(tokenId);
+        RecordSlot resolved = record.withFlag(CertFlags.OBJECTED, false, _blockOffset());
+        emit ObjectionResolved(tokenId, bodyId, upheld, evidenceHash, msg.sender, bySupervisor, previous);
         if (upheld) {
             _checkRevocationReason(reason);
-            _setRevoked(tokenId, record, reason, evidenceHash);
+            _records[tokenId] = resolved.withReason(reason, _blockOffset());
+            emit CertificateRevoked(tokenId, bodyId, reason, evidenceHash, msg.sender, bySupervisor, previous);
         } else {
-            _records[tokenId] = record.withState(CertState.Active);
+            _records[tokenId] = resolved;
         }
     }
 
     /**
-     * @notice Renews a certificate after a re-evaluation (复评): a new `resultRoot`, rulebook and end of validity.
-     * The certificate keeps its number and holder; the history stays in the events. The issuing body only, while
-     * accredited for the certificate's level.
+     * @notice Renews a certificate after a re-evaluation (复评): a new `resultRoot`, rulebook and end of validity
+     * (unix seconds). The new result goes through the body's public notice like an issuance; meanwhile the result
+     * it replaces stays in force until its own end. The certificate keeps its number and holder; the history stays
+     * in the events. The issuing body only, while accredited for the certificate's level, once the current
+     * result's notice is over.
      */
     function renewCertificate(uint64 tokenId, bytes32 newResultRoot, uint16 rulebookId, uint40 newValidUntil)
         external
     {
-        SigningKey memory key = _issuingKey(msg.sender);
+        (uint16 bodyId, Body memory body) = _issuingKey(msg.sender);
         RecordSlot record = _existingUnrevoked(tokenId);
-        _requireRenewable(tokenId, record, key);
-        _requireActiveRulebook(rulebookId);
         TermsSlot terms = _terms[tokenId];
-        uint40 validFrom = record.issuedAt() + terms.noticePeriod();
-        if (newValidUntil <= block.timestamp || newValidUntil <= validFrom) {
-            revert InvalidValidity(newValidUntil, validFrom);
-        }
-        // The new root is marked used like an issued one, so no certificate can later be issued with it.
-        _records[_claimRoot(newResultRoot)] = PackedRecord.usedMarker(uint40(block.timestamp));
-        _records[tokenId] = record.withRulebookId(rulebookId);
-        _terms[tokenId] = terms.withValidUntil(newValidUntil);
+        _requireInGoodStanding(tokenId, record, terms, bodyId, body);
+        _requireActiveRulebook(rulebookId);
+        uint40 validFrom = _now() + body.noticePeriod;
+        if (newValidUntil <= validFrom) revert InvalidValidity(newValidUntil, validFrom);
+        uint32 until = _toOffset(newValidUntil);
+        // The new root is claimed like an issued one, so no certificate can later be issued with it.
+        uint256 rootNumber = _claimRoot(bodyId, newResultRoot);
+        _records[rootNumber] = PackedRecord.renewalRoot();
+        _terms[rootNumber] = PackedTerms.packRenewalRoot(newResultRoot, tokenId);
+        Renewal storage renewal = _renewals[tokenId];
+        if (renewal.firstIssuedAt == 0) renewal.firstIssuedAt = _fromOffset(record.evaluatedAt());
+        renewal.previousValidUntil = _fromOffset(terms.validUntil());
+        _records[tokenId] = record.withResult(_nowOffset(), rulebookId, _blockOffset());
+        _terms[tokenId] = terms.withDates(until, body.noticePeriod);
         _renewedRoot[tokenId] = newResultRoot;
-        emit CertificateRenewed(tokenId, key.bodyId, newResultRoot, rulebookId, newValidUntil);
+        emit CertificateRenewed(
+            tokenId, bodyId, newResultRoot, rulebookId, validFrom, newValidUntil, msg.sender, _prev(record)
+        );
     }
 
     /**
      * @notice Re-issues a certificate to a new wallet (the holder lost their keys): the old one is revoked as
      * `Reissued`, the new one keeps the level, dates and rulebook and links back to it. The new wallet consents by
-     * signing a `ReissueConsent` (EIP-712; ERC-1271 wallets too). The issuing body only.
+     * signing a `ReissueConsent` (EIP-712; ERC-1271 wallets too). The issuing body only, in good standing.
      * @param newResultRoot the root of the holder's new credential (fresh salts, so the old credential file
      * proves nothing about the new token)
      * @return newTokenId the new certificate's number
@@ -294,33 +389,38 @@ contract CQOCertificate is CertifyingBodyRegistry, EIP712, IERC721Metadata, IERC
         uint40 consentDeadline,
         bytes calldata holderConsent
     ) external returns (uint256 newTokenId) {
-        SigningKey memory key = _issuingKey(msg.sender);
+        (uint16 bodyId, Body memory body) = _issuingKey(msg.sender);
         RecordSlot record = _existingUnrevoked(tokenId);
-        _requireRenewable(tokenId, record, key);
+        TermsSlot terms = _terms[tokenId];
+        _requireInGoodStanding(tokenId, record, terms, bodyId, body);
         if (newHolder == address(0) || newHolder == record.holder()) revert InvalidHolder();
-        if (block.timestamp > consentDeadline) revert ConsentExpired(consentDeadline);
+        if (_now() > consentDeadline) revert ConsentExpired(consentDeadline);
         bytes32 digest = _hashTypedDataV4(
             keccak256(abi.encode(REISSUE_CONSENT_TYPEHASH, tokenId, newHolder, newResultRoot, consentDeadline))
         );
         if (!SignatureRules.isValidSignature(newHolder, digest, holderConsent)) revert InvalidSignature(newHolder);
 
-        newTokenId = _claimRoot(newResultRoot);
-        _setRevoked(tokenId, record, RevocationReason.Reissued, bytes32(0));
-        TermsSlot terms = _terms[tokenId];
+        newTokenId = _claimRoot(bodyId, newResultRoot);
+        uint32 here = _blockOffset();
+        _records[tokenId] = record.withReason(RevocationReason.Reissued, here);
+        emit CertificateRevoked(
+            tokenId, bodyId, RevocationReason.Reissued, bytes32(0), msg.sender, false, _prev(record)
+        );
         _mint(
             newTokenId,
-            PackedRecord.pack(newHolder, record.issuedAt(), key.bodyId, record.rulebookId(), record.level()),
+            PackedRecord.pack(newHolder, record.evaluatedAt(), record.rulebookId(), record.level(), here),
             PackedTerms.pack(newResultRoot, terms.validUntil(), terms.noticePeriod())
         );
+        Renewal memory renewal = _renewals[tokenId];
+        if (renewal.firstIssuedAt != 0) _renewals[newTokenId] = renewal;
         _predecessorOf[newTokenId] = tokenId;
         _successorOf[tokenId] = newTokenId;
-        emit CertificateReissued(tokenId, newTokenId, key.bodyId, newHolder, newResultRoot);
+        emit CertificateReissued(tokenId, newTokenId, bodyId, newHolder, newResultRoot, msg.sender, _prev(record));
     }
 
-    /// @notice Replaces the metadata renderer. The association only.
+    /// @notice Replaces the metadata renderer (not zero). The association only.
     function setRenderer(ICertificateRenderer newRenderer) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        renderer = newRenderer;
-        emit RendererChanged(address(newRenderer));
+        _setRenderer(newRenderer);
     }
 
     // ---------------------------------------------------------------- verification
@@ -331,43 +431,57 @@ contract CQOCertificate is CertifyingBodyRegistry, EIP712, IERC721Metadata, IERC
         view_.tokenId = tokenId;
         if (record.holder() == address(0)) return view_;
         TermsSlot terms = _terms[tokenId];
-        view_.status = _status(record, terms);
+        uint16 bodyId = _bodyOf(tokenId);
+        view_.status = _status(tokenId, record, terms);
         view_.revocationReason = record.reason();
-        view_.underObjection = record.state() == CertState.Objected && record.reason() == RevocationReason.None;
+        view_.underObjection = record.has(CertFlags.OBJECTED) && record.reason() == RevocationReason.None;
         view_.holder = record.holder();
-        view_.bodyId = record.bodyId();
-        view_.bodyAccredited = isAccredited(record.bodyId());
+        view_.bodyId = bodyId;
+        view_.bodyAccredited = isAccredited(bodyId);
         view_.level = record.level();
-        view_.issuedAt = record.issuedAt();
-        view_.validFrom = record.issuedAt() + terms.noticePeriod();
-        view_.validUntil = terms.validUntil();
+        view_.evaluatedAt = _fromOffset(record.evaluatedAt());
+        uint40 firstIssuedAt = _renewals[tokenId].firstIssuedAt;
+        view_.issuedAt = firstIssuedAt != 0 ? firstIssuedAt : view_.evaluatedAt;
+        view_.validFrom = view_.evaluatedAt + terms.noticePeriod();
+        view_.validUntil = _fromOffset(terms.validUntil());
         view_.rulebookId = record.rulebookId();
         view_.rulebookHash = _rulebookHash(record.rulebookId());
         view_.resultRoot = _rootOf(tokenId, terms);
         view_.predecessor = _predecessorOf[tokenId];
         view_.successor = _successorOf[tokenId];
+        view_.suspendedByBody = record.has(CertFlags.SUSPENDED_BY_BODY);
+        view_.suspendedBySupervisor = record.has(CertFlags.SUSPENDED_BY_SUPERVISOR);
+        view_.lastEventBlock = _prev(record);
     }
 
     /// @notice The computed status of a certificate.
     function statusOf(uint256 tokenId) external view returns (CertificateStatus) {
         RecordSlot record = _records[tokenId];
         if (record.holder() == address(0)) return CertificateStatus.NotFound;
-        return _status(record, _terms[tokenId]);
+        return _status(tokenId, record, _terms[tokenId]);
     }
 
     /**
-     * @notice Whether `holder` has a certificate that is valid now, at `atLeastLevel` or better. Level 1 (一级) is
-     * the highest, so `atLeastLevel = 2` accepts levels 1 and 2. For other contracts to gate on.
+     * @notice Whether one of `holder`'s newest `HOLDINGS_SCANNED` certificates is valid now, at `atLeastLevel` or
+     * better. Level 1 (一级) is the highest, so `atLeastLevel = 2` accepts levels 1 and 2. For other contracts to
+     * gate on; its cost is bounded whatever others issue to the wallet.
      */
     function holdsValidCertificate(address holder, uint8 atLeastLevel) external view returns (bool) {
-        uint256[] memory tokenIds = certificatesOf(holder);
-        for (uint256 i; i < tokenIds.length; ++i) {
-            RecordSlot record = _records[tokenIds[i]];
-            if (record.level() <= atLeastLevel && _status(record, _terms[tokenIds[i]]) == CertificateStatus.Valid) {
-                return true;
-            }
+        HoldingsSlot holdings = _holdings[holder];
+        uint256 index = holdings.count();
+        uint256 stop = index > HOLDINGS_SCANNED ? index - HOLDINGS_SCANNED : 0;
+        while (index > stop) {
+            --index;
+            uint256 tokenId = index < 3 ? holdings.inlineAt(index) : _moreCertificates[holder][index];
+            if (_isValidAtLevel(tokenId, _records[tokenId], atLeastLevel)) return true;
         }
         return false;
+    }
+
+    /// @notice Whether `tokenId` is `holder`'s and valid now, at `atLeastLevel` or better: one certificate, O(1).
+    function isValidCertificateOf(address holder, uint256 tokenId, uint8 atLeastLevel) external view returns (bool) {
+        RecordSlot record = _records[tokenId];
+        return record.holder() == holder && holder != address(0) && _isValidAtLevel(tokenId, record, atLeastLevel);
     }
 
     /// @notice Every certificate ever issued to `holder`, oldest first, whatever its status.
@@ -385,14 +499,18 @@ contract CQOCertificate is CertifyingBodyRegistry, EIP712, IERC721Metadata, IERC
         return _rootOf(tokenId, _terms[tokenId]);
     }
 
-    /// @notice The certificate number that a `resultRoot` issues as.
-    function certificateNumberOf(bytes32 resultRoot) public pure returns (uint256) {
-        return uint256(resultRoot) >> 192;
+    /// @notice The certificate number that `resultRoot` issues as for `bodyId`: the body's id, then the root's
+    /// first 56 bits. Never 0: body ids run from 1 to `MAX_BODIES`, and others are refused.
+    function certificateNumberOf(uint16 bodyId, bytes32 resultRoot) public pure returns (uint256) {
+        if (bodyId == 0 || bodyId > MAX_BODIES) revert BodyNotFound(bodyId);
+        return (uint256(bodyId) << 56) | (uint256(resultRoot) >> 200);
     }
 
-    /// @notice Whether a `resultRoot` has been used (issued, re-issued or renewed with).
-    function isResultRootUsed(bytes32 resultRoot) external view returns (bool) {
-        return _records[certificateNumberOf(resultRoot)].isUsed();
+    /// @notice Whether `bodyId` has used exactly this `resultRoot` (issued, re-issued or renewed with it); a root
+    /// that merely shares its number with a used one is not used.
+    function isResultRootUsed(uint16 bodyId, bytes32 resultRoot) external view returns (bool) {
+        uint256 tokenId = certificateNumberOf(bodyId, resultRoot);
+        return _records[tokenId].isUsed() && _sameRoot(_terms[tokenId], resultRoot);
     }
 
     /// @notice The EIP-712 digest a body's key signs for a voucher.
@@ -485,43 +603,53 @@ contract CQOCertificate is CertifyingBodyRegistry, EIP712, IERC721Metadata, IERC
     }
 
     /// @inheritdoc IERC165
-    function supportsInterface(bytes4 interfaceId) public view override(AccessControl, IERC165) returns (bool) {
+    function supportsInterface(bytes4 interfaceId) public view override(AccessControlDefaultAdminRules, IERC165) returns (bool) {
         return interfaceId == type(IERC721).interfaceId || interfaceId == type(IERC721Metadata).interfaceId
             || interfaceId == type(IERC5192).interfaceId || super.supportsInterface(interfaceId);
     }
 
     // ---------------------------------------------------------------- internal
 
-    function _issue(SigningKey memory key, Issuance calldata issuance) private returns (uint256 tokenId) {
+    function _issue(uint16 bodyId, Body memory body, Issuance calldata issuance, address by)
+        private
+        returns (uint256 tokenId)
+    {
         address holder = issuance.holder;
         if (holder == address(0)) revert InvalidHolder();
         uint8 level = issuance.level;
-        if (level == 0 || level > MAX_LEVEL || (key.scope >> (level - 1)) & 1 == 0) {
-            revert LevelOutOfScope(key.bodyId, level);
+        if (level == 0 || level > MAX_LEVEL || (body.scope >> (level - 1)) & 1 == 0) {
+            revert LevelOutOfScope(bodyId, level);
         }
-        uint40 validFrom = uint40(block.timestamp) + key.noticePeriod;
+        uint40 validFrom = _now() + body.noticePeriod;
         if (issuance.validUntil <= validFrom) revert InvalidValidity(issuance.validUntil, validFrom);
-        tokenId = _claimRoot(issuance.resultRoot);
+        tokenId = _claimRoot(bodyId, issuance.resultRoot);
         _mint(
             tokenId,
-            PackedRecord.pack(holder, uint40(block.timestamp), key.bodyId, issuance.rulebookId, level),
-            PackedTerms.pack(issuance.resultRoot, issuance.validUntil, key.noticePeriod)
+            PackedRecord.pack(holder, _nowOffset(), issuance.rulebookId, level, _blockOffset()),
+            PackedTerms.pack(issuance.resultRoot, _toOffset(issuance.validUntil), body.noticePeriod)
         );
-        emit CertificateIssued(tokenId, key.bodyId, issuance.resultRoot, level, issuance.rulebookId, issuance.validUntil);
+        emit CertificateIssued(
+            tokenId, bodyId, issuance.resultRoot, level, issuance.rulebookId, issuance.validUntil, by
+        );
     }
 
-    /// @dev Checks that a root was never used and returns the certificate number it maps to.
-    function _claimRoot(bytes32 resultRoot) private view returns (uint256 tokenId) {
+    /// @dev Checks that the body never used a root and returns the certificate number it maps to.
+    function _claimRoot(uint16 bodyId, bytes32 resultRoot) private view returns (uint256 tokenId) {
         if (resultRoot == bytes32(0)) revert InvalidResultRoot();
-        tokenId = certificateNumberOf(resultRoot);
+        tokenId = certificateNumberOf(bodyId, resultRoot);
         RecordSlot existing = _records[tokenId];
         if (!existing.isUsed()) return tokenId;
-        // Two roots share a number only by a 2^-64 accident or on purpose: say which. (A renewed certificate's
-        // number still comes from its original root.)
-        if (existing.holder() != address(0) && _terms[tokenId].resultRoot(tokenId) != resultRoot) {
-            revert CertificateNumberTaken(tokenId);
+        TermsSlot terms = _terms[tokenId];
+        // Two of a body's roots share a number only by a 2^-56 accident or on purpose: say which.
+        if (!_sameRoot(terms, resultRoot)) revert CertificateNumberTaken(tokenId);
+        if (existing.has(CertFlags.RENEWAL_ROOT)) {
+            revert ResultRootUsedByRenewal(resultRoot, (tokenId >> 56 << 56) | terms.renewedLow());
         }
         revert ResultRootAlreadyUsed(resultRoot);
+    }
+
+    function _sameRoot(TermsSlot terms, bytes32 resultRoot) private pure returns (bool) {
+        return PackedTerms.tail(bytes32(TermsSlot.unwrap(terms))) == PackedTerms.tail(resultRoot);
     }
 
     function _mint(uint256 tokenId, RecordSlot record, TermsSlot terms) private {
@@ -539,13 +667,11 @@ contract CQOCertificate is CertifyingBodyRegistry, EIP712, IERC721Metadata, IERC
     function _revoke(uint256 tokenId, RevocationReason reason, bytes32 evidenceHash) private {
         _checkRevocationReason(reason);
         RecordSlot record = _existingUnrevoked(tokenId);
-        _authorize(record, tokenId);
-        _setRevoked(tokenId, record, reason, evidenceHash);
-    }
-
-    function _setRevoked(uint256 tokenId, RecordSlot record, RevocationReason reason, bytes32 evidenceHash) private {
-        _records[tokenId] = record.withReason(reason);
-        emit CertificateRevoked(tokenId, record.bodyId(), reason, evidenceHash);
+        bool bySupervisor = _authorize(tokenId, false);
+        _records[tokenId] = record.withReason(reason, _blockOffset());
+        emit CertificateRevoked(
+            tokenId, _bodyOf(tokenId), reason, evidenceHash, msg.sender, bySupervisor, _prev(record)
+        );
     }
 
     function _checkRevocationReason(RevocationReason reason) private pure {
@@ -554,26 +680,45 @@ contract CQOCertificate is CertifyingBodyRegistry, EIP712, IERC721Metadata, IERC
         }
     }
 
+    function _setRenderer(ICertificateRenderer newRenderer) private {
+        if (address(newRenderer) == address(0)) revert InvalidAddress();
+        renderer = newRenderer;
+        emit RendererChanged(address(newRenderer), msg.sender);
+    }
+
     /**
-     * @dev The caller must be a current signing key of the issuing body, or the supervisor. A body's keys keep this
-     * power while the body is suspended or past its term (it stays answerable for what it issued), but not once its
-     * accreditation is revoked: then only the supervisor acts. Returns true for the supervisor.
+     * @dev The caller must be a current signing key of the issuing body, or the supervisor. A body's keys keep the
+     * power to suspend and revoke while the body is suspended or past its term (it stays answerable for what it
+     * issued), but what restores a certificate (`restores`: lifting a suspension, dismissing an objection) needs a
+     * body in good standing; once its accreditation is revoked only the supervisor acts. True for the supervisor.
      */
-    function _authorize(RecordSlot record, uint256 tokenId) private view returns (bool bySupervisor) {
-        uint16 bodyId = record.bodyId();
-        (uint16 keyBody, bool bodyRevoked) = _keyBody(msg.sender);
-        bool keyOfIssuer = keyBody == bodyId;
-        if (keyOfIssuer && !bodyRevoked) return false;
+    function _authorize(uint256 tokenId, bool restores) private view returns (bool bySupervisor) {
+        uint16 bodyId = _bodyOf(tokenId);
+        if (_keyBody(msg.sender) == bodyId) {
+            (BodyStatus status, uint40 accreditedUntil) = _bodyStanding(bodyId);
+            if (status == BodyStatus.Revoked) revert BodyAccreditationIsRevoked(bodyId);
+            if (restores) _requireAccredited(bodyId, status, accreditedUntil);
+            return false;
+        }
         if (_isSupervisor(msg.sender)) return true;
-        if (keyOfIssuer) revert BodyAccreditationIsRevoked(bodyId);
         revert NotIssuingBody(tokenId, bodyId);
     }
 
-    function _requireRenewable(uint256 tokenId, RecordSlot record, SigningKey memory key) private view {
-        if (record.bodyId() != key.bodyId) revert NotIssuingBody(tokenId, record.bodyId());
-        if (record.state() != CertState.Active) revert InvalidCertificateState(tokenId, record.state());
-        if (record.issuedAt() < _voidedBefore(key.bodyId)) revert CertificateIsVoided(tokenId);
-        if ((key.scope >> (record.level() - 1)) & 1 == 0) revert LevelOutOfScope(key.bodyId, record.level());
+    /// @dev What renewal and re-issue need: the caller's body issued it, it carries no flag, is not voided, its
+    /// notice is over and its level is still in the body's scope.
+    function _requireInGoodStanding(
+        uint256 tokenId,
+        RecordSlot record,
+        TermsSlot terms,
+        uint16 bodyId,
+        Body memory body
+    ) private view {
+        if (_bodyOf(tokenId) != bodyId) revert NotIssuingBody(tokenId, _bodyOf(tokenId));
+        if (record.flags() != 0) revert NotInGoodStanding(tokenId, _status(tokenId, record, terms));
+        if (_fromOffset(record.evaluatedAt()) < _voidedBefore(bodyId)) revert CertificateIsVoided(tokenId);
+        uint40 validFrom = _validFrom(record, terms);
+        if (_now() < validFrom) revert InPublicNotice(tokenId, validFrom);
+        if ((body.scope >> (record.level() - 1)) & 1 == 0) revert LevelOutOfScope(bodyId, record.level());
     }
 
     function _existing(uint256 tokenId) private view returns (RecordSlot record) {
@@ -587,23 +732,42 @@ contract CQOCertificate is CertifyingBodyRegistry, EIP712, IERC721Metadata, IERC
         if (record.reason() != RevocationReason.None) revert CertificateAlreadyRevoked(tokenId, record.reason());
     }
 
+    /// @dev The body that issued a certificate: the top byte of its number.
+    function _bodyOf(uint256 tokenId) private pure returns (uint16) {
+        return uint16(uint8(tokenId >> 56));
+    }
+
+    /// @dev The block of the certificate's latest event, as the chain numbers it.
+    function _prev(RecordSlot record) private view returns (uint40) {
+        return _fromBlockOffset(record.lastBlock());
+    }
+
+    function _validFrom(RecordSlot record, TermsSlot terms) private view returns (uint40) {
+        return _fromOffset(record.evaluatedAt()) + terms.noticePeriod();
+    }
+
     function _rootOf(uint256 tokenId, TermsSlot terms) private view returns (bytes32) {
         bytes32 renewed = _renewedRoot[tokenId];
         if (renewed != bytes32(0)) return renewed;
         return terms.resultRoot(tokenId);
     }
 
-    function _status(RecordSlot record, TermsSlot terms) private view returns (CertificateStatus) {
+    function _isValidAtLevel(uint256 tokenId, RecordSlot record, uint8 atLeastLevel) private view returns (bool) {
+        return record.level() <= atLeastLevel && _status(tokenId, record, _terms[tokenId]) == CertificateStatus.Valid;
+    }
+
+    function _status(uint256 tokenId, RecordSlot record, TermsSlot terms) private view returns (CertificateStatus) {
         if (record.reason() != RevocationReason.None) return CertificateStatus.Revoked;
-        if (record.issuedAt() < _voidedBefore(record.bodyId())) return CertificateStatus.Voided;
-        CertState state = record.state();
-        if (state == CertState.SuspendedByBody || state == CertState.SuspendedBySupervisor) {
-            return CertificateStatus.Suspended;
-        }
+        uint40 evaluatedAt = _fromOffset(record.evaluatedAt());
+        if (evaluatedAt < _voidedBefore(_bodyOf(tokenId))) return CertificateStatus.Voided;
+        if (record.has(CertFlags.SUSPENDED)) return CertificateStatus.Suspended;
+        uint40 now_ = _now();
         // Expiry first: an objection left unresolved does not keep a certificate pending past its end of validity.
-        if (block.timestamp >= terms.validUntil()) return CertificateStatus.Expired;
-        if (state == CertState.Objected || block.timestamp < record.issuedAt() + terms.noticePeriod()) {
-            return CertificateStatus.Pending;
+        if (now_ >= _fromOffset(terms.validUntil())) return CertificateStatus.Expired;
+        if (record.has(CertFlags.OBJECTED)) return CertificateStatus.Pending;
+        if (now_ < evaluatedAt + terms.noticePeriod()) {
+            // A renewal in notice: the result it replaces stays in force until its own end.
+            return now_ < _renewals[tokenId].previousValidUntil ? CertificateStatus.Valid : CertificateStatus.Pending;
         }
         return CertificateStatus.Valid;
     }

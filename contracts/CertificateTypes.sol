@@ -9,16 +9,6 @@ enum BodyStatus {
     Revoked
 }
 
-/// @notice The stored state of a certificate that is not revoked. Time-dependent facts (pending, expired) and the
-/// association's mass invalidation (voided) are not stored: they are computed by the views, so they cost no
-/// transaction.
-enum CertState {
-    Active,
-    Objected,
-    SuspendedByBody,
-    SuspendedBySupervisor
-}
-
 /// @notice Why a certificate was revoked. A certificate is revoked exactly when it has a reason other than `None`:
 /// revocation is one write, and terminal.
 enum RevocationReason {
@@ -43,7 +33,8 @@ enum CertificateStatus {
     Voided // issued before the date from which the association voided the body's certificates
 }
 
-/// @notice Everything a verifier shows about one certificate, in one call.
+/// @notice Everything a verifier shows about one certificate, in one call. Dates are unix seconds whatever the
+/// chain's clock unit.
 struct CertificateView {
     uint256 tokenId;
     CertificateStatus status;
@@ -53,12 +44,16 @@ struct CertificateView {
     uint16 bodyId;
     bool bodyAccredited;
     uint8 level;
-    uint40 issuedAt;
-    uint40 validFrom;
+    uint40 issuedAt; // the first issuance
+    uint40 validFrom; // the end of the current result's public notice
     uint40 validUntil;
     uint16 rulebookId;
     bytes32 rulebookHash;
-    bytes32 resultRoot;
+    bytes32 resultRoot; // the current result's root (a renewal's once renewed)
     uint256 predecessor;
     uint256 successor;
+    bool suspendedByBody;
+    bool suspendedBySupervisor;
+    uint40 evaluatedAt; // when the current result was recorded: the issuance, or the last renewal
+    uint40 lastEventBlock; // the block of the certificate's latest event: where its history starts walking back
 }

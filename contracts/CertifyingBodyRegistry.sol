@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.26;
 
-import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
-import {EnumerableSet} from "@openzeppelin/contracts/utils/structs/EnumerableSet.sol";
+import {AccessControlDefaultAdminRules} from
+    "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {BodyStatus} from "./CertificateTypes.sol";
+import {ChainClock} from "./ChainClock.sol";
+import {IBodyRegistry} from "./interfaces/IBodyRegistry.sol";
+import {BodyAdministration, Registry} from "./libraries/BodyAdministration.sol";
 
 /**
  * @title CertifyingBodyRegistry
@@ -11,280 +15,140 @@ import {BodyStatus} from "./CertificateTypes.sol";
  * until when, with which signing keys; and which scoring rulebooks (评价方案) are published.
  *
  * Roles:
- * - `DEFAULT_ADMIN_ROLE` is the association (协会). In production it belongs to a multisig or a timelock.
+ * - `DEFAULT_ADMIN_ROLE` is the association (协会), handed over in two steps with a delay
+ *   (`AccessControlDefaultAdminRules`). In production it belongs to a multisig or a timelock.
  * - `SUPERVISOR_ROLE` is supervision (监督管理): suspends bodies and certificates, voids a body's certificates.
  * - Each body has an admin address, which manages the body's signing keys. Certificates belong to the body id,
  *   never to a key, so rotating keys never loses the power to suspend or revoke what the body issued.
+ * - A signing key joins a body only with its own signature, and never holds a role: the association's and the
+ *   supervisor's acts can never be passed off as a body's.
  *
  * @dev Abstract: the certificate contract inherits it, so that issuance reads a body's record from its own storage
- * instead of paying for an external call on every certificate.
+ * instead of paying for an external call on every certificate. Issuance reads two slots (the key's body, then the
+ * body's terms): no copy of a body's terms lives with its keys, so the association's power over a body costs the
+ * same whatever the number of its keys. The administrative writes run in the {BodyAdministration} library.
  */
-abstract contract CertifyingBodyRegistry is AccessControl {
-    using EnumerableSet for EnumerableSet.AddressSet;
-
+abstract contract CertifyingBodyRegistry is IBodyRegistry, ChainClock, AccessControlDefaultAdminRules, EIP712 {
     bytes32 public constant SUPERVISOR_ROLE = keccak256("SUPERVISOR_ROLE");
+    bytes32 public constant SIGNING_KEY_CONSENT_TYPEHASH = BodyAdministration.SIGNING_KEY_CONSENT_TYPEHASH;
+    /// @notice Body ids fill the top byte of a certificate number: at most 255 bodies per deployment.
+    uint16 public constant MAX_BODIES = BodyAdministration.MAX_BODIES;
 
-    /// @notice A body's admin and its terms of accreditation: one storage slot.
-    struct Body {
-        address admin;
-        uint40 accreditedUntil;
-        uint24 noticePeriod; // seconds of public notice (公示) before a new certificate becomes valid
-        uint8 scope; // bit (level - 1) set: the body may certify that level
-        BodyStatus status;
-        uint16 voucherNonce; // vouchers signed for another nonce are void: lets a body cancel them all at once
-    }
+    Registry private _registry;
 
     /**
-     * @notice A signing key, with a copy of its body's terms. Issuance reads this one slot instead of two: every
-     * change of a body's terms goes through `_setBody`, which refreshes the copies (a body has a handful of keys).
+     * @param association the association's admin address (a multisig or timelock in production)
+     * @param adminTransferDelay seconds a handover of the association's role waits before the new admin may accept
+     * @param clockUnit 1 if the chain's `block.timestamp` counts seconds, 1000 if milliseconds
      */
-    struct SigningKey {
-        uint16 bodyId;
-        uint40 accreditedUntil;
-        uint24 noticePeriod;
-        uint8 scope;
-        BodyStatus status;
-        uint16 voucherNonce;
-    }
-
-    /// @notice The rest of a body's record, read by verifiers and never by issuance.
-    struct BodyProfile {
-        bytes32 metadataHash; // hash of the off-chain metadata document (name, legal code, address)
-        uint40 voidedBefore; // certificates issued before this time are void (0: none)
-        string metadataURI;
-    }
-
-    /// @notice What the association fills in to accredit a body.
-    struct Accreditation {
-        address admin;
-        uint8 scope;
-        uint40 accreditedUntil;
-        uint24 noticePeriod;
-        string metadataURI;
-        bytes32 metadataHash;
-    }
-
-    enum RulebookStatus {
-        None,
-        Active,
-        Deprecated
-    }
-
-    struct Rulebook {
-        RulebookStatus status; // alone in its slot: issuance reads only this
-        bytes32 contentHash; // keccak-256 of the rulebook's RFC 8785 canonical JSON
-        string uri;
-    }
-
-    uint16 private _bodyCount;
-    uint16 private _rulebookCount;
-    mapping(uint16 bodyId => Body) private _bodies;
-    mapping(uint16 bodyId => BodyProfile) private _profiles;
-    mapping(uint16 bodyId => EnumerableSet.AddressSet) private _bodyKeys;
-    mapping(address key => SigningKey) private _signingKeys;
-    mapping(uint16 rulebookId => Rulebook) private _rulebooks;
-    mapping(bytes32 contentHash => uint16 rulebookId) private _rulebookIdOfHash;
-
-    event BodyAccredited(
-        uint16 indexed bodyId,
-        address indexed admin,
-        uint8 scope,
-        uint40 accreditedUntil,
-        uint24 noticePeriod,
-        string metadataURI,
-        bytes32 metadataHash
-    );
-    event BodyTermsUpdated(uint16 indexed bodyId, uint8 scope, uint40 accreditedUntil, uint24 noticePeriod);
-    event BodyMetadataUpdated(uint16 indexed bodyId, string metadataURI, bytes32 metadataHash);
-    event BodyAdminChanged(uint16 indexed bodyId, address indexed previousAdmin, address indexed newAdmin);
-    event BodySuspended(uint16 indexed bodyId, address indexed by, bytes32 evidenceHash);
-    event BodyReinstated(uint16 indexed bodyId, address indexed by);
-    event BodyAccreditationRevoked(uint16 indexed bodyId, address indexed by, bytes32 evidenceHash);
-    event SigningKeyAdded(uint16 indexed bodyId, address indexed key);
-    event SigningKeyRemoved(uint16 indexed bodyId, address indexed key);
-    event VoucherNonceIncreased(uint16 indexed bodyId, uint16 nonce);
-    event BodyCertificatesVoided(uint16 indexed bodyId, uint40 voidedBefore, bytes32 evidenceHash);
-    event RulebookRegistered(uint16 indexed rulebookId, bytes32 indexed contentHash, string uri);
-    event RulebookDeprecated(uint16 indexed rulebookId);
-
-    error InvalidAddress();
-    error InvalidScope(uint8 scope);
-    error InvalidAccreditationTerm(uint40 accreditedUntil);
-    error BodyNotFound(uint16 bodyId);
-    error BodyNotActive(uint16 bodyId, BodyStatus status);
-    error BodyNotSuspended(uint16 bodyId, BodyStatus status);
-    error BodyAccreditationExpired(uint16 bodyId, uint40 accreditedUntil);
-    error BodyAccreditationIsRevoked(uint16 bodyId);
-    error NotBodyAdmin(uint16 bodyId, address account);
-    error SigningKeyInUse(address key, uint16 bodyId);
-    error NotSigningKeyOfBody(address key, uint16 bodyId);
-    error VoidDateInFuture(uint40 voidedBefore);
-    error InvalidRulebookHash();
-    error RulebookAlreadyRegistered(bytes32 contentHash, uint16 rulebookId);
-    error RulebookNotFound(uint16 rulebookId);
-    error RulebookIsDeprecated(uint16 rulebookId);
-    error RegistryFull();
-    error UnauthorizedAccount(address account);
-
-    /// @param association the association's admin address (a multisig or timelock in production)
-    constructor(address association) {
-        if (association == address(0)) revert InvalidAddress();
-        _grantRole(DEFAULT_ADMIN_ROLE, association);
-    }
+    constructor(address association, uint48 adminTransferDelay, uint256 clockUnit)
+        ChainClock(clockUnit)
+        // OpenZeppelin's schedules read `block.timestamp`: its delays are in the chain's unit.
+        AccessControlDefaultAdminRules(uint48(adminTransferDelay * clockUnit), association)
+    {}
 
     // ---------------------------------------------------------------- bodies
 
     /**
-     * @notice Accredits a certifying body and registers its first signing keys.
+     * @notice Accredits a certifying body and registers its first signing keys, each with its own consent.
+     * The association only.
      * @dev Body ids are assigned in sequence from 1, so a body id of 0 always means "no body".
-     * @param accreditation the body's admin, scope, term, notice period and metadata
-     * @param signingKeys the addresses allowed to sign issuance for the body (EOAs or ERC-1271 wallets)
+     * @param accreditation the body's admin, scope, term (unix seconds), notice period (seconds) and metadata
+     * @param signingKeys the keys allowed to sign issuance for the body (EOAs or ERC-1271 wallets), with consents
      * @return bodyId the new body's id
      */
-    function accreditBody(Accreditation calldata accreditation, address[] calldata signingKeys)
+    function accreditBody(Accreditation calldata accreditation, SigningKeyGrant[] calldata signingKeys)
         external
         onlyRole(DEFAULT_ADMIN_ROLE)
         returns (uint16 bodyId)
     {
-        if (accreditation.admin == address(0)) revert InvalidAddress();
-        _checkTerms(accreditation.scope, accreditation.accreditedUntil);
-        if (_bodyCount == type(uint16).max) revert RegistryFull();
-        bodyId = ++_bodyCount;
-        _setBody(bodyId, Body({
-            admin: accreditation.admin,
-            accreditedUntil: accreditation.accreditedUntil,
-            noticePeriod: accreditation.noticePeriod,
-            scope: accreditation.scope,
-            status: BodyStatus.Active,
-            voucherNonce: 0
-        }));
-        BodyProfile storage profile = _profiles[bodyId];
-        profile.metadataHash = accreditation.metadataHash;
-        profile.metadataURI = accreditation.metadataURI;
-        emit BodyAccredited(
-            bodyId,
-            accreditation.admin,
-            accreditation.scope,
-            accreditation.accreditedUntil,
-            accreditation.noticePeriod,
-            accreditation.metadataURI,
-            accreditation.metadataHash
-        );
-        for (uint256 i; i < signingKeys.length; ++i) {
-            _addSigningKey(bodyId, signingKeys[i]);
-        }
+        return BodyAdministration.accreditBody(_registry, accreditation, signingKeys, _now(), _domainSeparatorV4());
     }
 
     /**
      * @notice Changes what a body may certify, until when, and how long its results stay in public notice.
+     * The association only.
      * @dev Certificates already issued keep the notice period they were issued with.
      */
     function updateBodyTerms(uint16 bodyId, uint8 scope, uint40 accreditedUntil, uint24 noticePeriod)
         external
         onlyRole(DEFAULT_ADMIN_ROLE)
     {
-        Body memory body = _existingBody(bodyId);
-        _checkTerms(scope, accreditedUntil);
-        body.scope = scope;
-        body.accreditedUntil = accreditedUntil;
-        body.noticePeriod = noticePeriod;
-        _setBody(bodyId, body);
-        emit BodyTermsUpdated(bodyId, scope, accreditedUntil, noticePeriod);
+        BodyAdministration.updateBodyTerms(_registry, bodyId, scope, accreditedUntil, noticePeriod, _now());
     }
 
     /// @notice Points a body's record at a new metadata document. The association or the body's admin.
     function updateBodyMetadata(uint16 bodyId, string calldata metadataURI, bytes32 metadataHash) external {
-        _requireBodyAdminOrAssociation(bodyId);
-        BodyProfile storage profile = _profiles[bodyId];
-        profile.metadataURI = metadataURI;
-        profile.metadataHash = metadataHash;
-        emit BodyMetadataUpdated(bodyId, metadataURI, metadataHash);
+        BodyAdministration.updateBodyMetadata(_registry, bodyId, metadataURI, metadataHash, _isAssociation());
     }
 
     /// @notice Hands a body's administration to a new address. The association or the body's admin.
     function setBodyAdmin(uint16 bodyId, address newAdmin) external {
-        Body memory body = _requireBodyAdminOrAssociation(bodyId);
-        if (newAdmin == address(0)) revert InvalidAddress();
-        address previous = body.admin;
-        _bodies[bodyId].admin = newAdmin; // not copied to the keys: issuance never needs it
-        emit BodyAdminChanged(bodyId, previous, newAdmin);
+        BodyAdministration.setBodyAdmin(_registry, bodyId, newAdmin, _isAssociation());
     }
 
     /**
-     * @notice Suspends a body's accreditation: it can no longer issue, renew or re-issue, but its keys can still
-     * suspend and revoke what it issued. Its certificates stay valid: use `voidCertificatesIssuedBefore` to void them.
+     * @notice Suspends a body's accreditation: it can no longer issue, renew, re-issue, reinstate or dismiss an
+     * objection, but its keys can still suspend and revoke what it issued. Its certificates stay valid: use
+     * `voidCertificatesIssuedBefore` to void them. The association or the supervisor.
      */
     function suspendBody(uint16 bodyId, bytes32 evidenceHash) external {
         _requireAssociationOrSupervisor();
-        Body memory body = _existingBody(bodyId);
-        if (body.status != BodyStatus.Active) revert BodyNotActive(bodyId, body.status);
-        body.status = BodyStatus.Suspended;
-        _setBody(bodyId, body);
-        emit BodySuspended(bodyId, msg.sender, evidenceHash);
+        BodyAdministration.setBodyStatus(_registry, bodyId, BodyStatus.Suspended, evidenceHash);
     }
 
-    /// @notice Lifts a body's suspension.
+    /// @notice Lifts a body's suspension. The association or the supervisor.
     function reinstateBody(uint16 bodyId) external {
         _requireAssociationOrSupervisor();
-        Body memory body = _existingBody(bodyId);
-        if (body.status != BodyStatus.Suspended) revert BodyNotSuspended(bodyId, body.status);
-        body.status = BodyStatus.Active;
-        _setBody(bodyId, body);
-        emit BodyReinstated(bodyId, msg.sender);
+        BodyAdministration.setBodyStatus(_registry, bodyId, BodyStatus.Active, bytes32(0));
     }
 
     /// @notice Withdraws a body's accreditation for good. Terminal: the association only.
     function revokeAccreditation(uint16 bodyId, bytes32 evidenceHash) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        Body memory body = _existingBody(bodyId);
-        if (body.status == BodyStatus.Revoked) revert BodyAccreditationIsRevoked(bodyId);
-        body.status = BodyStatus.Revoked;
-        _setBody(bodyId, body);
-        emit BodyAccreditationRevoked(bodyId, msg.sender, evidenceHash);
+        BodyAdministration.setBodyStatus(_registry, bodyId, BodyStatus.Revoked, evidenceHash);
     }
 
-    /// @notice Adds a signing key to a body. The body's admin, or the association.
-    /// @dev A key serves one body at a time, so a signature always names exactly one body.
-    function addSigningKey(uint16 bodyId, address key) external {
-        _requireBodyAdminOrAssociation(bodyId);
-        _addSigningKey(bodyId, key);
+    /**
+     * @notice Adds a signing key to a body, with the key's own consent (`signingKeyConsentDigest`, signed by the
+     * key). The body's admin, or the association.
+     * @dev A key serves one body at a time, so a signature always names exactly one body; a consent is used once.
+     */
+    function addSigningKey(uint16 bodyId, SigningKeyGrant calldata grant) external {
+        BodyAdministration.addSigningKey(_registry, bodyId, grant, _isAssociation(), _now(), _domainSeparatorV4());
     }
 
     /// @notice Removes a signing key: from now on it can do nothing. The body's admin, or the association.
     function removeSigningKey(uint16 bodyId, address key) external {
-        _requireBodyAdminOrAssociation(bodyId);
-        if (_signingKeys[key].bodyId != bodyId) revert NotSigningKeyOfBody(key, bodyId);
-        delete _signingKeys[key];
-        _bodyKeys[bodyId].remove(key);
-        emit SigningKeyRemoved(bodyId, key);
-    }
-
-    /// @notice Cancels every voucher the body has signed and not yet seen submitted. The body's admin.
-    function increaseVoucherNonce(uint16 bodyId) external {
-        Body memory body = _requireBodyAdminOrAssociation(bodyId);
-        uint16 nonce = ++body.voucherNonce;
-        _setBody(bodyId, body);
-        emit VoucherNonceIncreased(bodyId, nonce);
+        BodyAdministration.removeSigningKey(_registry, bodyId, key, _isAssociation());
     }
 
     /**
-     * @notice Voids, in one write, every certificate the body issued before `voidedBefore`: for a body found to
-     * have certified fraudulently. Setting an earlier date (or 0) restores certificates voided by mistake.
-     * @param voidedBefore a time not in the future
+     * @notice Cancels every voucher the body has signed and not yet seen submitted. The body's admin, or the
+     * association.
+     * @dev The new nonce is drawn from the previous block's hash, which no one knows before that block exists:
+     * no voucher can have been signed for it in advance, so cancelling never brings one to life.
+     */
+    function cancelVouchers(uint16 bodyId) external {
+        BodyAdministration.cancelVouchers(_registry, bodyId, _isAssociation());
+    }
+
+    /**
+     * @notice Voids, in one write, every certificate whose current result the body recorded before
+     * `voidedBefore`: for a body found to have certified fraudulently. Setting an earlier date (or 0) restores
+     * certificates voided by mistake. The supervisor only.
+     * @param voidedBefore unix seconds, not in the future
      */
     function voidCertificatesIssuedBefore(uint16 bodyId, uint40 voidedBefore, bytes32 evidenceHash)
         external
         onlyRole(SUPERVISOR_ROLE)
     {
-        _existingBody(bodyId);
-        if (voidedBefore > block.timestamp) revert VoidDateInFuture(voidedBefore);
-        _profiles[bodyId].voidedBefore = voidedBefore;
-        emit BodyCertificatesVoided(bodyId, voidedBefore, evidenceHash);
+        BodyAdministration.voidCertificates(_registry, bodyId, voidedBefore, evidenceHash, _now());
     }
 
     // ---------------------------------------------------------------- rulebooks
 
     /**
-     * @notice Publishes a scoring rulebook (评价方案) by the hash of its canonical JSON.
+     * @notice Publishes a scoring rulebook (评价方案) by the hash of its canonical JSON. The association only.
      * @return rulebookId the id certificates use to name it
      */
     function registerRulebook(bytes32 contentHash, string calldata uri)
@@ -292,82 +156,101 @@ abstract contract CertifyingBodyRegistry is AccessControl {
         onlyRole(DEFAULT_ADMIN_ROLE)
         returns (uint16 rulebookId)
     {
-        if (contentHash == bytes32(0)) revert InvalidRulebookHash();
-        uint16 existing = _rulebookIdOfHash[contentHash];
-        if (existing != 0) revert RulebookAlreadyRegistered(contentHash, existing);
-        if (_rulebookCount == type(uint16).max) revert RegistryFull();
-        rulebookId = ++_rulebookCount;
-        _rulebookIdOfHash[contentHash] = rulebookId;
-        _rulebooks[rulebookId] = Rulebook({status: RulebookStatus.Active, contentHash: contentHash, uri: uri});
-        emit RulebookRegistered(rulebookId, contentHash, uri);
+        return BodyAdministration.registerRulebook(_registry, contentHash, uri);
     }
 
     /// @notice Stops a rulebook from being used for new certificates. Certificates scored with it stay as they are.
+    /// The association only.
     function deprecateRulebook(uint16 rulebookId) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        _requireActiveRulebook(rulebookId);
-        _rulebooks[rulebookId].status = RulebookStatus.Deprecated;
-        emit RulebookDeprecated(rulebookId);
+        BodyAdministration.deprecateRulebook(_registry, rulebookId);
     }
 
     // ---------------------------------------------------------------- views
 
-    /// @notice A body's full record and its current signing keys.
+    /// @notice A body's record and its current signing keys (its metadata document's URI: `bodyMetadataURI`).
     function getBody(uint16 bodyId)
         external
         view
         returns (Body memory body, BodyProfile memory profile, address[] memory signingKeys)
     {
-        body = _existingBody(bodyId);
-        profile = _profiles[bodyId];
-        signingKeys = _bodyKeys[bodyId].values();
+        return BodyAdministration.getBody(_registry, bodyId);
     }
 
     /// @notice Whether a body may issue today: active and within its accreditation term.
     function isAccredited(uint16 bodyId) public view returns (bool) {
-        Body storage body = _bodies[bodyId];
-        return body.status == BodyStatus.Active && block.timestamp < body.accreditedUntil;
+        Body storage body = _registry.bodies[bodyId];
+        return body.status == BodyStatus.Active && _now() < body.accreditedUntil;
     }
 
     /// @notice The body a signing key acts for (0: none).
     function bodyOfSigningKey(address key) external view returns (uint16) {
-        return _signingKeys[key].bodyId;
+        return _registry.bodyOfKey[key];
+    }
+
+    /// @notice The EIP-712 digest a key signs to consent to serve `bodyId` until `deadline` (unix seconds).
+    function signingKeyConsentDigest(uint16 bodyId, address key, uint40 deadline) external view returns (bytes32) {
+        return BodyAdministration.signingKeyConsentDigest(_domainSeparatorV4(), bodyId, key, deadline);
     }
 
     /// @notice How many bodies and rulebooks have been registered (ids run from 1 to these counts).
     function registryCounts() external view returns (uint16 bodies, uint16 rulebooks) {
-        return (_bodyCount, _rulebookCount);
+        return (_registry.bodyCount, _registry.rulebookCount);
     }
 
-    /// @notice A rulebook's record.
+    /// @notice A rulebook's record (its URI: `rulebookURI`).
     function getRulebook(uint16 rulebookId) external view returns (Rulebook memory) {
-        if (_rulebooks[rulebookId].status == RulebookStatus.None) revert RulebookNotFound(rulebookId);
-        return _rulebooks[rulebookId];
+        Rulebook memory rulebook = _registry.rulebooks[rulebookId];
+        if (rulebook.status == RulebookStatus.None) revert RulebookNotFound(rulebookId);
+        return rulebook;
+    }
+
+    /// @notice Where a rulebook's canonical JSON is published ("" for an unknown id).
+    function rulebookURI(uint16 rulebookId) external view returns (string memory) {
+        return _registry.rulebookURIs[rulebookId];
+    }
+
+    /// @notice Where a body's metadata document is published ("" for an unknown id).
+    function bodyMetadataURI(uint16 bodyId) external view returns (string memory) {
+        return _registry.metadataURIs[bodyId];
     }
 
     /// @notice The id of the rulebook with this content hash (0: not registered).
     function rulebookIdOf(bytes32 contentHash) external view returns (uint16) {
-        return _rulebookIdOfHash[contentHash];
+        return _registry.rulebookIdOfHash[contentHash];
+    }
+
+    /// @notice OpenZeppelin's wait before a longer admin delay applies, in the chain's clock unit (5 days).
+    function defaultAdminDelayIncreaseWait() public view override returns (uint48) {
+        return uint48(5 days * CLOCK_UNIT);
     }
 
     // ---------------------------------------------------------------- internal
 
     /**
-     * @dev A signing key that may issue now: its body is active and within its term. Returns a memory copy so that
-     * a batch reads the slot once.
+     * @dev The body of a signing key that may issue now (its body active and within its term), and the body's
+     * terms: a memory copy, so that a batch reads the two slots once.
      */
-    function _issuingKey(address key) internal view returns (SigningKey memory signingKey) {
-        signingKey = _signingKeys[key];
-        if (signingKey.bodyId == 0) revert UnauthorizedAccount(key);
-        if (signingKey.status != BodyStatus.Active) revert BodyNotActive(signingKey.bodyId, signingKey.status);
-        if (block.timestamp >= signingKey.accreditedUntil) {
-            revert BodyAccreditationExpired(signingKey.bodyId, signingKey.accreditedUntil);
-        }
+    function _issuingKey(address key) internal view returns (uint16 bodyId, Body memory body) {
+        bodyId = _registry.bodyOfKey[key];
+        if (bodyId == 0) revert UnauthorizedAccount(key);
+        body = _registry.bodies[bodyId];
+        _requireAccredited(bodyId, body.status, body.accreditedUntil);
     }
 
-    /// @dev The body a key acts for, and whether that body's accreditation is revoked: one slot read.
-    function _keyBody(address key) internal view returns (uint16 bodyId, bool bodyRevoked) {
-        SigningKey storage signingKey = _signingKeys[key];
-        return (signingKey.bodyId, signingKey.status == BodyStatus.Revoked);
+    /// @dev The body a key acts for (0: none).
+    function _keyBody(address key) internal view returns (uint16) {
+        return _registry.bodyOfKey[key];
+    }
+
+    /// @dev A body's status and term: one slot read.
+    function _bodyStanding(uint16 bodyId) internal view returns (BodyStatus status, uint40 accreditedUntil) {
+        Body storage body = _registry.bodies[bodyId];
+        return (body.status, body.accreditedUntil);
+    }
+
+    function _requireAccredited(uint16 bodyId, BodyStatus status, uint40 accreditedUntil) internal view {
+        if (status != BodyStatus.Active) revert BodyNotActive(bodyId, status);
+        if (_now() >= accreditedUntil) revert BodyAccreditationExpired(bodyId, accreditedUntil);
     }
 
     function _isSupervisor(address account) internal view returns (bool) {
@@ -375,71 +258,31 @@ abstract contract CertifyingBodyRegistry is AccessControl {
     }
 
     function _voidedBefore(uint16 bodyId) internal view returns (uint40) {
-        return _profiles[bodyId].voidedBefore;
+        return _registry.profiles[bodyId].voidedBefore;
     }
 
     function _rulebookHash(uint16 rulebookId) internal view returns (bytes32) {
-        return _rulebooks[rulebookId].contentHash;
+        return _registry.rulebooks[rulebookId].contentHash;
     }
 
     function _requireActiveRulebook(uint16 rulebookId) internal view {
-        RulebookStatus status = _rulebooks[rulebookId].status;
+        RulebookStatus status = _registry.rulebooks[rulebookId].status;
         if (status == RulebookStatus.Active) return;
         if (status == RulebookStatus.None) revert RulebookNotFound(rulebookId);
         revert RulebookIsDeprecated(rulebookId);
     }
 
-    function _existingBody(uint16 bodyId) private view returns (Body memory body) {
-        body = _bodies[bodyId];
-        if (body.status == BodyStatus.None) revert BodyNotFound(bodyId);
+    /// @dev No role for a signing key: a supervisor or association that were also a body's key could act as both.
+    function _grantRole(bytes32 role, address account) internal override returns (bool) {
+        if (_registry.bodyOfKey[account] != 0) revert SigningKeyCannotHoldRole(account, role);
+        return super._grantRole(role, account);
     }
 
-    function _requireBodyAdminOrAssociation(uint16 bodyId) private view returns (Body memory body) {
-        body = _existingBody(bodyId);
-        if (msg.sender != body.admin && !hasRole(DEFAULT_ADMIN_ROLE, msg.sender)) {
-            revert NotBodyAdmin(bodyId, msg.sender);
-        }
+    function _isAssociation() private view returns (bool) {
+        return hasRole(DEFAULT_ADMIN_ROLE, msg.sender);
     }
 
     function _requireAssociationOrSupervisor() private view {
-        if (!hasRole(DEFAULT_ADMIN_ROLE, msg.sender) && !hasRole(SUPERVISOR_ROLE, msg.sender)) {
-            revert UnauthorizedAccount(msg.sender);
-        }
-    }
-
-    function _checkTerms(uint8 scope, uint40 accreditedUntil) private view {
-        if (scope == 0) revert InvalidScope(scope);
-        if (accreditedUntil <= block.timestamp) revert InvalidAccreditationTerm(accreditedUntil);
-    }
-
-    function _addSigningKey(uint16 bodyId, address key) private {
-        if (key == address(0)) revert InvalidAddress();
-        uint16 current = _signingKeys[key].bodyId;
-        if (current != 0) revert SigningKeyInUse(key, current);
-        _signingKeys[key] = _signingKeyOf(bodyId, _bodies[bodyId]);
-        _bodyKeys[bodyId].add(key);
-        emit SigningKeyAdded(bodyId, key);
-    }
-
-    /// @dev The one place a body's terms change: keeps every signing key's copy in step.
-    function _setBody(uint16 bodyId, Body memory body) private {
-        _bodies[bodyId] = body;
-        SigningKey memory signingKey = _signingKeyOf(bodyId, body);
-        EnumerableSet.AddressSet storage keys = _bodyKeys[bodyId];
-        uint256 count = keys.length();
-        for (uint256 i; i < count; ++i) {
-            _signingKeys[keys.at(i)] = signingKey;
-        }
-    }
-
-    function _signingKeyOf(uint16 bodyId, Body memory body) private pure returns (SigningKey memory) {
-        return SigningKey({
-            bodyId: bodyId,
-            accreditedUntil: body.accreditedUntil,
-            noticePeriod: body.noticePeriod,
-            scope: body.scope,
-            status: body.status,
-            voucherNonce: body.voucherNonce
-        });
+        if (!_isAssociation() && !hasRole(SUPERVISOR_ROLE, msg.sender)) revert UnauthorizedAccount(msg.sender);
     }
 }

@@ -98,6 +98,7 @@ async function main(): Promise<void> {
   line();
   line(`首席质量官能力水平认定 · CQO certification demo — chain ${demo.deployment.chainId} at ${demo.node.url}`);
   line(`certificate contract ${demo.deployment.certificate}   (${DEMO_DEPLOYMENT})`);
+  line(`library BodyAdministration ${demo.deployment.library ?? "-"} · clock unit ${demo.deployment.clockUnit} (block timestamps in ${demo.deployment.clockUnit === 1000 ? "milliseconds" : "seconds"})`);
   line();
   line("dossier                  part                                   workbench         certificate          on-chain");
   for (const d of demo.dossiers) {

@@ -38,6 +38,8 @@ async function main(): Promise<void> {
     console.log(`\n证书 Certificate #${id}: ${statusLabel(v.status)}`);
     if (Number(v.status) === 0) continue;
     if (Number(v.revocationReason) !== 0) console.log(`  reason:     ${REASON_NAMES[Number(v.revocationReason)]}`);
+    const suspendedBy = [v.suspendedByBody ? "the body 认定主体" : null, v.suspendedBySupervisor ? "the supervisor 监督管理" : null].filter(Boolean);
+    if (suspendedBy.length) console.log(`  suspended:  by ${suspendedBy.join(" and ")}`);
     if (v.underObjection) console.log("  objection:  filed, not yet resolved (异议处理中)");
     console.log(`  holder:     ${v.holder}`);
     console.log(`  level:      ${v.level} (1 = 一级, highest)`);

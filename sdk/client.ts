@@ -20,10 +20,12 @@ import { parseDeployment, type Deployment, type DeploymentInput } from "./deploy
 import {
   issuanceVoucherTypes,
   reissueConsentTypedData,
+  signingKeyConsentTypedData,
   voucherTypedData,
   type Issuance,
   type IssuanceVoucher,
   type ReissueConsent,
+  type SigningKeyGrant,
 } from "./eip712";
 import { contractErrorMessage, DEFAULT_ADMIN_ROLE, explainError, SUPERVISOR_ROLE, type ExplainedError } from "./errors";
 import { certificateHistory, type HistoryEntry, type HistoryOptions } from "./history";
@@ -43,15 +45,19 @@ import {
   ResultRootSchema,
   RulebookIdSchema,
   ScopeSchema,
+  SigningKeyGrantSchema,
   TokenIdSchema,
   Uint24Schema,
   Uint40Schema,
   type AccreditationInput,
   type IssuanceInput,
+  type SigningKeyGrantInput,
 } from "./schemas";
 import {
   BODY_STATUSES,
+  bodyIdOfCertificate,
   certificateNumberOf,
+  MAX_BODIES,
   enumIndex,
   REVOCATION_REASONS,
   type BodyRecord,
@@ -143,6 +149,8 @@ export class CqoClient {
   private gasModel?: { perItem: bigint; fixed: bigint };
   /** the zod-free reads of ./reads, bound to this deployment */
   private readonly reads: CqoReads;
+  /** the body the wallet's key signs for: certificate numbers carry it; read once (keys rarely change body) */
+  private senderBody?: Promise<number>;
 
   constructor(
     readonly publicClient: PublicClient,
@@ -209,9 +217,17 @@ export class CqoClient {
     return this.reads.getRulebookIdOf(parseInput(Bytes32Schema, contentHash, "contentHash"));
   }
 
-  /** Whether a result root was already used by an issuance ("pending" sees the node's mempool). */
-  async isResultRootUsed(resultRoot: string, blockTag: "latest" | "pending" = "latest"): Promise<boolean> {
-    return this.reads.isResultRootUsed(parseInput(ResultRootSchema, resultRoot, "resultRoot"), blockTag);
+  /**
+   * Whether `bodyId` used exactly this result root (issued, re-issued or renewed with it); "pending" sees the
+   * node's mempool. A root that only shares its certificate number with a used one is not used.
+   */
+  async isResultRootUsed(bodyId: number, resultRoot: string, blockTag: "latest" | "pending" = "latest"): Promise<boolean> {
+    return this.reads.isResultRootUsed(parseInput(BodyIdSchema, bodyId, "bodyId"), parseInput(ResultRootSchema, resultRoot, "resultRoot"), blockTag);
+  }
+
+  /** The id the next accredited body will get (registryCounts().bodies + 1): what its keys' consents must name. */
+  async nextBodyId(): Promise<number> {
+    return (await this.reads.getRegistryCounts()).bodies + 1;
   }
 
   /** Whether an account holds the supervisor role. */
@@ -224,21 +240,24 @@ export class CqoClient {
     return this.reads.hasRole(DEFAULT_ADMIN_ROLE, parseInput(AddressSchema, account, "account"));
   }
 
-  /** The full history of a certificate, rebuilt from the contract's events (see ./history). */
+  /**
+   * The full history of a certificate, oldest first, walked back from its latest event block by block (see
+   * ./history: at most the blocks with its events + 4 requests, whatever the chain's length). Empty if unknown.
+   */
   async certificateHistory(tokenId: TokenIdInput, options: HistoryOptions = {}): Promise<HistoryEntry[]> {
-    const id = parseInput(TokenIdSchema, tokenId, "tokenId");
-    const v = await this.verifyCertificate(id);
-    if (v.status === "NotFound") return [];
-    return certificateHistory(this.publicClient, this.deployment, { tokenId: id, bodyId: v.bodyId, issuedAt: v.issuedAt }, options);
+    return certificateHistory(this.publicClient, this.deployment, parseInput(TokenIdSchema, tokenId, "tokenId"), options);
   }
 
   // ------------------------------------------------------------------ writes: the association and the supervisor
 
-  /** Accredits a certifying body with its first signing keys; returns its id. The association. */
-  async accreditBody(accreditation: AccreditationInput, signingKeys: readonly string[]): Promise<SentTransaction & { bodyId: number }> {
+  /**
+   * Accredits a certifying body with its first signing keys, each with its own consent naming the new body's id
+   * (`nextBodyId`, `signSigningKeyConsent`); returns its id. The association.
+   */
+  async accreditBody(accreditation: AccreditationInput, signingKeys: readonly (SigningKeyGrant | SigningKeyGrantInput)[]): Promise<SentTransaction & { bodyId: number }> {
     const a = parseInput(AccreditationSchema, accreditation, "accreditation");
-    const keys = signingKeys.map((k, i) => parseInput(NonZeroAddressSchema, k, `signingKeys.${i}`));
-    const sent = await this.send("accreditBody", [a, keys]);
+    const grants = signingKeys.map((g, i) => parseInput(SigningKeyGrantSchema, g, `signingKeys.${i}`));
+    const sent = await this.send("accreditBody", [a, grants]);
     const [event] = this.events(sent.receipt, "BodyAccredited");
     if (!event) throw new Error(`no BodyAccredited event in ${sent.hash}`);
     return { ...sent, bodyId: event.args.bodyId };
@@ -273,17 +292,24 @@ export class CqoClient {
     return this.send("revokeAccreditation", [parseInput(BodyIdSchema, bodyId, "bodyId"), parseInput(Bytes32Schema, evidenceHash, "evidenceHash")]);
   }
 
-  async addSigningKey(bodyId: number, key: string): Promise<SentTransaction> {
-    return this.send("addSigningKey", [parseInput(BodyIdSchema, bodyId, "bodyId"), parseInput(NonZeroAddressSchema, key, "key")]);
+  /** Adds a signing key with the key's own consent (`signSigningKeyConsent`). The body's admin or the association. */
+  async addSigningKey(bodyId: number, grant: SigningKeyGrant | SigningKeyGrantInput): Promise<SentTransaction> {
+    return this.send("addSigningKey", [parseInput(BodyIdSchema, bodyId, "bodyId"), parseInput(SigningKeyGrantSchema, grant, "grant")]);
   }
 
   async removeSigningKey(bodyId: number, key: string): Promise<SentTransaction> {
     return this.send("removeSigningKey", [parseInput(BodyIdSchema, bodyId, "bodyId"), parseInput(AddressSchema, key, "key")]);
   }
 
-  /** Cancels every voucher the body signed and nobody submitted yet. */
-  async increaseVoucherNonce(bodyId: number): Promise<SentTransaction> {
-    return this.send("increaseVoucherNonce", [parseInput(BodyIdSchema, bodyId, "bodyId")]);
+  /**
+   * Cancels every voucher the body signed and nobody submitted yet: the contract draws a new, unpredictable
+   * voucher nonce (event VouchersCancelled). The body's admin or the association.
+   */
+  async cancelVouchers(bodyId: number): Promise<SentTransaction & { nonce: bigint }> {
+    const sent = await this.send("cancelVouchers", [parseInput(BodyIdSchema, bodyId, "bodyId")]);
+    const [event] = this.events(sent.receipt, "VouchersCancelled");
+    if (!event) throw new Error(`no VouchersCancelled event in ${sent.hash}`);
+    return { ...sent, nonce: event.args.nonce };
   }
 
   /** Voids every certificate the body issued before `voidedBefore` (unix seconds, not in the future). The supervisor. */
@@ -327,6 +353,33 @@ export class CqoClient {
     return this.send("renounceRole", [parseInput(Bytes32Schema, role, "role"), parseInput(AddressSchema, account, "account")]);
   }
 
+  /**
+   * Starts handing the association's role to `newAdmin` (OpenZeppelin AccessControlDefaultAdminRules: a plain
+   * grantRole of DEFAULT_ADMIN_ROLE reverts); `newAdmin` accepts after the deployment's delay. The association.
+   */
+  async beginAssociationTransfer(newAdmin: string): Promise<SentTransaction> {
+    return this.send("beginDefaultAdminTransfer", [parseInput(NonZeroAddressSchema, newAdmin, "newAdmin")]);
+  }
+
+  /** The pending new association accepts the role, once the delay has passed. */
+  async acceptAssociationTransfer(): Promise<SentTransaction> {
+    return this.send("acceptDefaultAdminTransfer", []);
+  }
+
+  /** The association withdraws a handover it started. */
+  async cancelAssociationTransfer(): Promise<SentTransaction> {
+    return this.send("cancelDefaultAdminTransfer", []);
+  }
+
+  /** The association now, and the handover in progress (null when none; `acceptableAfter` in unix seconds). */
+  async associationAdmin(): Promise<{ admin: Address; pending: { newAdmin: Address; acceptableAfter: number } | null }> {
+    const read = <F extends "defaultAdmin" | "pendingDefaultAdmin">(functionName: F) =>
+      this.publicClient.readContract({ address: this.address, abi: cqoCertificateAbi, functionName });
+    const [admin, [newAdmin, schedule]] = await Promise.all([read("defaultAdmin"), read("pendingDefaultAdmin")]);
+    const pending = BigInt(newAdmin) === 0n ? null : { newAdmin, acceptableAfter: Math.floor(Number(schedule) / this.deployment.clockUnit) };
+    return { admin, pending };
+  }
+
   async setRenderer(renderer: string): Promise<SentTransaction> {
     return this.send("setRenderer", [parseInput(AddressSchema, renderer, "renderer")]);
   }
@@ -337,7 +390,9 @@ export class CqoClient {
   async issueCertificate(issuance: IssuanceInput): Promise<SentTransaction & { tokenId: bigint }> {
     const i = parseInput(IssuanceSchema, issuance, "issuance");
     const sent = await this.send("issueCertificate", [i]);
-    return { ...sent, tokenId: certificateNumberOf(i.resultRoot) };
+    const [event] = this.events(sent.receipt, "CertificateIssued");
+    if (!event) throw new Error(`no CertificateIssued event in ${sent.hash}`);
+    return { ...sent, tokenId: event.args.tokenId };
   }
 
   /** Issues a batch in one transaction, all or none. For many certificates use `issueBatch`. */
@@ -360,13 +415,16 @@ export class CqoClient {
     const { account } = this.requireWallet();
     const items = batch.map((b, n) => parseInput(IssuanceSchema, b, `batch.${n}`));
     const result: BatchResult = { chunks: [], issued: [], skipped: [] };
+    // Numbers carry the issuing body: the sending key's. A key of no body gets the contract's refusal below.
+    const bodyId = items.length > 0 ? await this.sendingKeyBody() : 0;
+    const numberOf = (root: Hex) => (bodyId > 0 ? certificateNumberOf(bodyId, root) : 0n);
     const progress = (lastChunk?: BatchChunk) =>
       options.onProgress?.({ total: items.length, issued: result.issued.length, skipped: result.skipped.length, chunks: result.chunks.length, lastChunk });
 
     const seen = new Set<string>();
     let pending: Issuance[] = [];
     for (const item of items) {
-      if (seen.has(item.resultRoot)) result.skipped.push({ resultRoot: item.resultRoot, tokenId: certificateNumberOf(item.resultRoot), reason: "duplicate" });
+      if (seen.has(item.resultRoot)) result.skipped.push({ resultRoot: item.resultRoot, tokenId: numberOf(item.resultRoot), reason: "duplicate" });
       else {
         seen.add(item.resultRoot);
         pending.push(item);
@@ -408,10 +466,15 @@ export class CqoClient {
         const limit = gas + gas / 10n < block.gasLimit ? gas + gas / 10n : block.gasLimit;
         sent = await this.issueCertificates(chunk, limit);
       } catch (err) {
-        if (explainError(err).code !== "ResultRootAlreadyUsed") throw err;
+        // Only "this body already issued exactly this root" means done (issue #11, hole 9): a root claimed by a
+        // renewal (ResultRootUsedByRenewal) or a number another root holds (CertificateNumberTaken) is a real
+        // failure the caller must see, never a certificate to count as issued.
+        const why = explainError(err);
+        const root = why.code === "ResultRootAlreadyUsed" ? String(why.args?.[0]).toLowerCase() : undefined;
+        if (root === undefined || !pending.some((p) => p.resultRoot === root)) throw err;
         // an earlier, interrupted run, another issuer, or a race between the estimate and the block
         const before = pending.length;
-        pending = await this.dropUsed(pending, result.skipped);
+        pending = await this.dropUsed(bodyId, pending, result.skipped);
         progress();
         if (pending.length === before && ++fruitless > 3) throw err;
         continue;
@@ -420,7 +483,7 @@ export class CqoClient {
       pending = pending.filter((p) => !sentRoots.has(p.resultRoot));
       const done: BatchChunk = { hash: sent.hash, blockNumber: sent.blockNumber, gasUsed: sent.gasUsed, tokenIds: sent.tokenIds };
       result.chunks.push(done);
-      for (const c of chunk) result.issued.push({ tokenId: certificateNumberOf(c.resultRoot), resultRoot: c.resultRoot, holder: c.holder });
+      for (const c of chunk) result.issued.push({ tokenId: numberOf(c.resultRoot), resultRoot: c.resultRoot, holder: c.holder });
       progress(done);
     }
     return result;
@@ -434,7 +497,8 @@ export class CqoClient {
       parseInput(HexBytesSchema, signed.signature, "signature"),
       voucher,
     ]);
-    return { ...sent, tokenId: certificateNumberOf(voucher.issuance.resultRoot) };
+    // The signer must be a key of voucher.bodyId (else VoucherSignerNotOfBody): the number is that body's.
+    return { ...sent, tokenId: certificateNumberOf(voucher.bodyId, voucher.issuance.resultRoot) };
   }
 
   // ------------------------------------------------------------------ writes: a certificate's life
@@ -494,7 +558,8 @@ export class CqoClient {
       parseInput(Uint40Schema, consent.deadline, "deadline"),
       parseInput(HexBytesSchema, holderConsent, "holderConsent"),
     ]);
-    return { ...sent, newTokenId: certificateNumberOf(root) };
+    // Only the issuing body re-issues (else NotIssuingBody): the new number is under the old one's body.
+    return { ...sent, newTokenId: certificateNumberOf(bodyIdOfCertificate(parseInput(TokenIdSchema, consent.tokenId, "tokenId")), root) };
   }
 
   // ------------------------------------------------------------------ signatures
@@ -517,15 +582,20 @@ export class CqoClient {
     const signer = parseInput(AddressSchema, signed.signer, "signer");
     const signature = parseInput(HexBytesSchema, signed.signature, "signature");
     const problems: ExplainedError[] = [];
-    const [block, signatureOk, keyBody, rootUsed] = await Promise.all([
+    const root = voucher.issuance.resultRoot;
+    const numbered = voucher.bodyId <= MAX_BODIES;
+    const number = numbered ? certificateNumberOf(voucher.bodyId, root) : 0n;
+    const [block, signatureOk, keyBody, rootUsed, holderOfNumber] = await Promise.all([
       this.publicClient.getBlock({ blockTag: "latest" }),
       this.publicClient
         .verifyTypedData({ blockTag: "latest", address: signer, signature, ...voucherTypedData(this.deployment.chainId, this.address, voucher) })
         .catch(() => false),
       this.bodyOfSigningKey(signer),
-      this.isResultRootUsed(voucher.issuance.resultRoot),
+      numbered ? this.reads.isResultRootUsed(voucher.bodyId, root) : Promise.resolve(false),
+      numbered ? this.reads.verifyCertificate(number).then((v) => v.holder) : Promise.resolve(null),
     ]);
-    const now = Number(block.timestamp);
+    // the chain's clock may count milliseconds: the contract's dates, and these checks, are in seconds
+    const now = Math.floor(Number(block.timestamp) / this.deployment.clockUnit);
     if (now > voucher.deadline) problems.push(contractErrorMessage("VoucherExpired", [voucher.deadline]));
     if (keyBody === null) problems.push(contractErrorMessage("UnauthorizedAccount", [signer]));
     else if (keyBody !== voucher.bodyId) problems.push(contractErrorMessage("VoucherSignerNotOfBody", [signer, voucher.bodyId]));
@@ -542,7 +612,11 @@ export class CqoClient {
     const rulebook = await this.getRulebook(voucher.issuance.rulebookId);
     if (!rulebook) problems.push(contractErrorMessage("RulebookNotFound", [voucher.issuance.rulebookId]));
     else if (rulebook.status !== "Active") problems.push(contractErrorMessage("RulebookIsDeprecated", [voucher.issuance.rulebookId]));
-    if (rootUsed) problems.push(contractErrorMessage("ResultRootAlreadyUsed", [voucher.issuance.resultRoot]));
+    // _claimRoot's three refusals: issued with this root; claimed by a renewal (a record with no holder); the
+    // number held by a certificate of another root.
+    if (rootUsed && holderOfNumber !== null) problems.push(contractErrorMessage("ResultRootAlreadyUsed", [root]));
+    else if (rootUsed) problems.push(contractErrorMessage("ResultRootUsedByRenewal", [root]));
+    else if (holderOfNumber !== null) problems.push(contractErrorMessage("CertificateNumberTaken", [number]));
     return { ok: problems.length === 0, problems };
   }
 
@@ -558,6 +632,25 @@ export class CqoClient {
     if (c.newHolder !== account.address) throw new Error(`the consent must be signed by the new holder ${c.newHolder}, not ${account.address}`);
     const signature = await wallet.signTypedData({ account, ...reissueConsentTypedData(this.deployment.chainId, this.address, c) });
     return { consent: c, signature };
+  }
+
+  /**
+   * The client's own key consents to serve as a signing key of `bodyId` until `deadline` (unix seconds): the
+   * grant the body's admin or the association passes to `addSigningKey`, or to `accreditBody` for a new body
+   * (whose id is `nextBodyId()`). A consent is used once. `key` defaults to this wallet's address; another `key`
+   * must be a contract wallet (ERC-1271) that accepts this wallet's signature, such as a multisig it owns.
+   */
+  async signSigningKeyConsent(consent: { bodyId: number; key?: string; deadline: number }): Promise<SigningKeyGrant> {
+    const { wallet, account } = this.requireWallet();
+    const bodyId = parseInput(BodyIdSchema, consent.bodyId, "bodyId");
+    const deadline = parseInput(Uint40Schema, consent.deadline, "deadline");
+    const key = consent.key === undefined ? account.address : parseInput(NonZeroAddressSchema, consent.key, "key");
+    if (key !== account.address && !(await this.publicClient.getCode({ address: key }))) {
+      // an EOA's consent is its own signature: anyone else's would fail on-chain as InvalidSignature
+      throw new Error(`a signing key consents for itself: ${key} must sign, not ${account.address}`);
+    }
+    const signature = await wallet.signTypedData({ account, ...signingKeyConsentTypedData(this.deployment, { bodyId, key, deadline }) });
+    return { key, deadline, signature };
   }
 
   /** Checks a re-issue consent's signature off-line (EOA or ERC-1271 wallet). */
@@ -620,22 +713,48 @@ export class CqoClient {
     }
   }
 
-  private events<N extends "BodyAccredited" | "RulebookRegistered" | "CertificateIssued">(receipt: TransactionReceipt, eventName: N) {
+  private events<N extends "BodyAccredited" | "RulebookRegistered" | "CertificateIssued" | "VouchersCancelled">(receipt: TransactionReceipt, eventName: N) {
     return parseEventLogs({ abi: cqoCertificateAbi, logs: receipt.logs, eventName }).filter((l) => l.address.toLowerCase() === this.address.toLowerCase());
   }
 
-  /** The items whose root is not used yet; the others go to `skipped`. Reads the pending block where supported. */
-  private async dropUsed(items: readonly Issuance[], skipped: SkippedIssuance[]): Promise<Issuance[]> {
+  /** The body the wallet's key signs for (the contract's bodyOfSigningKey), read once per client; 0: none yet. */
+  private async sendingKeyBody(): Promise<number> {
+    const { account } = this.requireWallet();
+    this.senderBody ??= this.reads.getBodyOfSigningKey(account.address).then((id) => id ?? 0);
+    const id = await this.senderBody;
+    // not a key (yet): ask again next time rather than remember "none"
+    if (id === 0) this.senderBody = undefined;
+    return id;
+  }
+
+  /**
+   * The items whose root `bodyId` has not used yet; those it issued already go to `skipped`. A used root is
+   * asked of the contract itself (a simulated `issueCertificate`), and only its `ResultRootAlreadyUsed` for that
+   * root counts as issued: a root a renewal claimed throws `ResultRootUsedByRenewal` here, for the caller.
+   * Reads the pending block where the node supports it.
+   */
+  private async dropUsed(bodyId: number, items: readonly Issuance[], skipped: SkippedIssuance[]): Promise<Issuance[]> {
+    const { account } = this.requireWallet();
+    const atPending = <T>(read: (tag: "pending" | "latest") => Promise<T>) => read("pending").catch(() => read("latest"));
     const fresh: Issuance[] = [];
     for (let i = 0; i < items.length; i += READ_CONCURRENCY) {
       const slice = items.slice(i, i + READ_CONCURRENCY);
-      const used = await Promise.all(
-        slice.map((item) => this.reads.isResultRootUsed(item.resultRoot, "pending").catch(() => this.reads.isResultRootUsed(item.resultRoot, "latest"))),
-      );
-      slice.forEach((item, n) => {
-        if (used[n]) skipped.push({ resultRoot: item.resultRoot, tokenId: certificateNumberOf(item.resultRoot), reason: "already-used" });
-        else fresh.push(item);
-      });
+      const used = await Promise.all(slice.map((item) => atPending((tag) => this.reads.isResultRootUsed(bodyId, item.resultRoot, tag))));
+      for (const [n, item] of slice.entries()) {
+        if (!used[n]) {
+          fresh.push(item);
+          continue;
+        }
+        const data = encodeFunctionData({ abi: cqoCertificateAbi, functionName: "issueCertificate", args: [item] });
+        const refusal = await atPending((blockTag) => this.publicClient.call({ account, to: this.address, data, blockTag }).then(() => undefined)).catch(
+          (err: unknown) => err,
+        );
+        const why = refusal === undefined ? undefined : explainError(refusal);
+        if (why?.code !== "ResultRootAlreadyUsed" || String(why.args?.[0]).toLowerCase() !== item.resultRoot) {
+          throw refusal ?? new Error(`result root ${item.resultRoot} is used, yet issuing it again would succeed`);
+        }
+        skipped.push({ resultRoot: item.resultRoot, tokenId: certificateNumberOf(bodyId, item.resultRoot), reason: "already-used" });
+      }
     }
     return fresh;
   }

@@ -1,47 +1,81 @@
-/** Deploys the renderer and the certificate contract with viem: what `cqo deploy` and the sdk tests use. */
+/**
+ * Deploys the renderer, the BodyAdministration library and the linked certificate contract with viem: what
+ * `cqo deploy`, the demo and the sdk tests use.
+ */
 import type { Address, Hex, PublicClient, WalletClient } from "viem";
-import { cqoCertificateAbi, certificateRendererAbi } from "./abi";
-import { cqoCertificateBytecode, certificateRendererBytecode } from "./generated/bytecode";
-import { parseDeployment, type Deployment } from "./deployments";
-import { NonZeroAddressSchema, parseInput } from "./schemas";
+import { certificateRendererAbi, cqoCertificateAbi } from "./abi";
+import {
+  bodyAdministrationBytecode,
+  certificateRendererBytecode,
+  cqoCertificateBytecode,
+  cqoCertificateLinkReferences,
+} from "./generated/bytecode";
+import { ClockUnitSchema, parseDeployment, type ClockUnit, type Deployment } from "./deployments";
+import { linkLibrary } from "./link";
+import { AddressSchema, NonZeroAddressSchema, parseInput } from "./schemas";
+import { z } from "zod";
+
+export { linkLibrary, type LinkReference } from "./link";
 
 export interface DeployOptions {
   /** the association's admin address; on a public chain a multisig or a timelock, not the deployer's hot key */
   association: string;
   /** reuse an already deployed renderer */
   renderer?: Address;
+  /** 1 if the chain's block.timestamp counts seconds (default), 1000 if milliseconds (FISCO BCOS, AntChain) */
+  clockUnit?: ClockUnit;
+  /** seconds a handover of the association's role waits before the new admin may accept it (default 0) */
+  adminTransferDelay?: number;
 }
 
-/** Deploys and waits for both receipts; returns the deployment to record (deployments.json or a file). */
+/** uint48 seconds: the constructor multiplies by the clock unit, which must still fit. */
+const AdminTransferDelaySchema = z.number().int().nonnegative().max(2 ** 48 / 1000 - 1);
+
+/** The certificate's creation code with the library's address at each of its placeholders. */
+export function linkedCertificateBytecode(library: Address): Hex {
+  const references = cqoCertificateLinkReferences["contracts/libraries/BodyAdministration.sol"].BodyAdministration;
+  return linkLibrary(cqoCertificateBytecode, references, library);
+}
+
+/** Deploys and waits for every receipt; returns the deployment to record (deployments.json or a file). */
 export async function deployCqo(publicClient: PublicClient, walletClient: WalletClient, options: DeployOptions): Promise<Deployment> {
   const account = walletClient.account;
   if (!account) throw new Error("deploying needs a wallet client with an account");
   const association = parseInput(NonZeroAddressSchema, options.association, "association");
+  const clockUnit = parseInput(ClockUnitSchema, options.clockUnit ?? 1, "clockUnit");
+  const adminTransferDelay = parseInput(AdminTransferDelaySchema, options.adminTransferDelay ?? 0, "adminTransferDelay");
   const chainId = await publicClient.getChainId();
-  const mined = async (hash: Hex) => {
+  const chain = walletClient.chain ?? null;
+  const mined = async (hash: Hex, what: string) => {
     const receipt = await publicClient.waitForTransactionReceipt({ hash });
-    if (receipt.status !== "success" || !receipt.contractAddress) throw new Error(`deployment transaction ${hash} failed`);
-    return receipt;
+    if (receipt.status !== "success" || !receipt.contractAddress) throw new Error(`deploying the ${what} failed (transaction ${hash})`);
+    return { address: receipt.contractAddress, blockNumber: receipt.blockNumber };
   };
-  let renderer = options.renderer;
+
+  let renderer = options.renderer === undefined ? undefined : parseInput(AddressSchema, options.renderer, "renderer");
   if (!renderer) {
-    const hash = await walletClient.deployContract({ abi: certificateRendererAbi, bytecode: certificateRendererBytecode, account, chain: walletClient.chain ?? null });
-    renderer = (await mined(hash)).contractAddress ?? undefined;
-    if (!renderer) throw new Error("no renderer address");
+    const hash = await walletClient.deployContract({ abi: certificateRendererAbi, bytecode: certificateRendererBytecode, account, chain });
+    renderer = (await mined(hash, "renderer")).address;
   }
+  // The library's ABI adds nothing for deployment (no constructor); its events and errors are the certificate's.
+  const libraryHash = await walletClient.deployContract({ abi: [], bytecode: bodyAdministrationBytecode, account, chain });
+  const library = (await mined(libraryHash, "BodyAdministration library")).address;
+
   const hash = await walletClient.deployContract({
     abi: cqoCertificateAbi,
-    bytecode: cqoCertificateBytecode,
-    args: [association, renderer],
+    bytecode: linkedCertificateBytecode(library),
+    args: [association, adminTransferDelay, BigInt(clockUnit), renderer],
     account,
-    chain: walletClient.chain ?? null,
+    chain,
   });
-  const receipt = await mined(hash);
+  const certificate = await mined(hash, "certificate contract");
   return parseDeployment({
     chainId,
-    certificate: receipt.contractAddress,
+    certificate: certificate.address,
     renderer,
-    deployBlock: Number(receipt.blockNumber),
+    library,
+    clockUnit,
+    deployBlock: Number(certificate.blockNumber),
     association,
     deployedAt: new Date().toISOString(),
   });

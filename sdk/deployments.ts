@@ -7,14 +7,22 @@ import { z } from "zod";
 import { AddressSchema } from "./schemas";
 import deploymentsJson from "../deployments.json";
 
+/** How many block.timestamp units make a second on the chain: 1, or 1000 where blocks count milliseconds. */
+export const ClockUnitSchema = z.union([z.literal(1), z.literal(1000)]);
+export type ClockUnit = z.output<typeof ClockUnitSchema>;
+
 export const DeploymentSchema = z
   .object({
     chainId: z.number().int().positive(),
     certificate: AddressSchema,
     renderer: AddressSchema,
+    /** the BodyAdministration library linked into the certificate (absent in files written before v2) */
+    library: AddressSchema.optional(),
+    /** the certificate's CLOCK_UNIT: block timestamps are divided by it (absent in older files: seconds) */
+    clockUnit: ClockUnitSchema.default(1),
     /** the block of the certificate's deployment: event scans start here */
     deployBlock: z.number().int().nonnegative().optional(),
-    /** the name scripts/lib/deploy.ts writes (the demo's .demo/deployment.json) */
+    /** the name older deployment files use for the deployment block */
     blockNumber: z.number().int().nonnegative().optional(),
     association: AddressSchema.optional(),
     deployedAt: z.string().optional(),

@@ -3,15 +3,17 @@
  * and the contracts' tests (test/helpers/eip712.ts re-exports this module).
  *
  * Field order is the contract's, not alphabetical: EIP-712 hashes fields in declaration order, so these lists must
- * match `ISSUANCE_TYPEHASH`, `VOUCHER_TYPEHASH` and `REISSUE_CONSENT_TYPEHASH` exactly (test/vouchers.test.ts and
- * test/sdk check each against `typeHash` below).
+ * match `ISSUANCE_TYPEHASH`, `VOUCHER_TYPEHASH`, `REISSUE_CONSENT_TYPEHASH` and `SIGNING_KEY_CONSENT_TYPEHASH` exactly
+ * (test/vouchers.test.ts and test/sdk check each against `typeHash` below).
  */
 import { keccak256, toHex, type Address, type Chain, type Client, type Hex, type Transport, type TypedDataDomain } from "viem";
 import { verifyTypedData } from "viem/actions";
+import type { Deployment } from "./deployments";
 
 /** The name and version CQOCertificate passes to OpenZeppelin's EIP712 constructor. */
 export const CQO_EIP712_NAME = "CQO Certificate";
-export const CQO_EIP712_VERSION = "1";
+/** "2" since contracts v2 (issue #11): signatures made for v1 deployments never verify against v2 ones. */
+export const CQO_EIP712_VERSION = "2";
 
 /** The domain of one deployment: a signature for another chain or another contract is worthless here. */
 export function cqoDomain(chainId: number | bigint, verifyingContract: Address) {
@@ -29,7 +31,7 @@ export const issuanceVoucherTypes = {
     { name: "issuance", type: "Issuance" },
     { name: "deadline", type: "uint40" },
     { name: "bodyId", type: "uint16" },
-    { name: "nonce", type: "uint16" },
+    { name: "nonce", type: "uint64" },
   ],
   Issuance: [
     { name: "level", type: "uint8" },
@@ -46,6 +48,15 @@ export const reissueConsentTypes = {
     { name: "tokenId", type: "uint256" },
     { name: "newHolder", type: "address" },
     { name: "newResultRoot", type: "bytes32" },
+    { name: "deadline", type: "uint40" },
+  ],
+} as const;
+
+/** What a key signs to consent to serve as a body's signing key (the contract refuses a key without it). */
+export const signingKeyConsentTypes = {
+  SigningKeyConsent: [
+    { name: "bodyId", type: "uint16" },
+    { name: "key", type: "address" },
     { name: "deadline", type: "uint40" },
   ],
 } as const;
@@ -67,8 +78,8 @@ export type IssuanceVoucher = {
   /** unix seconds; the voucher cannot be submitted after it */
   deadline: number;
   bodyId: number;
-  /** the body's current voucher nonce: raising it cancels every outstanding voucher */
-  nonce: number;
+  /** the body's current voucher nonce (uint64): `cancelVouchers` draws a new one, voiding every outstanding voucher */
+  nonce: bigint;
 };
 
 export type ReissueConsent = {
@@ -77,6 +88,36 @@ export type ReissueConsent = {
   newResultRoot: Hex;
   deadline: number;
 };
+
+/** `IBodyRegistry.SigningKeyConsent`: `key` agrees to sign for `bodyId` if registered before `deadline`. */
+export type SigningKeyConsent = {
+  bodyId: number;
+  key: Address;
+  /** unix seconds; the consent cannot be used after it (and is used once) */
+  deadline: number;
+};
+
+/** `IBodyRegistry.SigningKeyGrant`: a consent and its signature, as `accreditBody` and `addSigningKey` take it. */
+export type SigningKeyGrant = {
+  key: Address;
+  /** unix seconds */
+  deadline: number;
+  /** the key's EIP-712 signature of its SigningKeyConsent (an ERC-1271 signature for a contract wallet) */
+  signature: Hex;
+};
+
+/**
+ * Everything `signTypedData` / `hashTypedData` / `verifyTypedData` need for a signing-key consent, for a wallet
+ * (the dApp) that signs itself; the contract's `signingKeyConsentDigest(bodyId, key, deadline)` is its hash.
+ */
+export function signingKeyConsentTypedData(deployment: Pick<Deployment, "chainId" | "certificate">, message: SigningKeyConsent) {
+  return {
+    domain: cqoDomain(deployment.chainId, deployment.certificate),
+    types: signingKeyConsentTypes,
+    primaryType: "SigningKeyConsent",
+    message,
+  } as const;
+}
 
 /** Everything `signTypedData` / `hashTypedData` / `verifyTypedData` need for a voucher. */
 export function voucherTypedData(chainId: number | bigint, verifyingContract: Address, message: IssuanceVoucher) {

@@ -23,7 +23,7 @@ import {
 } from "viem";
 import { cqoErrorsAbi, type CqoErrorName } from "./abi";
 import { InvalidInputError } from "./schemas";
-import { BODY_STATUSES, CERT_STATES, REVOCATION_REASONS, enumName } from "./types";
+import { BODY_STATUSES, CERTIFICATE_STATUS_ZH, CERTIFICATE_STATUSES, REVOCATION_REASONS, enumName } from "./types";
 
 export type ErrorKind = "contract" | "cancelled" | "network" | "wallet" | "input" | "unknown";
 
@@ -58,13 +58,23 @@ const bodyStatus = (v: unknown): string => {
     return String(v);
   }
 };
-const certState = (v: unknown): string => {
+/** A certificate status by name, in Chinese or English. */
+const certStatus = (v: unknown, lang: "zh" | "en"): string => {
   try {
-    return enumName(CERT_STATES, Number(v));
+    const name = enumName(CERTIFICATE_STATUSES, Number(v));
+    return lang === "zh" ? CERTIFICATE_STATUS_ZH[name] : name;
   } catch {
     return String(v);
   }
 };
+/** OpenZeppelin's schedules count the chain's block.timestamp: milliseconds on some chains (no date in seconds is that large). */
+const schedule = (t: unknown): string => {
+  const n = Number(t);
+  return date(n > 1e11 ? Math.floor(n / 1000) : n);
+};
+/** Who holds a suspension: the body's key, or the supervisor (each lifts only its own). */
+const suspender = (bySupervisor: unknown, lang: "zh" | "en"): string =>
+  bySupervisor === true ? (lang === "zh" ? "监督方" : "the supervisor") : lang === "zh" ? "认定主体" : "the body";
 const reason = (v: unknown): string => {
   try {
     return enumName(REVOCATION_REASONS, Number(v));
@@ -84,6 +94,18 @@ const roleName = (role: unknown): string =>
  */
 export const CONTRACT_ERROR_MESSAGES: Record<CqoErrorName, (a: readonly unknown[]) => Message> = {
   AccessControlBadConfirmation: () => ({ zh: "只能放弃自己的角色。", en: "An account can only renounce its own role." }),
+  AccessControlEnforcedDefaultAdminDelay: (a) => ({
+    zh: `协会角色的移交须等待至 ${schedule(a[0])} 之后才能接受（或该操作须先发起移交）。`,
+    en: `The association's role can be accepted only after ${schedule(a[0])} (or a handover must be started first).`,
+  }),
+  AccessControlEnforcedDefaultAdminRules: () => ({
+    zh: "协会角色不能直接授予或撤销：请用 beginDefaultAdminTransfer 发起移交，新地址在等待期后 acceptDefaultAdminTransfer 接受。",
+    en: "The association's role cannot be granted or revoked directly: start a handover with beginDefaultAdminTransfer; the new address accepts with acceptDefaultAdminTransfer after the delay.",
+  }),
+  AccessControlInvalidDefaultAdmin: (a) => ({
+    zh: `${num(a[0])} 不是待接受的协会地址：只有移交指定的新地址可以接受。`,
+    en: `${num(a[0])} is not the pending association: only the address the handover names may accept it.`,
+  }),
   AccessControlUnauthorizedAccount: (a) => ({
     zh: `账户 ${num(a[0])} 没有所需角色（${roleName(a[1])}）：请用协会或监督方的账户操作。`,
     en: `Account ${num(a[0])} lacks the role ${roleName(a[1])}: use the association's or the supervisor's account.`,
@@ -105,6 +127,14 @@ export const CONTRACT_ERROR_MESSAGES: Record<CqoErrorName, (a: readonly unknown[
     en: `Certifying body ${num(a[0])} is ${bodyStatus(a[1])}, not suspended: there is nothing to reinstate.`,
   }),
   BodyNotFound: (a) => ({ zh: `认定主体 ${num(a[0])} 不存在：请检查编号。`, en: `There is no certifying body ${num(a[0])}: check the id.` }),
+  CertificateAlreadySuspended: (a) => ({
+    zh: `证书 #${num(a[0])} 已被${suspender(a[1], "zh")}暂停，无需再次暂停。`,
+    en: `Certificate #${num(a[0])} is already suspended by ${suspender(a[1], "en")}.`,
+  }),
+  CertificateNotSuspended: (a) => ({
+    zh: `证书 #${num(a[0])} 未被${suspender(a[1], "zh")}暂停，无可恢复。`,
+    en: `Certificate #${num(a[0])} is not suspended by ${suspender(a[1], "en")}: there is nothing to lift.`,
+  }),
   CertificateAlreadyRevoked: (a) => ({
     zh: `证书 #${num(a[0])} 已撤销（${reason(a[1])}），不能再变更。`,
     en: `Certificate #${num(a[0])} is already revoked (${reason(a[1])}) and cannot change.`,
@@ -115,12 +145,16 @@ export const CONTRACT_ERROR_MESSAGES: Record<CqoErrorName, (a: readonly unknown[
   }),
   CertificateNotFound: (a) => ({ zh: `证书 #${num(a[0])} 不存在：请检查证书编号。`, en: `There is no certificate #${num(a[0])}: check the number.` }),
   CertificateNumberTaken: (a) => ({
-    zh: `证书编号 #${num(a[0])} 已被另一个评价结果占用（结果根前 64 位相同）：请重新生成凭证（新的盐值）。`,
-    en: `Certificate number #${num(a[0])} is taken by another result root (same first 64 bits): rebuild the credential with fresh salts.`,
+    zh: `证书编号 #${num(a[0])} 已被本主体的另一个评价结果占用（结果根前 56 位相同）：请重新生成凭证（新的盐值）。`,
+    en: `Certificate number #${num(a[0])} is taken by another of the body's result roots (same first 56 bits): rebuild the credential with fresh salts.`,
   }),
   ConsentExpired: (a) => ({
     zh: `持证人的补发同意书已于 ${date(a[0])} 过期：请新钱包重新签署。`,
     en: `The holder's re-issue consent expired on ${date(a[0])}: ask the new wallet to sign again.`,
+  }),
+  DateOutOfRange: (a) => ({
+    zh: `日期 ${date(a[0])} 超出合约可记录的范围（部署时起 136 年内）。`,
+    en: `The date ${date(a[0])} is outside what the contract can record (from its deployment, for 136 years).`,
   }),
   HoldingsFull: () => ({ zh: "该钱包持有的证书数已达上限。", en: "This wallet holds the most certificates the contract allows." }),
   InvalidAccreditationTerm: (a) => ({
@@ -128,9 +162,13 @@ export const CONTRACT_ERROR_MESSAGES: Record<CqoErrorName, (a: readonly unknown[
     en: `The accreditation term ${date(a[0])} must be in the future.`,
   }),
   InvalidAddress: () => ({ zh: "地址不能为零地址。", en: "The address must not be the zero address." }),
-  InvalidCertificateState: (a) => ({
-    zh: `证书 #${num(a[0])} 当前为 ${certState(a[1])}，不能执行此操作（暂停须为有效状态，恢复须为暂停状态，处理异议须有未决异议）。`,
-    en: `Certificate #${num(a[0])} is ${certState(a[1])}: not possible in that state (suspend needs an active certificate, reinstate a suspended one, resolving an objection an open objection).`,
+  InPublicNotice: (a) => ({
+    zh: `证书 #${num(a[0])} 当前结果仍在公示期内（至 ${date(a[1])}）：公示期结束后才能续期或补发。`,
+    en: `Certificate #${num(a[0])}'s current result is in public notice until ${date(a[1])}: renew or re-issue after it.`,
+  }),
+  InvalidClockUnit: (a) => ({
+    zh: `时钟单位 ${num(a[0])} 无效：区块时间以秒计为 1，以毫秒计为 1000。`,
+    en: `Clock unit ${num(a[0])} is invalid: 1 if block timestamps count seconds, 1000 if milliseconds.`,
   }),
   InvalidHolder: () => ({
     zh: "持证人地址无效：不能为零地址，补发时也不能是原钱包。",
@@ -159,9 +197,17 @@ export const CONTRACT_ERROR_MESSAGES: Record<CqoErrorName, (a: readonly unknown[
     zh: `等级 ${num(a[1])} 不在认定主体 ${num(a[0])} 的认定范围内。`,
     en: `Level ${num(a[1])} is outside certifying body ${num(a[0])}'s scope.`,
   }),
+  NoObjectionPending: (a) => ({
+    zh: `证书 #${num(a[0])} 没有未决异议。`,
+    en: `Certificate #${num(a[0])} has no pending objection.`,
+  }),
   NotBodyAdmin: (a) => ({
     zh: `账户 ${num(a[1])} 不是认定主体 ${num(a[0])} 的管理员，也不是协会。`,
     en: `Account ${num(a[1])} is neither certifying body ${num(a[0])}'s admin nor the association.`,
+  }),
+  NotInGoodStanding: (a) => ({
+    zh: `证书 #${num(a[0])} 当前为${certStatus(a[1], "zh")}（或有暂停、异议标记）：只有无任何标记的证书才能续期或补发。`,
+    en: `Certificate #${num(a[0])} is ${certStatus(a[1], "en")} (or carries a suspension or an objection): only a certificate with no flag can be renewed or re-issued.`,
   }),
   NotIssuingBody: (a) => ({
     zh: `证书 #${num(a[0])} 由认定主体 ${num(a[1])} 颁发：只有其签名密钥或监督方可以操作。`,
@@ -175,11 +221,22 @@ export const CONTRACT_ERROR_MESSAGES: Record<CqoErrorName, (a: readonly unknown[
     zh: `证书 #${num(a[0])} 的公示期已于 ${date(a[1])} 结束，不能再提出异议：请向认定主体或监督方投诉。`,
     en: `Certificate #${num(a[0])}'s public notice ended on ${date(a[1])}: objections are closed; complain to the body or the supervisor.`,
   }),
+  ObjectionPending: (a) => ({
+    zh: `证书 #${num(a[0])} 已有未决异议：请等待认定主体或监督方处理。`,
+    en: `Certificate #${num(a[0])} already has a pending objection: wait for the body or the supervisor to resolve it.`,
+  }),
   RegistryFull: () => ({ zh: "登记表已满。", en: "The registry is full." }),
   ResultRootAlreadyUsed: (a) => ({
-    zh: `该评价结果（结果根 ${num(a[0])}）已上链，不会重复发证。`,
-    en: `This result (root ${num(a[0])}) is already on-chain: it will not be issued twice.`,
+    zh: `本主体已用该评价结果（结果根 ${num(a[0])}）发过证，不会重复发证。`,
+    en: `The body already issued a certificate with this result (root ${num(a[0])}): it will not be issued twice.`,
   }),
+  ResultRootUsedByRenewal: (a) => {
+    const renewed = a[1] === undefined || a[1] === null || a[1] === 0n ? undefined : num(a[1]);
+    return {
+      zh: `该评价结果（结果根 ${num(a[0])}）已用于${renewed ? `证书 #${renewed} 的` : ""}续期，不能再用于发证：请核对凭证，或重新生成（新的盐值）。`,
+      en: `This result (root ${num(a[0])}) was used to renew ${renewed ? `certificate #${renewed}` : "a certificate"}: it cannot issue one; check the credential or rebuild it with fresh salts.`,
+    };
+  },
   RulebookAlreadyRegistered: (a) => ({
     zh: `该评价方案已登记，编号 ${num(a[1])}。`,
     en: `This rulebook is already registered as #${num(a[1])}.`,
@@ -189,6 +246,26 @@ export const CONTRACT_ERROR_MESSAGES: Record<CqoErrorName, (a: readonly unknown[
     en: `Rulebook #${num(a[0])} is deprecated: new certificates cannot use it.`,
   }),
   RulebookNotFound: (a) => ({ zh: `评价方案 #${num(a[0])} 未登记。`, en: `Rulebook #${num(a[0])} is not registered.` }),
+  RoleHolderCannotBeSigningKey: (a) => ({
+    zh: `${num(a[0])} 持有协会或监督方角色，不能兼任认定主体的签名密钥。`,
+    en: `${num(a[0])} holds the association's or the supervisor's role: it cannot also be a body's signing key.`,
+  }),
+  SafeCastOverflowedUintDowncast: (a) => ({
+    zh: `数值 ${num(a[1])} 超出 ${num(a[0])} 位整数的范围。`,
+    en: `The value ${num(a[1])} does not fit in ${num(a[0])} bits.`,
+  }),
+  SigningKeyCannotHoldRole: (a) => ({
+    zh: `${num(a[0])} 是认定主体的签名密钥，不能被授予角色（${roleName(a[1])}）：请先移除该密钥，或换一个地址。`,
+    en: `${num(a[0])} is a body's signing key and cannot be granted ${roleName(a[1])}: remove the key first, or use another address.`,
+  }),
+  SigningKeyConsentExpired: (a) => ({
+    zh: `密钥 ${num(a[0])} 的签名同意书已于 ${date(a[1])} 过期：请该密钥重新签署。`,
+    en: `Key ${num(a[0])}'s consent expired on ${date(a[1])}: ask the key to sign a new one.`,
+  }),
+  SigningKeyConsentUsed: (a) => ({
+    zh: `密钥 ${num(a[0])} 的这份同意书已使用过（每份只能用一次）：请该密钥重新签署。`,
+    en: `Key ${num(a[0])}'s consent was already used (each is single use): ask the key to sign a new one.`,
+  }),
   SigningKeyInUse: (a) => ({
     zh: `密钥 ${num(a[0])} 已是认定主体 ${num(a[1])} 的签名密钥：一个密钥只能服务一个主体。`,
     en: `Key ${num(a[0])} already signs for body ${num(a[1])}: a key serves one body only.`,
@@ -196,6 +273,10 @@ export const CONTRACT_ERROR_MESSAGES: Record<CqoErrorName, (a: readonly unknown[
   Soulbound: () => ({ zh: "证书与持证人钱包绑定，不可转让；丢失钱包请申请补发。", en: "Certificates are soulbound; a lost wallet is handled by re-issuance." }),
   StringTooLong: () => ({ zh: "字符串过长。", en: "A string is too long." }),
   StringsInsufficientHexLength: () => ({ zh: "渲染证书元数据失败。", en: "Rendering the certificate metadata failed." }),
+  SuspendedBySupervisor: (a) => ({
+    zh: `证书 #${num(a[0])} 由监督方暂停：只有监督方可以恢复。`,
+    en: `Certificate #${num(a[0])} is suspended by the supervisor: only the supervisor can lift it.`,
+  }),
   UnauthorizedAccount: (a) => ({
     zh: `账户 ${num(a[0])} 无权执行此操作（不是有效的签名密钥、协会或监督方）。`,
     en: `Account ${num(a[0])} may not do this (not an active signing key, the association or the supervisor).`,
@@ -268,6 +349,10 @@ export function explainError(err: unknown): ExplainedError {
   if (err instanceof InvalidInputError) {
     return make("invalid-input", "input", { zh: `输入无效：${err.message}`, en: `Invalid input: ${err.message}` });
   }
+  // A mined transaction that reverted (the client's TransactionRevertedError, named, not imported: no cycle): the
+  // reason its replay found, if any.
+  const replayed = (err as { name?: unknown; explained?: ExplainedError } | null)?.explained;
+  if (err instanceof Error && err.name === "TransactionRevertedError" && replayed) return replayed;
   if (!(err instanceof BaseError)) {
     const text = err instanceof Error ? err.message : String(err);
     const code = (err as { code?: unknown } | null)?.code;

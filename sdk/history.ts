@@ -1,21 +1,41 @@
 /**
- * A certificate's history, rebuilt from the contract's events alone (no indexer): every event indexed by its
- * number, the re-issue that created it, and the association's voids of its body that cover it. Logs are read
- * from the deployment block to the latest in ranges, halved when the RPC refuses a range as too large.
+ * A certificate's history, rebuilt from the contract's events alone (no indexer, no range scans): ERC-1056's
+ * pattern. `verifyCertificate(id).lastEventBlock` names the block of the certificate's latest event, and every
+ * event names the block of the one before (`previousEventBlock`), so the history is read one block at a time,
+ * newest first, until the certificate's first event (CertificateIssued, or the CertificateReissued that created
+ * it). The body's voids are walked the same way, from `getBody(bodyId).profile.lastVoidBlock` back through each
+ * BodyCertificatesVoided's `previousVoidBlock`, and stop at the certificate's first block: an older void dates
+ * from before the certificate existed and cannot cover it.
+ *
+ * Cost, in RPC requests (HTTP requests on an http transport), for a certificate whose events fill C blocks and
+ * whose body's voids since its first event fill V blocks (a block holding both is read once; B = the distinct
+ * blocks):
+ *   1  eth_call verifyCertificate    } sent together: one HTTP request when the client batches JSON-RPC
+ *   1  eth_call getBody              }
+ *   B  eth_getLogs, one block each (fromBlock = toBlock; address = the contract; topic0 = its certificate and void
+ *      events, so a batch issuance's Transfer and Locked logs stay on the node)
+ *   0  block timestamps when the node puts `blockTimestamp` in its logs (anvil, reth, geth ≥ 1.16), else
+ *   1  JSON-RPC batch of eth_getBlockByNumber for the B blocks (on an http transport; on another transport, such as
+ *      a browser wallet's, one request per block, coalesced if that transport batches)
+ * so at most B + 3 ≤ (blocks with events) + 4, whatever the chain's length.
  */
 import {
+  createPublicClient,
   decodeEventLog,
   encodeEventTopics,
-  getAddress,
+  http,
   numberToHex,
   pad,
   type Address,
+  type Chain,
+  type Client,
   type Hex,
-  type PublicClient,
+  type Transport,
 } from "viem";
+import { getBlock, readContract } from "viem/actions";
 import { cqoCertificateAbi } from "./abi";
-import type { Deployment } from "./deployments";
-import { enumName, REVOCATION_REASONS, type RevocationReasonName } from "./types";
+import type { ClockUnit, Deployment } from "./deployments";
+import { bodyIdOfCertificate, enumName, REVOCATION_REASONS, type RevocationReasonName } from "./types";
 
 export type HistoryEvent =
   | { kind: "issued"; bodyId: number; level: number; rulebookId: number; validUntil: number; resultRoot: Hex }
@@ -23,13 +43,14 @@ export type HistoryEvent =
   | { kind: "reinstated" }
   | { kind: "objection-filed"; filer: Address; evidenceHash: Hex }
   | { kind: "objection-resolved"; upheld: boolean; evidenceHash: Hex }
-  | { kind: "renewed"; resultRoot: Hex; rulebookId: number; validUntil: number }
+  /** a new result with its own public notice, which ends at `validFrom` */
+  | { kind: "renewed"; resultRoot: Hex; rulebookId: number; validFrom: number; validUntil: number }
   /** this certificate was created by re-issuing `from` to a new wallet */
   | { kind: "reissued-from"; from: bigint; newHolder: Address; resultRoot: Hex }
   /** this certificate was re-issued as `to` (and revoked as Reissued) */
   | { kind: "reissued-to"; to: bigint; newHolder: Address; resultRoot: Hex }
   | { kind: "revoked"; reason: RevocationReasonName; evidenceHash: Hex }
-  /** the association voided the body's certificates issued before `voidedBefore`: this one included */
+  /** the supervisor voided the body's certificates whose result is older than `voidedBefore`: this one included */
   | { kind: "voided"; voidedBefore: number; evidenceHash: Hex }
   /** a later void date that no longer covers this certificate (a void undone) */
   | { kind: "void-lifted"; voidedBefore: number; evidenceHash: Hex };
@@ -37,21 +58,28 @@ export type HistoryEvent =
 export type HistoryEntry = HistoryEvent & {
   blockNumber: bigint;
   logIndex: number;
-  /** unix seconds of the block */
+  /** unix seconds of the block (its timestamp divided by the deployment's clock unit) */
   timestamp: number;
   txHash: Hex;
-  /** who sent the transaction (a body's key, the supervisor, a relayer for vouchers) */
+  /** who acted, as the event says (`by`): the signing key for an issuance (a voucher's signer, not its relayer),
+   * the filer for an objection, the body's key or the supervisor otherwise */
   actor: Address;
+  /** for suspensions, reinstatements, revocations and resolved objections: whether the supervisor acted */
+  bySupervisor?: boolean;
 };
 
 export interface HistoryOptions {
-  /** blocks per eth_getLogs request (default 10,000; halved on a "range too large" refusal) */
-  blockRange?: bigint;
-  fromBlock?: bigint;
-  toBlock?: bigint;
+  /** a bound on the blocks walked, against an RPC that answers in circles (default 100,000) */
+  maxBlocks?: number;
 }
 
-const TOKEN_EVENTS = [
+/** Any viem client with a transport to the chain (a PublicClient, the dApp's lean client). */
+export type HistoryClient = Client<Transport, Chain | undefined>;
+
+/** What the walk needs of a deployment; files older than v2 have no clock unit (seconds). */
+export type HistoryDeployment = Pick<Deployment, "certificate"> & { clockUnit?: ClockUnit };
+
+const CERTIFICATE_EVENTS = [
   "CertificateIssued",
   "CertificateSuspended",
   "CertificateReinstated",
@@ -62,143 +90,242 @@ const TOKEN_EVENTS = [
   "CertificateReissued",
 ] as const;
 
-const topic0 = (eventName: (typeof TOKEN_EVENTS)[number] | "BodyCertificatesVoided"): Hex => {
+type WalkedEvent = (typeof CERTIFICATE_EVENTS)[number] | "BodyCertificatesVoided";
+
+const topic0 = (eventName: WalkedEvent): Hex => {
   const [t] = encodeEventTopics({ abi: cqoCertificateAbi, eventName } as Parameters<typeof encodeEventTopics>[0]);
   if (!t) throw new Error(`no topic for ${eventName}`);
   return t;
 };
 
+const WALKED_TOPICS: Hex[] = [...CERTIFICATE_EVENTS, "BodyCertificatesVoided" as const].map(topic0);
+
+/** A log as eth_getLogs returns it; `blockTimestamp` where the node includes it (execution-apis, 2025). */
 interface RpcLog {
   address: Hex;
   topics: Hex[];
   data: Hex;
   blockNumber: Hex | null;
+  blockTimestamp?: Hex | null;
   transactionHash: Hex | null;
   logIndex: Hex | null;
   removed?: boolean;
 }
 
-function isRangeRefusal(err: unknown): boolean {
-  const text = err instanceof Error ? `${err.message} ${String((err as { details?: unknown }).details ?? "")}` : String(err);
-  return /range|too many|limit|exceed|too large|10000|block count/i.test(text);
+type Decoded = ReturnType<typeof decodeEventLog<typeof cqoCertificateAbi>>;
+
+interface Found {
+  log: RpcLog;
+  block: bigint;
+  logIndex: number;
+  event: Decoded;
 }
 
-/** eth_getLogs over [from, to] in ranges the RPC accepts. */
-async function getLogsChunked(client: PublicClient, address: Address, topics: (Hex | Hex[] | null)[], from: bigint, to: bigint, range: bigint): Promise<RpcLog[]> {
-  const out: RpcLog[] = [];
-  let start = from;
-  let size = range;
-  while (start <= to) {
-    const end = start + size - 1n < to ? start + size - 1n : to;
+const compareFound = (a: Found, b: Found): number => (a.block !== b.block ? (a.block < b.block ? -1 : 1) : a.logIndex - b.logIndex);
+
+/** The contract's walked events in one block, decoded, in log order. */
+async function blockEvents(client: HistoryClient, address: Address, block: bigint): Promise<Found[]> {
+  const logs = (await client.request({
+    method: "eth_getLogs",
+    params: [{ address, topics: [WALKED_TOPICS], fromBlock: numberToHex(block), toBlock: numberToHex(block) }],
+  })) as unknown as RpcLog[];
+  const found: Found[] = [];
+  for (const log of logs) {
+    if (log.removed || log.address.toLowerCase() !== address.toLowerCase()) continue;
+    let event: Decoded;
     try {
-      const logs = (await client.request({
-        method: "eth_getLogs",
-        params: [{ address, topics, fromBlock: numberToHex(start), toBlock: numberToHex(end) }],
-      })) as unknown as RpcLog[];
-      out.push(...logs.filter((l) => !l.removed));
-      start = end + 1n;
-    } catch (err) {
-      if (size > 1n && isRangeRefusal(err)) size /= 2n;
-      else throw err;
+      event = decodeEventLog({ abi: cqoCertificateAbi, data: log.data, topics: log.topics as [Hex, ...Hex[]] });
+    } catch {
+      continue; // not one of ours (a node that ignored the topic filter)
     }
+    found.push({ log, block: BigInt(log.blockNumber ?? numberToHex(block)), logIndex: Number(log.logIndex ?? "0x0"), event });
   }
+  return found.sort(compareFound);
+}
+
+/** Whether an event is about `tokenId`, and whether it is the certificate's first (nothing before it to walk). */
+function concerns(event: Decoded, tokenId: bigint): { ours: boolean; first: boolean } {
+  switch (event.eventName) {
+    case "CertificateIssued":
+      return { ours: event.args.tokenId === tokenId, first: true };
+    case "CertificateReissued":
+      if (event.args.newTokenId === tokenId) return { ours: true, first: true };
+      return { ours: event.args.tokenId === tokenId, first: false };
+    case "CertificateSuspended":
+    case "CertificateReinstated":
+    case "CertificateRevoked":
+    case "ObjectionFiled":
+    case "ObjectionResolved":
+    case "CertificateRenewed":
+      return { ours: event.args.tokenId === tokenId, first: false };
+    default:
+      return { ours: false, first: false };
+  }
+}
+
+/** The block an event names as the one before it (0n: none). */
+function previousBlock(event: Decoded): bigint {
+  if (event.eventName === "BodyCertificatesVoided") return BigInt(event.args.previousVoidBlock);
+  return "previousEventBlock" in event.args ? BigInt(event.args.previousEventBlock) : 0n;
+}
+
+/** The entry of a certificate event (voids are decided separately). */
+function toHistoryEvent(event: Decoded, tokenId: bigint): (HistoryEvent & { actor: Address; bySupervisor?: boolean }) | null {
+  switch (event.eventName) {
+    case "CertificateIssued": {
+      const a = event.args;
+      return { kind: "issued", bodyId: a.bodyId, level: a.level, rulebookId: a.rulebookId, validUntil: a.validUntil, resultRoot: a.resultRoot, actor: a.by };
+    }
+    case "CertificateSuspended":
+      return { kind: "suspended", evidenceHash: event.args.evidenceHash, actor: event.args.by, bySupervisor: event.args.bySupervisor };
+    case "CertificateReinstated":
+      return { kind: "reinstated", actor: event.args.by, bySupervisor: event.args.bySupervisor };
+    case "CertificateRevoked": {
+      const a = event.args;
+      return { kind: "revoked", reason: enumName(REVOCATION_REASONS, a.reason), evidenceHash: a.evidenceHash, actor: a.by, bySupervisor: a.bySupervisor };
+    }
+    case "ObjectionFiled":
+      return { kind: "objection-filed", filer: event.args.filer, evidenceHash: event.args.evidenceHash, actor: event.args.filer };
+    case "ObjectionResolved": {
+      const a = event.args;
+      return { kind: "objection-resolved", upheld: a.upheld, evidenceHash: a.evidenceHash, actor: a.by, bySupervisor: a.bySupervisor };
+    }
+    case "CertificateRenewed": {
+      const a = event.args;
+      return { kind: "renewed", resultRoot: a.resultRoot, rulebookId: a.rulebookId, validFrom: a.validFrom, validUntil: a.validUntil, actor: a.by };
+    }
+    case "CertificateReissued": {
+      const a = event.args;
+      if (a.tokenId === tokenId) return { kind: "reissued-to", to: a.newTokenId, newHolder: a.newHolder, resultRoot: a.resultRoot, actor: a.by };
+      return { kind: "reissued-from", from: a.tokenId, newHolder: a.newHolder, resultRoot: a.resultRoot, actor: a.by };
+    }
+    default:
+      return null;
+  }
+}
+
+/**
+ * Block timestamps (in the chain's unit) of blocks whose logs did not carry one: one JSON-RPC batch on an http
+ * transport (a client of our own on the same URL and fetch options, since the caller's may not batch), else one
+ * request per block through the caller's client.
+ */
+async function blockTimestamps(client: HistoryClient, blocks: readonly bigint[]): Promise<Map<bigint, bigint>> {
+  const out = new Map<bigint, bigint>();
+  if (blocks.length === 0) return out;
+  const transport = client.transport as { type?: string; url?: string; fetchOptions?: RequestInit };
+  const reader: HistoryClient =
+    transport.type === "http" && typeof transport.url === "string" && blocks.length > 1
+      ? createPublicClient({ transport: http(transport.url, { batch: { batchSize: blocks.length, wait: 0 }, fetchOptions: transport.fetchOptions, retryCount: 1 }) })
+      : client;
+  const got = await Promise.all(blocks.map((blockNumber) => getBlock(reader, { blockNumber, includeTransactions: false })));
+  got.forEach((b, i) => out.set(blocks[i]!, b.timestamp));
   return out;
 }
 
+/**
+ * The history of one certificate, oldest first: its own events, the re-issue that created it, and the voids of
+ * its body that covered it or lifted a cover. Empty for an unknown number.
+ *
+ * Voids compare the certificate's current result's time with the void date, as the contract does: at each void,
+ * the time of the latest issuance or renewal before it. A certificate created by re-issue inherits its
+ * predecessor's evaluation time, which its own events do not show: the verification's `evaluatedAt` (no renewal
+ * since) or `issuedAt` (exact unless the predecessor itself was renewed) stands for it.
+ */
 export async function certificateHistory(
-  client: PublicClient,
-  deployment: Deployment,
-  certificate: { tokenId: bigint; bodyId: number; issuedAt: number },
+  client: HistoryClient,
+  deployment: HistoryDeployment,
+  certificate: bigint | { tokenId: bigint },
   options: HistoryOptions = {},
 ): Promise<HistoryEntry[]> {
-  const from = options.fromBlock ?? BigInt(deployment.deployBlock);
-  // cacheTime 0: viem caches the block number for its polling interval, and a history must include the last block.
-  const to = options.toBlock ?? (await client.getBlockNumber({ cacheTime: 0 }));
-  const range = options.blockRange ?? 10_000n;
+  const tokenId = typeof certificate === "bigint" ? certificate : certificate.tokenId;
   const address = deployment.certificate;
-  const idTopic = pad(numberToHex(certificate.tokenId), { size: 32 });
-  const bodyTopic = pad(numberToHex(certificate.bodyId), { size: 32 });
+  const clockUnit = BigInt(deployment.clockUnit ?? 1);
+  const maxBlocks = options.maxBlocks ?? 100_000;
+  const bodyId = bodyIdOfCertificate(tokenId);
 
-  const [byToken, reissuedInto, voids] = await Promise.all([
-    getLogsChunked(client, address, [TOKEN_EVENTS.map(topic0), idTopic], from, to, range),
-    getLogsChunked(client, address, [topic0("CertificateReissued"), null, idTopic], from, to, range),
-    getLogsChunked(client, address, [topic0("BodyCertificatesVoided"), bodyTopic], from, to, range),
+  // Both reads at once (one HTTP request on a batching client). A number whose top byte names no body is unknown.
+  const [verified, bodyRead] = await Promise.allSettled([
+    readContract(client, { address, abi: cqoCertificateAbi, functionName: "verifyCertificate", args: [tokenId] }),
+    bodyId === 0 ? Promise.reject(new Error("no body 0")) : readContract(client, { address, abi: cqoCertificateAbi, functionName: "getBody", args: [bodyId] }),
   ]);
+  if (verified.status === "rejected") throw verified.reason;
+  const v = verified.value;
+  if (v.status === 0) return []; // NotFound
+  // An existing certificate's body exists: a failure here is the node's, never "no voids".
+  if (bodyRead.status === "rejected") throw bodyRead.reason;
+  const body = bodyRead.value;
 
-  const entries: (HistoryEvent & { log: RpcLog })[] = [];
-  for (const log of [...byToken, ...reissuedInto]) {
-    const e = decodeEventLog({ abi: cqoCertificateAbi, data: log.data, topics: log.topics as [Hex, ...Hex[]] });
-    switch (e.eventName) {
-      case "CertificateIssued":
-        entries.push({ log, kind: "issued", bodyId: e.args.bodyId, level: e.args.level, rulebookId: e.args.rulebookId, validUntil: e.args.validUntil, resultRoot: e.args.resultRoot });
-        break;
-      case "CertificateSuspended":
-        entries.push({ log, kind: "suspended", evidenceHash: e.args.evidenceHash });
-        break;
-      case "CertificateReinstated":
-        entries.push({ log, kind: "reinstated" });
-        break;
-      case "CertificateRevoked":
-        entries.push({ log, kind: "revoked", reason: enumName(REVOCATION_REASONS, e.args.reason), evidenceHash: e.args.evidenceHash });
-        break;
-      case "ObjectionFiled":
-        entries.push({ log, kind: "objection-filed", filer: e.args.filer, evidenceHash: e.args.evidenceHash });
-        break;
-      case "ObjectionResolved":
-        entries.push({ log, kind: "objection-resolved", upheld: e.args.upheld, evidenceHash: e.args.evidenceHash });
-        break;
-      case "CertificateRenewed":
-        entries.push({ log, kind: "renewed", resultRoot: e.args.resultRoot, rulebookId: e.args.rulebookId, validUntil: e.args.validUntil });
-        break;
-      case "CertificateReissued":
-        if (e.args.tokenId === certificate.tokenId) entries.push({ log, kind: "reissued-to", to: e.args.newTokenId, newHolder: e.args.newHolder, resultRoot: e.args.resultRoot });
-        else entries.push({ log, kind: "reissued-from", from: e.args.tokenId, newHolder: e.args.newHolder, resultRoot: e.args.resultRoot });
-        break;
-      default:
-        break;
-    }
+  // Each block's logs are read once, whichever walk reaches it first.
+  const logsOf = new Map<bigint, Promise<Found[]>>();
+  const read = (block: bigint) => {
+    let p = logsOf.get(block);
+    if (!p) logsOf.set(block, (p = blockEvents(client, address, block)));
+    return p;
+  };
+  let walked = 0;
+  const step = (block: bigint, next: bigint): bigint => {
+    if (++walked > maxBlocks) throw new Error(`history of #${tokenId}: more than ${maxBlocks} blocks walked`);
+    // Each event points strictly back; anything else is a node lying about its logs.
+    if (next >= block) throw new Error(`history of #${tokenId}: block ${block} points forward to ${next}`);
+    return next;
+  };
+
+  const mine: Found[] = [];
+  let firstBlock = 0n;
+  for (let block = BigInt(v.lastEventBlock); block !== 0n; ) {
+    const ours = (await read(block)).filter((f) => concerns(f.event, tokenId).ours);
+    const earliest = ours[0];
+    if (!earliest) throw new Error(`history of #${tokenId}: block ${block} holds none of its events`);
+    mine.push(...ours);
+    firstBlock = block;
+    if (concerns(earliest.event, tokenId).first) break;
+    block = step(block, previousBlock(earliest.event));
   }
-  // A void covers the certificate when its date is after the issue date; a later, earlier date lifts it.
+
+  const voids: Found[] = [];
+  const lastVoidBlock = BigInt(body[1].lastVoidBlock);
+  for (let block = lastVoidBlock; block !== 0n && block >= firstBlock; ) {
+    const here = (await read(block)).filter((f) => f.event.eventName === "BodyCertificatesVoided" && f.event.args.bodyId === bodyId);
+    const earliest = here[0];
+    if (!earliest) throw new Error(`voids of body ${bodyId}: block ${block} holds none`);
+    voids.push(...here);
+    block = step(block, previousBlock(earliest.event));
+  }
+
+  // Timestamps: from the logs where the node includes them, else fetched once per distinct block.
+  const stamps = new Map<bigint, bigint>();
+  for (const f of [...mine, ...voids]) if (f.log.blockTimestamp) stamps.set(f.block, BigInt(f.log.blockTimestamp));
+  const missing = [...new Set([...mine, ...voids].map((f) => f.block))].filter((b) => !stamps.has(b));
+  for (const [b, t] of await blockTimestamps(client, missing)) stamps.set(b, t);
+  const secondsOf = (f: Found): number => Number((stamps.get(f.block) ?? 0n) / clockUnit);
+
+  const entry = (f: Found, event: HistoryEvent & { actor: Address; bySupervisor?: boolean }): HistoryEntry => ({
+    ...event,
+    blockNumber: f.block,
+    logIndex: f.logIndex,
+    timestamp: secondsOf(f),
+    txHash: f.log.transactionHash ?? "0x",
+  });
+
+  const entries: { found: Found; entry: HistoryEntry }[] = [];
+  for (const f of mine) {
+    const event = toHistoryEvent(f.event, tokenId);
+    if (event) entries.push({ found: f, entry: entry(f, event) });
+  }
+  mine.sort(compareFound);
+
+  // The result's time at each void: the latest issuance or renewal before it (see the function's comment).
+  const evaluations = mine.filter((f) => f.event.eventName === "CertificateIssued" || f.event.eventName === "CertificateRenewed");
+  const inherited = evaluations.length === 0 ? v.evaluatedAt : v.issuedAt;
   let covered = false;
-  for (const log of sortLogs(voids)) {
-    const e = decodeEventLog({ abi: cqoCertificateAbi, eventName: "BodyCertificatesVoided", data: log.data, topics: log.topics as [Hex, ...Hex[]] });
-    const covers = certificate.issuedAt < e.args.voidedBefore;
-    if (covers && !covered) entries.push({ log, kind: "voided", voidedBefore: e.args.voidedBefore, evidenceHash: e.args.evidenceHash });
-    else if (!covers && covered) entries.push({ log, kind: "void-lifted", voidedBefore: e.args.voidedBefore, evidenceHash: e.args.evidenceHash });
+  for (const f of voids.sort(compareFound)) {
+    if (f.event.eventName !== "BodyCertificatesVoided") continue;
+    const before = evaluations.filter((e) => compareFound(e, f) < 0).at(-1);
+    const evaluatedAt = before ? secondsOf(before) : inherited;
+    const { voidedBefore, evidenceHash, by } = f.event.args;
+    const covers = evaluatedAt < voidedBefore;
+    if (covers !== covered) entries.push({ found: f, entry: entry(f, { kind: covers ? "voided" : "void-lifted", voidedBefore, evidenceHash, actor: by }) });
     covered = covers;
   }
-
-  // One block and one transaction lookup each, however many events they hold.
-  const blocks = new Map<bigint, Promise<number>>();
-  const senders = new Map<Hex, Promise<Address>>();
-  const timestampOf = (n: bigint) => {
-    let p = blocks.get(n);
-    if (!p) blocks.set(n, (p = client.getBlock({ blockNumber: n }).then((b) => Number(b.timestamp))));
-    return p;
-  };
-  const senderOf = (hash: Hex) => {
-    let p = senders.get(hash);
-    if (!p) senders.set(hash, (p = client.getTransaction({ hash }).then((t) => getAddress(t.from))));
-    return p;
-  };
-
-  const sorted = entries.sort((a, b) => compareLogs(a.log, b.log));
-  return Promise.all(
-    sorted.map(async ({ log, ...event }) => {
-      const blockNumber = BigInt(log.blockNumber ?? "0x0");
-      const txHash = log.transactionHash ?? "0x";
-      const [timestamp, actor] = await Promise.all([timestampOf(blockNumber), senderOf(txHash)]);
-      return { ...event, blockNumber, logIndex: Number(log.logIndex ?? "0x0"), timestamp, txHash, actor } as HistoryEntry;
-    }),
-  );
-}
-
-function compareLogs(a: RpcLog, b: RpcLog): number {
-  const block = BigInt(a.blockNumber ?? "0x0") - BigInt(b.blockNumber ?? "0x0");
-  if (block !== 0n) return block < 0n ? -1 : 1;
-  return Number(a.logIndex ?? "0x0") - Number(b.logIndex ?? "0x0");
-}
-
-function sortLogs(logs: RpcLog[]): RpcLog[] {
-  return [...logs].sort(compareLogs);
+  return entries.sort((a, b) => compareFound(a.found, b.found)).map((e) => e.entry);
 }

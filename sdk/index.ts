@@ -16,8 +16,10 @@ export {
   type TokenIdInput,
   type VoucherCheck,
 } from "./client";
-export { deployCqo, type DeployOptions } from "./deploy";
+export { deployCqo, linkedCertificateBytecode, type DeployOptions } from "./deploy";
+export { linkLibrary, type LinkReference } from "./link";
 export {
+  ClockUnitSchema,
   DeploymentSchema,
   DeploymentsFileSchema,
   deploymentFor,
@@ -25,6 +27,7 @@ export {
   parseDeployment,
   parseDeploymentsFile,
   withDeployment,
+  type ClockUnit,
   type Deployment,
   type DeploymentInput,
   type DeploymentsFile,
@@ -40,7 +43,7 @@ export {
   type ErrorKind,
   type ExplainedError,
 } from "./errors";
-export { certificateHistory, type HistoryEntry, type HistoryEvent, type HistoryOptions } from "./history";
+export { certificateHistory, type HistoryClient, type HistoryDeployment, type HistoryEntry, type HistoryEvent, type HistoryOptions } from "./history";
 export * from "./reads";
 export * from "./schemas";
 export * from "./types";

@@ -61,6 +61,10 @@ export function toCertificateVerification(v: RawVerification): CertificateVerifi
     resultRoot: v.resultRoot,
     predecessor: v.predecessor === 0n ? null : v.predecessor,
     successor: v.successor === 0n ? null : v.successor,
+    suspendedByBody: v.suspendedByBody,
+    suspendedBySupervisor: v.suspendedBySupervisor,
+    evaluatedAt: v.evaluatedAt,
+    lastEventBlock: BigInt(v.lastEventBlock),
   };
 }
 
@@ -105,13 +109,14 @@ export async function getRegistryCounts(client: ReadClient, address: Address): P
 export async function getBody(client: ReadClient, address: Address, bodyId: number): Promise<BodyRecord | null> {
   const { bodies } = await getRegistryCounts(client, address);
   if (!Number.isInteger(bodyId) || bodyId < 1 || bodyId > bodies) return null;
-  const [[body, profile, keys], accredited] = await Promise.all([
+  const [[body, profile, keys], accredited, metadataURI] = await Promise.all([
     readContract(client, { address, abi: cqoCertificateAbi, functionName: "getBody", args: [bodyId] }),
     readContract(client, { address, abi: cqoCertificateAbi, functionName: "isAccredited", args: [bodyId] }),
+    readContract(client, { address, abi: cqoCertificateAbi, functionName: "bodyMetadataURI", args: [bodyId] }),
   ]);
   return {
     bodyId,
-    admin: body.admin,
+    admin: profile.admin,
     status: enumName(BODY_STATUSES, body.status),
     accredited,
     accreditedUntil: body.accreditedUntil,
@@ -119,9 +124,10 @@ export async function getBody(client: ReadClient, address: Address, bodyId: numb
     scope: body.scope,
     levels: scopeToLevels(body.scope),
     voucherNonce: body.voucherNonce,
-    metadataURI: profile.metadataURI,
+    metadataURI,
     metadataHash: profile.metadataHash,
     voidedBefore: profile.voidedBefore,
+    lastVoidBlock: BigInt(profile.lastVoidBlock),
     signingKeys: [...keys],
   };
 }
@@ -143,8 +149,11 @@ export async function getBodyOfSigningKey(client: ReadClient, address: Address, 
 export async function getRulebook(client: ReadClient, address: Address, rulebookId: number): Promise<RulebookRecord | null> {
   const { rulebooks } = await getRegistryCounts(client, address);
   if (!Number.isInteger(rulebookId) || rulebookId < 1 || rulebookId > rulebooks) return null;
-  const r = await readContract(client, { address, abi: cqoCertificateAbi, functionName: "getRulebook", args: [rulebookId] });
-  return { rulebookId, status: enumName(RULEBOOK_STATUSES, r.status), contentHash: r.contentHash, uri: r.uri };
+  const [r, uri] = await Promise.all([
+    readContract(client, { address, abi: cqoCertificateAbi, functionName: "getRulebook", args: [rulebookId] }),
+    readContract(client, { address, abi: cqoCertificateAbi, functionName: "rulebookURI", args: [rulebookId] }),
+  ]);
+  return { rulebookId, status: enumName(RULEBOOK_STATUSES, r.status), contentHash: r.contentHash, uri };
 }
 
 /** Every registered rulebook, by id. */
@@ -160,9 +169,12 @@ export async function getRulebookIdOf(client: ReadClient, address: Address, cont
   return id === 0 ? null : id;
 }
 
-/** Whether a result root was already used by an issuance (at `blockTag`: "pending" sees the mempool of the node). */
-export async function isResultRootUsed(client: ReadClient, address: Address, resultRoot: Hex, blockTag: BlockTag = "latest"): Promise<boolean> {
-  return readContract(client, { address, abi: cqoCertificateAbi, functionName: "isResultRootUsed", args: [resultRoot], blockTag });
+/**
+ * Whether `bodyId` used exactly this result root (issued, re-issued or renewed with it), at `blockTag` ("pending"
+ * sees the node's mempool). A root that only shares its certificate number with a used one is not used.
+ */
+export async function isResultRootUsed(client: ReadClient, address: Address, bodyId: number, resultRoot: Hex, blockTag: BlockTag = "latest"): Promise<boolean> {
+  return readContract(client, { address, abi: cqoCertificateAbi, functionName: "isResultRootUsed", args: [bodyId, resultRoot], blockTag });
 }
 
 /** Whether `account` has an access-control role (DEFAULT_ADMIN_ROLE is the association; see the sdk's role constants). */
@@ -185,7 +197,7 @@ export function cqoReads(client: ReadClient, address: Address) {
     getRulebook: (rulebookId: number) => getRulebook(client, address, rulebookId),
     listRulebooks: () => listRulebooks(client, address),
     getRulebookIdOf: (contentHash: Hex) => getRulebookIdOf(client, address, contentHash),
-    isResultRootUsed: (resultRoot: Hex, blockTag?: BlockTag) => isResultRootUsed(client, address, resultRoot, blockTag),
+    isResultRootUsed: (bodyId: number, resultRoot: Hex, blockTag?: BlockTag) => isResultRootUsed(client, address, bodyId, resultRoot, blockTag),
     hasRole: (role: Hex, account: Address) => hasRole(client, address, role, account),
   };
 }

@@ -53,6 +53,7 @@ export const TokenIdSchema = z
 export const Uint16Schema = uint(16).transform(Number);
 export const Uint24Schema = uint(24).transform(Number);
 export const Uint40Schema = uint(40).transform(Number);
+export const Uint64Schema = uint(64);
 
 export const BodyIdSchema = Uint16Schema.refine((n) => n > 0, { message: "body ids start at 1" });
 export const RulebookIdSchema = Uint16Schema.refine((n) => n > 0, { message: "rulebook ids start at 1" });
@@ -78,8 +79,18 @@ export const IssuanceVoucherSchema = z.object({
   issuance: IssuanceSchema,
   deadline: Uint40Schema,
   bodyId: BodyIdSchema,
-  nonce: Uint16Schema,
+  /** uint64: the body's voucher nonce, as a bigint (decimal strings accepted, for JSON files) */
+  nonce: Uint64Schema,
 });
+
+/** A key's consent to sign for a body (`IBodyRegistry.SigningKeyGrant`), e.g. from a file the key's holder sent. */
+export const SigningKeyGrantSchema = z.object({
+  key: NonZeroAddressSchema,
+  deadline: Uint40Schema,
+  signature: HexBytesSchema,
+});
+
+export type SigningKeyGrantInput = z.input<typeof SigningKeyGrantSchema>;
 
 export const AccreditationSchema = z.object({
   admin: NonZeroAddressSchema,

@@ -38,9 +38,6 @@ export type GivableRevocationReason = (typeof GIVABLE_REVOCATION_REASONS)[number
 export const BODY_STATUSES = ["None", "Active", "Suspended", "Revoked"] as const;
 export type BodyStatus = (typeof BODY_STATUSES)[number];
 
-export const CERT_STATES = ["Active", "Objected", "SuspendedByBody", "SuspendedBySupervisor"] as const;
-export type CertState = (typeof CERT_STATES)[number];
-
 export const RULEBOOK_STATUSES = ["None", "Active", "Deprecated"] as const;
 export type RulebookStatus = (typeof RULEBOOK_STATUSES)[number];
 
@@ -58,9 +55,22 @@ export function enumIndex<T extends readonly string[]>(names: T, name: T[number]
   return names.indexOf(name);
 }
 
-/** A certificate's number is the top 64 bits of its result root. */
-export function certificateNumberOf(resultRoot: Hex): bigint {
-  return BigInt(resultRoot) >> 192n;
+/** Body ids fill a certificate number's top byte: at most 255 bodies per deployment (the contract's MAX_BODIES). */
+export const MAX_BODIES = 255;
+
+/**
+ * The number `resultRoot` issues as for `bodyId`, as the contract's `certificateNumberOf` computes it: the body's
+ * id in the top byte, then the root's first 56 bits. Throws for body 0 or above 255 (the contract reverts
+ * `BodyNotFound`). Another body's copy of a root gets its own number.
+ */
+export function certificateNumberOf(bodyId: number, resultRoot: Hex): bigint {
+  if (!Number.isInteger(bodyId) || bodyId < 1 || bodyId > MAX_BODIES) throw new RangeError(`body ids are 1 … ${MAX_BODIES}, not ${bodyId}`);
+  return (BigInt(bodyId) << 56n) | (BigInt(resultRoot) >> 200n);
+}
+
+/** The body that issued a certificate: its number's top byte. */
+export function bodyIdOfCertificate(tokenId: bigint): number {
+  return Number((tokenId >> 56n) & 0xffn);
 }
 
 /** Scope bit mask ↔ levels. */
@@ -87,8 +97,9 @@ export interface CertificateVerification {
   bodyId: number;
   bodyAccredited: boolean;
   level: number;
-  /** unix seconds; 0 when not found */
+  /** unix seconds of the first issuance (a renewal keeps it); 0 when not found */
   issuedAt: number;
+  /** the end of the current result's public notice */
   validFrom: number;
   validUntil: number;
   rulebookId: number;
@@ -97,6 +108,13 @@ export interface CertificateVerification {
   /** re-issued from / to (lost keys); null when none */
   predecessor: bigint | null;
   successor: bigint | null;
+  /** suspended by its body's key; independent of the supervisor's (each lifts only its own) */
+  suspendedByBody: boolean;
+  suspendedBySupervisor: boolean;
+  /** unix seconds when the current result was recorded: the issuance, or the last renewal (voids compare it) */
+  evaluatedAt: number;
+  /** the block of the certificate's latest event, where its history walk starts (0n when not found) */
+  lastEventBlock: bigint;
 }
 
 export interface BodyRecord {
@@ -110,11 +128,15 @@ export interface BodyRecord {
   noticePeriod: number;
   scope: number;
   levels: number[];
-  voucherNonce: number;
+  /** uint64: vouchers must name it; `cancelVouchers` replaces it with an unpredictable one */
+  voucherNonce: bigint;
+  /** read with `bodyMetadataURI` (not part of the on-chain record since v2) */
   metadataURI: string;
   metadataHash: Hex;
-  /** certificates issued before this time are void (0: none) */
+  /** certificates whose current result was recorded before this time are void (0: none) */
   voidedBefore: number;
+  /** the block of the body's latest void (0: never): where a walk of its voids starts */
+  lastVoidBlock: bigint;
   signingKeys: Address[];
 }
 

@@ -7,7 +7,8 @@ import { privateKeyToAccount } from "viem/accounts";
 import { CqoClient, type Deployment } from "../sdk";
 import { readDeploymentFile } from "../sdk/node";
 
-export function chainFor(deployment: Deployment, rpcUrl: string): Chain {
+/** A viem chain for the deployment's chain id (all it needs: a provisional deployment before deploying will do). */
+export function chainFor(deployment: Pick<Deployment, "chainId"> & Partial<Deployment>, rpcUrl: string): Chain {
   return defineChain({
     id: deployment.chainId,
     name: `cqo-${deployment.chainId}`,

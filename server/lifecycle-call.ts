@@ -6,10 +6,11 @@
  */
 import type { CqoClient, SentTransaction } from "../sdk";
 import { onChain, requireSigner } from "./chain-calls";
+import { isRefusal } from "./chain-refusals";
 import type { Ctx } from "./context";
 import { durable } from "./db";
 import { assertNotErased } from "./erasure";
-import { HttpError, conflict } from "./errors";
+import { conflict } from "./errors";
 import { applyIntent, openIntent, pendingIntents, settleIntent, settleIntents, type IntentParams } from "./lifecycle";
 import { getDossier, type DossierRow } from "./store/dossiers";
 import type { Actor } from "./workflow";
@@ -40,7 +41,7 @@ async function runExclusive(ctx: Ctx, chain: CqoClient, d: DossierRow, actor: Ac
   }
   const stale = pendingIntents(db).filter((i) => i.dossierId === d.id);
   if (stale.length) {
-    await onChain(() => settleIntents(db, chain, ctx.syncActor, stale));
+    await onChain(() => settleIntents(db, chain, ctx.syncActor, ctx.config.bodyId, stale));
     const now = getDossier(db, d.id)!;
     if (now.state !== d.state || now.token_id !== d.token_id) {
       throw conflict("resynced", { zh: "链上已有更新，已同步，请刷新后重试", en: "the chain had moved on; the dossier was re-synced: reload and retry" }, { state: now.state });
@@ -52,12 +53,12 @@ async function runExclusive(ctx: Ctx, chain: CqoClient, d: DossierRow, actor: Ac
   try {
     sent = await onChain(() => send(chain));
   } catch (err) {
-    // a refusal (422: the simulation or the mined transaction reverted) changed nothing; anything else might
-    // have reached the chain: the intent stays pending for the sync
-    if (err instanceof HttpError && err.status === 422) settleIntent(db, intent.id, "refused");
+    // a refusal (409 or 422: the simulation or the mined transaction reverted) changed nothing; anything else
+    // might have reached the chain: the intent stays pending for the sync
+    if (isRefusal(err)) settleIntent(db, intent.id, "refused");
     throw err;
   }
   ctx.crash("lifecycle-sent");
-  db.transaction(() => applyIntent(db, intent, sent.hash, "call"))();
+  db.transaction(() => applyIntent(db, intent, sent.hash, "call", ctx.config.bodyId))();
   return sent;
 }

@@ -5,7 +5,15 @@
  * intent stays "pending": at the next start (and on `POST /sync`) `syncFromChain` asks the chain — the sdk's
  * verifyCertificate and certificateHistory — whether the call took effect, records it with the transaction found
  * in the certificate's events, or marks the intent "not-applied". It also follows changes made on-chain without
- * the workbench (the supervisor suspending or revoking, an objection filed straight to the contract).
+ * the workbench (the supervisor suspending or revoking, an objection filed straight to the contract), recording who
+ * acted (the event's `by`) and whether as the supervisor.
+ *
+ * Suspensions are two independent flags on-chain (the body's and the supervisor's, each lifted only by whoever set
+ * it); the workbench's "suspended" means either. Its own calls are the body's: their effect is read from the body's
+ * flag and the body's events, never from the supervisor's.
+ *
+ * Certificate numbers are the body's own (its id in the top byte): every number derived from a root here is
+ * derived with the workbench's body id.
  */
 import type { Hex } from "viem";
 import { certificateNumberOf, type CertificateVerification, type CqoClient, type GivableRevocationReason, type HistoryEntry } from "../sdk";
@@ -13,14 +21,19 @@ import type { Db } from "./db";
 import { sealed } from "./vault";
 import { audit, isLegal, transition, type Actor, type Role, type State } from "./workflow";
 
+/** `onChain`: a change the sync followed from the chain (not the workbench's call): whether the supervisor acted, the event's evidence hash */
+interface Followed {
+  onChain?: { bySupervisor: boolean; evidenceHash?: Hex };
+}
+
 export type IntentParams =
-  | { command: "suspend"; evidence: string | null; note?: string }
-  | { command: "reinstate"; note?: string }
-  | { command: "revoke"; reason: GivableRevocationReason; evidence: string | null; note?: string }
+  | ({ command: "suspend"; evidence: string | null; note?: string } & Followed)
+  | ({ command: "reinstate"; note?: string } & Followed)
+  | ({ command: "revoke"; reason: GivableRevocationReason; evidence: string | null; note?: string } & Followed)
   | { command: "renew"; renewalDossierId: string; root: Hex; validUntil: number; rulebookId: number; credential: unknown; note?: string }
   | { command: "reissue"; root: Hex; note?: string }
   | { command: "file-objection"; objectionId: number }
-  | { command: "resolve-objection"; objectionId: number; upheld: boolean; reason: GivableRevocationReason | null; evidence: string | null; note?: string };
+  | ({ command: "resolve-objection"; objectionId: number; upheld: boolean; reason: GivableRevocationReason | null; evidence: string | null; note?: string } & Followed);
 
 export type LifecycleCommand = IntentParams["command"];
 
@@ -119,22 +132,23 @@ const stateOf = (db: Db, id: string): State => {
  * Records a mined lifecycle transaction: the dossier's move, its audit entry and the command's rows. Runs inside
  * the caller's SQLite transaction; `via` says whether the route saw the receipt or the sync found it on-chain.
  */
-export function applyIntent(db: Db, intent: Intent, txHash: Hex | null, via: "call" | "sync"): void {
+export function applyIntent(db: Db, intent: Intent, txHash: Hex | null, via: "call" | "sync", bodyId: number): void {
   if (!db.inTransaction) throw new Error("applyIntent() must run inside a transaction");
   const p = intent.params;
   const id = intent.dossierId;
   const from = stateOf(db, id);
   const now = Date.now();
   const synced = via === "sync" ? { resyncedFromChain: true } : {};
+  const followed = (f: Followed) => (f.onChain ? { bySupervisor: f.onChain.bySupervisor, ...(f.onChain.evidenceHash ? { evidenceHash: f.onChain.evidenceHash } : {}) } : {});
   switch (p.command) {
     case "suspend":
-      transition(db, id, "suspend", from, "suspended", intent.actor, { txHash, evidence: p.evidence, note: p.note, ...synced });
+      transition(db, id, "suspend", from, "suspended", intent.actor, { txHash, evidence: p.evidence, note: p.note, ...followed(p), ...synced });
       break;
     case "reinstate":
-      transition(db, id, "reinstate", from, "issued", intent.actor, { txHash, note: p.note, ...synced });
+      transition(db, id, "reinstate", from, "issued", intent.actor, { txHash, note: p.note, ...followed(p), ...synced });
       break;
     case "revoke":
-      transition(db, id, "revoke", from, "revoked", intent.actor, { txHash, reason: p.reason, evidence: p.evidence, note: p.note, ...synced });
+      transition(db, id, "revoke", from, "revoked", intent.actor, { txHash, reason: p.reason, evidence: p.evidence, note: p.note, ...followed(p), ...synced });
       break;
     case "renew": {
       db.prepare("INSERT INTO credentials (root, dossier_id, purpose, credential_json, created_at, source_dossier_id) VALUES (?, ?, 'renewal', ?, ?, ?)").run(
@@ -151,7 +165,7 @@ export function applyIntent(db: Db, intent: Intent, txHash: Hex | null, via: "ca
     case "reissue": {
       const row = db.prepare("SELECT * FROM reissues WHERE root = ?").get(p.root) as ReissueRow | undefined;
       if (!row) throw new Error(`no re-issue ${p.root}`);
-      const newTokenId = certificateNumberOf(p.root).toString();
+      const newTokenId = certificateNumberOf(bodyId, p.root).toString();
       db.prepare("INSERT INTO credentials (root, dossier_id, purpose, credential_json, created_at, source_dossier_id) VALUES (?, ?, 'reissue', ?, ?, ?)").run(
         row.root,
         id,
@@ -187,7 +201,7 @@ export function applyIntent(db: Db, intent: Intent, txHash: Hex | null, via: "ca
         now,
         p.objectionId,
       );
-      transition(db, id, "resolve-objection", from, p.upheld ? "revoked" : "in-notice", intent.actor, { objectionId: p.objectionId, txHash, ...resolution, ...synced });
+      transition(db, id, "resolve-objection", from, p.upheld ? "revoked" : "in-notice", intent.actor, { objectionId: p.objectionId, txHash, ...resolution, ...followed(p), ...synced });
       break;
     }
   }
@@ -197,23 +211,31 @@ export function applyIntent(db: Db, intent: Intent, txHash: Hex | null, via: "ca
 const last = <K extends HistoryEntry["kind"]>(history: HistoryEntry[], kind: K, where: (e: Extract<HistoryEntry, { kind: K }>) => boolean = () => true) =>
   [...history].reverse().find((e): e is Extract<HistoryEntry, { kind: K }> => e.kind === kind && where(e as Extract<HistoryEntry, { kind: K }>));
 
+/** The body's own latest suspension or reinstatement (the supervisor's flag is the supervisor's). */
+const lastOfBody = (history: HistoryEntry[]) =>
+  [...history].reverse().find((e): e is Extract<HistoryEntry, { kind: "suspended" | "reinstated" }> => (e.kind === "suspended" || e.kind === "reinstated") && e.bySupervisor !== true);
+
 /** Whether the chain shows the intent's effect, and the transaction that had it. */
-export function effectOnChain(db: Db, intent: Intent, v: CertificateVerification, history: HistoryEntry[]): { applied: boolean; txHash: Hex | null } {
+export function effectOnChain(db: Db, intent: Intent, v: CertificateVerification, history: HistoryEntry[], bodyId: number): { applied: boolean; txHash: Hex | null } {
   const p = intent.params;
   const found = (e: HistoryEntry | undefined, applied: boolean) => ({ applied, txHash: applied ? (e?.txHash ?? null) : null });
   const recorded = (column: "filed_tx" | "resolved_tx") =>
     new Set((db.prepare(`SELECT ${column} AS tx FROM objections WHERE token_id = ? AND ${column} IS NOT NULL`).all(intent.tokenId) as { tx: string }[]).map((r) => r.tx.toLowerCase()));
   switch (p.command) {
-    case "suspend":
-      return found(last(history, "suspended"), v.status === "Suspended");
-    case "reinstate":
-      return found(last(history, "reinstated"), v.status !== "Suspended" && v.revocationReason === null && last(history, "reinstated") !== undefined);
+    case "suspend": {
+      const e = lastOfBody(history);
+      return found(e, v.suspendedByBody && e?.kind === "suspended");
+    }
+    case "reinstate": {
+      const e = lastOfBody(history);
+      return found(e, !v.suspendedByBody && v.revocationReason === null && e?.kind === "reinstated");
+    }
     case "revoke":
       return found(last(history, "revoked"), v.status === "Revoked" && v.revocationReason === p.reason);
     case "renew":
       return found(last(history, "renewed", (e) => e.resultRoot.toLowerCase() === p.root.toLowerCase()), v.resultRoot.toLowerCase() === p.root.toLowerCase());
     case "reissue":
-      return found(last(history, "reissued-to"), v.successor !== null && v.successor === certificateNumberOf(p.root));
+      return found(last(history, "reissued-to"), v.successor !== null && v.successor === certificateNumberOf(bodyId, p.root));
     case "file-objection": {
       const o = db.prepare("SELECT * FROM objections WHERE id = ?").get(p.objectionId) as ObjectionRow | undefined;
       const seen = recorded("filed_tx");
@@ -249,16 +271,16 @@ interface TokenDossier {
  * Brings the database up to the chain: first the pending intents (a crash between a mined transaction and its
  * record), then every dossier whose certificate the chain shows in another state.
  */
-export async function syncFromChain(db: Db, chain: CqoClient, actor: Actor, log?: (msg: string, data?: Record<string, unknown>) => void): Promise<SyncReport> {
+export async function syncFromChain(db: Db, chain: CqoClient, actor: Actor, bodyId: number, log?: (msg: string, data?: Record<string, unknown>) => void): Promise<SyncReport> {
   const report: SyncReport = { recorded: 0, notApplied: 0, followed: 0, unresolved: 0 };
-  await settleIntents(db, chain, actor, pendingIntents(db), report, log);
+  await settleIntents(db, chain, actor, bodyId, pendingIntents(db), report, log);
 
   const rows = db.prepare("SELECT id, state, token_id FROM dossiers WHERE token_id IS NOT NULL AND state IN ('in-notice', 'issued', 'suspended')").all() as TokenDossier[];
   for (let i = 0; i < rows.length; i += 32) {
     const slice = rows.slice(i, i + 32);
     const views = await Promise.all(slice.map((r) => chain.verifyCertificate(r.token_id)));
     for (const [k, row] of slice.entries()) {
-      const r = await follow(db, chain, actor, row, views[k]!);
+      const r = await follow(db, chain, actor, bodyId, row, views[k]!);
       if (r === "followed") report.followed++;
       if (r === "unresolved") report.unresolved++;
     }
@@ -272,16 +294,17 @@ export async function settleIntents(
   db: Db,
   chain: CqoClient,
   actor: Actor,
+  bodyId: number,
   intents: Intent[],
   report: SyncReport = { recorded: 0, notApplied: 0, followed: 0, unresolved: 0 },
   log?: (msg: string, data?: Record<string, unknown>) => void,
 ): Promise<SyncReport> {
   for (const intent of intents) {
     const [v, history] = await Promise.all([chain.verifyCertificate(intent.tokenId), chain.certificateHistory(intent.tokenId)]);
-    const effect = effectOnChain(db, intent, v, history);
+    const effect = effectOnChain(db, intent, v, history, bodyId);
     if (effect.applied) {
       try {
-        db.transaction(() => applyIntent(db, intent, effect.txHash, "sync"))();
+        db.transaction(() => applyIntent(db, intent, effect.txHash, "sync", bodyId))();
         report.recorded++;
         log?.("lifecycle call found on-chain and recorded", { intent: intent.id, command: intent.params.command, txHash: effect.txHash });
       } catch (err) {
@@ -303,8 +326,15 @@ export async function settleIntents(
   return report;
 }
 
+/** Who acted on-chain, as a followed change records it. */
+function onChainOf(e: HistoryEntry | undefined): Followed["onChain"] {
+  if (!e) return undefined;
+  const evidenceHash = "evidenceHash" in e ? e.evidenceHash : undefined;
+  return { bySupervisor: e.bySupervisor === true, ...(evidenceHash ? { evidenceHash } : {}) };
+}
+
 /** One dossier against its certificate's on-chain view. */
-async function follow(db: Db, chain: CqoClient, actor: Actor, row: TokenDossier, v: CertificateVerification): Promise<"same" | "followed" | "unresolved"> {
+async function follow(db: Db, chain: CqoClient, actor: Actor, bodyId: number, row: TokenDossier, v: CertificateVerification): Promise<"same" | "followed" | "unresolved"> {
   if (v.status === "NotFound") return "same"; // a node that lost blocks: the outbox's rewind check owns this
   const openObjection = db.prepare("SELECT * FROM objections WHERE token_id = ? AND status IN ('filing', 'filed') ORDER BY id DESC LIMIT 1").get(row.token_id) as ObjectionRow | undefined;
   const revoked = v.status === "Revoked";
@@ -318,7 +348,7 @@ async function follow(db: Db, chain: CqoClient, actor: Actor, row: TokenDossier,
   const apply = (params: IntentParams, tx: HistoryEntry | undefined, who?: string) =>
     db.transaction(() => {
       const intent = openIntent(db, row.id, row.token_id, sys(who ?? tx?.actor), params);
-      applyIntent(db, intent, tx?.txHash ?? null, "sync");
+      applyIntent(db, intent, tx?.txHash ?? null, "sync", bodyId);
     })();
 
   try {
@@ -329,7 +359,7 @@ async function follow(db: Db, chain: CqoClient, actor: Actor, row: TokenDossier,
           .prepare("INSERT INTO objections (dossier_id, token_id, filer, statement, evidence, evidence_hash, status, created_at) VALUES (?, ?, ?, ?, NULL, ?, 'filing', ?)")
           .run(row.id, row.token_id, e?.actor ?? "unknown", "filed on-chain, not through the workbench", e?.kind === "objection-filed" ? e.evidenceHash : `0x${"0".repeat(64)}`, Date.now());
         const intent = openIntent(db, row.id, row.token_id, { address: e?.actor ?? "unknown", role: "public" }, { command: "file-objection", objectionId: Number(o.lastInsertRowid) });
-        applyIntent(db, intent, e?.txHash ?? null, "sync");
+        applyIntent(db, intent, e?.txHash ?? null, "sync", bodyId);
       })();
       return "followed";
     }
@@ -337,28 +367,32 @@ async function follow(db: Db, chain: CqoClient, actor: Actor, row: TokenDossier,
       const e = last(history, "objection-resolved");
       if (e && row.state === "in-notice") {
         const reason = v.revocationReason && v.revocationReason !== "None" && v.revocationReason !== "Reissued" ? v.revocationReason : null;
-        apply({ command: "resolve-objection", objectionId: openObjection.id, upheld: e.upheld, reason, evidence: null }, e);
+        apply({ command: "resolve-objection", objectionId: openObjection.id, upheld: e.upheld, reason, evidence: null, onChain: onChainOf(e) }, e);
         return "followed";
       }
     }
     if (revoked && row.state !== "revoked") {
       if (v.revocationReason === "Reissued" && v.successor !== null) {
         const pending = (db.prepare("SELECT * FROM reissues WHERE dossier_id = ? AND status = 'requested'").all(row.id) as ReissueRow[]).find(
-          (r) => certificateNumberOf(r.root) === v.successor,
+          (r) => certificateNumberOf(bodyId, r.root) === v.successor,
         );
         if (pending && isLegal("reissue", row.state)) {
           apply({ command: "reissue", root: pending.root }, last(history, "reissued-to"));
           return "followed";
         }
       } else if (v.revocationReason && v.revocationReason !== "None" && v.revocationReason !== "Reissued" && isLegal("revoke", row.state)) {
-        apply({ command: "revoke", reason: v.revocationReason, evidence: null }, last(history, "revoked"));
+        const e = last(history, "revoked");
+        apply({ command: "revoke", reason: v.revocationReason, evidence: null, onChain: onChainOf(e) }, e);
         return "followed";
       }
     } else if (suspended && row.state === "issued") {
-      apply({ command: "suspend", evidence: null }, last(history, "suspended"));
+      // whoever set a flag that is still set (the supervisor's or the body's, straight from a key)
+      const e = last(history, "suspended", (x) => (x.bySupervisor === true ? v.suspendedBySupervisor : v.suspendedByBody));
+      apply({ command: "suspend", evidence: null, onChain: onChainOf(e) }, e);
       return "followed";
     } else if (!suspended && !revoked && row.state === "suspended") {
-      apply({ command: "reinstate" }, last(history, "reinstated"));
+      const e = last(history, "reinstated");
+      apply({ command: "reinstate", onChain: onChainOf(e) }, e);
       return "followed";
     }
   } catch (err) {

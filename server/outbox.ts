@@ -7,13 +7,16 @@
  * - the chain is the judge: the contract refuses a used resultRoot, and the sdk's issueBatch then drops the used
  *   roots and goes on with the rest, so re-sending after a crash issues only what is missing;
  * - rows the worker claimed but did not see mined ("sending") are reconciled from chain state at start and
- *   before each batch: a used root whose certificate holds our holder and root is recorded as issued, with the
- *   transaction found in the certificate's events;
+ *   before each batch: a root this body used, whose certificate is this body's and holds our holder and root, is
+ *   recorded as issued, with the transaction found in the certificate's events;
+ * - numbers and "root used" are the body's own (its id is the number's top byte): another body that copies a root
+ *   from the mempool and issues it first gets a certificate of its own, which is never recorded as ours, and ours
+ *   still goes out under our number (issue #11);
  * - a chain that went back (a node restored from an older state dump, a reorg) is noticed when its head is below
  *   the highest block we recorded: rows whose root is no longer used are queued again.
  */
 import type { Address, Hex } from "viem";
-import { explainError, type BatchChunk, type CqoClient, type Issuance } from "../sdk";
+import { certificateNumberOf, explainError, type BatchChunk, type CertificateVerification, type CqoClient, type Issuance } from "../sdk";
 import type { CrashPoint } from "./config";
 import { durable, type Db } from "./db";
 import { audit, isLegal, transition, type Actor, type State } from "./workflow";
@@ -38,6 +41,8 @@ export interface OutboxRow {
 }
 
 export interface WorkerOptions {
+  /** the workbench's body (CQO_BODY_ID): every root and number is checked as this body's */
+  bodyId: number;
   batchSize: number;
   intervalMs: number;
   crashAfter?: CrashPoint;
@@ -256,14 +261,14 @@ export class IssuanceWorker {
     let recorded = 0;
     for (let i = 0; i < rows.length; i += 32) {
       const slice = rows.slice(i, i + 32);
-      const used = await Promise.all(slice.map((r) => this.chain.isResultRootUsed(r.root)));
+      const used = await Promise.all(slice.map((r) => this.chain.isResultRootUsed(this.options.bodyId, r.root)));
       for (const [k, row] of slice.entries()) {
         if (!used[k]) {
           this.db.prepare("UPDATE outbox SET status = 'queued' WHERE root = ? AND status = 'sending'").run(row.root);
           continue;
         }
         const v = await this.chain.verifyCertificate(row.token_id);
-        if (v.resultRoot.toLowerCase() !== row.root.toLowerCase() || v.holder?.toLowerCase() !== row.holder.toLowerCase()) {
+        if (!isOurIssuance(v, row, this.options.bodyId)) {
           // The root was used by something that is not our certificate (e.g. a renewal with the same root).
           this.db.transaction(() => {
             this.db.prepare("UPDATE outbox SET status = 'failed', last_error = ? WHERE root = ?").run("the result root is used on-chain by another record", row.root);
@@ -307,7 +312,7 @@ export class IssuanceWorker {
       // the rows with fewer than `depth` confirmations: block_number > head - depth + 1
       rows = this.rows("SELECT * FROM outbox WHERE status = 'issued' AND block_number > ?", head - depth + 1);
     } else return 0;
-    const used = await Promise.all(rows.map((r) => this.chain.isResultRootUsed(r.root)));
+    const used = await Promise.all(rows.map((r) => this.chain.isResultRootUsed(this.options.bodyId, r.root)));
     let requeued = 0;
     this.db.transaction(() => {
       rows.forEach((row, k) => {
@@ -336,6 +341,22 @@ export class IssuanceWorker {
     this.options.log?.(`CQO_TEST_CRASH_AFTER=${point}: killing the process`);
     process.kill(process.pid, "SIGKILL");
   }
+}
+
+/**
+ * Whether the certificate the chain shows under a row's number is the one the row describes: issued by this body
+ * (the contract's view, not the number's arithmetic), under the number this body gives the root, with the row's
+ * root and holder. A certificate of another body, or anything else that happens to answer, is not ours to record.
+ */
+export function isOurIssuance(v: CertificateVerification, row: Pick<OutboxRow, "root" | "holder" | "token_id">, bodyId: number): boolean {
+  return (
+    v.status !== "NotFound" &&
+    v.bodyId === bodyId &&
+    v.tokenId === BigInt(row.token_id) &&
+    BigInt(row.token_id) === certificateNumberOf(bodyId, row.root) &&
+    v.resultRoot.toLowerCase() === row.root.toLowerCase() &&
+    v.holder?.toLowerCase() === row.holder.toLowerCase()
+  );
 }
 
 function toIssuance(row: OutboxRow): Issuance {

@@ -17,10 +17,11 @@ export const dossierSummary = (d: DossierListRow) => ({
   updatedAt: d.updated_at,
 });
 
-export const reissueView = (r: ReissueRow) => ({
+/** a re-issue; its new number is the workbench's body's for the root */
+export const reissueView = (r: ReissueRow, bodyId: number) => ({
   root: r.root,
   tokenId: r.token_id,
-  newTokenId: certificateNumberOf(r.root).toString(),
+  newTokenId: certificateNumberOf(bodyId, r.root).toString(),
   newHolder: r.new_holder,
   deadline: r.deadline,
   status: r.status,

@@ -26,8 +26,9 @@ import { encodeFunctionData, getAddress, parseEventLogs, zeroAddress, type Addre
 import { z } from "zod";
 import { cqoCertificateAbi, explainError, type CqoClient, type Issuance } from "../sdk";
 import { requireRole, type Ctx } from "./context";
-import { HttpError, chainUnavailable, conflict, parseInput, unprocessable } from "./errors";
-import { recordIssued, type OutboxRow } from "./outbox";
+import { chainUnavailable, conflict, parseInput, unprocessable } from "./errors";
+import { chainError } from "./chain-calls";
+import { isOurIssuance, recordIssued, type OutboxRow } from "./outbox";
 import { audit, type Actor } from "./workflow";
 import { errors } from "./openapi";
 
@@ -100,12 +101,6 @@ export function registerWalletIssuance(app: FastifyInstance, ctx: Ctx): void {
     if (!ctx.chain) throw chainUnavailable({ zh: "未连接区块链", en: "no chain is configured" });
     return ctx.chain;
   };
-  const chainError = (err: unknown): HttpError => {
-    if (err instanceof HttpError) return err;
-    const e = explainError(err);
-    if (e.kind === "contract" || e.kind === "input") return unprocessable(`chain-${e.code}`, { zh: e.zh, en: e.en });
-    return chainUnavailable({ zh: `区块链不可用：${e.zh}`, en: `chain unavailable: ${e.en}` });
-  };
 
   const sweep = () => db.prepare("DELETE FROM wallet_claims WHERE expires_at <= ?").run(ctx.now()).changes;
   // leases expire even when no operator comes back: the outbox worker (worker mode) then sends the rows
@@ -125,7 +120,7 @@ export function registerWalletIssuance(app: FastifyInstance, ctx: Ctx): void {
 
   /** Rows whose root is used on-chain: recorded from the chain (the certificate's events), as the worker reconciles. */
   const recordUsed = async (chain: CqoClient, rows: OutboxRow[], actor: Actor): Promise<{ recorded: WalletItem[]; rest: OutboxRow[] }> => {
-    const used = await Promise.all(rows.map((r) => chain.isResultRootUsed(r.root)));
+    const used = await Promise.all(rows.map((r) => chain.isResultRootUsed(ctx.config.bodyId, r.root)));
     const recorded: WalletItem[] = [];
     const rest: OutboxRow[] = [];
     for (const [k, row] of rows.entries()) {
@@ -134,7 +129,7 @@ export function registerWalletIssuance(app: FastifyInstance, ctx: Ctx): void {
         continue;
       }
       const v = await chain.verifyCertificate(row.token_id);
-      if (v.resultRoot.toLowerCase() !== row.root.toLowerCase() || v.holder?.toLowerCase() !== row.holder.toLowerCase()) {
+      if (!isOurIssuance(v, row, ctx.config.bodyId)) {
         db.transaction(() => {
           db.prepare("UPDATE outbox SET status = 'failed', last_error = ? WHERE root = ?").run("the result root is used on-chain by another record", row.root);
           db.prepare("DELETE FROM wallet_claims WHERE root = ?").run(row.root);
@@ -314,7 +309,7 @@ export function registerWalletIssuance(app: FastifyInstance, ctx: Ctx): void {
     }
     if (matched.length === 0) throw notIssuance({ zh: "交易中没有本工作台待发证书的签发事件", en: "no issuance event of a certificate this workbench queued" });
     // the chain now, not just the receipt: each root is used (a node that lost the block would say otherwise)
-    const used = await Promise.all(matched.map((m) => chain.isResultRootUsed(m.row.root))).catch((err: unknown) => {
+    const used = await Promise.all(matched.map((m) => chain.isResultRootUsed(ctx.config.bodyId, m.row.root))).catch((err: unknown) => {
       throw chainError(err);
     });
     if (used.some((u) => !u)) throw conflict("tx-not-final", { zh: "链上状态与该交易不符（区块可能已被回滚），请稍后再报告", en: "the chain's state does not agree with the transaction (its block may have been dropped): report it again later" });

@@ -4,6 +4,10 @@
  * 24,576 bytes. Walks every artifact under contracts/ with scripts/lib/evm-opcodes.ts, after proving on hand-made
  * bytecode that the walker finds such an opcode and is not fooled by PUSH data, the metadata or the data solc appends
  * after the code (read from the build info's source maps).
+ *
+ * v2: CQOCertificate is linked to the external library BodyAdministration, so its artifact holds 20-byte link
+ * placeholders (`__$…$__`, not hex) where the library's address goes. They are filled here, as a deployment fills
+ * them, with an address made of 0x5f bytes: the walk must read them as PUSH20 data, never as PUSH0.
  */
 import { expect } from "chai";
 import hre from "hardhat";
@@ -25,6 +29,34 @@ const METADATA = `a264697066735822${"5f".repeat(34)}64736f6c634300081a0033`;
 const PROLOGUE = "6080604052";
 
 const found = (code: string) => postParisOpcodes(`0x${code}`).map((f) => `${f.name}@${f.pc}`);
+
+/** `linkReferences` / `deployedLinkReferences` of an artifact: byte offsets of each library's placeholders. */
+type LinkReferences = Record<string, Record<string, readonly { start: number; length: number }[]>>;
+
+/** An address whose every byte is PUSH0's: linked into the code, it must be read as data. */
+const LINKED_ADDRESS = "5f".repeat(20);
+
+/**
+ * The bytecode with every library placeholder replaced by `LINKED_ADDRESS` (what a deployment does with the
+ * library's real address). Throws if a placeholder is left or a reference does not point at one.
+ */
+function linked(bytecode: string, references: LinkReferences): string {
+  let hex = bytecode.startsWith("0x") ? bytecode.slice(2) : bytecode;
+  for (const libraries of Object.values(references)) {
+    for (const [library, offsets] of Object.entries(libraries)) {
+      for (const { start, length } of offsets) {
+        const at = start * 2;
+        const placeholder = hex.slice(at, at + length * 2);
+        if (length !== 20 || !/^__\$[0-9a-f]{34}\$__$/.test(placeholder)) {
+          throw new Error(`${library}: no link placeholder at byte ${start}`);
+        }
+        hex = hex.slice(0, at) + LINKED_ADDRESS + hex.slice(at + length * 2);
+      }
+    }
+  }
+  if (hex.includes("__$")) throw new Error("an unlinked placeholder is left");
+  return `0x${hex}`;
+}
 
 describe("bytecode: Paris rules for consortium chains (issue #11)", function () {
   describe("the checker (scripts/lib/evm-opcodes.ts)", function () {
@@ -80,7 +112,7 @@ describe("bytecode: Paris rules for consortium chains (issue #11)", function () 
       const build = await hre.artifacts.getBuildInfo(`${artifact.sourceName}:${artifact.contractName}`);
       const sourceMap = build?.output.contracts[artifact.sourceName]?.[artifact.contractName]?.evm.deployedBytecode.sourceMap;
       if (sourceMap === undefined) throw new Error("no build info for CQOCertificate");
-      const code = toBytes(artifact.deployedBytecode);
+      const code = toBytes(linked(artifact.deployedBytecode, artifact.deployedLinkReferences));
       const end = codeLengthFromSourceMap(code, sourceMap);
       expect(postParisOpcodes(code, end)).to.deep.equal([]);
       expect(code[0]).to.equal(0x60);
@@ -97,6 +129,8 @@ describe("bytecode: Paris rules for consortium chains (issue #11)", function () 
       name: string;
       bytecode: string;
       deployedBytecode: string;
+      /** the libraries the runtime code is linked to */
+      libraries: string[];
       /** where the instructions end (solc's source maps), before the data and the metadata */
       initEnd: number;
       runtimeEnd: number;
@@ -113,23 +147,40 @@ describe("bytecode: Paris rules for consortium chains (issue #11)", function () 
         const build = await hre.artifacts.getBuildInfo(fqn);
         const evm = build?.output.contracts[a.sourceName]?.[a.contractName]?.evm;
         if (build === undefined || evm === undefined) throw new Error(`${fqn}: no build info`);
+        const bytecode = linked(a.bytecode, a.linkReferences);
+        const deployedBytecode = linked(a.deployedBytecode, a.deployedLinkReferences);
         contracts.push({
           fqn,
           name: a.contractName,
-          bytecode: a.bytecode,
-          deployedBytecode: a.deployedBytecode,
-          initEnd: codeLengthFromSourceMap(a.bytecode, evm.bytecode.sourceMap),
-          runtimeEnd: codeLengthFromSourceMap(a.deployedBytecode, evm.deployedBytecode.sourceMap),
+          bytecode,
+          deployedBytecode,
+          libraries: Object.values(a.deployedLinkReferences).flatMap((libraries) => Object.keys(libraries)),
+          initEnd: codeLengthFromSourceMap(bytecode, evm.bytecode.sourceMap),
+          runtimeEnd: codeLengthFromSourceMap(deployedBytecode, evm.deployedBytecode.sourceMap),
           solcVersion: build.solcVersion,
           evmVersion: build.input.settings.evmVersion,
         });
       }
     });
 
-    it("includes the certificate, the renderer, the anchors and the mocks", function () {
+    it("includes the certificate, its library, the renderer, the anchors and the mocks", function () {
       const names = contracts.map((c) => c.name);
-      for (const name of ["CQOCertificate", "CertificateRenderer", "PlainERC721", "ERC1271WalletMock"]) expect(names).to.include(name);
+      for (const name of ["CQOCertificate", "BodyAdministration", "CertificateRenderer", "PlainERC721", "ERC1271WalletMock"]) {
+        expect(names).to.include(name);
+      }
       expect(contracts.some((c) => c.fqn.startsWith("contracts/mocks/"))).to.equal(true);
+    });
+
+    it("link the certificate to BodyAdministration (and nothing else to any library)", function () {
+      const linkedTo = Object.fromEntries(contracts.filter((c) => c.libraries.length > 0).map((c) => [c.name, c.libraries]));
+      expect(linkedTo).to.deep.equal({ CQOCertificate: ["BodyAdministration"] });
+      const certificate = contracts.find((c) => c.name === "CQOCertificate");
+      expect(certificate?.deployedBytecode).to.contain(`73${LINKED_ADDRESS}`); // PUSH20 <library>
+    });
+
+    it("refuse a link reference that does not point at a placeholder", function () {
+      expect(() => linked("0x73" + "00".repeat(20), { "x.sol": { X: [{ start: 1, length: 20 }] } })).to.throw(/no link placeholder/);
+      expect(() => linked("0x73__$" + "ab".repeat(17) + "$__", {})).to.throw(/unlinked placeholder/);
     });
 
     it("were compiled by solc 0.8.26 for evmVersion paris", function () {

@@ -1,6 +1,12 @@
 /**
- * CQOCertificate: issuance (single, batch, voucher), lifecycle (suspend, reinstate, revoke, objection, renew,
- * re-issue), computed status over time, verification views, ERC-721 / ERC-5192 surface and on-chain metadata.
+ * CQOCertificate (contracts v2): issuance (single, batch, voucher), lifecycle (suspend, reinstate, revoke, objection,
+ * renew, re-issue), computed status over time, verification views, the history chain of events, ERC-721 / ERC-5192
+ * surface, on-chain metadata, and a deployment whose chain counts milliseconds.
+ *
+ * v2 in these tests: a certificate number is its body's (`bodyId << 56 | root >> 200`); suspensions by the body and
+ * by the supervisor are independent flags; objections stay open for the whole notice; only a body in good standing
+ * restores a certificate; renewal is a new result with its own notice; every event says who acted (`by`,
+ * `bySupervisor`) and names the block of the certificate's previous event (`previousEventBlock`).
  *
  * Lifecycle functions are called with arguments by name (`send`), so the tests do not depend on parameter order.
  */
@@ -11,18 +17,23 @@ import {
   attribute,
   BODY_1,
   BODY_2,
+  BodyStatus,
   CertificateStatus,
-  CertState,
   DAY,
   decodeTokenURI,
   DEFAULT_ADMIN_ROLE,
+  deployCertificate,
   deployFixture,
+  deployMillisecondFixture,
   deployWallet,
+  eventBlockOf,
   type Fixture,
+  flagsOf,
   INTERFACE_IDS,
   type Issuance,
   type IssuanceVoucher,
   issueOne,
+  keyGrant,
   NOTICE_PERIOD,
   now,
   randomRoot,
@@ -40,6 +51,7 @@ import {
   tokenIdOf,
   travel,
   travelTo,
+  txBlock,
   txTimestamp,
   voucherDigest,
   YEAR,
@@ -111,54 +123,95 @@ async function expectRecord(
   issuedAt: number,
   noticePeriod = NOTICE_PERIOD,
 ) {
-  const v = await c.verifyCertificate(tokenIdOf(item.resultRoot));
-  expect(v.tokenId).to.equal(tokenIdOf(item.resultRoot));
+  const tokenId = tokenIdOf(item.resultRoot, bodyId);
+  const v = await c.verifyCertificate(tokenId);
+  expect(v.tokenId).to.equal(tokenId);
   expect(v.holder).to.equal(item.holder);
   expect(v.bodyId).to.equal(bodyId);
   expect(v.level).to.equal(item.level);
   expect(v.issuedAt).to.equal(issuedAt);
+  expect(v.evaluatedAt).to.equal(issuedAt);
   expect(v.validFrom).to.equal(issuedAt + noticePeriod);
   expect(v.validUntil).to.equal(item.validUntil);
   expect(v.rulebookId).to.equal(item.rulebookId);
   expect(v.resultRoot).to.equal(item.resultRoot);
+  expect(v.suspendedByBody).to.equal(false);
+  expect(v.suspendedBySupervisor).to.equal(false);
 }
 
 describe("CQOCertificate", function () {
   describe("deployment", function () {
-    it("emits RendererChanged with the initial renderer and exposes its constants", async function () {
+    it("emits RendererChanged(renderer, by) and exposes its constants, clock and EIP-712 domain version 2", async function () {
       const f = await loadFixture(deployFixture);
       const c = f.certificate;
       const deployTx = c.deploymentTransaction();
-      expect(deployTx).to.not.equal(null);
+      if (deployTx === null) throw new Error("no deployment transaction");
       await expect(deployTx)
         .to.emit(c, "RendererChanged")
-        .withArgs(await f.renderer.getAddress());
+        .withArgs(await f.renderer.getAddress(), f.association.address);
       expect(await c.renderer()).to.equal(await f.renderer.getAddress());
       expect(await c.MAX_LEVEL()).to.equal(8);
+      expect(await c.MAX_BODIES()).to.equal(255);
+      expect(await c.HOLDINGS_SCANNED()).to.equal(16);
       expect(await c.REISSUE_CONSENT_TYPEHASH()).to.equal(
         ethers.id("ReissueConsent(uint256 tokenId,address newHolder,bytes32 newResultRoot,uint40 deadline)"),
       );
+      expect(await c.VOUCHER_TYPEHASH()).to.equal(
+        ethers.id(
+          "IssuanceVoucher(Issuance issuance,uint40 deadline,uint16 bodyId,uint64 nonce)" +
+            "Issuance(uint8 level,uint40 validUntil,bytes32 resultRoot,address holder,uint16 rulebookId)",
+        ),
+      );
       const eip712 = await c.eip712Domain();
       expect(eip712.name).to.equal("CQO Certificate");
-      expect(eip712.version).to.equal("1");
+      expect(eip712.version).to.equal("2");
       expect(eip712.verifyingContract).to.equal(await c.getAddress());
+      // the clock: seconds, counted from the deployment
+      const receipt = await deployTx.wait();
+      if (!receipt) throw new Error("not mined");
+      const block = await ethers.provider.getBlock(receipt.blockNumber);
+      expect(await c.CLOCK_UNIT()).to.equal(1);
+      expect(await c.EPOCH()).to.equal(block?.timestamp);
+      expect(await c.GENESIS_BLOCK()).to.equal(receipt.blockNumber);
+      expect(await c.defaultAdmin()).to.equal(f.association.address);
+    });
+
+    it("refuses a zero renderer (InvalidAddress) and a clock unit other than 1 or 1000 (InvalidClockUnit)", async function () {
+      const f = await loadFixture(deployFixture);
+      const library = await f.library.getAddress();
+      const factory = await ethers.getContractFactory("CQOCertificate", { libraries: { BodyAdministration: library } });
+      const renderer = await f.renderer.getAddress();
+      await expect(factory.deploy(f.association.address, 0, 1, ethers.ZeroAddress)).to.be.revertedWithCustomError(
+        f.certificate,
+        "InvalidAddress",
+      );
+      for (const unit of [0, 2, 10, 60, 999, 1001, 1_000_000]) {
+        await expect(factory.deploy(f.association.address, 0, unit, renderer))
+          .to.be.revertedWithCustomError(f.certificate, "InvalidClockUnit")
+          .withArgs(unit);
+      }
+      const { certificate } = await deployCertificate(f.association, { clockUnit: 1000, renderer });
+      expect(await certificate.CLOCK_UNIT()).to.equal(1000);
+      expect(await certificate.renderer()).to.equal(renderer);
     });
   });
 
   // ================================================================== issuance
 
   describe("issueCertificate", function () {
-    it("issues: number = top 64 bits of the root; events CertificateIssued, Transfer, Locked; record stored", async function () {
+    it("issues: number = body id, then the root's top 56 bits; CertificateIssued names the key; record stored", async function () {
       const f = await loadFixture(deployFixture);
       const c = f.certificate.connect(f.key1);
       const holder = f.holders[0];
       const item = f.issuance(holder, { level: 1 });
       const tokenId = tokenIdOf(item.resultRoot);
+      expect(tokenId >> 56n).to.equal(BigInt(BODY_1));
+      expect(tokenId & ((1n << 56n) - 1n)).to.equal(BigInt(item.resultRoot) >> 200n);
       expect(await c.issueCertificate.staticCall(item)).to.equal(tokenId);
       const tx = c.issueCertificate(item);
       await expect(tx)
         .to.emit(c, "CertificateIssued")
-        .withArgs(tokenId, BODY_1, item.resultRoot, 1, RULEBOOK_1, item.validUntil);
+        .withArgs(tokenId, BODY_1, item.resultRoot, 1, RULEBOOK_1, item.validUntil, f.key1.address);
       await expect(tx).to.emit(c, "Transfer").withArgs(ethers.ZeroAddress, holder.address, tokenId);
       await expect(tx).to.emit(c, "Locked").withArgs(tokenId);
       const issuedAt = await txTimestamp(await tx);
@@ -172,10 +225,12 @@ describe("CQOCertificate", function () {
       expect(v.rulebookHash).to.equal(RULEBOOK_HASH);
       expect(v.predecessor).to.equal(0);
       expect(v.successor).to.equal(0);
+      expect(v.lastEventBlock).to.equal(await txBlock(await tx));
       expect(await c.ownerOf(tokenId)).to.equal(holder.address);
       expect(await c.balanceOf(holder.address)).to.equal(1);
       expect(await c.certificatesOf(holder.address)).to.deep.equal([tokenId]);
-      expect(await c.isResultRootUsed(item.resultRoot)).to.equal(true);
+      expect(await c.isResultRootUsed(BODY_1, item.resultRoot)).to.equal(true);
+      expect(await c.isResultRootUsed(BODY_2, item.resultRoot)).to.equal(false);
       expect(await c.resultRootOf(tokenId)).to.equal(item.resultRoot);
       expect(await c.locked(tokenId)).to.equal(true);
     });
@@ -187,7 +242,7 @@ describe("CQOCertificate", function () {
         const item = f.issuance(f.holders[level], { level });
         await expect(f.certificate.connect(f.key1).issueCertificate(item))
           .to.emit(f.certificate, "CertificateIssued")
-          .withArgs(tokenIdOf(item.resultRoot), BODY_1, item.resultRoot, level, RULEBOOK_1, item.validUntil);
+          .withArgs(tokenIdOf(item.resultRoot), BODY_1, item.resultRoot, level, RULEBOOK_1, item.validUntil, f.key1.address);
       }
       await expect(f.certificate.connect(f.key1).issueCertificate(f.issuance(f.holders[0], { level: 9 })))
         .to.be.revertedWithCustomError(f.certificate, "LevelOutOfScope")
@@ -209,11 +264,11 @@ describe("CQOCertificate", function () {
       await c.suspendBody(BODY_1, EVIDENCE);
       await expect(c.connect(f.key1).issueCertificate(f.issuance(f.holders[0])))
         .to.be.revertedWithCustomError(c, "BodyNotActive")
-        .withArgs(BODY_1, 2);
+        .withArgs(BODY_1, BodyStatus.Suspended);
       await c.revokeAccreditation(BODY_1, EVIDENCE);
       await expect(c.connect(f.key1).issueCertificate(f.issuance(f.holders[0])))
         .to.be.revertedWithCustomError(c, "BodyNotActive")
-        .withArgs(BODY_1, 3);
+        .withArgs(BODY_1, BodyStatus.Revoked);
       await travelTo(f.accreditedUntil - 10);
       await setNextTimestamp(f.accreditedUntil);
       await expect(
@@ -278,7 +333,7 @@ describe("CQOCertificate", function () {
       ).to.be.revertedWithCustomError(c, "InvalidResultRoot");
     });
 
-    it("refuses a root already used, by any body", async function () {
+    it("refuses a root the body already used; another body's copy of it gets a number of its own", async function () {
       const f = await loadFixture(deployFixture);
       const c = f.certificate;
       const item = f.issuance(f.holders[0], { level: 3 });
@@ -286,10 +341,20 @@ describe("CQOCertificate", function () {
       await expect(c.connect(f.key2).issueCertificate(item))
         .to.be.revertedWithCustomError(c, "ResultRootAlreadyUsed")
         .withArgs(item.resultRoot);
-      await expect(c.connect(f.body2Key).issueCertificate({ ...item, holder: f.holders[1].address }))
+      // v2: a body that copies a root (from the mempool, say) takes nothing from the issuer
+      const copy = { ...item, holder: f.holders[1].address };
+      const theirs = tokenIdOf(item.resultRoot, BODY_2);
+      expect(theirs).to.not.equal(tokenIdOf(item.resultRoot, BODY_1));
+      await expect(c.connect(f.body2Key).issueCertificate(copy))
+        .to.emit(c, "CertificateIssued")
+        .withArgs(theirs, BODY_2, item.resultRoot, 3, RULEBOOK_1, item.validUntil, f.body2Key.address);
+      expect(await c.ownerOf(tokenIdOf(item.resultRoot, BODY_1))).to.equal(f.holders[0].address);
+      expect(await c.ownerOf(theirs)).to.equal(f.holders[1].address);
+      expect((await c.verifyCertificate(theirs)).bodyId).to.equal(BODY_2);
+      expect(await c.isResultRootUsed(BODY_2, item.resultRoot)).to.equal(true);
+      await expect(c.connect(f.body2Key).issueCertificate(copy))
         .to.be.revertedWithCustomError(c, "ResultRootAlreadyUsed")
         .withArgs(item.resultRoot);
-      expect(await c.balanceOf(f.holders[1].address)).to.equal(0);
     });
 
     it("refuses another root with the same certificate number: CertificateNumberTaken", async function () {
@@ -299,7 +364,8 @@ describe("CQOCertificate", function () {
       const twin = rootWithSameNumber(first.item.resultRoot);
       expect(twin).to.not.equal(first.item.resultRoot);
       expect(tokenIdOf(twin)).to.equal(first.tokenId);
-      expect(await c.certificateNumberOf(twin)).to.equal(first.tokenId);
+      expect(await c.certificateNumberOf(BODY_1, twin)).to.equal(first.tokenId);
+      expect(await c.isResultRootUsed(BODY_1, twin)).to.equal(false); // an exact comparison
       await expect(c.issueCertificate(f.issuance(f.holders[1], { resultRoot: twin })))
         .to.be.revertedWithCustomError(c, "CertificateNumberTaken")
         .withArgs(first.tokenId);
@@ -323,6 +389,18 @@ describe("CQOCertificate", function () {
       const item = f.issuance(f.holders[0], { validUntil: t + 2 + NOTICE_PERIOD + 1 });
       await expect(c.issueCertificate(item)).to.emit(c, "CertificateIssued");
     });
+
+    it("refuses an end of validity beyond the epoch's 2^32 seconds: DateOutOfRange", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate.connect(f.key1);
+      const epoch = Number(await c.EPOCH());
+      const tooLate = epoch + 2 ** 32;
+      await expect(c.issueCertificate(f.issuance(f.holders[0], { validUntil: tooLate })))
+        .to.be.revertedWithCustomError(c, "DateOutOfRange")
+        .withArgs(tooLate);
+      const last = await issueOne(f, f.key1, f.holders[0], { validUntil: tooLate - 1 });
+      expect((await c.verifyCertificate(last.tokenId)).validUntil).to.equal(tooLate - 1);
+    });
   });
 
   describe("issueCertificates (batch)", function () {
@@ -337,7 +415,7 @@ describe("CQOCertificate", function () {
         const id = tokenIdOf(item.resultRoot);
         await expect(tx)
           .to.emit(c, "CertificateIssued")
-          .withArgs(id, BODY_1, item.resultRoot, item.level, RULEBOOK_1, item.validUntil);
+          .withArgs(id, BODY_1, item.resultRoot, item.level, RULEBOOK_1, item.validUntil, f.key2.address);
         await expect(tx).to.emit(c, "Transfer").withArgs(ethers.ZeroAddress, item.holder, id);
         await expect(tx).to.emit(c, "Locked").withArgs(id);
       }
@@ -365,7 +443,7 @@ describe("CQOCertificate", function () {
       await expect(c.issueCertificates([fresh[0], batch[1], fresh[1]]))
         .to.be.revertedWithCustomError(c, "ResultRootAlreadyUsed")
         .withArgs(batch[1].resultRoot);
-      for (const item of fresh) expect(await c.isResultRootUsed(item.resultRoot)).to.equal(false);
+      for (const item of fresh) expect(await c.isResultRootUsed(BODY_1, item.resultRoot)).to.equal(false);
       expect(await c.balanceOf(f.holders[3].address)).to.equal(0);
       for (let i = 0; i < 3; i++) expect(await c.balanceOf(f.holders[i].address)).to.equal(1);
       // the same root twice in one batch
@@ -373,7 +451,7 @@ describe("CQOCertificate", function () {
       await expect(c.issueCertificates([dup, dup]))
         .to.be.revertedWithCustomError(c, "ResultRootAlreadyUsed")
         .withArgs(dup.resultRoot);
-      expect(await c.isResultRootUsed(dup.resultRoot)).to.equal(false);
+      expect(await c.isResultRootUsed(BODY_1, dup.resultRoot)).to.equal(false);
     });
 
     it("issues a batch with mixed rulebooks, each certificate naming its own", async function () {
@@ -401,7 +479,7 @@ describe("CQOCertificate", function () {
       await expect(c.connect(f.key1).issueCertificates([ok, f.issuance(f.holders[1], { rulebookId: 3 })]))
         .to.be.revertedWithCustomError(c, "RulebookNotFound")
         .withArgs(3);
-      expect(await c.isResultRootUsed(ok.resultRoot)).to.equal(false);
+      expect(await c.isResultRootUsed(BODY_1, ok.resultRoot)).to.equal(false);
     });
 
     it("refuses rulebook 0 in a batch, as single issuance does", async function () {
@@ -412,7 +490,7 @@ describe("CQOCertificate", function () {
       await expect(c.issueCertificates([item]))
         .to.be.revertedWithCustomError(c, "RulebookNotFound")
         .withArgs(0);
-      expect(await c.isResultRootUsed(item.resultRoot)).to.equal(false);
+      expect(await c.isResultRootUsed(BODY_1, item.resultRoot)).to.equal(false);
     });
 
     it("refuses every per-item fault, naming it, and issues nothing", async function () {
@@ -433,7 +511,11 @@ describe("CQOCertificate", function () {
       await expect(
         k.issueCertificates([ok, f.issuance(f.holders[1], { validUntil: 1 })]),
       ).to.be.revertedWithCustomError(c, "InvalidValidity");
-      expect(await c.isResultRootUsed(ok.resultRoot)).to.equal(false);
+      // two roots of one batch that share a number
+      await expect(k.issueCertificates([ok, f.issuance(f.holders[1], { resultRoot: rootWithSameNumber(ok.resultRoot) })]))
+        .to.be.revertedWithCustomError(c, "CertificateNumberTaken")
+        .withArgs(tokenIdOf(ok.resultRoot));
+      expect(await c.isResultRootUsed(BODY_1, ok.resultRoot)).to.equal(false);
     });
 
     it("refuses non-keys, suspended bodies and bodies past their term", async function () {
@@ -446,7 +528,7 @@ describe("CQOCertificate", function () {
       await c.suspendBody(BODY_2, EVIDENCE);
       await expect(c.connect(f.body2Key).issueCertificates(batch))
         .to.be.revertedWithCustomError(c, "BodyNotActive")
-        .withArgs(BODY_2, 2);
+        .withArgs(BODY_2, BodyStatus.Suspended);
       await travelTo(f.accreditedUntil);
       await expect(c.connect(f.key1).issueCertificates(batch))
         .to.be.revertedWithCustomError(c, "BodyAccreditationExpired")
@@ -465,7 +547,7 @@ describe("CQOCertificate", function () {
       };
     }
 
-    it("issues from a voucher signed by an EOA key, submitted by anyone", async function () {
+    it("issues from a voucher signed by an EOA key, submitted by anyone; the event names the key, not the relayer", async function () {
       const f = await loadFixture(deployFixture);
       const c = f.certificate;
       const voucher = await voucherFor(f);
@@ -485,6 +567,7 @@ describe("CQOCertificate", function () {
           voucher.issuance.level,
           RULEBOOK_1,
           voucher.issuance.validUntil,
+          f.key1.address,
         );
       await expect(tx).to.emit(c, "Transfer").withArgs(ethers.ZeroAddress, f.holders[0].address, tokenId);
       await expect(tx).to.emit(c, "Locked").withArgs(tokenId);
@@ -501,7 +584,8 @@ describe("CQOCertificate", function () {
       const owner = f.holders[8];
       const wallet = await deployWallet(owner);
       const walletAddress = await wallet.getAddress();
-      await c.connect(f.bodyAdmin).addSigningKey(BODY_1, walletAddress);
+      // the wallet consents to serve the body through its owner's signature (ERC-1271)
+      await c.connect(f.bodyAdmin).addSigningKey(BODY_1, await keyGrant(c, owner, BODY_1, undefined, walletAddress));
       const voucher = await voucherFor(f);
       const signature = await signVoucher(owner, c, voucher);
       await expect(issueWithVoucher(c.connect(f.holders[0]), voucher, walletAddress, signature))
@@ -513,6 +597,7 @@ describe("CQOCertificate", function () {
           2,
           RULEBOOK_1,
           voucher.issuance.validUntil,
+          walletAddress,
         );
       // a signature by someone else than the wallet's owner
       const other = await voucherFor(f);
@@ -569,6 +654,25 @@ describe("CQOCertificate", function () {
         .withArgs(f.key1.address);
     });
 
+    it("cancelVouchers draws a new uint64 nonce: older vouchers are refused, vouchers for the new one accepted", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      const old = await voucherFor(f);
+      const oldSignature = await signVoucher(f.key1, c, old);
+      await c.connect(f.bodyAdmin).cancelVouchers(BODY_1);
+      const [body] = await c.getBody(BODY_1);
+      const nonce = body.voucherNonce;
+      expect(nonce).to.not.equal(0n);
+      await expect(issueWithVoucher(c, old, f.key1.address, oldSignature))
+        .to.be.revertedWithCustomError(c, "VoucherNonceMismatch")
+        .withArgs(nonce, 0);
+      const fresh = await voucherFor(f, { nonce });
+      await expect(issueWithVoucher(c, fresh, f.key1.address, await signVoucher(f.key1, c, fresh))).to.emit(
+        c,
+        "CertificateIssued",
+      );
+    });
+
     it("refuses a signature for another chain or another contract", async function () {
       const f = await loadFixture(deployFixture);
       const c = f.certificate;
@@ -579,6 +683,11 @@ describe("CQOCertificate", function () {
         .withArgs(f.key1.address);
       const otherContract = await signVoucher(f.key1, c, voucher, { verifyingContract: f.stranger.address });
       await expect(issueWithVoucher(c, voucher, f.key1.address, otherContract))
+        .to.be.revertedWithCustomError(c, "InvalidSignature")
+        .withArgs(f.key1.address);
+      // a v1 signature (domain version "1") is worthless on v2
+      const v1 = await signVoucher(f.key1, c, voucher, { version: "1" });
+      await expect(issueWithVoucher(c, voucher, f.key1.address, v1))
         .to.be.revertedWithCustomError(c, "InvalidSignature")
         .withArgs(f.key1.address);
     });
@@ -599,7 +708,7 @@ describe("CQOCertificate", function () {
       await c.suspendBody(BODY_1, EVIDENCE);
       await expect(issueWithVoucher(c, voucher, f.key1.address, signature))
         .to.be.revertedWithCustomError(c, "BodyNotActive")
-        .withArgs(BODY_1, 2);
+        .withArgs(BODY_1, BodyStatus.Suspended);
     });
   });
 
@@ -629,14 +738,20 @@ describe("CQOCertificate", function () {
     it("NotFound for a number never issued, with an empty view", async function () {
       const f = await loadFixture(deployFixture);
       const c = f.certificate;
-      expect(await c.statusOf(12345)).to.equal(CertificateStatus.NotFound);
-      const v = await c.verifyCertificate(12345);
-      expect(v.tokenId).to.equal(12345);
-      expect(v.status).to.equal(CertificateStatus.NotFound);
-      expect(v.holder).to.equal(ethers.ZeroAddress);
-      expect(v.bodyId).to.equal(0);
-      expect(v.level).to.equal(0);
-      expect(v.resultRoot).to.equal(ethers.ZeroHash);
+      for (const id of [12345n, tokenIdOf(randomRoot())]) {
+        expect(await c.statusOf(id)).to.equal(CertificateStatus.NotFound);
+        const v = await c.verifyCertificate(id);
+        expect(v.tokenId).to.equal(id);
+        expect(v.status).to.equal(CertificateStatus.NotFound);
+        expect(v.holder).to.equal(ethers.ZeroAddress);
+        expect(v.bodyId).to.equal(0);
+        expect(v.level).to.equal(0);
+        expect(v.resultRoot).to.equal(ethers.ZeroHash);
+        expect(v.evaluatedAt).to.equal(0);
+        expect(v.lastEventBlock).to.equal(0);
+        expect(v.suspendedByBody).to.equal(false);
+        expect(v.suspendedBySupervisor).to.equal(false);
+      }
     });
 
     it("a voided certificate is Voided whatever else (but revocation wins); an earlier date restores it", async function () {
@@ -660,6 +775,29 @@ describe("CQOCertificate", function () {
       expect(await c.statusOf(b.tokenId)).to.equal(CertificateStatus.Suspended);
     });
 
+    it("a void compares the time of the current result: a certificate renewed after the void date is not voided", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      const renewed = await issueOne(f, f.key1, f.holders[0]);
+      const kept = await issueOne(f, f.key1, f.holders[1]);
+      await travel(NOTICE_PERIOD);
+      const voidDate = (await now()) + 1;
+      await setNextTimestamp(voidDate);
+      const renewedAt = await txTimestamp(
+        await renew(c.connect(f.key1), renewed.tokenId, randomRoot(), RULEBOOK_1, renewed.item.validUntil + YEAR),
+      );
+      expect(renewedAt).to.equal(voidDate);
+      await c.connect(f.supervisor).voidCertificatesIssuedBefore(BODY_1, voidDate, EVIDENCE);
+      // first issued before the void date, but its current result was recorded at it
+      const v = await c.verifyCertificate(renewed.tokenId);
+      expect(v.issuedAt).to.equal(renewed.issuedAt);
+      expect(v.evaluatedAt).to.equal(renewedAt);
+      expect(v.status).to.equal(CertificateStatus.Valid);
+      expect(await c.statusOf(kept.tokenId)).to.equal(CertificateStatus.Voided);
+      await c.connect(f.supervisor).voidCertificatesIssuedBefore(BODY_1, voidDate + 1, EVIDENCE);
+      expect(await c.statusOf(renewed.tokenId)).to.equal(CertificateStatus.Voided);
+    });
+
     it("a suspended certificate reads Suspended during its notice and after its expiry", async function () {
       const f = await loadFixture(deployFixture);
       const c = f.certificate;
@@ -674,72 +812,176 @@ describe("CQOCertificate", function () {
   // ================================================================== lifecycle
 
   describe("suspendCertificate / reinstateCertificate", function () {
-    it("the issuing body suspends and reinstates (any of its keys)", async function () {
+    it("the issuing body suspends and reinstates (any of its keys); the events name the key and the previous block", async function () {
       const f = await loadFixture(deployFixture);
       const c = f.certificate;
-      const { tokenId } = await issueOne(f, f.key1, f.holders[0]);
+      const { tokenId, block } = await issueOne(f, f.key1, f.holders[0]);
       await travel(NOTICE_PERIOD);
-      await expect(suspend(c.connect(f.key2), tokenId, EVIDENCE))
+      const suspended = suspend(c.connect(f.key2), tokenId, EVIDENCE);
+      await expect(suspended)
         .to.emit(c, "CertificateSuspended")
-        .withArgs(tokenId, BODY_1, EVIDENCE);
+        .withArgs(tokenId, BODY_1, EVIDENCE, f.key2.address, false, block);
+      const suspendedBlock = await txBlock(await suspended);
+      expect(await flagsOf(c, tokenId)).to.deep.equal({
+        objected: false,
+        suspendedByBody: true,
+        suspendedBySupervisor: false,
+      });
+      expect(await eventBlockOf(c, tokenId)).to.equal(suspendedBlock);
       expect(await c.statusOf(tokenId)).to.equal(CertificateStatus.Suspended);
       expect(await c.holdsValidCertificate(f.holders[0].address, 3)).to.equal(false);
-      await expect(reinstate(c.connect(f.key1), tokenId))
+      const reinstated = reinstate(c.connect(f.key1), tokenId);
+      await expect(reinstated)
         .to.emit(c, "CertificateReinstated")
-        .withArgs(tokenId, BODY_1);
+        .withArgs(tokenId, BODY_1, f.key1.address, false, suspendedBlock);
+      expect(await eventBlockOf(c, tokenId)).to.equal(await txBlock(await reinstated));
+      expect(await flagsOf(c, tokenId)).to.deep.equal({
+        objected: false,
+        suspendedByBody: false,
+        suspendedBySupervisor: false,
+      });
       expect(await c.statusOf(tokenId)).to.equal(CertificateStatus.Valid);
     });
 
-    it("the supervisor may suspend and reinstate; the body cannot lift the supervisor's suspension", async function () {
+    it("the supervisor's and the body's suspensions are independent: each lifts only its own", async function () {
       const f = await loadFixture(deployFixture);
       const c = f.certificate;
-      const { tokenId } = await issueOne(f, f.key1, f.holders[0]);
-      await expect(suspend(c.connect(f.supervisor), tokenId))
+      const { tokenId, block } = await issueOne(f, f.key1, f.holders[0]);
+      const bySupervisor = suspend(c.connect(f.supervisor), tokenId);
+      await expect(bySupervisor)
         .to.emit(c, "CertificateSuspended")
-        .withArgs(tokenId, BODY_1, EVIDENCE);
+        .withArgs(tokenId, BODY_1, EVIDENCE, f.supervisor.address, true, block);
+      let previous = await txBlock(await bySupervisor);
+      // the body cannot lift the supervisor's suspension
       await expect(reinstate(c.connect(f.key1), tokenId))
-        .to.be.revertedWithCustomError(c, "UnauthorizedAccount")
-        .withArgs(f.key1.address);
-      await expect(suspend(c.connect(f.key1), tokenId))
-        .to.be.revertedWithCustomError(c, "InvalidCertificateState")
-        .withArgs(tokenId, CertState.SuspendedBySupervisor);
+        .to.be.revertedWithCustomError(c, "SuspendedBySupervisor")
+        .withArgs(tokenId);
+      // but it may suspend too: a flag of its own
+      const byBody = suspend(c.connect(f.key1), tokenId);
+      await expect(byBody)
+        .to.emit(c, "CertificateSuspended")
+        .withArgs(tokenId, BODY_1, EVIDENCE, f.key1.address, false, previous);
+      previous = await txBlock(await byBody);
+      expect(await flagsOf(c, tokenId)).to.deep.equal({
+        objected: false,
+        suspendedByBody: true,
+        suspendedBySupervisor: true,
+      });
+      await expect(suspend(c.connect(f.supervisor), tokenId))
+        .to.be.revertedWithCustomError(c, "CertificateAlreadySuspended")
+        .withArgs(tokenId, true);
+      await expect(suspend(c.connect(f.key2), tokenId))
+        .to.be.revertedWithCustomError(c, "CertificateAlreadySuspended")
+        .withArgs(tokenId, false);
+      // the body lifts its own: the supervisor's stays
+      const bodyLift = reinstate(c.connect(f.key2), tokenId);
+      await expect(bodyLift)
+        .to.emit(c, "CertificateReinstated")
+        .withArgs(tokenId, BODY_1, f.key2.address, false, previous);
+      previous = await txBlock(await bodyLift);
+      expect(await c.statusOf(tokenId)).to.equal(CertificateStatus.Suspended);
+      const v = await c.verifyCertificate(tokenId);
+      expect([v.suspendedByBody, v.suspendedBySupervisor]).to.deep.equal([false, true]);
+      await expect(reinstate(c.connect(f.key1), tokenId))
+        .to.be.revertedWithCustomError(c, "SuspendedBySupervisor")
+        .withArgs(tokenId);
+      // the supervisor lifts its own
       await expect(reinstate(c.connect(f.supervisor), tokenId))
         .to.emit(c, "CertificateReinstated")
-        .withArgs(tokenId, BODY_1);
-      // the supervisor may also lift a body's suspension
+        .withArgs(tokenId, BODY_1, f.supervisor.address, true, previous);
+      expect(await c.statusOf(tokenId)).to.equal(CertificateStatus.Pending);
+      await expect(reinstate(c.connect(f.supervisor), tokenId))
+        .to.be.revertedWithCustomError(c, "CertificateNotSuspended")
+        .withArgs(tokenId, true);
+      // and does not lift the body's
       await suspend(c.connect(f.key1), tokenId);
-      await expect(reinstate(c.connect(f.supervisor), tokenId)).to.emit(c, "CertificateReinstated");
+      await expect(reinstate(c.connect(f.supervisor), tokenId))
+        .to.be.revertedWithCustomError(c, "CertificateNotSuspended")
+        .withArgs(tokenId, true);
+      expect(await c.statusOf(tokenId)).to.equal(CertificateStatus.Suspended);
+      await expect(reinstate(c.connect(f.key1), tokenId)).to.emit(c, "CertificateReinstated");
       expect(await c.statusOf(tokenId)).to.equal(CertificateStatus.Pending);
     });
 
-    it("refuses a certificate that is not Active (suspend) or not suspended (reinstate)", async function () {
+    it("refuses to reinstate a certificate that is not suspended, and any change to a revoked one", async function () {
       const f = await loadFixture(deployFixture);
       const c = f.certificate;
       const k = c.connect(f.key1);
       const a = await issueOne(f, f.key1, f.holders[0]);
       await expect(reinstate(k, a.tokenId))
-        .to.be.revertedWithCustomError(c, "InvalidCertificateState")
-        .withArgs(a.tokenId, CertState.Active);
+        .to.be.revertedWithCustomError(c, "CertificateNotSuspended")
+        .withArgs(a.tokenId, false);
+      await expect(reinstate(c.connect(f.supervisor), a.tokenId))
+        .to.be.revertedWithCustomError(c, "CertificateNotSuspended")
+        .withArgs(a.tokenId, true);
       await suspend(k, a.tokenId);
       await expect(suspend(k, a.tokenId))
-        .to.be.revertedWithCustomError(c, "InvalidCertificateState")
-        .withArgs(a.tokenId, CertState.SuspendedByBody);
+        .to.be.revertedWithCustomError(c, "CertificateAlreadySuspended")
+        .withArgs(a.tokenId, false);
+      // an objected certificate may be suspended (the flags are independent), and stays under objection
       const b = await issueOne(f, f.key1, f.holders[1]);
       await object(c.connect(f.stranger), b.tokenId);
-      await expect(suspend(k, b.tokenId))
-        .to.be.revertedWithCustomError(c, "InvalidCertificateState")
-        .withArgs(b.tokenId, CertState.Objected);
       await expect(reinstate(k, b.tokenId))
-        .to.be.revertedWithCustomError(c, "InvalidCertificateState")
-        .withArgs(b.tokenId, CertState.Objected);
+        .to.be.revertedWithCustomError(c, "CertificateNotSuspended")
+        .withArgs(b.tokenId, false);
+      await expect(suspend(k, b.tokenId)).to.emit(c, "CertificateSuspended");
+      expect(await c.statusOf(b.tokenId)).to.equal(CertificateStatus.Suspended);
+      expect(await flagsOf(c, b.tokenId)).to.deep.equal({
+        objected: true,
+        suspendedByBody: true,
+        suspendedBySupervisor: false,
+      });
+      await reinstate(k, b.tokenId);
+      const v = await c.verifyCertificate(b.tokenId);
+      expect(v.status).to.equal(CertificateStatus.Pending);
+      expect(v.underObjection).to.equal(true);
       const d = await issueOne(f, f.key1, f.holders[2]);
       await revoke(k, d.tokenId, RevocationReason.Other);
       await expect(suspend(k, d.tokenId))
         .to.be.revertedWithCustomError(c, "CertificateAlreadyRevoked")
         .withArgs(d.tokenId, RevocationReason.Other);
+      await expect(suspend(c.connect(f.supervisor), d.tokenId))
+        .to.be.revertedWithCustomError(c, "CertificateAlreadyRevoked")
+        .withArgs(d.tokenId, RevocationReason.Other);
       await expect(reinstate(c.connect(f.supervisor), d.tokenId))
         .to.be.revertedWithCustomError(c, "CertificateAlreadyRevoked")
         .withArgs(d.tokenId, RevocationReason.Other);
+    });
+
+    it("a suspended or expired body may still suspend but not reinstate; a revoked body may do neither", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      const k = c.connect(f.key1);
+      const a = await issueOne(f, f.key1, f.holders[0]);
+      const b = await issueOne(f, f.key1, f.holders[1]);
+      await c.connect(f.supervisor).suspendBody(BODY_1, EVIDENCE);
+      await expect(suspend(k, a.tokenId))
+        .to.emit(c, "CertificateSuspended")
+        .withArgs(a.tokenId, BODY_1, EVIDENCE, f.key1.address, false, a.block);
+      await expect(reinstate(k, a.tokenId))
+        .to.be.revertedWithCustomError(c, "BodyNotActive")
+        .withArgs(BODY_1, BodyStatus.Suspended);
+      // and the supervisor cannot lift it for the body
+      await expect(reinstate(c.connect(f.supervisor), a.tokenId))
+        .to.be.revertedWithCustomError(c, "CertificateNotSuspended")
+        .withArgs(a.tokenId, true);
+      await c.reinstateBody(BODY_1);
+      await expect(reinstate(k, a.tokenId)).to.emit(c, "CertificateReinstated");
+      // past its term
+      await travelTo(f.accreditedUntil);
+      await expect(suspend(k, b.tokenId)).to.emit(c, "CertificateSuspended");
+      await expect(reinstate(k, b.tokenId))
+        .to.be.revertedWithCustomError(c, "BodyAccreditationExpired")
+        .withArgs(BODY_1, f.accreditedUntil);
+      // revoked: only the supervisor acts on its certificates
+      await c.revokeAccreditation(BODY_1, EVIDENCE);
+      await expect(suspend(k, a.tokenId)).to.be.revertedWithCustomError(c, "BodyAccreditationIsRevoked").withArgs(BODY_1);
+      await expect(reinstate(k, b.tokenId))
+        .to.be.revertedWithCustomError(c, "BodyAccreditationIsRevoked")
+        .withArgs(BODY_1);
+      await expect(suspend(c.connect(f.supervisor), a.tokenId))
+        .to.emit(c, "CertificateSuspended")
+        .withArgs(a.tokenId, BODY_1, EVIDENCE, f.supervisor.address, true, await eventBlockOf(c, a.tokenId));
     });
 
     it("refuses another body's key, the body admin, the association and strangers; and unknown numbers", async function () {
@@ -769,13 +1011,15 @@ describe("CQOCertificate", function () {
       it(`revokes with reason ${RevocationReason[reason]} (terminal)`, async function () {
         const f = await loadFixture(deployFixture);
         const c = f.certificate;
-        const { tokenId } = await issueOne(f, f.key1, f.holders[0]);
-        await expect(revoke(c.connect(f.key2), tokenId, reason, EVIDENCE))
+        const { tokenId, block } = await issueOne(f, f.key1, f.holders[0]);
+        const tx = revoke(c.connect(f.key2), tokenId, reason, EVIDENCE);
+        await expect(tx)
           .to.emit(c, "CertificateRevoked")
-          .withArgs(tokenId, BODY_1, reason, EVIDENCE);
+          .withArgs(tokenId, BODY_1, reason, EVIDENCE, f.key2.address, false, block);
         const v = await c.verifyCertificate(tokenId);
         expect(v.status).to.equal(CertificateStatus.Revoked);
         expect(v.revocationReason).to.equal(reason);
+        expect(v.lastEventBlock).to.equal(await txBlock(await tx));
         expect(await c.ownerOf(tokenId)).to.equal(f.holders[0].address);
         await expect(revoke(c.connect(f.key2), tokenId, RevocationReason.Other))
           .to.be.revertedWithCustomError(c, "CertificateAlreadyRevoked")
@@ -803,19 +1047,44 @@ describe("CQOCertificate", function () {
       const c = f.certificate;
       const a = await issueOne(f, f.key1, f.holders[0]);
       const b = await issueOne(f, f.key1, f.holders[1]);
-      await suspend(c.connect(f.supervisor), a.tokenId);
-      await object(c.connect(f.stranger), b.tokenId);
+      const suspendedBlock = await txBlock(await suspend(c.connect(f.supervisor), a.tokenId));
+      const objectedBlock = await txBlock(await object(c.connect(f.stranger), b.tokenId));
       await expect(revoke(c.connect(f.supervisor), a.tokenId, RevocationReason.Violation))
         .to.emit(c, "CertificateRevoked")
-        .withArgs(a.tokenId, BODY_1, RevocationReason.Violation, EVIDENCE);
+        .withArgs(a.tokenId, BODY_1, RevocationReason.Violation, EVIDENCE, f.supervisor.address, true, suspendedBlock);
       await expect(revoke(c.connect(f.key1), b.tokenId, RevocationReason.FailedReview))
         .to.emit(c, "CertificateRevoked")
-        .withArgs(b.tokenId, BODY_1, RevocationReason.FailedReview, EVIDENCE);
+        .withArgs(b.tokenId, BODY_1, RevocationReason.FailedReview, EVIDENCE, f.key1.address, false, objectedBlock);
       expect((await c.verifyCertificate(b.tokenId)).underObjection).to.equal(false);
       // a revoked certificate's objection can no longer be resolved
       await expect(resolve(c.connect(f.key1), b.tokenId, false, RevocationReason.None))
         .to.be.revertedWithCustomError(c, "CertificateAlreadyRevoked")
         .withArgs(b.tokenId, RevocationReason.FailedReview);
+    });
+
+    it("a suspended or expired body may still revoke what it issued; a revoked body may not", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      const k = c.connect(f.key1);
+      const [a, b, d] = [
+        await issueOne(f, f.key1, f.holders[0]),
+        await issueOne(f, f.key1, f.holders[1]),
+        await issueOne(f, f.key1, f.holders[2]),
+      ];
+      await c.suspendBody(BODY_1, EVIDENCE);
+      await expect(revoke(k, a.tokenId, RevocationReason.Fraud))
+        .to.emit(c, "CertificateRevoked")
+        .withArgs(a.tokenId, BODY_1, RevocationReason.Fraud, EVIDENCE, f.key1.address, false, a.block);
+      await c.reinstateBody(BODY_1);
+      await travelTo(f.accreditedUntil);
+      await expect(revokeMany(k, [b.tokenId], RevocationReason.BodyError)).to.emit(c, "CertificateRevoked");
+      await c.revokeAccreditation(BODY_1, EVIDENCE);
+      await expect(revoke(k, d.tokenId, RevocationReason.Fraud))
+        .to.be.revertedWithCustomError(c, "BodyAccreditationIsRevoked")
+        .withArgs(BODY_1);
+      await expect(revoke(c.connect(f.supervisor), d.tokenId, RevocationReason.Fraud))
+        .to.emit(c, "CertificateRevoked")
+        .withArgs(d.tokenId, BODY_1, RevocationReason.Fraud, EVIDENCE, f.supervisor.address, true, d.block);
     });
 
     it("refuses non-issuers and unknown numbers", async function () {
@@ -836,7 +1105,7 @@ describe("CQOCertificate", function () {
       const f = await loadFixture(deployFixture);
       const c = f.certificate;
       const batch = [0, 1, 2, 3].map((i) => f.issuance(f.holders[i]));
-      await c.connect(f.key1).issueCertificates(batch);
+      const issuedBlock = await txBlock(await c.connect(f.key1).issueCertificates(batch));
       const ids = batch.map((item) => tokenIdOf(item.resultRoot));
       await revoke(c.connect(f.key1), ids[3], RevocationReason.Other);
       // the last one is already revoked: nothing happens
@@ -846,7 +1115,9 @@ describe("CQOCertificate", function () {
       expect(await c.statusOf(ids[0])).to.equal(CertificateStatus.Pending);
       const tx = revokeMany(c.connect(f.key2), ids.slice(0, 3), RevocationReason.Fraud, EVIDENCE);
       for (const id of ids.slice(0, 3)) {
-        await expect(tx).to.emit(c, "CertificateRevoked").withArgs(id, BODY_1, RevocationReason.Fraud, EVIDENCE);
+        await expect(tx)
+          .to.emit(c, "CertificateRevoked")
+          .withArgs(id, BODY_1, RevocationReason.Fraud, EVIDENCE, f.key2.address, false, issuedBlock);
       }
       for (const id of ids) expect(await c.statusOf(id)).to.equal(CertificateStatus.Revoked);
       expect((await c.verifyCertificate(ids[3])).revocationReason).to.equal(RevocationReason.Other);
@@ -866,10 +1137,10 @@ describe("CQOCertificate", function () {
       const tx = revokeMany(c.connect(f.supervisor), [mine.tokenId, theirs.tokenId], RevocationReason.Fraud);
       await expect(tx)
         .to.emit(c, "CertificateRevoked")
-        .withArgs(mine.tokenId, BODY_1, RevocationReason.Fraud, EVIDENCE);
+        .withArgs(mine.tokenId, BODY_1, RevocationReason.Fraud, EVIDENCE, f.supervisor.address, true, mine.block);
       await expect(tx)
         .to.emit(c, "CertificateRevoked")
-        .withArgs(theirs.tokenId, BODY_2, RevocationReason.Fraud, EVIDENCE);
+        .withArgs(theirs.tokenId, BODY_2, RevocationReason.Fraud, EVIDENCE, f.supervisor.address, true, theirs.block);
     });
   });
 
@@ -877,37 +1148,43 @@ describe("CQOCertificate", function () {
     it("anyone files during the notice; the certificate stays pending after the notice until resolved", async function () {
       const f = await loadFixture(deployFixture);
       const c = f.certificate;
-      const { tokenId, issuedAt } = await issueOne(f, f.key1, f.holders[0]);
-      await expect(object(c.connect(f.stranger), tokenId, EVIDENCE))
+      const { tokenId, issuedAt, block } = await issueOne(f, f.key1, f.holders[0]);
+      const filed = object(c.connect(f.stranger), tokenId, EVIDENCE);
+      await expect(filed)
         .to.emit(c, "ObjectionFiled")
-        .withArgs(tokenId, BODY_1, f.stranger.address, EVIDENCE);
+        .withArgs(tokenId, BODY_1, f.stranger.address, EVIDENCE, block);
+      const filedBlock = await txBlock(await filed);
       let v = await c.verifyCertificate(tokenId);
       expect(v.status).to.equal(CertificateStatus.Pending);
       expect(v.underObjection).to.equal(true);
+      expect(v.lastEventBlock).to.equal(filedBlock);
       await travelTo(issuedAt + NOTICE_PERIOD + DAY);
       expect(await c.statusOf(tokenId)).to.equal(CertificateStatus.Pending);
       expect(await c.holdsValidCertificate(f.holders[0].address, 3)).to.equal(false);
       // dismissed: valid at once, since the notice is over
       await expect(resolve(c.connect(f.key2), tokenId, false, RevocationReason.None, EVIDENCE))
         .to.emit(c, "ObjectionResolved")
-        .withArgs(tokenId, BODY_1, false, EVIDENCE);
+        .withArgs(tokenId, BODY_1, false, EVIDENCE, f.key2.address, false, filedBlock);
       v = await c.verifyCertificate(tokenId);
       expect(v.status).to.equal(CertificateStatus.Valid);
       expect(v.underObjection).to.equal(false);
     });
 
-    it("dismissed during the notice: still pending until validFrom, then valid", async function () {
+    it("dismissed during the notice: still pending until validFrom, then valid; the notice stays open meanwhile", async function () {
       const f = await loadFixture(deployFixture);
       const c = f.certificate;
       const { tokenId, issuedAt } = await issueOne(f, f.key1, f.holders[0]);
-      await object(c.connect(f.holders[5]), tokenId);
+      const filedBlock = await txBlock(await object(c.connect(f.holders[5]), tokenId));
       await expect(resolve(c.connect(f.supervisor), tokenId, false, RevocationReason.None))
         .to.emit(c, "ObjectionResolved")
-        .withArgs(tokenId, BODY_1, false, EVIDENCE);
+        .withArgs(tokenId, BODY_1, false, EVIDENCE, f.supervisor.address, true, filedBlock);
       expect(await c.statusOf(tokenId)).to.equal(CertificateStatus.Pending);
+      // another objection during what is left of the notice
+      await expect(object(c.connect(f.stranger), tokenId)).to.emit(c, "ObjectionFiled");
+      await resolve(c.connect(f.key1), tokenId, false, RevocationReason.None);
       await travelTo(issuedAt + NOTICE_PERIOD);
       expect(await c.statusOf(tokenId)).to.equal(CertificateStatus.Valid);
-      // an objection can be filed only once per notice: after it, never again
+      // after the notice, never again
       await expect(object(c.connect(f.stranger), tokenId))
         .to.be.revertedWithCustomError(c, "NoticePeriodOver")
         .withArgs(tokenId, issuedAt + NOTICE_PERIOD);
@@ -929,18 +1206,23 @@ describe("CQOCertificate", function () {
       expect(v.underObjection).to.equal(true);
     });
 
-    it("upheld: revoked with the given reason, both events", async function () {
+    it("upheld: revoked with the given reason; both events name the same previous block", async function () {
       const f = await loadFixture(deployFixture);
       const c = f.certificate;
       const { tokenId } = await issueOne(f, f.key1, f.holders[0]);
-      await object(c.connect(f.stranger), tokenId);
+      const filedBlock = await txBlock(await object(c.connect(f.stranger), tokenId));
       const tx = resolve(c.connect(f.key1), tokenId, true, RevocationReason.Fraud, EVIDENCE);
-      await expect(tx).to.emit(c, "ObjectionResolved").withArgs(tokenId, BODY_1, true, EVIDENCE);
-      await expect(tx).to.emit(c, "CertificateRevoked").withArgs(tokenId, BODY_1, RevocationReason.Fraud, EVIDENCE);
+      await expect(tx)
+        .to.emit(c, "ObjectionResolved")
+        .withArgs(tokenId, BODY_1, true, EVIDENCE, f.key1.address, false, filedBlock);
+      await expect(tx)
+        .to.emit(c, "CertificateRevoked")
+        .withArgs(tokenId, BODY_1, RevocationReason.Fraud, EVIDENCE, f.key1.address, false, filedBlock);
       const v = await c.verifyCertificate(tokenId);
       expect(v.status).to.equal(CertificateStatus.Revoked);
       expect(v.revocationReason).to.equal(RevocationReason.Fraud);
       expect(v.underObjection).to.equal(false);
+      expect(v.lastEventBlock).to.equal(await txBlock(await tx));
       await expect(resolve(c.connect(f.key1), tokenId, true, RevocationReason.Fraud))
         .to.be.revertedWithCustomError(c, "CertificateAlreadyRevoked")
         .withArgs(tokenId, RevocationReason.Fraud);
@@ -959,7 +1241,7 @@ describe("CQOCertificate", function () {
       expect((await c.verifyCertificate(tokenId)).underObjection).to.equal(true);
     });
 
-    it("filing: refused at and after validFrom, twice, on a suspended or revoked certificate, or an unknown one", async function () {
+    it("filing: refused at and after validFrom, twice, on a revoked certificate or an unknown one; open while suspended", async function () {
       const f = await loadFixture(deployFixture);
       const c = f.certificate.connect(f.stranger);
       const a = await issueOne(f, f.key1, f.holders[0]);
@@ -971,14 +1253,20 @@ describe("CQOCertificate", function () {
       const b = await issueOne(f, f.key1, f.holders[1]);
       await setNextTimestamp(b.issuedAt + NOTICE_PERIOD - 1);
       await expect(object(c, b.tokenId)).to.emit(c, "ObjectionFiled"); // the last second of the notice
-      await expect(object(c, b.tokenId))
-        .to.be.revertedWithCustomError(c, "InvalidCertificateState")
-        .withArgs(b.tokenId, CertState.Objected);
+      await expect(object(c, b.tokenId)).to.be.revertedWithCustomError(c, "ObjectionPending").withArgs(b.tokenId);
+      // v2: a suspension does not close the notice, whoever suspended
       const d = await issueOne(f, f.key1, f.holders[2]);
       await suspend(f.certificate.connect(f.key1), d.tokenId);
+      const suspendedBlock = await eventBlockOf(f.certificate, d.tokenId);
       await expect(object(c, d.tokenId))
-        .to.be.revertedWithCustomError(c, "InvalidCertificateState")
-        .withArgs(d.tokenId, CertState.SuspendedByBody);
+        .to.emit(c, "ObjectionFiled")
+        .withArgs(d.tokenId, BODY_1, f.stranger.address, EVIDENCE, suspendedBlock);
+      const dv = await f.certificate.verifyCertificate(d.tokenId);
+      expect(dv.status).to.equal(CertificateStatus.Suspended);
+      expect(dv.underObjection).to.equal(true);
+      const e = await issueOne(f, f.key1, f.holders[3]);
+      await suspend(f.certificate.connect(f.supervisor), e.tokenId);
+      await expect(object(c, e.tokenId)).to.emit(c, "ObjectionFiled");
       await revoke(f.certificate.connect(f.key1), d.tokenId, RevocationReason.Other);
       await expect(object(c, d.tokenId))
         .to.be.revertedWithCustomError(c, "CertificateAlreadyRevoked")
@@ -990,9 +1278,14 @@ describe("CQOCertificate", function () {
       const f = await loadFixture(deployFixture);
       const c = f.certificate;
       const { tokenId } = await issueOne(f, f.key1, f.holders[0]);
-      await expect(resolve(c.connect(f.key1), tokenId, false, RevocationReason.None))
-        .to.be.revertedWithCustomError(c, "InvalidCertificateState")
-        .withArgs(tokenId, CertState.Active);
+      for (const upheld of [false, true]) {
+        await expect(resolve(c.connect(f.key1), tokenId, upheld, RevocationReason.Fraud))
+          .to.be.revertedWithCustomError(c, "NoObjectionPending")
+          .withArgs(tokenId);
+      }
+      await expect(resolve(c.connect(f.supervisor), tokenId, false, RevocationReason.None))
+        .to.be.revertedWithCustomError(c, "NoObjectionPending")
+        .withArgs(tokenId);
       await object(c.connect(f.stranger), tokenId);
       for (const who of [f.stranger, f.body2Key, f.association]) {
         await expect(resolve(c.connect(who), tokenId, false, RevocationReason.None))
@@ -1003,47 +1296,151 @@ describe("CQOCertificate", function () {
         .to.be.revertedWithCustomError(c, "CertificateNotFound")
         .withArgs(99);
     });
+
+    it("a suspended or expired body may uphold an objection but not dismiss it; a revoked body neither", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      const k = c.connect(f.key1);
+      const a = await issueOne(f, f.key1, f.holders[0]);
+      const b = await issueOne(f, f.key1, f.holders[1]);
+      await object(c.connect(f.stranger), a.tokenId);
+      await object(c.connect(f.stranger), b.tokenId);
+      await c.suspendBody(BODY_1, EVIDENCE);
+      await expect(resolve(k, a.tokenId, false, RevocationReason.None))
+        .to.be.revertedWithCustomError(c, "BodyNotActive")
+        .withArgs(BODY_1, BodyStatus.Suspended);
+      await expect(resolve(k, a.tokenId, true, RevocationReason.Fraud))
+        .to.emit(c, "ObjectionResolved")
+        .withArgs(a.tokenId, BODY_1, true, EVIDENCE, f.key1.address, false, await eventBlockOf(c, a.tokenId));
+      expect(await c.statusOf(a.tokenId)).to.equal(CertificateStatus.Revoked);
+      await c.reinstateBody(BODY_1);
+      // past its term: an objection to a certificate issued in the body's last days
+      await travelTo(f.accreditedUntil - DAY);
+      const late = await issueOne(f, f.key1, f.holders[2], { validUntil: f.accreditedUntil + YEAR });
+      await object(c.connect(f.stranger), late.tokenId);
+      await travelTo(f.accreditedUntil);
+      await expect(resolve(k, late.tokenId, false, RevocationReason.None))
+        .to.be.revertedWithCustomError(c, "BodyAccreditationExpired")
+        .withArgs(BODY_1, f.accreditedUntil);
+      await expect(resolve(k, late.tokenId, true, RevocationReason.Violation)).to.emit(c, "CertificateRevoked");
+      // revoked: the supervisor decides
+      await c.revokeAccreditation(BODY_1, EVIDENCE);
+      for (const upheld of [false, true]) {
+        await expect(resolve(k, b.tokenId, upheld, RevocationReason.Fraud))
+          .to.be.revertedWithCustomError(c, "BodyAccreditationIsRevoked")
+          .withArgs(BODY_1);
+      }
+      await expect(resolve(c.connect(f.supervisor), b.tokenId, false, RevocationReason.None))
+        .to.emit(c, "ObjectionResolved")
+        .withArgs(b.tokenId, BODY_1, false, EVIDENCE, f.supervisor.address, true, await eventBlockOf(c, b.tokenId));
+    });
   });
 
   describe("renewCertificate", function () {
-    it("renews: new root, rulebook and end of validity; number and holder kept; the new root is used", async function () {
+    it("renews after the notice: new root, rulebook and end of validity, with a notice of its own; number and holder kept", async function () {
       const f = await loadFixture(deployFixture);
       const c = f.certificate;
       await c.registerRulebook(RULEBOOK_2_HASH, "ipfs://rb2");
-      const { tokenId, item, issuedAt } = await issueOne(f, f.key1, f.holders[0], { level: 1 });
+      const { tokenId, item, issuedAt, block } = await issueOne(f, f.key1, f.holders[0], { level: 1 });
       await travelTo(item.validUntil + DAY); // expired
       expect(await c.statusOf(tokenId)).to.equal(CertificateStatus.Expired);
       const newRoot = randomRoot();
       const newUntil = item.validUntil + 3 * YEAR;
-      await expect(renew(c.connect(f.key2), tokenId, newRoot, 2, newUntil))
+      const t = item.validUntil + 2 * DAY;
+      await setNextTimestamp(t);
+      const tx = renew(c.connect(f.key2), tokenId, newRoot, 2, newUntil);
+      await expect(tx)
         .to.emit(c, "CertificateRenewed")
-        .withArgs(tokenId, BODY_1, newRoot, 2, newUntil);
+        .withArgs(tokenId, BODY_1, newRoot, 2, t + NOTICE_PERIOD, newUntil, f.key2.address, block);
       const v = await c.verifyCertificate(tokenId);
-      expect(v.status).to.equal(CertificateStatus.Valid);
+      // the result it replaces has ended: pending through the renewal's notice
+      expect(v.status).to.equal(CertificateStatus.Pending);
       expect(v.resultRoot).to.equal(newRoot);
+      expect(v.validFrom).to.equal(t + NOTICE_PERIOD);
       expect(v.validUntil).to.equal(newUntil);
+      expect(v.evaluatedAt).to.equal(t);
+      expect(v.issuedAt).to.equal(issuedAt);
       expect(v.rulebookId).to.equal(2);
       expect(v.rulebookHash).to.equal(RULEBOOK_2_HASH);
-      expect(v.issuedAt).to.equal(issuedAt);
       expect(v.level).to.equal(1);
       expect(v.holder).to.equal(f.holders[0].address);
+      expect(v.lastEventBlock).to.equal(await txBlock(await tx));
+      await travelTo(t + NOTICE_PERIOD);
+      expect(await c.statusOf(tokenId)).to.equal(CertificateStatus.Valid);
       expect(await c.resultRootOf(tokenId)).to.equal(newRoot);
-      expect(await c.isResultRootUsed(newRoot)).to.equal(true);
-      expect(await c.isResultRootUsed(item.resultRoot)).to.equal(true);
-      // the alias number is not a certificate
+      expect(await c.isResultRootUsed(BODY_1, newRoot)).to.equal(true);
+      expect(await c.isResultRootUsed(BODY_1, item.resultRoot)).to.equal(true);
+      // the number the renewal's root maps to is not a certificate
       expect(await c.statusOf(tokenIdOf(newRoot))).to.equal(CertificateStatus.NotFound);
       await expect(c.ownerOf(tokenIdOf(newRoot))).to.be.revertedWithCustomError(c, "CertificateNotFound");
-      // the renewal root can no longer be issued, renewed or re-issued with
+      // the renewal root can no longer be issued or renewed with, and the error names the renewed certificate
       await expect(
         c.connect(f.key1).issueCertificate(f.issuance(f.holders[1], { resultRoot: newRoot, validUntil: newUntil })),
       )
-        .to.be.revertedWithCustomError(c, "ResultRootAlreadyUsed")
-        .withArgs(newRoot);
+        .to.be.revertedWithCustomError(c, "ResultRootUsedByRenewal")
+        .withArgs(newRoot, tokenId);
       const other = await issueOne(f, f.key1, f.holders[1], { validUntil: newUntil });
+      await travel(NOTICE_PERIOD);
       await expect(renew(c.connect(f.key1), other.tokenId, newRoot, RULEBOOK_1, newUntil))
-        .to.be.revertedWithCustomError(c, "ResultRootAlreadyUsed")
-        .withArgs(newRoot);
+        .to.be.revertedWithCustomError(c, "ResultRootUsedByRenewal")
+        .withArgs(newRoot, tokenId);
       expect(await c.balanceOf(f.holders[0].address)).to.equal(1);
+    });
+
+    it("during a renewal's notice the previous result stays in force until its own end; objections may be filed", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      const k = c.connect(f.key1);
+      const { tokenId, item } = await issueOne(f, f.key1, f.holders[0]);
+      await travel(NOTICE_PERIOD);
+      expect(await c.statusOf(tokenId)).to.equal(CertificateStatus.Valid);
+      const t = item.validUntil - DAY; // renewed the day before it ends
+      await travelTo(t - 1);
+      await setNextTimestamp(t);
+      const renewedBlock = await txBlock(await renew(k, tokenId, randomRoot(), RULEBOOK_1, item.validUntil + YEAR));
+      expect(await c.statusOf(tokenId)).to.equal(CertificateStatus.Valid);
+      expect(await c.holdsValidCertificate(f.holders[0].address, 2)).to.equal(true);
+      await expect(renew(k, tokenId, randomRoot(), RULEBOOK_1, item.validUntil + 2 * YEAR))
+        .to.be.revertedWithCustomError(c, "InPublicNotice")
+        .withArgs(tokenId, t + NOTICE_PERIOD);
+      // an objection to the new result: pending until decided
+      await expect(object(c.connect(f.stranger), tokenId))
+        .to.emit(c, "ObjectionFiled")
+        .withArgs(tokenId, BODY_1, f.stranger.address, EVIDENCE, renewedBlock);
+      expect(await c.statusOf(tokenId)).to.equal(CertificateStatus.Pending);
+      await resolve(k, tokenId, false, RevocationReason.None);
+      expect(await c.statusOf(tokenId)).to.equal(CertificateStatus.Valid);
+      // the previous result ends during the notice: pending until the renewal's validFrom
+      await travelTo(item.validUntil);
+      expect(await c.statusOf(tokenId)).to.equal(CertificateStatus.Pending);
+      await travelTo(t + NOTICE_PERIOD - 1);
+      expect(await c.statusOf(tokenId)).to.equal(CertificateStatus.Pending);
+      await travelTo(t + NOTICE_PERIOD);
+      expect(await c.statusOf(tokenId)).to.equal(CertificateStatus.Valid);
+      await expect(object(c.connect(f.stranger), tokenId))
+        .to.be.revertedWithCustomError(c, "NoticePeriodOver")
+        .withArgs(tokenId, t + NOTICE_PERIOD);
+    });
+
+    it("an objection to a renewal, upheld, revokes the certificate", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      const { tokenId, item } = await issueOne(f, f.key1, f.holders[0]);
+      await travel(NOTICE_PERIOD);
+      await renew(c.connect(f.key1), tokenId, randomRoot(), RULEBOOK_1, item.validUntil + YEAR);
+      await object(c.connect(f.stranger), tokenId);
+      await expect(resolve(c.connect(f.supervisor), tokenId, true, RevocationReason.FailedReview))
+        .to.emit(c, "CertificateRevoked")
+        .withArgs(
+          tokenId,
+          BODY_1,
+          RevocationReason.FailedReview,
+          EVIDENCE,
+          f.supervisor.address,
+          true,
+          await eventBlockOf(c, tokenId),
+        );
+      expect(await c.statusOf(tokenId)).to.equal(CertificateStatus.Revoked);
     });
 
     it("a retried issuance of the original root of a renewed certificate reverts ResultRootAlreadyUsed", async function () {
@@ -1052,45 +1449,65 @@ describe("CQOCertificate", function () {
       const f = await loadFixture(deployFixture);
       const c = f.certificate;
       const { tokenId, item } = await issueOne(f, f.key1, f.holders[0]);
+      await travel(NOTICE_PERIOD);
       await renew(c.connect(f.key1), tokenId, randomRoot(), RULEBOOK_1, item.validUntil + YEAR);
       await expect(c.connect(f.key1).issueCertificates([item]))
         .to.be.revertedWithCustomError(c, "ResultRootAlreadyUsed")
         .withArgs(item.resultRoot);
     });
 
-    it("renews twice; the latest root is the certificate's", async function () {
+    it("renews twice, each after the previous notice; the latest root is the certificate's", async function () {
       const f = await loadFixture(deployFixture);
       const c = f.certificate.connect(f.key1);
       const { tokenId, item } = await issueOne(f, f.key1, f.holders[0]);
       const [r1, r2] = [randomRoot(), randomRoot()];
-      await renew(c, tokenId, r1, RULEBOOK_1, item.validUntil + YEAR);
-      await renew(c, tokenId, r2, RULEBOOK_1, item.validUntil + 2 * YEAR);
+      await travel(NOTICE_PERIOD);
+      const first = await txBlock(await renew(c, tokenId, r1, RULEBOOK_1, item.validUntil + YEAR));
+      await travel(NOTICE_PERIOD);
+      const t = (await now()) + 1;
+      await setNextTimestamp(t);
+      await expect(renew(c, tokenId, r2, RULEBOOK_1, item.validUntil + 2 * YEAR))
+        .to.emit(c, "CertificateRenewed")
+        .withArgs(tokenId, BODY_1, r2, RULEBOOK_1, t + NOTICE_PERIOD, item.validUntil + 2 * YEAR, f.key1.address, first);
       expect(await c.resultRootOf(tokenId)).to.equal(r2);
-      expect(await c.isResultRootUsed(r1)).to.equal(true);
-      await expect(renew(c, tokenId, r1, RULEBOOK_1, item.validUntil + 3 * YEAR))
-        .to.be.revertedWithCustomError(c, "ResultRootAlreadyUsed")
-        .withArgs(r1);
-      await expect(renew(c, tokenId, r2, RULEBOOK_1, item.validUntil + 3 * YEAR))
-        .to.be.revertedWithCustomError(c, "ResultRootAlreadyUsed")
-        .withArgs(r2);
+      expect(await c.isResultRootUsed(BODY_1, r1)).to.equal(true);
+      await travel(NOTICE_PERIOD);
+      for (const used of [r1, r2]) {
+        await expect(renew(c, tokenId, used, RULEBOOK_1, item.validUntil + 3 * YEAR))
+          .to.be.revertedWithCustomError(c, "ResultRootUsedByRenewal")
+          .withArgs(used, tokenId);
+      }
     });
 
-    it("refuses a new end of validity not after now and not after validFrom", async function () {
+    it("refuses a renewal during the current notice, and a new end of validity not after the renewal's validFrom", async function () {
       const f = await loadFixture(deployFixture);
       const c = f.certificate.connect(f.key1);
-      const { tokenId, issuedAt } = await issueOne(f, f.key1, f.holders[0]);
+      const { tokenId, issuedAt, item } = await issueOne(f, f.key1, f.holders[0]);
       const validFrom = issuedAt + NOTICE_PERIOD;
-      // during the notice: must end after validFrom
-      await expect(renew(c, tokenId, randomRoot(), RULEBOOK_1, validFrom))
-        .to.be.revertedWithCustomError(c, "InvalidValidity")
-        .withArgs(validFrom, validFrom);
+      await setNextTimestamp(validFrom - 1);
+      await expect(renew(c, tokenId, randomRoot(), RULEBOOK_1, item.validUntil + YEAR))
+        .to.be.revertedWithCustomError(c, "InPublicNotice")
+        .withArgs(tokenId, validFrom);
       const t = validFrom + 10 * DAY;
       await setNextTimestamp(t);
-      await expect(renew(c, tokenId, randomRoot(), RULEBOOK_1, t))
+      await expect(renew(c, tokenId, randomRoot(), RULEBOOK_1, t + NOTICE_PERIOD))
         .to.be.revertedWithCustomError(c, "InvalidValidity")
-        .withArgs(t, validFrom);
+        .withArgs(t + NOTICE_PERIOD, t + NOTICE_PERIOD);
       await setNextTimestamp(t + 1);
-      await expect(renew(c, tokenId, randomRoot(), RULEBOOK_1, t + 2)).to.emit(c, "CertificateRenewed");
+      await expect(renew(c, tokenId, randomRoot(), RULEBOOK_1, t)).to.be.revertedWithCustomError(c, "InvalidValidity");
+      await setNextTimestamp(t + 2);
+      await expect(renew(c, tokenId, randomRoot(), RULEBOOK_1, t + 2 + NOTICE_PERIOD + 1)).to.emit(
+        c,
+        "CertificateRenewed",
+      );
+    });
+
+    it("renews exactly at the end of the notice", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate.connect(f.key1);
+      const { tokenId, issuedAt, item } = await issueOne(f, f.key1, f.holders[0]);
+      await setNextTimestamp(issuedAt + NOTICE_PERIOD);
+      await expect(renew(c, tokenId, randomRoot(), RULEBOOK_1, item.validUntil + YEAR)).to.emit(c, "CertificateRenewed");
     });
 
     it("refuses a zero root, a used root, a root with a taken number, a deprecated or unknown rulebook", async function () {
@@ -1099,6 +1516,7 @@ describe("CQOCertificate", function () {
       const k = c.connect(f.key1);
       const a = await issueOne(f, f.key1, f.holders[0]);
       const b = await issueOne(f, f.key1, f.holders[1]);
+      await travel(NOTICE_PERIOD);
       const until = a.item.validUntil + YEAR;
       await expect(renew(k, a.tokenId, ethers.ZeroHash, RULEBOOK_1, until)).to.be.revertedWithCustomError(
         c,
@@ -1122,26 +1540,32 @@ describe("CQOCertificate", function () {
         .withArgs(RULEBOOK_1);
     });
 
-    it("refuses suspended, objected, revoked and voided certificates, and a level no longer in scope", async function () {
+    it("refuses a certificate not in good standing (any flag), revoked or voided, and a level no longer in scope", async function () {
       const f = await loadFixture(deployFixture);
       const c = f.certificate;
       const k = c.connect(f.key1);
-      const [a, b, d, e] = [
+      const [a, b, d, e, g] = [
         await issueOne(f, f.key1, f.holders[0]),
         await issueOne(f, f.key1, f.holders[1]),
         await issueOne(f, f.key1, f.holders[2]),
         await issueOne(f, f.key1, f.holders[3], { level: 1 }),
+        await issueOne(f, f.key1, f.holders[4]),
       ];
       const until = a.item.validUntil + YEAR;
       await suspend(k, a.tokenId);
       await object(c.connect(f.stranger), b.tokenId);
       await revoke(k, d.tokenId, RevocationReason.Other);
+      await suspend(c.connect(f.supervisor), g.tokenId);
+      await travel(NOTICE_PERIOD);
       await expect(renew(k, a.tokenId, randomRoot(), RULEBOOK_1, until))
-        .to.be.revertedWithCustomError(c, "InvalidCertificateState")
-        .withArgs(a.tokenId, CertState.SuspendedByBody);
+        .to.be.revertedWithCustomError(c, "NotInGoodStanding")
+        .withArgs(a.tokenId, CertificateStatus.Suspended);
       await expect(renew(k, b.tokenId, randomRoot(), RULEBOOK_1, until))
-        .to.be.revertedWithCustomError(c, "InvalidCertificateState")
-        .withArgs(b.tokenId, CertState.Objected);
+        .to.be.revertedWithCustomError(c, "NotInGoodStanding")
+        .withArgs(b.tokenId, CertificateStatus.Pending);
+      await expect(renew(k, g.tokenId, randomRoot(), RULEBOOK_1, until))
+        .to.be.revertedWithCustomError(c, "NotInGoodStanding")
+        .withArgs(g.tokenId, CertificateStatus.Suspended);
       await expect(renew(k, d.tokenId, randomRoot(), RULEBOOK_1, until))
         .to.be.revertedWithCustomError(c, "CertificateAlreadyRevoked")
         .withArgs(d.tokenId, RevocationReason.Other);
@@ -1157,10 +1581,11 @@ describe("CQOCertificate", function () {
         .withArgs(e.tokenId);
     });
 
-    it("refuses non-keys, another body's key, a suspended body, and unknown numbers", async function () {
+    it("refuses non-keys, another body's key, a suspended body, a body past its term, and unknown numbers", async function () {
       const f = await loadFixture(deployFixture);
       const c = f.certificate;
       const { tokenId, item } = await issueOne(f, f.key1, f.holders[0], { level: 3 });
+      await travel(NOTICE_PERIOD);
       const until = item.validUntil + YEAR;
       for (const who of [f.supervisor, f.association, f.bodyAdmin, f.stranger]) {
         await expect(renew(c.connect(who), tokenId, randomRoot(), RULEBOOK_1, until))
@@ -1176,7 +1601,12 @@ describe("CQOCertificate", function () {
       await c.suspendBody(BODY_1, EVIDENCE);
       await expect(renew(c.connect(f.key1), tokenId, randomRoot(), RULEBOOK_1, until))
         .to.be.revertedWithCustomError(c, "BodyNotActive")
-        .withArgs(BODY_1, 2);
+        .withArgs(BODY_1, BodyStatus.Suspended);
+      await c.reinstateBody(BODY_1);
+      await travelTo(f.accreditedUntil);
+      await expect(renew(c.connect(f.key1), tokenId, randomRoot(), RULEBOOK_1, f.accreditedUntil + YEAR))
+        .to.be.revertedWithCustomError(c, "BodyAccreditationExpired")
+        .withArgs(BODY_1, f.accreditedUntil);
     });
   });
 
@@ -1203,18 +1633,20 @@ describe("CQOCertificate", function () {
       const tx = reissue(c.connect(f.key2), old.tokenId, newHolder.address, newRoot, deadline, sig);
       await expect(tx)
         .to.emit(c, "CertificateRevoked")
-        .withArgs(old.tokenId, BODY_1, RevocationReason.Reissued, ethers.ZeroHash);
+        .withArgs(old.tokenId, BODY_1, RevocationReason.Reissued, ethers.ZeroHash, f.key2.address, false, old.block);
       await expect(tx).to.emit(c, "Transfer").withArgs(ethers.ZeroAddress, newHolder.address, newId);
       await expect(tx).to.emit(c, "Locked").withArgs(newId);
       await expect(tx)
         .to.emit(c, "CertificateReissued")
-        .withArgs(old.tokenId, newId, BODY_1, newHolder.address, newRoot);
+        .withArgs(old.tokenId, newId, BODY_1, newHolder.address, newRoot, f.key2.address, old.block);
+      const reissuedBlock = await txBlock(await tx);
 
       const before = await c.verifyCertificate(old.tokenId);
       expect(before.status).to.equal(CertificateStatus.Revoked);
       expect(before.revocationReason).to.equal(RevocationReason.Reissued);
       expect(before.successor).to.equal(newId);
       expect(before.predecessor).to.equal(0);
+      expect(before.lastEventBlock).to.equal(reissuedBlock);
       const after = await c.verifyCertificate(newId);
       expect(after.status).to.equal(CertificateStatus.Valid);
       expect(after.holder).to.equal(newHolder.address);
@@ -1223,38 +1655,45 @@ describe("CQOCertificate", function () {
       expect(after.level).to.equal(1);
       expect(after.bodyId).to.equal(BODY_1);
       expect(after.issuedAt).to.equal(old.issuedAt);
+      expect(after.evaluatedAt).to.equal(old.issuedAt);
       expect(after.validFrom).to.equal(old.issuedAt + NOTICE_PERIOD);
       expect(after.validUntil).to.equal(old.item.validUntil);
       expect(after.rulebookId).to.equal(RULEBOOK_1);
       expect(after.resultRoot).to.equal(newRoot);
+      expect(after.lastEventBlock).to.equal(reissuedBlock);
       expect(await c.ownerOf(newId)).to.equal(newHolder.address);
       expect(await c.ownerOf(old.tokenId)).to.equal(oldHolder.address);
       expect(await c.certificatesOf(newHolder.address)).to.deep.equal([newId]);
       expect(await c.holdsValidCertificate(newHolder.address, 1)).to.equal(true);
       expect(await c.holdsValidCertificate(oldHolder.address, 3)).to.equal(false);
+      expect(await c.isResultRootUsed(BODY_1, newRoot)).to.equal(true);
     });
 
-    it("re-issues a renewed certificate with its renewed validity and rulebook", async function () {
+    it("re-issues a renewed certificate, once the renewal's notice is over, with its renewed validity and rulebook", async function () {
       const f = await loadFixture(deployFixture);
       const c = f.certificate;
       await c.registerRulebook(RULEBOOK_2_HASH, "ipfs://rb2");
       const old = await issueOne(f, f.key1, f.holders[0]);
+      await travel(NOTICE_PERIOD);
       const renewedUntil = old.item.validUntil + YEAR;
+      const t = (await now()) + 1;
+      await setNextTimestamp(t);
       await renew(c.connect(f.key1), old.tokenId, randomRoot(), 2, renewedUntil);
       const newRoot = randomRoot();
-      const deadline = (await now()) + DAY;
-      await reissue(
-        c.connect(f.key1),
-        old.tokenId,
-        f.holders[1].address,
-        newRoot,
-        deadline,
-        await consent(f, f.holders[1], old.tokenId, newRoot, deadline),
-      );
+      const deadline = t + 30 * DAY;
+      const sig = await consent(f, f.holders[1], old.tokenId, newRoot, deadline);
+      await expect(reissue(c.connect(f.key1), old.tokenId, f.holders[1].address, newRoot, deadline, sig))
+        .to.be.revertedWithCustomError(c, "InPublicNotice")
+        .withArgs(old.tokenId, t + NOTICE_PERIOD);
+      await travelTo(t + NOTICE_PERIOD);
+      await reissue(c.connect(f.key1), old.tokenId, f.holders[1].address, newRoot, deadline, sig);
       const after = await c.verifyCertificate(tokenIdOf(newRoot));
       expect(after.validUntil).to.equal(renewedUntil);
       expect(after.rulebookId).to.equal(2);
-      expect(after.status).to.equal(CertificateStatus.Pending);
+      expect(after.issuedAt).to.equal(old.issuedAt); // the first issuance
+      expect(after.evaluatedAt).to.equal(t); // the renewal's result
+      expect(after.validFrom).to.equal(t + NOTICE_PERIOD);
+      expect(after.status).to.equal(CertificateStatus.Valid);
     });
 
     it("re-issues to an ERC-1271 contract wallet whose owner consented", async function () {
@@ -1264,16 +1703,17 @@ describe("CQOCertificate", function () {
       const wallet = await deployWallet(owner);
       const walletAddress = await wallet.getAddress();
       const old = await issueOne(f, f.key1, f.holders[0]);
+      const other = await issueOne(f, f.key1, f.holders[1]);
+      await travel(NOTICE_PERIOD);
       const newRoot = randomRoot();
       const deadline = (await now()) + DAY;
       const sig = await consent(f, owner, old.tokenId, newRoot, deadline, walletAddress);
       await expect(reissue(c.connect(f.key1), old.tokenId, walletAddress, newRoot, deadline, sig))
         .to.emit(c, "CertificateReissued")
-        .withArgs(old.tokenId, tokenIdOf(newRoot), BODY_1, walletAddress, newRoot);
+        .withArgs(old.tokenId, tokenIdOf(newRoot), BODY_1, walletAddress, newRoot, f.key1.address, old.block);
       expect(await c.ownerOf(tokenIdOf(newRoot))).to.equal(walletAddress);
       // a consent for the wallet signed by someone else than its owner
       const again = randomRoot();
-      const other = await issueOne(f, f.key1, f.holders[1]);
       const forged = await consent(f, f.stranger, other.tokenId, again, deadline, walletAddress);
       await expect(reissue(c.connect(f.key1), other.tokenId, walletAddress, again, deadline, forged))
         .to.be.revertedWithCustomError(c, "InvalidSignature")
@@ -1284,6 +1724,7 @@ describe("CQOCertificate", function () {
       const f = await loadFixture(deployFixture);
       const c = f.certificate;
       const old = await issueOne(f, f.key1, f.holders[0]);
+      await travel(NOTICE_PERIOD);
       const newRoot = randomRoot();
       const deadline = (await now()) + 100;
       const sig = await consent(f, f.holders[1], old.tokenId, newRoot, deadline);
@@ -1300,42 +1741,38 @@ describe("CQOCertificate", function () {
       );
     });
 
-    it("refuses a consent by the wrong signer, or for another certificate, root or chain", async function () {
+    it("refuses a consent by the wrong signer, or for another certificate, root, deadline, chain or domain version", async function () {
       const f = await loadFixture(deployFixture);
       const c = f.certificate;
       const k = c.connect(f.key1);
       const old = await issueOne(f, f.key1, f.holders[0]);
       const other = await issueOne(f, f.key1, f.holders[2]);
+      await travel(NOTICE_PERIOD);
       const newHolder = f.holders[1].address;
       const newRoot = randomRoot();
       const deadline = (await now()) + DAY;
+      const message = { tokenId: old.tokenId, newHolder, newResultRoot: newRoot, deadline };
       const cases: [string, string][] = [
         ["signed by the old holder", await consent(f, f.holders[0], old.tokenId, newRoot, deadline, newHolder)],
         ["for another certificate", await consent(f, f.holders[1], other.tokenId, newRoot, deadline)],
         ["for another root", await consent(f, f.holders[1], old.tokenId, randomRoot(), deadline)],
         ["for another deadline", await consent(f, f.holders[1], old.tokenId, newRoot, deadline + 1)],
-        [
-          "for another chain",
-          await signReissueConsent(
-            f.holders[1],
-            c,
-            { tokenId: old.tokenId, newHolder, newResultRoot: newRoot, deadline },
-            { chainId: 5n },
-          ),
-        ],
+        ["for another chain", await signReissueConsent(f.holders[1], c, message, { chainId: 5n })],
+        ["for v1's domain", await signReissueConsent(f.holders[1], c, message, { version: "1" })],
       ];
-      for (const [, sig] of cases) {
-        await expect(reissue(k, old.tokenId, newHolder, newRoot, deadline, sig))
+      for (const [name, sig] of cases) {
+        await expect(reissue(k, old.tokenId, newHolder, newRoot, deadline, sig), name)
           .to.be.revertedWithCustomError(c, "InvalidSignature")
           .withArgs(newHolder);
       }
-      expect(await c.statusOf(old.tokenId)).to.equal(CertificateStatus.Pending);
+      expect(await c.statusOf(old.tokenId)).to.equal(CertificateStatus.Valid);
     });
 
     it("refuses the same holder and the zero address", async function () {
       const f = await loadFixture(deployFixture);
       const c = f.certificate;
       const old = await issueOne(f, f.key1, f.holders[0]);
+      await travel(NOTICE_PERIOD);
       const newRoot = randomRoot();
       const deadline = (await now()) + DAY;
       const same = await consent(f, f.holders[0], old.tokenId, newRoot, deadline);
@@ -1347,12 +1784,15 @@ describe("CQOCertificate", function () {
       ).to.be.revertedWithCustomError(c, "InvalidHolder");
     });
 
-    it("refuses a used root, a zero root and a root whose number is taken", async function () {
+    it("refuses a used root, a renewal's root, a zero root and a root whose number is taken", async function () {
       const f = await loadFixture(deployFixture);
       const c = f.certificate;
       const k = c.connect(f.key1);
       const old = await issueOne(f, f.key1, f.holders[0]);
       const other = await issueOne(f, f.key1, f.holders[2]);
+      await travel(NOTICE_PERIOD);
+      const renewalRoot = randomRoot();
+      await renew(k, other.tokenId, renewalRoot, RULEBOOK_1, other.item.validUntil + YEAR);
       const h = f.holders[1];
       const deadline = (await now()) + DAY;
       for (const root of [old.item.resultRoot, other.item.resultRoot]) {
@@ -1362,6 +1802,11 @@ describe("CQOCertificate", function () {
           .to.be.revertedWithCustomError(c, "ResultRootAlreadyUsed")
           .withArgs(root);
       }
+      await expect(
+        reissue(k, old.tokenId, h.address, renewalRoot, deadline, await consent(f, h, old.tokenId, renewalRoot, deadline)),
+      )
+        .to.be.revertedWithCustomError(c, "ResultRootUsedByRenewal")
+        .withArgs(renewalRoot, other.tokenId);
       await expect(
         reissue(
           k,
@@ -1378,16 +1823,23 @@ describe("CQOCertificate", function () {
         .withArgs(other.tokenId);
     });
 
-    it("refuses revoked (incl. already re-issued), suspended and voided certificates", async function () {
+    it("refuses revoked (incl. already re-issued), flagged, voided certificates and one in its notice", async function () {
       const f = await loadFixture(deployFixture);
       const c = f.certificate;
       const k = c.connect(f.key1);
       const h = f.holders[1];
-      const deadline = (await now()) + 30 * DAY;
+      const deadline = (await now()) + 60 * DAY;
       const a = await issueOne(f, f.key1, f.holders[0]);
+      const b = await issueOne(f, f.key1, f.holders[3]);
+      const o = await issueOne(f, f.key1, f.holders[4]);
+      const r2 = randomRoot();
+      await expect(reissue(k, a.tokenId, h.address, r2, deadline, await consent(f, h, a.tokenId, r2, deadline)))
+        .to.be.revertedWithCustomError(c, "InPublicNotice")
+        .withArgs(a.tokenId, a.issuedAt + NOTICE_PERIOD);
+      await object(c.connect(f.stranger), o.tokenId);
+      await travel(NOTICE_PERIOD);
       const r1 = randomRoot();
       await reissue(k, a.tokenId, h.address, r1, deadline, await consent(f, h, a.tokenId, r1, deadline));
-      const r2 = randomRoot();
       await expect(
         reissue(
           k,
@@ -1400,11 +1852,13 @@ describe("CQOCertificate", function () {
       )
         .to.be.revertedWithCustomError(c, "CertificateAlreadyRevoked")
         .withArgs(a.tokenId, RevocationReason.Reissued);
-      const b = await issueOne(f, f.key1, f.holders[3]);
+      await expect(reissue(k, o.tokenId, h.address, r2, deadline, await consent(f, h, o.tokenId, r2, deadline)))
+        .to.be.revertedWithCustomError(c, "NotInGoodStanding")
+        .withArgs(o.tokenId, CertificateStatus.Pending);
       await suspend(k, b.tokenId);
       await expect(reissue(k, b.tokenId, h.address, r2, deadline, await consent(f, h, b.tokenId, r2, deadline)))
-        .to.be.revertedWithCustomError(c, "InvalidCertificateState")
-        .withArgs(b.tokenId, CertState.SuspendedByBody);
+        .to.be.revertedWithCustomError(c, "NotInGoodStanding")
+        .withArgs(b.tokenId, CertificateStatus.Suspended);
       await reinstate(k, b.tokenId);
       await travel(1);
       await c.connect(f.supervisor).voidCertificatesIssuedBefore(BODY_1, await now(), EVIDENCE);
@@ -1417,6 +1871,7 @@ describe("CQOCertificate", function () {
       const f = await loadFixture(deployFixture);
       const c = f.certificate;
       const old = await issueOne(f, f.key1, f.holders[0], { level: 3 });
+      await travel(NOTICE_PERIOD);
       const h = f.holders[1];
       const newRoot = randomRoot();
       const deadline = (await now()) + DAY;
@@ -1435,7 +1890,7 @@ describe("CQOCertificate", function () {
       await c.suspendBody(BODY_1, EVIDENCE);
       await expect(reissue(c.connect(f.key1), old.tokenId, h.address, newRoot, deadline, sig))
         .to.be.revertedWithCustomError(c, "BodyNotActive")
-        .withArgs(BODY_1, 2);
+        .withArgs(BODY_1, BodyStatus.Suspended);
     });
   });
 
@@ -1453,10 +1908,10 @@ describe("CQOCertificate", function () {
         expect(await c.certificatesOf(holder.address)).to.deep.equal(ids);
         expect(await c.balanceOf(holder.address)).to.equal(ids.length);
       }
-      // a batch into the overflow too
+      // a batch into the overflow too, by another body
       const more = [f.issuance(holder, { level: 3 }), f.issuance(holder, { level: 3 })];
       await c.connect(f.body2Key).issueCertificates(more);
-      ids.push(...more.map((m) => tokenIdOf(m.resultRoot)));
+      ids.push(...more.map((m) => tokenIdOf(m.resultRoot, BODY_2)));
       expect(await c.certificatesOf(holder.address)).to.deep.equal(ids);
       expect(await c.certificatesOf(f.stranger.address)).to.deep.equal([]);
       for (const id of ids) expect(await c.ownerOf(id)).to.equal(holder.address);
@@ -1539,17 +1994,59 @@ describe("CQOCertificate", function () {
       expect(await c.holdsValidCertificate(holder.address, 1)).to.equal(false);
     });
 
-    it("certificateNumberOf is the top 64 bits; isResultRootUsed; resultRootOf", async function () {
+    it("holdsValidCertificate looks at the holder's 16 newest certificates only; isValidCertificateOf checks any one", async function () {
       const f = await loadFixture(deployFixture);
       const c = f.certificate;
-      const root = "0x0123456789abcdef" + "11".repeat(24);
-      expect(await c.certificateNumberOf(root)).to.equal(0x0123456789abcdefn);
-      expect(await c.certificateNumberOf(ethers.toBeHex(ethers.MaxUint256, 32))).to.equal((1n << 64n) - 1n);
-      expect(await c.certificateNumberOf(ethers.ZeroHash)).to.equal(0);
-      expect(await c.isResultRootUsed(root)).to.equal(false);
+      const holder = f.holders[0];
+      const good = await issueOne(f, f.key1, holder, { level: 1 });
+      const revoked = Array.from({ length: 15 }, () => f.issuance(holder, { level: 3 }));
+      await c.connect(f.key1).issueCertificates(revoked);
+      const revokedIds = revoked.map((item) => tokenIdOf(item.resultRoot));
+      await revokeMany(c.connect(f.key1), revokedIds, RevocationReason.HolderRequest);
+      await travel(NOTICE_PERIOD);
+      expect(await c.balanceOf(holder.address)).to.equal(16);
+      expect(await c.holdsValidCertificate(holder.address, 3)).to.equal(true); // the 16th newest
+      // one more (still pending) pushes the valid one out of the scan
+      const newest = await issueOne(f, f.key1, holder, { level: 3 });
+      expect(await c.holdsValidCertificate(holder.address, 3)).to.equal(false);
+      expect(await c.holdsValidCertificate(holder.address, 1)).to.equal(false);
+      // any one certificate, O(1)
+      expect(await c.isValidCertificateOf(holder.address, good.tokenId, 1)).to.equal(true);
+      expect(await c.isValidCertificateOf(holder.address, good.tokenId, 3)).to.equal(true);
+      expect(await c.isValidCertificateOf(holder.address, good.tokenId, 0)).to.equal(false);
+      expect(await c.isValidCertificateOf(f.stranger.address, good.tokenId, 1)).to.equal(false);
+      expect(await c.isValidCertificateOf(holder.address, revokedIds[0], 3)).to.equal(false);
+      expect(await c.isValidCertificateOf(holder.address, newest.tokenId, 3)).to.equal(false);
+      expect(await c.isValidCertificateOf(ethers.ZeroAddress, 12345n, 8)).to.equal(false);
+      await travelTo(newest.issuedAt + NOTICE_PERIOD);
+      expect(await c.isValidCertificateOf(holder.address, newest.tokenId, 3)).to.equal(true);
+      expect(await c.isValidCertificateOf(holder.address, newest.tokenId, 2)).to.equal(false);
+      expect(await c.holdsValidCertificate(holder.address, 3)).to.equal(true);
+      expect(await c.holdsValidCertificate(holder.address, 2)).to.equal(false);
+    });
+
+    it("certificateNumberOf is the body id then the root's top 56 bits; isResultRootUsed is per body; resultRootOf", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      const root = "0x0123456789abcd" + "ef" + "11".repeat(24);
+      const number = (1n << 56n) | 0x0123456789abcdn;
+      expect(await c.certificateNumberOf(BODY_1, root)).to.equal(number);
+      expect(await c.certificateNumberOf(BODY_2, root)).to.equal((2n << 56n) | 0x0123456789abcdn);
+      expect(tokenIdOf(root, BODY_2)).to.equal(await c.certificateNumberOf(BODY_2, root));
+      expect(await c.certificateNumberOf(255, ethers.toBeHex(ethers.MaxUint256, 32))).to.equal((1n << 64n) - 1n);
+      expect(await c.certificateNumberOf(BODY_1, ethers.ZeroHash)).to.equal(1n << 56n); // never 0
+      for (const bodyId of [0, 256, 65535]) {
+        await expect(c.certificateNumberOf(bodyId, root))
+          .to.be.revertedWithCustomError(c, "BodyNotFound")
+          .withArgs(bodyId);
+      }
+      await expect(c.isResultRootUsed(0, root)).to.be.revertedWithCustomError(c, "BodyNotFound").withArgs(0);
+      expect(await c.isResultRootUsed(BODY_1, root)).to.equal(false);
       await c.connect(f.key1).issueCertificate(f.issuance(f.holders[0], { resultRoot: root }));
-      expect(await c.isResultRootUsed(root)).to.equal(true);
-      expect(await c.resultRootOf(0x0123456789abcdefn)).to.equal(root);
+      expect(await c.isResultRootUsed(BODY_1, root)).to.equal(true);
+      expect(await c.isResultRootUsed(BODY_2, root)).to.equal(false);
+      expect(await c.isResultRootUsed(BODY_1, rootWithSameNumber(root))).to.equal(false);
+      expect(await c.resultRootOf(number)).to.equal(root);
       await expect(c.resultRootOf(1)).to.be.revertedWithCustomError(c, "CertificateNotFound").withArgs(1);
     });
 
@@ -1568,7 +2065,7 @@ describe("CQOCertificate", function () {
       await c.connect(f.key1).issueCertificate(f.issuance(f.holders[0])); // keeps `pending` company
       const pendingNow = await issueOne(f, f.key1, f.holders[6]);
       await travelTo(expired.item.validUntil);
-      await suspend(c.connect(f.key1), suspended.tokenId);
+      await suspend(c.connect(f.supervisor), suspended.tokenId);
       await revoke(c.connect(f.key1), revoked.tokenId, RevocationReason.HolderRequest);
       await c.connect(f.supervisor).voidCertificatesIssuedBefore(BODY_2, await now(), EVIDENCE);
       const late = await issueOne(f, f.key1, f.holders[7]);
@@ -1590,6 +2087,113 @@ describe("CQOCertificate", function () {
       const v = await c.verifyCertificate(voided.tokenId);
       expect(v.bodyId).to.equal(BODY_2);
       expect(v.bodyAccredited).to.equal(true);
+      const s = await c.verifyCertificate(suspended.tokenId);
+      expect([s.suspendedByBody, s.suspendedBySupervisor]).to.deep.equal([false, true]);
+      expect(s.evaluatedAt).to.equal(suspended.issuedAt);
+    });
+  });
+
+  // ================================================================== history (ERC-1056 walk)
+
+  describe("the history chain: previousEventBlock", function () {
+    const CERTIFICATE_EVENTS = new Set([
+      "CertificateIssued",
+      "CertificateSuspended",
+      "CertificateReinstated",
+      "CertificateRevoked",
+      "ObjectionFiled",
+      "ObjectionResolved",
+      "CertificateRenewed",
+      "CertificateReissued",
+    ]);
+
+    /**
+     * A certificate's events, oldest first, found as a client does: from `lastEventBlock`, one `eth_getLogs` of a
+     * single block per step, following the earliest event's `previousEventBlock` back to the token's first event.
+     */
+    async function walk(c: CQOCertificate, tokenId: bigint): Promise<{ events: string[]; requests: number }> {
+      const address = await c.getAddress();
+      const blocks: string[][] = [];
+      let requests = 0;
+      let block = Number(await eventBlockOf(c, tokenId));
+      while (block !== 0) {
+        requests++;
+        const logs = await ethers.provider.getLogs({ address, fromBlock: block, toBlock: block });
+        const mine = logs
+          .map((log) => ({ index: log.index, event: c.interface.parseLog(log) }))
+          .filter(
+            (e) =>
+              e.event !== null &&
+              CERTIFICATE_EVENTS.has(e.event.name) &&
+              (e.event.args.tokenId === tokenId ||
+                (e.event.name === "CertificateReissued" && e.event.args.newTokenId === tokenId)),
+          )
+          .sort((a, b) => a.index - b.index);
+        if (mine.length === 0) throw new Error(`no event of ${tokenId} in block ${block}`);
+        blocks.unshift(mine.map((e) => e.event?.name ?? ""));
+        const first = mine[0].event;
+        if (first === null) throw new Error("unparsed");
+        if (first.name === "CertificateIssued") break;
+        if (first.name === "CertificateReissued" && first.args.newTokenId === tokenId) break;
+        const previous = Number(first.args.previousEventBlock);
+        expect(previous, `${first.name} in block ${block}`).to.be.lessThan(block);
+        for (const e of mine) expect(Number(e.event?.args.previousEventBlock)).to.equal(previous);
+        block = previous;
+      }
+      return { events: blocks.flat(), requests };
+    }
+
+    it("walks a certificate's whole life back, one block per event, past other certificates' events", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      const a = await issueOne(f, f.key1, f.holders[0]);
+      const noise = await issueOne(f, f.key2, f.holders[1]);
+      await object(c.connect(f.stranger), a.tokenId);
+      await object(c.connect(f.stranger), noise.tokenId);
+      await resolve(c.connect(f.supervisor), a.tokenId, false, RevocationReason.None);
+      await travel(NOTICE_PERIOD);
+      await suspend(c.connect(f.key1), a.tokenId);
+      await suspend(c.connect(f.supervisor), noise.tokenId);
+      await reinstate(c.connect(f.key2), a.tokenId);
+      await renew(c.connect(f.key1), a.tokenId, randomRoot(), RULEBOOK_1, a.item.validUntil + YEAR);
+      await travel(NOTICE_PERIOD);
+      const newRoot = randomRoot();
+      const deadline = (await now()) + DAY;
+      await reissue(c.connect(f.key1), a.tokenId, f.holders[2].address, newRoot, deadline, await consent(f, f.holders[2], a.tokenId, newRoot, deadline));
+      expect(await walk(c, a.tokenId)).to.deep.equal({
+        events: [
+          "CertificateIssued",
+          "ObjectionFiled",
+          "ObjectionResolved",
+          "CertificateSuspended",
+          "CertificateReinstated",
+          "CertificateRenewed",
+          "CertificateRevoked",
+          "CertificateReissued",
+        ],
+        requests: 7,
+      });
+      // the new certificate's history starts at the re-issue
+      const newId = tokenIdOf(newRoot);
+      expect(await walk(c, newId)).to.deep.equal({ events: ["CertificateReissued"], requests: 1 });
+      await suspend(c.connect(f.key2), newId);
+      expect(await walk(c, newId)).to.deep.equal({ events: ["CertificateReissued", "CertificateSuspended"], requests: 2 });
+      expect(await walk(c, noise.tokenId)).to.deep.equal({
+        events: ["CertificateIssued", "ObjectionFiled", "CertificateSuspended"],
+        requests: 3,
+      });
+    });
+
+    it("an upheld objection's two events share one block and one previousEventBlock", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      const a = await issueOne(f, f.key1, f.holders[0]);
+      await object(c.connect(f.stranger), a.tokenId);
+      await resolve(c.connect(f.key1), a.tokenId, true, RevocationReason.Fraud);
+      expect(await walk(c, a.tokenId)).to.deep.equal({
+        events: ["CertificateIssued", "ObjectionFiled", "ObjectionResolved", "CertificateRevoked"],
+        requests: 3,
+      });
     });
   });
 
@@ -1648,7 +2252,7 @@ describe("CQOCertificate", function () {
       await expect(c.locked(3)).to.be.revertedWithCustomError(c, "CertificateNotFound").withArgs(3);
     });
 
-    it("supportsInterface: ERC-165, ERC-721, metadata, ERC-5192, IAccessControl; not 0xffffffff", async function () {
+    it("supportsInterface: ERC-165, ERC-721, metadata, ERC-5192, IAccessControl, IAccessControlDefaultAdminRules", async function () {
       const f = await loadFixture(deployFixture);
       const c = f.certificate;
       for (const id of [
@@ -1657,6 +2261,7 @@ describe("CQOCertificate", function () {
         INTERFACE_IDS.ERC721Metadata,
         INTERFACE_IDS.ERC5192,
         INTERFACE_IDS.AccessControl,
+        INTERFACE_IDS.AccessControlDefaultAdminRules,
       ]) {
         expect(await c.supportsInterface(id), id).to.equal(true);
       }
@@ -1673,6 +2278,19 @@ describe("CQOCertificate", function () {
         sel("revokeRole(bytes32,address)") ^
         sel("renounceRole(bytes32,address)");
       expect(ethers.toBeHex(accessControl, 4)).to.equal(INTERFACE_IDS.AccessControl);
+      const defaultAdminRules = [
+        "defaultAdmin()",
+        "pendingDefaultAdmin()",
+        "defaultAdminDelay()",
+        "pendingDefaultAdminDelay()",
+        "beginDefaultAdminTransfer(address)",
+        "cancelDefaultAdminTransfer()",
+        "acceptDefaultAdminTransfer()",
+        "changeDefaultAdminDelay(uint48)",
+        "rollbackDefaultAdminDelay()",
+        "defaultAdminDelayIncreaseWait()",
+      ].reduce((id, sig) => id ^ sel(sig), 0n);
+      expect(ethers.toBeHex(defaultAdminRules, 4)).to.equal(INTERFACE_IDS.AccessControlDefaultAdminRules);
     });
   });
 
@@ -1711,6 +2329,23 @@ describe("CQOCertificate", function () {
       expect(svg).to.contain('fill="#6c757d"');
     });
 
+    it("a renewed certificate shows its first issuance, and the renewal's notice and validity", async function () {
+      const f = await loadFixture(deployFixture);
+      const c = f.certificate;
+      const { tokenId, item, issuedAt } = await issueOne(f, f.key1, f.holders[0]);
+      await travel(NOTICE_PERIOD);
+      const t = (await now()) + 1;
+      await setNextTimestamp(t);
+      const newRoot = randomRoot();
+      await renew(c.connect(f.key1), tokenId, newRoot, RULEBOOK_1, item.validUntil + YEAR);
+      const meta = decodeTokenURI(await c.tokenURI(tokenId));
+      expect(attribute(meta, "Issued")).to.equal(issuedAt);
+      expect(attribute(meta, "Valid from")).to.equal(t + NOTICE_PERIOD);
+      expect(attribute(meta, "Valid until")).to.equal(item.validUntil + YEAR);
+      expect(attribute(meta, "Result root")).to.equal(newRoot);
+      expect(attribute(meta, "Status")).to.equal("Valid");
+    });
+
     it("shows every status and revocation reason by name, and the level names", async function () {
       const f = await loadFixture(deployFixture);
       const c = f.certificate;
@@ -1725,6 +2360,7 @@ describe("CQOCertificate", function () {
         await revoke(c.connect(f.key1), r.tokenId, reason);
         reasons.push({ id: r.tokenId, reason });
       }
+      await travel(NOTICE_PERIOD); // a re-issue waits for the end of the notice
       const newRoot = randomRoot();
       const deadline = (await now()) + DAY;
       await reissue(
@@ -1750,7 +2386,9 @@ describe("CQOCertificate", function () {
       expect(attribute(suspended, "Status")).to.equal("Suspended");
       expect(svgOf(suspended)).to.contain("三级 Level III");
       expect(attribute(await meta(short.tokenId), "Status")).to.equal("Expired");
-      expect(attribute(await meta(b2.tokenId), "Status")).to.equal("Voided");
+      const voided = await meta(b2.tokenId);
+      expect(attribute(voided, "Status")).to.equal("Voided");
+      expect(attribute(voided, "Certifying body")).to.equal(BODY_2);
       const reissued = await meta(l5.tokenId);
       expect(attribute(reissued, "Status")).to.equal("Revoked");
       expect(attribute(reissued, "Revocation reason")).to.equal("Re-issued");
@@ -1795,6 +2433,10 @@ describe("CQOCertificate", function () {
         resultRoot: v.resultRoot,
         predecessor: v.predecessor,
         successor: v.successor,
+        suspendedByBody: v.suspendedByBody,
+        suspendedBySupervisor: v.suspendedBySupervisor,
+        evaluatedAt: v.evaluatedAt,
+        lastEventBlock: v.lastEventBlock,
       };
       const m = decodeTokenURI(await f.renderer.tokenURI(view));
       expect(m.name).to.contain("#42");
@@ -1810,15 +2452,19 @@ describe("CQOCertificate", function () {
         .withArgs(1);
     });
 
-    it("setRenderer: the association replaces the renderer; tokenURI follows it", async function () {
+    it("setRenderer: the association replaces the renderer (never with zero); tokenURI follows it", async function () {
       const f = await loadFixture(deployFixture);
       const c = f.certificate;
       const { tokenId } = await issueOne(f, f.key1, f.holders[0]);
       const next = await ethers.deployContract("CertificateRenderer");
       const nextAddress = await next.getAddress();
-      await expect(c.setRenderer(nextAddress)).to.emit(c, "RendererChanged").withArgs(nextAddress);
+      await expect(c.setRenderer(nextAddress))
+        .to.emit(c, "RendererChanged")
+        .withArgs(nextAddress, f.association.address);
       expect(await c.renderer()).to.equal(nextAddress);
       expect(decodeTokenURI(await c.tokenURI(tokenId)).name).to.contain(`#${tokenId}`);
+      await expect(c.setRenderer(ethers.ZeroAddress)).to.be.revertedWithCustomError(c, "InvalidAddress");
+      expect(await c.renderer()).to.equal(nextAddress);
       // a renderer that is not a contract: tokenURI fails, the records do not
       await c.setRenderer(f.stranger.address);
       await expect(c.tokenURI(tokenId)).to.be.reverted;
@@ -1837,11 +2483,89 @@ describe("CQOCertificate", function () {
       const c = f.certificate;
       const { tokenId } = await issueOne(f, f.key1, f.holders[0]);
       await c.grantRole(SUPERVISOR_ROLE, f.stranger.address);
-      await expect(suspend(c.connect(f.stranger), tokenId)).to.emit(c, "CertificateSuspended");
+      await expect(suspend(c.connect(f.stranger), tokenId))
+        .to.emit(c, "CertificateSuspended")
+        .withArgs(tokenId, BODY_1, EVIDENCE, f.stranger.address, true, await eventBlockOf(c, tokenId));
       await c.revokeRole(SUPERVISOR_ROLE, f.stranger.address);
       await expect(reinstate(c.connect(f.stranger), tokenId))
         .to.be.revertedWithCustomError(c, "NotIssuingBody")
         .withArgs(tokenId, BODY_1);
+    });
+  });
+
+  // ================================================================== a chain that counts milliseconds
+
+  describe("on a chain whose block.timestamp counts milliseconds (clockUnit 1000)", function () {
+    it("takes, stores and returns dates in seconds: EPOCH, issuance, notice, validity", async function () {
+      const f = await loadFixture(deployMillisecondFixture);
+      const c = f.certificate;
+      expect(await c.CLOCK_UNIT()).to.equal(1000);
+      const deployTx = c.deploymentTransaction();
+      if (deployTx === null) throw new Error("no deployment transaction");
+      expect(await c.EPOCH()).to.equal(Math.floor((await txTimestamp(deployTx)) / 1000));
+      const { tokenId, item, issuedAt } = await issueOne(f, f.key1, f.holders[0], {
+        validUntil: f.t0 + NOTICE_PERIOD + 2 * DAY,
+      });
+      const v = await c.verifyCertificate(tokenId);
+      expect(v.issuedAt).to.equal(issuedAt);
+      expect(v.evaluatedAt).to.equal(issuedAt);
+      expect(v.validFrom).to.equal(issuedAt + NOTICE_PERIOD);
+      expect(v.validUntil).to.equal(item.validUntil);
+      expect(v.status).to.equal(CertificateStatus.Pending);
+      await f.clock.travelTo(issuedAt + NOTICE_PERIOD - 1);
+      expect(await c.statusOf(tokenId)).to.equal(CertificateStatus.Pending);
+      await f.clock.travelTo(issuedAt + NOTICE_PERIOD);
+      expect(await c.statusOf(tokenId)).to.equal(CertificateStatus.Valid);
+      await f.clock.travelTo(item.validUntil - 1);
+      expect(await c.statusOf(tokenId)).to.equal(CertificateStatus.Valid);
+      await f.clock.travelTo(item.validUntil);
+      expect(await c.statusOf(tokenId)).to.equal(CertificateStatus.Expired);
+    });
+
+    it("reads deadlines, notices and renewals in seconds; the admin delay is kept in the chain's unit", async function () {
+      const f = await loadFixture(deployMillisecondFixture);
+      const c = f.certificate;
+      // a voucher's deadline
+      const t = (await f.clock.now()) + 100;
+      const voucher: IssuanceVoucher = { bodyId: BODY_1, issuance: f.issuance(f.holders[0]), nonce: 0, deadline: t };
+      const signature = await signVoucher(f.key1, c, voucher);
+      await f.clock.setNextTimestamp(t + 1);
+      await expect(issueWithVoucher(c, voucher, f.key1.address, signature))
+        .to.be.revertedWithCustomError(c, "VoucherExpired")
+        .withArgs(t);
+      const onTime = { ...voucher, deadline: t + 10, issuance: f.issuance(f.holders[0]) };
+      await f.clock.setNextTimestamp(t + 10);
+      const tx = await issueWithVoucher(c, onTime, f.key1.address, await signVoucher(f.key1, c, onTime));
+      const tokenId = tokenIdOf(onTime.issuance.resultRoot);
+      expect((await c.verifyCertificate(tokenId)).issuedAt).to.equal(await f.clock.txTime(tx));
+      // a signing key's consent deadline
+      const key = f.holders[9];
+      const late = await keyGrant(c, key, BODY_1, (await f.clock.now()) + 10);
+      await f.clock.setNextTimestamp(late.deadline + 1);
+      await expect(c.connect(f.bodyAdmin).addSigningKey(BODY_1, late))
+        .to.be.revertedWithCustomError(c, "SigningKeyConsentExpired")
+        .withArgs(key.address, late.deadline);
+      await expect(c.connect(f.bodyAdmin).addSigningKey(BODY_1, await keyGrant(c, key, BODY_1))).to.emit(
+        c,
+        "SigningKeyAdded",
+      );
+      // the notice, then a renewal's
+      await expect(renew(c.connect(key), tokenId, randomRoot(), RULEBOOK_1, f.validUntil + YEAR))
+        .to.be.revertedWithCustomError(c, "InPublicNotice")
+        .withArgs(tokenId, t + 10 + NOTICE_PERIOD);
+      await f.clock.travelTo(t + 10 + NOTICE_PERIOD);
+      const renewedAt = (await f.clock.now()) + 1;
+      const newRoot = randomRoot();
+      const previous = await eventBlockOf(c, tokenId);
+      await f.clock.setNextTimestamp(renewedAt);
+      await expect(renew(c.connect(key), tokenId, newRoot, RULEBOOK_1, f.validUntil + YEAR))
+        .to.emit(c, "CertificateRenewed")
+        .withArgs(tokenId, BODY_1, newRoot, RULEBOOK_1, renewedAt + NOTICE_PERIOD, f.validUntil + YEAR, key.address, previous);
+      expect((await c.verifyCertificate(tokenId)).evaluatedAt).to.equal(renewedAt);
+      // OpenZeppelin's admin delay reads block.timestamp: the constructor stores it in milliseconds
+      const { certificate } = await deployCertificate(f.association, { clockUnit: 1000, adminTransferDelay: 3600 });
+      expect(await certificate.defaultAdminDelay()).to.equal(3_600_000);
+      expect(await certificate.defaultAdminDelayIncreaseWait()).to.equal(5 * DAY * 1000);
     });
   });
 });

@@ -57,8 +57,14 @@ describe("demo (npm start)", () => {
     expect(r.out).to.match(/re-issued: \d+ is revoked as Reissued; \d+ belongs to 0x/);
     expect(r.out).to.match(/npx cqo verify \d+ --rpc http:\/\/127\.0\.0\.1:\d+/);
     expect(r.out).to.contain("body A signing key = workbench operator");
-    const deployment = JSON.parse(readFileSync(join(dir, "deployment.json"), "utf8")) as { chainId: number; rpcUrl: string };
-    expect(deployment).to.include({ chainId: 31337, rpcUrl: `http://127.0.0.1:${chainPort}` });
+    // every certificate is body A's: its number carries the body's id in the top byte
+    const numbers = rows.map((l) => /\s(\d{15,20})\s/.exec(l)?.[1]).filter((n): n is string => n !== undefined);
+    expect(numbers).to.have.length(24);
+    expect(numbers.map((n) => BigInt(n) >> 56n)).to.deep.equal(numbers.map(() => 1n));
+    expect(r.out).to.match(/library BodyAdministration 0x[0-9a-fA-F]{40} · clock unit 1 \(block timestamps in seconds\)/);
+    const deployment = JSON.parse(readFileSync(join(dir, "deployment.json"), "utf8")) as { chainId: number; rpcUrl: string; clockUnit: number; library: string };
+    expect(deployment).to.include({ chainId: 31337, rpcUrl: `http://127.0.0.1:${chainPort}`, clockUnit: 1 });
+    expect(deployment.library).to.match(/^0x[0-9a-fA-F]{40}$/);
     // no orphans: the chain and the workbench are gone
     expect(await listening(chainPort)).to.equal(false);
     expect(await listening(serverPort)).to.equal(false);

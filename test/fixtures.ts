@@ -1,6 +1,27 @@
 /**
  * Shared deployment fixture and helpers for the contract tests.
  *
+ * What changed for contracts v2 (issue #11), for the owners of the other test files:
+ * - `deployFixture` deploys CertificateRenderer, the external library BodyAdministration (`f.library`), then
+ *   CQOCertificate(association, adminTransferDelay 0, clockUnit 1, renderer) linked to it. Every fixture signing key
+ *   joins its body with its own EIP-712 `SigningKeyConsent`: build one with `keyGrant(certificate, signer, bodyId)`
+ *   (returns the `SigningKeyGrant {key, deadline, signature}` that `accreditBody` / `addSigningKey` take;
+ *   `keyGrant(..., deadline, walletAddress)` for an ERC-1271 wallet whose owner signs).
+ * - `deployFixtureWith({ clockUnit: 1000, adminTransferDelay })` builds the same fixture on a "millisecond chain";
+ *   `deployMillisecondFixture` is the named function to pass to `loadFixture`. Use the fixture's `f.clock` helpers
+ *   there (contract seconds); the module-level `now`/`travel`/... speak the chain's own unit.
+ * - `EIP712_VERSION` is "2"; the voucher's nonce is a uint64 (`IssuanceVoucher.nonce: bigint | number`);
+ *   `SIGNING_KEY_CONSENT_TYPES` (all types from sdk/eip712.ts); `checkTypehashes` also checks
+ *   SIGNING_KEY_CONSENT_TYPEHASH; `signingKeyConsentDigest(certificate, {bodyId, key, deadline})` off-chain.
+ * - `deployCertificate(association, { clockUnit, adminTransferDelay, renderer })` deploys one linked contract.
+ * - `issueOne` also returns `block` (the issuance's block); `txBlock(tx)`.
+ * - `tokenIdOf(resultRoot, bodyId = BODY_1)` = bodyId << 56 | root >> 200 (a certificate number is its body's);
+ *   `rootWithSameNumber(root)` keeps the top 56 bits. `issueOne` returns the number for the key's body.
+ * - The `CertState` enum is gone (the contract stores independent flags): read them with `flagsOf(certificate, id)`.
+ * - `INTERFACE_IDS.AccessControlDefaultAdminRules` (the association role is two-step, OpenZeppelin 5.3).
+ * - Event helpers: `eventBlockOf(certificate, tokenId)` = the certificate's `lastEventBlock`, for asserting the
+ *   `previousEventBlock` argument of the next event with `withArgs`.
+ *
  * Usage:
  *
  *     import { loadFixture } from "@nomicfoundation/hardhat-toolbox/network-helpers";
@@ -9,18 +30,17 @@
  *     const f = await loadFixture(deployFixture);
  *     const item = f.issuance(f.holders[0], { level: 1 });
  *     await f.certificate.connect(f.key1).issueCertificate(item);
- *     const tokenId = tokenIdOf(item.resultRoot);
+ *     const tokenId = tokenIdOf(item.resultRoot); // body 1's number
  *
- * The fixture deploys `CertificateRenderer` and `CQOCertificate`, grants the supervisor role, accredits two bodies
- * and registers one rulebook. Everything is relative to the chain's clock at deployment (`f.t0`), so the fixture
- * works whatever the clock reads when it first runs.
+ * The fixture grants the supervisor role, accredits two bodies and registers one rulebook. Everything is relative
+ * to the chain's clock at deployment (`f.t0`), so the fixture works whatever the clock reads when it first runs.
  */
 import { ethers } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-toolbox/network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { BaseContract, ContractTransactionResponse, TypedDataDomain, TypedDataField } from "ethers";
-import { issuanceVoucherTypes, reissueConsentTypes } from "../sdk/eip712";
-import type { CertificateRenderer, CQOCertificate, ERC1271WalletMock } from "../typechain-types";
+import { issuanceVoucherTypes, reissueConsentTypes, signingKeyConsentTypes } from "../sdk/eip712";
+import type { BodyAdministration, CertificateRenderer, CQOCertificate, ERC1271WalletMock } from "../typechain-types";
 // The contract enums, defined once (the model needs them and stays free of chain code).
 export { BodyStatus, RevocationReason, CertificateStatus, RulebookStatus } from "./model/reference-model";
 
@@ -58,7 +78,7 @@ export const SUPERVISOR_ROLE = ethers.id("SUPERVISOR_ROLE");
 
 /** The EIP-712 domain name and version the certificate contract was deployed with. */
 export const EIP712_NAME = "CQO Certificate";
-export const EIP712_VERSION = "1";
+export const EIP712_VERSION = "2";
 
 /** Interface ids (ERC-165). */
 export const INTERFACE_IDS = {
@@ -67,18 +87,10 @@ export const INTERFACE_IDS = {
   ERC721Metadata: "0x5b5e139f",
   ERC5192: "0xb45a3c0e",
   AccessControl: "0x7965db0b",
+  /** OpenZeppelin 5.3's IAccessControlDefaultAdminRules (its own ten functions), answered by AccessControlDefaultAdminRules. */
+  AccessControlDefaultAdminRules: "0x31498786",
   invalid: "0xffffffff",
 } as const;
-
-// ------------------------------------------------------------------ enums (mirror contracts/CertificateTypes.sol)
-
-/** The stored state of a certificate that is not revoked (revocation is its `RevocationReason`). */
-export enum CertState {
-  Active,
-  Objected,
-  SuspendedByBody,
-  SuspendedBySupervisor,
-}
 
 // ------------------------------------------------------------------ types
 
@@ -94,12 +106,51 @@ export interface Issuance {
   validUntil: number;
 }
 
-/** `CQOCertificate.IssuanceVoucher`. */
+/** `CQOCertificate.IssuanceVoucher`. The nonce is a uint64 (`cancelVouchers` draws a random one): pass the body's
+ * `voucherNonce` as read (a bigint), or a small number. */
 export interface IssuanceVoucher {
   bodyId: number;
   issuance: Issuance;
-  nonce: number;
+  nonce: bigint | number;
   deadline: number;
+}
+
+/** `IBodyRegistry.SigningKeyGrant`: a key's consent to sign for a body, as `accreditBody`/`addSigningKey` take it. */
+export interface SigningKeyGrant {
+  key: string;
+  deadline: number;
+  signature: string;
+}
+
+/** The status flags a certificate stores (independent of each other), as `verifyCertificate` reports them. */
+export interface CertificateFlags {
+  objected: boolean;
+  suspendedByBody: boolean;
+  suspendedBySupervisor: boolean;
+}
+
+/** How a deployment is built: `clockUnit` 1000 makes the contract read `block.timestamp` as milliseconds. */
+export interface FixtureOptions {
+  clockUnit?: 1 | 1000;
+  /** seconds a handover of the association's role waits (default 0) */
+  adminTransferDelay?: number;
+}
+
+/**
+ * The contract's clock, in unix seconds whatever the chain's unit: on a millisecond fixture each of these
+ * multiplies or divides by 1000 (the module-level `now`, `travel`, ... speak the chain's unit).
+ */
+export interface ContractClock {
+  /** Contract time (seconds) of the latest block. */
+  now: () => Promise<number>;
+  /** Mines a block `seconds` (contract seconds) later. */
+  travel: (seconds: number) => Promise<void>;
+  /** Mines a block at contract time `timestamp` (seconds). */
+  travelTo: (timestamp: number) => Promise<void>;
+  /** Makes the next transaction's block carry contract time `timestamp` (seconds). */
+  setNextTimestamp: (timestamp: number) => Promise<void>;
+  /** The contract time (seconds) of the block that included a transaction. */
+  txTime: (tx: ContractTransactionResponse) => Promise<number>;
 }
 
 /** The message a new wallet signs to consent to a re-issue (`ReissueConsent`). */
@@ -113,6 +164,12 @@ export interface ReissueConsent {
 export interface Fixture {
   certificate: CQOCertificate;
   renderer: CertificateRenderer;
+  /** The BodyAdministration library linked into `certificate`. */
+  library: BodyAdministration;
+  /** 1 (seconds) or 1000 (a millisecond chain). */
+  clockUnit: 1 | 1000;
+  /** The contract's clock in seconds (equal to the module-level helpers when `clockUnit` is 1). */
+  clock: ContractClock;
   /** DEFAULT_ADMIN_ROLE (协会); the default signer of `certificate`. */
   association: HardhatEthersSigner;
   /** Holds SUPERVISOR_ROLE (监督管理). */
@@ -128,7 +185,7 @@ export interface Fixture {
   stranger: HardhatEthersSigner;
   /** Holder wallets (at least 10), none with a role. */
   holders: HardhatEthersSigner[];
-  /** Chain time (seconds) at the end of the fixture. */
+  /** Contract time (unix seconds) at the end of the fixture. */
   t0: number;
   /** Both bodies' `accreditedUntil`. */
   accreditedUntil: number;
@@ -141,21 +198,55 @@ export interface Fixture {
 // ------------------------------------------------------------------ fixture
 
 /**
- * Deploys renderer + certificate, grants SUPERVISOR_ROLE, accredits body 1 (admin `bodyAdmin`, keys `key1` and
- * `key2`, scope 0b111) and body 2 (admin `body2Admin`, key `body2Key`, scope 0b100), both with a 7-day notice
- * period and a 10-year term, and registers rulebook 1. Use with `loadFixture`.
+ * Deploys renderer, library and linked certificate (clock in seconds, no admin-transfer delay), grants
+ * SUPERVISOR_ROLE, accredits body 1 (admin `bodyAdmin`, keys `key1` and `key2`, scope 0b111) and body 2 (admin
+ * `body2Admin`, key `body2Key`, scope 0b100), both with a 7-day notice period and a 10-year term, each key with its
+ * own consent, and registers rulebook 1. Use with `loadFixture`.
  */
 export async function deployFixture(): Promise<Fixture> {
+  return deployFixtureWith({});
+}
+
+/** `deployFixture` on a chain whose `block.timestamp` counts milliseconds (see `deployFixtureWith`). */
+export async function deployMillisecondFixture(): Promise<Fixture> {
+  return deployFixtureWith({ clockUnit: 1000 });
+}
+
+/** Deploys the certificate contract: renderer (unless given), the BodyAdministration library, then the linked contract. */
+export async function deployCertificate(
+  association: Addressish,
+  options: FixtureOptions & { renderer?: Addressish } = {},
+): Promise<{ certificate: CQOCertificate; renderer: string; library: BodyAdministration }> {
+  const renderer = options.renderer !== undefined ? addressOf(options.renderer) : await (await ethers.deployContract("CertificateRenderer")).getAddress();
+  const library = await ethers.deployContract("BodyAdministration");
+  const certificate = await ethers.deployContract(
+    "CQOCertificate",
+    [addressOf(association), options.adminTransferDelay ?? 0, options.clockUnit ?? 1, renderer],
+    { libraries: { BodyAdministration: await library.getAddress() } },
+  );
+  return { certificate, renderer, library };
+}
+
+/**
+ * The fixture, with a choice of clock. On a millisecond fixture (`clockUnit: 1000`) Hardhat's clock is read as
+ * milliseconds: the contract's time is `block.timestamp / 1000`, and `f.clock` moves the chain 1000 units per
+ * contract second. (Hardhat cannot go back in time, so the chain is not jumped to a real millisecond timestamp:
+ * that would leave every fixture deployed after it beyond uint40. Keep its travels to a few years.)
+ * Wrap it in a named function for `loadFixture`, as `deployMillisecondFixture` does.
+ */
+export async function deployFixtureWith(options: FixtureOptions): Promise<Fixture> {
+  const clockUnit = options.clockUnit ?? 1;
   const signers = await ethers.getSigners();
   const [association, supervisor, bodyAdmin, key1, key2, body2Admin, body2Key, stranger, ...holders] = signers;
   if (holders.length < 10) throw new Error("the fixture needs at least 18 signers");
 
-  const renderer = await ethers.deployContract("CertificateRenderer");
-  const certificate = await ethers.deployContract("CQOCertificate", [association.address, await renderer.getAddress()]);
+  const { certificate, library } = await deployCertificate(association, options);
+  const renderer = await ethers.getContractAt("CertificateRenderer", await certificate.renderer());
+  const clock = contractClock(clockUnit);
 
   await certificate.grantRole(SUPERVISOR_ROLE, supervisor.address);
 
-  const accreditedUntil = (await time.latest()) + ACCREDITATION_TERM;
+  const accreditedUntil = (await clock.now()) + ACCREDITATION_TERM;
   await certificate.accreditBody(
     {
       admin: bodyAdmin.address,
@@ -165,7 +256,7 @@ export async function deployFixture(): Promise<Fixture> {
       metadataURI: BODY_1_METADATA_URI,
       metadataHash: BODY_1_METADATA_HASH,
     },
-    [key1.address, key2.address],
+    [await keyGrant(certificate, key1, BODY_1), await keyGrant(certificate, key2, BODY_1)],
   );
   await certificate.accreditBody(
     {
@@ -176,16 +267,19 @@ export async function deployFixture(): Promise<Fixture> {
       metadataURI: BODY_2_METADATA_URI,
       metadataHash: BODY_2_METADATA_HASH,
     },
-    [body2Key.address],
+    [await keyGrant(certificate, body2Key, BODY_2)],
   );
   await certificate.registerRulebook(RULEBOOK_HASH, RULEBOOK_URI);
   await checkTypehashes(certificate);
 
-  const t0 = await time.latest();
+  const t0 = await clock.now();
   const validUntil = t0 + VALIDITY;
   return {
     certificate,
     renderer,
+    library,
+    clockUnit,
+    clock,
     association,
     supervisor,
     bodyAdmin,
@@ -200,6 +294,35 @@ export async function deployFixture(): Promise<Fixture> {
     validUntil,
     issuance: (holder, overrides = {}) => issuance(holder, { validUntil, ...overrides }),
   };
+}
+
+/** The contract's clock (seconds) on a chain that counts `clockUnit` per second. */
+export function contractClock(clockUnit: 1 | 1000): ContractClock {
+  return {
+    now: async () => Math.floor((await time.latest()) / clockUnit),
+    travel: async (seconds) => time.increase(seconds * clockUnit).then(() => undefined),
+    travelTo: async (timestamp) => time.increaseTo(timestamp * clockUnit),
+    setNextTimestamp: async (timestamp) => time.setNextBlockTimestamp(timestamp * clockUnit),
+    txTime: async (tx) => Math.floor((await txTimestamp(tx)) / clockUnit),
+  };
+}
+
+/**
+ * A signing key's consent to serve `bodyId` (EIP-712 `SigningKeyConsent`), signed by `signer`.
+ * @param deadline unix seconds (default: one day after the contract's current time)
+ * @param key the key that joins (default `signer`; an ERC1271WalletMock's address when its owner signs)
+ */
+export async function keyGrant(
+  certificate: CQOCertificate,
+  signer: HardhatEthersSigner,
+  bodyId: number,
+  deadline?: number,
+  key: Addressish = signer,
+): Promise<SigningKeyGrant> {
+  const until = deadline ?? Math.floor((await time.latest()) / Number(await certificate.CLOCK_UNIT())) + DAY;
+  const message = { bodyId, key: addressOf(key), deadline: until };
+  const signature = await signer.signTypedData(await eip712Domain(certificate), SIGNING_KEY_CONSENT_TYPES, message);
+  return { key: message.key, deadline: until, signature };
 }
 
 // ------------------------------------------------------------------ builders
@@ -231,12 +354,12 @@ export function issuance(
   };
 }
 
-/** The certificate number (token id) a `resultRoot` issues as: its top 64 bits. */
-export function tokenIdOf(resultRoot: string): bigint {
-  return BigInt(resultRoot) >> 192n;
+/** The certificate number (token id) `bodyId` issues `resultRoot` as: the body's id, then the root's top 56 bits. */
+export function tokenIdOf(resultRoot: string, bodyId: number = BODY_1): bigint {
+  return (BigInt(bodyId) << 56n) | (BigInt(resultRoot) >> 200n);
 }
 
-/** A root with the same top 64 bits (so the same certificate number) as `root`, but a different rest. */
+/** A root with the same top 56 bits (so the same certificate number for any body) as `root`, but a different rest. */
 export function rootWithSameNumber(root: string): string {
   const value = BigInt(root) ^ 1n;
   return ethers.toBeHex(value, 32);
@@ -254,7 +377,8 @@ export async function txTimestamp(tx: ContractTransactionResponse): Promise<numb
 }
 
 /**
- * Issues one certificate with `key` and returns its number, the issuance and the issue time.
+ * Issues one certificate with `key` and returns its number (for the key's body), the issuance, the issue time
+ * (contract seconds) and the block (what the certificate's next event names as `previousEventBlock`).
  * @param overrides applied to the fixture's default issuance (level 2, rulebook 1, valid for 3 years)
  */
 export async function issueOne(
@@ -262,10 +386,33 @@ export async function issueOne(
   key: HardhatEthersSigner,
   holder: Addressish,
   overrides: Partial<Omit<Issuance, "holder">> = {},
-): Promise<{ tokenId: bigint; item: Issuance; issuedAt: number }> {
+): Promise<{ tokenId: bigint; item: Issuance; issuedAt: number; block: number }> {
   const item = f.issuance(holder, overrides);
-  const issuedAt = await txTimestamp(await f.certificate.connect(key).issueCertificate(item));
-  return { tokenId: tokenIdOf(item.resultRoot), item, issuedAt };
+  const bodyId = Number(await f.certificate.bodyOfSigningKey(key.address));
+  const tx = await f.certificate.connect(key).issueCertificate(item);
+  const issuedAt = await f.clock.txTime(tx);
+  return { tokenId: tokenIdOf(item.resultRoot, bodyId), item, issuedAt, block: await txBlock(tx) };
+}
+
+/** The stored flags of a certificate (from `verifyCertificate`). */
+export async function flagsOf(certificate: CQOCertificate, tokenId: bigint): Promise<CertificateFlags> {
+  const view = await certificate.verifyCertificate(tokenId);
+  return { objected: view.underObjection, suspendedByBody: view.suspendedByBody, suspendedBySupervisor: view.suspendedBySupervisor };
+}
+
+/**
+ * The block of a certificate's latest event (`verifyCertificate(id).lastEventBlock`): what its next event must
+ * carry as `previousEventBlock`. Read it before the transaction.
+ */
+export async function eventBlockOf(certificate: CQOCertificate, tokenId: bigint): Promise<bigint> {
+  return (await certificate.verifyCertificate(tokenId)).lastEventBlock;
+}
+
+/** The block number a transaction was included in. */
+export async function txBlock(tx: ContractTransactionResponse): Promise<number> {
+  const receipt = await tx.wait();
+  if (!receipt) throw new Error("transaction not mined");
+  return receipt.blockNumber;
 }
 
 // ------------------------------------------------------------------ calls by argument name
@@ -330,9 +477,9 @@ const forEthers = (types: Record<string, readonly { readonly name: string; reado
   Object.fromEntries(Object.entries(types).map(([name, fields]) => [name, fields.map((f) => ({ name: f.name, type: f.type }))]));
 
 /**
- * EIP-712 types of `IssuanceVoucher` (which nests `Issuance`): the sdk's, defined once (sdk/eip712.ts), and checked
- * against the contract's `VOUCHER_TYPEHASH` by `checkTypehashes` (the fixture calls it, so a mismatch fails loudly
- * and early).
+ * EIP-712 types of `IssuanceVoucher` (which nests `Issuance`; v2's nonce is a uint64): the sdk's, defined once
+ * (sdk/eip712.ts), and checked against the contract's `VOUCHER_TYPEHASH` by `checkTypehashes` (the fixture calls
+ * it, so a mismatch fails loudly and early).
  */
 export function voucherTypes(): Record<string, TypedDataField[]> {
   return forEthers(issuanceVoucherTypes);
@@ -340,6 +487,9 @@ export function voucherTypes(): Record<string, TypedDataField[]> {
 
 /** EIP-712 types of `ReissueConsent`: the sdk's, checked against `REISSUE_CONSENT_TYPEHASH` the same way. */
 export const REISSUE_CONSENT_TYPES: Record<string, TypedDataField[]> = forEthers(reissueConsentTypes);
+
+/** EIP-712 types of `SigningKeyConsent` (what a key signs to join a body): the sdk's, checked the same way. */
+export const SIGNING_KEY_CONSENT_TYPES: Record<string, TypedDataField[]> = forEthers(signingKeyConsentTypes);
 
 /**
  * The certificate contract's EIP-712 domain. `chainId` and `verifyingContract` can be overridden to produce
@@ -384,15 +534,29 @@ export async function voucherDigest(certificate: CQOCertificate, voucher: Issuan
   return ethers.TypedDataEncoder.hash(await eip712Domain(certificate), voucherTypes(), voucher);
 }
 
-/** Throws unless the off-chain EIP-712 types hash to the contract's VOUCHER_TYPEHASH, ISSUANCE_TYPEHASH and
- * REISSUE_CONSENT_TYPEHASH. */
+/** The off-chain EIP-712 digest of a signing key's consent (equal to the contract's `signingKeyConsentDigest`). */
+export async function signingKeyConsentDigest(
+  certificate: CQOCertificate,
+  consent: { bodyId: number; key: string; deadline: number },
+): Promise<string> {
+  return ethers.TypedDataEncoder.hash(await eip712Domain(certificate), SIGNING_KEY_CONSENT_TYPES, consent);
+}
+
+/** Throws unless the off-chain EIP-712 types hash to the contract's VOUCHER_TYPEHASH, ISSUANCE_TYPEHASH,
+ * REISSUE_CONSENT_TYPEHASH and SIGNING_KEY_CONSENT_TYPEHASH. */
 export async function checkTypehashes(certificate: CQOCertificate): Promise<void> {
   const voucher = ethers.TypedDataEncoder.from(voucherTypes());
   const consent = ethers.TypedDataEncoder.from(REISSUE_CONSENT_TYPES);
+  const keyConsent = ethers.TypedDataEncoder.from(SIGNING_KEY_CONSENT_TYPES);
   const pairs: [string, string, string][] = [
     ["IssuanceVoucher", ethers.id(voucher.encodeType("IssuanceVoucher")), await certificate.VOUCHER_TYPEHASH()],
     ["Issuance", ethers.id(voucher.encodeType("Issuance")), await certificate.ISSUANCE_TYPEHASH()],
     ["ReissueConsent", ethers.id(consent.encodeType("ReissueConsent")), await certificate.REISSUE_CONSENT_TYPEHASH()],
+    [
+      "SigningKeyConsent",
+      ethers.id(keyConsent.encodeType("SigningKeyConsent")),
+      await certificate.SIGNING_KEY_CONSENT_TYPEHASH(),
+    ],
   ];
   for (const [name, local, onChain] of pairs) {
     if (local !== onChain) throw new Error(`EIP-712 type ${name} does not match the contract's typehash`);

@@ -1,17 +1,20 @@
 /**
- * Model-based property test: random sequences of registry and certificate commands run against CQOCertificate on
- * the Hardhat network and against the TypeScript reference model (test/model/reference-model.ts). After every step
- * the chain's views of every known certificate, holder, body and key must equal the model's; a command the model
- * says must revert must revert on-chain with the same custom error, and a command the model accepts must succeed and
- * emit the events the model names, in order.
+ * Model-based property test: random sequences of registry and certificate commands run against CQOCertificate (v2)
+ * on the Hardhat network and against the TypeScript reference model (test/model/reference-model.ts). After every
+ * step the chain's views of every known certificate (the whole `verifyCertificate` view), holder, body (record,
+ * profile and keys) and key must equal the model's; a command the model says must revert must revert on-chain with
+ * the same custom error, and a command the model accepts must succeed and emit the events the model names, in
+ * order, with the arguments the model predicts (who acted, as supervisor or not, the previous event's block, ...).
  *
  * Time is explicit: every transaction is mined at `model.now + 1` (`evm_setNextBlockTimestamp`), reverted ones
  * included (they carry a gas limit, so they are mined instead of failing at gas estimation), and time travel mines
- * a block at the target time. `eth_call` on Hardhat runs at the latest block's timestamp, so the views are computed
- * at exactly `model.now` on both sides.
+ * a block at the target time. `eth_call` on Hardhat runs at the latest block, so the views are computed at exactly
+ * `model.now` on both sides. The model also follows block numbers (events name the block of the certificate's
+ * previous event) and the previous block's hash (`cancelVouchers` draws its nonce from it).
  *
  * Tuning: CQO_PBT_RUNS and CQO_PBT_COMMANDS override the number of runs and the longest command sequence. On a
  * failure fast-check prints the seed and the shrunk command sequence; replay it with CQO_PBT_SEED and CQO_PBT_PATH.
+ * CQO_PBT_STATS=1 prints how often each command succeeded or reverted with each error.
  */
 import { expect } from "chai";
 import fc from "fast-check";
@@ -36,13 +39,28 @@ import {
   type CertificateViewModel,
   type Consent,
   type Issuance,
+  type KeyGrant,
+  type ModelEvent,
   type Outcome,
+  type Voucher,
+  CertificateStatus,
+  HOLDINGS_SCANNED,
+  MAX_BODIES,
   ReferenceModel,
   RevocationReason,
   ZERO_ADDRESS,
+  bodyOfTokenId,
   certificateNumberOf,
 } from "./model/reference-model";
-import { REISSUE_CONSENT_TYPES } from "./fixtures";
+import {
+  REISSUE_CONSENT_TYPES,
+  SUPERVISOR_ROLE,
+  checkTypehashes,
+  deployCertificate,
+  eip712Domain,
+  keyGrant,
+  voucherTypes,
+} from "./fixtures";
 
 const CERT_ABI = CQOCertificate__factory.abi;
 const DAY = 86_400;
@@ -51,6 +69,8 @@ const GAS_LIMIT = 3_000_000n;
 /** A certificate number no generated root reaches (fresh roots are keccak outputs). */
 const UNKNOWN_TOKEN_ID = 0xdead_beefn;
 const LEVELS = [1, 2, 3, 4, 5, 6, 7, 8] as const;
+const UINT64_MASK = (1n << 64n) - 1n;
+const TAIL_MASK = (1n << 200n) - 1n;
 
 const RUNS = Number(process.env.CQO_PBT_RUNS ?? 30);
 const MAX_COMMANDS = Number(process.env.CQO_PBT_COMMANDS ?? 35);
@@ -71,10 +91,21 @@ type Actor =
   | `key${0 | 1 | 2 | 3 | 4 | 5}`
   | `keyOfBody${1 | 2 | 3}`;
 
-/** A result root: a fresh one, one already used, one sharing a used root's certificate number, or zero. */
-type RootSpec = { kind: "fresh" } | { kind: "reuse"; pick: number } | { kind: "sibling"; pick: number } | { kind: "zero" };
-/** An issued certificate (by index, modulo how many there are) or a number never issued. */
-type CertRef = { pick: number } | { unknown: true };
+/**
+ * A result root: a fresh one, one already used (by any body), one another body than the issuer's used (a copy taken
+ * from the mempool), one sharing a used root's top 56 bits (its number, in the body that used it), or zero.
+ */
+type RootSpec =
+  | { kind: "fresh" }
+  | { kind: "reuse"; pick: number }
+  | { kind: "copy"; pick: number }
+  | { kind: "copyLatest" }
+  | { kind: "sibling"; pick: number }
+  | { kind: "zero" };
+/** An issued certificate (by index, modulo how many there are), a number a renewal root claimed, or one never used. */
+type CertRef = { pick: number } | { claim: number } | { unknown: true };
+/** A body by id (0 and ids past the last are unknown), or the body that issued a certificate. */
+type BodyRef = number | { ofCert: CertRef };
 /** A certificate's end of validity: days after the transaction, or exactly at / just after its start. */
 type ValiditySpec = { kind: "days"; days: number } | { kind: "atValidFrom" } | { kind: "justAfterValidFrom" };
 
@@ -86,27 +117,55 @@ interface IssueItem {
   validity: ValiditySpec;
 }
 
+/**
+ * A signing key's consent: freshly signed by the key for this body (deadline in seconds after the transaction;
+ * negative: already past), signed by another account, signed for another body, or one already submitted before.
+ */
+type GrantSpec =
+  | { kind: "fresh"; deadline: number }
+  | { kind: "otherSigner" }
+  | { kind: "otherBody" }
+  | { kind: "reuse"; pick: number };
+
 type TimeSpec =
   | { kind: "secs"; secs: number }
   | { kind: "toValidFrom"; cert: CertRef; offset: number }
   | { kind: "toValidUntil"; cert: CertRef; offset: number }
-  | { kind: "toAccreditedUntil"; body: number; offset: number };
+  | { kind: "toPreviousValidUntil"; cert: CertRef; offset: number }
+  | { kind: "toAccreditedUntil"; body: BodyRef; offset: number };
 
-type VoidSpec = { kind: "ago"; secs: number } | { kind: "zero" } | { kind: "future" } | { kind: "atIssueOf"; cert: CertRef; offset: number };
+type VoidSpec =
+  | { kind: "ago"; secs: number }
+  | { kind: "zero" }
+  | { kind: "future" }
+  | { kind: "atEvaluationOf"; cert: CertRef; offset: number }
+  | { kind: "atIssueOf"; cert: CertRef; offset: number };
 
 type Action =
-  | { t: "accredit"; by: Actor; admin: number; scope: number; termDays: number; notice: number; keys: number[] }
+  | { t: "accredit"; by: Actor; admin: number; scope: number; termDays: number; notice: number; keys: { key: number; grant: GrantSpec }[] }
   | { t: "terms"; by: Actor; body: number; scope: number; termDays: number; notice: number }
-  | { t: "addKey"; by: Actor; body: number; key: number }
+  | { t: "addKey"; by: Actor; body: number; key: number; grant: GrantSpec }
   | { t: "removeKey"; by: Actor; body: number; key: number }
-  | { t: "suspendBody"; by: Actor; body: number }
-  | { t: "reinstateBody"; by: Actor; body: number }
+  | { t: "suspendBody"; by: Actor; body: BodyRef }
+  | { t: "reinstateBody"; by: Actor; body: BodyRef }
   | { t: "revokeBody"; by: Actor; body: number }
   | { t: "void"; by: Actor; body: number; when: VoidSpec }
+  | { t: "cancelVouchers"; by: Actor; body: number }
   | { t: "registerRulebook"; by: Actor; reuse: boolean }
   | { t: "deprecateRulebook"; by: Actor; rulebook: number }
   | { t: "issue"; by: Actor; item: IssueItem }
   | { t: "batch"; by: Actor; items: IssueItem[] }
+  | {
+      t: "voucher";
+      signer: Actor;
+      item: IssueItem;
+      /** the body's current nonce, or one `cancelVouchers` replaced (a voucher signed before the cancel) */
+      nonce: "current" | "stale";
+      deadline: number; // seconds after the transaction (negative: already past)
+      /** the signer over this voucher, another key over it, or the signer over another holder's voucher */
+      signature: "signer" | "otherKey" | "tampered";
+      body: "own" | "other";
+    }
   | { t: "suspend"; by: Actor; cert: CertRef }
   | { t: "reinstate"; by: Actor; cert: CertRef }
   | { t: "revoke"; by: Actor; cert: CertRef; reason: number }
@@ -130,8 +189,16 @@ type Action =
 const HOLDERS = 4;
 const KEYS = 6;
 const ADMINS = 3;
+/** A key index meaning "the supervisor": a role holder, which no consent can make a signing key. */
+const SUPERVISOR_AS_KEY = KEYS;
 
-interface Real {
+/** A consent signed during the run, kept so that a later command can submit it again. */
+interface SignedGrant {
+  model: KeyGrant;
+  signature: string;
+}
+
+interface Fixed {
   cert: CQOCertificate;
   /** The same contract, read through viem. */
   address: Hex;
@@ -145,47 +212,55 @@ interface Real {
   holders: Wallet[];
   /** Every funded account by lower-case address. */
   byAddress: Map<Address, HardhatEthersSigner>;
+}
+
+interface Real extends Fixed {
   freshCount: number;
   /** How many of the model's used roots `isResultRootUsed` has been asked about. */
   rootsChecked: number;
+  grants: SignedGrant[];
+  /** Per body, the nonces `cancelVouchers` replaced, oldest first. */
+  staleNonces: Map<number, bigint[]>;
 }
 
 interface SetupParams {
   t0: number;
+  epoch: number;
   rulebookHashes: bigint[];
   bodies: { admin: number; scope: number; accreditedUntil: number; noticePeriod: number; keys: number[] }[];
+  grants: SignedGrant[][];
 }
 
 const lc = (a: string): Address => a.toLowerCase();
 
-async function deployForModel(): Promise<{ real: Omit<Real, "freshCount" | "rootsChecked">; params: SetupParams }> {
+async function deployForModel(): Promise<{ fixed: Fixed; params: SetupParams }> {
   const signers = await ethers.getSigners();
   const [association, supervisor] = signers;
   const admins = signers.slice(2, 2 + ADMINS);
   const keys = signers.slice(5, 5 + KEYS);
   const stranger = signers[11];
-  const renderer = await ethers.deployContract("CertificateRenderer");
-  const cert = (await ethers.deployContract("CQOCertificate", [
-    association.address,
-    await renderer.getAddress(),
-  ])) as unknown as CQOCertificate;
-  await cert.grantRole(await cert.SUPERVISOR_ROLE(), supervisor.address);
+  const { certificate: cert } = await deployCertificate(association);
+  await cert.grantRole(SUPERVISOR_ROLE, supervisor.address);
+  await checkTypehashes(cert);
+  const epoch = Number(await cert.EPOCH());
   const latest = await ethers.provider.getBlock("latest");
   if (latest === null) throw new Error("no latest block");
   const t0 = latest.timestamp + 1;
-  const params: SetupParams = {
-    t0,
-    rulebookHashes: [BigInt(ethers.id("rulebook:1")), BigInt(ethers.id("rulebook:2"))],
-    bodies: [
-      { admin: 0, scope: 0b0111, accreditedUntil: t0 + 3 * YEAR, noticePeriod: 7 * DAY, keys: [0, 1] },
-      { admin: 1, scope: 0b1110, accreditedUntil: t0 + 2 * YEAR, noticePeriod: DAY, keys: [2] },
-    ],
-  };
-  for (const [i, hash] of params.rulebookHashes.entries()) {
+  const bodies = [
+    { admin: 0, scope: 0b0111, accreditedUntil: t0 + 3 * YEAR, noticePeriod: 7 * DAY, keys: [0, 1] },
+    { admin: 1, scope: 0b1110, accreditedUntil: t0 + 2 * YEAR, noticePeriod: DAY, keys: [2] },
+  ];
+  const rulebookHashes = [BigInt(ethers.id("rulebook:1")), BigInt(ethers.id("rulebook:2"))];
+  for (const [i, hash] of rulebookHashes.entries()) {
     await network.provider.send("evm_setNextBlockTimestamp", [t0 + i]);
     await cert.registerRulebook(ethers.toBeHex(hash, 32), `ipfs://rulebook/${i + 1}`);
   }
-  for (const [i, b] of params.bodies.entries()) {
+  const grants: SignedGrant[][] = [];
+  for (const [i, b] of bodies.entries()) {
+    const bodyId = i + 1;
+    const deadline = t0 + 10 * YEAR;
+    const signed = await Promise.all(b.keys.map((k) => signGrant(cert, keys[k], bodyId, deadline, keys[k].address)));
+    grants.push(signed);
     await network.provider.send("evm_setNextBlockTimestamp", [t0 + 2 + i]);
     await cert.accreditBody(
       {
@@ -193,40 +268,58 @@ async function deployForModel(): Promise<{ real: Omit<Real, "freshCount" | "root
         scope: b.scope,
         accreditedUntil: b.accreditedUntil,
         noticePeriod: b.noticePeriod,
-        metadataURI: `ipfs://body/${i + 1}`,
-        metadataHash: ethers.id(`body:${i + 1}`),
+        metadataURI: `ipfs://body/${bodyId}`,
+        metadataHash: ethers.id(`body:${bodyId}`),
       },
-      b.keys.map((k) => keys[k].address),
+      signed.map(solGrant),
     );
   }
   const holders = Array.from({ length: HOLDERS }, (_, i) => new Wallet(ethers.id(`cqo holder ${i}`)));
   const byAddress = new Map(signers.map((s) => [lc(s.address), s]));
-  const { chainId } = await ethers.provider.getNetwork();
-  const domain = { name: "CQO Certificate", version: "1", chainId, verifyingContract: await cert.getAddress() };
+  const domain = await eip712Domain(cert);
   const address = (await cert.getAddress()) as Hex;
   const client = createPublicClient({ transport: custom(network.provider) });
-  return { real: { cert, address, client, domain, association, supervisor, stranger, admins, keys, holders, byAddress }, params };
+  return {
+    fixed: { cert, address, client, domain, association, supervisor, stranger, admins, keys, holders, byAddress },
+    params: { t0, epoch, rulebookHashes, bodies, grants },
+  };
 }
 
-async function modelFixture(): Promise<{ real: Omit<Real, "freshCount" | "rootsChecked">; params: SetupParams }> {
+async function modelFixture(): Promise<{ fixed: Fixed; params: SetupParams }> {
   return deployForModel();
 }
 
-/** Builds the model of the fixture's state by running the same commands at the fixture's time. */
-function modelOf(real: Omit<Real, "freshCount" | "rootsChecked">, params: SetupParams, now: number): ReferenceModel {
-  const model = new ReferenceModel(lc(real.association.address), lc(real.supervisor.address), params.t0);
-  const association = lc(real.association.address);
+/** `signer` signs a consent for `key` to serve `bodyId` until `deadline`; the model learns exactly what was signed. */
+async function signGrant(cert: CQOCertificate, signer: HardhatEthersSigner, bodyId: number, deadline: number, key: string): Promise<SignedGrant> {
+  const grant = await keyGrant(cert, signer, bodyId, deadline, key);
+  return {
+    model: { key: lc(key), deadline, signed: { by: lc(signer.address), bodyId, key: lc(key), deadline } },
+    signature: grant.signature,
+  };
+}
+
+const solGrant = (g: SignedGrant): { key: string; deadline: number; signature: string } => ({
+  key: g.model.key,
+  deadline: g.model.deadline,
+  signature: g.signature,
+});
+
+/** Builds the model of the fixture's state by running the same commands, then sets its clock to the chain's. */
+function modelOf(fixed: Fixed, params: SetupParams, latest: { timestamp: number; number: number }): ReferenceModel {
+  const association = lc(fixed.association.address);
+  const model = new ReferenceModel(association, lc(fixed.supervisor.address), params.epoch, params.t0, 0);
   for (const hash of params.rulebookHashes) expectOk(model.registerRulebook(association, hash));
-  for (const b of params.bodies) {
-    expectOk(
-      model.accreditBody(
-        association,
-        { admin: lc(real.admins[b.admin].address), scope: b.scope, accreditedUntil: b.accreditedUntil, noticePeriod: b.noticePeriod },
-        b.keys.map((k) => lc(real.keys[k].address)),
-      ),
-    );
+  for (const [i, b] of params.bodies.entries()) {
+    const acc = {
+      admin: lc(fixed.admins[b.admin].address),
+      scope: b.scope,
+      accreditedUntil: b.accreditedUntil,
+      noticePeriod: b.noticePeriod,
+      metadataHash: BigInt(ethers.id(`body:${i + 1}`)),
+    };
+    expectOk(model.accreditBody(association, acc, params.grants[i].map((g) => g.model)));
   }
-  model.setTime(now);
+  model.advance(latest.timestamp, latest.number);
   return model;
 }
 
@@ -234,10 +327,10 @@ function expectOk(outcome: Outcome): void {
   if (!outcome.ok) throw new Error(`model setup failed: ${outcome.error}`);
 }
 
-async function latestTimestamp(): Promise<number> {
+async function latestBlock(): Promise<{ timestamp: number; number: number; hash: string }> {
   const block = await ethers.provider.getBlock("latest");
-  if (block === null) throw new Error("no latest block");
-  return block.timestamp;
+  if (block === null || block.hash === null) throw new Error("no latest block");
+  return { timestamp: block.timestamp, number: block.number, hash: block.hash };
 }
 
 // ------------------------------------------------------------------ resolving a command against the model
@@ -254,10 +347,8 @@ function actorSigner(model: ReferenceModel, real: Real, actor: Actor, ctx: { bod
       return real.stranger;
     case "bodyAdmin":
       return orStranger(ctx.body !== undefined ? model.body(ctx.body)?.admin : undefined);
-    case "issuerKey": {
-      const cert = ctx.tokenId !== undefined ? model.cert(ctx.tokenId) : undefined;
-      return orStranger(cert !== undefined ? model.body(cert.bodyId)?.keys[0] : undefined);
-    }
+    case "issuerKey":
+      return orStranger(ctx.tokenId !== undefined ? model.body(bodyOfTokenId(ctx.tokenId))?.keys[0] : undefined);
     default: {
       if (actor.startsWith("admin")) return real.admins[Number(actor.slice(5))];
       if (actor.startsWith("keyOfBody")) return orStranger(model.body(Number(actor.slice(9)))?.keys[0]);
@@ -271,7 +362,8 @@ function freshRoot(real: Real): bigint {
   return BigInt(ethers.solidityPackedKeccak256(["string", "uint256"], ["cqo fresh root", real.freshCount]));
 }
 
-function resolveRoot(model: ReferenceModel, real: Real, spec: RootSpec): bigint {
+/** @param bodyId the body that will use the root (0: none, e.g. the caller holds no key) */
+function resolveRoot(model: ReferenceModel, real: Real, spec: RootSpec, bodyId: number): bigint {
   const used = model.usedRoots();
   switch (spec.kind) {
     case "zero":
@@ -279,19 +371,33 @@ function resolveRoot(model: ReferenceModel, real: Real, spec: RootSpec): bigint 
     case "fresh":
       return freshRoot(real);
     case "reuse":
-      return used.length === 0 ? freshRoot(real) : used[spec.pick % used.length];
+      return used.length === 0 ? freshRoot(real) : used[spec.pick % used.length].root;
+    case "copy":
+    case "copyLatest": {
+      const others = used.filter((u) => u.bodyId !== bodyId);
+      if (others.length === 0) return used.length === 0 ? freshRoot(real) : used[used.length - 1].root;
+      return others[spec.kind === "copy" ? spec.pick % others.length : others.length - 1].root;
+    }
     case "sibling": {
       if (used.length === 0) return freshRoot(real);
-      const tail = freshRoot(real) & ((1n << 192n) - 1n);
-      return (certificateNumberOf(used[spec.pick % used.length]) << 192n) | tail;
+      const top = used[spec.pick % used.length].root & ~TAIL_MASK;
+      return top | (freshRoot(real) & TAIL_MASK);
     }
   }
 }
 
 function resolveCert(model: ReferenceModel, ref: CertRef): bigint {
+  if ("unknown" in ref) return UNKNOWN_TOKEN_ID;
+  if ("claim" in ref) {
+    const claims = model.knownTokenIds().filter((id) => model.cert(id) === undefined);
+    return claims.length === 0 ? UNKNOWN_TOKEN_ID : claims[ref.claim % claims.length];
+  }
   const ids = model.issuedTokenIds();
-  if ("unknown" in ref || ids.length === 0) return UNKNOWN_TOKEN_ID;
-  return ids[ref.pick % ids.length];
+  return ids.length === 0 ? UNKNOWN_TOKEN_ID : ids[ref.pick % ids.length];
+}
+
+function resolveBody(model: ReferenceModel, ref: BodyRef): number {
+  return typeof ref === "number" ? ref : bodyOfTokenId(resolveCert(model, ref.ofCert));
 }
 
 function resolveValidity(spec: ValiditySpec, txTime: number, validFrom: number): number {
@@ -309,10 +415,12 @@ function resolveHolder(real: Real, index: number): Address {
   return index >= HOLDERS ? ZERO_ADDRESS : lc(real.holders[index].address);
 }
 
-function resolveIssuance(model: ReferenceModel, real: Real, item: IssueItem, notice: number, txTime: number): Issuance {
+/** Resolves an item for the body `bodyId` (its notice period and its roots). */
+function resolveIssuance(model: ReferenceModel, real: Real, item: IssueItem, bodyId: number, txTime: number): Issuance {
+  const notice = model.body(bodyId)?.noticePeriod ?? 0;
   return {
     holder: resolveHolder(real, item.holder),
-    resultRoot: resolveRoot(model, real, item.root),
+    resultRoot: resolveRoot(model, real, item.root, bodyId),
     level: item.level,
     rulebookId: item.rulebook,
     validUntil: resolveValidity(item.validity, txTime, txTime + notice),
@@ -327,9 +435,38 @@ const toSol = (i: Issuance): CQOCertificate.IssuanceStruct => ({
   validUntil: i.validUntil,
 });
 
+const voucherMessage = (v: Voucher) => ({ issuance: toSol(v.issuance), deadline: v.deadline, bodyId: v.bodyId, nonce: v.nonce });
+
+/** The account that joins as a key (`SUPERVISOR_AS_KEY`: the supervisor), and a consent for it per `spec`. */
+async function resolveGrant(real: Real, spec: GrantSpec, keyIndex: number, bodyId: number, txTime: number): Promise<SignedGrant> {
+  const key = keyIndex === SUPERVISOR_AS_KEY ? real.supervisor : real.keys[keyIndex];
+  let signed: SignedGrant;
+  switch (spec.kind) {
+    case "reuse":
+      if (real.grants.length > 0) return real.grants[spec.pick % real.grants.length];
+      signed = await signGrant(real.cert, key, bodyId, txTime + YEAR, key.address);
+      break;
+    case "fresh":
+      signed = await signGrant(real.cert, key, bodyId, txTime + spec.deadline, key.address);
+      break;
+    case "otherSigner":
+      signed = await signGrant(real.cert, real.stranger, bodyId, txTime + YEAR, key.address);
+      break;
+    case "otherBody":
+      signed = await signGrant(real.cert, key, bodyId + 1, txTime + YEAR, key.address);
+      break;
+  }
+  real.grants.push(signed);
+  return signed;
+}
+
 // ------------------------------------------------------------------ running one command on both sides
 
-type ChainOutcome = { ok: true; events: string[] } | { ok: false; error: string };
+interface ChainEvent {
+  name: string;
+  args: Record<string, unknown>;
+}
+type ChainOutcome = { ok: true; events: ChainEvent[] } | { ok: false; error: string };
 
 /** Sends a transaction and reports either the events it emitted or the custom error it reverted with. */
 async function send(real: Real, tx: () => Promise<ContractTransactionResponse>): Promise<ChainOutcome> {
@@ -337,7 +474,10 @@ async function send(real: Real, tx: () => Promise<ContractTransactionResponse>):
     const response = await tx();
     const receipt = await response.wait();
     if (receipt === null) throw new Error("no receipt");
-    const events = receipt.logs.map((log) => real.cert.interface.parseLog(log)?.name ?? `unknown log ${log.topics[0]}`);
+    const events = receipt.logs.map((log): ChainEvent => {
+      const parsed = real.cert.interface.parseLog(log);
+      return parsed === null ? { name: `unknown log ${log.topics[0]}`, args: {} } : { name: parsed.name, args: parsed.args.toObject() };
+    });
     return { ok: true, events };
   } catch (e) {
     const data = revertData(e);
@@ -362,37 +502,62 @@ function revertData(e: unknown): string | undefined {
   return undefined;
 }
 
+/** One value as text, whatever side it comes from: numbers in decimal, 32-byte words as numbers, addresses lower-case. */
+function textOf(value: unknown): string {
+  if (typeof value === "string") return /^0x[0-9a-fA-F]{64}$/.test(value) ? BigInt(value).toString() : value.toLowerCase();
+  return String(value);
+}
+
+/** Each event as `Name(arg=value, ...)`, with the arguments the model predicts (`keysOf`: whose names to show). */
+function describeEvents(events: readonly (ModelEvent | ChainEvent)[], keysOf: (i: number) => string[]): string[] {
+  return events.map((e, i) => {
+    const args = e.args ?? {};
+    return `${e.name}(${keysOf(i).map((k) => `${k}=${textOf(args[k])}`).join(", ")})`;
+  });
+}
+
 function describeOutcome(o: Outcome | ChainOutcome): string {
-  return o.ok ? `success with events [${o.events.join(", ")}]` : `revert ${o.error}`;
+  return o.ok ? `success with events [${o.events.map((e) => e.name).join(", ")}]` : `revert ${o.error}`;
 }
 
-/** Mines an empty block at `t` unless the transaction already did. */
-async function syncClock(t: number): Promise<void> {
-  const latest = await latestTimestamp();
-  if (latest < t) await network.provider.send("evm_mine", [t]);
-  else if (latest > t) throw new Error(`chain clock ${latest} ahead of the model ${t}`);
+/** Moves the model's clock to the latest block, which must carry the time the model expects. */
+async function syncClock(model: ReferenceModel, expectedTime: number): Promise<void> {
+  let latest = await latestBlock();
+  if (latest.timestamp < expectedTime) {
+    await network.provider.send("evm_mine", [expectedTime]);
+    latest = await latestBlock();
+  }
+  if (latest.timestamp !== expectedTime) throw new Error(`chain clock ${latest.timestamp}, model ${expectedTime}`);
+  model.advance(latest.timestamp, latest.number);
 }
 
-async function execute(model: ReferenceModel, real: Real, action: Action): Promise<void> {
+/** Runs one command on both sides and checks they agree; returns what the model expected. */
+async function execute(model: ReferenceModel, real: Real, action: Action): Promise<Outcome> {
   if (action.t === "time") {
     const target = timeTarget(model, action.when);
-    model.setTime(target);
     await network.provider.send("evm_mine", [target]);
-    return;
+    await syncClock(model, target);
+    return { ok: true, events: [] };
   }
+  const parent = await latestBlock();
   const txTime = model.now + 1;
-  model.setTime(txTime);
+  // The transaction is mined alone in the next block, at the next second.
+  model.advance(txTime, parent.number + 1);
   await network.provider.send("evm_setNextBlockTimestamp", [txTime]);
-  const { expected, actual } = await both(model, real, action, txTime);
-  await syncClock(txTime);
+  const { expected, actual } = await both(model, real, action, txTime, BigInt(parent.hash));
+  await syncClock(model, txTime);
   const key = `${action.t} ${expected.ok ? "ok" : expected.error}`;
   stats.set(key, (stats.get(key) ?? 0) + 1);
   if (expected.ok !== actual.ok || (!expected.ok && !actual.ok && expected.error !== actual.error)) {
     expect.fail(`${JSON.stringify(action)}: the model expects ${describeOutcome(expected)}, the chain gave ${describeOutcome(actual)}`);
   }
   if (expected.ok && actual.ok) {
-    expect(actual.events, `events of ${JSON.stringify(action)}`).to.deep.equal(expected.events);
+    const keysOf = (i: number): string[] => Object.keys(expected.events[i]?.args ?? {});
+    expect(describeEvents(actual.events, keysOf), `events of ${JSON.stringify(action)}`).to.deep.equal(
+      describeEvents(expected.events, keysOf),
+    );
   }
+  return expected;
 }
 
 function timeTarget(model: ReferenceModel, spec: TimeSpec): number {
@@ -402,14 +567,17 @@ function timeTarget(model: ReferenceModel, spec: TimeSpec): number {
       target = model.now + spec.secs;
       break;
     case "toValidFrom":
-    case "toValidUntil": {
+    case "toValidUntil":
+    case "toPreviousValidUntil": {
       const cert = model.cert(resolveCert(model, spec.cert));
       if (cert === undefined) target = model.now + 1;
-      else target = (spec.kind === "toValidFrom" ? cert.issuedAt + cert.noticePeriod : cert.validUntil) + spec.offset;
+      else if (spec.kind === "toValidFrom") target = cert.evaluatedAt + cert.noticePeriod + spec.offset;
+      else if (spec.kind === "toValidUntil") target = cert.validUntil + spec.offset;
+      else target = cert.previousValidUntil === 0 ? model.now + 1 : cert.previousValidUntil + spec.offset;
       break;
     }
     case "toAccreditedUntil": {
-      const body = model.body(spec.body);
+      const body = model.body(resolveBody(model, spec.body));
       target = body === undefined ? model.now + 1 : body.accreditedUntil + spec.offset;
       break;
     }
@@ -422,22 +590,30 @@ async function both(
   real: Real,
   action: Exclude<Action, { t: "time" }>,
   txTime: number,
+  parentHash: bigint,
 ): Promise<{ expected: Outcome; actual: ChainOutcome }> {
   const c = real.cert;
   const opts = { gasLimit: GAS_LIMIT };
   switch (action.t) {
     case "accredit": {
       const signer = actorSigner(model, real, action.by, {});
+      const metadataHash = ethers.id("body");
       const acc = {
         admin: lc(real.admins[action.admin].address),
         scope: action.scope,
         accreditedUntil: txTime + action.termDays * DAY,
         noticePeriod: action.notice,
+        metadataHash: BigInt(metadataHash),
       };
-      const keys = action.keys.map((k) => lc(real.keys[k].address));
-      const expected = model.accreditBody(lc(signer.address), acc, keys);
+      // A consent names the id the new body will get.
+      const nextBodyId = model.bodyCount + 1;
+      const grants: SignedGrant[] = [];
+      for (const k of action.keys) grants.push(await resolveGrant(real, k.grant, k.key, nextBodyId, txTime));
+      const expected = model.accreditBody(lc(signer.address), acc, grants.map((g) => g.model));
       const actual = await send(real, () =>
-        c.connect(signer).accreditBody({ ...acc, metadataURI: "ipfs://body", metadataHash: ethers.id("body") }, keys, opts),
+        c
+          .connect(signer)
+          .accreditBody({ ...acc, metadataURI: "ipfs://body", metadataHash }, grants.map(solGrant), opts),
       );
       return { expected, actual };
     }
@@ -448,26 +624,29 @@ async function both(
       const actual = await send(real, () => c.connect(signer).updateBodyTerms(action.body, action.scope, until, action.notice, opts));
       return { expected, actual };
     }
-    case "addKey":
+    case "addKey": {
+      const signer = actorSigner(model, real, action.by, { body: action.body });
+      const grant = await resolveGrant(real, action.grant, action.key, action.body, txTime);
+      const expected = model.addSigningKey(lc(signer.address), action.body, grant.model);
+      return { expected, actual: await send(real, () => c.connect(signer).addSigningKey(action.body, solGrant(grant), opts)) };
+    }
     case "removeKey": {
       const signer = actorSigner(model, real, action.by, { body: action.body });
       const key = lc(real.keys[action.key].address);
-      if (action.t === "addKey") {
-        const expected = model.addSigningKey(lc(signer.address), action.body, key);
-        return { expected, actual: await send(real, () => c.connect(signer).addSigningKey(action.body, key, opts)) };
-      }
       const expected = model.removeSigningKey(lc(signer.address), action.body, key);
       return { expected, actual: await send(real, () => c.connect(signer).removeSigningKey(action.body, key, opts)) };
     }
     case "suspendBody": {
-      const signer = actorSigner(model, real, action.by, { body: action.body });
-      const expected = model.suspendBody(lc(signer.address), action.body);
-      return { expected, actual: await send(real, () => c.connect(signer).suspendBody(action.body, ethers.id("evidence"), opts)) };
+      const body = resolveBody(model, action.body);
+      const signer = actorSigner(model, real, action.by, { body });
+      const expected = model.suspendBody(lc(signer.address), body);
+      return { expected, actual: await send(real, () => c.connect(signer).suspendBody(body, ethers.id("evidence"), opts)) };
     }
     case "reinstateBody": {
-      const signer = actorSigner(model, real, action.by, { body: action.body });
-      const expected = model.reinstateBody(lc(signer.address), action.body);
-      return { expected, actual: await send(real, () => c.connect(signer).reinstateBody(action.body, opts)) };
+      const body = resolveBody(model, action.body);
+      const signer = actorSigner(model, real, action.by, { body });
+      const expected = model.reinstateBody(lc(signer.address), body);
+      return { expected, actual: await send(real, () => c.connect(signer).reinstateBody(body, opts)) };
     }
     case "revokeBody": {
       const signer = actorSigner(model, real, action.by, { body: action.body });
@@ -484,12 +663,24 @@ async function both(
       if (w.kind === "ago") before = Math.max(0, txTime - w.secs);
       else if (w.kind === "zero") before = 0;
       else if (w.kind === "future") before = txTime + 1;
-      else before = (model.cert(resolveCert(model, w.cert))?.issuedAt ?? txTime) + w.offset;
+      else {
+        const tokenId = resolveCert(model, w.cert);
+        const view = model.cert(tokenId) !== undefined ? model.verifyCertificate(tokenId) : undefined;
+        before = (view === undefined ? txTime : w.kind === "atEvaluationOf" ? view.evaluatedAt : view.issuedAt) + w.offset;
+      }
       const expected = model.voidCertificatesIssuedBefore(lc(signer.address), action.body, before);
       return {
         expected,
         actual: await send(real, () => c.connect(signer).voidCertificatesIssuedBefore(action.body, before, ethers.id("fraud"), opts)),
       };
+    }
+    case "cancelVouchers": {
+      const signer = actorSigner(model, real, action.by, { body: action.body });
+      const replaced = model.body(action.body)?.voucherNonce;
+      const expected = model.cancelVouchers(lc(signer.address), action.body, parentHash);
+      const actual = await send(real, () => c.connect(signer).cancelVouchers(action.body, opts));
+      if (expected.ok && replaced !== undefined) real.staleNonces.set(action.body, [...(real.staleNonces.get(action.body) ?? []), replaced]);
+      return { expected, actual };
     }
     case "registerRulebook": {
       const signer = actorSigner(model, real, action.by, {});
@@ -508,9 +699,9 @@ async function both(
     case "issue":
     case "batch": {
       const signer = actorSigner(model, real, action.by, {});
-      const notice = model.body(model.keyBodyOf(lc(signer.address)))?.noticePeriod ?? 0;
+      const bodyId = model.keyBodyOf(lc(signer.address));
       const items = (action.t === "issue" ? [action.item] : action.items).map((item) =>
-        resolveIssuance(model, real, item, notice, txTime),
+        resolveIssuance(model, real, item, bodyId, txTime),
       );
       if (action.t === "issue") {
         const expected = model.issueCertificate(lc(signer.address), items[0]);
@@ -518,6 +709,33 @@ async function both(
       }
       const expected = model.issueCertificates(lc(signer.address), items);
       return { expected, actual: await send(real, () => c.connect(signer).issueCertificates(items.map(toSol), opts)) };
+    }
+    case "voucher": {
+      const signer = actorSigner(model, real, action.signer, {});
+      const own = model.keyBodyOf(lc(signer.address));
+      const bodyId = action.body === "own" ? Math.max(own, 1) : (own % 3) + 1;
+      const current = model.body(bodyId)?.voucherNonce ?? 0n;
+      const stale = real.staleNonces.get(bodyId) ?? [];
+      const nonce = action.nonce === "current" ? current : (stale.at(-1) ?? (current + 1n) & UINT64_MASK);
+      const issuance = resolveIssuance(model, real, action.item, own, txTime);
+      const voucher: Voucher = { issuance, deadline: txTime + action.deadline, bodyId, nonce };
+      const other = signer === real.keys[0] ? real.keys[1] : real.keys[0];
+      const wallet = action.signature === "otherKey" ? other : signer;
+      const signedVoucher: Voucher =
+        action.signature === "tampered"
+          ? { ...voucher, issuance: { ...issuance, holder: resolveHolder(real, (action.item.holder + 1) % HOLDERS) } }
+          : voucher;
+      const signature = await wallet.signTypedData(real.domain, voucherTypes(), voucherMessage(signedVoucher));
+      const expected = model.issueWithVoucher(lc(real.stranger.address), lc(signer.address), voucher, {
+        by: lc(wallet.address),
+        voucher: signedVoucher,
+      });
+      return {
+        expected,
+        actual: await send(real, () =>
+          c.connect(real.stranger).issueWithVoucher(signer.address, signature, voucherMessage(voucher), opts),
+        ),
+      };
     }
     case "suspend":
     case "reinstate":
@@ -568,9 +786,10 @@ async function both(
     case "renew": {
       const tokenId = resolveCert(model, action.cert);
       const signer = actorSigner(model, real, action.by, { tokenId });
-      const cert = model.cert(tokenId);
-      const validFrom = cert !== undefined ? cert.issuedAt + cert.noticePeriod : txTime;
-      const root = resolveRoot(model, real, action.root);
+      const bodyId = model.keyBodyOf(lc(signer.address));
+      // A renewal's notice is the renewing body's current one, from now.
+      const validFrom = txTime + (model.body(bodyId)?.noticePeriod ?? 0);
+      const root = resolveRoot(model, real, action.root, bodyId);
       const until = resolveValidity(action.validity, txTime, validFrom);
       const expected = model.renewCertificate(lc(signer.address), tokenId, root, action.rulebook, until);
       return {
@@ -584,7 +803,7 @@ async function both(
       const tokenId = resolveCert(model, action.cert);
       const signer = actorSigner(model, real, action.by, { tokenId });
       const newHolder = resolveHolder(real, action.newHolder);
-      const root = resolveRoot(model, real, action.root);
+      const root = resolveRoot(model, real, action.root, model.keyBodyOf(lc(signer.address)));
       const deadline = txTime + action.deadline;
       // Who signs, and over which root: the new holder over this root, another wallet, or the right wallet over
       // another root (a tampered consent).
@@ -631,6 +850,10 @@ function viewOf(v: ChainView): CertificateViewModel {
     resultRoot: BigInt(v.resultRoot),
     predecessor: v.predecessor,
     successor: v.successor,
+    suspendedByBody: v.suspendedByBody,
+    suspendedBySupervisor: v.suspendedBySupervisor,
+    evaluatedAt: v.evaluatedAt,
+    lastEventBlock: v.lastEventBlock,
   };
 }
 
@@ -659,8 +882,9 @@ async function readMany<const F extends ContractFunctionName<typeof CERT_ABI, "v
  * Compares the chain's views with the model's: every known certificate, holder (at every level), body and key.
  */
 async function compareAll(model: ReferenceModel, real: Real, context: string): Promise<void> {
-  const at = `at ${model.now} after ${context}`;
-  expect(await latestTimestamp(), `chain clock ${at}`).to.equal(model.now);
+  const at = `at ${model.now} (block ${model.block}) after ${context}`;
+  const latest = await latestBlock();
+  expect([latest.timestamp, latest.number], `chain clock ${at}`).to.deep.equal([model.now, model.block]);
 
   const tokenIds = [...model.knownTokenIds(), UNKNOWN_TOKEN_ID];
   const statuses = await readMany(real, "statusOf", tokenIds.map((id) => [id] as const));
@@ -668,6 +892,20 @@ async function compareAll(model: ReferenceModel, real: Real, context: string): P
   tokenIds.forEach((tokenId, i) => {
     expect(statuses[i], `statusOf(${tokenId}) ${at}`).to.equal(model.statusOf(tokenId));
     expect(viewOf(views[i]), `verifyCertificate(${tokenId}) ${at}`).to.deep.equal(model.verifyCertificate(tokenId));
+  });
+  // Each certificate for its own holder at its own level (true exactly when valid), and once for a wallet not its own.
+  const issued = model.issuedTokenIds();
+  const ownChecks = issued.map((id) => {
+    const cert = model.cert(id);
+    if (cert === undefined) throw new Error(`no certificate ${id}`);
+    return [cert.holder as Hex, id, cert.level] as const;
+  });
+  if (issued.length > 0) ownChecks.push([lc(real.holders[0].address) as Hex, issued[issued.length - 1], 8] as const);
+  const ownValid = await readMany(real, "isValidCertificateOf", ownChecks);
+  ownChecks.forEach(([holder, id, level], i) => {
+    expect(ownValid[i], `isValidCertificateOf(${holder}, ${id}, ${level}) ${at}`).to.equal(
+      model.isValidCertificateOf(lc(holder), id, level),
+    );
   });
 
   const holders = real.holders.map((w) => w.address as Hex);
@@ -696,13 +934,15 @@ async function compareAll(model: ReferenceModel, real: Real, context: string): P
     const body = model.body(bodyId);
     expect(
       {
-        admin: lc(b.admin),
+        admin: lc(profile.admin),
         scope: b.scope,
         accreditedUntil: b.accreditedUntil,
         noticePeriod: b.noticePeriod,
         status: b.status,
         voucherNonce: b.voucherNonce,
         voidedBefore: profile.voidedBefore,
+        lastVoidBlock: profile.lastVoidBlock,
+        metadataHash: BigInt(profile.metadataHash),
         keys: keys.map(lc),
       },
       `getBody(${bodyId}) ${at}`,
@@ -715,11 +955,17 @@ async function compareAll(model: ReferenceModel, real: Real, context: string): P
     expect(keyBodies[i], `bodyOfSigningKey(${key}) ${at}`).to.equal(model.keyBodyOf(lc(key)));
   });
 
-  // A used root stays used: ask about the roots used since the last comparison.
-  const roots = model.usedRoots().slice(real.rootsChecked).map((root) => toHex(root, { size: 32 }));
-  const used = await readMany(real, "isResultRootUsed", roots.map((r) => [r] as const));
-  roots.forEach((root, i) => expect(used[i], `isResultRootUsed(${root}) ${at}`).to.equal(true));
-  real.rootsChecked += roots.length;
+  // A used root stays used, by its body only: ask about the roots used since the last comparison, for the body that
+  // used each and for both fixture bodies.
+  const fresh = model.usedRoots().slice(real.rootsChecked);
+  const rootQueries = fresh.flatMap(({ bodyId, root }) =>
+    [...new Set([bodyId, 1, 2])].map((b) => [b, toHex(root, { size: 32 })] as const),
+  );
+  const used = await readMany(real, "isResultRootUsed", rootQueries);
+  rootQueries.forEach(([bodyId, root], i) =>
+    expect(used[i], `isResultRootUsed(${bodyId}, ${root}) ${at}`).to.equal(model.isResultRootUsed(bodyId, BigInt(root))),
+  );
+  real.rootsChecked += fresh.length;
 
   const [counts] = await readMany(real, "registryCounts", [[]]);
   expect([...counts], `registryCounts ${at}`).to.deep.equal([model.bodyCount, model.rulebookCount]);
@@ -735,12 +981,14 @@ const pick = <T>(...values: T[]): fc.Arbitrary<T> => fc.oneof(...values.map((v) 
 const actor = (...actors: Actor[]): fc.Arbitrary<Actor> => pick(...actors);
 const bodyRef = fc.integer({ min: 0, max: 4 });
 const certRef: fc.Arbitrary<CertRef> = fc.oneof(
-  { weight: 12, arbitrary: fc.nat({ max: 63 }).map((pick) => ({ pick })) },
+  { weight: 24, arbitrary: fc.nat({ max: 63 }).map((pick) => ({ pick })) },
+  { weight: 1, arbitrary: fc.nat({ max: 7 }).map((claim) => ({ claim })) },
   { weight: 1, arbitrary: fc.constant({ unknown: true as const }) },
 );
 const rootSpec: fc.Arbitrary<RootSpec> = fc.oneof(
   { weight: 12, arbitrary: fc.constant({ kind: "fresh" as const }) },
   { weight: 1, arbitrary: fc.nat({ max: 63 }).map((pick) => ({ kind: "reuse" as const, pick })) },
+  { weight: 1, arbitrary: fc.nat({ max: 63 }).map((pick) => ({ kind: "copy" as const, pick })) },
   { weight: 1, arbitrary: fc.nat({ max: 63 }).map((pick) => ({ kind: "sibling" as const, pick })) },
   { weight: 1, arbitrary: fc.constant({ kind: "zero" as const }) },
 );
@@ -756,6 +1004,17 @@ const scope = fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 1, max: 255 }) 
 const termDays = fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 1, max: 4 * 365 }) }, { weight: 1, arbitrary: fc.integer({ min: -2, max: 0 }) });
 const notice = pick(0, 60, DAY, 7 * DAY, 30 * DAY);
 const issuer = actor("keyOfBody1", "keyOfBody1", "keyOfBody1", "keyOfBody2", "keyOfBody2", "keyOfBody2", "keyOfBody3", "key4", "stranger");
+const grantSpec: fc.Arbitrary<GrantSpec> = fc.oneof(
+  { weight: 8, arbitrary: fc.constant({ kind: "fresh" as const, deadline: 10 * YEAR }) },
+  { weight: 1, arbitrary: pick(0, -1, 3600).map((deadline) => ({ kind: "fresh" as const, deadline })) },
+  { weight: 1, arbitrary: fc.constant({ kind: "otherSigner" as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: "otherBody" as const }) },
+  { weight: 2, arbitrary: fc.nat({ max: 63 }).map((pick) => ({ kind: "reuse" as const, pick })) },
+);
+const keyIndex = fc.oneof(
+  { weight: 12, arbitrary: fc.integer({ min: 0, max: KEYS - 1 }) },
+  { weight: 1, arbitrary: fc.constant(SUPERVISOR_AS_KEY) },
+);
 
 /**
  * An item to issue: mostly one that an accredited body can issue (a fresh root, a real holder, a level most bodies
@@ -780,22 +1039,20 @@ function issueItem(rulebooks: fc.Arbitrary<number>): fc.Arbitrary<IssueItem> {
 }
 
 const singleRulebook = fc.oneof({ weight: 10, arbitrary: pick(1, 2) }, { weight: 1, arbitrary: pick(0, 3) });
-/**
- * Batches never start with rulebook id 0: CQOCertificate.issueCertificates skips the rulebook check for leading items
- * with id 0 (see the separate regression test below), and letting the generator hit that known bug on most runs
- * would hide every other disagreement.
- */
-const batchRulebook = fc.oneof({ weight: 10, arbitrary: pick(1, 2) }, { weight: 1, arbitrary: fc.constant(3) });
 
 const timeSpec: fc.Arbitrary<TimeSpec> = fc.oneof(
   { weight: 3, arbitrary: fc.integer({ min: 1, max: 3600 }).map((secs) => ({ kind: "secs" as const, secs })) },
   { weight: 3, arbitrary: fc.integer({ min: DAY / 2, max: 10 * DAY }).map((secs) => ({ kind: "secs" as const, secs })) },
   { weight: 1, arbitrary: fc.integer({ min: 30 * DAY, max: 3 * YEAR }).map((secs) => ({ kind: "secs" as const, secs })) },
   {
-    weight: 3,
+    weight: 4,
     arbitrary: fc
-      .record({ cert: certRef, offset: fc.integer({ min: -1, max: 1 }), toEnd: fc.boolean() })
-      .map(({ cert, offset, toEnd }) => ({ kind: toEnd ? ("toValidUntil" as const) : ("toValidFrom" as const), cert, offset })),
+      .record({ cert: certRef, offset: fc.integer({ min: -1, max: 1 }), to: pick("from" as const, "from" as const, "until" as const, "previous" as const) })
+      .map(({ cert, offset, to }) => ({
+        kind: to === "from" ? ("toValidFrom" as const) : to === "until" ? ("toValidUntil" as const) : ("toPreviousValidUntil" as const),
+        cert,
+        offset,
+      })),
   },
   {
     weight: 1,
@@ -812,8 +1069,8 @@ const voidSpec: fc.Arbitrary<VoidSpec> = fc.oneof(
   {
     weight: 3,
     arbitrary: fc
-      .record({ cert: certRef, offset: fc.integer({ min: 0, max: 1 }) })
-      .map(({ cert, offset }) => ({ kind: "atIssueOf" as const, cert, offset })),
+      .record({ cert: certRef, offset: fc.integer({ min: 0, max: 1 }), evaluation: fc.boolean() })
+      .map(({ cert, offset, evaluation }) => ({ kind: evaluation ? ("atEvaluationOf" as const) : ("atIssueOf" as const), cert, offset })),
   },
 );
 
@@ -829,28 +1086,50 @@ const actionArbs: fc.Arbitrary<Action>[] = [
     scope,
     termDays,
     notice,
-    keys: fc.array(fc.integer({ min: 0, max: KEYS - 1 }), { maxLength: 2 }),
+    keys: fc.array(fc.record({ key: keyIndex, grant: grantSpec }), { maxLength: 2 }),
   }),
   fc.record({ t: fc.constant("terms" as const), by: actor("association", "association", "bodyAdmin"), body: bodyRef, scope, termDays, notice }),
-  fc.record({ t: fc.constant("addKey" as const), by: actor("bodyAdmin", "bodyAdmin", "association", "stranger"), body: bodyRef, key: fc.integer({ min: 0, max: KEYS - 1 }) }),
   fc.record({ t: fc.constant("removeKey" as const), by: actor("bodyAdmin", "bodyAdmin", "association", "stranger"), body: bodyRef, key: fc.integer({ min: 0, max: KEYS - 1 }) }),
   fc.record({ t: fc.constant("suspendBody" as const), by: actor("supervisor", "association", "bodyAdmin"), body: bodyRef }),
   fc.record({ t: fc.constant("reinstateBody" as const), by: actor("supervisor", "association", "stranger"), body: bodyRef }),
   fc.record({ t: fc.constant("revokeBody" as const), by: actor("association", "association", "supervisor"), body: bodyRef }),
   fc.record({ t: fc.constant("void" as const), by: actor("supervisor", "supervisor", "supervisor", "association"), body: bodyRef, when: voidSpec }),
+  fc.record({ t: fc.constant("cancelVouchers" as const), by: actor("bodyAdmin", "bodyAdmin", "association", "stranger"), body: bodyRef }),
   fc.record({ t: fc.constant("registerRulebook" as const), by: actor("association", "association", "stranger"), reuse: fc.boolean() }),
   fc.record({ t: fc.constant("deprecateRulebook" as const), by: actor("association", "association", "stranger"), rulebook: fc.integer({ min: 0, max: 3 }) }),
 ];
 
 const weighted: fc.WeightedArbitrary<Action>[] = [
   ...actionArbs.map((arbitrary) => ({ weight: 1, arbitrary })),
-  { weight: 8, arbitrary: fc.record({ t: fc.constant("issue" as const), by: issuer, item: issueItem(singleRulebook) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      t: fc.constant("addKey" as const),
+      by: actor("bodyAdmin", "bodyAdmin", "association", "stranger"),
+      body: bodyRef,
+      key: keyIndex,
+      grant: grantSpec,
+    }),
+  },
+  { weight: 7, arbitrary: fc.record({ t: fc.constant("issue" as const), by: issuer, item: issueItem(singleRulebook) }) },
   {
     weight: 3,
     arbitrary: fc.record({
       t: fc.constant("batch" as const),
       by: issuer,
-      items: fc.array(issueItem(batchRulebook), { minLength: 1, maxLength: 4 }),
+      items: fc.array(issueItem(singleRulebook), { minLength: 1, maxLength: 4 }),
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      t: fc.constant("voucher" as const),
+      signer: issuer,
+      item: issueItem(singleRulebook),
+      nonce: pick("current" as const, "current" as const, "current" as const, "stale" as const),
+      deadline: pick(3600, 3600, 3600, 0, -1),
+      signature: pick("signer" as const, "signer" as const, "signer" as const, "signer" as const, "otherKey" as const, "tampered" as const),
+      body: pick("own" as const, "own" as const, "own" as const, "own" as const, "other" as const),
     }),
   },
   { weight: 3, arbitrary: fc.record({ t: fc.constant("suspend" as const), by: certActor, cert: certRef }) },
@@ -893,44 +1172,177 @@ const weighted: fc.WeightedArbitrary<Action>[] = [
   { weight: 6, arbitrary: fc.record({ t: fc.constant("time" as const), when: timeSpec }) },
 ];
 
-const anyAction: fc.Arbitrary<Action> = fc.oneof(...weighted);
+/**
+ * Macros: what v2 changed, assembled on purpose. A flag on a certificate, then its body suspended or past its term,
+ * then its key tries to lift the flag (or to add one); the supervisor's suspension on top of the body's, each lifted
+ * by one of them; a renewal as soon as the notice ends, then an objection, a second renewal or time up to the end of
+ * the result it replaced; vouchers cancelled, then one signed for the old nonce; another body copying the root just
+ * used.
+ */
+const standingMacro: fc.Arbitrary<Action[]> = fc
+  .record({
+    cert: certRef,
+    flag: pick("suspend" as const, "object" as const),
+    change: pick("suspendBody" as const, "suspendBody" as const, "expireBody" as const),
+    then: pick("reinstate" as const, "dismiss" as const, "suspend" as const, "uphold" as const),
+  })
+  .map(({ cert, flag, change, then }) => {
+    const body = { ofCert: cert };
+    const attempt: Action =
+      then === "reinstate"
+        ? { t: "reinstate", by: "issuerKey", cert }
+        : then === "suspend"
+          ? { t: "suspend", by: "issuerKey", cert }
+          : { t: "resolve", by: "issuerKey", cert, upheld: then === "uphold", reason: 1 };
+    const actions: Action[] = [
+      flag === "suspend" ? { t: "suspend", by: "issuerKey", cert } : { t: "object", by: "stranger", cert },
+      change === "suspendBody"
+        ? { t: "suspendBody", by: "supervisor", body }
+        : { t: "time", when: { kind: "toAccreditedUntil", body, offset: 0 } },
+      attempt,
+    ];
+    // A suspended body comes back, and may then do what it could not.
+    if (change === "suspendBody") actions.push({ t: "reinstateBody", by: "association", body }, attempt);
+    return actions;
+  });
+
+const supervisorMacro: fc.Arbitrary<Action[]> = fc
+  .record({ cert: certRef, first: actor("issuerKey", "supervisor"), second: actor("issuerKey", "supervisor") })
+  .map(({ cert, first, second }): Action[] => [
+    { t: "suspend", by: "issuerKey", cert },
+    { t: "suspend", by: "supervisor", cert },
+    { t: "reinstate", by: first, cert },
+    { t: "reinstate", by: second, cert },
+  ]);
+
+const renewalMacro: fc.Arbitrary<Action[]> = fc
+  .record({
+    cert: certRef,
+    validity: validitySpec,
+    then: pick("object" as const, "renew" as const, "previous" as const),
+    offset: fc.integer({ min: -1, max: 1 }),
+  })
+  .map(({ cert, validity, then, offset }): Action[] => {
+    const renew: Action = { t: "renew", by: "issuerKey", cert, root: { kind: "fresh" }, rulebook: 1, validity };
+    return [
+      { t: "time", when: { kind: "toValidFrom", cert, offset } },
+      renew,
+      then === "object"
+        ? { t: "object", by: "stranger", cert }
+        : then === "renew"
+          ? renew
+          : { t: "time", when: { kind: "toPreviousValidUntil", cert, offset } },
+    ];
+  });
+
+const voucherMacro: fc.Arbitrary<Action[]> = fc
+  .record({ body: pick(1 as const, 2 as const), nonce: pick("stale" as const, "current" as const), item: issueItem(singleRulebook) })
+  .map(({ body, nonce, item }): Action[] => [
+    { t: "cancelVouchers", by: "bodyAdmin", body },
+    { t: "voucher", signer: `keyOfBody${body}`, item, nonce, deadline: 3600, signature: "signer", body: "own" },
+  ]);
+
+const copyMacro: fc.Arbitrary<Action[]> = fc
+  .record({ first: pick(1 as const, 2 as const), holder: fc.integer({ min: 0, max: HOLDERS - 1 }), level: pick(2, 3) })
+  .map(({ first, holder, level }): Action[] => {
+    const issue = (body: 1 | 2, root: RootSpec): Action => ({
+      t: "issue",
+      by: `keyOfBody${body}`,
+      item: { holder, root, level, rulebook: 1, validity: { kind: "days", days: 400 } },
+    });
+    return [issue(first, { kind: "fresh" }), issue(first === 1 ? 2 : 1, { kind: "copyLatest" })];
+  });
+
+const anyStep: fc.Arbitrary<Step> = fc.oneof(
+  { weight: 60, arbitrary: fc.oneof(...weighted).map((a) => new Step([a])) },
+  { weight: 2, arbitrary: standingMacro.map((actions) => new Step(actions)) },
+  { weight: 1, arbitrary: supervisorMacro.map((actions) => new Step(actions)) },
+  { weight: 1, arbitrary: renewalMacro.map((actions) => new Step(actions)) },
+  { weight: 1, arbitrary: voucherMacro.map((actions) => new Step(actions)) },
+  { weight: 1, arbitrary: copyMacro.map((actions) => new Step(actions)) },
+);
 
 // ------------------------------------------------------------------ fast-check glue
 
+/**
+ * One fast-check command: one action, or a short sequence of them (a macro, for interplays a random sequence would
+ * seldom assemble). Model and chain are compared after every transaction either way.
+ */
 class Step implements fc.AsyncCommand<ReferenceModel, Real> {
-  constructor(readonly action: Action) {}
+  constructor(readonly actions: readonly Action[]) {}
   check(): boolean {
     return true; // every command may run: the model decides whether it must succeed or revert
   }
   async run(model: ReferenceModel, real: Real): Promise<void> {
-    const t0 = performance.now();
-    await execute(model, real, this.action);
-    const t1 = performance.now();
-    await compareAll(model, real, JSON.stringify(this.action));
-    timing.exec += t1 - t0;
-    timing.compare += performance.now() - t1;
-    timing.steps += 1;
+    for (const action of this.actions) await runAction(model, real, action);
   }
   toString(): string {
-    return JSON.stringify(this.action);
+    return this.actions.length === 1 ? JSON.stringify(this.actions[0]) : JSON.stringify(this.actions);
   }
+}
+
+/** Runs one action on both sides, then compares every view; returns what the model expected. */
+async function runAction(model: ReferenceModel, real: Real, action: Action): Promise<Outcome> {
+  const t0 = performance.now();
+  const outcome = await execute(model, real, action);
+  const t1 = performance.now();
+  await compareAll(model, real, JSON.stringify(action));
+  timing.exec += t1 - t0;
+  timing.compare += performance.now() - t1;
+  timing.steps += 1;
+  return outcome;
 }
 
 async function setup(): Promise<{ model: ReferenceModel; real: Real }> {
-  const { real, params } = await loadFixture(modelFixture);
-  const now = await latestTimestamp();
-  return { model: modelOf(real, params, now), real: { ...real, freshCount: 0, rootsChecked: 0 } };
+  const { fixed, params } = await loadFixture(modelFixture);
+  const model = modelOf(fixed, params, await latestBlock());
+  const real: Real = { ...fixed, freshCount: 0, rootsChecked: 0, grants: params.grants.flat(), staleNonces: new Map() };
+  return { model, real };
 }
 
-async function runActions(actions: Action[]): Promise<void> {
+/**
+ * A step of a deterministic scenario: a command that must succeed, a command and the error it must revert with, or
+ * a check of the state the scenario has reached (the model's, which every step has compared with the chain's).
+ */
+type ScriptStep =
+  | Action
+  | [Action, string]
+  | { status: CertRef; is: CertificateStatus }
+  | { holds: { holder: number; level: number }; is: boolean };
+
+/** Runs a scenario through the same runner: model and chain must agree, and both must do what the script says. */
+async function runScript(script: ScriptStep[]): Promise<void> {
   const { model, real } = await setup();
   await compareAll(model, real, "setup");
-  for (const action of actions) await new Step(action).run(model, real);
+  for (const [i, step] of script.entries()) {
+    if ("status" in step) {
+      const tokenId = resolveCert(model, step.status);
+      expect(CertificateStatus[model.statusOf(tokenId)], `step ${i}: status of ${tokenId}`).to.equal(CertificateStatus[step.is]);
+      continue;
+    }
+    if ("holds" in step) {
+      const holder = resolveHolder(real, step.holds.holder);
+      expect(model.holdsValidCertificate(holder, step.holds.level), `step ${i}: holdsValidCertificate(${holder}, ${step.holds.level})`).to.equal(step.is);
+      continue;
+    }
+    const [action, wanted] = Array.isArray(step) ? step : [step, "ok"];
+    const outcome = await runAction(model, real, action);
+    expect(outcome.ok ? "ok" : outcome.error, `step ${i}: ${JSON.stringify(action)}`).to.equal(wanted);
+  }
 }
 
 /** How often each command succeeded or reverted with each error, over the whole file: shows what the generator reaches. */
 const stats = new Map<string, number>();
 const timing = { exec: 0, compare: 0, steps: 0 };
+
+const item = (holder: number, extra: Partial<IssueItem> = {}): IssueItem => ({
+  holder,
+  root: { kind: "fresh" },
+  level: 2,
+  rulebook: 1,
+  validity: { kind: "days", days: 400 },
+  ...extra,
+});
 
 describe("CQOCertificate against the reference model (fast-check)", function () {
   // Long exploratory runs (CQO_PBT_RUNS=300 ...) must not be cut off by mocha while fast-check is still driving the chain.
@@ -940,7 +1352,7 @@ describe("CQOCertificate against the reference model (fast-check)", function () 
     const seed = process.env.CQO_PBT_SEED !== undefined ? Number(process.env.CQO_PBT_SEED) : undefined;
     const path = process.env.CQO_PBT_PATH;
     await fc.assert(
-      fc.asyncProperty(fc.commands([anyAction.map((a) => new Step(a))], { maxCommands: MAX_COMMANDS, size: "max" }), async (cmds) => {
+      fc.asyncProperty(fc.commands([anyStep], { maxCommands: MAX_COMMANDS, size: "max" }), async (cmds) => {
         const s = await setup();
         await compareAll(s.model, s.real, "setup");
         await fc.asyncModelRun(() => s, cmds);
@@ -949,57 +1361,292 @@ describe("CQOCertificate against the reference model (fast-check)", function () 
     );
   });
 
-  it("the initial fixture matches the model, and balanceOf(0) reverts", async function () {
+  it("the initial fixture matches the model; the model's constants and certificate numbers are the contract's", async function () {
     const { model, real } = await setup();
     await compareAll(model, real, "setup");
     await expect(real.cert.balanceOf(ZERO_ADDRESS)).to.be.revertedWithCustomError(real.cert, "InvalidHolder");
+    expect(await real.cert.HOLDINGS_SCANNED()).to.equal(BigInt(HOLDINGS_SCANNED));
+    expect(await real.cert.MAX_BODIES()).to.equal(BigInt(MAX_BODIES));
+    const root = freshRoot(real);
+    for (const bodyId of [1, 2, MAX_BODIES]) {
+      expect(await real.cert.certificateNumberOf(bodyId, toHex(root, { size: 32 }))).to.equal(certificateNumberOf(bodyId, root));
+    }
+    for (const bodyId of [0, MAX_BODIES + 1]) {
+      await expect(real.cert.certificateNumberOf(bodyId, toHex(root, { size: 32 }))).to.be.revertedWithCustomError(real.cert, "BodyNotFound");
+    }
   });
 
-  // Deterministic sequences through the same runner, for paths the generator reaches rarely.
+  // Deterministic scenarios through the same runner, for paths the generator reaches rarely. Each step says what it
+  // must do (succeed, or revert with that error), so a rule that model and contract both got wrong still fails.
   it("lifecycle scenario: notice, objection, renewal, reissue, voiding and a body's suspension", async function () {
-    const h = (holder: number, extra: Partial<IssueItem> = {}): IssueItem => ({
-      holder,
-      root: { kind: "fresh" },
-      level: 2,
-      rulebook: 1,
-      validity: { kind: "days", days: 400 },
-      ...extra,
-    });
-    await runActions([
-      { t: "issue", by: "keyOfBody1", item: h(0) },
-      { t: "batch", by: "keyOfBody2", items: [h(1), h(2, { level: 3 }), h(0, { level: 4, rulebook: 2 })] },
+    await runScript([
+      { t: "issue", by: "keyOfBody1", item: item(0) },
+      { t: "batch", by: "keyOfBody2", items: [item(1), item(2, { level: 3 }), item(0, { level: 4, rulebook: 2 })] },
       { t: "object", by: "stranger", cert: { pick: 1 } },
       { t: "time", when: { kind: "toValidFrom", cert: { pick: 0 }, offset: -1 } },
+      { status: { pick: 0 }, is: CertificateStatus.Pending },
       { t: "time", when: { kind: "toValidFrom", cert: { pick: 0 }, offset: 0 } },
-      { t: "object", by: "stranger", cert: { pick: 0 } }, // too late: NoticePeriodOver
+      { status: { pick: 0 }, is: CertificateStatus.Valid },
+      { status: { pick: 1 }, is: CertificateStatus.Pending }, // under objection
+      [{ t: "object", by: "stranger", cert: { pick: 0 } }, "NoticePeriodOver"],
       { t: "resolve", by: "issuerKey", cert: { pick: 1 }, upheld: false, reason: 0 },
+      { status: { pick: 1 }, is: CertificateStatus.Valid },
       { t: "suspend", by: "supervisor", cert: { pick: 2 } },
-      { t: "reinstate", by: "issuerKey", cert: { pick: 2 } }, // UnauthorizedAccount: the supervisor suspended it
+      [{ t: "reinstate", by: "issuerKey", cert: { pick: 2 } }, "SuspendedBySupervisor"],
       { t: "reinstate", by: "supervisor", cert: { pick: 2 } },
       { t: "renew", by: "issuerKey", cert: { pick: 0 }, root: { kind: "fresh" }, rulebook: 2, validity: { kind: "days", days: 900 } },
-      { t: "issue", by: "keyOfBody1", item: h(3, { root: { kind: "reuse", pick: 4 } }) }, // the renewal root: used
-      { t: "issue", by: "keyOfBody1", item: h(3, { root: { kind: "reuse", pick: 0 } }) }, // renewed-away root
+      { status: { pick: 0 }, is: CertificateStatus.Valid }, // in the renewal's notice, the first result holds
+      [{ t: "issue", by: "keyOfBody1", item: item(3, { root: { kind: "reuse", pick: 4 } }) }, "ResultRootUsedByRenewal"],
+      [{ t: "issue", by: "keyOfBody1", item: item(3, { root: { kind: "reuse", pick: 0 } }) }, "ResultRootAlreadyUsed"],
       { t: "reissue", by: "issuerKey", cert: { pick: 3 }, newHolder: 3, root: { kind: "fresh" }, deadline: 60, consent: "newHolder" },
+      { status: { pick: 3 }, is: CertificateStatus.Revoked },
+      { status: { pick: 4 }, is: CertificateStatus.Valid },
       { t: "suspendBody", by: "supervisor", body: 2 },
-      { t: "issue", by: "keyOfBody2", item: h(3, { level: 3 }) }, // BodyNotActive
+      [{ t: "issue", by: "keyOfBody2", item: item(3, { level: 3 }) }, "BodyNotActive"],
       { t: "revoke", by: "issuerKey", cert: { pick: 1 }, reason: 1 }, // a suspended body's key still revokes
-      { t: "void", by: "supervisor", body: 1, when: { kind: "atIssueOf", cert: { pick: 0 }, offset: 1 } },
-      { t: "renew", by: "issuerKey", cert: { pick: 0 }, root: { kind: "fresh" }, rulebook: 1, validity: { kind: "days", days: 900 } },
+      { status: { pick: 2 }, is: CertificateStatus.Valid }, // a body's suspension leaves its certificates as they are
+      { t: "void", by: "supervisor", body: 1, when: { kind: "atEvaluationOf", cert: { pick: 0 }, offset: 1 } },
+      { status: { pick: 0 }, is: CertificateStatus.Voided },
+      [
+        { t: "renew", by: "issuerKey", cert: { pick: 0 }, root: { kind: "fresh" }, rulebook: 1, validity: { kind: "days", days: 900 } },
+        "CertificateIsVoided",
+      ],
       { t: "void", by: "supervisor", body: 1, when: { kind: "zero" } },
+      { status: { pick: 0 }, is: CertificateStatus.Valid },
       { t: "time", when: { kind: "toValidUntil", cert: { pick: 2 }, offset: 0 } },
+      { status: { pick: 2 }, is: CertificateStatus.Expired },
       { t: "time", when: { kind: "toAccreditedUntil", body: 2, offset: 0 } },
       { t: "reinstateBody", by: "supervisor", body: 2 },
-      { t: "issue", by: "keyOfBody2", item: h(3, { level: 3 }) }, // BodyAccreditationExpired
+      [{ t: "issue", by: "keyOfBody2", item: item(3, { level: 3 }) }, "BodyAccreditationExpired"],
+    ]);
+  });
+
+  it("the body's and the supervisor's suspensions are independent flags; each lifts only its own", async function () {
+    await runScript([
+      { t: "issue", by: "keyOfBody1", item: item(0) },
+      { t: "suspend", by: "issuerKey", cert: { pick: 0 } },
+      [{ t: "suspend", by: "issuerKey", cert: { pick: 0 } }, "CertificateAlreadySuspended"],
+      { t: "suspend", by: "supervisor", cert: { pick: 0 } }, // on top of the body's
+      [{ t: "suspend", by: "supervisor", cert: { pick: 0 } }, "CertificateAlreadySuspended"],
+      { t: "object", by: "stranger", cert: { pick: 0 } }, // still in notice: objections stay open while suspended
+      [{ t: "object", by: "stranger", cert: { pick: 0 } }, "ObjectionPending"],
+      { t: "reinstate", by: "issuerKey", cert: { pick: 0 } }, // lifts the body's only
+      { status: { pick: 0 }, is: CertificateStatus.Suspended },
+      [{ t: "reinstate", by: "issuerKey", cert: { pick: 0 } }, "SuspendedBySupervisor"],
+      { t: "reinstate", by: "supervisor", cert: { pick: 0 } },
+      [{ t: "reinstate", by: "supervisor", cert: { pick: 0 } }, "CertificateNotSuspended"],
+      [{ t: "reinstate", by: "issuerKey", cert: { pick: 0 } }, "CertificateNotSuspended"],
+      { t: "time", when: { kind: "toValidFrom", cert: { pick: 0 }, offset: 0 } },
+      { status: { pick: 0 }, is: CertificateStatus.Pending }, // the objection keeps it pending past its notice
+      [
+        { t: "renew", by: "issuerKey", cert: { pick: 0 }, root: { kind: "fresh" }, rulebook: 1, validity: { kind: "days", days: 900 } },
+        "NotInGoodStanding",
+      ],
+      [
+        { t: "reissue", by: "issuerKey", cert: { pick: 0 }, newHolder: 1, root: { kind: "fresh" }, deadline: 60, consent: "newHolder" },
+        "NotInGoodStanding",
+      ],
+      { t: "resolve", by: "supervisor", cert: { pick: 0 }, upheld: false, reason: 0 },
+      { status: { pick: 0 }, is: CertificateStatus.Valid },
+      [{ t: "resolve", by: "supervisor", cert: { pick: 0 }, upheld: false, reason: 0 }, "NoObjectionPending"],
+      { t: "suspend", by: "supervisor", cert: { pick: 0 } },
+      { t: "revoke", by: "issuerKey", cert: { pick: 0 }, reason: 2 }, // revoked while suspended: the view keeps the flag
+      [{ t: "reinstate", by: "supervisor", cert: { pick: 0 } }, "CertificateAlreadyRevoked"],
+    ]);
+  });
+
+  it("a suspended, expired or revoked body may suspend, revoke and uphold but not reinstate or dismiss", async function () {
+    await runScript([
+      { t: "batch", by: "keyOfBody2", items: [0, 1, 2, 3].map((h) => item(h, { validity: { kind: "days", days: 1000 } })) },
+      { t: "suspend", by: "issuerKey", cert: { pick: 0 } },
+      { t: "object", by: "stranger", cert: { pick: 1 } },
+      { t: "object", by: "stranger", cert: { pick: 2 } },
+      { t: "suspendBody", by: "supervisor", body: 2 },
+      [{ t: "reinstate", by: "issuerKey", cert: { pick: 0 } }, "BodyNotActive"],
+      [{ t: "resolve", by: "issuerKey", cert: { pick: 1 }, upheld: false, reason: 0 }, "BodyNotActive"],
+      { t: "resolve", by: "issuerKey", cert: { pick: 1 }, upheld: true, reason: 3 }, // upholding is allowed
+      { status: { pick: 1 }, is: CertificateStatus.Revoked },
+      { t: "suspend", by: "issuerKey", cert: { pick: 3 } }, // so is suspending
+      { t: "object", by: "stranger", cert: { pick: 3 } }, // and the public may still object during the notice
+      [{ t: "reinstate", by: "supervisor", cert: { pick: 0 } }, "CertificateNotSuspended"], // not the supervisor's flag
+      { t: "reinstateBody", by: "association", body: 2 },
+      { t: "reinstate", by: "issuerKey", cert: { pick: 0 } },
+      { t: "time", when: { kind: "toAccreditedUntil", body: 2, offset: 0 } },
+      { status: { pick: 0 }, is: CertificateStatus.Valid }, // a body's term ending leaves its certificates valid
+      [{ t: "reinstate", by: "issuerKey", cert: { pick: 3 } }, "BodyAccreditationExpired"],
+      [{ t: "resolve", by: "issuerKey", cert: { pick: 2 }, upheld: false, reason: 0 }, "BodyAccreditationExpired"],
+      [{ t: "resolve", by: "issuerKey", cert: { pick: 2 }, upheld: true, reason: 0 }, "InvalidRevocationReason"],
+      { t: "revoke", by: "issuerKey", cert: { pick: 3 }, reason: 5 },
+      { t: "terms", by: "association", body: 2, scope: 0b1110, termDays: 30, notice: DAY },
+      { t: "revokeBody", by: "association", body: 2 },
+      [{ t: "suspend", by: "issuerKey", cert: { pick: 2 } }, "BodyAccreditationIsRevoked"],
+      [{ t: "resolve", by: "issuerKey", cert: { pick: 2 }, upheld: true, reason: 1 }, "BodyAccreditationIsRevoked"],
+      { t: "resolve", by: "supervisor", cert: { pick: 2 }, upheld: false, reason: 0 },
+      [{ t: "revokeBody", by: "association", body: 2 }, "BodyAccreditationIsRevoked"],
+    ]);
+  });
+
+  it("renewal: refused during a notice; during its own notice valid until the previous end, then pending", async function () {
+    const renew = (cert: number, validity: ValiditySpec, by: Actor = "issuerKey"): Action => ({
+      t: "renew",
+      by,
+      cert: { pick: cert },
+      root: { kind: "fresh" },
+      rulebook: 2,
+      validity,
+    });
+    const days400: ValiditySpec = { kind: "days", days: 400 };
+    await runScript([
+      { t: "terms", by: "association", body: 1, scope: 0b0111, termDays: 3 * 365, notice: 30 * DAY },
+      { t: "issue", by: "keyOfBody1", item: item(0, { validity: { kind: "days", days: 40 } }) },
+      { t: "issue", by: "keyOfBody1", item: item(1, { validity: { kind: "days", days: 35 } }) },
+      [renew(0, days400), "InPublicNotice"],
+      { t: "time", when: { kind: "toValidFrom", cert: { pick: 0 }, offset: 0 } },
+      [renew(0, { kind: "atValidFrom" }), "InvalidValidity"],
+      [renew(0, days400, "supervisor"), "UnauthorizedAccount"],
+      [renew(0, days400, "keyOfBody2"), "NotIssuingBody"],
+      renew(0, { kind: "justAfterValidFrom" }),
+      { status: { pick: 0 }, is: CertificateStatus.Valid }, // the previous result (40 days) is still in force
+      [renew(0, days400), "InPublicNotice"], // the renewal's own notice
+      { t: "object", by: "stranger", cert: { pick: 0 } }, // which is open to objections
+      { status: { pick: 0 }, is: CertificateStatus.Pending },
+      { t: "resolve", by: "issuerKey", cert: { pick: 0 }, upheld: false, reason: 0 },
+      { status: { pick: 0 }, is: CertificateStatus.Valid },
+      { t: "time", when: { kind: "toPreviousValidUntil", cert: { pick: 0 }, offset: -1 } },
+      { status: { pick: 0 }, is: CertificateStatus.Valid },
+      { t: "time", when: { kind: "toPreviousValidUntil", cert: { pick: 0 }, offset: 0 } },
+      { status: { pick: 0 }, is: CertificateStatus.Pending }, // the previous result ended, the renewal's notice runs on
+      { t: "time", when: { kind: "toValidFrom", cert: { pick: 0 }, offset: 0 } },
+      { status: { pick: 0 }, is: CertificateStatus.Valid },
+      { status: { pick: 1 }, is: CertificateStatus.Expired },
+      renew(1, days400), // an expired certificate may be renewed: nothing is in force during its notice
+      { status: { pick: 1 }, is: CertificateStatus.Pending },
+      [
+        { t: "reissue", by: "issuerKey", cert: { pick: 1 }, newHolder: 2, root: { kind: "fresh" }, deadline: 60, consent: "newHolder" },
+        "InPublicNotice",
+      ],
+      { t: "time", when: { kind: "toValidFrom", cert: { pick: 1 }, offset: 0 } },
+      { t: "reissue", by: "issuerKey", cert: { pick: 1 }, newHolder: 2, root: { kind: "fresh" }, deadline: 60, consent: "newHolder" },
+      { status: { pick: 2 }, is: CertificateStatus.Valid }, // keeps the first issuance date and the renewal's result
+      { t: "void", by: "supervisor", body: 1, when: { kind: "atIssueOf", cert: { pick: 2 }, offset: 1 } },
+      { status: { pick: 2 }, is: CertificateStatus.Valid }, // voids compare the current result's time
+      { t: "void", by: "supervisor", body: 1, when: { kind: "atEvaluationOf", cert: { pick: 2 }, offset: 1 } },
+      { status: { pick: 2 }, is: CertificateStatus.Voided },
+    ]);
+  });
+
+  it("vouchers: the signer's body and current nonce only; cancelVouchers voids those signed before", async function () {
+    const voucher = (extra: Partial<Extract<Action, { t: "voucher" }>> = {}): Action => ({
+      t: "voucher",
+      signer: "keyOfBody1",
+      item: item(0),
+      nonce: "current",
+      deadline: 3600,
+      signature: "signer",
+      body: "own",
+      ...extra,
+    });
+    await runScript([
+      voucher(),
+      [voucher({ signature: "otherKey" }), "InvalidSignature"],
+      [voucher({ signature: "tampered" }), "InvalidSignature"],
+      [voucher({ deadline: -1 }), "VoucherExpired"],
+      voucher({ deadline: 0 }),
+      [voucher({ body: "other" }), "VoucherSignerNotOfBody"],
+      [voucher({ signer: "stranger" }), "UnauthorizedAccount"],
+      [{ t: "cancelVouchers", by: "stranger", body: 1 }, "NotBodyAdmin"],
+      { t: "cancelVouchers", by: "bodyAdmin", body: 1 },
+      [voucher({ nonce: "stale" }), "VoucherNonceMismatch"], // signed before the cancel
+      voucher(),
+      { t: "cancelVouchers", by: "association", body: 1 },
+      [voucher({ nonce: "stale" }), "VoucherNonceMismatch"],
+      [voucher({ item: item(1, { root: { kind: "reuse", pick: 0 } }) }), "ResultRootAlreadyUsed"],
+      { t: "suspendBody", by: "supervisor", body: 1 },
+      [voucher(), "BodyNotActive"],
+      { t: "cancelVouchers", by: "bodyAdmin", body: 1 }, // a suspended body may still cancel
+      [{ t: "cancelVouchers", by: "bodyAdmin", body: 9 }, "BodyNotFound"],
+    ]);
+  });
+
+  it("another body copying a root gets a number of its own and takes nothing from the first", async function () {
+    await runScript([
+      { t: "issue", by: "keyOfBody1", item: item(0) }, // used root 0: body 1's
+      { t: "issue", by: "keyOfBody2", item: item(1, { root: { kind: "copy", pick: 0 } }) }, // used root 1: body 2's copy
+      [{ t: "issue", by: "keyOfBody2", item: item(1, { root: { kind: "copy", pick: 0 } }) }, "ResultRootAlreadyUsed"],
+      [{ t: "issue", by: "keyOfBody1", item: item(2, { root: { kind: "sibling", pick: 0 } }) }, "CertificateNumberTaken"],
+      [{ t: "issue", by: "keyOfBody2", item: item(2, { root: { kind: "sibling", pick: 0 } }) }, "CertificateNumberTaken"],
+      [{ t: "issue", by: "keyOfBody1", item: item(2, { root: { kind: "reuse", pick: 0 } }) }, "ResultRootAlreadyUsed"],
+      { t: "time", when: { kind: "toValidFrom", cert: { pick: 0 }, offset: 0 } },
+      { t: "renew", by: "issuerKey", cert: { pick: 0 }, root: { kind: "fresh" }, rulebook: 1, validity: { kind: "days", days: 500 } }, // used root 2
+      [{ t: "issue", by: "keyOfBody1", item: item(3, { root: { kind: "reuse", pick: 2 } }) }, "ResultRootUsedByRenewal"],
+      [{ t: "issue", by: "keyOfBody1", item: item(3, { root: { kind: "sibling", pick: 2 } }) }, "CertificateNumberTaken"],
+      { t: "issue", by: "keyOfBody2", item: item(3, { root: { kind: "copy", pick: 1 } }) }, // body 2 copies the renewal's root
+      [{ t: "suspend", by: "supervisor", cert: { claim: 0 } }, "CertificateNotFound"], // a claim holds no certificate
+      [{ t: "object", by: "stranger", cert: { claim: 0 } }, "CertificateNotFound"],
+      [{ t: "revoke", by: "keyOfBody2", cert: { pick: 0 }, reason: 1 }, "NotIssuingBody"], // the number says body 1
+      { t: "void", by: "supervisor", body: 2, when: { kind: "ago", secs: 0 } },
+      { status: { pick: 1 }, is: CertificateStatus.Voided }, // body 2's copies only
+      { status: { pick: 2 }, is: CertificateStatus.Voided },
+      { status: { pick: 0 }, is: CertificateStatus.Valid },
+    ]);
+  });
+
+  it("signing keys join only with their own fresh consent for that body, once, and never as role holders", async function () {
+    const addKey = (key: number, grant: GrantSpec, by: Actor = "bodyAdmin", body = 1): Action => ({ t: "addKey", by, body, key, grant });
+    const accredit = (grants: GrantSpec[]): Action => ({
+      t: "accredit",
+      by: "association",
+      admin: 2,
+      scope: 0b11,
+      termDays: 100,
+      notice: 60,
+      keys: grants.map((grant, i) => ({ key: 4 + i, grant })),
+    });
+    await runScript([
+      [addKey(3, { kind: "fresh", deadline: -1 }), "SigningKeyConsentExpired"],
+      [addKey(3, { kind: "otherSigner" }), "InvalidSignature"],
+      [addKey(3, { kind: "otherBody" }), "InvalidSignature"],
+      addKey(3, { kind: "fresh", deadline: 0 }), // the deadline itself is still in time
+      [addKey(3, { kind: "fresh", deadline: 3600 }), "SigningKeyInUse"],
+      [addKey(SUPERVISOR_AS_KEY, { kind: "fresh", deadline: 3600 }), "RoleHolderCannotBeSigningKey"],
+      [addKey(4, { kind: "fresh", deadline: 3600 }, "stranger"), "NotBodyAdmin"],
+      { t: "removeKey", by: "bodyAdmin", body: 1, key: 0 }, // key 3 moves into key 0's place
+      [addKey(0, { kind: "reuse", pick: 0 }), "SigningKeyConsentUsed"], // the setup's consent for key 0
+      [addKey(0, { kind: "reuse", pick: 0 }, "association", 2), "InvalidSignature"], // that consent names body 1
+      addKey(0, { kind: "fresh", deadline: 3600 }, "association", 2),
+      { t: "issue", by: "keyOfBody1", item: item(0) }, // by key 3
+      [accredit([{ kind: "fresh", deadline: 3600 }, { kind: "otherBody" }]), "InvalidSignature"], // all or nothing
+      accredit([{ kind: "fresh", deadline: 3600 }, { kind: "fresh", deadline: 3600 }]),
+      { t: "issue", by: "keyOfBody3", item: item(1, { level: 1 }) },
+    ]);
+  });
+
+  it(`holdsValidCertificate looks at a holder's newest ${HOLDINGS_SCANNED} certificates only`, async function () {
+    const batch = (n: number): Action => ({ t: "batch", by: "keyOfBody1", items: Array.from({ length: n }, () => item(0, { level: 3 })) });
+    await runScript([
+      { t: "issue", by: "keyOfBody1", item: item(0, { level: 1 }) },
+      { t: "time", when: { kind: "toValidFrom", cert: { pick: 0 }, offset: 0 } },
+      { holds: { holder: 0, level: 1 }, is: true },
+      batch(8),
+      batch(HOLDINGS_SCANNED - 9), // 16 in all: the first is still scanned
+      { holds: { holder: 0, level: 1 }, is: true },
+      { t: "issue", by: "keyOfBody1", item: item(0, { level: 3 }) }, // the 17th: the first drops out of the scan
+      { holds: { holder: 0, level: 1 }, is: false },
+      { status: { pick: 0 }, is: CertificateStatus.Valid }, // though still valid (isValidCertificateOf says so)
+      { t: "time", when: { kind: "toValidFrom", cert: { pick: HOLDINGS_SCANNED }, offset: 0 } },
+      { holds: { holder: 0, level: 3 }, is: true },
+      { holds: { holder: 0, level: 2 }, is: false },
     ]);
   });
 
   it("a batch whose first items name rulebook id 0 is refused like a single issuance (RulebookNotFound)", async function () {
     // Expected behaviour per the issue: "Refuse ... a deprecated or unknown rulebook". issueCertificate refuses
     // rulebook 0 with RulebookNotFound(0); issueCertificates must do the same for every item.
-    const item: IssueItem = { holder: 0, root: { kind: "fresh" }, level: 1, rulebook: 0, validity: { kind: "days", days: 400 } };
-    await runActions([
-      { t: "issue", by: "keyOfBody1", item },
-      { t: "batch", by: "keyOfBody1", items: [item] },
+    const zero: IssueItem = { holder: 0, root: { kind: "fresh" }, level: 1, rulebook: 0, validity: { kind: "days", days: 400 } };
+    await runScript([
+      [{ t: "issue", by: "keyOfBody1", item: zero }, "RulebookNotFound"],
+      [{ t: "batch", by: "keyOfBody1", items: [zero] }, "RulebookNotFound"],
+      [{ t: "batch", by: "keyOfBody1", items: [item(0), zero] }, "RulebookNotFound"],
     ]);
   });
 

@@ -1,8 +1,9 @@
 /**
- * EIP-712 vouchers and reissue consents, signed with viem by EOAs and by an ERC-1271 contract wallet, submitted by
- * a relayer that pays the gas. Checks that the contract's digest is viem's `hashTypedData`, the events, and every
- * refusal by custom error name: expiry, replay, another chain, another contract, an old nonce, a signer of another
- * body, a removed key, a suspended body, tampered fields.
+ * EIP-712 vouchers, signing-key consents and reissue consents (domain version "2"), signed with viem by EOAs and by
+ * an ERC-1271 contract wallet, submitted by a relayer that pays the gas. Checks that the contract's digests are
+ * viem's `hashTypedData`, the events (whose `by` is the key that signed, never the relayer), and every refusal by
+ * custom error name: expiry, replay, another chain, another contract, the v1 domain, a cancelled nonce (and the
+ * nonce after it: issue #11, hole 7), a signer of another body, a removed key, a suspended body, tampered fields.
  */
 import { expect } from "chai";
 import fc from "fast-check";
@@ -11,12 +12,7 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-toolbox/network-help
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { hashTypedData, keccak256, toHex, type Address, type Hex } from "viem";
 import { privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
-import {
-  CertificateRenderer__factory,
-  CQOCertificate__factory,
-  ERC1271WalletMock__factory,
-  type CQOCertificate,
-} from "../typechain-types";
+import { ERC1271WalletMock__factory, type CQOCertificate } from "../typechain-types";
 import {
   CQO_EIP712_NAME,
   CQO_EIP712_VERSION,
@@ -24,10 +20,14 @@ import {
   issuanceVoucherTypes,
   reissueConsentTypedData,
   reissueConsentTypes,
+  signingKeyConsentTypedData,
+  signingKeyConsentTypes,
   typeHash,
   voucherTypedData,
   type IssuanceVoucher,
+  type SigningKeyGrant,
 } from "./helpers/eip712";
+import { deployCertificate as deployLinkedCertificate, keyGrant } from "./fixtures";
 import { BodyStatus, CertificateStatus, RevocationReason } from "./model/reference-model";
 
 const DAY = 86_400;
@@ -43,13 +43,32 @@ const ZERO_HASH: Hex = `0x${"00".repeat(32)}`;
 /** A viem account from a fixed private key: it never holds ether, so it can only sign. */
 const offlineAccount = (label: string): PrivateKeyAccount => privateKeyToAccount(keccak256(toHex(`cqo test key: ${label}`)));
 
-const tokenIdOf = (resultRoot: Hex): bigint => BigInt(resultRoot) >> 192n;
+/** A certificate's number: its body's id, then the root's first 56 bits. */
+const tokenIdOf = (resultRoot: Hex, bodyId: number = BODY_1): bigint => (BigInt(bodyId) << 56n) | (BigInt(resultRoot) >> 200n);
 let rootCounter = 0;
 const freshRoot = (): Hex => keccak256(toHex(`voucher root ${++rootCounter}`));
 
+/** Renderer, the BodyAdministration library, then the linked certificate contract (deployed by the association). */
 async function deployCertificate(association: HardhatEthersSigner): Promise<CQOCertificate> {
-  const renderer = await new CertificateRenderer__factory(association).deploy();
-  return new CQOCertificate__factory(association).deploy(association.address, await renderer.getAddress());
+  return (await deployLinkedCertificate(association)).certificate;
+}
+
+/**
+ * `signer`'s consent (signed with viem) to serve `bodyId` on the contract at `certificate`: for itself, or for the
+ * ERC-1271 wallet at `key` that it owns.
+ */
+async function consentOf(
+  chainId: bigint,
+  certificate: Address,
+  signer: PrivateKeyAccount,
+  bodyId: number,
+  key: Address = signer.address,
+): Promise<SigningKeyGrant> {
+  const deadline = (await time.latest()) + DAY;
+  const signature = await signer.signTypedData(
+    signingKeyConsentTypedData({ chainId: Number(chainId), certificate }, { bodyId, key, deadline }),
+  );
+  return { key, deadline, signature };
 }
 
 /**
@@ -70,6 +89,7 @@ async function voucherFixture() {
   const wallet = await new ERC1271WalletMock__factory(association).deploy(walletOwner.address);
   const walletAddress = (await wallet.getAddress()) as Address;
 
+  const { chainId } = await ethers.provider.getNetwork();
   const t0 = await time.latest();
   const accreditation = (admin: HardhatEthersSigner, scope: number) => ({
     admin: admin.address,
@@ -79,9 +99,13 @@ async function voucherFixture() {
     metadataURI: "ipfs://body",
     metadataHash: keccak256(toHex("body")),
   });
-  await cert.accreditBody(accreditation(admin1, 0b0111), [keyA.address, sender1.address, walletAddress]);
-  await cert.accreditBody(accreditation(admin2, 0b0111), [keyB.address]);
-  const { chainId } = await ethers.provider.getNetwork();
+  // every key consents to serve its body: viem accounts, a Hardhat signer, and the wallet through its owner
+  await cert.accreditBody(accreditation(admin1, 0b0111), [
+    await consentOf(chainId, address, keyA, BODY_1),
+    await keyGrant(cert, sender1, BODY_1),
+    await consentOf(chainId, address, walletOwner, BODY_1, walletAddress),
+  ]);
+  await cert.accreditBody(accreditation(admin2, 0b0111), [await consentOf(chainId, address, keyB, BODY_2)]);
   return { cert, address, chainId, association, supervisor, admin1, admin2, relayer, sender1, stranger, keyA, keyB, walletOwner, walletAddress };
 }
 
@@ -100,7 +124,7 @@ async function voucherFor(f: Fixture, overrides: Partial<IssuanceVoucher> & { ho
       rulebookId: RULEBOOK_1,
       validUntil: now + 3 * YEAR,
     },
-    nonce: overrides.nonce ?? 0,
+    nonce: overrides.nonce ?? 0n,
     deadline: overrides.deadline ?? now + DAY,
   };
 }
@@ -109,17 +133,19 @@ async function sign(account: PrivateKeyAccount, f: Fixture, voucher: IssuanceVou
   return account.signTypedData(voucherTypedData(chainId, contract, voucher));
 }
 
-describe("EIP-712 vouchers and reissue consents (viem signatures)", function () {
+describe("EIP-712 vouchers, signing-key consents and reissue consents (viem signatures)", function () {
   describe("type definitions", function () {
     it("match the contract's type hashes and its ERC-5267 domain", async function () {
       const f = await loadFixture(voucherFixture);
       expect(await f.cert.VOUCHER_TYPEHASH()).to.equal(typeHash(issuanceVoucherTypes, "IssuanceVoucher"));
       expect(await f.cert.ISSUANCE_TYPEHASH()).to.equal(typeHash(issuanceVoucherTypes, "Issuance"));
       expect(await f.cert.REISSUE_CONSENT_TYPEHASH()).to.equal(typeHash(reissueConsentTypes, "ReissueConsent"));
+      expect(await f.cert.SIGNING_KEY_CONSENT_TYPEHASH()).to.equal(typeHash(signingKeyConsentTypes, "SigningKeyConsent"));
       const domain = await f.cert.eip712Domain();
       expect(domain.fields).to.equal("0x0f"); // name, version, chainId, verifyingContract
       expect(domain.name).to.equal(CQO_EIP712_NAME);
       expect(domain.version).to.equal(CQO_EIP712_VERSION);
+      expect(domain.version).to.equal("2"); // v2's messages never verify against a v1 deployment, nor v1's here
       expect(domain.chainId).to.equal(f.chainId);
       expect(domain.verifyingContract).to.equal(f.address);
       expect(cqoDomain(domain.chainId, f.address)).to.deep.equal({
@@ -146,7 +172,7 @@ describe("EIP-712 vouchers and reissue consents (viem signatures)", function () 
               rulebookId: uint(16),
               validUntil: fc.integer({ min: 0, max: 2 ** 40 - 1 }),
             }),
-            nonce: uint(16),
+            nonce: fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
             deadline: fc.integer({ min: 0, max: 2 ** 40 - 1 }),
           }),
           async (voucher) => {
@@ -154,6 +180,27 @@ describe("EIP-712 vouchers and reissue consents (viem signatures)", function () 
           },
         ),
         { numRuns: 40 },
+      );
+    });
+
+    it("signingKeyConsentDigest equals viem's hashTypedData for random consents", async function () {
+      const f = await loadFixture(voucherFixture);
+      const address = fc.uint8Array({ minLength: 20, maxLength: 20 }).map((b) => toHex(b));
+      await fc.assert(
+        fc.asyncProperty(
+          fc.record({
+            bodyId: fc.integer({ min: 0, max: 2 ** 16 - 1 }),
+            key: address,
+            deadline: fc.integer({ min: 0, max: 2 ** 40 - 1 }),
+          }),
+          async (consent) => {
+            const typed = signingKeyConsentTypedData({ chainId: Number(f.chainId), certificate: f.address }, consent);
+            expect(await f.cert.signingKeyConsentDigest(consent.bodyId, consent.key, consent.deadline)).to.equal(
+              hashTypedData(typed),
+            );
+          },
+        ),
+        { numRuns: 25 },
       );
     });
   });
@@ -167,9 +214,10 @@ describe("EIP-712 vouchers and reissue consents (viem signatures)", function () 
       const relayerBefore = await ethers.provider.getBalance(f.relayer.address);
 
       const tx = await f.cert.connect(f.relayer).issueWithVoucher(f.keyA.address, signature, voucher);
+      // the event names the key that signed, not the relayer that sent
       await expect(tx)
         .to.emit(f.cert, "CertificateIssued")
-        .withArgs(tokenId, BODY_1, voucher.issuance.resultRoot, 2, RULEBOOK_1, voucher.issuance.validUntil);
+        .withArgs(tokenId, BODY_1, voucher.issuance.resultRoot, 2, RULEBOOK_1, voucher.issuance.validUntil, f.keyA.address);
       await expect(tx).to.emit(f.cert, "Transfer").withArgs(ethers.ZeroAddress, voucher.issuance.holder, tokenId);
       await expect(tx).to.emit(f.cert, "Locked").withArgs(tokenId);
 
@@ -185,6 +233,8 @@ describe("EIP-712 vouchers and reissue consents (viem signatures)", function () 
       expect(view.bodyId).to.equal(BODY_1);
       expect(view.resultRoot).to.equal(voucher.issuance.resultRoot);
       expect(view.validFrom - view.issuedAt).to.equal(BigInt(NOTICE));
+      expect(view.evaluatedAt).to.equal(view.issuedAt);
+      expect(view.lastEventBlock).to.equal(receipt.blockNumber);
       expect(await f.cert.certificatesOf(voucher.issuance.holder)).to.deep.equal([tokenId]);
     });
 
@@ -226,22 +276,38 @@ describe("EIP-712 vouchers and reissue consents (viem signatures)", function () 
       }
     });
 
+    it("refuses a signature under the v1 domain (InvalidSignature)", async function () {
+      const f = await loadFixture(voucherFixture);
+      const voucher = await voucherFor(f);
+      const v2 = voucherTypedData(f.chainId, f.address, voucher);
+      const v1Signature = await f.keyA.signTypedData({ ...v2, domain: { ...v2.domain, version: "1" } });
+      await expect(f.cert.connect(f.relayer).issueWithVoucher(f.keyA.address, v1Signature, voucher))
+        .to.be.revertedWithCustomError(f.cert, "InvalidSignature")
+        .withArgs(f.keyA.address);
+      await expect(f.cert.connect(f.relayer).issueWithVoucher(f.keyA.address, await f.keyA.signTypedData(v2), voucher)).to.emit(
+        f.cert,
+        "CertificateIssued",
+      );
+    });
+
     it("refuses a signature for another contract (InvalidSignature), which that contract accepts", async function () {
       const f = await loadFixture(voucherFixture);
       const other = await deployCertificate(f.association);
       const otherAddress = (await other.getAddress()) as Address;
       await other.registerRulebook(keccak256(toHex("rulebook 1")), "ipfs://rulebook/1");
-      await other.accreditBody(
-        {
-          admin: f.admin1.address,
-          scope: 0b0111,
-          accreditedUntil: (await time.latest()) + YEAR,
-          noticePeriod: NOTICE,
-          metadataURI: "ipfs://body",
-          metadataHash: ZERO_HASH,
-        },
-        [f.keyA.address],
-      );
+      const otherBody = {
+        admin: f.admin1.address,
+        scope: 0b0111,
+        accreditedUntil: (await time.latest()) + YEAR,
+        noticePeriod: NOTICE,
+        metadataURI: "ipfs://body",
+        metadataHash: ZERO_HASH,
+      };
+      // keyA's consent is per contract too: the one it gave this contract is worthless on the other
+      await expect(other.accreditBody(otherBody, [await consentOf(f.chainId, f.address, f.keyA, BODY_1)]))
+        .to.be.revertedWithCustomError(other, "InvalidSignature")
+        .withArgs(f.keyA.address);
+      await other.accreditBody(otherBody, [await consentOf(f.chainId, otherAddress, f.keyA, BODY_1)]);
       const voucher = await voucherFor(f);
       const forOther = await sign(f.keyA, f, voucher, f.chainId, otherAddress);
       await expect(f.cert.connect(f.relayer).issueWithVoucher(f.keyA.address, forOther, voucher))
@@ -251,24 +317,35 @@ describe("EIP-712 vouchers and reissue consents (viem signatures)", function () 
       await expect(other.connect(f.relayer).issueWithVoucher(f.keyA.address, forOther, voucher)).to.emit(other, "CertificateIssued");
     });
 
-    it("refuses vouchers of an old nonce after increaseVoucherNonce (VoucherNonceMismatch)", async function () {
+    it("refuses vouchers of the cancelled nonce and of the nonce after it once cancelVouchers ran (VoucherNonceMismatch)", async function () {
       const f = await loadFixture(voucherFixture);
+      // signed in advance for the current nonce, and for the one a counter would have moved to
       const old = await voucherFor(f);
+      const next = await voucherFor(f, { nonce: 1n });
       const oldSig = await sign(f.keyA, f, old);
-      await expect(f.cert.connect(f.admin1).increaseVoucherNonce(BODY_1)).to.emit(f.cert, "VoucherNonceIncreased").withArgs(BODY_1, 1);
-      await expect(f.cert.connect(f.relayer).issueWithVoucher(f.keyA.address, oldSig, old))
-        .to.be.revertedWithCustomError(f.cert, "VoucherNonceMismatch")
-        .withArgs(1, 0);
-      // A voucher signed for the new nonce works; one naming a future nonce does not.
-      const current = await voucherFor(f, { nonce: 1 });
-      await expect(f.cert.connect(f.relayer).issueWithVoucher(f.keyA.address, await sign(f.keyA, f, current), current)).to.emit(
-        f.cert,
-        "CertificateIssued",
-      );
-      const future = await voucherFor(f, { nonce: 2 });
+      const nextSig = await sign(f.keyA, f, next);
+      const cancel = await f.cert.connect(f.admin1).cancelVouchers(BODY_1);
+      const nonce = (await f.cert.getBody(BODY_1))[0].voucherNonce;
+      await expect(cancel).to.emit(f.cert, "VouchersCancelled").withArgs(BODY_1, nonce, f.admin1.address);
+      expect(nonce).to.not.equal(0n);
+      expect(nonce).to.not.equal(1n);
+      for (const [voucher, signature] of [
+        [old, oldSig],
+        [next, nextSig],
+      ] as const) {
+        await expect(f.cert.connect(f.relayer).issueWithVoucher(f.keyA.address, signature, voucher))
+          .to.be.revertedWithCustomError(f.cert, "VoucherNonceMismatch")
+          .withArgs(nonce, voucher.nonce);
+      }
+      // A voucher signed for the drawn nonce works (the full uint64 is signed); one naming the nonce after it does not.
+      const current = await voucherFor(f, { nonce });
+      await expect(f.cert.connect(f.relayer).issueWithVoucher(f.keyA.address, await sign(f.keyA, f, current), current))
+        .to.emit(f.cert, "CertificateIssued")
+        .withArgs(tokenIdOf(current.issuance.resultRoot), BODY_1, current.issuance.resultRoot, 2, RULEBOOK_1, current.issuance.validUntil, f.keyA.address);
+      const future = await voucherFor(f, { nonce: nonce + 1n });
       await expect(f.cert.connect(f.relayer).issueWithVoucher(f.keyA.address, await sign(f.keyA, f, future), future))
         .to.be.revertedWithCustomError(f.cert, "VoucherNonceMismatch")
-        .withArgs(1, 2);
+        .withArgs(nonce, nonce + 1n);
       // The nonce is per body: body 2's vouchers are unaffected.
       const body2 = await voucherFor(f, { bodyId: BODY_2 });
       await expect(f.cert.connect(f.relayer).issueWithVoucher(f.keyB.address, await sign(f.keyB, f, body2), body2)).to.emit(
@@ -299,7 +376,7 @@ describe("EIP-712 vouchers and reissue consents (viem signatures)", function () 
       const signature = await sign(f.keyA, f, voucher);
       await expect(f.cert.connect(f.admin1).removeSigningKey(BODY_1, f.keyA.address))
         .to.emit(f.cert, "SigningKeyRemoved")
-        .withArgs(BODY_1, f.keyA.address);
+        .withArgs(BODY_1, f.keyA.address, f.admin1.address);
       await expect(f.cert.connect(f.relayer).issueWithVoucher(f.keyA.address, signature, voucher))
         .to.be.revertedWithCustomError(f.cert, "UnauthorizedAccount")
         .withArgs(f.keyA.address);
@@ -339,7 +416,7 @@ describe("EIP-712 vouchers and reissue consents (viem signatures)", function () 
       await expect(f.cert.connect(f.relayer).issueWithVoucher(f.keyA.address, signature, { ...voucher, bodyId: BODY_2 }))
         .to.be.revertedWithCustomError(f.cert, "VoucherSignerNotOfBody")
         .withArgs(f.keyA.address, BODY_2);
-      await expect(f.cert.connect(f.relayer).issueWithVoucher(f.keyA.address, signature, { ...voucher, nonce: 1 }))
+      await expect(f.cert.connect(f.relayer).issueWithVoucher(f.keyA.address, signature, { ...voucher, nonce: 1n }))
         .to.be.revertedWithCustomError(f.cert, "VoucherNonceMismatch")
         .withArgs(0, 1);
       // A malformed signature, a flipped byte, and the signature of the voucher's digest itself (not typed data).
@@ -375,7 +452,7 @@ describe("EIP-712 vouchers and reissue consents (viem signatures)", function () 
         const tokenId = tokenIdOf(voucher.issuance.resultRoot);
         await expect(f.cert.connect(f.relayer).issueWithVoucher(f.walletAddress, signature, voucher))
           .to.emit(f.cert, "CertificateIssued")
-          .withArgs(tokenId, BODY_1, voucher.issuance.resultRoot, 2, RULEBOOK_1, voucher.issuance.validUntil);
+          .withArgs(tokenId, BODY_1, voucher.issuance.resultRoot, 2, RULEBOOK_1, voucher.issuance.validUntil, f.walletAddress);
         expect(await f.cert.ownerOf(tokenId)).to.equal(voucher.issuance.holder);
         // Replay fails on the root, not on the wallet.
         await expect(f.cert.connect(f.stranger).issueWithVoucher(f.walletAddress, signature, voucher))
@@ -407,10 +484,14 @@ describe("EIP-712 vouchers and reissue consents (viem signatures)", function () 
   });
 
   describe("reissueCertificate with a ReissueConsent", function () {
+    /** A certificate issued by sender1 whose public notice is over: only then may it be re-issued. */
     async function issued(f: Fixture) {
       const voucher = await voucherFor(f);
-      await f.cert.connect(f.sender1).issueCertificate(voucher.issuance);
-      return { tokenId: tokenIdOf(voucher.issuance.resultRoot), issuance: voucher.issuance };
+      const tx = await f.cert.connect(f.sender1).issueCertificate(voucher.issuance);
+      const receipt = await tx.wait();
+      if (receipt === null) throw new Error("no receipt");
+      await time.increase(NOTICE);
+      return { tokenId: tokenIdOf(voucher.issuance.resultRoot), issuance: voucher.issuance, issuedInBlock: receipt.blockNumber };
     }
 
     async function consent(f: Fixture, signer: PrivateKeyAccount, tokenId: bigint, newHolder: Address, newResultRoot: Hex, deadline: number, chainId = f.chainId) {
@@ -419,7 +500,7 @@ describe("EIP-712 vouchers and reissue consents (viem signatures)", function () 
 
     it("re-issues to an EOA that consented: old revoked as Reissued, new linked to it", async function () {
       const f = await loadFixture(voucherFixture);
-      const { tokenId, issuance } = await issued(f);
+      const { tokenId, issuance, issuedInBlock } = await issued(f);
       const newHolder = offlineAccount("new wallet");
       const newRoot = freshRoot();
       const newTokenId = tokenIdOf(newRoot);
@@ -427,8 +508,13 @@ describe("EIP-712 vouchers and reissue consents (viem signatures)", function () 
       const signature = await consent(f, newHolder, tokenId, newHolder.address, newRoot, deadline);
 
       const tx = f.cert.connect(f.sender1).reissueCertificate(tokenId, newHolder.address, newRoot, deadline, signature);
-      await expect(tx).to.emit(f.cert, "CertificateRevoked").withArgs(tokenId, BODY_1, RevocationReason.Reissued, ZERO_HASH);
-      await expect(tx).to.emit(f.cert, "CertificateReissued").withArgs(tokenId, newTokenId, BODY_1, newHolder.address, newRoot);
+      // both events point back at the issuance, the old certificate's event before them
+      await expect(tx)
+        .to.emit(f.cert, "CertificateRevoked")
+        .withArgs(tokenId, BODY_1, RevocationReason.Reissued, ZERO_HASH, f.sender1.address, false, issuedInBlock);
+      await expect(tx)
+        .to.emit(f.cert, "CertificateReissued")
+        .withArgs(tokenId, newTokenId, BODY_1, newHolder.address, newRoot, f.sender1.address, issuedInBlock);
       await expect(tx).to.emit(f.cert, "Transfer").withArgs(ethers.ZeroAddress, newHolder.address, newTokenId);
       await expect(tx).to.emit(f.cert, "Locked").withArgs(newTokenId);
 
@@ -441,14 +527,16 @@ describe("EIP-712 vouchers and reissue consents (viem signatures)", function () 
       expect(renewed.predecessor).to.equal(tokenId);
       expect(renewed.level).to.equal(issuance.level);
       expect(renewed.issuedAt).to.equal(old.issuedAt);
+      expect(renewed.evaluatedAt).to.equal(old.evaluatedAt);
       expect(renewed.validUntil).to.equal(old.validUntil);
+      expect(renewed.status).to.equal(CertificateStatus.Valid);
       expect(renewed.resultRoot).to.equal(newRoot);
       expect(await f.cert.certificatesOf(newHolder.address)).to.deep.equal([newTokenId]);
     });
 
     it("re-issues to an ERC-1271 wallet whose owner consented", async function () {
       const f = await loadFixture(voucherFixture);
-      const { tokenId } = await issued(f);
+      const { tokenId, issuedInBlock } = await issued(f);
       const owner = offlineAccount("holder's multisig owner");
       const wallet = await new ERC1271WalletMock__factory(f.association).deploy(owner.address);
       const walletAddress = (await wallet.getAddress()) as Address;
@@ -461,7 +549,7 @@ describe("EIP-712 vouchers and reissue consents (viem signatures)", function () 
       const good = await consent(f, owner, tokenId, walletAddress, newRoot, deadline);
       await expect(f.cert.connect(f.sender1).reissueCertificate(tokenId, walletAddress, newRoot, deadline, good))
         .to.emit(f.cert, "CertificateReissued")
-        .withArgs(tokenId, tokenIdOf(newRoot), BODY_1, walletAddress, newRoot);
+        .withArgs(tokenId, tokenIdOf(newRoot), BODY_1, walletAddress, newRoot, f.sender1.address, issuedInBlock);
       expect(await f.cert.ownerOf(tokenIdOf(newRoot))).to.equal(walletAddress);
     });
 
@@ -492,7 +580,7 @@ describe("EIP-712 vouchers and reissue consents (viem signatures)", function () 
       for (const [label, signature] of invalid) {
         await expect(reissue(signature), label).to.be.revertedWithCustomError(f.cert, "InvalidSignature").withArgs(newHolder.address);
       }
-      expect((await f.cert.verifyCertificate(tokenId)).status).to.equal(CertificateStatus.Pending);
+      expect((await f.cert.verifyCertificate(tokenId)).status).to.equal(CertificateStatus.Valid);
       await expect(reissue(await consent(f, newHolder, tokenId, newHolder.address, newRoot, deadline))).to.emit(f.cert, "CertificateReissued");
     });
   });

@@ -1,6 +1,6 @@
 /**
  * Where the chain and the contract are. A build for a real deployment bakes them in (VITE_CQO_RPC_URL,
- * VITE_CQO_CERTIFICATE, optionally VITE_CQO_CHAIN_ID, VITE_CQO_DEPLOY_BLOCK, VITE_CQO_API); otherwise the app
+ * VITE_CQO_CERTIFICATE, optionally VITE_CQO_CHAIN_ID, VITE_CQO_DEPLOY_BLOCK, VITE_CQO_CLOCK_UNIT, VITE_CQO_API); otherwise the app
  * reads deployment.json next to index.html (the demo's .demo/deployment.json, served by the dev server and by
  * app/serve.ts). A verifier needs nothing else: no account, no server of the body.
  */
@@ -41,6 +41,8 @@ export function loadConfig(): Promise<AppConfig> {
         certificate,
         renderer: (env.VITE_CQO_RENDERER as string | undefined) ?? "0x0000000000000000000000000000000000000000",
         deployBlock: Number(env.VITE_CQO_DEPLOY_BLOCK ?? 0),
+        // 1000 for a chain whose block timestamps count milliseconds (the contract's CLOCK_UNIT)
+        clockUnit: Number(env.VITE_CQO_CLOCK_UNIT ?? 1),
       });
       return { rpcUrl: rpcFromEnv, deployment, apiBase };
     }

@@ -70,7 +70,7 @@ export interface GasReport {
     cqoCertificateCodeHash: string;
     easVersion: string;
   };
-  floors: Record<"single" | "batch" | "statusChange", number>;
+  floors: Record<"single" | "batch" | "statusChange" | "voucher", number>;
   operations: Record<OperationKey, OperationResult>;
   targetsMissed: string[];
 }
@@ -80,13 +80,25 @@ export const FLOORS = {
   single: 21_000 + 3 * 22_100, // two fresh record slots, one fresh balance slot
   batch: 3 * 22_100, // per certificate: the transaction's 21,000 is shared by the batch
   statusChange: 21_000 + 5_000, // one slot changed from nonzero to nonzero
+  // A voucher is a single issuance that must also check a signature: the ecrecover precompile (3,000) and the
+  // signature's 65 bytes of calldata (16 each).
+  voucher: 21_000 + 3 * 22_100 + 3_000 + 65 * 16,
 } as const;
+
+/**
+ * Contracts v1's status changes, compiled for Paris (bench:gas at commit 0a45dc1, 2026-12-02): issue #11 lets v2
+ * spend at most 5,000 more on a status change (it reads the body's standing, and every event names who acted and
+ * the block of the certificate's previous event). The v1 contracts are not kept as an anchor contract: their
+ * figures are the previous run's, recorded here with its commit.
+ */
+export const V1_STATUS_CHANGE = { revoke: 32_304, suspend: 31_960, commit: "0a45dc1" } as const;
 
 export const TARGETS = {
   singleVsEas: 0.45,
   batchVsEas: 0.35,
   revokeVsEas: 0.6,
   vsFloor: 1.25,
+  statusChangeExtraOverV1: 5_000,
 } as const;
 
 export function median(values: readonly number[]): number {
@@ -158,7 +170,10 @@ function captionText(report: GasReport): string {
     `EAS ${report.measured.easVersion}; ${report.date.slice(0, 10)}` +
     (report.measured.gitCommit ? `, commit ${report.measured.gitCommit.slice(0, 10)}` : "") +
     (report.measured.contractsDirty ? " + uncommitted contract changes" : "") +
-    ". Voucher floor = single-issuance floor (same storage). Suspension: EAS has none (n/a). " +
+    ". Voucher floor = single-issuance floor + ecrecover (3,000) + 65 signature bytes of calldata. Status " +
+    `changes: at most 5,000 over contracts v1 (issue #11; v1 at commit ${V1_STATUS_CHANGE.commit}: revocation ` +
+    `${V1_STATUS_CHANGE.revoke.toLocaleString("en-US")}, suspension ${V1_STATUS_CHANGE.suspend.toLocaleString("en-US")}), ` +
+    "their floor shown for reference. Suspension: EAS has none (n/a). " +
     "Source: `npm run bench:gas`, bench/results/gas.json."
   );
 }

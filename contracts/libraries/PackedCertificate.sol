@@ -1,23 +1,28 @@
 // SPDX-License-Identifier: MIT
 // solhint-disable one-contract-per-file
-// (the three slot layouts of one certificate belong together)
+// (the slot layouts of one certificate belong together)
 pragma solidity 0.8.26;
 
-import {CertState, RevocationReason} from "../CertificateTypes.sol";
+import {RevocationReason} from "../CertificateTypes.sol";
 
 // A certificate's storage, packed by hand. The compiler writes a storage struct field by field (a read and a write
 // per field); these slots are written on every issuance and every status change, so each is built in a register
-// and written once. Bit layouts, low bits first:
+// and written once. Two slots hold everything, so dates are kept as 32-bit offsets from the contract's epoch (its
+// deployment: 136 years of room) and blocks as 32-bit offsets from its deployment block. Bit layouts, low first:
 //
-//   RecordSlot    holder 160 | issuedAt 40 | bodyId 16 | rulebookId 16 | level 8 | state 8 | reason 8
-//   TermsSlot     rootTail 192 | validUntil 40 | noticePeriod 24
+//   RecordSlot    holder 160 | evaluatedAt 32 | rulebookId 16 | level 4 | reason 4 | flags 4 | spare 4 | lastBlock 32
+//   TermsSlot     rootTail 200 | validUntil 32 | noticePeriod 24
 //   HoldingsSlot  count 16 | first 64 | second 64 | third 64   (a holder's later certificates live elsewhere)
+//
+// A certificate's number is its body id (8 bits) followed by the first 56 bits of its result root, so the
+// record keeps the root's other 200 bits. The record is rewritten on every status change, and carries the block
+// of the certificate's latest event: each event names the block of the one before (ERC-1056), so a client walks
+// a certificate's history back one block at a time, whatever the chain's length.
 
-/// @notice Slot one of a certificate: who holds it, who issued it, when, at which level, and its state.
+/// @notice Slot one of a certificate: holder, current result (time, rulebook), level, status and latest event.
 type RecordSlot is uint256;
 
-/// @notice Slot two of a certificate: the 192 low bits of its result root (the high 64 bits are its number) and
-/// its dates.
+/// @notice Slot two of a certificate: the 200 low bits of its first result root and the current result's dates.
 type TermsSlot is uint256;
 
 /// @notice A holder's certificate count and the numbers of their first three certificates.
@@ -30,29 +35,41 @@ using PackedRecord for RecordSlot global;
 using PackedTerms for TermsSlot global;
 using PackedHoldings for HoldingsSlot global;
 
-library PackedRecord {
-    uint256 private constant _ISSUED_AT = 160;
-    uint256 private constant _BODY_ID = 200;
-    uint256 private constant _RULEBOOK_ID = 216;
-    uint256 private constant _LEVEL = 232;
-    uint256 private constant _STATE = 240;
-    uint256 private constant _REASON = 248;
+/// @dev The four status flags of a record. Suspensions by the body and by the supervisor are separate flags: one
+/// never lifts the other.
+library CertFlags {
+    uint8 internal constant OBJECTED = 1;
+    uint8 internal constant SUSPENDED_BY_BODY = 2;
+    uint8 internal constant SUSPENDED_BY_SUPERVISOR = 4;
+    uint8 internal constant SUSPENDED = SUSPENDED_BY_BODY | SUSPENDED_BY_SUPERVISOR;
+    /// @dev A result root used by a renewal: the slot holds no certificate, only the claim on the root.
+    uint8 internal constant RENEWAL_ROOT = 8;
+}
 
-    /// @dev A new certificate: state Active, not revoked.
-    function pack(address holder_, uint40 issuedAt_, uint16 bodyId_, uint16 rulebookId_, uint8 level_)
+library PackedRecord {
+    uint256 private constant _EVALUATED_AT = 160;
+    uint256 private constant _RULEBOOK_ID = 192;
+    uint256 private constant _LEVEL = 208;
+    uint256 private constant _REASON = 212;
+    uint256 private constant _FLAGS = 216;
+    uint256 private constant _LAST_BLOCK = 224;
+
+    /// @dev A new certificate: no flags, not revoked.
+    function pack(address holder_, uint32 evaluatedAt_, uint16 rulebookId_, uint8 level_, uint32 block_)
         internal
         pure
         returns (RecordSlot)
     {
         return RecordSlot.wrap(
-            uint256(uint160(holder_)) | (uint256(issuedAt_) << _ISSUED_AT) | (uint256(bodyId_) << _BODY_ID)
+            uint256(uint160(holder_)) | (uint256(evaluatedAt_) << _EVALUATED_AT)
                 | (uint256(rulebookId_) << _RULEBOOK_ID) | (uint256(level_) << _LEVEL)
+                | (uint256(block_) << _LAST_BLOCK)
         );
     }
 
-    /// @dev Marks a result root as used without a certificate behind it (a renewal's root).
-    function usedMarker(uint40 at) internal pure returns (RecordSlot) {
-        return RecordSlot.wrap(uint256(at) << _ISSUED_AT);
+    /// @dev Marks a result root as claimed by a renewal: no holder, so never a certificate.
+    function renewalRoot() internal pure returns (RecordSlot) {
+        return RecordSlot.wrap(uint256(CertFlags.RENEWAL_ROOT) << _FLAGS);
     }
 
     function isUsed(RecordSlot r) internal pure returns (bool) {
@@ -63,12 +80,8 @@ library PackedRecord {
         return address(uint160(RecordSlot.unwrap(r)));
     }
 
-    function issuedAt(RecordSlot r) internal pure returns (uint40) {
-        return uint40(RecordSlot.unwrap(r) >> _ISSUED_AT);
-    }
-
-    function bodyId(RecordSlot r) internal pure returns (uint16) {
-        return uint16(RecordSlot.unwrap(r) >> _BODY_ID);
+    function evaluatedAt(RecordSlot r) internal pure returns (uint32) {
+        return uint32(RecordSlot.unwrap(r) >> _EVALUATED_AT);
     }
 
     function rulebookId(RecordSlot r) internal pure returns (uint16) {
@@ -76,27 +89,46 @@ library PackedRecord {
     }
 
     function level(RecordSlot r) internal pure returns (uint8) {
-        return uint8(RecordSlot.unwrap(r) >> _LEVEL);
-    }
-
-    function state(RecordSlot r) internal pure returns (CertState) {
-        return CertState(uint8(RecordSlot.unwrap(r) >> _STATE));
+        return uint8(RecordSlot.unwrap(r) >> _LEVEL) & 0xf;
     }
 
     function reason(RecordSlot r) internal pure returns (RevocationReason) {
-        return RevocationReason(uint8(RecordSlot.unwrap(r) >> _REASON));
+        return RevocationReason(uint8(RecordSlot.unwrap(r) >> _REASON) & 0xf);
     }
 
-    function withState(RecordSlot r, CertState state_) internal pure returns (RecordSlot) {
-        return RecordSlot.wrap(_set(RecordSlot.unwrap(r), _STATE, 0xff, uint8(state_)));
+    function flags(RecordSlot r) internal pure returns (uint8) {
+        return uint8(RecordSlot.unwrap(r) >> _FLAGS) & 0xf;
     }
 
-    function withReason(RecordSlot r, RevocationReason reason_) internal pure returns (RecordSlot) {
-        return RecordSlot.wrap(_set(RecordSlot.unwrap(r), _REASON, 0xff, uint8(reason_)));
+    function has(RecordSlot r, uint8 flag) internal pure returns (bool) {
+        return flags(r) & flag != 0;
     }
 
-    function withRulebookId(RecordSlot r, uint16 rulebookId_) internal pure returns (RecordSlot) {
-        return RecordSlot.wrap(_set(RecordSlot.unwrap(r), _RULEBOOK_ID, 0xffff, rulebookId_));
+    function lastBlock(RecordSlot r) internal pure returns (uint32) {
+        return uint32(RecordSlot.unwrap(r) >> _LAST_BLOCK);
+    }
+
+    /// @dev The record with `flag` set (or cleared) and `block_` as the block of its latest event.
+    function withFlag(RecordSlot r, uint8 flag, bool on, uint32 block_) internal pure returns (RecordSlot) {
+        uint256 word = RecordSlot.unwrap(r);
+        word = on ? word | (uint256(flag) << _FLAGS) : word & ~(uint256(flag) << _FLAGS);
+        return RecordSlot.wrap(_set(word, _LAST_BLOCK, 0xffffffff, block_));
+    }
+
+    function withReason(RecordSlot r, RevocationReason reason_, uint32 block_) internal pure returns (RecordSlot) {
+        uint256 word = _set(RecordSlot.unwrap(r), _REASON, 0xf, uint8(reason_));
+        return RecordSlot.wrap(_set(word, _LAST_BLOCK, 0xffffffff, block_));
+    }
+
+    /// @dev A new result (renewal): its time and rulebook.
+    function withResult(RecordSlot r, uint32 evaluatedAt_, uint16 rulebookId_, uint32 block_)
+        internal
+        pure
+        returns (RecordSlot)
+    {
+        uint256 word = _set(RecordSlot.unwrap(r), _EVALUATED_AT, 0xffffffff, evaluatedAt_);
+        word = _set(word, _RULEBOOK_ID, 0xffff, rulebookId_);
+        return RecordSlot.wrap(_set(word, _LAST_BLOCK, 0xffffffff, block_));
     }
 
     function _set(uint256 word, uint256 offset, uint256 mask, uint256 value) private pure returns (uint256) {
@@ -105,32 +137,48 @@ library PackedRecord {
 }
 
 library PackedTerms {
-    uint256 private constant _VALID_UNTIL = 192;
+    uint256 private constant _TAIL_BITS = 200;
+    uint256 private constant _VALID_UNTIL = 200;
     uint256 private constant _NOTICE_PERIOD = 232;
 
-    function pack(bytes32 root, uint40 validUntil_, uint24 noticePeriod_) internal pure returns (TermsSlot) {
+    function pack(bytes32 root, uint32 validUntil_, uint24 noticePeriod_) internal pure returns (TermsSlot) {
         return TermsSlot.wrap(
-            uint256(uint192(uint256(root))) | (uint256(validUntil_) << _VALID_UNTIL)
-                | (uint256(noticePeriod_) << _NOTICE_PERIOD)
+            tail(root) | (uint256(validUntil_) << _VALID_UNTIL) | (uint256(noticePeriod_) << _NOTICE_PERIOD)
         );
     }
 
-    /// @dev The full result root, given the certificate number that holds its high 64 bits.
-    function resultRoot(TermsSlot t, uint256 tokenId) internal pure returns (bytes32) {
-        return bytes32((tokenId << 192) | uint192(TermsSlot.unwrap(t)));
+    /// @dev A renewal's root claim: its tail, and the low 56 bits of the number of the certificate it renewed.
+    function packRenewalRoot(bytes32 root, uint256 renewedTokenId) internal pure returns (TermsSlot) {
+        return TermsSlot.wrap(tail(root) | (uint256(uint56(renewedTokenId)) << _TAIL_BITS));
     }
 
-    function validUntil(TermsSlot t) internal pure returns (uint40) {
-        return uint40(TermsSlot.unwrap(t) >> _VALID_UNTIL);
+    /// @dev The 200 bits of a root that its certificate number does not hold.
+    function tail(bytes32 root) internal pure returns (uint256) {
+        return uint256(root) & ((1 << _TAIL_BITS) - 1);
+    }
+
+    /// @dev The full result root, given the certificate number that holds its high 56 bits.
+    function resultRoot(TermsSlot t, uint256 tokenId) internal pure returns (bytes32) {
+        return bytes32((uint256(uint56(tokenId)) << _TAIL_BITS) | tail(bytes32(TermsSlot.unwrap(t))));
+    }
+
+    /// @dev For a renewal's root claim: the low 56 bits of the renewed certificate's number.
+    function renewedLow(TermsSlot t) internal pure returns (uint56) {
+        return uint56(TermsSlot.unwrap(t) >> _TAIL_BITS);
+    }
+
+    function validUntil(TermsSlot t) internal pure returns (uint32) {
+        return uint32(TermsSlot.unwrap(t) >> _VALID_UNTIL);
     }
 
     function noticePeriod(TermsSlot t) internal pure returns (uint24) {
         return uint24(TermsSlot.unwrap(t) >> _NOTICE_PERIOD);
     }
 
-    function withValidUntil(TermsSlot t, uint40 validUntil_) internal pure returns (TermsSlot) {
-        uint256 word = TermsSlot.unwrap(t) & ~(uint256(type(uint40).max) << _VALID_UNTIL);
-        return TermsSlot.wrap(word | (uint256(validUntil_) << _VALID_UNTIL));
+    /// @dev A new result's dates (renewal); the root tail stays: it is part of the certificate's number.
+    function withDates(TermsSlot t, uint32 validUntil_, uint24 noticePeriod_) internal pure returns (TermsSlot) {
+        uint256 word = TermsSlot.unwrap(t) & ((1 << _TAIL_BITS) - 1);
+        return TermsSlot.wrap(word | (uint256(validUntil_) << _VALID_UNTIL) | (uint256(noticePeriod_) << _NOTICE_PERIOD));
     }
 }
 

@@ -1,9 +1,10 @@
 /**
  * The demo's cast (accounts of Hardhat's public test mnemonic) and its world on a fresh chain: the contracts
- * deployed with the sdk, a supervisor, the default rulebook registered, two certifying bodies accredited.
+ * deployed with the sdk, a supervisor, the default rulebook registered, two certifying bodies accredited with their
+ * keys' consents.
  * Shared by `npm start`, the end-to-end test and the pipeline benchmark.
  */
-import { createPublicClient, createWalletClient, http, keccak256, toHex, type Address, type Hex, type PublicClient } from "viem";
+import { createPublicClient, createWalletClient, http, keccak256, toHex, type Hex, type PublicClient } from "viem";
 import { mnemonicToAccount, type HDAccount } from "viem/accounts";
 import { CqoClient, deployCqo, levelsToScope, type Deployment } from "../../sdk";
 import { chainFor } from "../../server/chain";
@@ -80,14 +81,18 @@ export function clients(url: string, deployment: Deployment, signer?: HDAccount)
   return new CqoClient(pc, deployment, wc);
 }
 
+/** How long the demo's key consents may wait for their transaction (they are used at once). */
+const CONSENT_SECONDS = 3600;
+
 /**
- * Deploys (the association's EOA as admin: a local chain; see README for a multisig), grants the supervisor,
- * registers the default rulebook and accredits body A (levels 1-3) and body B (level 3), 7 days' notice each.
+ * Deploys (the association's EOA as admin: a local chain; see README for a multisig) with the sdk (the renderer, the
+ * BodyAdministration library, the linked certificate contract), grants the supervisor, registers the default
+ * rulebook and accredits body A (levels 1-3) and body B (level 3), 7 days' notice each, each with its signing key's
+ * own consent (SigningKeyConsent, signed by the key for the id the body is about to get).
  */
 export async function deployWorld(url: string): Promise<World> {
   const chainId = Number(BigInt(await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }) }).then((r) => r.json() as Promise<{ result: string }>).then((b) => b.result)));
-  const placeholder: Address = "0x0000000000000000000000000000000000000001";
-  const chain = chainFor({ chainId, certificate: placeholder, renderer: placeholder, deployBlock: 0 }, url);
+  const chain = chainFor({ chainId }, url);
   const transport = http(url, { retryCount: 0 });
   const pc = createPublicClient({ chain, transport, pollingInterval: 50 }) as PublicClient;
   const association = devAccount(CAST.association);
@@ -96,9 +101,12 @@ export async function deployWorld(url: string): Promise<World> {
   const admin = new CqoClient(pc, deployment, wallet);
   await admin.grantSupervisor(devAccount(CAST.supervisor).address);
   const { rulebookId } = await admin.registerRulebook(DEFAULT_RULEBOOK_HASH, "rulebooks/hn-cqo-default-2024.1.json");
-  const now = Number((await pc.getBlock()).timestamp);
+  const now = Math.floor(Number((await pc.getBlock()).timestamp) / deployment.clockUnit);
   const accredit = async (adminIndex: number, keyIndex: number, levels: number[], name: string) => {
     const metadata = JSON.stringify({ name, country: "CN", province: "湖南" });
+    const bodyId = await admin.nextBodyId();
+    const key = new CqoClient(pc, deployment, createWalletClient({ account: devAccount(keyIndex), chain, transport, pollingInterval: 50 }));
+    const consent = await key.signSigningKeyConsent({ bodyId, deadline: now + CONSENT_SECONDS });
     const r = await admin.accreditBody(
       {
         admin: devAccount(adminIndex).address,
@@ -108,8 +116,9 @@ export async function deployWorld(url: string): Promise<World> {
         metadataURI: `data:application/json,${encodeURIComponent(metadata)}`,
         metadataHash: keccak256(toHex(metadata)),
       },
-      [devAccount(keyIndex).address],
+      [consent],
     );
+    if (r.bodyId !== bodyId) throw new Error(`body accredited as ${r.bodyId}, its key consented for ${bodyId}`);
     return r.bodyId;
   };
   const bodyA = await accredit(CAST.bodyAAdmin, CAST.bodyAKey, [1, 2, 3], "湖南省质量认定中心（演示） Hunan Quality Certification Centre (demo)");

@@ -177,7 +177,7 @@ export async function dossierRoutes(app: FastifyInstance, { ctx }: RouteOptions)
       panel: panelOf(db, d.id, d.round).map((m) => ({ address: m.assessor, assessorId: m.assessor_id, name: m.name, sheetSubmitted: submitted.has(m.assessor) })),
       evaluation: d.evaluation_json ? (JSON.parse(d.evaluation_json) as Evaluation) : null,
       issuance: outbox ? { status: outbox.status, tokenId: outbox.token_id, txHash: outbox.tx_hash, blockNumber: outbox.block_number, lastError: outbox.last_error } : null,
-      reissues: reissuesOf(db, d.id).map(reissueView),
+      reissues: reissuesOf(db, d.id).map((r) => reissueView(r, ctx.config.bodyId)),
       // the filer, statement, evidence and signature are the body's (operators'), never the holder's: server/views.ts
       objections: objectionsOf(db, d.id).map((o) => (s.operator ? objectionView(o) : objectionNoticeView(o))),
     };

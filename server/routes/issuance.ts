@@ -64,7 +64,7 @@ export async function issuanceRoutes(app: FastifyInstance, { ctx }: RouteOptions
     assertNotOnPanel(db, s, d);
     assertLegal("approve", d.state);
     const issuance = await ctx.terms.prepareIssuance(d);
-    const tokenId = certificateNumberOf(issuance.root).toString();
+    const tokenId = certificateNumberOf(ctx.config.bodyId, issuance.root).toString();
     db.transaction(() => {
       transition(db, d.id, "approve", d.state, "queued", actor, { root: issuance.root, level: issuance.level, validUntil: issuance.validUntil, note: req.body?.note });
       queueIssuance(db, {

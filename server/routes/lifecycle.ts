@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { GIVABLE_REVOCATION_REASONS } from "../../sdk";
 import { onChain, requireChain } from "../chain-calls";
+import { stateConflict } from "../chain-refusals";
 import { operatorOnly, sessionOf, type RouteOptions } from "../context";
 import { notFound, unprocessable } from "../errors";
 import { syncFromChain, type IntentParams } from "../lifecycle";
@@ -46,6 +47,10 @@ export async function lifecycleRoutes(app: FastifyInstance, { ctx }: RouteOption
   r.post("/dossiers/:id/reinstate", { onRequest: operatorOnly, schema: { params: DossierIdParams, body: ReinstateBody, response: { 200: Sent, ...ERRORS } } }, async (req) => {
     const { d, actor } = operatorDossier(db, sessionOf(req), req.params.id);
     assertLegal("reinstate", d.state);
+    // the body lifts only its own suspension: while the supervisor's stands the certificate stays suspended, and
+    // the dossier with it (the contract refuses when only the supervisor's is set; here also when both are)
+    const v = await verification(ctx, d);
+    if (v.suspendedBySupervisor) throw stateConflict("SuspendedBySupervisor", [v.tokenId]);
     const sent = await runLifecycle(ctx, d, actor, { command: "reinstate", note: req.body?.note }, (chain) => chain.reinstateCertificate(d.token_id!));
     return { ...dossierSummary(getDossier(db, d.id)!), txHash: sent.hash };
   });
@@ -83,6 +88,6 @@ export async function lifecycleRoutes(app: FastifyInstance, { ctx }: RouteOption
 
   r.post("/sync", { onRequest: operatorOnly, schema: { response: { 200: SyncReport, ...errors(401, 403, 503) } } }, async () => {
     const chain = requireChain(ctx);
-    return onChain(() => syncFromChain(db, chain, ctx.syncActor));
+    return onChain(() => syncFromChain(db, chain, ctx.syncActor, ctx.config.bodyId));
   });
 }

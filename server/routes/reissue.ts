@@ -91,7 +91,7 @@ export async function reissueRoutes(app: FastifyInstance, { ctx }: RouteOptions)
     return {
       root: built.value.root,
       tokenId: d.token_id!,
-      newTokenId: certificateNumberOf(built.value.root).toString(),
+      newTokenId: certificateNumberOf(ctx.config.bodyId, built.value.root).toString(),
       consent: { ...consent, tokenId: d.token_id! },
       typedData: { domain: typed.domain, types: typed.types, primaryType: typed.primaryType, message: { ...consent, tokenId: d.token_id! } },
     };
@@ -125,6 +125,6 @@ export async function reissueRoutes(app: FastifyInstance, { ctx }: RouteOptions)
     const consent = { tokenId: BigInt(row.token_id), newHolder: getAddress(row.new_holder), newResultRoot: row.root, deadline: row.deadline };
     const signature = row.signature;
     const sent = await runLifecycle(ctx, d, actor, { command: "reissue", root: row.root, note: body.note }, (chain) => chain.reissueCertificate(consent, signature));
-    return { ...dossierSummary(getDossier(db, d.id)!), txHash: sent.hash, previousTokenId: d.token_id, tokenId: certificateNumberOf(row.root).toString() };
+    return { ...dossierSummary(getDossier(db, d.id)!), txHash: sent.hash, previousTokenId: d.token_id, tokenId: certificateNumberOf(ctx.config.bodyId, row.root).toString() };
   });
 }

@@ -42,7 +42,7 @@ import {
   type Http,
   submitDossier,
 } from "../server/helpers";
-import { appUrl, buildApp, ensureConnected, injectWallet, launchBrowser, privateKeyOf, ROLE, screenshot, startWorld, type TestWallet, type World } from "./harness";
+import { appUrl, buildApp, ensureConnected, injectWallet, launchBrowser, privateKeyOf, ROLE, screenshot, signingKeyConsent, startWorld, type TestWallet, type World } from "./harness";
 
 describe("dApp · certifying body console (认定主体) over the workbench API", function () {
   this.timeout(300_000);
@@ -66,7 +66,8 @@ describe("dApp · certifying body console (认定主体) over the workbench API"
   before(async () => {
     world = await startWorld();
     const serverKey = privateKeyToAccount(privateKeyOf(SERVER_KEY)).address;
-    await clientFor(world.rpcUrl, world.deployment, privateKeyToAccount(privateKeyOf(ROLE.adminA))).addSigningKey(world.bodyA, serverKey);
+    // contracts v2: the workbench's key joins body A with its own consent
+    await clientFor(world.rpcUrl, world.deployment, privateKeyToAccount(privateKeyOf(ROLE.adminA))).addSigningKey(world.bodyA, await signingKeyConsent(world, privateKeyOf(SERVER_KEY), world.bodyA));
     await fetch(world.rpcUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "anvil_setBalance", params: [serverKey, "0x56bc75e2d63100000"] }) });
     const appPort = await freePort();
     const config = testConfig(tmp.dir, {

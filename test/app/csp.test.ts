@@ -149,6 +149,25 @@ try { WebAssembly.compile(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])).then(()
     await page.close();
   });
 
+  it("a signing key's consent: signed on the body console's page, checked by the association's field (zod, signature), no violation", async () => {
+    const page = await open(appUrl(served, `/body/key-consent?body=${world.bodyB}`, "en"));
+    await ensureConnected(page);
+    await page.click('[data-testid="key-consent-sign"]');
+    const json = await page.locator("#key-consent-json").inputValue({ timeout: 20_000 });
+    expect(JSON.parse(json)).to.include({ bodyId: world.bodyB });
+    await expectClean(page, "key consent page");
+    await page.close();
+    const console_ = await open(appUrl(served, "/association", "en"));
+    await ensureConnected(console_);
+    await console_.locator(`details[data-body="${world.bodyB}"] summary`).click();
+    await console_.fill(`#key-consent-${world.bodyB}`, "{oops");
+    await console_.waitForSelector(`[data-testid="key-consent-${world.bodyB}-problems"] [data-problem="notJson"]`);
+    await console_.fill(`#key-consent-${world.bodyB}`, json);
+    await console_.waitForSelector(`[data-testid="key-consent-${world.bodyB}-ok"]`);
+    await expectClean(console_, "association console, consent field");
+    await console_.close();
+  });
+
   it("the holder's page (certificate cards with QR codes) loads without a violation", async () => {
     const holderContext = await browser.newContext({ viewport: { width: 1000, height: 900 } });
     try {

@@ -9,10 +9,11 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type Browser, type BrowserContext, type LaunchOptions, type Page } from "playwright-core";
-import { createWalletClient, http, type Address, type Hex } from "viem";
+import { createPublicClient, createWalletClient, http, type Address, type Hex, type PublicClient } from "viem";
 import { mnemonicToAccount, privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
 import { serveApp, type Served } from "../../app/serve";
-import type { Deployment } from "../../sdk";
+import { CqoClient, type Deployment, type SigningKeyGrant } from "../../sdk";
+import { chainFor } from "../../server/chain";
 import { startAnvil, type Anvil } from "../server/helpers";
 import { seedChain, type Seeded, type SeededCertificate } from "./seed";
 
@@ -66,6 +67,21 @@ export async function startWorld(): Promise<World> {
     await anvil.stop("SIGKILL");
     throw err;
   }
+}
+
+/** The chain's time in seconds (it runs ahead of this machine's clock after `travel`). */
+export async function chainNow(world: Pick<World, "rpcUrl" | "deployment">): Promise<number> {
+  const pc = createPublicClient({ transport: http(world.rpcUrl, { retryCount: 0 }) });
+  return Number((await pc.getBlock({ blockTag: "latest" })).timestamp) / (world.deployment.clockUnit ?? 1);
+}
+
+/** A wallet's consent to serve `bodyId` as a signing key (contracts v2), signed in this process with the sdk. */
+export async function signingKeyConsent(world: Pick<World, "rpcUrl" | "deployment">, privateKey: Hex, bodyId: number, validFor = 86_400): Promise<SigningKeyGrant> {
+  const chain = chainFor(world.deployment, world.rpcUrl);
+  const transport = http(world.rpcUrl, { retryCount: 0 });
+  const pc = createPublicClient({ chain, transport }) as PublicClient;
+  const key = new CqoClient(pc, world.deployment, createWalletClient({ account: privateKeyToAccount(privateKey), chain, transport }));
+  return key.signSigningKeyConsent({ bodyId, deadline: Math.floor(await chainNow(world)) + validFor });
 }
 
 let built: string | null = null;

@@ -1,9 +1,11 @@
 /**
  * The dApp tests' own chain fixture, with the sdk: the contracts, a supervisor, the default rulebook, two
- * accredited bodies (A: levels 1-3, B: level 3; 7 days' notice) and certificates in every status: valid (two),
- * suspended, revoked for fraud, expired, voided by the supervisor, re-issued to a new wallet (old and new), in
- * public notice, in public notice under objection, and one whose root is a real salted credential. Own fixture,
- * not scripts/lib/seed.ts, so the demo can change its story without breaking these tests.
+ * accredited bodies (A: levels 1-3, B: level 3; 7 days' notice; each key joined with its own consent) and
+ * certificates in every status: valid (two), suspended by the body, suspended by the body and the supervisor,
+ * revoked for fraud, expired, voided by the supervisor, re-issued to a new wallet (old and new), renewed with the
+ * new result in public notice, in public notice, in public notice under objection, and one whose root is a real
+ * salted credential. Own fixture, not scripts/lib/seed.ts, so the demo can change its story without breaking
+ * these tests.
  */
 import { createPublicClient, createWalletClient, http, keccak256, toHex, type Address, type Hex, type PublicClient } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
@@ -72,6 +74,8 @@ export async function seedChain(rpcUrl: string, keyOf: (index: number) => Hex, t
   const t0 = await now();
   const accredit = async (admin: number, key: number, levels: number[], name: string) => {
     const metadata = JSON.stringify({ name, country: "CN", province: "湖南" });
+    // contracts v2: the key consents to serve the body, naming the id the body is about to get
+    const consent = await as(key).signSigningKeyConsent({ bodyId: await association.nextBodyId(), deadline: (await now()) + DAY });
     const { bodyId } = await association.accreditBody(
       {
         admin: account(admin).address,
@@ -81,7 +85,7 @@ export async function seedChain(rpcUrl: string, keyOf: (index: number) => Hex, t
         metadataURI: `data:application/json,${encodeURIComponent(metadata)}`,
         metadataHash: keccak256(toHex(metadata)),
       },
-      [account(key).address],
+      [consent],
     );
     return bodyId;
   };
@@ -104,8 +108,15 @@ export async function seedChain(rpcUrl: string, keyOf: (index: number) => Hex, t
   await issue(keyA, 10, 3, 8 * DAY, "expired", "Expired");
   await issue(keyB, 11, 3, 3 * YEAR, "voided by the supervisor", "Voided");
   const lost = await issue(keyA, 12, 2, 3 * YEAR, "re-issued to a new wallet (old)", "Revoked");
+  const twice = await issue(keyA, 21, 2, 3 * YEAR, "suspended by the body and the supervisor", "Suspended");
+  const renewed = await issue(keyA, 22, 2, 3 * YEAR, "renewed, new result in public notice", "Valid");
   await travel(10 * DAY);
   await keyA.suspendCertificate(suspended.tokenId, keccak256(toHex("annual review missed")));
+  // two independent suspensions: each lifts only its own
+  await keyA.suspendCertificate(twice.tokenId, keccak256(toHex("complaint received")));
+  await supervisor.suspendCertificate(twice.tokenId, keccak256(toHex("supervisor's spot check")));
+  // a renewal is a new result with its own notice; the previous result stays in force meanwhile
+  await keyA.renewCertificate(renewed.tokenId, { resultRoot: randomRoot(), rulebookId, validUntil: (await now()) + 4 * YEAR });
   await keyA.revokeCertificate(revoked.tokenId, "Fraud", keccak256(toHex("forged training certificate")));
   await supervisor.voidCertificatesIssuedBefore(bodyB, (await now()) - 1, keccak256(toHex("body B audit")));
   const newRoot = randomRoot();

@@ -9,7 +9,8 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import type { Served } from "../../app/serve";
 import { base64UrlEncodeNode, discloseFields } from "./disclosure";
-import { appUrl, launchBrowser, screenshot, serveWorld, startWorld, type World } from "./harness";
+import { privateKeyToAccount } from "viem/accounts";
+import { appUrl, launchBrowser, privateKeyOf, ROLE, screenshot, serveWorld, startWorld, type World } from "./harness";
 import { qrPng, qrY4m } from "./qr";
 
 describe("dApp · verify (验证) in headless Chromium", function () {
@@ -65,6 +66,44 @@ describe("dApp · verify (验证) in headless Chromium", function () {
         if (c.label.startsWith("re-issued to a new wallet (new)")) await page.waitForSelector('.timeline [data-kind="reissued-from"]');
         if (c.expected === "Voided") await page.waitForSelector('.timeline [data-kind="voided"]');
         if (c.label === "objection filed during notice") expect(await page.textContent(".verdict")).to.contain(lang === "zh" ? "异议" : "objection");
+        // contracts v2: a number carries its body in the top byte; the issuance's actor is the signing key
+        expect(c.tokenId >> 56n, c.label).to.be.oneOf([BigInt(world.bodyA), BigInt(world.bodyB)]);
+        if (!c.label.startsWith("re-issued to a new wallet (new)")) {
+          const key = privateKeyToAccount(privateKeyOf(c.tokenId >> 56n === BigInt(world.bodyA) ? ROLE.keyA : ROLE.keyB)).address;
+          expect(await page.getAttribute('.timeline [data-kind="issued"] .tl-meta code', "title"), c.label).to.equal(key);
+        }
+        // who suspended it, each shown on its own: the body, the supervisor
+        const byBody = lang === "zh" ? "由颁发证书的认定主体暂停" : "Suspended by the certifying body";
+        const bySupervisor = lang === "zh" ? "由监督方暂停" : "Suspended by the supervisor";
+        if (c.label === "suspended by the body") {
+          const verdict = (await page.textContent(".verdict")) ?? "";
+          expect(verdict).to.contain(byBody).and.not.to.contain(bySupervisor);
+          await page.waitForSelector('[data-testid="suspended-by-body"]');
+          expect(await page.locator('[data-testid="suspended-by-supervisor"]').count()).to.equal(0);
+          expect(await page.locator(".timeline [data-testid=by-supervisor]").count()).to.equal(0);
+        }
+        if (c.label === "suspended by the body and the supervisor") {
+          const verdict = (await page.textContent(".verdict")) ?? "";
+          expect(verdict).to.contain(byBody).and.to.contain(bySupervisor);
+          await page.waitForSelector('[data-testid="suspended-by-supervisor"]');
+          await page.waitForSelector('[data-testid="suspended-by-body"]');
+          const suspensions = page.locator('.timeline [data-kind="suspended"]');
+          await page.waitForFunction(() => document.querySelectorAll('.timeline [data-kind="suspended"]').length === 2);
+          expect(await suspensions.nth(0).locator("[data-testid=by-supervisor]").count(), "the body's suspension").to.equal(0);
+          expect(await suspensions.nth(1).locator("[data-testid=by-supervisor]").textContent()).to.equal(lang === "zh" ? "监督方" : "supervisor");
+          expect(await suspensions.nth(1).locator(".tl-meta code").first().getAttribute("title")).to.equal(privateKeyToAccount(privateKeyOf(ROLE.supervisor)).address);
+          await screenshot(page, `verify-suspended-twice-${lang}`);
+        }
+        if (c.label === "renewed, new result in public notice") {
+          // still valid on the previous result while the renewal's notice runs; the notice's end shown
+          await page.waitForSelector('[data-testid="evaluated-at"]');
+          await page.waitForSelector('[data-testid="renewal-notice"]');
+          const renewal = await page.waitForSelector('.timeline [data-kind="renewed"]');
+          const validFrom = (await page.textContent('[data-testid="valid-from"]')) ?? "";
+          expect(validFrom).to.match(/\d{4}/);
+          expect(await renewal.textContent()).to.contain(lang === "zh" ? `公示至 ${validFrom}` : `public notice until ${validFrom}`);
+          await screenshot(page, `verify-renewed-${lang}`);
+        }
         if (c.label === "Level I, valid") {
           await page.waitForSelector("text=" + (lang === "zh" ? "湖南省质量认定中心" : "Hunan Quality Certification Centre"));
           expect(await page.textContent('[data-testid="level"]')).to.equal(lang === "zh" ? "一级" : "Level I");
@@ -93,6 +132,9 @@ describe("dApp · verify (验证) in headless Chromium", function () {
       const cases = [...world.certs.filter((c) => !seen.has(c.expected) && seen.add(c.expected)), { tokenId: 1234567890n, expected: "NotFound", label: "not found" }];
       const revoked = world.certs.find((c) => c.label === "revoked for fraud")!;
       if (!cases.includes(revoked)) cases.push(revoked);
+      // the supervisor's suspension beside the body's is in the verdict too, painted early as well
+      const twice = world.certs.find((c) => c.label === "suspended by the body and the supervisor")!;
+      cases.push(twice);
       let n = 0;
       for (const c of cases) {
         for (const lang of ["zh", "en"] as const) {
@@ -152,6 +194,7 @@ describe("dApp · verify (验证) in headless Chromium", function () {
           expect(r.htmlLang, what).to.equal(lang === "zh" ? "zh-CN" : "en");
           expect(r.verdictTime, what).to.equal(r.intlTime);
           if (c === revoked) expect(r.earlyVerdict, what).to.contain(lang === "zh" ? "欺诈" : "fraud");
+          if (c === twice) expect(r.earlyVerdict, what).to.contain(lang === "zh" ? "由监督方暂停" : "Suspended by the supervisor");
           if (c.expected === "Valid" && lang === "zh") await screenshot(page, "verify-early-valid-zh");
           await context.close();
         }

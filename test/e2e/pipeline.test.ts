@@ -105,7 +105,7 @@ for (const kind of ["hardhat", "anvil"] as const satisfies readonly NodeKind[]) 
       for (const row of outbox) {
         expect(row.status, row.root).to.equal("issued");
         expect(row.tx_hash).to.match(/^0x[0-9a-f]{64}$/);
-        expect(await reader.isResultRootUsed(row.root)).to.equal(true);
+        expect(await reader.isResultRootUsed(world.bodyA, row.root)).to.equal(true);
       }
       // batched: fewer transactions than certificates, and each transaction minted exactly the rows recorded with it
       const txs = new Set(outbox.map((r) => r.tx_hash!));
@@ -130,7 +130,7 @@ for (const kind of ["hardhat", "anvil"] as const satisfies readonly NodeKind[]) 
       const fresh = await reader.verifyCertificate(d.tokenId!);
       expect(fresh.predecessor?.toString()).to.equal(d.previousTokenId);
       expect(fresh.holder).to.equal(result.newWallet);
-      expect(certificateNumberOf(fresh.resultRoot).toString()).to.equal(d.tokenId);
+      expect(certificateNumberOf(world.bodyA, fresh.resultRoot).toString()).to.equal(d.tokenId);
       const history = await reader.certificateHistory(d.previousTokenId!);
       expect(history.map((h) => h.kind)).to.deep.equal(["issued", "revoked", "reissued-to"]);
       expect(history[1]).to.include({ kind: "revoked", reason: "Reissued" });

@@ -1,36 +1,31 @@
 /**
- * A reference model of CQOCertificate + CertifyingBodyRegistry: bodies, signing keys, rulebooks and certificate
- * statuses, in plain TypeScript with no chain. The property test (test/model.property.test.ts) runs random command
- * sequences against both and compares them after every step.
+ * A reference model of CQOCertificate + CertifyingBodyRegistry (contracts v2): bodies, signing keys and their
+ * consents, voucher nonces, rulebooks, certificates with their independent status flags, renewals and re-issues, in
+ * plain TypeScript with no chain. The property test (test/model.property.test.ts) runs random command sequences
+ * against both and compares them after every step.
  *
- * The model is written from the specification (issue 2 and the contracts' NatSpec), not by translating the
- * bytecode: where the two disagree the model says what *should* happen.
+ * The model is written from the specification (issue #11, docs V2-API and the contracts' NatSpec); the order of its
+ * checks is the contracts' order, since a transaction that breaks two rules reverts with the first one checked.
  *
- * Every command runs at `now` (the block timestamp of the transaction), and either succeeds, returning the names of
- * the events it emits in order, or reverts with the name of a custom error and changes nothing.
+ * Every command runs at the model's clock (`now`, unix seconds, and `block`, the number of the block that mines the
+ * transaction), and either succeeds, returning the events it emits in order (name and the arguments the model can
+ * predict), or reverts with the name of a custom error and changes nothing.
  */
+import { encodeAbiParameters, keccak256, toHex } from "viem";
 
 export type Address = string; // lower-case 0x-hex
 
 export const ZERO_ADDRESS: Address = "0x0000000000000000000000000000000000000000";
 export const MAX_LEVEL = 8;
+/** Body ids fill a certificate number's top byte. */
+export const MAX_BODIES = 255;
+/** `holdsValidCertificate` looks at a holder's newest certificates only. */
+export const HOLDINGS_SCANNED = 16;
 
 export enum BodyStatus {
   None,
   Active,
   Suspended,
-  Revoked,
-}
-
-/**
- * The contract's `CertState` (Active, Objected, SuspendedByBody, SuspendedBySupervisor) plus `Revoked`: the contract
- * records revocation as a non-zero reason; the model as a state, which is simpler to reason about.
- */
-export enum CertState {
-  Active,
-  Objected,
-  SuspendedByBody,
-  SuspendedBySupervisor,
   Revoked,
 }
 
@@ -74,10 +69,17 @@ export interface Accreditation {
   scope: number;
   accreditedUntil: number;
   noticePeriod: number;
+  metadataHash: bigint;
+}
+
+/** One event as the model predicts it: its name and the arguments it can predict (others are not compared). */
+export interface ModelEvent {
+  name: string;
+  args?: Record<string, bigint | number | boolean | string>;
 }
 
 /** What the model expects of one transaction. */
-export type Outcome = { ok: true; events: string[] } | { ok: false; error: string };
+export type Outcome = { ok: true; events: ModelEvent[] } | { ok: false; error: string };
 
 /** A reissue consent as the runner signed it: who signed, over which fields. */
 export interface Consent {
@@ -88,14 +90,36 @@ export interface Consent {
   deadline: number;
 }
 
+/** A signing key's consent to join a body (`SigningKeyGrant`): the submitted fields and what was signed, by whom. */
+export interface KeyGrant {
+  key: Address;
+  deadline: number;
+  signed: { by: Address; bodyId: number; key: Address; deadline: number };
+}
+
+export interface Voucher {
+  issuance: Issuance;
+  deadline: number;
+  bodyId: number;
+  nonce: bigint;
+}
+
+/** A voucher's signature as the runner made it: by whom, over which voucher. */
+export interface VoucherSignature {
+  by: Address;
+  voucher: Voucher;
+}
+
 export interface ModelBody {
   admin: Address;
   scope: number;
   accreditedUntil: number;
   noticePeriod: number;
   status: BodyStatus;
-  voucherNonce: number;
+  voucherNonce: bigint;
   voidedBefore: number;
+  lastVoidBlock: number;
+  metadataHash: bigint;
   /** In the order OpenZeppelin's EnumerableSet keeps them (removal moves the last key into the hole). */
   keys: Address[];
 }
@@ -105,16 +129,31 @@ export interface ModelCert {
   holder: Address;
   bodyId: number;
   level: number;
-  issuedAt: number;
+  /** When the current result was recorded: the issuance, or the latest renewal (a re-issue keeps its original's). */
+  evaluatedAt: number;
+  /** The first issuance, once renewed (0: never renewed). */
+  firstIssuedAt: number;
+  /** The end of the result the latest renewal replaced: in force during the renewal's notice (0: never renewed). */
+  previousValidUntil: number;
   noticePeriod: number;
   validUntil: number;
   rulebookId: number;
-  state: CertState;
+  /** Revoked exactly when not None; revocation keeps the flags as they were. */
   reason: RevocationReason;
+  objected: boolean;
+  suspendedByBody: boolean;
+  suspendedBySupervisor: boolean;
   resultRoot: bigint; // the current one: the renewal's after a renewal
-  originalRoot: bigint; // the one it was issued with: its number's top 64 bits
+  originalRoot: bigint; // the one it was issued with: its number holds its top 56 bits
   predecessor: bigint;
   successor: bigint;
+  lastEventBlock: number;
+}
+
+/** A certificate number claimed by a renewal's root: no certificate lives there, and none may ever be issued. */
+export interface RenewalClaim {
+  root: bigint;
+  renewedTokenId: bigint;
 }
 
 export interface ModelRulebook {
@@ -140,19 +179,30 @@ export interface CertificateViewModel {
   resultRoot: bigint;
   predecessor: bigint;
   successor: bigint;
+  suspendedByBody: boolean;
+  suspendedBySupervisor: boolean;
+  evaluatedAt: number;
+  lastEventBlock: number;
+}
+
+export interface UsedRoot {
+  bodyId: number;
+  root: bigint;
 }
 
 export interface ModelState {
   now: number;
+  block: number;
   bodies: ModelBody[]; // body id = index + 1
   keyBody: Map<Address, number>;
+  /** The consents already used, by what their digest covers (the domain is fixed). */
+  usedKeyConsents: Set<string>;
   rulebooks: ModelRulebook[]; // rulebook id = index + 1
   certs: Map<bigint, ModelCert>;
-  /** Certificate numbers claimed by a renewal's root: no certificate may ever be issued there. */
-  renewalClaims: Set<bigint>;
+  renewalClaims: Map<bigint, RenewalClaim>;
   holdings: Map<Address, bigint[]>;
-  /** Every root ever used (issued, re-issued, renewed with), oldest first: the generator reuses them. */
-  usedRoots: bigint[];
+  /** Every root ever used (issued, re-issued, renewed with) and by which body, oldest first. */
+  usedRoots: UsedRoot[];
 }
 
 class Revert extends Error {
@@ -165,42 +215,75 @@ const fail = (errorName: string): never => {
   throw new Revert(errorName);
 };
 
-const UINT40_MAX = 2 ** 40 - 1;
+const UINT32_MAX = 2 ** 32 - 1;
+const UINT64_MASK = (1n << 64n) - 1n;
 
-export function certificateNumberOf(resultRoot: bigint): bigint {
-  return resultRoot >> 192n;
+/** `certificateNumberOf(bodyId, root)`: the body's id, then the root's first 56 bits. */
+export function certificateNumberOf(bodyId: number, resultRoot: bigint): bigint {
+  if (bodyId === 0 || bodyId > MAX_BODIES) fail("BodyNotFound");
+  return (BigInt(bodyId) << 56n) | (resultRoot >> 200n);
+}
+
+/** The body that issued a certificate: its number's top byte. */
+export function bodyOfTokenId(tokenId: bigint): number {
+  return Number((tokenId >> 56n) & 0xffn);
+}
+
+/**
+ * The nonce `cancelVouchers` draws: `uint64(keccak256(abi.encode(blockhash(block.number - 1), bodyId, nonce)))`.
+ * Unpredictable before the previous block exists; computable once it does, which is what lets the model follow.
+ */
+export function drawnVoucherNonce(previousBlockHash: bigint, bodyId: number, previousNonce: bigint): bigint {
+  const encoded = encodeAbiParameters(
+    [{ type: "bytes32" }, { type: "uint16" }, { type: "uint64" }],
+    [toHex(previousBlockHash, { size: 32 }), bodyId, previousNonce],
+  );
+  return BigInt(keccak256(encoded)) & UINT64_MASK;
 }
 
 export class ReferenceModel {
   private s: ModelState;
 
+  /**
+   * @param epoch the contract's `EPOCH` (deployment time): stored dates count from it
+   */
   constructor(
     readonly association: Address,
     readonly supervisor: Address,
+    readonly epoch: number,
     now: number,
+    block: number,
   ) {
     this.s = {
       now,
+      block,
       bodies: [],
       keyBody: new Map(),
+      usedKeyConsents: new Set(),
       rulebooks: [],
       certs: new Map(),
-      renewalClaims: new Set(),
+      renewalClaims: new Map(),
       holdings: new Map(),
       usedRoots: [],
     };
   }
 
-  // ------------------------------------------------------------------ time and read access for the runner
+  // ------------------------------------------------------------------ clock and read access for the runner
 
   get now(): number {
     return this.s.now;
   }
 
-  /** Moves the clock forward (never back: blocks have increasing timestamps). */
-  setTime(t: number): void {
-    if (t < this.s.now) throw new Error(`model time cannot go back: ${t} < ${this.s.now}`);
-    this.s.now = t;
+  get block(): number {
+    return this.s.block;
+  }
+
+  /** Moves the clock to a block (never back: blocks have increasing numbers and non-decreasing timestamps). */
+  advance(time: number, block: number): void {
+    if (time < this.s.now) throw new Error(`model time cannot go back: ${time} < ${this.s.now}`);
+    if (block < this.s.block) throw new Error(`model block cannot go back: ${block} < ${this.s.block}`);
+    this.s.now = time;
+    this.s.block = block;
   }
 
   get bodyCount(): number {
@@ -221,14 +304,14 @@ export class ReferenceModel {
 
   /** Every certificate number the chain knows of: issued ones, then those claimed by renewal roots. */
   knownTokenIds(): bigint[] {
-    return [...this.s.certs.keys(), ...this.s.renewalClaims];
+    return [...this.s.certs.keys(), ...this.s.renewalClaims.keys()];
   }
 
   issuedTokenIds(): bigint[] {
     return [...this.s.certs.keys()];
   }
 
-  usedRoots(): readonly bigint[] {
+  usedRoots(): readonly UsedRoot[] {
     return this.s.usedRoots;
   }
 
@@ -238,24 +321,29 @@ export class ReferenceModel {
 
   // ------------------------------------------------------------------ registry commands
 
-  accreditBody(caller: Address, acc: Accreditation, keys: Address[]): Outcome {
+  accreditBody(caller: Address, acc: Accreditation, grants: KeyGrant[]): Outcome {
     return this.tx(() => {
       this.requireAssociation(caller);
       if (acc.admin === ZERO_ADDRESS) fail("InvalidAddress");
       this.checkTerms(acc.scope, acc.accreditedUntil);
+      if (this.s.bodies.length === MAX_BODIES) fail("RegistryFull");
       this.s.bodies.push({
         admin: acc.admin,
         scope: acc.scope,
         accreditedUntil: acc.accreditedUntil,
         noticePeriod: acc.noticePeriod,
         status: BodyStatus.Active,
-        voucherNonce: 0,
+        voucherNonce: 0n,
         voidedBefore: 0,
+        lastVoidBlock: 0,
+        metadataHash: acc.metadataHash,
         keys: [],
       });
       const bodyId = this.s.bodies.length;
-      const events = ["BodyAccredited"];
-      for (const key of keys) events.push(this.addKey(bodyId, key));
+      const events: ModelEvent[] = [
+        { name: "BodyAccredited", args: { bodyId, admin: acc.admin, scope: acc.scope, noticePeriod: acc.noticePeriod, by: caller } },
+      ];
+      for (const grant of grants) events.push(this.addKey(caller, bodyId, grant));
       return events;
     });
   }
@@ -268,7 +356,7 @@ export class ReferenceModel {
       body.scope = scope;
       body.accreditedUntil = accreditedUntil;
       body.noticePeriod = noticePeriod;
-      return ["BodyTermsUpdated"];
+      return [{ name: "BodyTermsUpdated", args: { bodyId, scope, accreditedUntil, noticePeriod, by: caller } }];
     });
   }
 
@@ -278,7 +366,7 @@ export class ReferenceModel {
       const body = this.existingBody(bodyId);
       if (body.status !== BodyStatus.Active) fail("BodyNotActive");
       body.status = BodyStatus.Suspended;
-      return ["BodySuspended"];
+      return [{ name: "BodySuspended", args: { bodyId, by: caller } }];
     });
   }
 
@@ -288,7 +376,7 @@ export class ReferenceModel {
       const body = this.existingBody(bodyId);
       if (body.status !== BodyStatus.Suspended) fail("BodyNotSuspended");
       body.status = BodyStatus.Active;
-      return ["BodyReinstated"];
+      return [{ name: "BodyReinstated", args: { bodyId, by: caller } }];
     });
   }
 
@@ -298,14 +386,14 @@ export class ReferenceModel {
       const body = this.existingBody(bodyId);
       if (body.status === BodyStatus.Revoked) fail("BodyAccreditationIsRevoked");
       body.status = BodyStatus.Revoked;
-      return ["BodyAccreditationRevoked"];
+      return [{ name: "BodyAccreditationRevoked", args: { bodyId, by: caller } }];
     });
   }
 
-  addSigningKey(caller: Address, bodyId: number, key: Address): Outcome {
+  addSigningKey(caller: Address, bodyId: number, grant: KeyGrant): Outcome {
     return this.tx(() => {
       this.requireBodyAdminOrAssociation(caller, bodyId);
-      return [this.addKey(bodyId, key)];
+      return [this.addKey(caller, bodyId, grant)];
     });
   }
 
@@ -317,15 +405,16 @@ export class ReferenceModel {
       const i = body.keys.indexOf(key);
       const last = body.keys.pop() as Address;
       if (i < body.keys.length) body.keys[i] = last;
-      return ["SigningKeyRemoved"];
+      return [{ name: "SigningKeyRemoved", args: { bodyId, key, by: caller } }];
     });
   }
 
-  increaseVoucherNonce(caller: Address, bodyId: number): Outcome {
+  /** @param previousBlockHash the hash of the block before the transaction's: the contract's source of the nonce */
+  cancelVouchers(caller: Address, bodyId: number, previousBlockHash: bigint): Outcome {
     return this.tx(() => {
       const body = this.requireBodyAdminOrAssociation(caller, bodyId);
-      body.voucherNonce += 1;
-      return ["VoucherNonceIncreased"];
+      body.voucherNonce = drawnVoucherNonce(previousBlockHash, bodyId, body.voucherNonce);
+      return [{ name: "VouchersCancelled", args: { bodyId, nonce: body.voucherNonce, by: caller } }];
     });
   }
 
@@ -334,8 +423,10 @@ export class ReferenceModel {
       if (caller !== this.supervisor) fail("AccessControlUnauthorizedAccount");
       const body = this.existingBody(bodyId);
       if (voidedBefore > this.s.now) fail("VoidDateInFuture");
+      const previousVoidBlock = body.lastVoidBlock;
       body.voidedBefore = voidedBefore;
-      return ["BodyCertificatesVoided"];
+      body.lastVoidBlock = this.s.block;
+      return [{ name: "BodyCertificatesVoided", args: { bodyId, voidedBefore, by: caller, previousVoidBlock } }];
     });
   }
 
@@ -345,7 +436,7 @@ export class ReferenceModel {
       if (contentHash === 0n) fail("InvalidRulebookHash");
       if (this.s.rulebooks.some((r) => r.contentHash === contentHash)) fail("RulebookAlreadyRegistered");
       this.s.rulebooks.push({ contentHash, status: RulebookStatus.Active });
-      return ["RulebookRegistered"];
+      return [{ name: "RulebookRegistered", args: { rulebookId: this.s.rulebooks.length, contentHash, by: caller } }];
     });
   }
 
@@ -354,7 +445,7 @@ export class ReferenceModel {
       this.requireAssociation(caller);
       this.requireActiveRulebook(rulebookId);
       this.s.rulebooks[rulebookId - 1].status = RulebookStatus.Deprecated;
-      return ["RulebookDeprecated"];
+      return [{ name: "RulebookDeprecated", args: { rulebookId, by: caller } }];
     });
   }
 
@@ -364,7 +455,7 @@ export class ReferenceModel {
     return this.tx(() => {
       const bodyId = this.issuingBody(caller);
       this.requireActiveRulebook(issuance.rulebookId);
-      return this.issue(bodyId, issuance);
+      return this.issue(bodyId, issuance, caller);
     });
   }
 
@@ -372,12 +463,25 @@ export class ReferenceModel {
   issueCertificates(caller: Address, batch: Issuance[]): Outcome {
     return this.tx(() => {
       const bodyId = this.issuingBody(caller);
-      const events: string[] = [];
+      const events: ModelEvent[] = [];
       for (const issuance of batch) {
         this.requireActiveRulebook(issuance.rulebookId);
-        events.push(...this.issue(bodyId, issuance));
+        events.push(...this.issue(bodyId, issuance, caller));
       }
       return events;
+    });
+  }
+
+  /** Anyone submits a voucher that `signer`, a key of an accredited body, signed for the body's current nonce. */
+  issueWithVoucher(_submitter: Address, signer: Address, voucher: Voucher, signature: VoucherSignature): Outcome {
+    return this.tx(() => {
+      if (this.s.now > voucher.deadline) fail("VoucherExpired");
+      const bodyId = this.issuingBody(signer);
+      if (bodyId !== voucher.bodyId) fail("VoucherSignerNotOfBody");
+      if (voucher.nonce !== this.s.bodies[bodyId - 1].voucherNonce) fail("VoucherNonceMismatch");
+      if (signature.by !== signer || !sameVoucher(signature.voucher, voucher)) fail("InvalidSignature");
+      this.requireActiveRulebook(voucher.issuance.rulebookId);
+      return this.issue(bodyId, voucher.issuance, signer);
     });
   }
 
@@ -386,76 +490,99 @@ export class ReferenceModel {
   suspendCertificate(caller: Address, tokenId: bigint): Outcome {
     return this.tx(() => {
       const cert = this.existingUnrevoked(tokenId);
-      const bySupervisor = this.authorize(caller, cert);
-      if (cert.state !== CertState.Active) fail("InvalidCertificateState");
-      cert.state = bySupervisor ? CertState.SuspendedBySupervisor : CertState.SuspendedByBody;
-      return ["CertificateSuspended"];
+      const bySupervisor = this.authorize(caller, cert, false);
+      if (bySupervisor ? cert.suspendedBySupervisor : cert.suspendedByBody) fail("CertificateAlreadySuspended");
+      if (bySupervisor) cert.suspendedBySupervisor = true;
+      else cert.suspendedByBody = true;
+      return [this.certEvent(cert, "CertificateSuspended", { by: caller, bySupervisor })];
     });
   }
 
+  /** Each lifts only its own suspension; the body only while in good standing. */
   reinstateCertificate(caller: Address, tokenId: bigint): Outcome {
     return this.tx(() => {
       const cert = this.existingUnrevoked(tokenId);
-      const bySupervisor = this.authorize(caller, cert);
-      if (cert.state === CertState.SuspendedBySupervisor) {
-        if (!bySupervisor) fail("UnauthorizedAccount");
-      } else if (cert.state !== CertState.SuspendedByBody) {
-        fail("InvalidCertificateState");
-      }
-      cert.state = CertState.Active;
-      return ["CertificateReinstated"];
+      const bySupervisor = this.authorize(caller, cert, true);
+      const own = bySupervisor ? cert.suspendedBySupervisor : cert.suspendedByBody;
+      if (!own) fail(cert.suspendedBySupervisor ? "SuspendedBySupervisor" : "CertificateNotSuspended");
+      if (bySupervisor) cert.suspendedBySupervisor = false;
+      else cert.suspendedByBody = false;
+      return [this.certEvent(cert, "CertificateReinstated", { by: caller, bySupervisor })];
     });
   }
 
   revokeCertificate(caller: Address, tokenId: bigint, reason: RevocationReason): Outcome {
-    return this.tx(() => this.revoke(caller, tokenId, reason));
+    return this.tx(() => [this.revoke(caller, tokenId, reason)]);
   }
 
   revokeCertificates(caller: Address, tokenIds: bigint[], reason: RevocationReason): Outcome {
-    return this.tx(() => tokenIds.flatMap((tokenId) => this.revoke(caller, tokenId, reason)));
+    return this.tx(() => tokenIds.map((tokenId) => this.revoke(caller, tokenId, reason)));
   }
 
-  fileObjection(_caller: Address, tokenId: bigint): Outcome {
+  /** Anyone, during the whole notice of the current result, whatever flags the certificate carries. */
+  fileObjection(caller: Address, tokenId: bigint): Outcome {
     return this.tx(() => {
       const cert = this.existingUnrevoked(tokenId);
-      if (cert.state !== CertState.Active) fail("InvalidCertificateState");
-      if (this.s.now >= cert.issuedAt + cert.noticePeriod) fail("NoticePeriodOver");
-      cert.state = CertState.Objected;
-      return ["ObjectionFiled"];
+      if (cert.objected) fail("ObjectionPending");
+      if (this.s.now >= validFromOf(cert)) fail("NoticePeriodOver");
+      cert.objected = true;
+      return [this.certEvent(cert, "ObjectionFiled", { filer: caller })];
     });
   }
 
+  /** Upholding (a revocation) is open to a suspended or expired body; dismissing needs one in good standing. */
   resolveObjection(caller: Address, tokenId: bigint, upheld: boolean, reason: RevocationReason): Outcome {
     return this.tx(() => {
       const cert = this.existingUnrevoked(tokenId);
-      this.authorize(caller, cert);
-      if (cert.state !== CertState.Objected) fail("InvalidCertificateState");
-      if (!upheld) {
-        cert.state = CertState.Active;
-        return ["ObjectionResolved"];
-      }
+      const bySupervisor = this.authorize(caller, cert, !upheld);
+      if (!cert.objected) fail("NoObjectionPending");
+      const previousEventBlock = cert.lastEventBlock;
+      cert.objected = false;
+      const resolved = this.certEvent(cert, "ObjectionResolved", { upheld, by: caller, bySupervisor });
+      if (!upheld) return [resolved];
       this.checkRevocationReason(reason);
-      cert.state = CertState.Revoked;
       cert.reason = reason;
-      return ["ObjectionResolved", "CertificateRevoked"];
+      const revoked: ModelEvent = {
+        name: "CertificateRevoked",
+        args: { tokenId, bodyId: cert.bodyId, reason, by: caller, bySupervisor, previousEventBlock },
+      };
+      return [resolved, revoked];
     });
   }
 
+  /**
+   * A new result with its own notice: only the issuing body's key, with no flag on the certificate and the current
+   * notice over. The result it replaces stays in force during the new notice, until its own end.
+   */
   renewCertificate(caller: Address, tokenId: bigint, newResultRoot: bigint, rulebookId: number, newValidUntil: number): Outcome {
     return this.tx(() => {
       const bodyId = this.issuingBody(caller);
       const cert = this.existingUnrevoked(tokenId);
-      this.requireRenewable(cert, bodyId);
+      this.requireInGoodStanding(cert, bodyId);
       this.requireActiveRulebook(rulebookId);
-      const validFrom = cert.issuedAt + cert.noticePeriod;
-      if (newValidUntil <= this.s.now || newValidUntil <= validFrom) fail("InvalidValidity");
-      const claim = this.claimRoot(newResultRoot);
-      this.s.renewalClaims.add(claim);
-      this.s.usedRoots.push(newResultRoot);
+      const body = this.s.bodies[bodyId - 1];
+      const validFrom = this.s.now + body.noticePeriod;
+      if (newValidUntil <= validFrom) fail("InvalidValidity");
+      this.checkDate(newValidUntil);
+      const claim = this.claimRoot(bodyId, newResultRoot);
+      this.s.renewalClaims.set(claim, { root: newResultRoot, renewedTokenId: tokenId });
+      this.s.usedRoots.push({ bodyId, root: newResultRoot });
+      if (cert.firstIssuedAt === 0) cert.firstIssuedAt = cert.evaluatedAt;
+      cert.previousValidUntil = cert.validUntil;
+      cert.evaluatedAt = this.s.now;
       cert.rulebookId = rulebookId;
       cert.validUntil = newValidUntil;
+      cert.noticePeriod = body.noticePeriod;
       cert.resultRoot = newResultRoot;
-      return ["CertificateRenewed"];
+      return [
+        this.certEvent(cert, "CertificateRenewed", {
+          resultRoot: newResultRoot,
+          rulebookId,
+          validFrom,
+          validUntil: newValidUntil,
+          by: caller,
+        }),
+      ];
     });
   }
 
@@ -463,7 +590,7 @@ export class ReferenceModel {
     return this.tx(() => {
       const bodyId = this.issuingBody(caller);
       const old = this.existingUnrevoked(tokenId);
-      this.requireRenewable(old, bodyId);
+      this.requireInGoodStanding(old, bodyId);
       if (newHolder === ZERO_ADDRESS || newHolder === old.holder) fail("InvalidHolder");
       if (this.s.now > consent.deadline) fail("ConsentExpired");
       const signed =
@@ -472,27 +599,35 @@ export class ReferenceModel {
         consent.newHolder === newHolder &&
         consent.newResultRoot === newResultRoot;
       if (!signed) fail("InvalidSignature");
-      const newTokenId = this.claimRoot(newResultRoot);
-      old.state = CertState.Revoked;
+      const newTokenId = this.claimRoot(bodyId, newResultRoot);
+      const previousEventBlock = old.lastEventBlock;
       old.reason = RevocationReason.Reissued;
       old.successor = newTokenId;
+      old.lastEventBlock = this.s.block;
       this.mint({
+        ...old,
         tokenId: newTokenId,
         holder: newHolder,
-        bodyId: old.bodyId,
-        level: old.level,
-        issuedAt: old.issuedAt,
-        noticePeriod: old.noticePeriod,
-        validUntil: old.validUntil,
-        rulebookId: old.rulebookId,
-        state: CertState.Active,
         reason: RevocationReason.None,
         resultRoot: newResultRoot,
         originalRoot: newResultRoot,
         predecessor: tokenId,
         successor: 0n,
+        lastEventBlock: this.s.block,
       });
-      return ["CertificateRevoked", "Transfer", "Locked", "CertificateReissued"];
+      const events: ModelEvent[] = [
+        {
+          name: "CertificateRevoked",
+          args: { tokenId, bodyId, reason: RevocationReason.Reissued, by: caller, bySupervisor: false, previousEventBlock },
+        },
+        { name: "Transfer", args: { from: ZERO_ADDRESS, to: newHolder, tokenId: newTokenId } },
+        { name: "Locked", args: { tokenId: newTokenId } },
+        {
+          name: "CertificateReissued",
+          args: { tokenId, newTokenId, bodyId, newHolder, resultRoot: newResultRoot, by: caller, previousEventBlock },
+        },
+      ];
+      return events;
     });
   }
 
@@ -506,14 +641,15 @@ export class ReferenceModel {
   statusOf(tokenId: bigint): CertificateStatus {
     const cert = this.s.certs.get(tokenId);
     if (cert === undefined) return CertificateStatus.NotFound;
-    if (cert.state === CertState.Revoked) return CertificateStatus.Revoked;
-    if (cert.issuedAt < this.s.bodies[cert.bodyId - 1].voidedBefore) return CertificateStatus.Voided;
-    if (cert.state === CertState.SuspendedByBody || cert.state === CertState.SuspendedBySupervisor) {
-      return CertificateStatus.Suspended;
-    }
+    if (cert.reason !== RevocationReason.None) return CertificateStatus.Revoked;
+    if (cert.evaluatedAt < this.s.bodies[cert.bodyId - 1].voidedBefore) return CertificateStatus.Voided;
+    if (cert.suspendedByBody || cert.suspendedBySupervisor) return CertificateStatus.Suspended;
+    // Expiry first: an objection left unresolved does not keep a certificate pending past its end.
     if (this.s.now >= cert.validUntil) return CertificateStatus.Expired;
-    if (cert.state === CertState.Objected || this.s.now < cert.issuedAt + cert.noticePeriod) {
-      return CertificateStatus.Pending;
+    if (cert.objected) return CertificateStatus.Pending;
+    if (this.s.now < validFromOf(cert)) {
+      // A renewal in notice: the result it replaces stays in force until its own end.
+      return this.s.now < cert.previousValidUntil ? CertificateStatus.Valid : CertificateStatus.Pending;
     }
     return CertificateStatus.Valid;
   }
@@ -538,25 +674,33 @@ export class ReferenceModel {
         resultRoot: 0n,
         predecessor: 0n,
         successor: 0n,
+        suspendedByBody: false,
+        suspendedBySupervisor: false,
+        evaluatedAt: 0,
+        lastEventBlock: 0,
       };
     }
     return {
       tokenId,
       status: this.statusOf(tokenId),
       revocationReason: cert.reason,
-      underObjection: cert.state === CertState.Objected,
+      underObjection: cert.objected && cert.reason === RevocationReason.None,
       holder: cert.holder,
       bodyId: cert.bodyId,
       bodyAccredited: this.isAccredited(cert.bodyId),
       level: cert.level,
-      issuedAt: cert.issuedAt,
-      validFrom: cert.issuedAt + cert.noticePeriod,
+      issuedAt: cert.firstIssuedAt !== 0 ? cert.firstIssuedAt : cert.evaluatedAt,
+      validFrom: validFromOf(cert),
       validUntil: cert.validUntil,
       rulebookId: cert.rulebookId,
       rulebookHash: this.s.rulebooks[cert.rulebookId - 1]?.contentHash ?? 0n,
       resultRoot: cert.resultRoot,
       predecessor: cert.predecessor,
       successor: cert.successor,
+      suspendedByBody: cert.suspendedByBody,
+      suspendedBySupervisor: cert.suspendedBySupervisor,
+      evaluatedAt: cert.evaluatedAt,
+      lastEventBlock: cert.lastEventBlock,
     };
   }
 
@@ -568,22 +712,31 @@ export class ReferenceModel {
     return this.s.holdings.get(holder)?.length ?? 0;
   }
 
+  /** Only the holder's newest `HOLDINGS_SCANNED` certificates count. */
   holdsValidCertificate(holder: Address, atLeastLevel: number): boolean {
-    return this.certificatesOf(holder).some((tokenId) => {
-      const cert = this.s.certs.get(tokenId) as ModelCert;
-      return cert.level <= atLeastLevel && this.statusOf(tokenId) === CertificateStatus.Valid;
-    });
+    return this.certificatesOf(holder)
+      .slice(-HOLDINGS_SCANNED)
+      .some((tokenId) => this.isValidAtLevel(tokenId, atLeastLevel));
   }
 
-  isResultRootUsed(resultRoot: bigint): boolean {
-    const tokenId = certificateNumberOf(resultRoot);
-    return this.s.certs.has(tokenId) || this.s.renewalClaims.has(tokenId);
+  isValidCertificateOf(holder: Address, tokenId: bigint, atLeastLevel: number): boolean {
+    const cert = this.s.certs.get(tokenId);
+    return cert !== undefined && cert.holder === holder && holder !== ZERO_ADDRESS && this.isValidAtLevel(tokenId, atLeastLevel);
+  }
+
+  /** Whether `bodyId` used exactly this root: one sharing only its number is not used. */
+  isResultRootUsed(bodyId: number, resultRoot: bigint): boolean {
+    const tokenId = certificateNumberOf(bodyId, resultRoot);
+    const cert = this.s.certs.get(tokenId);
+    if (cert !== undefined) return sameTail(cert.originalRoot, resultRoot);
+    const claim = this.s.renewalClaims.get(tokenId);
+    return claim !== undefined && sameTail(claim.root, resultRoot);
   }
 
   // ------------------------------------------------------------------ internals
 
   /** Runs a command atomically: a revert restores the state as it was. */
-  private tx(command: () => string[]): Outcome {
+  private tx(command: () => ModelEvent[]): Outcome {
     const saved = structuredClone(this.s);
     try {
       return { ok: true, events: command() };
@@ -619,22 +772,37 @@ export class ReferenceModel {
     if (accreditedUntil <= this.s.now) fail("InvalidAccreditationTerm");
   }
 
-  private addKey(bodyId: number, key: Address): string {
+  /** A key joins only with its own unused, unexpired consent for exactly this body; no role holder may. */
+  private addKey(caller: Address, bodyId: number, grant: KeyGrant): ModelEvent {
+    const key = grant.key;
     if (key === ZERO_ADDRESS) fail("InvalidAddress");
     if (this.keyBodyOf(key) !== 0) fail("SigningKeyInUse");
+    if (key === this.supervisor || key === this.association) fail("RoleHolderCannotBeSigningKey");
+    if (this.s.now > grant.deadline) fail("SigningKeyConsentExpired");
+    const digest = `${bodyId}:${key}:${grant.deadline}`;
+    if (this.s.usedKeyConsents.has(digest)) fail("SigningKeyConsentUsed");
+    const { signed } = grant;
+    if (signed.by !== key || signed.bodyId !== bodyId || signed.key !== key || signed.deadline !== grant.deadline) {
+      fail("InvalidSignature");
+    }
+    this.s.usedKeyConsents.add(digest);
     this.s.keyBody.set(key, bodyId);
     this.s.bodies[bodyId - 1].keys.push(key);
-    return "SigningKeyAdded";
+    return { name: "SigningKeyAdded", args: { bodyId, key, by: caller } };
   }
 
-  /** The body a caller may issue for now: a signing key of an active body within its term. */
-  private issuingBody(caller: Address): number {
-    const bodyId = this.keyBodyOf(caller);
+  /** The body a key may issue for now: a signing key of an active body within its term. */
+  private issuingBody(key: Address): number {
+    const bodyId = this.keyBodyOf(key);
     if (bodyId === 0) fail("UnauthorizedAccount");
+    this.requireAccredited(bodyId);
+    return bodyId;
+  }
+
+  private requireAccredited(bodyId: number): void {
     const body = this.s.bodies[bodyId - 1];
     if (body.status !== BodyStatus.Active) fail("BodyNotActive");
     if (this.s.now >= body.accreditedUntil) fail("BodyAccreditationExpired");
-    return bodyId;
   }
 
   private requireActiveRulebook(rulebookId: number): void {
@@ -647,47 +815,77 @@ export class ReferenceModel {
     return level >= 1 && level <= MAX_LEVEL && ((scope >> (level - 1)) & 1) === 1;
   }
 
-  private issue(bodyId: number, issuance: Issuance): string[] {
+  /** A date the contract stores as a 32-bit offset from its epoch. */
+  private checkDate(date: number): void {
+    if (date < this.epoch || date - this.epoch > UINT32_MAX) fail("DateOutOfRange");
+  }
+
+  private issue(bodyId: number, issuance: Issuance, by: Address): ModelEvent[] {
     const body = this.s.bodies[bodyId - 1];
     if (issuance.holder === ZERO_ADDRESS) fail("InvalidHolder");
     if (!this.inScope(body.scope, issuance.level)) fail("LevelOutOfScope");
     const validFrom = this.s.now + body.noticePeriod;
-    if (issuance.validUntil <= validFrom || issuance.validUntil > UINT40_MAX) fail("InvalidValidity");
-    const tokenId = this.claimRoot(issuance.resultRoot);
+    if (issuance.validUntil <= validFrom) fail("InvalidValidity");
+    const tokenId = this.claimRoot(bodyId, issuance.resultRoot);
+    this.checkDate(issuance.validUntil);
     this.mint({
       tokenId,
       holder: issuance.holder,
       bodyId,
       level: issuance.level,
-      issuedAt: this.s.now,
+      evaluatedAt: this.s.now,
+      firstIssuedAt: 0,
+      previousValidUntil: 0,
       noticePeriod: body.noticePeriod,
       validUntil: issuance.validUntil,
       rulebookId: issuance.rulebookId,
-      state: CertState.Active,
       reason: RevocationReason.None,
+      objected: false,
+      suspendedByBody: false,
+      suspendedBySupervisor: false,
       resultRoot: issuance.resultRoot,
       originalRoot: issuance.resultRoot,
       predecessor: 0n,
       successor: 0n,
+      lastEventBlock: this.s.block,
     });
-    return ["Transfer", "Locked", "CertificateIssued"];
+    return [
+      { name: "Transfer", args: { from: ZERO_ADDRESS, to: issuance.holder, tokenId } },
+      { name: "Locked", args: { tokenId } },
+      {
+        name: "CertificateIssued",
+        args: {
+          tokenId,
+          bodyId,
+          resultRoot: issuance.resultRoot,
+          level: issuance.level,
+          rulebookId: issuance.rulebookId,
+          validUntil: issuance.validUntil,
+          by,
+        },
+      },
+    ];
   }
 
-  /** A root may be used once; its certificate number (top 64 bits) too. */
-  private claimRoot(resultRoot: bigint): bigint {
+  /**
+   * A body uses a root once, and its certificate numbers (body id and the root's top 56 bits) once: say which rule
+   * a reused root breaks, as the contract does (a retrying client treats only `ResultRootAlreadyUsed` as issued).
+   */
+  private claimRoot(bodyId: number, resultRoot: bigint): bigint {
     if (resultRoot === 0n) fail("InvalidResultRoot");
-    const tokenId = certificateNumberOf(resultRoot);
+    const tokenId = certificateNumberOf(bodyId, resultRoot);
     const existing = this.s.certs.get(tokenId);
     if (existing !== undefined) {
-      fail(existing.originalRoot === resultRoot ? "ResultRootAlreadyUsed" : "CertificateNumberTaken");
+      fail(sameTail(existing.originalRoot, resultRoot) ? "ResultRootAlreadyUsed" : "CertificateNumberTaken");
     }
-    if (this.s.renewalClaims.has(tokenId)) fail("ResultRootAlreadyUsed");
+    const claim = this.s.renewalClaims.get(tokenId);
+    if (claim !== undefined) fail(sameTail(claim.root, resultRoot) ? "ResultRootUsedByRenewal" : "CertificateNumberTaken");
     return tokenId;
   }
 
   private mint(cert: ModelCert): void {
     this.s.certs.set(cert.tokenId, cert);
-    this.s.usedRoots.push(cert.resultRoot);
+    this.s.usedRoots.push({ bodyId: cert.bodyId, root: cert.resultRoot });
     const held = this.s.holdings.get(cert.holder) ?? [];
     held.push(cert.tokenId);
     this.s.holdings.set(cert.holder, held);
@@ -702,37 +900,80 @@ export class ReferenceModel {
   /** Revocation is terminal: nothing acts on a revoked certificate any more. */
   private existingUnrevoked(tokenId: bigint): ModelCert {
     const cert = this.existing(tokenId);
-    if (cert.state === CertState.Revoked) fail("CertificateAlreadyRevoked");
+    if (cert.reason !== RevocationReason.None) fail("CertificateAlreadyRevoked");
     return cert;
   }
 
-  /** A current key of the issuing body, or the supervisor (returns true for the supervisor). */
-  private authorize(caller: Address, cert: ModelCert): boolean {
-    const keyOfIssuer = this.keyBodyOf(caller) === cert.bodyId;
-    const issuerRevoked = this.s.bodies[cert.bodyId - 1].status === BodyStatus.Revoked;
-    if (keyOfIssuer && !issuerRevoked) return false;
+  /**
+   * A current key of the issuing body, or the supervisor (true for the supervisor). A suspended or expired body's
+   * keys still suspend and revoke; what restores a certificate (`restores`) needs the body in good standing; a
+   * revoked body's keys can do nothing.
+   */
+  private authorize(caller: Address, cert: ModelCert, restores: boolean): boolean {
+    if (this.keyBodyOf(caller) === cert.bodyId) {
+      if (this.s.bodies[cert.bodyId - 1].status === BodyStatus.Revoked) fail("BodyAccreditationIsRevoked");
+      if (restores) this.requireAccredited(cert.bodyId);
+      return false;
+    }
     if (caller === this.supervisor) return true;
-    return fail(keyOfIssuer ? "BodyAccreditationIsRevoked" : "NotIssuingBody");
+    return fail("NotIssuingBody");
   }
 
   private checkRevocationReason(reason: RevocationReason): void {
     if (reason === RevocationReason.None || reason === RevocationReason.Reissued) fail("InvalidRevocationReason");
   }
 
-  private revoke(caller: Address, tokenId: bigint, reason: RevocationReason): string[] {
+  private revoke(caller: Address, tokenId: bigint, reason: RevocationReason): ModelEvent {
     this.checkRevocationReason(reason);
     const cert = this.existingUnrevoked(tokenId);
-    this.authorize(caller, cert);
-    cert.state = CertState.Revoked;
+    const bySupervisor = this.authorize(caller, cert, false);
     cert.reason = reason;
-    return ["CertificateRevoked"];
+    return this.certEvent(cert, "CertificateRevoked", { reason, by: caller, bySupervisor });
   }
 
-  private requireRenewable(cert: ModelCert, bodyId: number): void {
+  /** What renewal and re-issue need: this body's, no flag, not voided, notice over, level still in scope. */
+  private requireInGoodStanding(cert: ModelCert, bodyId: number): void {
     if (cert.bodyId !== bodyId) fail("NotIssuingBody");
-    if (cert.state !== CertState.Active) fail("InvalidCertificateState");
+    if (cert.objected || cert.suspendedByBody || cert.suspendedBySupervisor) fail("NotInGoodStanding");
     const body = this.s.bodies[bodyId - 1];
-    if (cert.issuedAt < body.voidedBefore) fail("CertificateIsVoided");
+    if (cert.evaluatedAt < body.voidedBefore) fail("CertificateIsVoided");
+    if (this.s.now < validFromOf(cert)) fail("InPublicNotice");
     if (!this.inScope(body.scope, cert.level)) fail("LevelOutOfScope");
   }
+
+  /** A certificate event: records this block as the certificate's latest and names the one before. */
+  private certEvent(cert: ModelCert, name: string, args: Record<string, bigint | number | boolean | string>): ModelEvent {
+    const previousEventBlock = cert.lastEventBlock;
+    cert.lastEventBlock = this.s.block;
+    return { name, args: { tokenId: cert.tokenId, bodyId: cert.bodyId, ...args, previousEventBlock } };
+  }
+
+  private isValidAtLevel(tokenId: bigint, atLeastLevel: number): boolean {
+    const cert = this.s.certs.get(tokenId);
+    return cert !== undefined && cert.level <= atLeastLevel && this.statusOf(tokenId) === CertificateStatus.Valid;
+  }
+}
+
+/** The end of the current result's public notice. */
+function validFromOf(cert: ModelCert): number {
+  return cert.evaluatedAt + cert.noticePeriod;
+}
+
+/** Two roots of one certificate number are the same root exactly when their low 200 bits are. */
+function sameTail(a: bigint, b: bigint): boolean {
+  const mask = (1n << 200n) - 1n;
+  return (a & mask) === (b & mask);
+}
+
+function sameVoucher(a: Voucher, b: Voucher): boolean {
+  return (
+    a.deadline === b.deadline &&
+    a.bodyId === b.bodyId &&
+    a.nonce === b.nonce &&
+    a.issuance.holder === b.issuance.holder &&
+    a.issuance.resultRoot === b.issuance.resultRoot &&
+    a.issuance.level === b.issuance.level &&
+    a.issuance.rulebookId === b.issuance.rulebookId &&
+    a.issuance.validUntil === b.issuance.validUntil
+  );
 }

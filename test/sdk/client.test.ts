@@ -4,8 +4,21 @@
  */
 import { expect } from "chai";
 import hre from "hardhat";
-import { createPublicClient, http, keccak256, toHex, UserRejectedRequestError, type Address, type Hex } from "viem";
-import { CqoClient, cqoCertificateAbi, deployCqo, explainError, typeHash, issuanceVoucherTypes, reissueConsentTypes, type Issuance } from "../../sdk";
+import { createPublicClient, hashTypedData, http, keccak256, toHex, UserRejectedRequestError, type Address, type Hex } from "viem";
+import {
+  certificateNumberOf,
+  CqoClient,
+  cqoCertificateAbi,
+  DEFAULT_ADMIN_ROLE,
+  deployCqo,
+  explainError,
+  issuanceVoucherTypes,
+  reissueConsentTypes,
+  signingKeyConsentTypedData,
+  signingKeyConsentTypes,
+  typeHash,
+  type Issuance,
+} from "../../sdk";
 import { startAnvil } from "./anvil";
 import { DAY, deployFixture, freshRoot, NOTICE, ROLE, YEAR, type Fixture } from "./fixture";
 
@@ -40,7 +53,8 @@ describe("sdk (viem client on anvil)", function () {
       expect(f.deployment.deployBlock).to.be.greaterThan(0);
       expect(await f.reader.registryCounts()).to.deep.equal({ bodies: 2, rulebooks: 1 });
       const body = await f.reader.getBody(f.bodyId);
-      expect(body).to.include({ bodyId: 1, status: "Active", accredited: true, noticePeriod: NOTICE, scope: 0b111, voucherNonce: 0 });
+      expect(body).to.include({ bodyId: 1, status: "Active", accredited: true, noticePeriod: NOTICE, scope: 0b111, voucherNonce: 0n, lastVoidBlock: 0n });
+      expect(body).to.include({ admin: f.anvil.account(ROLE.admin1).address, metadataURI: "ipfs://body" });
       expect(body?.levels).to.deep.equal([1, 2, 3]);
       expect(body?.signingKeys).to.deep.equal([f.anvil.account(ROLE.key1).address]);
       expect(await f.reader.getBody(99)).to.equal(null);
@@ -58,11 +72,48 @@ describe("sdk (viem client on anvil)", function () {
       expect(v).to.include({ status: "NotFound", valid: false, holder: null, revocationReason: null });
     });
 
+    it("records the deployment's library and clock unit, and the contract's clock is the one recorded", async () => {
+      expect(f.deployment.clockUnit).to.equal(1);
+      expect(f.deployment.library).to.match(/^0x[0-9a-fA-F]{40}$/);
+      expect(await f.anvil.publicClient.getCode({ address: f.deployment.library! })).to.match(/^0x[0-9a-f]{100,}/);
+      const read = (functionName: "CLOCK_UNIT" | "GENESIS_BLOCK") => f.anvil.publicClient.readContract({ address: f.deployment.certificate, abi: cqoCertificateAbi, functionName });
+      expect(await read("CLOCK_UNIT")).to.equal(1n);
+      expect(await read("GENESIS_BLOCK")).to.equal(BigInt(f.deployment.deployBlock));
+    });
+
     it("the EIP-712 types match the contract's type hashes", async () => {
-      const read = (functionName: "VOUCHER_TYPEHASH" | "REISSUE_CONSENT_TYPEHASH") =>
+      const read = (functionName: "VOUCHER_TYPEHASH" | "REISSUE_CONSENT_TYPEHASH" | "SIGNING_KEY_CONSENT_TYPEHASH") =>
         f.anvil.publicClient.readContract({ address: f.deployment.certificate, abi: cqoCertificateAbi, functionName });
       expect(await read("VOUCHER_TYPEHASH")).to.equal(typeHash(issuanceVoucherTypes, "IssuanceVoucher"));
       expect(await read("REISSUE_CONSENT_TYPEHASH")).to.equal(typeHash(reissueConsentTypes, "ReissueConsent"));
+      expect(await read("SIGNING_KEY_CONSENT_TYPEHASH")).to.equal(typeHash(signingKeyConsentTypes, "SigningKeyConsent"));
+    });
+
+    it("a signing-key consent's typed data hashes to the contract's signingKeyConsentDigest (domain version 2)", async () => {
+      const message = { bodyId: 7, key: f.anvil.account(ROLE.stranger).address, deadline: 1_900_000_000 };
+      const typed = signingKeyConsentTypedData(f.deployment, message);
+      expect(typed.domain).to.deep.equal({ name: "CQO Certificate", version: "2", chainId: 31337, verifyingContract: f.deployment.certificate });
+      const onChain = await f.anvil.publicClient.readContract({
+        address: f.deployment.certificate,
+        abi: cqoCertificateAbi,
+        functionName: "signingKeyConsentDigest",
+        args: [message.bodyId, message.key, message.deadline],
+      });
+      expect(hashTypedData(typed)).to.equal(onChain);
+      // each field is bound: another body, key or deadline is another digest
+      expect(hashTypedData(signingKeyConsentTypedData(f.deployment, { ...message, bodyId: 8 }))).to.not.equal(onChain);
+      expect(hashTypedData(signingKeyConsentTypedData(f.deployment, { ...message, deadline: message.deadline + 1 }))).to.not.equal(onChain);
+    });
+
+    it("certificate numbers: the sdk's pure certificateNumberOf is the contract's, and bodies' copies differ", async () => {
+      const root = freshRoot("number");
+      for (const bodyId of [1, 2, 255]) {
+        const onChain = await f.anvil.publicClient.readContract({ address: f.deployment.certificate, abi: cqoCertificateAbi, functionName: "certificateNumberOf", args: [bodyId, root] });
+        expect(certificateNumberOf(bodyId, root)).to.equal(onChain);
+      }
+      expect(certificateNumberOf(1, root)).to.not.equal(certificateNumberOf(2, root));
+      expect(() => certificateNumberOf(0, root)).to.throw(RangeError);
+      expect(() => certificateNumberOf(256, root)).to.throw(RangeError);
     });
   });
 
@@ -71,7 +122,7 @@ describe("sdk (viem client on anvil)", function () {
       const holder = f.holder(0);
       const issuance = await f.issuance(holder, { level: 1 });
       const { tokenId } = await f.as(ROLE.key1).issueCertificate(issuance);
-      expect(tokenId).to.equal(BigInt(issuance.resultRoot) >> 192n);
+      expect(tokenId).to.equal(certificateNumberOf(f.bodyId, issuance.resultRoot));
       let v = await f.reader.verifyCertificate(tokenId);
       expect(v).to.include({ status: "Pending", holder, level: 1, bodyId: f.bodyId, rulebookId: f.rulebookId, resultRoot: issuance.resultRoot });
       expect(v.validFrom - v.issuedAt).to.equal(NOTICE);
@@ -93,7 +144,8 @@ describe("sdk (viem client on anvil)", function () {
       expect(result.issued.length).to.equal(30);
       expect(result.skipped).to.deep.equal([]);
       for (const chunk of result.chunks) expect(chunk.gasUsed <= 900_000n).to.equal(true);
-      expect(result.chunks.flatMap((c) => c.tokenIds)).to.deep.equal(items.map((i) => BigInt(i.resultRoot) >> 192n));
+      expect(result.chunks.flatMap((c) => c.tokenIds)).to.deep.equal(items.map((i) => certificateNumberOf(f.bodyId, i.resultRoot)));
+      expect(result.issued.map((i) => i.tokenId)).to.deep.equal(items.map((i) => certificateNumberOf(f.bodyId, i.resultRoot)));
       expect(progress.at(-1)).to.equal(30);
       const v = await f.reader.verifyCertificate(result.issued[29]!.tokenId);
       expect(v.status).to.equal("Pending");
@@ -131,6 +183,8 @@ describe("sdk (viem client on anvil)", function () {
       const renewedRoot = freshRoot("renewal");
       await key1.renewCertificate(tokenId, { resultRoot: renewedRoot, rulebookId: f.rulebookId, validUntil: (await f.now()) + 4 * YEAR });
       expect((await f.reader.verifyCertificate(tokenId)).resultRoot).to.equal(renewedRoot);
+      // re-issue waits for the renewal's own notice to end
+      await f.anvil.increaseTime(NOTICE + 1);
 
       const consent = { tokenId, newHolder: newHolder.address, newResultRoot: freshRoot("reissue"), deadline: (await f.now()) + DAY };
       const signed = await f.as(ROLE.holders + 11).signReissueConsent(consent);
@@ -142,7 +196,7 @@ describe("sdk (viem client on anvil)", function () {
       expect(fresh).to.include({ status: "Valid", holder: newHolder.address, predecessor: tokenId });
       await key1.revokeCertificate(newTokenId, "HolderRequest", EVIDENCE);
 
-      const history = await f.reader.certificateHistory(tokenId, { blockRange: 3n });
+      const history = await f.reader.certificateHistory(tokenId);
       expect(history.map((h) => h.kind)).to.deep.equal([
         "issued",
         "objection-filed",
@@ -154,6 +208,9 @@ describe("sdk (viem client on anvil)", function () {
         "reissued-to",
       ]);
       const key1Address = f.anvil.account(ROLE.key1).address;
+      expect(history.map((h) => h.bySupervisor)).to.deep.equal([undefined, undefined, false, true, true, undefined, false, undefined]);
+      const renewed = history.find((h) => h.kind === "renewed");
+      expect(renewed?.kind === "renewed" && renewed.validFrom - renewed.timestamp).to.equal(NOTICE);
       expect(history.map((h) => h.actor)).to.deep.equal([
         key1Address,
         f.anvil.account(ROLE.stranger).address,
@@ -186,15 +243,27 @@ describe("sdk (viem client on anvil)", function () {
       expect(history[1]!.actor).to.equal(f.anvil.account(ROLE.supervisor).address);
     });
 
-    it("manages bodies: keys, suspension, reinstatement, nonce, terms", async () => {
+    it("manages bodies: keys with consent, suspension, reinstatement, cancelled vouchers, terms", async () => {
       const admin = f.as(ROLE.admin1);
       const extra = f.anvil.account(ROLE.stranger).address;
-      await admin.addSigningKey(f.body2Id, extra);
+      const grant = await f.as(ROLE.stranger).signSigningKeyConsent({ bodyId: f.body2Id, deadline: (await f.now()) + DAY });
+      expect(grant.key).to.equal(extra);
+      await admin.addSigningKey(f.body2Id, grant);
       expect((await f.reader.getBody(f.body2Id))?.signingKeys).to.include(extra);
       await admin.removeSigningKey(f.body2Id, extra);
-      await admin.increaseVoucherNonce(f.body2Id);
+      // a consent is single use, and names one body
+      await expectExplained(admin.addSigningKey(f.body2Id, grant), "SigningKeyConsentUsed");
+      // (another deadline, or the digest for body 2 would be the used one's)
+      const forBody1 = await f.as(ROLE.stranger).signSigningKeyConsent({ bodyId: f.bodyId, deadline: (await f.now()) + DAY + 1 });
+      await expectExplained(admin.addSigningKey(f.body2Id, forBody1), "InvalidSignature");
+      // nobody signs for a key but the key
+      const refused = await f.as(ROLE.key2).signSigningKeyConsent({ bodyId: f.body2Id, key: extra, deadline: (await f.now()) + DAY }).catch((e: unknown) => e);
+      expect(String(refused)).to.match(/consents for itself/);
+      const before = (await f.reader.getBody(f.body2Id))!.voucherNonce;
+      const { nonce } = await admin.cancelVouchers(f.body2Id);
+      expect(nonce).to.not.equal(before);
       await f.as(ROLE.supervisor).suspendBody(f.body2Id, EVIDENCE);
-      expect(await f.reader.getBody(f.body2Id)).to.include({ status: "Suspended", accredited: false, voucherNonce: 1 });
+      expect(await f.reader.getBody(f.body2Id)).to.include({ status: "Suspended", accredited: false, voucherNonce: nonce });
       await f.as(ROLE.supervisor).reinstateBody(f.body2Id);
       await f.as(ROLE.association).updateBodyTerms(f.body2Id, { scope: 0b1111, accreditedUntil: (await f.now()) + 5 * YEAR, noticePeriod: NOTICE });
       expect((await f.reader.getBody(f.body2Id))?.levels).to.deep.equal([1, 2, 3, 4]);
@@ -204,13 +273,16 @@ describe("sdk (viem client on anvil)", function () {
   describe("vouchers", () => {
     it("signs, checks off-line, and lets a relayer submit a body key's voucher", async () => {
       const issuance = await f.issuance(f.holder(13));
-      const signed = await f.as(ROLE.key1).signIssuanceVoucher({ issuance, deadline: (await f.now()) + DAY, bodyId: f.bodyId, nonce: 0 });
+      const signed = await f.as(ROLE.key1).signIssuanceVoucher({ issuance, deadline: (await f.now()) + DAY, bodyId: f.bodyId, nonce: 0n });
       expect(await f.reader.verifyIssuanceVoucher(signed)).to.deep.equal({ ok: true, problems: [] });
       const tampered = { ...signed, voucher: { ...signed.voucher, issuance: { ...issuance, level: 1 } } };
       const check = await f.reader.verifyIssuanceVoucher(tampered);
       expect(check.problems.map((p) => p.code)).to.deep.equal(["InvalidSignature"]);
       const { tokenId } = await f.as(ROLE.relayer).issueWithVoucher(signed);
+      expect(tokenId).to.equal(certificateNumberOf(f.bodyId, issuance.resultRoot));
       expect((await f.reader.verifyCertificate(tokenId)).holder).to.equal(f.holder(13));
+      // the history names the key that signed, not the relayer that paid
+      expect((await f.reader.certificateHistory(tokenId)).map((h) => h.actor)).to.deep.equal([f.anvil.account(ROLE.key1).address]);
       expect((await f.reader.verifyIssuanceVoucher(signed)).problems.map((p) => p.code)).to.deep.equal(["ResultRootAlreadyUsed"]);
     });
 
@@ -220,9 +292,11 @@ describe("sdk (viem client on anvil)", function () {
       const deployer = f.anvil.wallet(ROLE.association);
       const hash = await deployer.deployContract({ abi: artifact.abi, bytecode: artifact.bytecode as Hex, args: [owner.address], account: deployer.account!, chain: deployer.chain });
       const wallet = (await f.anvil.publicClient.waitForTransactionReceipt({ hash })).contractAddress as Address;
-      await f.as(ROLE.admin1).addSigningKey(f.bodyId, wallet);
       const ownerClient = new CqoClient(f.anvil.publicClient, f.deployment, f.anvil.wallet(ROLE.holders + 20));
-      const signed = await ownerClient.signIssuanceVoucher({ issuance: await f.issuance(f.holder(14)), deadline: (await f.now()) + DAY, bodyId: f.bodyId, nonce: 0 });
+      // the wallet consents through its owner's signature (ERC-1271)
+      await f.as(ROLE.admin1).addSigningKey(f.bodyId, await ownerClient.signSigningKeyConsent({ bodyId: f.bodyId, key: wallet, deadline: (await f.now()) + DAY }));
+      expect(await f.reader.bodyOfSigningKey(wallet)).to.equal(f.bodyId);
+      const signed = await ownerClient.signIssuanceVoucher({ issuance: await f.issuance(f.holder(14)), deadline: (await f.now()) + DAY, bodyId: f.bodyId, nonce: 0n });
       const asWallet = { ...signed, signer: wallet };
       expect((await f.reader.verifyIssuanceVoucher(asWallet)).ok).to.equal(true);
       expect((await f.reader.verifyIssuanceVoucher({ ...asWallet, voucher: { ...signed.voucher, deadline: signed.voucher.deadline + 1 } })).problems.map((p) => p.code)).to.deep.equal(["InvalidSignature"]);
@@ -237,11 +311,18 @@ describe("sdk (viem client on anvil)", function () {
       await key1.issueCertificate(issuance);
       await expectExplained(key1.issueCertificate(issuance), "ResultRootAlreadyUsed");
       await expectExplained(key1.suspendCertificate(999n, EVIDENCE), "CertificateNotFound");
-      await expectExplained(f.as(ROLE.stranger).suspendCertificate(BigInt(issuance.resultRoot) >> 192n, EVIDENCE), "NotIssuingBody");
+      const tokenId = certificateNumberOf(f.bodyId, issuance.resultRoot);
+      await expectExplained(f.as(ROLE.stranger).suspendCertificate(tokenId, EVIDENCE), "NotIssuingBody");
+      await expectExplained(f.as(ROLE.key2).suspendCertificate(tokenId, EVIDENCE), "NotIssuingBody");
       await expectExplained(key1.issueCertificate(await f.issuance(f.holder(15), { level: 5 })), "LevelOutOfScope");
       await expectExplained(f.as(ROLE.stranger).registerRulebook(keccak256(toHex("x")), ""), "AccessControlUnauthorizedAccount");
       await expectExplained(f.as(ROLE.association).registerRulebook(keccak256(toHex("sdk test rulebook")), ""), "RulebookAlreadyRegistered");
-      await expectExplained(key1.reinstateCertificate(BigInt(issuance.resultRoot) >> 192n), "InvalidCertificateState");
+      await expectExplained(key1.reinstateCertificate(tokenId), "CertificateNotSuspended");
+      await f.as(ROLE.supervisor).suspendCertificate(tokenId, EVIDENCE);
+      await expectExplained(key1.reinstateCertificate(tokenId), "SuspendedBySupervisor");
+      await expectExplained(f.as(ROLE.supervisor).suspendCertificate(tokenId, EVIDENCE), "CertificateAlreadySuspended");
+      await expectExplained(f.as(ROLE.association).grantRole(DEFAULT_ADMIN_ROLE, f.anvil.account(ROLE.stranger).address), "AccessControlEnforcedDefaultAdminRules");
+      await expectExplained(f.as(ROLE.association).grantSupervisor(f.anvil.account(ROLE.key1).address), "SigningKeyCannotHoldRole");
       const e = await key1.suspendCertificate(999n, EVIDENCE).catch((err: unknown) => explainError(err));
       expect(e).to.include({ kind: "contract", isError: true });
       expect(e && "en" in e ? e.en : "").to.contain("#999");

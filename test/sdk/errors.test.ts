@@ -4,7 +4,7 @@
  */
 import { expect } from "chai";
 import { BaseError, encodeErrorResult, type AbiParameter, type Hex } from "viem";
-import { CONTRACT_ERROR_MESSAGES, cqoErrorsAbi, explainError } from "../../sdk";
+import { CONTRACT_ERROR_MESSAGES, cqoErrorsAbi, explainError, TransactionRevertedError } from "../../sdk";
 
 /** A plausible value for each argument type, so messages are rendered with real arguments. */
 function sample(p: AbiParameter): unknown {
@@ -38,6 +38,13 @@ describe("sdk explainError: a message for every contract error", () => {
   it("has no message for an error the contracts do not have", () => {
     const names = new Set(cqoErrorsAbi.map((e) => e.name));
     expect(Object.keys(CONTRACT_ERROR_MESSAGES).filter((n) => !names.has(n as never))).to.deep.equal([]);
+  });
+
+  it("explains a reverted transaction by the reason its replay found", () => {
+    const explained = explainError(new BaseError("x", { cause: Object.assign(new BaseError("execution reverted"), { data: encodeErrorResult({ abi: cqoErrorsAbi, errorName: "Soulbound" }) }) }));
+    const reverted = new TransactionRevertedError(`0x${"12".repeat(32)}`, explained);
+    expect(explainError(reverted)).to.deep.equal(explained);
+    expect(explainError(new TransactionRevertedError(`0x${"12".repeat(32)}`)).code).to.equal("unknown");
   });
 
   it("explains an unknown failure without throwing", () => {

@@ -12,6 +12,7 @@ import hre from "hardhat";
 import { createClient, http, keccak256, toHex, zeroAddress, type Address, type Hex } from "viem";
 import { call } from "viem/actions";
 import {
+  cqoCertificateAbi,
   certificateIdsOf,
   certificatesOf,
   cqoReads,
@@ -95,6 +96,25 @@ describe("sdk/reads (zod-free reads on anvil)", function () {
     expect((await verifyCertificate(client(), address(), reissued.from)).successor).to.equal(reissued.to);
   });
 
+  it("verifyCertificate's v2 fields: whose suspension, the current result's time, the latest event's block", async () => {
+    const s = await verifyCertificate(client(), address(), suspended);
+    expect(s).to.include({ suspendedByBody: true, suspendedBySupervisor: false });
+    const v = await verifyCertificate(client(), address(), valid);
+    expect(v).to.include({ suspendedByBody: false, suspendedBySupervisor: false });
+    expect(v.evaluatedAt).to.equal(v.issuedAt);
+    expect(v.validFrom - v.evaluatedAt).to.equal(NOTICE);
+    expect(v.bodyId).to.equal(f.bodyId);
+    // the suspension is the suspended certificate's latest event: its block is the one lastEventBlock names
+    const [suspension] = await client().getContractEvents({ address: address(), abi: cqoCertificateAbi, eventName: "CertificateSuspended", args: { tokenId: suspended }, fromBlock: 0n });
+    expect(s.lastEventBlock).to.equal(suspension!.blockNumber);
+    // and the suspension names the issuance's block as the one before it
+    const [issued] = await client().getContractEvents({ address: address(), abi: cqoCertificateAbi, eventName: "CertificateIssued", args: { tokenId: suspended }, fromBlock: 0n });
+    expect(BigInt(suspension!.args.previousEventBlock!)).to.equal(issued!.blockNumber);
+    expect(v.lastEventBlock > 0n).to.equal(true);
+    const none = await verifyCertificate(client(), address(), 987_654_321n);
+    expect(none).to.include({ lastEventBlock: 0n, evaluatedAt: 0, suspendedByBody: false, suspendedBySupervisor: false });
+  });
+
   it("an unknown number is NotFound with no holder, and viem refuses an id that does not fit", async () => {
     const v = await verifyCertificate(client(), address(), 987_654_321n);
     expect(v).to.include({ status: "NotFound", valid: false, holder: null, revocationReason: null, predecessor: null, successor: null });
@@ -140,8 +160,11 @@ describe("sdk/reads (zod-free reads on anvil)", function () {
     expect(await hasRole(client(), address(), SUPERVISOR_ROLE, f.anvil.account(ROLE.supervisor).address)).to.equal(true);
     expect(await hasRole(client(), address(), DEFAULT_ADMIN_ROLE, f.anvil.account(ROLE.association).address)).to.equal(true);
     expect(await hasRole(client(), address(), DEFAULT_ADMIN_ROLE, f.anvil.account(ROLE.stranger).address)).to.equal(false);
-    expect(await isResultRootUsed(client(), address(), usedRoot)).to.equal(true);
-    expect(await isResultRootUsed(client(), address(), keccak256(toHex("never used")))).to.equal(false);
+    expect(await isResultRootUsed(client(), address(), f.bodyId, usedRoot)).to.equal(true);
+    // exact per body: another body never used it
+    expect(await isResultRootUsed(client(), address(), f.body2Id, usedRoot)).to.equal(false);
+    expect(await isResultRootUsed(client(), address(), f.bodyId, keccak256(toHex("never used")))).to.equal(false);
+    expect(body).to.include({ admin: f.anvil.account(ROLE.admin1).address, metadataURI: "ipfs://body", voucherNonce: 0n, lastVoidBlock: 0n, voidedBefore: 0 });
   });
 
   it("the bound form works on a lean createClient (no public actions) and reads another contract as nothing", async () => {

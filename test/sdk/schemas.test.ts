@@ -6,9 +6,11 @@ import {
   deploymentFor,
   GivableRevocationReasonSchema,
   IssuanceSchema,
+  IssuanceVoucherSchema,
   knownDeployments,
   LevelSchema,
   parseDeployment,
+  SigningKeyGrantSchema,
   TokenIdSchema,
   levelsToScope,
   scopeToLevels,
@@ -55,5 +57,30 @@ describe("sdk schemas and deployments", () => {
     expect(deploymentFor(31337, demo).chainId).to.equal(31337);
     expect(() => deploymentFor(1, demo)).to.throw(/chain 1/);
     expect(() => parseDeployment({ chainId: 1, certificate: "0x12" })).to.throw(/certificate/);
+  });
+
+  it("a deployment records its clock unit (1 when an older file has none) and its library; other units are refused", () => {
+    const base = { chainId: 31337, certificate: "0xe7f1725e7734ce288f8367e1bb143e90bb3f0512", renderer: "0x5fbdb2315678afecb367f032d93f642f64180aa3", deployBlock: 3 };
+    expect(parseDeployment(base).clockUnit).to.equal(1);
+    expect(parseDeployment(base).library).to.equal(undefined);
+    const ms = parseDeployment({ ...base, clockUnit: 1000, library: "0x9fe46736679d2d9a65f0992f2272de9f3c7fa6e0" });
+    expect(ms).to.include({ clockUnit: 1000, library: "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0" });
+    expect(() => parseDeployment({ ...base, clockUnit: 60 })).to.throw(/clockUnit/);
+    expect(() => parseDeployment({ ...base, library: "0x12" })).to.throw(/library/);
+    // what writeDeploymentFile writes reads back the same
+    expect(parseDeployment(JSON.parse(JSON.stringify(ms)))).to.deep.equal(ms);
+  });
+
+  it("a voucher's nonce is a uint64 bigint; a signing-key grant needs a key, a 40-bit deadline and hex bytes", () => {
+    const issuance = { level: 2, validUntil: 2_000_000_000, resultRoot: `0x${"11".repeat(32)}`, holder: "0x000000000000000000000000000000000000dEaD", rulebookId: 1 };
+    const voucher = { issuance, deadline: 2_000_000_000, bodyId: 1 };
+    expect(IssuanceVoucherSchema.parse({ ...voucher, nonce: "18446744073709551615" }).nonce).to.equal(2n ** 64n - 1n);
+    expect(IssuanceVoucherSchema.parse({ ...voucher, nonce: 0 }).nonce).to.equal(0n);
+    expect(IssuanceVoucherSchema.safeParse({ ...voucher, nonce: 2n ** 64n }).success).to.equal(false);
+    const grant = { key: "0x000000000000000000000000000000000000dead", deadline: 2_000_000_000, signature: `0x${"ab".repeat(65)}` };
+    expect(SigningKeyGrantSchema.parse(grant).key).to.equal("0x000000000000000000000000000000000000dEaD");
+    expect(SigningKeyGrantSchema.safeParse({ ...grant, key: `0x${"00".repeat(20)}` }).success).to.equal(false);
+    expect(SigningKeyGrantSchema.safeParse({ ...grant, deadline: 2 ** 40 }).success).to.equal(false);
+    expect(SigningKeyGrantSchema.safeParse({ ...grant, signature: "0xabc" }).success).to.equal(false);
   });
 });

@@ -34,6 +34,7 @@ import {
   type World,
   submitDossier,
   samplePdf,
+  signingKeyGrant,
 } from "./helpers";
 
 function multipart(content: Buffer, filename = "任命书.pdf", mime = "application/pdf") {
@@ -86,7 +87,7 @@ describe("server: access, sign-in, evidence, migrations", function () {
       const NEW_KEY = 14;
       await new Promise((r) => setTimeout(r, KEYS_MAX_AGE_MS + 100));
       expect(await me(12)).to.deep.equal(["applicant"]); // takes a fresh snapshot of the body's keys
-      await admin.addSigningKey(world.bodyId, account(NEW_KEY).address);
+      await admin.addSigningKey(world.bodyId, await signingKeyGrant(anvil.url, world.deployment, account(NEW_KEY), world.bodyId));
       try {
         // the snapshot (at most KEYS_MAX_AGE_MS old) does not list the new key yet: refused, not granted
         expect(await me(NEW_KEY)).to.deep.equal(["applicant"]);

@@ -311,7 +311,7 @@ describe("server: backup and restore", function () {
         await waitFor("two issued after the backup", () => (wbLate.db.prepare("SELECT COUNT(*) AS n FROM outbox WHERE status = 'issued'").get() as { n: number }).n >= 2);
         await wbLate.close();
         const mints = await mintsByToken();
-        issuedEarly = prepared.roots.filter((r) => mints.has(certificateNumberOf(r))).length;
+        issuedEarly = prepared.roots.filter((r) => mints.has(certificateNumberOf(world.bodyId, r))).length;
         expect(issuedEarly).to.be.within(2, prepared.roots.length);
       }
 
@@ -336,9 +336,9 @@ describe("server: backup and restore", function () {
         const after = tableRows(cfg.dbPath);
         const rows = new Map((after.outbox as { root: Hex; status: string; tx_hash: Hex; token_id: string; dossier_id: string }[]).map((r) => [r.root, r]));
         for (const root of prepared.roots) {
-          const tx = mints.get(certificateNumberOf(root));
+          const tx = mints.get(certificateNumberOf(world.bodyId, root));
           expect(tx, `mints of ${root}`).to.have.length(1);
-          expect(rows.get(root)).to.deep.include({ status: "issued", tx_hash: tx![0], token_id: certificateNumberOf(root).toString() });
+          expect(rows.get(root)).to.deep.include({ status: "issued", tx_hash: tx![0], token_id: certificateNumberOf(world.bodyId, root).toString() });
         }
         const chain = chainClient();
         const holder = prepared.holders.get(prepared.roots[0]!)!;

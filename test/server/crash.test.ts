@@ -166,7 +166,7 @@ async function assertExactlyOnce(env: Env, roots: Hex[]): Promise<void> {
   const dossiers = dossierStates(env);
   const chain = clientFor(env.anvil.url, env.world.deployment);
   for (const root of roots) {
-    const tokenId = certificateNumberOf(root);
+    const tokenId = certificateNumberOf(env.world.bodyId, root);
     const mint = mints.get(tokenId);
     expect(mint?.count, `mints of ${root}`).to.equal(1);
     const row = rows.get(root)!;

@@ -8,10 +8,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { crc32, deflateSync } from "node:zlib";
-import { createPublicClient, createWalletClient, http, type Address, type Hex, type PublicClient } from "viem";
+import { createPublicClient, createWalletClient, http, type Hex, type PublicClient } from "viem";
 import { mnemonicToAccount, privateKeyToAccount, type HDAccount, type PrivateKeyAccount } from "viem/accounts";
 import { createSiweMessage } from "viem/siwe";
-import { CqoClient, deployCqo, levelsToScope, type Deployment } from "../../sdk";
+import { CqoClient, deployCqo, levelsToScope, type Deployment, type SigningKeyGrant } from "../../sdk";
 import { chainFor } from "../../server/chain";
 import type { ServerConfig } from "../../server/config";
 import { rulebookHash, parseRulebook, type Dossier, type Rulebook } from "../../scoring";
@@ -86,29 +86,59 @@ export interface World {
   rulebookId: number;
 }
 
+/** The chain's clock in unix seconds (a millisecond chain's block timestamps divided by the deployment's clockUnit). */
+export async function chainSeconds(client: CqoClient): Promise<number> {
+  return Math.floor(Number((await client.publicClient.getBlock({ blockTag: "latest" })).timestamp) / client.deployment.clockUnit);
+}
+
+/**
+ * A key's own consent to sign for `bodyId` (EIP-712 SigningKeyConsent, signed by the key), valid for an hour: what
+ * accreditBody and addSigningKey take. For a body not accredited yet, `bodyId` is the registry's nextBodyId().
+ */
+export async function signingKeyGrant(url: string, deployment: Deployment, key: HDAccount | PrivateKeyAccount, bodyId: number): Promise<SigningKeyGrant> {
+  const signer = clientFor(url, deployment, key);
+  return signer.signSigningKeyConsent({ bodyId, deadline: (await chainSeconds(signer)) + 3600 });
+}
+
+export interface BodyTerms {
+  admin: HDAccount | PrivateKeyAccount;
+  keys: (HDAccount | PrivateKeyAccount)[];
+  levels?: number[];
+  noticePeriod?: number;
+  name?: string;
+}
+
+/** The association accredits a body whose keys each consent first; returns its id. */
+export async function accreditBody(url: string, deployment: Deployment, terms: BodyTerms): Promise<number> {
+  const association = clientFor(url, deployment, account(ASSOCIATION));
+  const bodyId = await association.nextBodyId();
+  const grants = await Promise.all(terms.keys.map((k) => signingKeyGrant(url, deployment, k, bodyId)));
+  const now = await chainSeconds(association);
+  const name = terms.name ?? "test";
+  const r = await association.accreditBody(
+    {
+      admin: terms.admin.address,
+      scope: levelsToScope(terms.levels ?? [1, 2, 3]),
+      accreditedUntil: now + 10 * 365 * 86_400,
+      noticePeriod: terms.noticePeriod ?? NOTICE_PERIOD,
+      metadataURI: `ipfs://bodies/${name}.json`,
+      metadataHash: `0x${"11".repeat(32)}`,
+    },
+    grants,
+  );
+  if (r.bodyId !== bodyId) throw new Error(`accredited as body ${r.bodyId}, the consents named ${bodyId}`);
+  return r.bodyId;
+}
+
 /** Deploys with the sdk, accredits one body (levels 1-3, 7 days' notice) and registers the default rulebook. */
 export async function deployWorld(url: string): Promise<World> {
-  const chainId = 31337;
-  const provisional = { chainId, certificate: "0x0000000000000000000000000000000000000001", renderer: "0x0000000000000000000000000000000000000001", deployBlock: 0 } as const;
-  const chain = chainFor({ ...provisional, certificate: provisional.certificate as Address, renderer: provisional.renderer as Address }, url);
+  const chain = chainFor({ chainId: 31337 }, url);
   const transport = http(url, { retryCount: 0 });
   const pc = createPublicClient({ chain, transport, pollingInterval: 50 }) as PublicClient;
   const assoc = createWalletClient({ account: account(ASSOCIATION), chain, transport, pollingInterval: 50 });
   const deployment = await deployCqo(pc, assoc, { association: account(ASSOCIATION).address });
-  const admin = new CqoClient(pc, deployment, assoc);
-  const now = Number((await pc.getBlock()).timestamp);
-  const { bodyId } = await admin.accreditBody(
-    {
-      admin: account(BODY_ADMIN).address,
-      scope: levelsToScope([1, 2, 3]),
-      accreditedUntil: now + 10 * 365 * 86_400,
-      noticePeriod: NOTICE_PERIOD,
-      metadataURI: "ipfs://bodies/test.json",
-      metadataHash: `0x${"11".repeat(32)}`,
-    },
-    [account(OPERATOR).address],
-  );
-  const { rulebookId } = await admin.registerRulebook(RULEBOOK_HASH, "ipfs://rulebooks/hn-cqo-default-2024.1.json");
+  const bodyId = await accreditBody(url, deployment, { admin: account(BODY_ADMIN), keys: [account(OPERATOR)] });
+  const { rulebookId } = await new CqoClient(pc, deployment, assoc).registerRulebook(RULEBOOK_HASH, "ipfs://rulebooks/hn-cqo-default-2024.1.json");
   return { deployment, bodyId, rulebookId };
 }
 

@@ -49,8 +49,8 @@ describe("server: a same-height reorg and CQO_CONFIRMATIONS (anvil)", function (
     const dossierState = () => (wb.db.prepare("SELECT state FROM dossiers WHERE id = ?").get(id) as { state: string }).state;
 
     // one sending worker that takes issuances as final at once, one watcher that waits for three blocks
-    const sender = new IssuanceWorker(wb.db, chain, { batchSize: 5, intervalMs: 50 });
-    const watcher = new IssuanceWorker(wb.db, chain, { batchSize: 5, intervalMs: 50, confirmations: 3, watchOnly: true });
+    const sender = new IssuanceWorker(wb.db, chain, { bodyId: world.bodyId, batchSize: 5, intervalMs: 50 });
+    const watcher = new IssuanceWorker(wb.db, chain, { bodyId: world.bodyId, batchSize: 5, intervalMs: 50, confirmations: 3, watchOnly: true });
     await watcher.runOnce(); // started: nothing recorded yet
 
     const before = await rpc<string>(anvil.url, "evm_snapshot");
@@ -92,12 +92,12 @@ describe("server: a same-height reorg and CQO_CONFIRMATIONS (anvil)", function (
     // three blocks deep: final, no longer read on every pass
     let reads = 0;
     const counting = Object.assign(Object.create(chain) as typeof chain, {
-      isResultRootUsed: (r: string, tag?: "latest" | "pending") => {
+      isResultRootUsed: (bodyId: number, r: string, tag?: "latest" | "pending") => {
         reads++;
-        return chain.isResultRootUsed(r, tag);
+        return chain.isResultRootUsed(bodyId, r, tag);
       },
     });
-    const counted = new IssuanceWorker(wb.db, counting, { batchSize: 5, intervalMs: 50, confirmations: 3, watchOnly: true });
+    const counted = new IssuanceWorker(wb.db, counting, { bodyId: world.bodyId, batchSize: 5, intervalMs: 50, confirmations: 3, watchOnly: true });
     await counted.runOnce(); // at start: the 64-block re-check reads it once
     expect(reads).to.equal(1);
     await counted.runOnce();

@@ -15,6 +15,7 @@ import {
   ASSOCIATION,
   BODY_ADMIN,
   OPERATOR,
+  accreditBody,
   account,
   clientFor,
   deployWorld,
@@ -23,6 +24,7 @@ import {
   injectHttp,
   signInAs,
   signInTeam,
+  signingKeyGrant,
   sleep,
   startAnvil,
   tempDir,
@@ -75,13 +77,8 @@ describe("server: issuance signed in the operator's wallet (anvil)", function ()
     anvil = await startAnvil();
     world = await deployWorld(anvil.url);
     // a second signing key of the same body, and another body with its own key
-    await clientFor(anvil.url, world.deployment, account(BODY_ADMIN)).addSigningKey(world.bodyId, account(SECOND_KEY).address);
-    const assoc = clientFor(anvil.url, world.deployment, account(ASSOCIATION));
-    const now = Number((await assoc.publicClient.getBlock()).timestamp);
-    await assoc.accreditBody(
-      { admin: account(5).address, scope: levelsToScope([1, 2, 3]), accreditedUntil: now + 365 * 86_400, noticePeriod: 86_400, metadataURI: "ipfs://bodies/other.json", metadataHash: `0x${"22".repeat(32)}` },
-      [account(OTHER_BODY).address],
-    );
+    await clientFor(anvil.url, world.deployment, account(BODY_ADMIN)).addSigningKey(world.bodyId, await signingKeyGrant(anvil.url, world.deployment, account(SECOND_KEY), world.bodyId));
+    await accreditBody(anvil.url, world.deployment, { admin: account(5), keys: [account(OTHER_BODY)], noticePeriod: 86_400, name: "other" });
     tmp = tempDir("wallet-issuance");
     const config = testConfig(tmp.dir, { issuanceMode: "wallet", walletLeaseSeconds: 60, walletReceiptTimeoutMs: 3_000 });
     wb = await buildServer({ config, chain: clientFor(anvil.url, world.deployment, account(OPERATOR)), now: () => Date.now() + clockOffset });
@@ -237,7 +234,7 @@ describe("server: issuance signed in the operator's wallet (anvil)", function ()
     // the second operator leases the first row and goes away; the outbox worker leaves it alone meanwhile
     const held = await claim(second, 1);
     expect(held.items.map((i) => i.dossierId)).to.deep.equal([ids[0]]);
-    const worker = new IssuanceWorker(wb.db, clientFor(anvil.url, world.deployment, account(OPERATOR)), { batchSize: 5, intervalMs: 50 });
+    const worker = new IssuanceWorker(wb.db, clientFor(anvil.url, world.deployment, account(OPERATOR)), { bodyId: world.bodyId, batchSize: 5, intervalMs: 50 });
     expect(await worker.runOnce()).to.equal(1);
     expect((await stateOf(ids[1]!)).state).to.equal("in-notice");
     expect(row(held.items[0]!.root).status).to.equal("queued");

@@ -2,7 +2,8 @@
  * 协会 console: accredit, suspend, reinstate and revoke bodies; their scope, term, notice period and signing keys;
  * register and deprecate rulebooks; void a body's certificates issued before a date (the supervisor). Every
  * action calls the contract from the connected wallet through the sdk, after a confirmation that says what will
- * happen; errors come back as the sdk's zh/en explanations.
+ * happen; errors come back as the sdk's zh/en explanations. A signing key joins a body (at accreditation or later)
+ * only with its own consent signature, pasted here as the key's holder made it (ConsentField).
  */
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
@@ -13,6 +14,7 @@ import { bodyNameFromMetadata, formatDate, levelLabel, shortHex } from "../lib/f
 import { useChainish } from "../wallet/context";
 import { TxView, useTx } from "../wallet/tx";
 import { ConnectPanel, useWallet } from "../wallet/wallet";
+import { ConsentField, grantOf, useSigningKeyConsent } from "./ConsentField";
 
 const ZERO: Hex = `0x${"0".repeat(64)}`;
 const evidenceHash = (text: string): Hex => (text.trim() ? keccak256(toHex(text.trim())) : ZERO);
@@ -60,8 +62,8 @@ export default function AssociationConsole() {
     queryFn: async () => {
       const { CqoClient } = await import("../../../sdk/client");
       const cqo = new CqoClient(await w.publicClient(), c.config.deployment);
-      const [bodies, rulebooks] = await Promise.all([cqo.listBodies(), cqo.listRulebooks()]);
-      return { bodies, rulebooks };
+      const [bodies, rulebooks, nextBodyId] = await Promise.all([cqo.listBodies(), cqo.listRulebooks(), cqo.nextBodyId()]);
+      return { bodies, rulebooks, nextBodyId };
     },
   });
   const refresh = () => void qc.invalidateQueries({ queryKey: ["registry"] });
@@ -78,7 +80,7 @@ export default function AssociationConsole() {
       <section className="card" aria-labelledby="bodies-heading">
         <h2 id="bodies-heading">{t("association.bodies")}</h2>
         {registry.data?.bodies.map((b) => <BodyPanel key={b.bodyId} body={b} tx={tx} roles={r} onDone={refresh} />)}
-        {w.connected ? <AccreditForm tx={tx} enabled={r.association} onDone={refresh} /> : null}
+        {w.connected ? <AccreditForm tx={tx} enabled={r.association} nextBodyId={registry.data?.nextBodyId ?? null} onDone={refresh} /> : null}
       </section>
       <section className="card" aria-labelledby="rulebooks-heading">
         <h2 id="rulebooks-heading">{t("association.rulebooks")}</h2>
@@ -104,11 +106,16 @@ function BodyPanel({ body, tx, roles, onDone }: { body: BodyRecord; tx: Tx; role
   const [levels, setLevels] = useState(body.levels);
   const [until, setUntil] = useState(unixToDate(body.accreditedUntil));
   const [noticeDays, setNoticeDays] = useState(String(Math.round(body.noticePeriod / DAY)));
-  const [newKey, setNewKey] = useState("");
+  const [consentText, setConsentText] = useState("");
+  const consent = useSigningKeyConsent(consentText, id);
+  const grant = grantOf(consent);
   const [voidDate, setVoidDate] = useState(unixToDate(Math.floor(Date.now() / 1000)));
   const levelsText = levels.map((l) => levelLabel(l, lang)).join("、");
-  const run = (text: string, action: (cqo: Awaited<ReturnType<typeof w.cqo>>) => Promise<{ blockNumber: bigint }>) =>
-    tx.ask(text, async (onHash) => action(await w.cqo(onHash)), onDone);
+  const run = (text: string, action: (cqo: Awaited<ReturnType<typeof w.cqo>>) => Promise<{ blockNumber: bigint }>, after?: () => void) =>
+    tx.ask(text, async (onHash) => action(await w.cqo(onHash)), () => {
+      after?.();
+      onDone();
+    });
   const assocOrSup = roles.association || roles.supervisor;
   return (
     <details className="body-panel card" data-body={id}>
@@ -191,15 +198,14 @@ function BodyPanel({ body, tx, roles, onDone }: { body: BodyRecord; tx: Tx; role
             {t("association.save")}
           </button>
           <h3>{t("association.addKey")}</h3>
-          <div className="row wrap align-end">
-            <div className="field">
-              <label htmlFor={`key-${id}`}>{t("association.newKey")}</label>
-              <input id={`key-${id}`} className="mono" value={newKey} onChange={(e) => setNewKey(e.currentTarget.value.trim())} />
-            </div>
-            <button type="button" disabled={!newKey} onClick={() => run(t("association.confirm.addKey", { id, key: newKey }), (cqo) => cqo.addSigningKey(id, newKey))}>
-              {t("association.addKey")}
-            </button>
-          </div>
+          <ConsentField id={`key-consent-${id}`} label={t("association.consent.label")} value={consentText} onChange={setConsentText} check={consent} bodyId={id} />
+          <button
+            type="button"
+            disabled={!grant}
+            onClick={() => grant && run(t("association.confirm.addKey", { id, key: grant.key }), (cqo) => cqo.addSigningKey(id, grant), () => setConsentText(""))}
+          >
+            {t("association.addKey")}
+          </button>
           <h3>{t("association.void")}</h3>
           <div className="row wrap align-end">
             <div className="field">
@@ -222,12 +228,15 @@ function BodyPanel({ body, tx, roles, onDone }: { body: BodyRecord; tx: Tx; role
   );
 }
 
-function AccreditForm({ tx, enabled, onDone }: { tx: Tx; enabled: boolean; onDone: () => void }) {
+function AccreditForm({ tx, enabled, nextBodyId, onDone }: { tx: Tx; enabled: boolean; nextBodyId: number | null; onDone: () => void }) {
   const { t, i18n } = useTranslation();
   const w = useWallet();
   const [name, setName] = useState("");
   const [admin, setAdmin] = useState("");
-  const [key, setKey] = useState("");
+  const [consentText, setConsentText] = useState("");
+  // the consent must name the id the new body will get: the registry's count + 1 when the transaction runs
+  const consent = useSigningKeyConsent(consentText, nextBodyId);
+  const grant = grantOf(consent);
   const [levels, setLevels] = useState<number[]>([3]);
   const [until, setUntil] = useState(unixToDate(Math.floor(Date.now() / 1000) + 3 * 365 * DAY));
   const [days, setDays] = useState("7");
@@ -237,9 +246,10 @@ function AccreditForm({ tx, enabled, onDone }: { tx: Tx; enabled: boolean; onDon
       aria-labelledby="accredit-heading"
       onSubmit={(e) => {
         e.preventDefault();
+        if (!grant) return;
         const metadata = JSON.stringify({ name, country: "CN" });
         tx.ask(
-          t("association.confirm.accredit", { name, admin, key, levels: levels.map((l) => levelLabel(l, i18n.language)).join("、"), until, days }),
+          t("association.confirm.accredit", { name, admin, id: nextBodyId, key: grant.key, levels: levels.map((l) => levelLabel(l, i18n.language)).join("、"), until, days }),
           async (onHash) =>
             (await w.cqo(onHash)).accreditBody(
               {
@@ -250,9 +260,13 @@ function AccreditForm({ tx, enabled, onDone }: { tx: Tx; enabled: boolean; onDon
                 metadataURI: `data:application/json,${encodeURIComponent(metadata)}`,
                 metadataHash: keccak256(toHex(metadata)),
               },
-              [key],
+              [grant],
             ),
-          onDone,
+          () => {
+            // a consent is single use, and the next body gets another id
+            setConsentText("");
+            onDone();
+          },
         );
       }}
     >
@@ -261,8 +275,8 @@ function AccreditForm({ tx, enabled, onDone }: { tx: Tx; enabled: boolean; onDon
       <input id="acc-name" required value={name} onChange={(e) => setName(e.currentTarget.value)} />
       <label htmlFor="acc-admin">{t("association.adminAddress")}</label>
       <input id="acc-admin" className="mono" required value={admin} onChange={(e) => setAdmin(e.currentTarget.value.trim())} />
-      <label htmlFor="acc-key">{t("association.signingKey")}</label>
-      <input id="acc-key" className="mono" required value={key} onChange={(e) => setKey(e.currentTarget.value.trim())} />
+      <p data-testid="next-body-id">{t("association.nextBodyId", { id: nextBodyId ?? "…" })}</p>
+      <ConsentField id="acc-consent" label={t("association.consent.labelFirst")} value={consentText} onChange={setConsentText} check={consent} bodyId={nextBodyId} />
       <LevelPicker idPrefix="acc" value={levels} onChange={setLevels} />
       <div className="row wrap">
         <div className="field">
@@ -274,7 +288,7 @@ function AccreditForm({ tx, enabled, onDone }: { tx: Tx; enabled: boolean; onDon
           <input id="acc-days" type="number" min={0} max={194} required value={days} onChange={(e) => setDays(e.currentTarget.value)} />
         </div>
       </div>
-      <button type="submit" className="primary" disabled={!enabled || levels.length === 0}>
+      <button type="submit" className="primary" disabled={!enabled || levels.length === 0 || !grant}>
         {t("association.accredit")}
       </button>
       {!enabled ? <p className="notice info">{t("association.needRole", { role: t("association.roleAssociation") })}</p> : null}

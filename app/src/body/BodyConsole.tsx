@@ -5,7 +5,8 @@
  * objections, and suspend / reinstate / revoke / renew with reasons. Each action asks for confirmation first.
  * Also: issuance signed in the operator's own wallet (WalletIssuance), re-issue to a new wallet with the new
  * wallet's consent (Reissue, and its consent page `#/body/consent`), objection rulings (Objections) and evidence
- * files by SHA-256 (Evidence).
+ * files by SHA-256 (Evidence). A would-be signing key signs its consent to serve the body on `#/body/key-consent`
+ * (KeyConsent), which needs neither the workbench nor a sign-in.
  */
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -15,6 +16,7 @@ import type { Route } from "../router";
 import { useChainish } from "../wallet/context";
 import { ConnectPanel, useWallet } from "../wallet/wallet";
 import { WorkbenchApi, type Session } from "./api";
+import { KeyConsentPage } from "./KeyConsent";
 import { ConsentPage } from "./Reissue";
 import { WalletIssuance } from "./WalletIssuance";
 import { DossierView } from "./DossierView";
@@ -50,10 +52,17 @@ export default function BodyConsole({ route }: { route: Route }) {
   const tab = (route.query.get("tab") as Tab | null) ?? "inbox";
   // the new wallet's consent to a re-issue: no workbench session needed, only that wallet
   if (section === "consent") return <ConsentPage query={route.query} />;
+  // a signing key's consent to serve a body (contracts v2): the key's wallet only, before it can sign in anywhere
+  if (section === "key-consent") return <KeyConsentPage query={route.query} />;
   return (
     <div>
       <h1>{t("body.heading")}</h1>
       <p>{t("body.intro")}</p>
+      <p>
+        <a href="#/body/key-consent" data-testid="key-consent-link">
+          {t("keyConsent.link")}
+        </a>
+      </p>
       <ConnectPanel />
       {w.connected && !mine ? (
         <div className="card">

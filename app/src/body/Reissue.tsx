@@ -13,7 +13,8 @@ import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { getAddress, isAddress, type Address, type Hex } from "viem";
 import { z } from "zod";
-import { certificateNumberOf } from "../../../sdk/types";
+// a re-issue stays with the body of the old number (its top byte), which the new number carries too
+import { bodyIdOfCertificate, certificateNumberOf } from "../../../sdk/types";
 import { reissueConsentTypedData } from "../../../sdk/eip712";
 import { CopyText } from "../components/CopyText";
 import { ErrorBox } from "../components/ErrorBox";
@@ -244,7 +245,7 @@ export function ConsentPage({ query }: { query: URLSearchParams }) {
             <a href={`#/verify/${link.tokenId}`}>#{link.tokenId}</a>
           </dd>
           <dt>{t("bodyOps.reissue.newNumber")}</dt>
-          <dd>#{certificateNumberOf(link.root as Hex).toString()}</dd>
+          <dd>#{certificateNumberOf(bodyIdOfCertificate(BigInt(link.tokenId)), link.root as Hex).toString()}</dd>
           <dt>{t("bodyOps.reissue.newWallet")}</dt>
           <dd>
             <code className="break">{link.newHolder}</code>

@@ -35,11 +35,17 @@ export function parseDeploymentLite(raw: unknown): Deployment {
   };
   if (!Number.isInteger(chainId) || chainId <= 0) throw new Error("deployment.json: chainId is missing");
   if (!Number.isInteger(block) || block < 0) throw new Error("deployment.json: deployBlock is invalid");
+  // the chain's block timestamps per second (contracts v2: 1000 on a millisecond chain); absent in older files: 1
+  const unit = o.clockUnit === undefined ? 1 : Number(o.clockUnit);
+  if (unit !== 1 && unit !== 1000) throw new Error("deployment.json: clockUnit must be 1 or 1000");
+  const clockUnit: 1 | 1000 = unit === 1000 ? 1000 : 1;
   return {
     chainId,
     certificate: addr(o.certificate, "certificate"),
     renderer: addr(o.renderer ?? "0x0000000000000000000000000000000000000000", "renderer"),
     deployBlock: block,
+    clockUnit,
+    ...(o.library !== undefined ? { library: addr(o.library, "library") } : {}),
     ...(typeof o.rpcUrl === "string" ? { rpcUrl: o.rpcUrl } : {}),
   };
 }

@@ -2,7 +2,7 @@
 import { lazy, Suspense, useDeferredValue, useEffect, useLayoutEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { BodyRecord, CertificateVerification, RulebookRecord } from "../../../sdk/types";
-import { getChain } from "../chain";
+import { getChain, getPublicClient } from "../chain";
 import { CopyText } from "../components/CopyText";
 import { ErrorBox } from "../components/ErrorBox";
 import { bodyNameFromMetadata, formatDate, levelLabel } from "../lib/format";
@@ -94,6 +94,9 @@ function Details({ v }: { v: CertificateVerification }) {
   const lang = i18n.language;
   const [body, setBody] = useState<BodyRecord | null>(null);
   const [rulebook, setRulebook] = useState<RulebookRecord | null>(null);
+  // a renewal's new result is in public notice until validFrom: compared with the chain's time, not the device's
+  const renewed = v.evaluatedAt > v.issuedAt;
+  const [chainTime, setChainTime] = useState<number | null>(null);
   useLayoutEffect(() => {
     // for the benchmark: when the rest of the page (below the verdict) is there
     if (performance.getEntriesByName("cqo:details").length === 0) performance.mark("cqo:details");
@@ -104,6 +107,10 @@ function Details({ v }: { v: CertificateVerification }) {
       cqo.getBody(v.bodyId).then((b) => live && setBody(b), () => undefined);
       cqo.getRulebook(v.rulebookId).then((r) => live && setRulebook(r), () => undefined);
     });
+    if (renewed)
+      void Promise.all([getChain(), getPublicClient(), import("../lib/chainTime")])
+        .then(([{ config }, client, { chainNow }]) => chainNow(client, config.deployment))
+        .then((now) => live && setChainTime(now), () => undefined);
     return () => {
       live = false;
     };
@@ -127,10 +134,32 @@ function Details({ v }: { v: CertificateVerification }) {
             {v.bodyAccredited ? `✔ ${t("verify.bodyAccredited")}` : `✖ ${t("verify.bodyNotAccredited")}`}
           </span>
         </dd>
+        {v.suspendedByBody || v.suspendedBySupervisor ? (
+          <>
+            <dt>{t("verify.suspension")}</dt>
+            <dd className="row wrap">
+              {v.suspendedByBody ? <span className="badge bad" data-testid="suspended-by-body">{t("verify.suspendedByBody")}</span> : null}
+              {v.suspendedBySupervisor ? <span className="badge bad" data-testid="suspended-by-supervisor">{t("verify.suspendedBySupervisor")}</span> : null}
+            </dd>
+          </>
+        ) : null}
         <dt>{t("verify.issuedAt")}</dt>
         <dd>{formatDate(v.issuedAt, lang)}</dd>
+        {renewed ? (
+          <>
+            <dt>{t("verify.evaluatedAt")}</dt>
+            <dd data-testid="evaluated-at">{formatDate(v.evaluatedAt, lang)}</dd>
+          </>
+        ) : null}
         <dt>{t("verify.validFrom")}</dt>
-        <dd>{formatDate(v.validFrom, lang)}</dd>
+        <dd>
+          <span data-testid="valid-from">{formatDate(v.validFrom, lang)}</span>
+          {renewed && chainTime !== null && chainTime < v.validFrom ? (
+            <p className="notice info" data-testid="renewal-notice">
+              {t("verify.renewalNotice", { date: formatDate(v.validFrom, lang) })}
+            </p>
+          ) : null}
+        </dd>
         <dt>{t("verify.validUntil")}</dt>
         <dd>{formatDate(v.validUntil, lang)}</dd>
         <dt>{t("verify.rulebook")}</dt>

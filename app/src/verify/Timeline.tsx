@@ -1,4 +1,8 @@
-/** The certificate's history, rebuilt from the contract's events (sdk/history), oldest first. */
+/**
+ * The certificate's history, rebuilt from the contract's events (sdk/history: walked back from the certificate's
+ * latest event block), oldest first. Each entry names who did it — the event's own `by`: the signing key for an
+ * issuance, the filer for an objection — and marks the supervisor's acts.
+ */
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { certificateHistory, type HistoryEntry } from "../../../sdk/history";
@@ -6,6 +10,13 @@ import type { CertificateVerification } from "../../../sdk/types";
 import { getChain, getPublicClient } from "../chain";
 import { ErrorBox } from "../components/ErrorBox";
 import { formatDate, formatDateTime, levelLabel, shortHex } from "../lib/format";
+
+/** What the actor of an entry is: the key that signed an issuance, whoever filed an objection, else the account that acted. */
+function actorLabel(kind: HistoryEntry["kind"]): string {
+  if (kind === "issued") return "history.byKey";
+  if (kind === "objection-filed") return "history.byFiler";
+  return "history.by";
+}
 
 export function Timeline({ v }: { v: CertificateVerification }) {
   const { t, i18n } = useTranslation();
@@ -16,7 +27,7 @@ export function Timeline({ v }: { v: CertificateVerification }) {
     let live = true;
     setError(null);
     Promise.all([getChain(), getPublicClient()])
-      .then(([{ config }, publicClient]) => certificateHistory(publicClient, config.deployment, { tokenId: v.tokenId, bodyId: v.bodyId, issuedAt: v.issuedAt }))
+      .then(([{ config }, publicClient]) => certificateHistory(publicClient, config.deployment, v.tokenId))
       .then((h) => live && setEntries(h))
       .catch((e: unknown) => live && setError(e));
     return () => {
@@ -30,7 +41,7 @@ export function Timeline({ v }: { v: CertificateVerification }) {
       case "issued":
         return t("history.kinds.issued", { level: levelLabel(e.level, lang), until: formatDate(e.validUntil, lang) });
       case "renewed":
-        return t("history.kinds.renewed", { until: formatDate(e.validUntil, lang) });
+        return t("history.kinds.renewed", { from: formatDate(e.validFrom, lang), until: formatDate(e.validUntil, lang) });
       case "objection-resolved":
         return t("history.kinds.objection-resolved", { outcome: e.upheld ? t("history.upheld") : t("history.dismissed") });
       case "reissued-from":
@@ -59,7 +70,14 @@ export function Timeline({ v }: { v: CertificateVerification }) {
               <time dateTime={new Date(e.timestamp * 1000).toISOString()}>{formatDateTime(e.timestamp, lang)}</time>
               <span className="tl-what">{describe(e)}</span>
               <span className="tl-meta">
-                {t("history.by")} <code title={e.actor}>{shortHex(e.actor)}</code> · {t("history.tx")} <code title={e.txHash}>{shortHex(e.txHash)}</code>
+                {e.bySupervisor ? (
+                  <>
+                    <span className="badge supervisor" data-testid="by-supervisor">
+                      {t("history.supervisor")}
+                    </span>{" "}
+                  </>
+                ) : null}
+                {t(actorLabel(e.kind))} <code title={e.actor}>{shortHex(e.actor)}</code> · {t("history.tx")} <code title={e.txHash}>{shortHex(e.txHash)}</code>
               </span>
             </li>
           ))}

@@ -16,6 +16,9 @@ export function Verdict({ v, checkedAt }: { v: CertificateVerification; checkedA
         <p className="verdict-title">{t(`verdict.${v.status}.title`)}</p>
         <p className="verdict-text">{t(`verdict.${v.status}.text`, { reason })}</p>
         {v.underObjection ? <p className="verdict-text">⚠ {t("verdict.underObjection")}</p> : null}
+        {/* who suspended it: the body and the supervisor each lift only their own suspension */}
+        {v.status === "Suspended" && v.suspendedByBody ? <p className="verdict-text">⚠ {t("verdict.suspendedByBody")}</p> : null}
+        {v.status === "Suspended" && v.suspendedBySupervisor ? <p className="verdict-text">⚠ {t("verdict.suspendedBySupervisor")}</p> : null}
         {v.status !== "NotFound" && !v.bodyAccredited ? <p className="verdict-text">⚠ {t("verify.bodyNotAccredited")}</p> : null}
         <p className="verdict-time">{t("verdict.asOf", { time: formatDateTime(checkedAt, i18n.language) })}</p>
       </div>

@@ -23,6 +23,8 @@ export interface EarlyTexts {
   refresh: string;
   bodyNotAccredited: string;
   underObjection: string;
+  suspendedByBody: string;
+  suspendedBySupervisor: string;
   asOf: string;
   verdict: Record<string, { title: string; text: string }>;
   reason: Record<string, string>;
@@ -35,7 +37,7 @@ export interface EarlyConfig {
   selector: string;
   /** the answer's 32-byte words: how many, and where the fields the verdict shows are */
   words: number;
-  at: { status: number; reason: number; underObjection: number; bodyAccredited: number };
+  at: { status: number; reason: number; underObjection: number; bodyAccredited: number; suspendedByBody: number; suspendedBySupervisor: number };
   statuses: readonly string[];
   reasons: readonly string[];
   /** status → the icon's SVG path (components/StatusIcon) */
@@ -196,6 +198,8 @@ export function earlyVerdict(cfg: EarlyConfig, hostDeployment: { rpcUrl?: string
     const time = dateTime(checkedAt, lang);
     const lines = [`<p class="verdict-title">${esc(v.title)}</p>`, `<p class="verdict-text">${esc(fill(v.text, { reason }))}</p>`];
     if (word(cfg.at.underObjection) !== 0n) lines.push(`<p class="verdict-text">⚠ ${esc(t.underObjection)}</p>`);
+    if (status === "Suspended" && word(cfg.at.suspendedByBody) !== 0n) lines.push(`<p class="verdict-text">⚠ ${esc(t.suspendedByBody)}</p>`);
+    if (status === "Suspended" && word(cfg.at.suspendedBySupervisor) !== 0n) lines.push(`<p class="verdict-text">⚠ ${esc(t.suspendedBySupervisor)}</p>`);
     if (status !== "NotFound" && word(cfg.at.bodyAccredited) === 0n) lines.push(`<p class="verdict-text">⚠ ${esc(t.bodyNotAccredited)}</p>`);
     lines.push(`<p class="verdict-time">${esc(fill(t.asOf, { time }))}</p>`);
     const nav = (href: string, name: string, active: boolean) =>

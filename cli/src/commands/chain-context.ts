@@ -27,6 +27,8 @@ export const CHAIN_EXIT_HELP =
   "Chain commands: 0 ok (verify: the certificate is valid / the wallet holds a valid one) · 1 invalid input, or verify: not valid · " +
   "5 refused by the contract · 6 node unreachable or no deployment · 7 no signing key or wrong keystore password\n" +
   "Keys: --keystore FILE (password from CQO_KEYSTORE_PASSWORD, else prompted) or CQO_PRIVATE_KEY; never on the command line.\n" +
+  "Signing keys join a body with their own consent: --consent FILE (written by `cqo key consent`), or --key-keystore FILE " +
+  "(password from CQO_KEY_KEYSTORE_PASSWORD) / CQO_KEY_PRIVATE_KEY to sign it here.\n" +
   "RPC: --rpc URL, else CQO_RPC_URL, else http://127.0.0.1:8545. Deployment: --deployment FILE, else CQO_DEPLOYMENT, else " +
   "deployments.json for the node's chain, else .demo/deployment.json (npm start).";
 
@@ -99,33 +101,41 @@ async function promptHidden(question: string): Promise<string> {
   });
 }
 
+/** Decrypts an encrypted JSON keystore; the password from `passwordEnv`, else prompted on the terminal. */
+export async function decryptKeystore(file: string, passwordEnv: string): Promise<Hex> {
+  let json: string;
+  try {
+    json = readFileSync(file, "utf8");
+  } catch (err) {
+    throw new ChainCliError(`cannot read the keystore ${file}: ${(err as Error).message}`, EXIT.IO);
+  }
+  // ethers only for keystores (viem has no scrypt keystore support); loaded on demand to keep startup fast.
+  const { decryptKeystoreJson, isKeystoreJson } = await import("ethers");
+  if (!isKeystoreJson(json)) throw new ChainCliError(`${file} is not an encrypted JSON keystore`, CHAIN_EXIT.NO_KEY, "不是加密的 JSON 密钥文件");
+  const password = process.env[passwordEnv] ?? (await promptHidden(`password for ${file}: `));
+  try {
+    const account = await decryptKeystoreJson(json, password);
+    return account.privateKey as Hex;
+  } catch {
+    throw new ChainCliError(`wrong password for ${file}`, CHAIN_EXIT.NO_KEY, "密钥文件密码错误");
+  }
+}
+
+/** A private key from an environment variable's value: 32 bytes of hex, 0x optional. */
+export function parsePrivateKey(value: string, name: string): Hex {
+  const normalised = (value.startsWith("0x") ? value : `0x${value}`) as Hex;
+  if (!/^0x[0-9a-fA-F]{64}$/.test(normalised)) throw new ChainCliError(`${name} is not a 32-byte hex key`, CHAIN_EXIT.NO_KEY, `${name} 格式错误`);
+  return normalised;
+}
+
 /** The signing key's private key: from --keystore (decrypted) or CQO_PRIVATE_KEY. */
 export async function loadPrivateKey(opts: ChainOptions): Promise<Hex> {
-  if (opts.keystore) {
-    let json: string;
-    try {
-      json = readFileSync(opts.keystore, "utf8");
-    } catch (err) {
-      throw new ChainCliError(`cannot read the keystore ${opts.keystore}: ${(err as Error).message}`, EXIT.IO);
-    }
-    // ethers only for keystores (viem has no scrypt keystore support); loaded on demand to keep startup fast.
-    const { decryptKeystoreJson, isKeystoreJson } = await import("ethers");
-    if (!isKeystoreJson(json)) throw new ChainCliError(`${opts.keystore} is not an encrypted JSON keystore`, CHAIN_EXIT.NO_KEY, "不是加密的 JSON 密钥文件");
-    const password = process.env.CQO_KEYSTORE_PASSWORD ?? (await promptHidden(`password for ${opts.keystore}: `));
-    try {
-      const account = await decryptKeystoreJson(json, password);
-      return account.privateKey as Hex;
-    } catch {
-      throw new ChainCliError(`wrong password for ${opts.keystore}`, CHAIN_EXIT.NO_KEY, "密钥文件密码错误");
-    }
-  }
+  if (opts.keystore) return decryptKeystore(opts.keystore, "CQO_KEYSTORE_PASSWORD");
   const key = process.env.CQO_PRIVATE_KEY;
   if (!key) {
     throw new ChainCliError("no signing key: pass --keystore FILE or set CQO_PRIVATE_KEY", CHAIN_EXIT.NO_KEY, "没有签名密钥：请用 --keystore 或设置 CQO_PRIVATE_KEY");
   }
-  const normalised = (key.startsWith("0x") ? key : `0x${key}`) as Hex;
-  if (!/^0x[0-9a-fA-F]{64}$/.test(normalised)) throw new ChainCliError("CQO_PRIVATE_KEY is not a 32-byte hex key", CHAIN_EXIT.NO_KEY, "CQO_PRIVATE_KEY 格式错误");
-  return normalised;
+  return parsePrivateKey(key, "CQO_PRIVATE_KEY");
 }
 
 export async function walletClientFor(opts: ChainOptions): Promise<WalletClient> {
@@ -147,6 +157,18 @@ export function evidenceHash(value: string | undefined): Hex {
   if (existsSync(value)) return keccak256(readFileSync(value));
   throw new ChainCliError(`--evidence: "${value}" is neither a 32-byte hex hash nor a readable file`, EXIT.INVALID, "证据须为 32 字节哈希或文件");
 }
+
+/**
+ * Now in unix seconds by the chain's clock: the latest block's timestamp divided by the deployment's clock unit (a
+ * chain that counts milliseconds, such as FISCO BCOS, has unit 1000). Every date the contracts take is in seconds.
+ */
+export async function chainNow(cqo: CqoClient): Promise<number> {
+  const block = await cqo.publicClient.getBlock();
+  return Math.floor(Number(block.timestamp) / cqo.deployment.clockUnit);
+}
+
+/** Commander's collector for an option that may be given several times (`--consent a.json --consent b.json`). */
+export const repeated = (value: string, previous: string[]): string[] => [...previous, value];
 
 /** Dates: YYYY-MM-DD (UTC) or unix seconds. */
 export function parseDate(value: string, option: string): number {
@@ -198,7 +220,8 @@ export function chainAction<A extends unknown[]>(run: (...args: A) => Promise<vo
         code = exitCodeOf(explained);
         message = explained;
       }
-      if (opts.json) printJson({ ok: false, error: message });
+      // toJson: a contract error's decoded arguments hold bigints (certificate numbers, nonces)
+      if (opts.json) printJson(toJson({ ok: false, error: message }));
       else process.stderr.write(`✗ ${message.zh}\n  ${message.en}\n`);
       process.exitCode = code;
     }

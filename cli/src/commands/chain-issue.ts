@@ -15,7 +15,7 @@ import { z } from "zod";
 import { parseInput, type BatchProgress, type CqoClient, type IssuanceInput } from "../../../sdk";
 import { Credential, fromZod, type Evaluation, type Problem } from "../../../scoring";
 import { EXIT, printJson, printProblems, readJson } from "../io";
-import { ChainCliError, chainAction, chainOptions, clientFor, emit, parseDate, say, type ChainOptions } from "./chain-context";
+import { ChainCliError, chainAction, chainNow, chainOptions, clientFor, emit, parseDate, say, type ChainOptions } from "./chain-context";
 
 const Item = z.object({
   holder: z.string(),
@@ -83,7 +83,7 @@ async function toIssuances(cqo: CqoClient, items: Resolved[]): Promise<IssuanceI
   const bodyId = account ? await cqo.bodyOfSigningKey(account) : null;
   if (bodyId === null) throw new ChainCliError(`${account} is not a signing key of any body`, 5, "该账户不是任何认定主体的签名密钥");
   const body = await cqo.getBody(bodyId);
-  const now = Number((await cqo.publicClient.getBlock()).timestamp);
+  const now = await chainNow(cqo);
   const ids = new Map<string, number>();
   const out: IssuanceInput[] = [];
   for (const item of items) {

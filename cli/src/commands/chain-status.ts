@@ -4,7 +4,7 @@ import type { Command } from "commander";
 import { z } from "zod";
 import { GIVABLE_REVOCATION_REASONS, GivableRevocationReasonSchema, HexBytesSchema, parseInput, ResultRootSchema, RulebookIdSchema, type ReissueConsent } from "../../../sdk";
 import { EXIT } from "../io";
-import { ChainCliError, chainAction, chainOptions, clientFor, emit, evidenceHash, parseDate, say, toJson, type ChainOptions } from "./chain-context";
+import { ChainCliError, chainAction, chainNow, chainOptions, clientFor, emit, evidenceHash, parseDate, say, toJson, type ChainOptions } from "./chain-context";
 
 const ConsentFile = z.object({
   consent: z.object({ tokenId: z.union([z.string(), z.number()]), newHolder: z.string(), newResultRoot: z.string(), deadline: z.number().int() }),
@@ -59,7 +59,7 @@ export function register(program: Command): void {
   ).action(
     chainAction(async (tokenId: string, opts: ChainOptions & { root: string; rulebook: string; validUntil?: string; years: string }) => {
       const cqo = await clientFor(opts, { signs: true });
-      const now = Number((await cqo.publicClient.getBlock()).timestamp);
+      const now = await chainNow(cqo);
       const validUntil = opts.validUntil ? parseDate(opts.validUntil, "--valid-until") : now + Math.round(Number(opts.years) * 365 * 86_400);
       const r = await cqo.renewCertificate(tokenId, { resultRoot: parseInput(ResultRootSchema, opts.root, "--root"), rulebookId: parseInput(RulebookIdSchema, opts.rulebook, "--rulebook"), validUntil });
       done(opts, "renewed 已续期", tokenId, r.hash, { validUntil });
@@ -80,7 +80,7 @@ export function register(program: Command): void {
       const cqo = await clientFor(opts, { signs: true });
       const holder = cqo.walletClient?.account?.address;
       if (!holder) throw new ChainCliError("no signing key", 7);
-      const now = Number((await cqo.publicClient.getBlock()).timestamp);
+      const now = await chainNow(cqo);
       const consent: ReissueConsent = { tokenId: BigInt(tokenId), newHolder: holder, newResultRoot: parseInput(ResultRootSchema, opts.root, "--root"), deadline: now + Math.round(Number(opts.hours) * 3600) };
       const signed = await cqo.signReissueConsent(consent);
       const text = `${JSON.stringify(toJson(signed), null, 2)}\n`;

@@ -4,20 +4,24 @@ import { CERTIFICATE_STATUS_ZH, REVOCATION_REASON_ZH, type CertificateVerificati
 import { EXIT } from "../io";
 import { ChainCliError, chainAction, chainOptions, clientFor, emit, isoDate, isoTime, say, type ChainOptions } from "./chain-context";
 
+/** The supervisor's acts are marked on the actor line; a suspension also says whose it is (each side lifts only its own). */
+const SUPERVISOR_MARK = " (监督 supervisor)";
+const side = (h: HistoryEntry): string => (h.bySupervisor ? " by the supervisor 监督管理" : h.bySupervisor === false ? " by the body 认定主体" : "");
+
 function describe(h: HistoryEntry): string {
   switch (h.kind) {
     case "issued":
       return `issued 颁发: level ${h.level}, body ${h.bodyId}, rulebook #${h.rulebookId}, valid until ${isoDate(h.validUntil)}`;
     case "suspended":
-      return `suspended 暂停 (evidence ${h.evidenceHash})`;
+      return `suspended 暂停${side(h)} (evidence ${h.evidenceHash})`;
     case "reinstated":
-      return "reinstated 恢复";
+      return `reinstated 恢复${side(h)}`;
     case "objection-filed":
       return `objection filed 异议 by ${h.filer}`;
     case "objection-resolved":
       return `objection ${h.upheld ? "upheld 异议成立" : "dismissed 异议驳回"}`;
     case "renewed":
-      return `renewed 续期 until ${isoDate(h.validUntil)} (rulebook #${h.rulebookId}, root ${h.resultRoot})`;
+      return `renewed 续期: valid ${isoDate(h.validFrom)} → ${isoDate(h.validUntil)} (rulebook #${h.rulebookId}, root ${h.resultRoot})`;
     case "reissued-from":
       return `re-issued from #${h.from} 补发自`;
     case "reissued-to":
@@ -25,28 +29,39 @@ function describe(h: HistoryEntry): string {
     case "revoked":
       return `revoked 撤销: ${h.reason} ${REVOCATION_REASON_ZH[h.reason]}`;
     case "voided":
-      return `voided 作废: the association voided body certificates issued before ${isoDate(h.voidedBefore)}`;
+      return `voided 作废: the supervisor voided body certificates evaluated before ${isoDate(h.voidedBefore)}`;
     case "void-lifted":
       return "void lifted 作废撤回";
   }
+}
+
+/** Who holds the certificate suspended: a body's suspension and the supervisor's are separate (each lifts its own). */
+function suspension(v: CertificateVerification): string | null {
+  const by = [v.suspendedByBody ? "the body 认定主体" : null, v.suspendedBySupervisor ? "the supervisor 监督管理" : null].filter(Boolean);
+  return by.length ? `suspended by ${by.join(" and ")}` : null;
 }
 
 function printCertificate(v: CertificateVerification, history: HistoryEntry[] | null): void {
   say(`\n证书 Certificate #${v.tokenId}: ${v.valid ? "✓" : "✗"} ${CERTIFICATE_STATUS_ZH[v.status]} ${v.status}`);
   if (v.status === "NotFound") return;
   if (v.revocationReason) say(`  reason      ${v.revocationReason} ${REVOCATION_REASON_ZH[v.revocationReason]}`);
+  const suspended = suspension(v);
+  if (suspended) say(`  suspension  ${suspended} (暂停)`);
   if (v.underObjection) say("  objection   filed, not yet resolved (异议处理中)");
   say(`  holder      ${v.holder}`);
   say(`  level       ${v.level} (1 = 一级, highest)`);
   say(`  body        ${v.bodyId} (${v.bodyAccredited ? "accredited now" : "NOT accredited now"})`);
   say(`  issued      ${isoDate(v.issuedAt)}   valid ${isoDate(v.validFrom)} → ${isoDate(v.validUntil)}`);
+  if (v.evaluatedAt !== v.issuedAt) say(`  evaluated   ${isoDate(v.evaluatedAt)} (the current result: a renewal)`);
   say(`  rulebook    #${v.rulebookId} ${v.rulebookHash}`);
   say(`  resultRoot  ${v.resultRoot}`);
   if (v.predecessor) say(`  re-issued from #${v.predecessor}`);
   if (v.successor) say(`  re-issued as #${v.successor}`);
   if (history) {
     say("  history 历史:");
-    for (const h of history) say(`    ${isoTime(h.timestamp)}  block ${h.blockNumber}  ${describe(h)}\n      by ${h.actor}  tx ${h.txHash}`);
+    for (const h of history) {
+      say(`    ${isoTime(h.timestamp)}  block ${h.blockNumber}  ${describe(h)}\n      by ${h.actor}${h.bySupervisor ? SUPERVISOR_MARK : ""}  tx ${h.txHash}`);
+    }
   }
 }
 
