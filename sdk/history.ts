@@ -69,7 +69,7 @@ export type HistoryEntry = HistoryEvent & {
 };
 
 export interface HistoryOptions {
-  /** a bound on the blocks walked, against an RPC that answers in circles (default 100,000) */
+  /** a bound on the blocks walked, against an RPC that answers in circles (default 1,000) */
   maxBlocks?: number;
 }
 
@@ -123,22 +123,36 @@ interface Found {
 
 const compareFound = (a: Found, b: Found): number => (a.block !== b.block ? (a.block < b.block ? -1 : 1) : a.logIndex - b.logIndex);
 
-/** The contract's walked events in one block, decoded, in log order. */
+/** A bound on the logs kept from one block's answer: more is a node flooding the walk. */
+const MAX_LOGS_PER_BLOCK = 10_000;
+
+/**
+ * The contract's walked events in one block, decoded, in log order. Logs the node should not have returned are
+ * dropped: another block's, another address's, removed (reorged), without a log index, or repeated.
+ */
 async function blockEvents(client: HistoryClient, address: Address, block: bigint): Promise<Found[]> {
   const logs = (await client.request({
     method: "eth_getLogs",
     params: [{ address, topics: [WALKED_TOPICS], fromBlock: numberToHex(block), toBlock: numberToHex(block) }],
   })) as unknown as RpcLog[];
+  if (!Array.isArray(logs)) throw new Error(`区块 ${block} 的日志无效 / block ${block}: the node's eth_getLogs answer is not a list`);
   const found: Found[] = [];
+  const seen = new Set<number>();
   for (const log of logs) {
-    if (log.removed || log.address.toLowerCase() !== address.toLowerCase()) continue;
+    if (!log || log.removed === true || typeof log.address !== "string" || log.address.toLowerCase() !== address.toLowerCase()) continue;
+    if (log.blockNumber == null || BigInt(log.blockNumber) !== block || log.logIndex == null) continue;
+    const logIndex = Number(log.logIndex);
+    if (seen.has(logIndex)) continue; // the same log twice
+    if (found.length >= MAX_LOGS_PER_BLOCK)
+      throw new Error(`区块 ${block} 的日志超过 ${MAX_LOGS_PER_BLOCK} 条 / block ${block}: more than ${MAX_LOGS_PER_BLOCK} logs`);
     let event: Decoded;
     try {
       event = decodeEventLog({ abi: cqoCertificateAbi, data: log.data, topics: log.topics as [Hex, ...Hex[]] });
     } catch {
       continue; // not one of ours (a node that ignored the topic filter)
     }
-    found.push({ log, block: BigInt(log.blockNumber ?? numberToHex(block)), logIndex: Number(log.logIndex ?? "0x0"), event });
+    seen.add(logIndex);
+    found.push({ log, block, logIndex, event });
   }
   return found.sort(compareFound);
 }
@@ -240,7 +254,7 @@ export async function certificateHistory(
   const tokenId = typeof certificate === "bigint" ? certificate : certificate.tokenId;
   const address = deployment.certificate;
   const clockUnit = BigInt(deployment.clockUnit ?? 1);
-  const maxBlocks = options.maxBlocks ?? 100_000;
+  const maxBlocks = options.maxBlocks ?? 1_000;
   const bodyId = bodyIdOfCertificate(tokenId);
 
   // Both reads at once (one HTTP request on a batching client). A number whose top byte names no body is unknown.
@@ -251,6 +265,9 @@ export async function certificateHistory(
   if (verified.status === "rejected") throw verified.reason;
   const v = verified.value;
   if (v.status === 0) return []; // NotFound
+  // Every existing certificate has at least its first event.
+  if (BigInt(v.lastEventBlock) === 0n)
+    throw new Error(`证书 #${tokenId} 存在但没有事件区块 / history of #${tokenId}: the certificate exists but names no event block`);
   // An existing certificate's body exists: a failure here is the node's, never "no voids".
   if (bodyRead.status === "rejected") throw bodyRead.reason;
   const body = bodyRead.value;
@@ -272,15 +289,27 @@ export async function certificateHistory(
 
   const mine: Found[] = [];
   let firstBlock = 0n;
+  let complete = false;
   for (let block = BigInt(v.lastEventBlock); block !== 0n; ) {
     const ours = (await read(block)).filter((f) => concerns(f.event, tokenId).ours);
     const earliest = ours[0];
     if (!earliest) throw new Error(`history of #${tokenId}: block ${block} holds none of its events`);
     mine.push(...ours);
     firstBlock = block;
-    if (concerns(earliest.event, tokenId).first) break;
+    if (concerns(earliest.event, tokenId).first) {
+      complete = true;
+      const e = earliest.event;
+      if (e.eventName === "CertificateIssued" && (e.args.bodyId !== v.bodyId || e.args.level !== v.level))
+        throw new Error(
+          `证书 #${tokenId} 的签发事件与合约状态不符 / history of #${tokenId}: its CertificateIssued (body ${e.args.bodyId}, level ${e.args.level}) disagrees with verifyCertificate (body ${v.bodyId}, level ${v.level})`,
+        );
+      break;
+    }
     block = step(block, previousBlock(earliest.event));
   }
+  // The walk reached block 0 without the certificate's first event: the node left part of it out.
+  if (!complete)
+    throw new Error(`证书 #${tokenId} 的历史不完整 / history of #${tokenId} is incomplete: the walk ended before its issuance`);
 
   const voids: Found[] = [];
   const lastVoidBlock = BigInt(body[1].lastVoidBlock);

@@ -7,8 +7,9 @@
  * - the chain is the judge: the contract refuses a used resultRoot, and the sdk's issueBatch then drops the used
  *   roots and goes on with the rest, so re-sending after a crash issues only what is missing;
  * - rows the worker claimed but did not see mined ("sending") are reconciled from chain state at start and
- *   before each batch: a root this body used, whose certificate is this body's and holds our holder and root, is
- *   recorded as issued, with the transaction found in the certificate's events;
+ *   before each batch: a root this body used, whose certificate is this body's and holds our holder, root, level,
+ *   end of validity and rulebook, is recorded as issued, with the transaction found in the certificate's events
+ *   (anything else is marked failed, never issued);
  * - numbers and "root used" are the body's own (its id is the number's top byte): another body that copies a root
  *   from the mempool and issues it first gets a certificate of its own, which is never recorded as ours, and ours
  *   still goes out under our number (issue #11);
@@ -269,7 +270,8 @@ export class IssuanceWorker {
         }
         const v = await this.chain.verifyCertificate(row.token_id);
         if (!isOurIssuance(v, row, this.options.bodyId)) {
-          // The root was used by something that is not our certificate (e.g. a renewal with the same root).
+          // The root was used by something that is not our certificate (e.g. a renewal with the same root, or a
+          // copy with other terms that another key of this body sent first).
           this.db.transaction(() => {
             this.db.prepare("UPDATE outbox SET status = 'failed', last_error = ? WHERE root = ?").run("the result root is used on-chain by another record", row.root);
             audit(this.db, { dossierId: row.dossier_id, actor: this.actor, action: "issuance-failed", details: { root: row.root, reason: "root used by another record" } });
@@ -346,16 +348,26 @@ export class IssuanceWorker {
 /**
  * Whether the certificate the chain shows under a row's number is the one the row describes: issued by this body
  * (the contract's view, not the number's arithmetic), under the number this body gives the root, with the row's
- * root and holder. A certificate of another body, or anything else that happens to answer, is not ours to record.
+ * root, holder, level, end of validity and rulebook. A certificate of another body, or anything else that happens
+ * to answer, is not ours to record: in particular one that another key of this same body (stolen, or a rogue
+ * operator) issued first with the row's root and holder but other terms (level 1 for a level-3 dossier, ten more
+ * years), which the contract then refuses ours for (ResultRootAlreadyUsed) and the sdk counts as already issued.
  */
-export function isOurIssuance(v: CertificateVerification, row: Pick<OutboxRow, "root" | "holder" | "token_id">, bodyId: number): boolean {
+export function isOurIssuance(
+  v: CertificateVerification,
+  row: Pick<OutboxRow, "root" | "holder" | "token_id" | "level" | "valid_until" | "rulebook_id">,
+  bodyId: number,
+): boolean {
   return (
     v.status !== "NotFound" &&
     v.bodyId === bodyId &&
     v.tokenId === BigInt(row.token_id) &&
     BigInt(row.token_id) === certificateNumberOf(bodyId, row.root) &&
     v.resultRoot.toLowerCase() === row.root.toLowerCase() &&
-    v.holder?.toLowerCase() === row.holder.toLowerCase()
+    v.holder?.toLowerCase() === row.holder.toLowerCase() &&
+    v.level === Number(row.level) &&
+    v.validUntil === Number(row.valid_until) &&
+    v.rulebookId === Number(row.rulebook_id)
   );
 }
 

@@ -9,7 +9,23 @@
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect } from "chai";
-import { createPublicClient, decodeEventLog, http, keccak256, toHex, type Hex, type PublicClient } from "viem";
+import {
+  createClient,
+  createPublicClient,
+  custom,
+  decodeEventLog,
+  decodeFunctionData,
+  encodeAbiParameters,
+  encodeEventTopics,
+  encodeFunctionResult,
+  http,
+  keccak256,
+  numberToHex,
+  toHex,
+  type AbiEvent,
+  type Hex,
+  type PublicClient,
+} from "viem";
 import { foundry } from "viem/chains";
 import { certificateHistory, CqoClient, cqoCertificateAbi, type HistoryEntry } from "../../sdk";
 import { DAY, deployFixture, freshRoot, NOTICE, ROLE, YEAR, type Fixture } from "./fixture";
@@ -321,5 +337,120 @@ describe("sdk certificateHistory on a chain whose clock counts milliseconds (clo
     // the off-line voucher check reads "now" in seconds too: a voucher valid for a day is not expired
     const signed = await f.as(ROLE.key1).signIssuanceVoucher({ issuance: await f.issuance(f.holder(2)), deadline: now + DAY, bodyId: f.bodyId, nonce: 0n });
     expect(await f.reader.verifyIssuanceVoucher(signed)).to.deep.equal({ ok: true, problems: [] });
+  });
+});
+
+// A scripted JSON-RPC node that lies about its logs (the attack review's cases): the walk must refuse or correct.
+const CONTRACT = "0x00000000000000000000000000000000000c0ffe" as const;
+const BY = "0x000000000000000000000000000000000000b0d1" as const;
+const TOKEN = (1n << 56n) | 0x1234n;
+const ROOT = ("0x" + "00".repeat(7) + "11".repeat(25)) as Hex;
+
+function makeLog(eventName: string, args: Record<string, unknown>, block: bigint, logIndex: number) {
+  const ev = cqoCertificateAbi.find((x) => x.type === "event" && x.name === eventName) as AbiEvent;
+  const topics = encodeEventTopics({ abi: [ev], eventName, args } as never) as Hex[];
+  const nonIndexed = ev.inputs.filter((i) => !i.indexed);
+  const data = encodeAbiParameters(nonIndexed, nonIndexed.map((i) => args[i.name!]) as never);
+  return { address: CONTRACT, topics, data, blockNumber: numberToHex(block), transactionHash: ("0x" + "ab".repeat(32)) as Hex, logIndex: numberToHex(logIndex), removed: false };
+}
+
+const issued = (block: bigint, logIndex = 0) =>
+  makeLog("CertificateIssued", { tokenId: TOKEN, bodyId: 1, resultRoot: ROOT, level: 2, rulebookId: 1, validUntil: 2_000_000_000, by: BY }, block, logIndex);
+const suspended = (block: bigint, prev: bigint, logIndex = 0) =>
+  makeLog("CertificateSuspended", { tokenId: TOKEN, bodyId: 1, evidenceHash: ("0x" + "ee".repeat(32)) as Hex, by: BY, bySupervisor: false, previousEventBlock: Number(prev) }, block, logIndex);
+
+function lyingNode(lastEventBlock: bigint, logsAt: (block: bigint) => unknown[], level = 2) {
+  const calls: string[] = [];
+  const view = {
+    tokenId: TOKEN, status: 2, revocationReason: 0, underObjection: false, holder: BY, bodyId: 1, bodyAccredited: true, level,
+    issuedAt: 1_700_000_000, validFrom: 1_700_600_000, validUntil: 2_000_000_000, rulebookId: 1, rulebookHash: ("0x" + "00".repeat(32)) as Hex,
+    resultRoot: ROOT, predecessor: 0n, successor: 0n, suspendedByBody: false, suspendedBySupervisor: false, evaluatedAt: 1_700_000_000,
+    lastEventBlock: Number(lastEventBlock),
+  };
+  const body = [
+    { accreditedUntil: 2_000_000_000, noticePeriod: 600_000, scope: 7, status: 1, voucherNonce: 0n },
+    { admin: BY, voidedBefore: 0, lastVoidBlock: 0, metadataHash: ("0x" + "00".repeat(32)) as Hex },
+    [],
+  ];
+  const client = createClient({
+    transport: custom({
+      async request({ method, params }: { method: string; params: unknown[] }) {
+        calls.push(method);
+        if (method === "eth_chainId") return "0x1";
+        if (method === "eth_call") {
+          const { data } = params[0] as { data: Hex };
+          const { functionName } = decodeFunctionData({ abi: cqoCertificateAbi, data });
+          if (functionName === "verifyCertificate") return encodeFunctionResult({ abi: cqoCertificateAbi, functionName, result: view } as never);
+          if (functionName === "getBody") return encodeFunctionResult({ abi: cqoCertificateAbi, functionName, result: body } as never);
+          throw new Error(`unexpected ${functionName}`);
+        }
+        if (method === "eth_getLogs") return logsAt(BigInt((params[0] as { fromBlock: Hex }).fromBlock));
+        if (method === "eth_getBlockByNumber") {
+          const n = params[0] as Hex;
+          return { number: n, hash: ("0x" + "cd".repeat(32)), parentHash: "0x" + "00".repeat(32), timestamp: "0x6553f100", transactions: [], logsBloom: null, nonce: null, difficulty: "0x0", gasLimit: "0x0", gasUsed: "0x0", miner: BY, extraData: "0x", size: "0x0", stateRoot: "0x" + "00".repeat(32), receiptsRoot: "0x" + "00".repeat(32), transactionsRoot: "0x" + "00".repeat(32), sha3Uncles: "0x" + "00".repeat(32), uncles: [] };
+        }
+        throw new Error(`unexpected ${method}`);
+      },
+    } as never),
+  });
+  return { client, calls };
+}
+
+const deployment = { certificate: CONTRACT, clockUnit: 1 as const };
+
+const failure = async (p: Promise<unknown>): Promise<Error> => {
+  try {
+    const got = await p;
+    throw new Error(`resolved: ${JSON.stringify(got, (_k, x) => (typeof x === "bigint" ? x.toString() : x))}`);
+  } catch (e) {
+    if (e instanceof Error && e.message.startsWith("resolved:")) throw e;
+    return e as Error;
+  }
+};
+
+describe("sdk certificateHistory against a lying RPC", function () {
+  it("a walk that reaches block 0 without the certificate's issuance is incomplete, not a history", async () => {
+    const { client } = lyingNode(100n, (b) => (b === 100n ? [suspended(100n, 0n)] : []));
+    const e = await failure(certificateHistory(client as never, deployment, TOKEN));
+    expect(e).to.be.instanceOf(Error);
+    expect(e.message).to.match(/incomplete/).and.to.match(/不完整/);
+  });
+
+  it("an issuance that disagrees with verifyCertificate's level is refused", async () => {
+    const { client } = lyingNode(100n, (b) => (b === 100n ? [issued(100n)] : []), 3);
+    const e = await failure(certificateHistory(client as never, deployment, TOKEN));
+    expect(e.message).to.match(/disagrees/);
+  });
+
+  it("an existing certificate whose lastEventBlock is 0 is an error, not an empty history", async () => {
+    const { client, calls } = lyingNode(0n, () => []);
+    const e = await failure(certificateHistory(client as never, deployment, TOKEN));
+    expect(e.message).to.match(/names no event block/);
+    expect(calls).to.not.include("eth_getLogs");
+  });
+
+  it("logs of other blocks, other addresses or removed are dropped: no timestamps fetched for blocks not walked", async () => {
+    const forged = Array.from({ length: 300 }, (_, i) => suspended(BigInt(1000 + i), 99n, i + 1));
+    const elsewhere = { ...suspended(100n, 99n, 400), address: "0x00000000000000000000000000000000000bad00" };
+    const removed = { ...suspended(100n, 99n, 401), removed: true };
+    const { client, calls } = lyingNode(100n, (b) => (b === 100n ? [issued(100n, 0), ...forged, elsewhere, removed] : []));
+    const entries = await certificateHistory(client as never, deployment, TOKEN, { maxBlocks: 1 });
+    expect(entries.map((h) => [h.kind, h.blockNumber])).to.deep.equal([["issued", 100n]]);
+    expect(calls.filter((c) => c === "eth_getLogs").length).to.equal(1);
+    expect(calls.filter((c) => c === "eth_getBlockByNumber").length).to.equal(1);
+    expect(calls.length).to.be.at.most(1 + 3 + 1);
+  });
+
+  it("more than 10,000 logs in one block is refused", async () => {
+    const flood = Array.from({ length: 10_001 }, (_, i) => suspended(100n, 99n, i + 1));
+    const { client } = lyingNode(100n, (b) => (b === 100n ? [issued(100n, 0), ...flood] : []));
+    const e = await failure(certificateHistory(client as never, deployment, TOKEN));
+    expect(e.message).to.match(/more than 10000 logs/);
+  });
+
+  it("a log repeated in a response appears once", async () => {
+    const { client } = lyingNode(100n, (b) => (b === 100n ? [issued(100n, 0), issued(100n, 0)] : []));
+    const entries = await certificateHistory(client as never, deployment, TOKEN);
+    expect(entries.map((h) => h.kind)).to.deep.equal(["issued"]);
   });
 });

@@ -11,6 +11,7 @@ import { certificateNumberOf, cqoCertificateAbi, type CertificateVerification, t
 import { buildServer, type Workbench } from "../../server/app";
 import { IssuanceWorker, isOurIssuance, type OutboxRow } from "../../server/outbox";
 import {
+  BODY_ADMIN,
   OPERATOR,
   OTHER_BODY_KEY,
   accreditBody,
@@ -21,6 +22,7 @@ import {
   expect200,
   injectHttp,
   signInTeam,
+  signingKeyGrant,
   startAnvil,
   tempDir,
   testConfig,
@@ -42,6 +44,8 @@ describe("server: another body front-runs a queued root (issue #11, anvil)", fun
   let tmp: ReturnType<typeof tempDir>;
   let seed = 1_100;
   const applicant = account(11);
+  /** a second signing key of the workbench's own body */
+  const ROGUE_KEY = 8;
 
   before(async () => {
     anvil = await startAnvil();
@@ -127,6 +131,49 @@ describe("server: another body front-runs a queued root (issue #11, anvil)", fun
     await worker.stop();
   });
 
+  it("a second key of this same body front-running with the same root and holder but other terms: the batch's copy is refused, the row failed, the dossier never recorded as issued", async () => {
+    // a rogue operator (or a stolen key) of the workbench's own body
+    const rogue = account(ROGUE_KEY);
+    const admin = clientFor(anvil.url, world.deployment, account(BODY_ADMIN));
+    await admin.addSigningKey(world.bodyId, await signingKeyGrant(anvil.url, world.deployment, rogue, world.bodyId));
+    const worker = new IssuanceWorker(wb.db, clientFor(anvil.url, world.deployment, account(OPERATOR)), { bodyId: world.bodyId, batchSize: 5, intervalMs: 50 });
+    await worker.runOnce(); // started: whatever earlier tests left queued is issued; next pass sends its batch straight away
+
+    const { id, state } = await toEvaluated(http, tokens, dossierFor(seed++));
+    expect(state).to.equal("evaluated");
+    const approved = expect200(await http("POST", `/dossiers/${id}/approve`, {}, tokens.operator), "approve").json<{ root: Hex; tokenId: string }>();
+    const row = outboxRow(approved.root);
+    expect(row.status).to.equal("queued");
+    const level = row.level === 1 ? 2 : 1;
+    const copy = await clientFor(anvil.url, world.deployment, rogue).issueCertificate({
+      level, validUntil: row.valid_until + 10 * 365 * 86_400, resultRoot: row.root, holder: row.holder as Address, rulebookId: row.rulebook_id,
+    });
+    // same body, same root: the copy holds our number, and our root is used
+    expect(copy.tokenId).to.equal(BigInt(approved.tokenId));
+    const reader = clientFor(anvil.url, world.deployment);
+    expect(await reader.verifyCertificate(copy.tokenId)).to.deep.include({ bodyId: world.bodyId, resultRoot: row.root, holder: applicant.address, level });
+
+    // the worker's batch: the contract refuses the used root, the sdk drops it as "already used", reconcile checks it
+    const issued = await worker.runOnce();
+    expect(issued).to.equal(0);
+    const after = outboxRow(approved.root);
+    expect(after.status).to.equal("failed");
+    expect(after.tx_hash).to.equal(null);
+    expect(after.issued_at).to.equal(null);
+    const d = await dossier(id);
+    expect(d.state).to.equal("queued");
+    expect(d.tokenId).to.equal(null);
+    expect(await auditActions(id)).to.include("issuance-failed").and.not.include("issued-on-chain");
+    // a restarted worker (reconciling at start) does not take it either
+    const again = new IssuanceWorker(wb.db, clientFor(anvil.url, world.deployment, account(OPERATOR)), { bodyId: world.bodyId, batchSize: 5, intervalMs: 50 });
+    wb.db.prepare("UPDATE outbox SET status = 'sending' WHERE root = ?").run(approved.root);
+    await again.runOnce();
+    expect(outboxRow(approved.root).status).to.equal("failed");
+    expect((await dossier(id)).state).to.equal("queued");
+    await again.stop();
+    await worker.stop();
+  });
+
   it("a chain that answers for the other body's certificate under our number is not believed: the row is failed, never recorded as issued", async () => {
     const { id, root, stolen } = await frontRun();
     wb.db.prepare("UPDATE outbox SET status = 'sending' WHERE root = ?").run(root);
@@ -152,7 +199,7 @@ describe("server: isOurIssuance, the record check of the outbox and the wallet r
   const root: Hex = `0x${"ab".repeat(32)}`;
   const holder: Address = "0x00000000000000000000000000000000000000a1";
   const tokenId = certificateNumberOf(bodyId, root);
-  const row = { root, holder, token_id: tokenId.toString() };
+  const row = { root, holder, token_id: tokenId.toString(), level: 2, valid_until: 3, rulebook_id: 1 };
   const view = (o: Partial<CertificateVerification> = {}): CertificateVerification => ({
     tokenId,
     status: "Pending",
@@ -192,5 +239,14 @@ describe("server: isOurIssuance, the record check of the outbox and the wallet r
     expect(isOurIssuance(view({ resultRoot: `0x${"cd".repeat(32)}` }), row, bodyId), "another root").to.equal(false);
     expect(isOurIssuance(view({ holder: "0x00000000000000000000000000000000000000b2" }), row, bodyId), "another holder").to.equal(false);
     expect(isOurIssuance(view({ status: "NotFound", holder: null }), row, bodyId), "no certificate").to.equal(false);
+  });
+
+  it("false for this body's certificate of the row's root and holder with other terms (a copy by another key of this body)", () => {
+    expect(isOurIssuance(view({ level: 1 }), row, bodyId), "another level").to.equal(false);
+    expect(isOurIssuance(view({ level: 3 }), row, bodyId), "a lower level").to.equal(false);
+    expect(isOurIssuance(view({ validUntil: 3 + 10 * 365 * 86_400 }), row, bodyId), "another end of validity").to.equal(false);
+    expect(isOurIssuance(view({ validUntil: 2 }), row, bodyId), "an earlier end of validity").to.equal(false);
+    expect(isOurIssuance(view({ rulebookId: 2 }), row, bodyId), "another rulebook").to.equal(false);
+    expect(isOurIssuance(view(), row, bodyId), "the row's own terms").to.equal(true);
   });
 });
