@@ -79,7 +79,8 @@ export type HistoryClient = Client<Transport, Chain | undefined>;
 /** What the walk needs of a deployment; files older than v2 have no clock unit (seconds). */
 export type HistoryDeployment = Pick<Deployment, "certificate"> & { clockUnit?: ClockUnit };
 
-const CERTIFICATE_EVENTS = [
+/** The events that name a certificate (topic 1 is its number; CertificateReissued's topic 2 the new one). */
+export const CERTIFICATE_EVENTS = [
   "CertificateIssued",
   "CertificateSuspended",
   "CertificateReinstated",
@@ -90,9 +91,10 @@ const CERTIFICATE_EVENTS = [
   "CertificateReissued",
 ] as const;
 
-type WalkedEvent = (typeof CERTIFICATE_EVENTS)[number] | "BodyCertificatesVoided";
+export type WalkedEvent = (typeof CERTIFICATE_EVENTS)[number] | "BodyCertificatesVoided";
 
-const topic0 = (eventName: WalkedEvent): Hex => {
+/** An event's topic 0 in the certificate's ABI. */
+export const topic0 = (eventName: WalkedEvent): Hex => {
   const [t] = encodeEventTopics({ abi: cqoCertificateAbi, eventName } as Parameters<typeof encodeEventTopics>[0]);
   if (!t) throw new Error(`no topic for ${eventName}`);
   return t;

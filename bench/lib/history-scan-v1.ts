@@ -4,27 +4,9 @@
  * ranges of 10,000 blocks halved whenever the RPC refuses a range as too large. Kept here, outside the sdk, only
  * to be measured beside the ERC-1056 walk that replaced it (sdk/history.ts); it returns the logs it found.
  */
-import { encodeEventTopics, numberToHex, pad, type Address, type Hex, type PublicClient } from "viem";
-import { cqoCertificateAbi } from "../../sdk/abi";
-
-const TOKEN_EVENTS = [
-  "CertificateIssued",
-  "CertificateSuspended",
-  "CertificateReinstated",
-  "CertificateRevoked",
-  "ObjectionFiled",
-  "ObjectionResolved",
-  "CertificateRenewed",
-  "CertificateReissued",
-] as const;
-
-type EventName = (typeof TOKEN_EVENTS)[number] | "BodyCertificatesVoided";
-
-const topic0 = (eventName: EventName): Hex => {
-  const [t] = encodeEventTopics({ abi: cqoCertificateAbi, eventName } as Parameters<typeof encodeEventTopics>[0]);
-  if (!t) throw new Error(`no topic for ${eventName}`);
-  return t;
-};
+import { numberToHex, pad, type Address, type Hex, type PublicClient } from "viem";
+// The same event list and topics the sdk's walk reads: only the way of finding the logs differs.
+import { CERTIFICATE_EVENTS as TOKEN_EVENTS, topic0 } from "../../sdk/history";
 
 interface RpcLog {
   blockNumber: Hex | null;
