@@ -22,6 +22,7 @@ import { EAS__factory, SchemaRegistry__factory } from "@ethereum-attestation-ser
 import type { EAS } from "@ethereum-attestation-service/eas-contracts";
 import type { CQOCertificate, PlainERC721 } from "../typechain-types";
 import { abiFunction, eip712TypesOf, sendNamed } from "./lib/abi";
+import { signingKeyConsentTypes } from "../sdk/eip712";
 import {
   FLOORS,
   TARGETS,
@@ -64,12 +65,13 @@ const freshHolder = (): string => ethers.Wallet.createRandom().address;
 async function keyConsent(certificate: CQOCertificate, key: Signer, bodyId: number, deadline: number) {
   const [, name, version, chainId, verifyingContract] = await certificate.eip712Domain();
   const address = await key.getAddress();
+  const consentTypes = { SigningKeyConsent: [...signingKeyConsentTypes.SigningKeyConsent] };
   const signature = await key.signTypedData(
     { name, version, chainId, verifyingContract },
-    { SigningKeyConsent: [{ name: "bodyId", type: "uint16" }, { name: "key", type: "address" }, { name: "deadline", type: "uint40" }] },
+    consentTypes,
     { bodyId, key: address, deadline },
   );
-  if (ethers.TypedDataEncoder.hash({ name, version, chainId, verifyingContract }, { SigningKeyConsent: [{ name: "bodyId", type: "uint16" }, { name: "key", type: "address" }, { name: "deadline", type: "uint40" }] }, { bodyId, key: address, deadline }) !== (await certificate.signingKeyConsentDigest(bodyId, address, deadline))) {
+  if (ethers.TypedDataEncoder.hash({ name, version, chainId, verifyingContract }, consentTypes, { bodyId, key: address, deadline }) !== (await certificate.signingKeyConsentDigest(bodyId, address, deadline))) {
     throw new Error("key consent typed data drifted from CQOCertificate.signingKeyConsentDigest");
   }
   return { key: address, deadline, signature };
