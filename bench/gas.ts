@@ -215,10 +215,18 @@ async function main(): Promise<void> {
   await renderer.waitForDeployment();
   const administration = await ethers.deployContract("BodyAdministration", association);
   await administration.waitForDeployment();
+  const certificateAdministration = await ethers.deployContract("CertificateAdministration", association);
+  await certificateAdministration.waitForDeployment();
   const certificate: CQOCertificate = await ethers.deployContract(
     "CQOCertificate",
     [association.address, 0, 1, await renderer.getAddress()],
-    { signer: association, libraries: { BodyAdministration: await administration.getAddress() } },
+    {
+      signer: association,
+      libraries: {
+        BodyAdministration: await administration.getAddress(),
+        CertificateAdministration: await certificateAdministration.getAddress(),
+      },
+    },
   );
   await certificate.waitForDeployment();
   const certificateAddress = await certificate.getAddress();
@@ -240,7 +248,13 @@ async function main(): Promise<void> {
   const bodyId = await certificate.bodyOfSigningKey(bodyKey.address);
   const rulebookContent = ethers.id(`bench-rulebook-${t0}`);
   await receiptOf(
-    sendNamed(certificate, "registerRulebook", { contentHash: rulebookContent, uri: "ipfs://bench-rulebook" }),
+    // with annual reviews (12 months, 30 days of grace), as the default rulebook has: recordReview is measured too
+    sendNamed(certificate, "registerRulebook", {
+      contentHash: rulebookContent,
+      uri: "ipfs://bench-rulebook",
+      reviewInterval: YEAR,
+      reviewGrace: 30 * 86_400,
+    }),
   );
   const rulebookId = await certificate.rulebookIdOf(rulebookContent);
   if (bodyId === 0n || rulebookId === 0n) throw new Error("body or rulebook not registered");
@@ -412,6 +426,24 @@ async function main(): Promise<void> {
     );
   });
 
+  // -------------------------------------------------------------------------------------------- 6. annual review
+  // Reviews open at the end of a result's notice: move past it, then pass the first review of batch-issued
+  // certificates. Each transaction's storage writes are counted from its trace (issue #13: one warm write at most).
+  await ethers.provider.send("evm_increaseTime", [NOTICE_PERIOD]);
+  await ethers.provider.send("evm_mine", []);
+  let reviewWrites = 0;
+  const review = await sample(RUNS, async () => {
+    const receipt = await receiptOf(
+      sendNamed(asKey, "recordReview", { tokenId: takeToken(batchTokens), result: 0, evidenceHash: randomBytes32() }),
+    );
+    const trace = (await ethers.provider.send("debug_traceTransaction", [
+      receipt.hash,
+      { disableStack: true, disableMemory: true, disableStorage: true },
+    ])) as { structLogs: { op: string }[] };
+    reviewWrites = Math.max(reviewWrites, trace.structLogs.filter((l) => l.op === "SSTORE").length);
+    return Number(receipt.gasUsed);
+  });
+
   // -------------------------------------------------------------------------------------------- report
   type Run = { recorded: number[]; warmup: number[] };
   const op = (
@@ -534,6 +566,28 @@ async function main(): Promise<void> {
             easVoucher.warmup[0] ?? Number.NaN
           ).toLocaleString("en-US")} (the unrecorded warm-up run): that is what CQO-DOMAIN.md's anchor ` +
           "(≈ 305,500) shows.",
+      ],
+    ),
+    op(
+      "review",
+      "annual review recorded (passed)",
+      review,
+      null,
+      null,
+      FLOORS.statusChange,
+      "21,000 + 5,000: one slot changed",
+      () => [
+        {
+          name: "one storage write (the record slot)",
+          limit: 1,
+          actual: reviewWrites,
+          limitGas: FLOORS.statusChange,
+          pass: reviewWrites <= 1,
+        },
+      ],
+      [
+        `recordReview runs in the CertificateAdministration library (a delegate call); it wrote ${reviewWrites} ` +
+          "storage slot per review (SSTOREs counted in each transaction's trace): the record slot it reads anyway.",
       ],
     ),
   ]) as Record<OperationKey, OperationResult>;

@@ -10,11 +10,13 @@ import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {IERC5192} from "./interfaces/IERC5192.sol";
 import {ICertificateRenderer} from "./interfaces/ICertificateRenderer.sol";
 import {CertifyingBodyRegistry} from "./CertifyingBodyRegistry.sol";
+import {Moment} from "./ChainClock.sol";
+import {ICQOCertificate} from "./interfaces/ICQOCertificate.sol";
 import {SignatureRules} from "./libraries/SignatureRules.sol";
-import {
-    RecordSlot, TermsSlot, HoldingsSlot, PackedRecord, PackedTerms, CertFlags
-} from "./libraries/PackedCertificate.sol";
-import {BodyStatus, RevocationReason, CertificateStatus, CertificateView} from "./CertificateTypes.sol";
+import {RecordSlot, TermsSlot, HoldingsSlot, PackedRecord, PackedTerms, CertFlags} from "./libraries/PackedCertificate.sol";
+import {Ledger, ClockSettings, CertificateRules} from "./libraries/CertificateLedger.sol";
+import {CertificateAdministration} from "./libraries/CertificateAdministration.sol";
+import {RevocationReason, CertificateStatus, CertificateView, ReviewResult} from "./CertificateTypes.sol";
 
 /**
  * @title CQOCertificate
@@ -39,8 +41,12 @@ import {BodyStatus, RevocationReason, CertificateStatus, CertificateView} from "
  *   contracts need no indexer.
  * - Dates are unix seconds on every chain (see {ChainClock}); events say who acted: the account (a Safe, a
  *   timelock or the key that signed a voucher, never a relayer) and whether it acted as the supervisor.
+ * - Supervision after issuance (监督管理): each result's annual reviews (年审) fall due on its rulebook's schedule;
+ *   a missed one is `ReviewOverdue`, computed like expiry, so it costs no transaction either.
+ * - Issuance, suspension and revocation run here; the rarely used writes (objections, renewal, re-issue, reviews,
+ *   surrender) run in {CertificateAdministration}, over the same storage ({Ledger}) and rules ({CertificateRules}).
  */
-contract CQOCertificate is CertifyingBodyRegistry, IERC721Metadata, IERC5192 {
+contract CQOCertificate is ICQOCertificate, CertifyingBodyRegistry, IERC721Metadata, IERC5192 {
     /// @notice What a body signs to issue one certificate. `validUntil` is unix seconds.
     /// @dev Field order (here and in the voucher) is chosen so that the issuing functions' selectors sort first in
     /// the dispatcher, which the compiler searches linearly: about 1,000 gas less per call than an unlucky order.
@@ -62,136 +68,24 @@ contract CQOCertificate is CertifyingBodyRegistry, IERC721Metadata, IERC5192 {
         uint64 nonce;
     }
 
-    /// @dev The dates of a certificate that has been renewed (its first issuance, and the end of the result the
-    /// renewal replaced, which stays in force during the renewal's notice). One slot, written by renewals only.
-    struct Renewal {
-        uint40 firstIssuedAt;
-        uint40 previousValidUntil;
-    }
-
     bytes32 public constant ISSUANCE_TYPEHASH =
         keccak256("Issuance(uint8 level,uint40 validUntil,bytes32 resultRoot,address holder,uint16 rulebookId)");
     bytes32 public constant VOUCHER_TYPEHASH = keccak256(
         "IssuanceVoucher(Issuance issuance,uint40 deadline,uint16 bodyId,uint64 nonce)"
         "Issuance(uint8 level,uint40 validUntil,bytes32 resultRoot,address holder,uint16 rulebookId)"
     );
-    bytes32 public constant REISSUE_CONSENT_TYPEHASH =
-        keccak256("ReissueConsent(uint256 tokenId,address newHolder,bytes32 newResultRoot,uint40 deadline)");
+    bytes32 public constant REISSUE_CONSENT_TYPEHASH = CertificateAdministration.REISSUE_CONSENT_TYPEHASH;
 
     /// @notice Levels are 1..8: a body's scope is a bit mask over them.
-    uint8 public constant MAX_LEVEL = 8;
+    uint8 internal constant MAX_LEVEL = 8;
     /// @notice `holdsValidCertificate` looks at a holder's newest certificates only, so that no body can make it
     /// unaffordable by issuing to someone else's wallet; `isValidCertificateOf` checks any one certificate.
     uint256 public constant HOLDINGS_SCANNED = 16;
 
-    mapping(uint256 tokenId => RecordSlot) private _records;
-    mapping(uint256 tokenId => TermsSlot) private _terms;
-    mapping(uint256 tokenId => bytes32) private _renewedRoot;
-    mapping(uint256 tokenId => Renewal) private _renewals;
-    mapping(uint256 tokenId => uint256) private _predecessorOf;
-    mapping(uint256 tokenId => uint256) private _successorOf;
-    mapping(address holder => HoldingsSlot) private _holdings;
-    mapping(address holder => mapping(uint256 index => uint256 tokenId)) private _moreCertificates;
+    Ledger private _ledger;
 
     /// @notice The contract that renders `tokenURI`.
     ICertificateRenderer public renderer;
-
-    // Indexing: a holder's certificates are found by the ERC-721 `Transfer` event (indexed by holder and token);
-    // every other event is indexed by token and body. `by` is the account that acted in the contract's terms;
-    // `previousEventBlock` is the block of the certificate's event before this one (0: none).
-    event CertificateIssued(
-        uint256 indexed tokenId,
-        uint16 indexed bodyId,
-        bytes32 resultRoot,
-        uint8 level,
-        uint16 rulebookId,
-        uint40 validUntil,
-        address by
-    );
-    event CertificateSuspended(
-        uint256 indexed tokenId,
-        uint16 indexed bodyId,
-        bytes32 evidenceHash,
-        address by,
-        bool bySupervisor,
-        uint40 previousEventBlock
-    );
-    event CertificateReinstated(
-        uint256 indexed tokenId, uint16 indexed bodyId, address by, bool bySupervisor, uint40 previousEventBlock
-    );
-    event CertificateRevoked(
-        uint256 indexed tokenId,
-        uint16 indexed bodyId,
-        RevocationReason reason,
-        bytes32 evidenceHash,
-        address by,
-        bool bySupervisor,
-        uint40 previousEventBlock
-    );
-    event ObjectionFiled(
-        uint256 indexed tokenId,
-        uint16 indexed bodyId,
-        address indexed filer,
-        bytes32 evidenceHash,
-        uint40 previousEventBlock
-    );
-    event ObjectionResolved(
-        uint256 indexed tokenId,
-        uint16 indexed bodyId,
-        bool upheld,
-        bytes32 evidenceHash,
-        address by,
-        bool bySupervisor,
-        uint40 previousEventBlock
-    );
-    /// @param validFrom the end of the renewal's public notice, during which objections may be filed
-    event CertificateRenewed(
-        uint256 indexed tokenId,
-        uint16 indexed bodyId,
-        bytes32 resultRoot,
-        uint16 rulebookId,
-        uint40 validFrom,
-        uint40 validUntil,
-        address by,
-        uint40 previousEventBlock
-    );
-    /// @param previousEventBlock the block of the old certificate's event before this one
-    event CertificateReissued(
-        uint256 indexed tokenId,
-        uint256 indexed newTokenId,
-        uint16 indexed bodyId,
-        address newHolder,
-        bytes32 resultRoot,
-        address by,
-        uint40 previousEventBlock
-    );
-    event RendererChanged(address indexed renderer, address by);
-
-    error InvalidHolder();
-    error InvalidResultRoot();
-    error ResultRootAlreadyUsed(bytes32 resultRoot);
-    error ResultRootUsedByRenewal(bytes32 resultRoot, uint256 renewedTokenId);
-    error CertificateNumberTaken(uint256 tokenId);
-    error LevelOutOfScope(uint16 bodyId, uint8 level);
-    error InvalidValidity(uint40 validUntil, uint40 validFrom);
-    error CertificateNotFound(uint256 tokenId);
-    error CertificateAlreadyRevoked(uint256 tokenId, RevocationReason reason);
-    error CertificateAlreadySuspended(uint256 tokenId, bool bySupervisor);
-    error CertificateNotSuspended(uint256 tokenId, bool bySupervisor);
-    error SuspendedBySupervisor(uint256 tokenId);
-    error ObjectionPending(uint256 tokenId);
-    error NoObjectionPending(uint256 tokenId);
-    error NotInGoodStanding(uint256 tokenId, CertificateStatus status);
-    error InPublicNotice(uint256 tokenId, uint40 validFrom);
-    error CertificateIsVoided(uint256 tokenId);
-    error NoticePeriodOver(uint256 tokenId, uint40 validFrom);
-    error InvalidRevocationReason(RevocationReason reason);
-    error NotIssuingBody(uint256 tokenId, uint16 bodyId);
-    error VoucherExpired(uint40 deadline);
-    error VoucherSignerNotOfBody(address signer, uint16 bodyId);
-    error VoucherNonceMismatch(uint64 expected, uint64 given);
-    error ConsentExpired(uint40 deadline);
-    error Soulbound();
 
     /**
      * @param association the association's admin address (see {CertifyingBodyRegistry})
@@ -203,6 +97,7 @@ contract CQOCertificate is CertifyingBodyRegistry, IERC721Metadata, IERC5192 {
         CertifyingBodyRegistry(association, adminTransferDelay, clockUnit)
         EIP712("CQO Certificate", "2")
     {
+        _ledger.clock = ClockSettings({unit: uint16(clockUnit), epoch: EPOCH, genesisBlock: uint40(GENESIS_BLOCK)});
         _setRenderer(initialRenderer);
     }
 
@@ -265,28 +160,23 @@ contract CQOCertificate is CertifyingBodyRegistry, IERC721Metadata, IERC5192 {
      * revoke) put their selectors early in the dispatcher.
      */
     function suspendCertificate(bytes32 evidenceHash, uint64 tokenId) external {
-        RecordSlot record = _existingUnrevoked(tokenId);
+        RecordSlot record = CertificateRules.existingUnrevoked(_ledger, tokenId);
         bool bySupervisor = _authorize(tokenId, false);
         uint8 flag = bySupervisor ? CertFlags.SUSPENDED_BY_SUPERVISOR : CertFlags.SUSPENDED_BY_BODY;
         if (record.has(flag)) revert CertificateAlreadySuspended(tokenId, bySupervisor);
-        _records[tokenId] = record.withFlag(flag, true, _blockOffset());
-        emit CertificateSuspended(tokenId, _bodyOf(tokenId), evidenceHash, msg.sender, bySupervisor, _prev(record));
+        _ledger.records[tokenId] = record.withFlag(flag, true, _blockOffset());
+        emit CertificateSuspended(
+            tokenId, CertificateRules.bodyOf(tokenId), evidenceHash, msg.sender, bySupervisor, _prev(record)
+        );
     }
 
     /**
      * @notice Lifts the caller's suspension: the body's by a key of a body in good standing (active, within its
-     * term), the supervisor's by the supervisor. The other's suspension, if any, stays.
+     * term), the supervisor's by the supervisor. The other's suspension, if any, stays; once the body's
+     * accreditation is revoked, the supervisor may lift the body's suspension too (no one else can).
      */
     function reinstateCertificate(uint64 tokenId) external {
-        RecordSlot record = _existingUnrevoked(tokenId);
-        bool bySupervisor = _authorize(tokenId, true);
-        uint8 flag = bySupervisor ? CertFlags.SUSPENDED_BY_SUPERVISOR : CertFlags.SUSPENDED_BY_BODY;
-        if (!record.has(flag)) {
-            if (record.has(CertFlags.SUSPENDED_BY_SUPERVISOR)) revert SuspendedBySupervisor(tokenId);
-            revert CertificateNotSuspended(tokenId, bySupervisor);
-        }
-        _records[tokenId] = record.withFlag(flag, false, _blockOffset());
-        emit CertificateReinstated(tokenId, _bodyOf(tokenId), msg.sender, bySupervisor, _prev(record));
+        CertificateAdministration.reinstateCertificate(_ledger, _registry, _isSupervisor(msg.sender), tokenId);
     }
 
     /**
@@ -308,15 +198,12 @@ contract CQOCertificate is CertifyingBodyRegistry, IERC721Metadata, IERC5192 {
     /**
      * @notice Files an objection (异议) against a certificate's current result during its public notice. Anyone
      * may, whatever the body has done meanwhile (a suspension does not close the notice): that is the point of
-     * publicity. The certificate stays pending until the body or the supervisor resolves the objection.
+     * publicity. The certificate stays pending until the body or the supervisor resolves the objection. Each
+     * account objects once to each result, so no one can keep a result pending by filing again after a dismissal;
+     * the issuing body's keys, which relay the public's signed objections from its workbench, are not bounded.
      */
     function fileObjection(uint64 tokenId, bytes32 evidenceHash) external {
-        RecordSlot record = _existingUnrevoked(tokenId);
-        if (record.has(CertFlags.OBJECTED)) revert ObjectionPending(tokenId);
-        uint40 validFrom = _validFrom(record, _terms[tokenId]);
-        if (_now() >= validFrom) revert NoticePeriodOver(tokenId, validFrom);
-        _records[tokenId] = record.withFlag(CertFlags.OBJECTED, true, _blockOffset());
-        emit ObjectionFiled(tokenId, _bodyOf(tokenId), msg.sender, evidenceHash, _prev(record));
+        CertificateAdministration.fileObjection(_ledger, _registry, tokenId, evidenceHash);
     }
 
     /**
@@ -325,59 +212,33 @@ contract CQOCertificate is CertifyingBodyRegistry, IERC721Metadata, IERC5192 {
      * standing), or the supervisor.
      */
     function resolveObjection(uint64 tokenId, bool upheld, RevocationReason reason, bytes32 evidenceHash) external {
-        RecordSlot record = _existingUnrevoked(tokenId);
-        bool bySupervisor = _authorize(tokenId, !upheld);
-        if (!record.has(CertFlags.OBJECTED)) revert NoObjectionPending(tokenId);
-        uint40 previous = _prev(record);
-        uint16 bodyId = _bodyOf(tokenId);
-        RecordSlot resolved = record.withFlag(CertFlags.OBJECTED, false, _blockOffset());
-        emit ObjectionResolved(tokenId, bodyId, upheld, evidenceHash, msg.sender, bySupervisor, previous);
-        if (upheld) {
-            _checkRevocationReason(reason);
-            _records[tokenId] = resolved.withReason(reason, _blockOffset());
-            emit CertificateRevoked(tokenId, bodyId, reason, evidenceHash, msg.sender, bySupervisor, previous);
-        } else {
-            _records[tokenId] = resolved;
-        }
+        CertificateAdministration.resolveObjection(
+            _ledger, _registry, _isSupervisor(msg.sender), tokenId, upheld, reason, evidenceHash
+        );
     }
 
     /**
      * @notice Renews a certificate after a re-evaluation (复评): a new `resultRoot`, rulebook and end of validity
      * (unix seconds). The new result goes through the body's public notice like an issuance; meanwhile the result
      * it replaces stays in force until its own end. The certificate keeps its number and holder; the history stays
-     * in the events. The issuing body only, while accredited for the certificate's level, once the current
-     * result's notice is over.
+     * in the events; its annual reviews count again from the end of the new notice. The issuing body only, while
+     * accredited for the certificate's level, once the current result's notice is over and its review not overdue.
      */
     function renewCertificate(uint64 tokenId, bytes32 newResultRoot, uint16 rulebookId, uint40 newValidUntil)
         external
     {
-        (uint16 bodyId, Body memory body) = _issuingKey(msg.sender);
-        RecordSlot record = _existingUnrevoked(tokenId);
-        TermsSlot terms = _terms[tokenId];
-        _requireInGoodStanding(tokenId, record, terms, bodyId, body);
-        _requireActiveRulebook(rulebookId);
-        uint40 validFrom = _now() + body.noticePeriod;
-        if (newValidUntil <= validFrom) revert InvalidValidity(newValidUntil, validFrom);
-        uint32 until = _toOffset(newValidUntil);
-        // The new root is claimed like an issued one, so no certificate can later be issued with it.
-        uint256 rootNumber = _claimRoot(bodyId, newResultRoot);
-        _records[rootNumber] = PackedRecord.renewalRoot();
-        _terms[rootNumber] = PackedTerms.packRenewalRoot(newResultRoot, tokenId);
-        Renewal storage renewal = _renewals[tokenId];
-        if (renewal.firstIssuedAt == 0) renewal.firstIssuedAt = _fromOffset(record.evaluatedAt());
-        renewal.previousValidUntil = _fromOffset(terms.validUntil());
-        _records[tokenId] = record.withResult(_nowOffset(), rulebookId, _blockOffset());
-        _terms[tokenId] = terms.withDates(until, body.noticePeriod);
-        _renewedRoot[tokenId] = newResultRoot;
-        emit CertificateRenewed(
-            tokenId, bodyId, newResultRoot, rulebookId, validFrom, newValidUntil, msg.sender, _prev(record)
+        CertificateAdministration.renewCertificate(
+            _ledger, _registry, tokenId, newResultRoot, rulebookId, newValidUntil
         );
     }
 
     /**
      * @notice Re-issues a certificate to a new wallet (the holder lost their keys): the old one is revoked as
-     * `Reissued`, the new one keeps the level, dates and rulebook and links back to it. The new wallet consents by
-     * signing a `ReissueConsent` (EIP-712; ERC-1271 wallets too). The issuing body only, in good standing.
+     * `Reissued`, the new one keeps the level, end of validity, first issuance and rulebook and links back to it.
+     * A new wallet is a new public fact, so the new certificate goes through the body's public notice (公示), open
+     * to objections (the old wallet's owner's first); its annual reviews count from the end of that notice. The
+     * new wallet consents by signing a `ReissueConsent` (EIP-712; ERC-1271 wallets too). The issuing body only, in
+     * good standing.
      * @param newResultRoot the root of the holder's new credential (fresh salts, so the old credential file
      * proves nothing about the new token)
      * @return newTokenId the new certificate's number
@@ -389,33 +250,9 @@ contract CQOCertificate is CertifyingBodyRegistry, IERC721Metadata, IERC5192 {
         uint40 consentDeadline,
         bytes calldata holderConsent
     ) external returns (uint256 newTokenId) {
-        (uint16 bodyId, Body memory body) = _issuingKey(msg.sender);
-        RecordSlot record = _existingUnrevoked(tokenId);
-        TermsSlot terms = _terms[tokenId];
-        _requireInGoodStanding(tokenId, record, terms, bodyId, body);
-        if (newHolder == address(0) || newHolder == record.holder()) revert InvalidHolder();
-        if (_now() > consentDeadline) revert ConsentExpired(consentDeadline);
-        bytes32 digest = _hashTypedDataV4(
-            keccak256(abi.encode(REISSUE_CONSENT_TYPEHASH, tokenId, newHolder, newResultRoot, consentDeadline))
+        return CertificateAdministration.reissueCertificate(
+            _ledger, _registry, _domainSeparatorV4(), tokenId, newHolder, newResultRoot, consentDeadline, holderConsent
         );
-        if (!SignatureRules.isValidSignature(newHolder, digest, holderConsent)) revert InvalidSignature(newHolder);
-
-        newTokenId = _claimRoot(bodyId, newResultRoot);
-        uint32 here = _blockOffset();
-        _records[tokenId] = record.withReason(RevocationReason.Reissued, here);
-        emit CertificateRevoked(
-            tokenId, bodyId, RevocationReason.Reissued, bytes32(0), msg.sender, false, _prev(record)
-        );
-        _mint(
-            newTokenId,
-            PackedRecord.pack(newHolder, record.evaluatedAt(), record.rulebookId(), record.level(), here),
-            PackedTerms.pack(newResultRoot, terms.validUntil(), terms.noticePeriod())
-        );
-        Renewal memory renewal = _renewals[tokenId];
-        if (renewal.firstIssuedAt != 0) _renewals[newTokenId] = renewal;
-        _predecessorOf[newTokenId] = tokenId;
-        _successorOf[tokenId] = newTokenId;
-        emit CertificateReissued(tokenId, newTokenId, bodyId, newHolder, newResultRoot, msg.sender, _prev(record));
     }
 
     /// @notice Replaces the metadata renderer (not zero). The association only.
@@ -423,16 +260,48 @@ contract CQOCertificate is CertifyingBodyRegistry, IERC721Metadata, IERC5192 {
         _setRenderer(newRenderer);
     }
 
+    // ---------------------------------------------------------------- supervision (监督管理)
+
+    /**
+     * @notice Records an annual review (年审) of a certificate, with the hash of its evidence. Passed: the next
+     * review falls due one interval later. Failed: the certificate is suspended by the body, or revoked as
+     * `FailedReview`. A review belongs to its period: it can be recorded from the previous due date (for the
+     * first, the end of the notice) on, late too, but never ahead. The issuing body's keys only (a passed review
+     * restores, so only while the body is in good standing).
+     * @dev One warm write of the record slot the checks read anyway, and the event.
+     */
+    function recordReview(uint64 tokenId, ReviewResult result, bytes32 evidenceHash) external {
+        CertificateAdministration.recordReview(_ledger, _registry, tokenId, result, evidenceHash);
+    }
+
+    /**
+     * @notice The holder gives up their own certificate: revoked for good as `HolderRequest`. Not while it is
+     * suspended or under objection, so that a holder cannot pre-empt the body's or the supervisor's decision.
+     * @param statementHash the hash of the holder's signed statement (may be zero)
+     */
+    function surrenderCertificate(uint64 tokenId, bytes32 statementHash) external {
+        CertificateAdministration.surrenderCertificate(_ledger, _registry, tokenId, statementHash);
+    }
+
+    /**
+     * @notice Names the caller's `index`-th certificate (see `certificatesOf`) as their primary one, which
+     * `holdsValidCertificate` always looks at: no body can push it out of sight by issuing to the wallet.
+     */
+    function choosePrimaryCertificate(uint16 index) external {
+        CertificateAdministration.choosePrimaryCertificate(_ledger, index);
+    }
+
     // ---------------------------------------------------------------- verification
 
     /// @notice Everything a verifier shows about a certificate, computed now. Status `NotFound` if none.
     function verifyCertificate(uint256 tokenId) public view returns (CertificateView memory view_) {
-        RecordSlot record = _records[tokenId];
+        RecordSlot record = _ledger.records[tokenId];
         view_.tokenId = tokenId;
         if (record.holder() == address(0)) return view_;
-        TermsSlot terms = _terms[tokenId];
-        uint16 bodyId = _bodyOf(tokenId);
-        view_.status = _status(tokenId, record, terms);
+        TermsSlot terms = _ledger.terms[tokenId];
+        uint16 bodyId = CertificateRules.bodyOf(tokenId);
+        Moment memory m = _moment();
+        view_.status = CertificateRules.status(_ledger, _registry, m, tokenId, record);
         view_.revocationReason = record.reason();
         view_.underObjection = record.has(CertFlags.OBJECTED) && record.reason() == RevocationReason.None;
         view_.holder = record.holder();
@@ -440,77 +309,83 @@ contract CQOCertificate is CertifyingBodyRegistry, IERC721Metadata, IERC5192 {
         view_.bodyAccredited = isAccredited(bodyId);
         view_.level = record.level();
         view_.evaluatedAt = _fromOffset(record.evaluatedAt());
-        uint40 firstIssuedAt = _renewals[tokenId].firstIssuedAt;
+        uint40 firstIssuedAt = _ledger.renewals[tokenId].firstIssuedAt;
         view_.issuedAt = firstIssuedAt != 0 ? firstIssuedAt : view_.evaluatedAt;
         view_.validFrom = view_.evaluatedAt + terms.noticePeriod();
         view_.validUntil = _fromOffset(terms.validUntil());
         view_.rulebookId = record.rulebookId();
         view_.rulebookHash = _rulebookHash(record.rulebookId());
         view_.resultRoot = _rootOf(tokenId, terms);
-        view_.predecessor = _predecessorOf[tokenId];
-        view_.successor = _successorOf[tokenId];
+        view_.predecessor = _ledger.predecessorOf[tokenId];
+        view_.successor = _ledger.successorOf[tokenId];
         view_.suspendedByBody = record.has(CertFlags.SUSPENDED_BY_BODY);
         view_.suspendedBySupervisor = record.has(CertFlags.SUSPENDED_BY_SUPERVISOR);
         view_.lastEventBlock = _prev(record);
+        (view_.nextReviewDue,,) = CertificateRules.nextReviewDue(_registry, m, record, terms);
+        view_.reviewsPassed = record.reviews();
     }
 
     /// @notice The computed status of a certificate.
     function statusOf(uint256 tokenId) external view returns (CertificateStatus) {
-        RecordSlot record = _records[tokenId];
+        RecordSlot record = _ledger.records[tokenId];
         if (record.holder() == address(0)) return CertificateStatus.NotFound;
-        return _status(tokenId, record, _terms[tokenId]);
+        return _status(tokenId, record);
     }
 
     /**
-     * @notice Whether one of `holder`'s newest `HOLDINGS_SCANNED` certificates is valid now, at `atLeastLevel` or
-     * better. Level 1 (一级) is the highest, so `atLeastLevel = 2` accepts levels 1 and 2. For other contracts to
-     * gate on; its cost is bounded whatever others issue to the wallet.
+     * @notice Whether `holder`'s primary certificate (see `choosePrimaryCertificate`) or one of their newest
+     * `HOLDINGS_SCANNED` certificates is valid now, at `atLeastLevel` or better. Level 1 (一级) is the highest, so
+     * `atLeastLevel = 2` accepts levels 1 and 2. For other contracts to gate on; its cost is bounded whatever others
+     * issue to the wallet, and the primary certificate cannot be pushed out of sight.
      */
     function holdsValidCertificate(address holder, uint8 atLeastLevel) external view returns (bool) {
-        HoldingsSlot holdings = _holdings[holder];
+        HoldingsSlot holdings = _ledger.holdings[holder];
+        uint256 primary = holdings.primary();
+        if (primary != 0) {
+            uint256 chosen = CertificateRules.holdingAt(_ledger, holder, holdings, primary - 1);
+            if (_isValidAtLevel(chosen, atLeastLevel)) return true;
+        }
         uint256 index = holdings.count();
         uint256 stop = index > HOLDINGS_SCANNED ? index - HOLDINGS_SCANNED : 0;
         while (index > stop) {
-            --index;
-            uint256 tokenId = index < 3 ? holdings.inlineAt(index) : _moreCertificates[holder][index];
-            if (_isValidAtLevel(tokenId, _records[tokenId], atLeastLevel)) return true;
+            if (_isValidAtLevel(CertificateRules.holdingAt(_ledger, holder, holdings, --index), atLeastLevel)) {
+                return true;
+            }
         }
         return false;
     }
 
     /// @notice Whether `tokenId` is `holder`'s and valid now, at `atLeastLevel` or better: one certificate, O(1).
     function isValidCertificateOf(address holder, uint256 tokenId, uint8 atLeastLevel) external view returns (bool) {
-        RecordSlot record = _records[tokenId];
-        return record.holder() == holder && holder != address(0) && _isValidAtLevel(tokenId, record, atLeastLevel);
+        return _ledger.records[tokenId].holder() == holder && holder != address(0)
+            && _isValidAtLevel(tokenId, atLeastLevel);
     }
 
     /// @notice Every certificate ever issued to `holder`, oldest first, whatever its status.
     function certificatesOf(address holder) public view returns (uint256[] memory tokenIds) {
-        HoldingsSlot holdings = _holdings[holder];
+        HoldingsSlot holdings = _ledger.holdings[holder];
         tokenIds = new uint256[](holdings.count());
         for (uint256 i; i < tokenIds.length; ++i) {
-            tokenIds[i] = i < 3 ? holdings.inlineAt(i) : _moreCertificates[holder][i];
+            tokenIds[i] = CertificateRules.holdingAt(_ledger, holder, holdings, i);
         }
     }
 
-    /// @notice The current `resultRoot` of a certificate (the renewal's root once renewed).
-    function resultRootOf(uint256 tokenId) external view returns (bytes32) {
-        _existing(tokenId);
-        return _rootOf(tokenId, _terms[tokenId]);
+    /// @notice The index in `certificatesOf` of the holder's primary certificate, plus one (0: none named).
+    function primaryCertificateIndexOf(address holder) external view returns (uint16) {
+        return _ledger.holdings[holder].primary();
     }
 
     /// @notice The certificate number that `resultRoot` issues as for `bodyId`: the body's id, then the root's
     /// first 56 bits. Never 0: body ids run from 1 to `MAX_BODIES`, and others are refused.
-    function certificateNumberOf(uint16 bodyId, bytes32 resultRoot) public pure returns (uint256) {
-        if (bodyId == 0 || bodyId > MAX_BODIES) revert BodyNotFound(bodyId);
-        return (uint256(bodyId) << 56) | (uint256(resultRoot) >> 200);
+    function certificateNumberOf(uint16 bodyId, bytes32 resultRoot) external pure returns (uint256) {
+        return CertificateRules.numberOf(bodyId, resultRoot);
     }
 
     /// @notice Whether `bodyId` has used exactly this `resultRoot` (issued, re-issued or renewed with it); a root
     /// that merely shares its number with a used one is not used.
     function isResultRootUsed(uint16 bodyId, bytes32 resultRoot) external view returns (bool) {
-        uint256 tokenId = certificateNumberOf(bodyId, resultRoot);
-        return _records[tokenId].isUsed() && _sameRoot(_terms[tokenId], resultRoot);
+        uint256 tokenId = CertificateRules.numberOf(bodyId, resultRoot);
+        return _ledger.records[tokenId].isUsed() && CertificateRules.sameRoot(_ledger.terms[tokenId], resultRoot);
     }
 
     /// @notice The EIP-712 digest a body's key signs for a voucher.
@@ -545,33 +420,32 @@ contract CQOCertificate is CertifyingBodyRegistry, IERC721Metadata, IERC5192 {
 
     /// @notice JSON metadata built on-chain, so any wallet shows the credential with no server.
     function tokenURI(uint256 tokenId) external view returns (string memory) {
-        _existing(tokenId);
+        CertificateRules.existing(_ledger, tokenId);
         return renderer.tokenURI(verifyCertificate(tokenId));
     }
 
     /// @inheritdoc IERC721
     function balanceOf(address owner) external view returns (uint256) {
         if (owner == address(0)) revert InvalidHolder();
-        return _holdings[owner].count();
+        return _ledger.holdings[owner].count();
     }
 
     /// @inheritdoc IERC721
     function ownerOf(uint256 tokenId) external view returns (address) {
-        return _existing(tokenId).holder();
+        return CertificateRules.existing(_ledger, tokenId).holder();
     }
 
     /// @notice Always true: certificates are bound to the holder's wallet (ERC-5192).
     function locked(uint256 tokenId) external view returns (bool) {
-        _existing(tokenId);
+        CertificateRules.existing(_ledger, tokenId);
         return true;
     }
 
     /// @notice Certificates cannot be approved for transfer: always the zero address.
     function getApproved(uint256 tokenId) external view returns (address) {
-        _existing(tokenId);
+        CertificateRules.existing(_ledger, tokenId);
         return address(0);
     }
-
     /// @notice Certificates cannot be approved for transfer: always false.
     function isApprovedForAll(address, address) external pure returns (bool) {
         return false;
@@ -603,7 +477,12 @@ contract CQOCertificate is CertifyingBodyRegistry, IERC721Metadata, IERC5192 {
     }
 
     /// @inheritdoc IERC165
-    function supportsInterface(bytes4 interfaceId) public view override(AccessControlDefaultAdminRules, IERC165) returns (bool) {
+    function supportsInterface(bytes4 interfaceId)
+        public
+        view
+        override(AccessControlDefaultAdminRules, IERC165)
+        returns (bool)
+    {
         return interfaceId == type(IERC721).interfaceId || interfaceId == type(IERC721Metadata).interfaceId
             || interfaceId == type(IERC5192).interfaceId || super.supportsInterface(interfaceId);
     }
@@ -622,8 +501,9 @@ contract CQOCertificate is CertifyingBodyRegistry, IERC721Metadata, IERC5192 {
         }
         uint40 validFrom = _now() + body.noticePeriod;
         if (issuance.validUntil <= validFrom) revert InvalidValidity(issuance.validUntil, validFrom);
-        tokenId = _claimRoot(bodyId, issuance.resultRoot);
-        _mint(
+        tokenId = CertificateRules.claimRoot(_ledger, bodyId, issuance.resultRoot);
+        CertificateRules.mint(
+            _ledger,
             tokenId,
             PackedRecord.pack(holder, _nowOffset(), issuance.rulebookId, level, _blockOffset()),
             PackedTerms.pack(issuance.resultRoot, _toOffset(issuance.validUntil), body.noticePeriod)
@@ -633,51 +513,16 @@ contract CQOCertificate is CertifyingBodyRegistry, IERC721Metadata, IERC5192 {
         );
     }
 
-    /// @dev Checks that the body never used a root and returns the certificate number it maps to.
-    function _claimRoot(uint16 bodyId, bytes32 resultRoot) private view returns (uint256 tokenId) {
-        if (resultRoot == bytes32(0)) revert InvalidResultRoot();
-        tokenId = certificateNumberOf(bodyId, resultRoot);
-        RecordSlot existing = _records[tokenId];
-        if (!existing.isUsed()) return tokenId;
-        TermsSlot terms = _terms[tokenId];
-        // Two of a body's roots share a number only by a 2^-56 accident or on purpose: say which.
-        if (!_sameRoot(terms, resultRoot)) revert CertificateNumberTaken(tokenId);
-        if (existing.has(CertFlags.RENEWAL_ROOT)) {
-            revert ResultRootUsedByRenewal(resultRoot, (tokenId >> 56 << 56) | terms.renewedLow());
-        }
-        revert ResultRootAlreadyUsed(resultRoot);
-    }
-
-    function _sameRoot(TermsSlot terms, bytes32 resultRoot) private pure returns (bool) {
-        return PackedTerms.tail(bytes32(TermsSlot.unwrap(terms))) == PackedTerms.tail(resultRoot);
-    }
-
-    function _mint(uint256 tokenId, RecordSlot record, TermsSlot terms) private {
-        address holder = record.holder();
-        _records[tokenId] = record;
-        _terms[tokenId] = terms;
-        HoldingsSlot holdings = _holdings[holder];
-        uint16 index = holdings.count();
-        if (index >= 3) _moreCertificates[holder][index] = tokenId;
-        _holdings[holder] = holdings.withAdded(uint64(tokenId));
-        emit Transfer(address(0), holder, tokenId);
-        emit Locked(tokenId);
-    }
-
     function _revoke(uint256 tokenId, RevocationReason reason, bytes32 evidenceHash) private {
-        _checkRevocationReason(reason);
-        RecordSlot record = _existingUnrevoked(tokenId);
-        bool bySupervisor = _authorize(tokenId, false);
-        _records[tokenId] = record.withReason(reason, _blockOffset());
-        emit CertificateRevoked(
-            tokenId, _bodyOf(tokenId), reason, evidenceHash, msg.sender, bySupervisor, _prev(record)
-        );
-    }
-
-    function _checkRevocationReason(RevocationReason reason) private pure {
         if (reason == RevocationReason.None || reason == RevocationReason.Reissued) {
             revert InvalidRevocationReason(reason);
         }
+        RecordSlot record = CertificateRules.existingUnrevoked(_ledger, tokenId);
+        bool bySupervisor = _authorize(tokenId, false);
+        _ledger.records[tokenId] = record.withReason(reason, _blockOffset());
+        emit CertificateRevoked(
+            tokenId, CertificateRules.bodyOf(tokenId), reason, evidenceHash, msg.sender, bySupervisor, _prev(record)
+        );
     }
 
     function _setRenderer(ICertificateRenderer newRenderer) private {
@@ -686,55 +531,13 @@ contract CQOCertificate is CertifyingBodyRegistry, IERC721Metadata, IERC5192 {
         emit RendererChanged(address(newRenderer), msg.sender);
     }
 
-    /**
-     * @dev The caller must be a current signing key of the issuing body, or the supervisor. A body's keys keep the
-     * power to suspend and revoke while the body is suspended or past its term (it stays answerable for what it
-     * issued), but what restores a certificate (`restores`: lifting a suspension, dismissing an objection) needs a
-     * body in good standing; once its accreditation is revoked only the supervisor acts. True for the supervisor.
-     */
+    /// @dev The issuing body's key (see {CertificateRules-actsForBody}), or the supervisor: true for the supervisor.
+    /// The supervisor's role is read only when the caller is not the body's key, which keeps the hot paths cheap.
     function _authorize(uint256 tokenId, bool restores) private view returns (bool bySupervisor) {
-        uint16 bodyId = _bodyOf(tokenId);
-        if (_keyBody(msg.sender) == bodyId) {
-            (BodyStatus status, uint40 accreditedUntil) = _bodyStanding(bodyId);
-            if (status == BodyStatus.Revoked) revert BodyAccreditationIsRevoked(bodyId);
-            if (restores) _requireAccredited(bodyId, status, accreditedUntil);
-            return false;
-        }
+        uint16 bodyId = CertificateRules.bodyOf(tokenId);
+        if (CertificateRules.actsForBody(_registry, bodyId, msg.sender, restores, _now())) return false;
         if (_isSupervisor(msg.sender)) return true;
         revert NotIssuingBody(tokenId, bodyId);
-    }
-
-    /// @dev What renewal and re-issue need: the caller's body issued it, it carries no flag, is not voided, its
-    /// notice is over and its level is still in the body's scope.
-    function _requireInGoodStanding(
-        uint256 tokenId,
-        RecordSlot record,
-        TermsSlot terms,
-        uint16 bodyId,
-        Body memory body
-    ) private view {
-        if (_bodyOf(tokenId) != bodyId) revert NotIssuingBody(tokenId, _bodyOf(tokenId));
-        if (record.flags() != 0) revert NotInGoodStanding(tokenId, _status(tokenId, record, terms));
-        if (_fromOffset(record.evaluatedAt()) < _voidedBefore(bodyId)) revert CertificateIsVoided(tokenId);
-        uint40 validFrom = _validFrom(record, terms);
-        if (_now() < validFrom) revert InPublicNotice(tokenId, validFrom);
-        if ((body.scope >> (record.level() - 1)) & 1 == 0) revert LevelOutOfScope(bodyId, record.level());
-    }
-
-    function _existing(uint256 tokenId) private view returns (RecordSlot record) {
-        record = _records[tokenId];
-        if (record.holder() == address(0)) revert CertificateNotFound(tokenId);
-    }
-
-    /// @dev A certificate is revoked exactly when it has a revocation reason.
-    function _existingUnrevoked(uint256 tokenId) private view returns (RecordSlot record) {
-        record = _existing(tokenId);
-        if (record.reason() != RevocationReason.None) revert CertificateAlreadyRevoked(tokenId, record.reason());
-    }
-
-    /// @dev The body that issued a certificate: the top byte of its number.
-    function _bodyOf(uint256 tokenId) private pure returns (uint16) {
-        return uint16(uint8(tokenId >> 56));
     }
 
     /// @dev The block of the certificate's latest event, as the chain numbers it.
@@ -742,33 +545,18 @@ contract CQOCertificate is CertifyingBodyRegistry, IERC721Metadata, IERC5192 {
         return _fromBlockOffset(record.lastBlock());
     }
 
-    function _validFrom(RecordSlot record, TermsSlot terms) private view returns (uint40) {
-        return _fromOffset(record.evaluatedAt()) + terms.noticePeriod();
-    }
-
     function _rootOf(uint256 tokenId, TermsSlot terms) private view returns (bytes32) {
-        bytes32 renewed = _renewedRoot[tokenId];
+        bytes32 renewed = _ledger.renewedRoot[tokenId];
         if (renewed != bytes32(0)) return renewed;
         return terms.resultRoot(tokenId);
     }
 
-    function _isValidAtLevel(uint256 tokenId, RecordSlot record, uint8 atLeastLevel) private view returns (bool) {
-        return record.level() <= atLeastLevel && _status(tokenId, record, _terms[tokenId]) == CertificateStatus.Valid;
+    function _isValidAtLevel(uint256 tokenId, uint8 atLeastLevel) private view returns (bool) {
+        RecordSlot record = _ledger.records[tokenId];
+        return record.level() <= atLeastLevel && _status(tokenId, record) == CertificateStatus.Valid;
     }
 
-    function _status(uint256 tokenId, RecordSlot record, TermsSlot terms) private view returns (CertificateStatus) {
-        if (record.reason() != RevocationReason.None) return CertificateStatus.Revoked;
-        uint40 evaluatedAt = _fromOffset(record.evaluatedAt());
-        if (evaluatedAt < _voidedBefore(_bodyOf(tokenId))) return CertificateStatus.Voided;
-        if (record.has(CertFlags.SUSPENDED)) return CertificateStatus.Suspended;
-        uint40 now_ = _now();
-        // Expiry first: an objection left unresolved does not keep a certificate pending past its end of validity.
-        if (now_ >= _fromOffset(terms.validUntil())) return CertificateStatus.Expired;
-        if (record.has(CertFlags.OBJECTED)) return CertificateStatus.Pending;
-        if (now_ < evaluatedAt + terms.noticePeriod()) {
-            // A renewal in notice: the result it replaces stays in force until its own end.
-            return now_ < _renewals[tokenId].previousValidUntil ? CertificateStatus.Valid : CertificateStatus.Pending;
-        }
-        return CertificateStatus.Valid;
+    function _status(uint256 tokenId, RecordSlot record) private view returns (CertificateStatus) {
+        return CertificateRules.status(_ledger, _registry, _moment(), tokenId, record);
     }
 }

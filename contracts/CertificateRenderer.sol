@@ -91,6 +91,7 @@ contract CertificateRenderer is ICertificateRenderer {
         if (status == CertificateStatus.Revoked) return "Revoked";
         if (status == CertificateStatus.Expired) return "Expired";
         if (status == CertificateStatus.Voided) return "Voided";
+        if (status == CertificateStatus.ReviewOverdue) return "Review overdue";
         return "Not found";
     }
 

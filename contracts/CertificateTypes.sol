@@ -30,7 +30,15 @@ enum CertificateStatus {
     Suspended,
     Revoked,
     Expired,
-    Voided // issued before the date from which the association voided the body's certificates
+    Voided, // issued before the date from which the association voided the body's certificates
+    ReviewOverdue // valid otherwise, but its annual review (年审) is past due and past the rulebook's grace period
+}
+
+/// @notice The outcome of an annual review (年审) a body records.
+enum ReviewResult {
+    Passed, // the next review falls due one interval later
+    FailedSuspended, // failed: the body suspends the certificate (lifted like any body suspension)
+    FailedRevoked // failed: revoked with reason `FailedReview`
 }
 
 /// @notice Everything a verifier shows about one certificate, in one call. Dates are unix seconds whatever the
@@ -56,4 +64,6 @@ struct CertificateView {
     bool suspendedBySupervisor;
     uint40 evaluatedAt; // when the current result was recorded: the issuance, or the last renewal
     uint40 lastEventBlock; // the block of the certificate's latest event: where its history starts walking back
+    uint40 nextReviewDue; // when the next annual review falls due (0: none before the end of validity)
+    uint8 reviewsPassed; // annual reviews passed since the current result
 }

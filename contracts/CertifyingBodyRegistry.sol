@@ -34,7 +34,7 @@ abstract contract CertifyingBodyRegistry is IBodyRegistry, ChainClock, AccessCon
     /// @notice Body ids fill the top byte of a certificate number: at most 255 bodies per deployment.
     uint16 public constant MAX_BODIES = BodyAdministration.MAX_BODIES;
 
-    Registry private _registry;
+    Registry internal _registry;
 
     /**
      * @param association the association's admin address (a multisig or timelock in production)
@@ -148,15 +148,18 @@ abstract contract CertifyingBodyRegistry is IBodyRegistry, ChainClock, AccessCon
     // ---------------------------------------------------------------- rulebooks
 
     /**
-     * @notice Publishes a scoring rulebook (评价方案) by the hash of its canonical JSON. The association only.
+     * @notice Publishes a scoring rulebook (评价方案) by the hash of its canonical JSON, with its annual review
+     * schedule (the rulebook's own `validity`, in seconds: the contract cannot read the JSON). The association only.
+     * @param reviewInterval seconds between annual reviews, counted from the end of a result's notice (0: none)
+     * @param reviewGrace seconds after a review falls due before its certificate counts as `ReviewOverdue`
      * @return rulebookId the id certificates use to name it
      */
-    function registerRulebook(bytes32 contentHash, string calldata uri)
+    function registerRulebook(bytes32 contentHash, string calldata uri, uint32 reviewInterval, uint32 reviewGrace)
         external
         onlyRole(DEFAULT_ADMIN_ROLE)
         returns (uint16 rulebookId)
     {
-        return BodyAdministration.registerRulebook(_registry, contentHash, uri);
+        return BodyAdministration.registerRulebook(_registry, contentHash, uri, reviewInterval, reviewGrace);
     }
 
     /// @notice Stops a rulebook from being used for new certificates. Certificates scored with it stay as they are.
@@ -231,10 +234,7 @@ abstract contract CertifyingBodyRegistry is IBodyRegistry, ChainClock, AccessCon
      * terms: a memory copy, so that a batch reads the two slots once.
      */
     function _issuingKey(address key) internal view returns (uint16 bodyId, Body memory body) {
-        bodyId = _registry.bodyOfKey[key];
-        if (bodyId == 0) revert UnauthorizedAccount(key);
-        body = _registry.bodies[bodyId];
-        _requireAccredited(bodyId, body.status, body.accreditedUntil);
+        return BodyAdministration.issuingKey(_registry, key, _now());
     }
 
     /// @dev The body a key acts for (0: none).
@@ -249,8 +249,7 @@ abstract contract CertifyingBodyRegistry is IBodyRegistry, ChainClock, AccessCon
     }
 
     function _requireAccredited(uint16 bodyId, BodyStatus status, uint40 accreditedUntil) internal view {
-        if (status != BodyStatus.Active) revert BodyNotActive(bodyId, status);
-        if (_now() >= accreditedUntil) revert BodyAccreditationExpired(bodyId, accreditedUntil);
+        BodyAdministration.requireAccredited(bodyId, status, accreditedUntil, _now());
     }
 
     function _isSupervisor(address account) internal view returns (bool) {
@@ -266,10 +265,7 @@ abstract contract CertifyingBodyRegistry is IBodyRegistry, ChainClock, AccessCon
     }
 
     function _requireActiveRulebook(uint16 rulebookId) internal view {
-        RulebookStatus status = _registry.rulebooks[rulebookId].status;
-        if (status == RulebookStatus.Active) return;
-        if (status == RulebookStatus.None) revert RulebookNotFound(rulebookId);
-        revert RulebookIsDeprecated(rulebookId);
+        BodyAdministration.requireActiveRulebook(_registry, rulebookId);
     }
 
     /// @dev No role for a signing key: a supervisor or association that were also a body's key could act as both.

@@ -1,6 +1,14 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.26;
 
+/// @notice The chain's clock as {ChainClock} reads it, handed to libraries (which cannot read its immutables): now in
+/// unix seconds, the epoch of stored dates (seconds) and the block stored block numbers count from.
+struct Moment {
+    uint40 now;
+    uint40 epoch;
+    uint40 genesisBlock;
+}
+
 /**
  * @title ChainClock
  * @notice The contract's time, in unix seconds on every chain. FISCO BCOS and AntChain report `block.timestamp` in
@@ -33,6 +41,11 @@ abstract contract ChainClock {
     /// @dev Now, in unix seconds.
     function _now() internal view returns (uint40) {
         return uint40(block.timestamp / CLOCK_UNIT);
+    }
+
+    /// @dev The clock as one value, for the certificate library (which has no access to these immutables).
+    function _moment() internal view returns (Moment memory) {
+        return Moment({now: _now(), epoch: EPOCH, genesisBlock: uint40(GENESIS_BLOCK)});
     }
 
     /// @dev Now, as a stored date.

@@ -30,6 +30,7 @@ import {
 import { contractErrorMessage, DEFAULT_ADMIN_ROLE, explainError, SUPERVISOR_ROLE, type ExplainedError } from "./errors";
 import { certificateHistory, type HistoryEntry, type HistoryOptions } from "./history";
 import { cqoReads, type CqoReads } from "./reads";
+import { NO_REVIEWS, ReviewScheduleSchema, type ReviewSchedule } from "./review-schedule";
 import {
   AccreditationSchema,
   AddressSchema,
@@ -37,12 +38,14 @@ import {
   Bytes32Schema,
   GivableRevocationReasonSchema,
   HexBytesSchema,
+  HoldingIndexSchema,
   IssuanceSchema,
   IssuanceVoucherSchema,
   LevelSchema,
   NonZeroAddressSchema,
   parseInput,
   ResultRootSchema,
+  ReviewResultSchema,
   RulebookIdSchema,
   ScopeSchema,
   SigningKeyGrantSchema,
@@ -59,8 +62,10 @@ import {
   certificateNumberOf,
   MAX_BODIES,
   enumIndex,
+  REVIEW_RESULTS,
   REVOCATION_REASONS,
   type BodyRecord,
+  type ReviewResultName,
   type CertificateVerification,
   type GivableRevocationReason,
   type RulebookRecord,
@@ -322,8 +327,14 @@ export class CqoClient {
   }
 
   /** Publishes a rulebook by the hash of its canonical JSON (scoring's rulebookHash); returns its id. */
-  async registerRulebook(contentHash: string, uri: string): Promise<SentTransaction & { rulebookId: number }> {
-    const sent = await this.send("registerRulebook", [parseInput(Bytes32Schema, contentHash, "contentHash"), uri]);
+  /** `schedule`: the rulebook's annual reviews in seconds (see `reviewScheduleOf`); none by default. */
+  async registerRulebook(
+    contentHash: string,
+    uri: string,
+    schedule: ReviewSchedule = NO_REVIEWS,
+  ): Promise<SentTransaction & { rulebookId: number }> {
+    const { reviewInterval, reviewGrace } = parseInput(ReviewScheduleSchema, schedule, "schedule");
+    const sent = await this.send("registerRulebook", [parseInput(Bytes32Schema, contentHash, "contentHash"), uri, reviewInterval, reviewGrace]);
     const [event] = this.events(sent.receipt, "RulebookRegistered");
     if (!event) throw new Error(`no RulebookRegistered event in ${sent.hash}`);
     return { ...sent, rulebookId: event.args.rulebookId };
@@ -528,6 +539,25 @@ export class CqoClient {
   }
 
   /** Files an objection (异议) during public notice. Anyone. */
+  /** Records an annual review (年审): passed moves the next date; failed suspends or revokes as FailedReview. */
+  async recordReview(tokenId: TokenIdInput, result: ReviewResultName, evidenceHash: string): Promise<SentTransaction> {
+    return this.send("recordReview", [
+      parseInput(TokenIdSchema, tokenId, "tokenId"),
+      enumIndex(REVIEW_RESULTS, parseInput(ReviewResultSchema, result, "result")),
+      parseInput(Bytes32Schema, evidenceHash, "evidenceHash"),
+    ]);
+  }
+
+  /** The holder gives up their own certificate (revoked as HolderRequest). */
+  async surrenderCertificate(tokenId: TokenIdInput, statementHash: string): Promise<SentTransaction> {
+    return this.send("surrenderCertificate", [parseInput(TokenIdSchema, tokenId, "tokenId"), parseInput(Bytes32Schema, statementHash, "statementHash")]);
+  }
+
+  /** Names the wallet's `index`-th certificate (in `certificatesOf`) as the one `holdsValidCertificate` always checks. */
+  async choosePrimaryCertificate(index: number): Promise<SentTransaction> {
+    return this.send("choosePrimaryCertificate", [parseInput(HoldingIndexSchema, index, "index")]);
+  }
+
   async fileObjection(tokenId: TokenIdInput, evidenceHash: string): Promise<SentTransaction> {
     return this.send("fileObjection", [parseInput(TokenIdSchema, tokenId, "tokenId"), parseInput(Bytes32Schema, evidenceHash, "evidenceHash")]);
   }

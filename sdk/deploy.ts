@@ -1,21 +1,23 @@
 /**
- * Deploys the renderer, the BodyAdministration library and the linked certificate contract with viem: what
+ * Deploys the renderer, the BodyAdministration and CertificateAdministration libraries and the linked certificate
+ * contract with viem: what
  * `cqo deploy`, the demo and the sdk tests use.
  */
 import type { Address, Hex, PublicClient, WalletClient } from "viem";
 import { certificateRendererAbi, cqoCertificateAbi } from "./abi";
 import {
   bodyAdministrationBytecode,
+  certificateAdministrationBytecode,
   certificateRendererBytecode,
   cqoCertificateBytecode,
   cqoCertificateLinkReferences,
 } from "./generated/bytecode";
 import { ClockUnitSchema, parseDeployment, type ClockUnit, type Deployment } from "./deployments";
-import { linkLibrary } from "./link";
+import { linkLibraries } from "./link";
 import { AddressSchema, NonZeroAddressSchema, parseInput } from "./schemas";
 import { z } from "zod";
 
-export { linkLibrary, type LinkReference } from "./link";
+export { linkLibraries, linkLibrary, type LinkReference } from "./link";
 
 export interface DeployOptions {
   /** the association's admin address; on a public chain a multisig or a timelock, not the deployer's hot key */
@@ -31,10 +33,22 @@ export interface DeployOptions {
 /** uint48 seconds: the constructor multiplies by the clock unit, which must still fit. */
 const AdminTransferDelaySchema = z.number().int().nonnegative().max(2 ** 48 / 1000 - 1);
 
-/** The certificate's creation code with the library's address at each of its placeholders. */
-export function linkedCertificateBytecode(library: Address): Hex {
-  const references = cqoCertificateLinkReferences["contracts/libraries/BodyAdministration.sol"].BodyAdministration;
-  return linkLibrary(cqoCertificateBytecode, references, library);
+/** The addresses of the certificate's two external libraries. */
+export interface CertificateLibraries {
+  bodyAdministration: Address;
+  certificateAdministration: Address;
+}
+
+/** The certificate's creation code with each library's address at each of its placeholders. */
+export function linkedCertificateBytecode(libraries: CertificateLibraries): Hex {
+  const refs = cqoCertificateLinkReferences;
+  return linkLibraries(cqoCertificateBytecode, [
+    { references: refs["contracts/libraries/BodyAdministration.sol"].BodyAdministration, address: libraries.bodyAdministration },
+    {
+      references: refs["contracts/libraries/CertificateAdministration.sol"].CertificateAdministration,
+      address: libraries.certificateAdministration,
+    },
+  ]);
 }
 
 /** Deploys and waits for every receipt; returns the deployment to record (deployments.json or a file). */
@@ -57,13 +71,15 @@ export async function deployCqo(publicClient: PublicClient, walletClient: Wallet
     const hash = await walletClient.deployContract({ abi: certificateRendererAbi, bytecode: certificateRendererBytecode, account, chain });
     renderer = (await mined(hash, "renderer")).address;
   }
-  // The library's ABI adds nothing for deployment (no constructor); its events and errors are the certificate's.
+  // The libraries' ABIs add nothing for deployment (no constructor); their events and errors are the certificate's.
   const libraryHash = await walletClient.deployContract({ abi: [], bytecode: bodyAdministrationBytecode, account, chain });
   const library = (await mined(libraryHash, "BodyAdministration library")).address;
+  const certificateLibraryHash = await walletClient.deployContract({ abi: [], bytecode: certificateAdministrationBytecode, account, chain });
+  const certificateLibrary = (await mined(certificateLibraryHash, "CertificateAdministration library")).address;
 
   const hash = await walletClient.deployContract({
     abi: cqoCertificateAbi,
-    bytecode: linkedCertificateBytecode(library),
+    bytecode: linkedCertificateBytecode({ bodyAdministration: library, certificateAdministration: certificateLibrary }),
     args: [association, adminTransferDelay, BigInt(clockUnit), renderer],
     account,
     chain,
@@ -74,6 +90,7 @@ export async function deployCqo(publicClient: PublicClient, walletClient: Wallet
     certificate: certificate.address,
     renderer,
     library,
+    certificateLibrary,
     clockUnit,
     deployBlock: Number(certificate.blockNumber),
     association,

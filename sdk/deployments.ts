@@ -18,6 +18,8 @@ export const DeploymentSchema = z
     renderer: AddressSchema,
     /** the BodyAdministration library linked into the certificate (absent in files written before v2) */
     library: AddressSchema.optional(),
+    /** the CertificateAdministration library linked into the certificate (absent in files written before v2.1) */
+    certificateLibrary: AddressSchema.optional(),
     /** the certificate's CLOCK_UNIT: block timestamps are divided by it (absent in older files: seconds) */
     clockUnit: ClockUnitSchema.default(1),
     /** the block of the certificate's deployment: event scans start here */

@@ -157,6 +157,10 @@ export const CONTRACT_ERROR_MESSAGES: Record<CqoErrorName, (a: readonly unknown[
     en: `The date ${date(a[0])} is outside what the contract can record (from its deployment, for 136 years).`,
   }),
   HoldingsFull: () => ({ zh: "该钱包持有的证书数已达上限。", en: "This wallet holds the most certificates the contract allows." }),
+  InvalidReviewSchedule: (a) => ({
+    zh: `年审安排无效（间隔 ${num(a[0])} 秒，宽限 ${num(a[1])} 秒）：宽限期须短于间隔，无年审则宽限期须为 0。`,
+    en: `Invalid review schedule (interval ${num(a[0])} s, grace ${num(a[1])} s): the grace must be shorter than the interval, and 0 without reviews.`,
+  }),
   InvalidAccreditationTerm: (a) => ({
     zh: `认定期限 ${date(a[0])} 必须晚于当前时间。`,
     en: `The accreditation term ${date(a[0])} must be in the future.`,
@@ -197,6 +201,14 @@ export const CONTRACT_ERROR_MESSAGES: Record<CqoErrorName, (a: readonly unknown[
     zh: `等级 ${num(a[1])} 不在认定主体 ${num(a[0])} 的认定范围内。`,
     en: `Level ${num(a[1])} is outside certifying body ${num(a[0])}'s scope.`,
   }),
+  NoReviewDue: (a) => ({
+    zh: `证书 #${num(a[0])} 在有效期结束前没有待进行的年审（其评价方案不要求年审，或已到有效期末的复评）。`,
+    en: `Certificate #${num(a[0])} has no annual review due before its end of validity (its rulebook asks for none, or re-evaluation takes its place).`,
+  }),
+  NoSuchHolding: (a) => ({
+    zh: `钱包 ${num(a[0])} 没有第 ${num(a[1])} 张证书（从 0 起数）。`,
+    en: `Wallet ${num(a[0])} has no certificate at index ${num(a[1])} (counted from 0).`,
+  }),
   NoObjectionPending: (a) => ({
     zh: `证书 #${num(a[0])} 没有未决异议。`,
     en: `Certificate #${num(a[0])} has no pending objection.`,
@@ -205,9 +217,13 @@ export const CONTRACT_ERROR_MESSAGES: Record<CqoErrorName, (a: readonly unknown[
     zh: `账户 ${num(a[1])} 不是认定主体 ${num(a[0])} 的管理员，也不是协会。`,
     en: `Account ${num(a[1])} is neither certifying body ${num(a[0])}'s admin nor the association.`,
   }),
+  NotHolder: (a) => ({
+    zh: `账户 ${num(a[1])} 不是证书 #${num(a[0])} 的持证人：只有持证人本人可以申请注销。`,
+    en: `Account ${num(a[1])} does not hold certificate #${num(a[0])}: only its holder may surrender it.`,
+  }),
   NotInGoodStanding: (a) => ({
-    zh: `证书 #${num(a[0])} 当前为${certStatus(a[1], "zh")}（或有暂停、异议标记）：只有无任何标记的证书才能续期或补发。`,
-    en: `Certificate #${num(a[0])} is ${certStatus(a[1], "en")} (or carries a suspension or an objection): only a certificate with no flag can be renewed or re-issued.`,
+    zh: `证书 #${num(a[0])} 当前为${certStatus(a[1], "zh")}（或有暂停、异议标记）：只有无任何标记、年审未逾期的证书才能续期、补发或由持证人注销。`,
+    en: `Certificate #${num(a[0])} is ${certStatus(a[1], "en")} (or carries a suspension or an objection): only a certificate with no flag and no overdue review can be renewed, re-issued or surrendered.`,
   }),
   NotIssuingBody: (a) => ({
     zh: `证书 #${num(a[0])} 由认定主体 ${num(a[1])} 颁发：只有其签名密钥或监督方可以操作。`,
@@ -221,9 +237,17 @@ export const CONTRACT_ERROR_MESSAGES: Record<CqoErrorName, (a: readonly unknown[
     zh: `证书 #${num(a[0])} 的公示期已于 ${date(a[1])} 结束，不能再提出异议：请向认定主体或监督方投诉。`,
     en: `Certificate #${num(a[0])}'s public notice ended on ${date(a[1])}: objections are closed; complain to the body or the supervisor.`,
   }),
+  ObjectionAlreadyFiled: (a) => ({
+    zh: `账户 ${num(a[1])} 已对证书 #${num(a[0])} 的本次结果提出过异议：每个账户对每个结果只能提出一次。`,
+    en: `Account ${num(a[1])} already objected to certificate #${num(a[0])}'s current result: one objection per account and result.`,
+  }),
   ObjectionPending: (a) => ({
     zh: `证书 #${num(a[0])} 已有未决异议：请等待认定主体或监督方处理。`,
     en: `Certificate #${num(a[0])} already has a pending objection: wait for the body or the supervisor to resolve it.`,
+  }),
+  ReviewNotYetOpen: (a) => ({
+    zh: `证书 #${num(a[0])} 的本期年审自 ${date(a[1])} 起才能记录：年审不能提前。`,
+    en: `Certificate #${num(a[0])}'s next annual review can be recorded from ${date(a[1])} on, not ahead.`,
   }),
   RegistryFull: () => ({ zh: "登记表已满。", en: "The registry is full." }),
   ResultRootAlreadyUsed: (a) => ({

@@ -20,9 +20,12 @@ const CONTRACTS = [
 
 /**
  * External libraries the sdk deploys and links: bytecode only. Their events and errors are already in the
- * certificate's ABI (IBodyRegistry), since they run by DELEGATECALL and revert and log as the certificate.
+ * certificate's ABI (IBodyRegistry, ICQOCertificate), since they run by DELEGATECALL and revert and log as the certificate.
  */
-const LIBRARIES = [{ name: "BodyAdministration", id: "bodyAdministration" }] as const;
+const LIBRARIES = [
+  { name: "BodyAdministration", id: "bodyAdministration" },
+  { name: "CertificateAdministration", id: "certificateAdministration" },
+] as const;
 
 /** Hardhat's link references: source → library → the 20-byte placeholders' byte offsets in the bytecode. */
 type LinkReferences = Record<string, Record<string, readonly { start: number; length: number }[]>>;

@@ -35,7 +35,14 @@ import {
 import { getBlock, readContract } from "viem/actions";
 import { cqoCertificateAbi } from "./abi";
 import type { ClockUnit, Deployment } from "./deployments";
-import { bodyIdOfCertificate, enumName, REVOCATION_REASONS, type RevocationReasonName } from "./types";
+import {
+  bodyIdOfCertificate,
+  enumName,
+  REVIEW_RESULTS,
+  REVOCATION_REASONS,
+  type ReviewResultName,
+  type RevocationReasonName,
+} from "./types";
 
 export type HistoryEvent =
   | { kind: "issued"; bodyId: number; level: number; rulebookId: number; validUntil: number; resultRoot: Hex }
@@ -50,6 +57,8 @@ export type HistoryEvent =
   /** this certificate was re-issued as `to` (and revoked as Reissued) */
   | { kind: "reissued-to"; to: bigint; newHolder: Address; resultRoot: Hex }
   | { kind: "revoked"; reason: RevocationReasonName; evidenceHash: Hex }
+  /** an annual review (年审); `nextReviewDue` 0: none before the end of validity (or revoked) */
+  | { kind: "reviewed"; result: ReviewResultName; evidenceHash: Hex; nextReviewDue: number }
   /** the supervisor voided the body's certificates whose result is older than `voidedBefore`: this one included */
   | { kind: "voided"; voidedBefore: number; evidenceHash: Hex }
   /** a later void date that no longer covers this certificate (a void undone) */
@@ -89,6 +98,7 @@ export const CERTIFICATE_EVENTS = [
   "ObjectionResolved",
   "CertificateRenewed",
   "CertificateReissued",
+  "AnnualReviewRecorded",
 ] as const;
 
 export type WalkedEvent = (typeof CERTIFICATE_EVENTS)[number] | "BodyCertificatesVoided";
@@ -173,6 +183,7 @@ function concerns(event: Decoded, tokenId: bigint): { ours: boolean; first: bool
     case "ObjectionFiled":
     case "ObjectionResolved":
     case "CertificateRenewed":
+    case "AnnualReviewRecorded":
       return { ours: event.args.tokenId === tokenId, first: false };
     default:
       return { ours: false, first: false };
@@ -210,6 +221,10 @@ function toHistoryEvent(event: Decoded, tokenId: bigint): (HistoryEvent & { acto
       const a = event.args;
       return { kind: "renewed", resultRoot: a.resultRoot, rulebookId: a.rulebookId, validFrom: a.validFrom, validUntil: a.validUntil, actor: a.by };
     }
+    case "AnnualReviewRecorded": {
+      const a = event.args;
+      return { kind: "reviewed", result: enumName(REVIEW_RESULTS, a.result), evidenceHash: a.evidenceHash, nextReviewDue: a.nextReviewDue, actor: a.by };
+    }
     case "CertificateReissued": {
       const a = event.args;
       if (a.tokenId === tokenId) return { kind: "reissued-to", to: a.newTokenId, newHolder: a.newHolder, resultRoot: a.resultRoot, actor: a.by };
@@ -243,9 +258,8 @@ async function blockTimestamps(client: HistoryClient, blocks: readonly bigint[])
  * its body that covered it or lifted a cover. Empty for an unknown number.
  *
  * Voids compare the certificate's current result's time with the void date, as the contract does: at each void,
- * the time of the latest issuance or renewal before it. A certificate created by re-issue inherits its
- * predecessor's evaluation time, which its own events do not show: the verification's `evaluatedAt` (no renewal
- * since) or `issuedAt` (exact unless the predecessor itself was renewed) stands for it.
+ * the time of the latest issuance, re-issue (a new wallet's own public notice starts its result) or renewal
+ * before it.
  */
 export async function certificateHistory(
   client: HistoryClient,
@@ -346,13 +360,17 @@ export async function certificateHistory(
   mine.sort(compareFound);
 
   // The result's time at each void: the latest issuance or renewal before it (see the function's comment).
-  const evaluations = mine.filter((f) => f.event.eventName === "CertificateIssued" || f.event.eventName === "CertificateRenewed");
-  const inherited = evaluations.length === 0 ? v.evaluatedAt : v.issuedAt;
+  const evaluations = mine.filter(
+    (f) =>
+      f.event.eventName === "CertificateIssued" ||
+      f.event.eventName === "CertificateRenewed" ||
+      (f.event.eventName === "CertificateReissued" && f.event.args.newTokenId === tokenId),
+  );
   let covered = false;
   for (const f of voids.sort(compareFound)) {
     if (f.event.eventName !== "BodyCertificatesVoided") continue;
     const before = evaluations.filter((e) => compareFound(e, f) < 0).at(-1);
-    const evaluatedAt = before ? secondsOf(before) : inherited;
+    const evaluatedAt = before ? secondsOf(before) : v.evaluatedAt;
     const { voidedBefore, evidenceHash, by } = f.event.args;
     const covers = evaluatedAt < voidedBefore;
     if (covers !== covered) entries.push({ found: f, entry: entry(f, { kind: covers ? "voided" : "void-lifted", voidedBefore, evidenceHash, actor: by }) });

@@ -16,8 +16,8 @@ export {
   type TokenIdInput,
   type VoucherCheck,
 } from "./client";
-export { deployCqo, linkedCertificateBytecode, type DeployOptions } from "./deploy";
-export { linkLibrary, type LinkReference } from "./link";
+export { deployCqo, linkedCertificateBytecode, type CertificateLibraries, type DeployOptions } from "./deploy";
+export { linkLibraries, linkLibrary, type LinkReference } from "./link";
 export {
   ClockUnitSchema,
   DeploymentSchema,
@@ -47,3 +47,4 @@ export { certificateHistory, type HistoryClient, type HistoryDeployment, type Hi
 export * from "./reads";
 export * from "./schemas";
 export * from "./types";
+export * from "./review-schedule";

@@ -14,17 +14,24 @@ export type LinkReference = readonly { readonly start: number; readonly length: 
  * address over real code would deploy a contract that fails in ways no test of the library would show.
  */
 export function linkLibrary(bytecode: Hex, references: LinkReference, address: Address): Hex {
+  return linkLibraries(bytecode, [{ references, address }]);
+}
+
+/** `bytecode` with each library's address written at its references; every placeholder must be filled. */
+export function linkLibraries(bytecode: Hex, links: readonly { references: LinkReference; address: Address }[]): Hex {
   if (!bytecode.startsWith("0x")) throw new Error("bytecode must be 0x-prefixed");
-  const hexAddress = getAddress(address).slice(2).toLowerCase();
   let code = bytecode.slice(2);
-  for (const { start, length } of references) {
-    if (length !== 20) throw new Error(`a library placeholder is 20 bytes, this reference says ${length}`);
-    const at = start * 2;
-    const placeholder = code.slice(at, at + 40);
-    if (placeholder.length !== 40 || !placeholder.startsWith("__$") || !placeholder.endsWith("$__")) {
-      throw new Error(`no library placeholder at byte ${start} of the bytecode (found ${placeholder || "the end"})`);
+  for (const { references, address } of links) {
+    const hexAddress = getAddress(address).slice(2).toLowerCase();
+    for (const { start, length } of references) {
+      if (length !== 20) throw new Error(`a library placeholder is 20 bytes, this reference says ${length}`);
+      const at = start * 2;
+      const placeholder = code.slice(at, at + 40);
+      if (placeholder.length !== 40 || !placeholder.startsWith("__$") || !placeholder.endsWith("$__")) {
+        throw new Error(`no library placeholder at byte ${start} of the bytecode (found ${placeholder || "the end"})`);
+      }
+      code = code.slice(0, at) + hexAddress + code.slice(at + 40);
     }
-    code = code.slice(0, at) + hexAddress + code.slice(at + 40);
   }
   const linked = `0x${code}` as Hex;
   // Any placeholder left means a library nobody linked: the deployment would revert or, worse, not compile in viem.

@@ -65,6 +65,8 @@ export function toCertificateVerification(v: RawVerification): CertificateVerifi
     suspendedBySupervisor: v.suspendedBySupervisor,
     evaluatedAt: v.evaluatedAt,
     lastEventBlock: BigInt(v.lastEventBlock),
+    nextReviewDue: v.nextReviewDue,
+    reviewsPassed: v.reviewsPassed,
   };
 }
 
@@ -92,6 +94,12 @@ export async function certificateIdsOf(client: ReadClient, address: Address, hol
 export async function certificatesOf(client: ReadClient, address: Address, holder: Address): Promise<CertificateVerification[]> {
   const ids = await certificateIdsOf(client, address, holder);
   return Promise.all(ids.map((id) => verifyCertificate(client, address, id)));
+}
+
+/** The index in `certificatesOf` of the wallet's primary certificate (see `choosePrimaryCertificate`); null: none named. */
+export async function primaryCertificateIndexOf(client: ReadClient, address: Address, holder: Address): Promise<number | null> {
+  const index = await readContract(client, { address, abi: cqoCertificateAbi, functionName: "primaryCertificateIndexOf", args: [holder] });
+  return index === 0 ? null : index - 1;
 }
 
 /** Whether a wallet holds a certificate valid now at `atLeastLevel` or better (1 = 一级 is the highest). */
@@ -153,7 +161,14 @@ export async function getRulebook(client: ReadClient, address: Address, rulebook
     readContract(client, { address, abi: cqoCertificateAbi, functionName: "getRulebook", args: [rulebookId] }),
     readContract(client, { address, abi: cqoCertificateAbi, functionName: "rulebookURI", args: [rulebookId] }),
   ]);
-  return { rulebookId, status: enumName(RULEBOOK_STATUSES, r.status), contentHash: r.contentHash, uri };
+  return {
+    rulebookId,
+    status: enumName(RULEBOOK_STATUSES, r.status),
+    contentHash: r.contentHash,
+    uri,
+    reviewInterval: r.reviewInterval,
+    reviewGrace: r.reviewGrace,
+  };
 }
 
 /** Every registered rulebook, by id. */

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { getAddress, isAddress, type Address, type Hex } from "viem";
-import { GIVABLE_REVOCATION_REASONS, MAX_LEVEL, REVOCATION_REASONS } from "./types";
+import { GIVABLE_REVOCATION_REASONS, MAX_LEVEL, REVIEW_RESULTS, REVOCATION_REASONS } from "./types";
 
 /** Any-case hex address, returned checksummed. */
 export const AddressSchema = z
@@ -66,6 +66,11 @@ export const ScopeSchema = z.number().int().min(1).max((1 << MAX_LEVEL) - 1);
 export const RevocationReasonSchema = z.enum(REVOCATION_REASONS);
 /** The reasons a body or the supervisor may give when revoking. */
 export const GivableRevocationReasonSchema = z.enum(GIVABLE_REVOCATION_REASONS);
+
+export const ReviewResultSchema = z.enum(REVIEW_RESULTS);
+
+/** An index into a holder's certificates (uint16). */
+export const HoldingIndexSchema = z.number().int().min(0).max(65_534);
 
 export const IssuanceSchema = z.object({
   level: LevelSchema,

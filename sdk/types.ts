@@ -4,7 +4,7 @@
  */
 import type { Address, Hex } from "viem";
 
-export const CERTIFICATE_STATUSES = ["NotFound", "Pending", "Valid", "Suspended", "Revoked", "Expired", "Voided"] as const;
+export const CERTIFICATE_STATUSES = ["NotFound", "Pending", "Valid", "Suspended", "Revoked", "Expired", "Voided", "ReviewOverdue"] as const;
 export type CertificateStatus = (typeof CERTIFICATE_STATUSES)[number];
 
 export const CERTIFICATE_STATUS_ZH: Record<CertificateStatus, string> = {
@@ -15,6 +15,17 @@ export const CERTIFICATE_STATUS_ZH: Record<CertificateStatus, string> = {
   Revoked: "已撤销",
   Expired: "已过期",
   Voided: "已作废",
+  ReviewOverdue: "年审逾期",
+};
+
+/** The outcome of an annual review (年审) a body records (contracts/CertificateTypes.sol ReviewResult). */
+export const REVIEW_RESULTS = ["Passed", "FailedSuspended", "FailedRevoked"] as const;
+export type ReviewResultName = (typeof REVIEW_RESULTS)[number];
+
+export const REVIEW_RESULT_ZH: Record<ReviewResultName, string> = {
+  Passed: "年审通过",
+  FailedSuspended: "年审未通过，暂停",
+  FailedRevoked: "年审未通过，撤销",
 };
 
 export const REVOCATION_REASONS = ["None", "Fraud", "Violation", "FailedReview", "Reissued", "HolderRequest", "BodyError", "Other"] as const;
@@ -115,6 +126,10 @@ export interface CertificateVerification {
   evaluatedAt: number;
   /** the block of the certificate's latest event, where its history walk starts (0n when not found) */
   lastEventBlock: bigint;
+  /** unix seconds when the next annual review (年审) falls due; 0 when none is due before the end of validity */
+  nextReviewDue: number;
+  /** annual reviews passed since the current result */
+  reviewsPassed: number;
 }
 
 export interface BodyRecord {
@@ -145,4 +160,8 @@ export interface RulebookRecord {
   status: RulebookStatus;
   contentHash: Hex;
   uri: string;
+  /** seconds between annual reviews, from the end of a result's notice (0: no reviews) */
+  reviewInterval: number;
+  /** seconds after a review falls due before its certificate is ReviewOverdue */
+  reviewGrace: number;
 }

@@ -51,12 +51,24 @@ const CONFLICTS = {
     en: "no objection to the certificate is pending (it may have been resolved on-chain)",
   }),
   NotInGoodStanding: ([, status]) => ({
-    zh: `证书当前状态为「${certStatusZh(status)}」，或有异议、暂停：须为无异议、未暂停的证书才能换证或补发`,
-    en: `the certificate is ${name(CERTIFICATE_STATUSES, status)} or carries an objection or a suspension: only a certificate in good standing can be renewed or re-issued`,
+    zh: `证书当前状态为「${certStatusZh(status)}」，或有异议、暂停：须为无异议、未暂停、年审未逾期的证书才能换证或补发`,
+    en: `the certificate is ${name(CERTIFICATE_STATUSES, status)} or carries an objection or a suspension: only a certificate in good standing (no overdue review) can be renewed or re-issued`,
   }),
   InPublicNotice: ([, validFrom]) => ({
     zh: `该证书当前的认定结果仍在公示期内（至 ${day(validFrom)}），公示期结束后才能换证或补发`,
     en: `the certificate's current result is still in public notice (until ${day(validFrom)}): renew or re-issue once the notice is over`,
+  }),
+  ObjectionAlreadyFiled: () => ({
+    zh: "该账户已对本次认定结果提出过异议：每个账户对每个结果只能提出一次",
+    en: "this account already objected to the certificate's current result: one objection per account and result",
+  }),
+  ReviewNotYetOpen: ([, opensAt]) => ({
+    zh: `本期年审自 ${day(opensAt)} 起才能记录，不能提前`,
+    en: `this period's annual review can be recorded from ${day(opensAt)} on, not ahead`,
+  }),
+  NoReviewDue: () => ({
+    zh: "该证书在有效期结束前没有待进行的年审（评价方案不要求年审，或已到期末复评）",
+    en: "no annual review is due before the certificate's end of validity (its rulebook asks for none, or re-evaluation takes its place)",
   }),
   NoticePeriodOver: ([, validFrom]) => ({
     zh: `该证书的公示期已于 ${day(validFrom)} 结束，不能再提出异议`,

@@ -282,8 +282,8 @@ const ROWS: Row[] = [
     fn: "registerRulebook",
     allowed: ["association"],
     denied: notAdmin,
-    call: (ctx, who) => ctx.certificate.connect(who).registerRulebook(ethers.id("rulebook-2"), "ipfs://rb2"),
-    emits: (_, who) => ["RulebookRegistered", [2, ethers.id("rulebook-2"), "ipfs://rb2", who.address]],
+    call: (ctx, who) => ctx.certificate.connect(who).registerRulebook(ethers.id("rulebook-2"), "ipfs://rb2", 0, 0),
+    emits: (_, who) => ["RulebookRegistered", [2, ethers.id("rulebook-2"), "ipfs://rb2", 0, 0, who.address]],
   },
   {
     fn: "deprecateRulebook",
@@ -584,6 +584,37 @@ const ROWS: Row[] = [
     ],
   },
   {
+    fn: "recordReview (passed, once the first review is open: the issuing body's keys only)",
+    allowed: ["issuingKey"],
+    denied: { error: "NotIssuingBody", args: () => [reviewTokenId, BODY_1] },
+    setup: (ctx) => withReviewedCertificate(ctx),
+    call: async (ctx, who) => {
+      await setNextTimestamp(afterNotice(ctx));
+      return send(ctx.certificate.connect(who), "recordReview", { tokenId: reviewTokenId, result: 0, evidenceHash: EVIDENCE });
+    },
+    emits: (ctx, who) => [
+      "AnnualReviewRecorded",
+      [reviewTokenId, BODY_1, 0, EVIDENCE, (due: bigint) => due > BigInt(afterNotice(ctx)), who.address, () => true],
+    ],
+  },
+  {
+    fn: "surrenderCertificate (its holder only)",
+    allowed: ["holder"],
+    denied: { error: "NotHolder", args: (ctx, w) => [ctx.tokenId, w.address] },
+    call: (ctx, who) => send(ctx.certificate.connect(who), "surrenderCertificate", { tokenId: ctx.tokenId, statementHash: EVIDENCE }),
+    emits: (ctx, who, previous) => [
+      "CertificateRevoked",
+      [ctx.tokenId, BODY_1, RevocationReason.HolderRequest, EVIDENCE, who.address, false, previous],
+    ],
+  },
+  {
+    fn: "choosePrimaryCertificate (whoever holds a certificate at that index)",
+    allowed: ["holder"],
+    denied: { error: "NoSuchHolding", args: (_, w) => [w.address, 0] },
+    call: (ctx, who) => ctx.certificate.connect(who).choosePrimaryCertificate(0),
+    emits: (ctx, who) => ["PrimaryCertificateChosen", [who.address, ctx.tokenId]],
+  },
+  {
     fn: "setRenderer",
     allowed: ["association"],
     denied: notAdmin,
@@ -591,6 +622,16 @@ const ROWS: Row[] = [
     emits: (ctx, who) => ["RendererChanged", [ctx.holders[9].address, who.address]],
   },
 ];
+
+/** A level-3 certificate of body 1 for `holders[3]` under rulebook 2, which has annual reviews. */
+const REVIEW_ROOT = ethers.id("matrix review root");
+const reviewTokenId = tokenIdOf(REVIEW_ROOT, BODY_1);
+async function withReviewedCertificate(ctx: Ctx): Promise<void> {
+  await ctx.certificate.registerRulebook(ethers.id("matrix rulebook with reviews"), "ipfs://rb-reviews", YEAR, 30 * DAY);
+  await ctx.certificate
+    .connect(ctx.key1)
+    .issueCertificate({ ...ctx.issuance(ctx.holders[3], { level: 3 }), resultRoot: REVIEW_ROOT, rulebookId: 2 });
+}
 
 // ------------------------------------------------------------------ the issuing body's standing
 

@@ -30,7 +30,7 @@ import {
 import { mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
 import { CertificateRenderer__factory, CQOCertificate__factory } from "../typechain-types";
 import { cqoDomain, reissueConsentTypedData, signingKeyConsentTypes, voucherTypedData, type Issuance } from "./helpers/eip712";
-import { linkLibrary } from "../sdk/link";
+import { linkLibraries, type LinkReference } from "../sdk/link";
 import { CertificateStatus, RevocationReason } from "./model/reference-model";
 import { rpc as jsonRpc, startNode, type LocalNode } from "../scripts/lib/node";
 
@@ -120,18 +120,23 @@ async function lifecycle(c: Clients, unit: 1 | 1000 = 1): Promise<LifecycleRepor
     await c.rpc("evm_mine", []);
   };
 
-  // Deploy from the compiled artifacts: the renderer, the library, then the certificate linked to the library.
+  // Deploy from the compiled artifacts: the renderer, the two libraries, then the certificate linked to both.
   const rendererArtifact = await hre.artifacts.readArtifact("CertificateRenderer");
-  const libraryArtifact = await hre.artifacts.readArtifact("BodyAdministration");
   const certArtifact = await hre.artifacts.readArtifact("CQOCertificate");
   expect(certArtifact.abi).to.deep.equal(CERT_ABI, "typechain's ABI is the artifact's");
   expect(rendererArtifact.abi).to.deep.equal(RENDERER_ABI);
   const deployer = c.wallet(association);
   const renderer = (await send(deployer.deployContract({ abi: RENDERER_ABI, bytecode: rendererArtifact.bytecode as Hex, args: [] }))).contractAddress as Address;
-  const library = (await send(deployer.deployContract({ abi: libraryArtifact.abi, bytecode: libraryArtifact.bytecode as Hex }))).contractAddress as Address;
-  const placeholders = certArtifact.linkReferences["contracts/libraries/BodyAdministration.sol"]?.BodyAdministration ?? [];
-  expect(placeholders.length, "CQOCertificate calls the library").to.be.greaterThan(0);
-  const linked = linkLibrary(certArtifact.bytecode as Hex, placeholders, library);
+  const libraries: Record<string, Address> = {};
+  const links: { references: LinkReference; address: Address }[] = [];
+  for (const name of ["BodyAdministration", "CertificateAdministration"]) {
+    const artifact = await hre.artifacts.readArtifact(name);
+    libraries[name] = (await send(deployer.deployContract({ abi: artifact.abi, bytecode: artifact.bytecode as Hex }))).contractAddress as Address;
+    const placeholders = certArtifact.linkReferences[`contracts/libraries/${name}.sol`]?.[name] ?? [];
+    expect(placeholders.length, `CQOCertificate calls ${name}`).to.be.greaterThan(0);
+    links.push({ references: placeholders, address: libraries[name]! });
+  }
+  const linked = linkLibraries(certArtifact.bytecode as Hex, links);
   const certReceipt = await send(
     deployer.deployContract({ abi: CERT_ABI, bytecode: linked, args: [association.address, ADMIN_DELAY, BigInt(unit), renderer] }),
   );
@@ -139,10 +144,12 @@ async function lifecycle(c: Clients, unit: 1 | 1000 = 1): Promise<LifecycleRepor
   expect(certificate).to.match(/^0x[0-9a-fA-F]{40}$/);
   expect(eventsOf(certReceipt).map((e) => e.eventName)).to.deep.equal(["RoleGranted", "RendererChanged"]);
   const runtime = (await pc.getCode({ address: certificate })) ?? "0x";
-  // The runtime code is the artifact's, up to the immutables filled in at deployment, and calls the library deployed above.
+  // The runtime code is the artifact's, up to the immutables filled in at deployment, and calls the libraries deployed above.
   expect(runtime.length).to.equal(certArtifact.deployedBytecode.length);
-  for (const { start } of certArtifact.deployedLinkReferences["contracts/libraries/BodyAdministration.sol"]!.BodyAdministration!) {
-    expect(`0x${runtime.slice(2 + start * 2, 2 + start * 2 + 40)}`).to.equal(library.toLowerCase());
+  for (const name of ["BodyAdministration", "CertificateAdministration"]) {
+    for (const { start } of certArtifact.deployedLinkReferences[`contracts/libraries/${name}.sol`]![name]!) {
+      expect(`0x${runtime.slice(2 + start * 2, 2 + start * 2 + 40)}`).to.equal(libraries[name]!.toLowerCase());
+    }
   }
 
   const as = (who: Account) => ({ address: certificate, abi: CERT_ABI, account: who, chain: pc.chain }) as const;
@@ -211,10 +218,10 @@ async function lifecycle(c: Clients, unit: 1 | 1000 = 1): Promise<LifecycleRepor
 
   const rulebookHash = keccak256(toHex("rulebook hn-cqo 2024.1"));
   const registered = eventsOf(
-    await send(w(association).writeContract({ ...as(association), functionName: "registerRulebook", args: [rulebookHash, "ipfs://rulebook"] })),
+    await send(w(association).writeContract({ ...as(association), functionName: "registerRulebook", args: [rulebookHash, "ipfs://rulebook", 0, 0] })),
   );
   expect(registered.map((e) => e.eventName)).to.deep.equal(["RulebookRegistered"]);
-  expect(registered[0].args).to.deep.equal({ rulebookId: 1, contentHash: rulebookHash, uri: "ipfs://rulebook", by: association.address });
+  expect(registered[0].args).to.deep.equal({ rulebookId: 1, contentHash: rulebookHash, uri: "ipfs://rulebook", reviewInterval: 0, reviewGrace: 0, by: association.address });
 
   // Issue one, then a batch. Numbers are the body's: its id, then the root's first 56 bits.
   const validUntil = t0 + 3 * YEAR;
@@ -340,7 +347,11 @@ async function lifecycle(c: Clients, unit: 1 | 1000 = 1): Promise<LifecycleRepor
   const oldView = await view(singleId);
   const newView = await view(newId);
   expect([oldView.status, oldView.revocationReason, oldView.successor]).to.deep.equal([CertificateStatus.Revoked, RevocationReason.Reissued, newId]);
-  expect([newView.status, newView.holder, newView.predecessor, newView.level, newView.bodyId]).to.deep.equal([CertificateStatus.Valid, newWallet.address, singleId, 1, BODY]);
+  // the new wallet's own public notice: pending, then valid
+  expect([newView.status, newView.holder, newView.predecessor, newView.level, newView.bodyId]).to.deep.equal([CertificateStatus.Pending, newWallet.address, singleId, 1, BODY]);
+  expect(await pc.readContract({ ...read, functionName: "holdsValidCertificate", args: [newWallet.address, 1] })).to.equal(false);
+  await travel(NOTICE + 1);
+  expect((await view(newId)).status).to.equal(CertificateStatus.Valid);
   expect(await pc.readContract({ ...read, functionName: "holdsValidCertificate", args: [newWallet.address, 1] })).to.equal(true);
 
   // The history, walked back block by block from lastEventBlock through previousEventBlock (no range scans).

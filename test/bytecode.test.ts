@@ -5,7 +5,7 @@
  * bytecode that the walker finds such an opcode and is not fooled by PUSH data, the metadata or the data solc appends
  * after the code (read from the build info's source maps).
  *
- * v2: CQOCertificate is linked to the external library BodyAdministration, so its artifact holds 20-byte link
+ * v2: CQOCertificate is linked to the external libraries BodyAdministration and CertificateAdministration, so its artifact holds 20-byte link
  * placeholders (`__$…$__`, not hex) where the library's address goes. They are filled here, as a deployment fills
  * them, with an address made of 0x5f bytes: the walk must read them as PUSH20 data, never as PUSH0.
  */
@@ -165,15 +165,15 @@ describe("bytecode: Paris rules for consortium chains (issue #11)", function () 
 
     it("includes the certificate, its library, the renderer, the anchors and the mocks", function () {
       const names = contracts.map((c) => c.name);
-      for (const name of ["CQOCertificate", "BodyAdministration", "CertificateRenderer", "PlainERC721", "ERC1271WalletMock"]) {
+      for (const name of ["CQOCertificate", "BodyAdministration", "CertificateAdministration", "CertificateRenderer", "PlainERC721", "ERC1271WalletMock"]) {
         expect(names).to.include(name);
       }
       expect(contracts.some((c) => c.fqn.startsWith("contracts/mocks/"))).to.equal(true);
     });
 
-    it("link the certificate to BodyAdministration (and nothing else to any library)", function () {
-      const linkedTo = Object.fromEntries(contracts.filter((c) => c.libraries.length > 0).map((c) => [c.name, c.libraries]));
-      expect(linkedTo).to.deep.equal({ CQOCertificate: ["BodyAdministration"] });
+    it("link the certificate to BodyAdministration and CertificateAdministration (and nothing else to any library)", function () {
+      const linkedTo = Object.fromEntries(contracts.filter((c) => c.libraries.length > 0).map((c) => [c.name, c.libraries.sort()]));
+      expect(linkedTo).to.deep.equal({ CQOCertificate: ["BodyAdministration", "CertificateAdministration"] });
       const certificate = contracts.find((c) => c.name === "CQOCertificate");
       expect(certificate?.deployedBytecode).to.contain(`73${LINKED_ADDRESS}`); // PUSH20 <library>
     });

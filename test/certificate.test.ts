@@ -150,7 +150,6 @@ describe("CQOCertificate", function () {
         .to.emit(c, "RendererChanged")
         .withArgs(await f.renderer.getAddress(), f.association.address);
       expect(await c.renderer()).to.equal(await f.renderer.getAddress());
-      expect(await c.MAX_LEVEL()).to.equal(8);
       expect(await c.MAX_BODIES()).to.equal(255);
       expect(await c.HOLDINGS_SCANNED()).to.equal(16);
       expect(await c.REISSUE_CONSENT_TYPEHASH()).to.equal(
@@ -178,8 +177,7 @@ describe("CQOCertificate", function () {
 
     it("refuses a zero renderer (InvalidAddress) and a clock unit other than 1 or 1000 (InvalidClockUnit)", async function () {
       const f = await loadFixture(deployFixture);
-      const library = await f.library.getAddress();
-      const factory = await ethers.getContractFactory("CQOCertificate", { libraries: { BodyAdministration: library } });
+      const factory = await ethers.getContractFactory("CQOCertificate", { libraries: f.libraries });
       const renderer = await f.renderer.getAddress();
       await expect(factory.deploy(f.association.address, 0, 1, ethers.ZeroAddress)).to.be.revertedWithCustomError(
         f.certificate,
@@ -231,7 +229,7 @@ describe("CQOCertificate", function () {
       expect(await c.certificatesOf(holder.address)).to.deep.equal([tokenId]);
       expect(await c.isResultRootUsed(BODY_1, item.resultRoot)).to.equal(true);
       expect(await c.isResultRootUsed(BODY_2, item.resultRoot)).to.equal(false);
-      expect(await c.resultRootOf(tokenId)).to.equal(item.resultRoot);
+      expect((await c.verifyCertificate(tokenId)).resultRoot).to.equal(item.resultRoot);
       expect(await c.locked(tokenId)).to.equal(true);
     });
 
@@ -457,7 +455,7 @@ describe("CQOCertificate", function () {
     it("issues a batch with mixed rulebooks, each certificate naming its own", async function () {
       const f = await loadFixture(deployFixture);
       const c = f.certificate;
-      await c.registerRulebook(RULEBOOK_2_HASH, "ipfs://rb2");
+      await c.registerRulebook(RULEBOOK_2_HASH, "ipfs://rb2", 0, 0);
       const batch = [1, 2, 2, 1, 2].map((rulebookId, i) => f.issuance(f.holders[i], { rulebookId }));
       await c.connect(f.key1).issueCertificates(batch);
       for (const item of batch) {
@@ -470,7 +468,7 @@ describe("CQOCertificate", function () {
     it("refuses the whole batch when any item names a deprecated or unknown rulebook", async function () {
       const f = await loadFixture(deployFixture);
       const c = f.certificate;
-      await c.registerRulebook(RULEBOOK_2_HASH, "ipfs://rb2");
+      await c.registerRulebook(RULEBOOK_2_HASH, "ipfs://rb2", 0, 0);
       await c.deprecateRulebook(2);
       const ok = f.issuance(f.holders[0]);
       await expect(c.connect(f.key1).issueCertificates([ok, f.issuance(f.holders[1], { rulebookId: 2 })]))
@@ -1340,7 +1338,7 @@ describe("CQOCertificate", function () {
     it("renews after the notice: new root, rulebook and end of validity, with a notice of its own; number and holder kept", async function () {
       const f = await loadFixture(deployFixture);
       const c = f.certificate;
-      await c.registerRulebook(RULEBOOK_2_HASH, "ipfs://rb2");
+      await c.registerRulebook(RULEBOOK_2_HASH, "ipfs://rb2", 0, 0);
       const { tokenId, item, issuedAt, block } = await issueOne(f, f.key1, f.holders[0], { level: 1 });
       await travelTo(item.validUntil + DAY); // expired
       expect(await c.statusOf(tokenId)).to.equal(CertificateStatus.Expired);
@@ -1367,7 +1365,7 @@ describe("CQOCertificate", function () {
       expect(v.lastEventBlock).to.equal(await txBlock(await tx));
       await travelTo(t + NOTICE_PERIOD);
       expect(await c.statusOf(tokenId)).to.equal(CertificateStatus.Valid);
-      expect(await c.resultRootOf(tokenId)).to.equal(newRoot);
+      expect((await c.verifyCertificate(tokenId)).resultRoot).to.equal(newRoot);
       expect(await c.isResultRootUsed(BODY_1, newRoot)).to.equal(true);
       expect(await c.isResultRootUsed(BODY_1, item.resultRoot)).to.equal(true);
       // the number the renewal's root maps to is not a certificate
@@ -1469,7 +1467,7 @@ describe("CQOCertificate", function () {
       await expect(renew(c, tokenId, r2, RULEBOOK_1, item.validUntil + 2 * YEAR))
         .to.emit(c, "CertificateRenewed")
         .withArgs(tokenId, BODY_1, r2, RULEBOOK_1, t + NOTICE_PERIOD, item.validUntil + 2 * YEAR, f.key1.address, first);
-      expect(await c.resultRootOf(tokenId)).to.equal(r2);
+      expect((await c.verifyCertificate(tokenId)).resultRoot).to.equal(r2);
       expect(await c.isResultRootUsed(BODY_1, r1)).to.equal(true);
       await travel(NOTICE_PERIOD);
       for (const used of [r1, r2]) {
@@ -1647,16 +1645,18 @@ describe("CQOCertificate", function () {
       expect(before.successor).to.equal(newId);
       expect(before.predecessor).to.equal(0);
       expect(before.lastEventBlock).to.equal(reissuedBlock);
+      const reissuedAt = (await ethers.provider.getBlock(reissuedBlock))!.timestamp;
       const after = await c.verifyCertificate(newId);
-      expect(after.status).to.equal(CertificateStatus.Valid);
+      // A new wallet goes through a public notice of its own (hole F2): pending, open to objections.
+      expect(after.status).to.equal(CertificateStatus.Pending);
       expect(after.holder).to.equal(newHolder.address);
       expect(after.predecessor).to.equal(old.tokenId);
       expect(after.successor).to.equal(0);
       expect(after.level).to.equal(1);
       expect(after.bodyId).to.equal(BODY_1);
       expect(after.issuedAt).to.equal(old.issuedAt);
-      expect(after.evaluatedAt).to.equal(old.issuedAt);
-      expect(after.validFrom).to.equal(old.issuedAt + NOTICE_PERIOD);
+      expect(after.evaluatedAt).to.equal(reissuedAt);
+      expect(after.validFrom).to.equal(reissuedAt + NOTICE_PERIOD);
       expect(after.validUntil).to.equal(old.item.validUntil);
       expect(after.rulebookId).to.equal(RULEBOOK_1);
       expect(after.resultRoot).to.equal(newRoot);
@@ -1664,15 +1664,18 @@ describe("CQOCertificate", function () {
       expect(await c.ownerOf(newId)).to.equal(newHolder.address);
       expect(await c.ownerOf(old.tokenId)).to.equal(oldHolder.address);
       expect(await c.certificatesOf(newHolder.address)).to.deep.equal([newId]);
-      expect(await c.holdsValidCertificate(newHolder.address, 1)).to.equal(true);
+      expect(await c.holdsValidCertificate(newHolder.address, 1)).to.equal(false);
       expect(await c.holdsValidCertificate(oldHolder.address, 3)).to.equal(false);
       expect(await c.isResultRootUsed(BODY_1, newRoot)).to.equal(true);
+      await travelTo(reissuedAt + NOTICE_PERIOD);
+      expect(await c.statusOf(newId)).to.equal(CertificateStatus.Valid);
+      expect(await c.holdsValidCertificate(newHolder.address, 1)).to.equal(true);
     });
 
     it("re-issues a renewed certificate, once the renewal's notice is over, with its renewed validity and rulebook", async function () {
       const f = await loadFixture(deployFixture);
       const c = f.certificate;
-      await c.registerRulebook(RULEBOOK_2_HASH, "ipfs://rb2");
+      await c.registerRulebook(RULEBOOK_2_HASH, "ipfs://rb2", 0, 0);
       const old = await issueOne(f, f.key1, f.holders[0]);
       await travel(NOTICE_PERIOD);
       const renewedUntil = old.item.validUntil + YEAR;
@@ -1686,14 +1689,16 @@ describe("CQOCertificate", function () {
         .to.be.revertedWithCustomError(c, "InPublicNotice")
         .withArgs(old.tokenId, t + NOTICE_PERIOD);
       await travelTo(t + NOTICE_PERIOD);
+      const reissuedAt = t + NOTICE_PERIOD + 1;
+      await setNextTimestamp(reissuedAt);
       await reissue(c.connect(f.key1), old.tokenId, f.holders[1].address, newRoot, deadline, sig);
       const after = await c.verifyCertificate(tokenIdOf(newRoot));
       expect(after.validUntil).to.equal(renewedUntil);
       expect(after.rulebookId).to.equal(2);
       expect(after.issuedAt).to.equal(old.issuedAt); // the first issuance
-      expect(after.evaluatedAt).to.equal(t); // the renewal's result
-      expect(after.validFrom).to.equal(t + NOTICE_PERIOD);
-      expect(after.status).to.equal(CertificateStatus.Valid);
+      expect(after.evaluatedAt).to.equal(reissuedAt); // the new wallet's publication
+      expect(after.validFrom).to.equal(reissuedAt + NOTICE_PERIOD);
+      expect(after.status).to.equal(CertificateStatus.Pending);
     });
 
     it("re-issues to an ERC-1271 contract wallet whose owner consented", async function () {
@@ -2025,7 +2030,7 @@ describe("CQOCertificate", function () {
       expect(await c.holdsValidCertificate(holder.address, 2)).to.equal(false);
     });
 
-    it("certificateNumberOf is the body id then the root's top 56 bits; isResultRootUsed is per body; resultRootOf", async function () {
+    it("certificateNumberOf is the body id then the root's top 56 bits; isResultRootUsed is per body; the view's resultRoot", async function () {
       const f = await loadFixture(deployFixture);
       const c = f.certificate;
       const root = "0x0123456789abcd" + "ef" + "11".repeat(24);
@@ -2046,8 +2051,8 @@ describe("CQOCertificate", function () {
       expect(await c.isResultRootUsed(BODY_1, root)).to.equal(true);
       expect(await c.isResultRootUsed(BODY_2, root)).to.equal(false);
       expect(await c.isResultRootUsed(BODY_1, rootWithSameNumber(root))).to.equal(false);
-      expect(await c.resultRootOf(number)).to.equal(root);
-      await expect(c.resultRootOf(1)).to.be.revertedWithCustomError(c, "CertificateNotFound").withArgs(1);
+      expect((await c.verifyCertificate(number)).resultRoot).to.equal(root);
+      expect((await c.verifyCertificate(1)).resultRoot).to.equal(ethers.ZeroHash);
     });
 
     it("verifyCertificate and statusOf agree for every status", async function () {
@@ -2437,6 +2442,8 @@ describe("CQOCertificate", function () {
         suspendedBySupervisor: v.suspendedBySupervisor,
         evaluatedAt: v.evaluatedAt,
         lastEventBlock: v.lastEventBlock,
+        nextReviewDue: v.nextReviewDue,
+        reviewsPassed: v.reviewsPassed,
       };
       const m = decodeTokenURI(await f.renderer.tokenURI(view));
       expect(m.name).to.contain("#42");

@@ -115,7 +115,7 @@ async function millisecondChainFixture(): Promise<MillisecondChain> {
     [await keyGrant(certificate, key, BODY_1, t + DAY)],
   );
   await nextTxAt(t + 3, 3);
-  await certificate.registerRulebook(RULEBOOK_HASH, RULEBOOK_URI);
+  await certificate.registerRulebook(RULEBOOK_HASH, RULEBOOK_URI, 0, 0);
   return { certificate, association, supervisor, bodyAdmin, key, stranger, holders, t0: t + 3, deployedAtMs };
 }
 
@@ -357,9 +357,11 @@ describe("CQOCertificate on a millisecond chain (clockUnit 1000)", function () {
       .to.emit(c, "CertificateReissued")
       .withArgs(onTime.tokenId, tokenIdOf(root), BODY_1, newHolder.address, root, m.key.address, onTime.block);
     const reissued = await c.verifyCertificate(tokenIdOf(root));
-    expect(reissued.status).to.equal(CertificateStatus.Valid);
+    // the new wallet's public notice starts at the re-issue, in seconds (the block's 999 ms dropped)
+    expect(reissued.status).to.equal(CertificateStatus.Pending);
     expect(reissued.issuedAt).to.equal(onTime.issuedAt);
-    expect(reissued.validFrom).to.equal(onTime.issuedAt + NOTICE_PERIOD);
+    expect(reissued.evaluatedAt).to.equal(deadline);
+    expect(reissued.validFrom).to.equal(deadline + NOTICE_PERIOD);
     expect(reissued.validUntil).to.equal(VALID_UNTIL);
     await nextTxAt(deadline + 1);
     await expect(reissue(late.tokenId, randomRoot()))

@@ -166,6 +166,8 @@ export interface Fixture {
   renderer: CertificateRenderer;
   /** The BodyAdministration library linked into `certificate`. */
   library: BodyAdministration;
+  /** Both libraries' addresses, to link another copy of the contract (`getContractFactory(…, { libraries })`). */
+  libraries: CertificateLibraries;
   /** 1 (seconds) or 1000 (a millisecond chain). */
   clockUnit: 1 | 1000;
   /** The contract's clock in seconds (equal to the module-level helpers when `clockUnit` is 1). */
@@ -212,19 +214,30 @@ export async function deployMillisecondFixture(): Promise<Fixture> {
   return deployFixtureWith({ clockUnit: 1000 });
 }
 
-/** Deploys the certificate contract: renderer (unless given), the BodyAdministration library, then the linked contract. */
+/** The external libraries the certificate contract is linked to, by name: what `getContractFactory` takes. */
+export type CertificateLibraries = {
+  BodyAdministration: string;
+  CertificateAdministration: string;
+};
+
+/**
+ * Deploys the certificate contract: renderer (unless given), the BodyAdministration and CertificateAdministration
+ * libraries, then the linked contract.
+ */
 export async function deployCertificate(
   association: Addressish,
   options: FixtureOptions & { renderer?: Addressish } = {},
-): Promise<{ certificate: CQOCertificate; renderer: string; library: BodyAdministration }> {
+): Promise<{ certificate: CQOCertificate; renderer: string; library: BodyAdministration; libraries: CertificateLibraries }> {
   const renderer = options.renderer !== undefined ? addressOf(options.renderer) : await (await ethers.deployContract("CertificateRenderer")).getAddress();
   const library = await ethers.deployContract("BodyAdministration");
+  const administration = await ethers.deployContract("CertificateAdministration");
+  const libraries = { BodyAdministration: await library.getAddress(), CertificateAdministration: await administration.getAddress() };
   const certificate = await ethers.deployContract(
     "CQOCertificate",
     [addressOf(association), options.adminTransferDelay ?? 0, options.clockUnit ?? 1, renderer],
-    { libraries: { BodyAdministration: await library.getAddress() } },
+    { libraries },
   );
-  return { certificate, renderer, library };
+  return { certificate, renderer, library, libraries };
 }
 
 /**
@@ -240,7 +253,7 @@ export async function deployFixtureWith(options: FixtureOptions): Promise<Fixtur
   const [association, supervisor, bodyAdmin, key1, key2, body2Admin, body2Key, stranger, ...holders] = signers;
   if (holders.length < 10) throw new Error("the fixture needs at least 18 signers");
 
-  const { certificate, library } = await deployCertificate(association, options);
+  const { certificate, library, libraries } = await deployCertificate(association, options);
   const renderer = await ethers.getContractAt("CertificateRenderer", await certificate.renderer());
   const clock = contractClock(clockUnit);
 
@@ -269,7 +282,7 @@ export async function deployFixtureWith(options: FixtureOptions): Promise<Fixtur
     },
     [await keyGrant(certificate, body2Key, BODY_2)],
   );
-  await certificate.registerRulebook(RULEBOOK_HASH, RULEBOOK_URI);
+  await certificate.registerRulebook(RULEBOOK_HASH, RULEBOOK_URI, 0, 0);
   await checkTypehashes(certificate);
 
   const t0 = await clock.now();
@@ -278,6 +291,7 @@ export async function deployFixtureWith(options: FixtureOptions): Promise<Fixtur
     certificate,
     renderer,
     library,
+    libraries,
     clockUnit,
     clock,
     association,

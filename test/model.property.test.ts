@@ -253,7 +253,7 @@ async function deployForModel(): Promise<{ fixed: Fixed; params: SetupParams }> 
   const rulebookHashes = [BigInt(ethers.id("rulebook:1")), BigInt(ethers.id("rulebook:2"))];
   for (const [i, hash] of rulebookHashes.entries()) {
     await network.provider.send("evm_setNextBlockTimestamp", [t0 + i]);
-    await cert.registerRulebook(ethers.toBeHex(hash, 32), `ipfs://rulebook/${i + 1}`);
+    await cert.registerRulebook(ethers.toBeHex(hash, 32), `ipfs://rulebook/${i + 1}`, 0, 0);
   }
   const grants: SignedGrant[][] = [];
   for (const [i, b] of bodies.entries()) {
@@ -688,7 +688,7 @@ async function both(
       const expected = model.registerRulebook(lc(signer.address), hash);
       return {
         expected,
-        actual: await send(real, () => c.connect(signer).registerRulebook(ethers.toBeHex(hash, 32), "ipfs://rulebook", opts)),
+        actual: await send(real, () => c.connect(signer).registerRulebook(ethers.toBeHex(hash, 32), "ipfs://rulebook", 0, 0, opts)),
       };
     }
     case "deprecateRulebook": {
@@ -1400,6 +1400,8 @@ describe("CQOCertificate against the reference model (fast-check)", function () 
       [{ t: "issue", by: "keyOfBody1", item: item(3, { root: { kind: "reuse", pick: 0 } }) }, "ResultRootAlreadyUsed"],
       { t: "reissue", by: "issuerKey", cert: { pick: 3 }, newHolder: 3, root: { kind: "fresh" }, deadline: 60, consent: "newHolder" },
       { status: { pick: 3 }, is: CertificateStatus.Revoked },
+      { status: { pick: 4 }, is: CertificateStatus.Pending }, // the new wallet's own public notice
+      { t: "time", when: { kind: "toValidFrom", cert: { pick: 4 }, offset: 0 } },
       { status: { pick: 4 }, is: CertificateStatus.Valid },
       { t: "suspendBody", by: "supervisor", body: 2 },
       [{ t: "issue", by: "keyOfBody2", item: item(3, { level: 3 }) }, "BodyNotActive"],
@@ -1527,7 +1529,9 @@ describe("CQOCertificate against the reference model (fast-check)", function () 
       ],
       { t: "time", when: { kind: "toValidFrom", cert: { pick: 1 }, offset: 0 } },
       { t: "reissue", by: "issuerKey", cert: { pick: 1 }, newHolder: 2, root: { kind: "fresh" }, deadline: 60, consent: "newHolder" },
-      { status: { pick: 2 }, is: CertificateStatus.Valid }, // keeps the first issuance date and the renewal's result
+      { status: { pick: 2 }, is: CertificateStatus.Pending }, // keeps the first issuance date; a notice of its own
+      { t: "time", when: { kind: "toValidFrom", cert: { pick: 2 }, offset: 0 } },
+      { status: { pick: 2 }, is: CertificateStatus.Valid },
       { t: "void", by: "supervisor", body: 1, when: { kind: "atIssueOf", cert: { pick: 2 }, offset: 1 } },
       { status: { pick: 2 }, is: CertificateStatus.Valid }, // voids compare the current result's time
       { t: "void", by: "supervisor", body: 1, when: { kind: "atEvaluationOf", cert: { pick: 2 }, offset: 1 } },

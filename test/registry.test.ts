@@ -1578,12 +1578,16 @@ describe("CertifyingBodyRegistry", function () {
       expect(rb.contentHash).to.equal(RULEBOOK_HASH);
       expect(await c.rulebookURI(RULEBOOK_1)).to.equal(RULEBOOK_URI);
       const h2 = ethers.id("rulebook-2");
-      expect(await c.registerRulebook.staticCall(h2, "ipfs://rb2")).to.equal(2n);
-      await expect(c.registerRulebook(h2, "ipfs://rb2"))
+      const year = 365 * 86_400;
+      const grace = 30 * 86_400;
+      expect(await c.registerRulebook.staticCall(h2, "ipfs://rb2", year, grace)).to.equal(2n);
+      await expect(c.registerRulebook(h2, "ipfs://rb2", year, grace))
         .to.emit(c, "RulebookRegistered")
-        .withArgs(2, h2, "ipfs://rb2", f.association.address);
+        .withArgs(2, h2, "ipfs://rb2", year, grace, f.association.address);
+      const rb2 = await c.getRulebook(2);
+      expect([rb2.reviewInterval, rb2.reviewGrace]).to.deep.equal([BigInt(year), BigInt(grace)]);
       const h3 = ethers.id("rulebook-3");
-      await expect(c.registerRulebook(h3, "")).to.emit(c, "RulebookRegistered").withArgs(3, h3, "", f.association.address);
+      await expect(c.registerRulebook(h3, "", 0, 0)).to.emit(c, "RulebookRegistered").withArgs(3, h3, "", 0, 0, f.association.address);
       expect(await c.rulebookIdOf(RULEBOOK_HASH)).to.equal(1);
       expect(await c.rulebookIdOf(h2)).to.equal(2);
       expect(await c.rulebookIdOf(h3)).to.equal(3);
@@ -1599,15 +1603,22 @@ describe("CertifyingBodyRegistry", function () {
     it("refuses a zero hash and a hash already registered (even deprecated)", async function () {
       const f = await loadFixture(deployFixture);
       const c = f.certificate;
-      await expect(c.registerRulebook(ethers.ZeroHash, "x")).to.be.revertedWithCustomError(c, "InvalidRulebookHash");
-      await expect(c.registerRulebook(RULEBOOK_HASH, "another uri"))
+      await expect(c.registerRulebook(ethers.ZeroHash, "x", 0, 0)).to.be.revertedWithCustomError(c, "InvalidRulebookHash");
+      // A review schedule needs an interval longer than its grace, and a grace period needs reviews.
+      for (const [interval, grace] of [[0, 1], [100, 100], [100, 101]]) {
+        await expect(c.registerRulebook(ethers.id(`schedule ${interval} ${grace}`), "x", interval, grace))
+          .to.be.revertedWithCustomError(c, "InvalidReviewSchedule")
+          .withArgs(interval, grace);
+      }
+      await expect(c.registerRulebook(ethers.id("schedule 100 99"), "x", 100, 99)).to.emit(c, "RulebookRegistered");
+      await expect(c.registerRulebook(RULEBOOK_HASH, "another uri", 0, 0))
         .to.be.revertedWithCustomError(c, "RulebookAlreadyRegistered")
         .withArgs(RULEBOOK_HASH, RULEBOOK_1);
       await c.deprecateRulebook(RULEBOOK_1);
-      await expect(c.registerRulebook(RULEBOOK_HASH, "again"))
+      await expect(c.registerRulebook(RULEBOOK_HASH, "again", 0, 0))
         .to.be.revertedWithCustomError(c, "RulebookAlreadyRegistered")
         .withArgs(RULEBOOK_HASH, RULEBOOK_1);
-      expect(await c.registryCounts()).to.deep.equal([2n, 1n]);
+      expect(await c.registryCounts()).to.deep.equal([2n, 2n]); // rulebook 1 and the 100-second schedule
       expect(await c.rulebookURI(RULEBOOK_1)).to.equal(RULEBOOK_URI);
     });
 
@@ -1621,10 +1632,10 @@ describe("CertifyingBodyRegistry", function () {
         ethers.toQuantity(slot),
         ethers.toBeHex((65534n << 16n) | 2n, 32),
       ]);
-      await expect(c.registerRulebook(ethers.id("last"), "x"))
+      await expect(c.registerRulebook(ethers.id("last"), "x", 0, 0))
         .to.emit(c, "RulebookRegistered")
-        .withArgs(65535, ethers.id("last"), "x", f.association.address);
-      await expect(c.registerRulebook(ethers.id("one too many"), "x")).to.be.revertedWithCustomError(c, "RegistryFull");
+        .withArgs(65535, ethers.id("last"), "x", 0, 0, f.association.address);
+      await expect(c.registerRulebook(ethers.id("one too many"), "x", 0, 0)).to.be.revertedWithCustomError(c, "RegistryFull");
       expect(await c.registryCounts()).to.deep.equal([2n, 65535n]);
     });
 
@@ -1661,7 +1672,7 @@ describe("CertifyingBodyRegistry", function () {
       const f = await loadFixture(deployFixture);
       const c = f.certificate;
       for (const who of [f.supervisor, f.bodyAdmin, f.stranger]) {
-        await expect(c.connect(who).registerRulebook(ethers.id("x"), "x"))
+        await expect(c.connect(who).registerRulebook(ethers.id("x"), "x", 0, 0))
           .to.be.revertedWithCustomError(c, "AccessControlUnauthorizedAccount")
           .withArgs(who.address, DEFAULT_ADMIN_ROLE);
         await expect(c.connect(who).deprecateRulebook(RULEBOOK_1))

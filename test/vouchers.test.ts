@@ -80,8 +80,8 @@ async function voucherFixture() {
   const cert = await deployCertificate(association);
   const address = (await cert.getAddress()) as Address;
   await cert.grantRole(await cert.SUPERVISOR_ROLE(), supervisor.address);
-  await cert.registerRulebook(keccak256(toHex("rulebook 1")), "ipfs://rulebook/1");
-  await cert.registerRulebook(keccak256(toHex("rulebook 2")), "ipfs://rulebook/2");
+  await cert.registerRulebook(keccak256(toHex("rulebook 1")), "ipfs://rulebook/1", 0, 0);
+  await cert.registerRulebook(keccak256(toHex("rulebook 2")), "ipfs://rulebook/2", 0, 0);
 
   const keyA = offlineAccount("body 1 key A");
   const keyB = offlineAccount("body 2 key B");
@@ -294,7 +294,7 @@ describe("EIP-712 vouchers, signing-key consents and reissue consents (viem sign
       const f = await loadFixture(voucherFixture);
       const other = await deployCertificate(f.association);
       const otherAddress = (await other.getAddress()) as Address;
-      await other.registerRulebook(keccak256(toHex("rulebook 1")), "ipfs://rulebook/1");
+      await other.registerRulebook(keccak256(toHex("rulebook 1")), "ipfs://rulebook/1", 0, 0);
       const otherBody = {
         admin: f.admin1.address,
         scope: 0b0111,
@@ -526,10 +526,12 @@ describe("EIP-712 vouchers, signing-key consents and reissue consents (viem sign
       expect(renewed.holder).to.equal(newHolder.address);
       expect(renewed.predecessor).to.equal(tokenId);
       expect(renewed.level).to.equal(issuance.level);
+      const reissuedAt = (await ethers.provider.getBlock((await (await tx).wait())!.blockNumber))!.timestamp;
       expect(renewed.issuedAt).to.equal(old.issuedAt);
-      expect(renewed.evaluatedAt).to.equal(old.evaluatedAt);
+      expect(renewed.evaluatedAt).to.equal(reissuedAt); // a new public notice for the new wallet
+      expect(renewed.validFrom).to.equal(reissuedAt + NOTICE);
       expect(renewed.validUntil).to.equal(old.validUntil);
-      expect(renewed.status).to.equal(CertificateStatus.Valid);
+      expect(renewed.status).to.equal(CertificateStatus.Pending);
       expect(renewed.resultRoot).to.equal(newRoot);
       expect(await f.cert.certificatesOf(newHolder.address)).to.deep.equal([newTokenId]);
     });

@@ -3,7 +3,7 @@
  * README splice. No Hardhat in here, so it can be read (and reused) without a chain.
  */
 
-export type OperationKey = "single" | "batch" | "revoke" | "suspend" | "voucher";
+export type OperationKey = "single" | "batch" | "revoke" | "suspend" | "voucher" | "review";
 
 /** A target is a ceiling on a ratio: ours / EAS or ours / floor. */
 export interface Target {

@@ -52,8 +52,12 @@ interface IBodyRegistry {
 
     /// @dev Documents' URIs are kept beside the records (`bodyMetadataURI`, `rulebookURI`): one string encoder
     /// for both views, where struct returns holding strings cost the contract a kilobyte of code.
+    /// @dev The review schedule is the rulebook's own data (its `validity`), repeated here so that the contract
+    /// can tell when a review is overdue; the sdk derives both numbers from the rulebook it hashes.
     struct Rulebook {
-        RulebookStatus status; // alone in its slot: issuance reads only this
+        RulebookStatus status; // with the schedule in one slot: issuance reads only this slot
+        uint32 reviewInterval; // seconds between annual reviews (年审), counted from the end of the notice; 0: none
+        uint32 reviewGrace; // seconds after a review falls due before the certificate counts as overdue
         bytes32 contentHash; // keccak-256 of the rulebook's RFC 8785 canonical JSON
     }
 
@@ -82,10 +86,19 @@ interface IBodyRegistry {
     event BodyCertificatesVoided(
         uint16 indexed bodyId, uint40 voidedBefore, bytes32 evidenceHash, address by, uint40 previousVoidBlock
     );
-    event RulebookRegistered(uint16 indexed rulebookId, bytes32 indexed contentHash, string uri, address by);
+    event RulebookRegistered(
+        uint16 indexed rulebookId,
+        bytes32 indexed contentHash,
+        string uri,
+        uint32 reviewInterval,
+        uint32 reviewGrace,
+        address by
+    );
     event RulebookDeprecated(uint16 indexed rulebookId, address by);
 
     error InvalidAddress();
+    /// @notice A grace period without reviews, or one as long as the review interval.
+    error InvalidReviewSchedule(uint32 reviewInterval, uint32 reviewGrace);
     error InvalidScope(uint8 scope);
     error InvalidAccreditationTerm(uint40 accreditedUntil);
     error BodyNotFound(uint16 bodyId);

@@ -183,20 +183,30 @@ library BodyAdministration {
     }
 
     /// @notice See {CertifyingBodyRegistry-registerRulebook}.
-    function registerRulebook(Registry storage r, bytes32 contentHash, string calldata uri)
-        external
-        returns (uint16 rulebookId)
-    {
+    function registerRulebook(
+        Registry storage r,
+        bytes32 contentHash,
+        string calldata uri,
+        uint32 reviewInterval,
+        uint32 reviewGrace
+    ) external returns (uint16 rulebookId) {
         if (contentHash == bytes32(0)) revert IBodyRegistry.InvalidRulebookHash();
+        if (reviewInterval == 0 ? reviewGrace != 0 : reviewGrace >= reviewInterval) {
+            revert IBodyRegistry.InvalidReviewSchedule(reviewInterval, reviewGrace);
+        }
         uint16 existing = r.rulebookIdOfHash[contentHash];
         if (existing != 0) revert IBodyRegistry.RulebookAlreadyRegistered(contentHash, existing);
         if (r.rulebookCount == type(uint16).max) revert IBodyRegistry.RegistryFull();
         rulebookId = ++r.rulebookCount;
         r.rulebookIdOfHash[contentHash] = rulebookId;
-        r.rulebooks[rulebookId] =
-            IBodyRegistry.Rulebook({status: IBodyRegistry.RulebookStatus.Active, contentHash: contentHash});
+        r.rulebooks[rulebookId] = IBodyRegistry.Rulebook({
+            status: IBodyRegistry.RulebookStatus.Active,
+            reviewInterval: reviewInterval,
+            reviewGrace: reviewGrace,
+            contentHash: contentHash
+        });
         r.rulebookURIs[rulebookId] = uri;
-        emit IBodyRegistry.RulebookRegistered(rulebookId, contentHash, uri, msg.sender);
+        emit IBodyRegistry.RulebookRegistered(rulebookId, contentHash, uri, reviewInterval, reviewGrace, msg.sender);
     }
 
     /// @notice See {CertifyingBodyRegistry-deprecateRulebook}.
@@ -228,6 +238,33 @@ library BodyAdministration {
         return MessageHashUtils.toTypedDataHash(
             domainSeparator, keccak256(abi.encode(SIGNING_KEY_CONSENT_TYPEHASH, bodyId, key, deadline))
         );
+    }
+
+    /// @dev The body of a signing key that may issue now, and the body's terms (a memory copy, so that a batch
+    /// reads the slot once).
+    function issuingKey(Registry storage r, address key, uint40 now_)
+        internal
+        view
+        returns (uint16 bodyId, IBodyRegistry.Body memory body)
+    {
+        bodyId = r.bodyOfKey[key];
+        if (bodyId == 0) revert IBodyRegistry.UnauthorizedAccount(key);
+        body = r.bodies[bodyId];
+        requireAccredited(bodyId, body.status, body.accreditedUntil, now_);
+    }
+
+    /// @dev Certificates name only active rulebooks.
+    function requireActiveRulebook(Registry storage r, uint16 rulebookId) internal view {
+        IBodyRegistry.RulebookStatus status = r.rulebooks[rulebookId].status;
+        if (status == IBodyRegistry.RulebookStatus.Active) return;
+        if (status == IBodyRegistry.RulebookStatus.None) revert IBodyRegistry.RulebookNotFound(rulebookId);
+        revert IBodyRegistry.RulebookIsDeprecated(rulebookId);
+    }
+
+    /// @dev A body may issue and restore only while active and within its term.
+    function requireAccredited(uint16 bodyId, BodyStatus status, uint40 accreditedUntil, uint40 now_) internal pure {
+        if (status != BodyStatus.Active) revert IBodyRegistry.BodyNotActive(bodyId, status);
+        if (now_ >= accreditedUntil) revert IBodyRegistry.BodyAccreditationExpired(bodyId, accreditedUntil);
     }
 
     function _existingBody(Registry storage r, uint16 bodyId) private view returns (IBodyRegistry.Body storage body) {

@@ -10,16 +10,17 @@ import {RevocationReason} from "../CertificateTypes.sol";
 // and written once. Two slots hold everything, so dates are kept as 32-bit offsets from the contract's epoch (its
 // deployment: 136 years of room) and blocks as 32-bit offsets from its deployment block. Bit layouts, low first:
 //
-//   RecordSlot    holder 160 | evaluatedAt 32 | rulebookId 16 | level 4 | reason 4 | flags 4 | spare 4 | lastBlock 32
+//   RecordSlot    holder 160 | evaluatedAt 32 | rulebookId 16 | level 4 | reason 4 | flags 4 | reviews 4 | lastBlock 32
 //   TermsSlot     rootTail 200 | validUntil 32 | noticePeriod 24
-//   HoldingsSlot  count 16 | first 64 | second 64 | third 64   (a holder's later certificates live elsewhere)
+//   HoldingsSlot  count 16 | first 64 | second 64 | third 64 | primary 16   (later certificates live elsewhere)
 //
 // A certificate's number is its body id (8 bits) followed by the first 56 bits of its result root, so the
 // record keeps the root's other 200 bits. The record is rewritten on every status change, and carries the block
 // of the certificate's latest event: each event names the block of the one before (ERC-1056), so a client walks
 // a certificate's history back one block at a time, whatever the chain's length.
 
-/// @notice Slot one of a certificate: holder, current result (time, rulebook), level, status and latest event.
+/// @notice Slot one of a certificate: holder, current result (time, rulebook), level, status, annual reviews passed
+/// since that result, and latest event.
 type RecordSlot is uint256;
 
 /// @notice Slot two of a certificate: the 200 low bits of its first result root and the current result's dates.
@@ -52,7 +53,11 @@ library PackedRecord {
     uint256 private constant _LEVEL = 208;
     uint256 private constant _REASON = 212;
     uint256 private constant _FLAGS = 216;
+    uint256 private constant _REVIEWS = 220;
     uint256 private constant _LAST_BLOCK = 224;
+
+    /// @dev The most annual reviews one result can count (four bits): 15 years at a 12-month interval.
+    uint8 internal constant MAX_REVIEWS = 15;
 
     /// @dev A new certificate: no flags, not revoked.
     function pack(address holder_, uint32 evaluatedAt_, uint16 rulebookId_, uint8 level_, uint32 block_)
@@ -104,6 +109,11 @@ library PackedRecord {
         return flags(r) & flag != 0;
     }
 
+    /// @dev The annual reviews passed since the current result (issuance, re-issue or renewal).
+    function reviews(RecordSlot r) internal pure returns (uint8) {
+        return uint8(RecordSlot.unwrap(r) >> _REVIEWS) & 0xf;
+    }
+
     function lastBlock(RecordSlot r) internal pure returns (uint32) {
         return uint32(RecordSlot.unwrap(r) >> _LAST_BLOCK);
     }
@@ -120,7 +130,12 @@ library PackedRecord {
         return RecordSlot.wrap(_set(word, _LAST_BLOCK, 0xffffffff, block_));
     }
 
-    /// @dev A new result (renewal): its time and rulebook.
+    /// @dev One more annual review passed.
+    function withReviewPassed(RecordSlot r, uint32 block_) internal pure returns (RecordSlot) {
+        return RecordSlot.wrap(_set(RecordSlot.unwrap(r) + (uint256(1) << _REVIEWS), _LAST_BLOCK, 0xffffffff, block_));
+    }
+
+    /// @dev A new result (renewal): its time and rulebook; its review schedule starts again.
     function withResult(RecordSlot r, uint32 evaluatedAt_, uint16 rulebookId_, uint32 block_)
         internal
         pure
@@ -128,6 +143,7 @@ library PackedRecord {
     {
         uint256 word = _set(RecordSlot.unwrap(r), _EVALUATED_AT, 0xffffffff, evaluatedAt_);
         word = _set(word, _RULEBOOK_ID, 0xffff, rulebookId_);
+        word = _set(word, _REVIEWS, 0xf, 0);
         return RecordSlot.wrap(_set(word, _LAST_BLOCK, 0xffffffff, block_));
     }
 
@@ -185,6 +201,7 @@ library PackedTerms {
 library PackedHoldings {
     /// @dev How many certificate numbers the slot holds besides the count.
     uint256 internal constant INLINE = 3;
+    uint256 private constant _PRIMARY = 208;
 
     function count(HoldingsSlot h) internal pure returns (uint16) {
         return uint16(HoldingsSlot.unwrap(h));
@@ -193,6 +210,17 @@ library PackedHoldings {
     /// @dev The number of the holder's `index`-th certificate, for `index` < INLINE.
     function inlineAt(HoldingsSlot h, uint256 index) internal pure returns (uint64) {
         return uint64(HoldingsSlot.unwrap(h) >> (16 + 64 * index));
+    }
+
+    /// @dev The index of the certificate the holder named as their primary one, plus one (0: none named).
+    function primary(HoldingsSlot h) internal pure returns (uint16) {
+        return uint16(HoldingsSlot.unwrap(h) >> _PRIMARY);
+    }
+
+    /// @dev The holder's primary certificate is their `index`-th.
+    function withPrimary(HoldingsSlot h, uint16 index) internal pure returns (HoldingsSlot) {
+        uint256 word = HoldingsSlot.unwrap(h) & ~(uint256(0xffff) << _PRIMARY);
+        return HoldingsSlot.wrap(word | ((uint256(index) + 1) << _PRIMARY));
     }
 
     /// @dev One more certificate; its number is kept inline while there is room (the caller stores it otherwise).

@@ -6,7 +6,7 @@
  */
 import { createPublicClient, createWalletClient, http, keccak256, toHex, type Hex, type PublicClient } from "viem";
 import { mnemonicToAccount, type HDAccount } from "viem/accounts";
-import { CqoClient, deployCqo, levelsToScope, type Deployment } from "../../sdk";
+import { CqoClient, deployCqo, levelsToScope, reviewScheduleOf, type Deployment } from "../../sdk";
 import { chainFor } from "../../server/chain";
 import { parseRulebook, rulebookHash, type Rulebook } from "../../scoring";
 import { syntheticUscc, prng, type DevAssessor } from "../../scoring/synthetic";
@@ -100,7 +100,8 @@ export async function deployWorld(url: string): Promise<World> {
   const deployment = { ...(await deployCqo(pc, wallet, { association: association.address })), rpcUrl: url };
   const admin = new CqoClient(pc, deployment, wallet);
   await admin.grantSupervisor(devAccount(CAST.supervisor).address);
-  const { rulebookId } = await admin.registerRulebook(DEFAULT_RULEBOOK_HASH, "rulebooks/hn-cqo-default-2024.1.json");
+  // with its annual review schedule, from the rulebook's own `validity` (see sdk/review-schedule.ts)
+  const { rulebookId } = await admin.registerRulebook(DEFAULT_RULEBOOK_HASH, "rulebooks/hn-cqo-default-2024.1.json", reviewScheduleOf(DEFAULT_RULEBOOK));
   const now = Math.floor(Number((await pc.getBlock()).timestamp) / deployment.clockUnit);
   const accredit = async (adminIndex: number, keyIndex: number, levels: number[], name: string) => {
     const metadata = JSON.stringify({ name, country: "CN", province: "湖南" });

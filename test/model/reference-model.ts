@@ -48,6 +48,7 @@ export enum CertificateStatus {
   Revoked,
   Expired,
   Voided,
+  ReviewOverdue,
 }
 
 export enum RulebookStatus {
@@ -129,9 +130,9 @@ export interface ModelCert {
   holder: Address;
   bodyId: number;
   level: number;
-  /** When the current result was recorded: the issuance, or the latest renewal (a re-issue keeps its original's). */
+  /** When the current result was recorded: the issuance, the latest renewal, or the re-issue (its own notice). */
   evaluatedAt: number;
-  /** The first issuance, once renewed (0: never renewed). */
+  /** The first issuance, once renewed or re-issued (0: neither). */
   firstIssuedAt: number;
   /** The end of the result the latest renewal replaced: in force during the renewal's notice (0: never renewed). */
   previousValidUntil: number;
@@ -203,6 +204,8 @@ export interface ModelState {
   holdings: Map<Address, bigint[]>;
   /** Every root ever used (issued, re-issued, renewed with) and by which body, oldest first. */
   usedRoots: UsedRoot[];
+  /** Objections filed by accounts other than the issuing body's keys: `${tokenId}:${filer}:${evaluatedAt}` (once each). */
+  objectionsFiled: Set<string>;
 }
 
 class Revert extends Error {
@@ -265,6 +268,7 @@ export class ReferenceModel {
       renewalClaims: new Map(),
       holdings: new Map(),
       usedRoots: [],
+      objectionsFiled: new Set(),
     };
   }
 
@@ -503,10 +507,13 @@ export class ReferenceModel {
     return this.tx(() => {
       const cert = this.existingUnrevoked(tokenId);
       const bySupervisor = this.authorize(caller, cert, true);
-      const own = bySupervisor ? cert.suspendedBySupervisor : cert.suspendedByBody;
+      // a revoked body's suspensions pass to the supervisor
+      const takesOver = bySupervisor && !cert.suspendedBySupervisor && this.s.bodies[cert.bodyId - 1].status === BodyStatus.Revoked;
+      const liftsBody = !bySupervisor || takesOver;
+      const own = liftsBody ? cert.suspendedByBody : cert.suspendedBySupervisor;
       if (!own) fail(cert.suspendedBySupervisor ? "SuspendedBySupervisor" : "CertificateNotSuspended");
-      if (bySupervisor) cert.suspendedBySupervisor = false;
-      else cert.suspendedByBody = false;
+      if (liftsBody) cert.suspendedByBody = false;
+      else cert.suspendedBySupervisor = false;
       return [this.certEvent(cert, "CertificateReinstated", { by: caller, bySupervisor })];
     });
   }
@@ -525,6 +532,12 @@ export class ReferenceModel {
       const cert = this.existingUnrevoked(tokenId);
       if (cert.objected) fail("ObjectionPending");
       if (this.s.now >= validFromOf(cert)) fail("NoticePeriodOver");
+      // once per account and result; the issuing body's keys (the workbench's relay) are not bounded
+      if (this.keyBodyOf(caller) !== cert.bodyId) {
+        const filed = `${tokenId}:${caller}:${cert.evaluatedAt}`;
+        if (this.s.objectionsFiled.has(filed)) fail("ObjectionAlreadyFiled");
+        this.s.objectionsFiled.add(filed);
+      }
       cert.objected = true;
       return [this.certEvent(cert, "ObjectionFiled", { filer: caller })];
     });
@@ -599,6 +612,9 @@ export class ReferenceModel {
         consent.newHolder === newHolder &&
         consent.newResultRoot === newResultRoot;
       if (!signed) fail("InvalidSignature");
+      // a new wallet's own public notice: the re-issue must leave time for it before the end of validity
+      const notice = this.s.bodies[bodyId - 1].noticePeriod;
+      if (old.validUntil <= this.s.now + notice) fail("InvalidValidity");
       const newTokenId = this.claimRoot(bodyId, newResultRoot);
       const previousEventBlock = old.lastEventBlock;
       old.reason = RevocationReason.Reissued;
@@ -614,6 +630,10 @@ export class ReferenceModel {
         predecessor: tokenId,
         successor: 0n,
         lastEventBlock: this.s.block,
+        evaluatedAt: this.s.now,
+        noticePeriod: notice,
+        firstIssuedAt: old.firstIssuedAt !== 0 ? old.firstIssuedAt : old.evaluatedAt,
+        previousValidUntil: 0,
       });
       const events: ModelEvent[] = [
         {

@@ -365,7 +365,7 @@ function lyingNode(lastEventBlock: bigint, logsAt: (block: bigint) => unknown[],
     tokenId: TOKEN, status: 2, revocationReason: 0, underObjection: false, holder: BY, bodyId: 1, bodyAccredited: true, level,
     issuedAt: 1_700_000_000, validFrom: 1_700_600_000, validUntil: 2_000_000_000, rulebookId: 1, rulebookHash: ("0x" + "00".repeat(32)) as Hex,
     resultRoot: ROOT, predecessor: 0n, successor: 0n, suspendedByBody: false, suspendedBySupervisor: false, evaluatedAt: 1_700_000_000,
-    lastEventBlock: Number(lastEventBlock),
+    lastEventBlock: Number(lastEventBlock), nextReviewDue: 0, reviewsPassed: 0,
   };
   const body = [
     { accreditedUntil: 2_000_000_000, noticePeriod: 600_000, scope: 7, status: 1, voucherNonce: 0n },

@@ -4,7 +4,7 @@
  */
 import { expect } from "chai";
 import hre from "hardhat";
-import { keccak256, toHex, type Address, type Hex } from "viem";
+import { getAddress, keccak256, toHex, type Address, type Hex } from "viem";
 import { linkedCertificateBytecode, linkLibrary } from "../../sdk";
 import { cqoCertificateBytecode, cqoCertificateLinkReferences } from "../../sdk/generated/bytecode";
 
@@ -50,10 +50,19 @@ describe("sdk linkLibrary", () => {
     const refs = cqoCertificateLinkReferences["contracts/libraries/BodyAdministration.sol"].BodyAdministration;
     expect(refs).to.deep.equal(artifact.linkReferences["contracts/libraries/BodyAdministration.sol"]!["BodyAdministration"]);
     expect(refs.length).to.be.greaterThan(0);
+    const adminRefs = cqoCertificateLinkReferences["contracts/libraries/CertificateAdministration.sol"].CertificateAdministration;
+    expect(adminRefs).to.deep.equal(
+      artifact.linkReferences["contracts/libraries/CertificateAdministration.sol"]!["CertificateAdministration"],
+    );
+    expect(adminRefs.length).to.be.greaterThan(0);
     expect(cqoCertificateBytecode).to.contain("__$");
-    const linked = linkedCertificateBytecode(LIBRARY);
+    const other = getAddress(`0x${"ab".repeat(20)}`);
+    const linked = linkedCertificateBytecode({ bodyAdministration: LIBRARY, certificateAdministration: other });
     expect(linked).to.not.contain("__$");
     const hex = LIBRARY.slice(2).toLowerCase();
     for (const { start } of refs) expect(linked.slice(2 + start * 2, 2 + start * 2 + 40)).to.equal(hex);
+    for (const { start } of adminRefs) expect(linked.slice(2 + start * 2, 2 + start * 2 + 40)).to.equal("ab".repeat(20));
+    // one library alone leaves the other's placeholders: refused
+    expect(() => linkLibrary(cqoCertificateBytecode, refs, LIBRARY)).to.throw(/unlinked/);
   });
 });

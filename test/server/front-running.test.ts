@@ -222,6 +222,8 @@ describe("server: isOurIssuance, the record check of the outbox and the wallet r
     suspendedBySupervisor: false,
     evaluatedAt: 1,
     lastEventBlock: 1n,
+    nextReviewDue: 0,
+    reviewsPassed: 0,
     ...o,
   });
 

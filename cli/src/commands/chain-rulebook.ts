@@ -1,6 +1,7 @@
 /** `cqo rulebook register FILE`: publishes a rulebook's hash on-chain. Joins the existing `rulebook` command. */
 import type { Command } from "commander";
 import { parseRulebook, rulebookHash } from "../../../scoring";
+import { reviewScheduleOf } from "../../../sdk";
 import { EXIT, printJson, printProblems, readJson } from "../io";
 import { chainAction, chainOptions, clientFor, emit, say, type ChainOptions } from "./chain-context";
 
@@ -29,7 +30,8 @@ export function register(program: Command): void {
         emit(opts, { ok: true, rulebookId: existing, hash, alreadyRegistered: true }, () => say(`✓ ${r.value.id} ${r.value.version} is already rulebook #${existing} (${hash})`));
         return;
       }
-      const sent = await cqo.registerRulebook(hash, opts.uri ?? file);
+      // the annual review schedule is the rulebook's own data (validity.reviewMonths, reviewGraceDays)
+      const sent = await cqo.registerRulebook(hash, opts.uri ?? file, reviewScheduleOf(r.value));
       emit(opts, { ok: true, rulebookId: sent.rulebookId, hash, tx: sent.hash }, () => say(`✓ ${r.value.id} ${r.value.version} registered as rulebook #${sent.rulebookId} (${hash})  tx ${sent.hash}`));
     }),
   );

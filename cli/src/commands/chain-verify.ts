@@ -1,6 +1,13 @@
 /** `cqo verify TOKEN_ID|ADDRESS`: the verdict, straight from the contract, and the history from its events. */
 import type { Command } from "commander";
-import { CERTIFICATE_STATUS_ZH, REVOCATION_REASON_ZH, type CertificateVerification, type CqoClient, type HistoryEntry } from "../../../sdk";
+import {
+  CERTIFICATE_STATUS_ZH,
+  REVIEW_RESULT_ZH,
+  REVOCATION_REASON_ZH,
+  type CertificateVerification,
+  type CqoClient,
+  type HistoryEntry,
+} from "../../../sdk";
 import { EXIT } from "../io";
 import { ChainCliError, chainAction, chainOptions, clientFor, emit, isoDate, isoTime, say, type ChainOptions } from "./chain-context";
 
@@ -32,6 +39,8 @@ function describe(h: HistoryEntry): string {
       return `voided 作废: the supervisor voided body certificates evaluated before ${isoDate(h.voidedBefore)}`;
     case "void-lifted":
       return "void lifted 作废撤回";
+    case "reviewed":
+      return `annual review 年审: ${h.result} ${REVIEW_RESULT_ZH[h.result]}${h.nextReviewDue ? `, next due ${isoDate(h.nextReviewDue)}` : ""}`;
   }
 }
 
@@ -48,6 +57,9 @@ function printCertificate(v: CertificateVerification, history: HistoryEntry[] | 
   const suspended = suspension(v);
   if (suspended) say(`  suspension  ${suspended} (暂停)`);
   if (v.underObjection) say("  objection   filed, not yet resolved (异议处理中)");
+  if (v.status === "ReviewOverdue")
+    say(`  review      overdue since ${isoDate(v.nextReviewDue)} (+ grace): not valid until the body records it (年审逾期，年审记录前无效)`);
+  else if (v.nextReviewDue) say(`  review      next annual review due ${isoDate(v.nextReviewDue)} (下次年审), ${v.reviewsPassed} passed`);
   say(`  holder      ${v.holder}`);
   say(`  level       ${v.level} (1 = 一级, highest)`);
   say(`  body        ${v.bodyId} (${v.bodyAccredited ? "accredited now" : "NOT accredited now"})`);
