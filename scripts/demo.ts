@@ -157,6 +157,14 @@ async function main(): Promise<void> {
   if (valid) line(`  npx cqo verify ${valid.holder}${rpcFlag}`);
   line(`  curl ${demo.serverUrl}/health`);
   line();
+  // the dApp's demo-account picker (chain 31337 only) signs with these same public keys: no wallet needed
+  const { DEMO_ACCOUNTS } = await import("../app/src/wallet/demoAccounts");
+  line(`Open in a browser (no wallet needed on this chain: pick the part under 演示账户 / Demo accounts on the page)`);
+  const appBase = appProc && app ? app.url : `http://127.0.0.1:${APP_PORT}/`;
+  if (!appProc) line(`  (the dApp is not running: npm run app:dev)`);
+  for (const a of DEMO_ACCOUNTS) line(`  ${`${a.label.zh} ${a.label.en}`.padEnd(44)} ${appBase}${a.page}   #${a.index} ${devAccount(a.index).address}`);
+  line(`  ${"认定主体名录 directory of bodies (anyone)".padEnd(44)} ${appBase}#/bodies`);
+  line();
   const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   line(`compile ${s(compiledAt - started)} · seed ${s(seededAt - compiledAt)} (${Object.entries(demo.timings).map(([k, v]) => `${k} ${s(v)}`).join(", ")})`);
 

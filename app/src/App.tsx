@@ -1,6 +1,6 @@
 /**
  * The shell: header with navigation and language, and the routes. The verify pages are in the main chunk; the
- * wallet, association and body pages are loaded on demand (wagmi, react-query, scoring forms stay out of the
+ * directory of bodies (#/bodies), the wallet, association and body pages are loaded on demand (wagmi, react-query, scoring forms stay out of the
  * verifier's download).
  */
 import { lazy, Suspense, useEffect, useState } from "react";
@@ -13,6 +13,8 @@ import { VerifyHome } from "./verify/VerifyHome";
 import { WalletPage } from "./verify/WalletPage";
 
 const WalletArea = lazy(() => import("./wallet/WalletArea"));
+// the public directory of certifying bodies: its own chunk, no wallet
+const Bodies = lazy(() => import("./public/Bodies"));
 
 function Nav({ active }: { active: string }) {
   const { t, i18n } = useTranslation();
@@ -36,6 +38,7 @@ function Nav({ active }: { active: string }) {
       </div>
       <nav aria-label="main">
         {link("#/", "verify", t("app.nav.verify"))}
+        {link("#/bodies", "bodies", t("app.nav.bodies"))}
         {link("#/mine", "mine", t("app.nav.mine"))}
         {link("#/body", "body", t("app.nav.body"))}
         {link("#/association", "association", t("app.nav.association"))}
@@ -72,6 +75,10 @@ export function App() {
   let active = "verify";
   if (head === "verify" && second) page = <CertificatePage key={second} tokenId={second} query={route.query} />;
   else if (head === "wallet" && second) page = <WalletPage key={second} address={second} />;
+  else if (head === "bodies") {
+    active = "bodies";
+    page = <Bodies key={second ?? ""} id={second} />;
+  }
   else if (head === "mine" || head === "body" || head === "association") {
     active = head;
     page = <WalletArea route={route} />;

@@ -407,8 +407,12 @@ describe("dApp · certifying body console (认定主体) over the workbench API"
     expect(newTokenId).to.not.equal(tokenId);
     const moved = await browser.newPage();
     await moved.goto(appUrl(served, `/verify/${newTokenId}`));
-    expect(await (await moved.waitForSelector("[data-status]")).getAttribute("data-status")).to.equal("Valid");
+    // the new wallet's certificate goes through a public notice of its own, then is valid
+    expect(await (await moved.waitForSelector("[data-status]")).getAttribute("data-status")).to.equal("Pending");
     expect(await moved.textContent('[data-testid="holder"]')).to.contain(account(NEW_WALLET).address);
+    await world.travel(8 * 86_400);
+    await moved.reload();
+    expect(await (await moved.waitForSelector("[data-status]")).getAttribute("data-status")).to.equal("Valid");
     await moved.close();
 
     // the holder then loses that wallet: the operator checks their identity and re-issues for them
@@ -436,7 +440,7 @@ describe("dApp · certifying body console (认定主体) over the workbench API"
     const lastTokenId = (await page.textContent('[data-testid="dossier-token"]'))!;
     const last = await browser.newPage();
     await last.goto(appUrl(served, `/verify/${lastTokenId}`));
-    expect(await (await last.waitForSelector("[data-status]")).getAttribute("data-status")).to.equal("Valid");
+    expect(await (await last.waitForSelector("[data-status]")).getAttribute("data-status")).to.equal("Pending");
     expect(await last.textContent('[data-testid="holder"]')).to.contain(account(LAST_WALLET).address);
     await last.close();
     await page.close();

@@ -21,7 +21,7 @@ export interface SeededCertificate {
   label: string;
   tokenId: bigint;
   holder: Address;
-  expected: "Valid" | "Pending" | "Suspended" | "Revoked" | "Expired" | "Voided";
+  expected: "Valid" | "Pending" | "Suspended" | "Revoked" | "Expired" | "Voided" | "ReviewOverdue";
 }
 
 export interface Seeded {
@@ -93,9 +93,12 @@ export async function seedChain(rpcUrl: string, keyOf: (index: number) => Hex, t
   const bodyB = await accredit(4, 5, [3], "长沙市首席质量官评价所（演示） Changsha CQO Assessment (demo)");
 
   const certs: SeededCertificate[] = [];
-  const issue = async (body: CqoClient, holderIndex: number, level: number, validFor: number, label: string, expected: SeededCertificate["expected"], root = randomRoot()) => {
+  // a second rulebook with a short annual review schedule (2 days, half a day of grace), so that the 10 days travelled
+  // below leave one certificate with a review recorded and one whose review is overdue
+  const reviewed = (await association.registerRulebook(keccak256(toHex("app seed rulebook with reviews")), "ipfs://app-seed-reviews", { reviewInterval: 2 * DAY, reviewGrace: DAY / 2 })).rulebookId;
+  const issue = async (body: CqoClient, holderIndex: number, level: number, validFor: number, label: string, expected: SeededCertificate["expected"], root = randomRoot(), rulebook = rulebookId) => {
     const holder = account(holderIndex).address;
-    const { tokenId } = await body.issueCertificate({ holder, resultRoot: root, level, rulebookId, validUntil: (await now()) + validFor });
+    const { tokenId } = await body.issueCertificate({ holder, resultRoot: root, level, rulebookId: rulebook, validUntil: (await now()) + validFor });
     const c = { label, tokenId, holder, expected };
     certs.push(c);
     return c;
@@ -110,7 +113,11 @@ export async function seedChain(rpcUrl: string, keyOf: (index: number) => Hex, t
   const lost = await issue(keyA, 12, 2, 3 * YEAR, "re-issued to a new wallet (old)", "Revoked");
   const twice = await issue(keyA, 21, 2, 3 * YEAR, "suspended by the body and the supervisor", "Suspended");
   const renewed = await issue(keyA, 22, 2, 3 * YEAR, "renewed, new result in public notice", "Valid");
+  await issue(keyA, 23, 2, 3 * YEAR, "annual review overdue", "ReviewOverdue", randomRoot(), reviewed);
+  const reviewPassed = await issue(keyA, 24, 2, 3 * YEAR, "annual review passed", "Valid", randomRoot(), reviewed);
   await travel(10 * DAY);
+  // its first review (open from the end of the notice; the next falls due a day from now): valid
+  await keyA.recordReview(reviewPassed.tokenId, "Passed", keccak256(toHex("annual review 1")));
   await keyA.suspendCertificate(suspended.tokenId, keccak256(toHex("annual review missed")));
   // two independent suspensions: each lifts only its own
   await keyA.suspendCertificate(twice.tokenId, keccak256(toHex("complaint received")));
@@ -122,7 +129,8 @@ export async function seedChain(rpcUrl: string, keyOf: (index: number) => Hex, t
   const newRoot = randomRoot();
   const { signature } = await as(13).signReissueConsent({ tokenId: lost.tokenId, newHolder: account(13).address, newResultRoot: newRoot, deadline: (await now()) + DAY });
   const { newTokenId } = await keyA.reissueCertificate({ tokenId: lost.tokenId, newHolder: account(13).address, newResultRoot: newRoot, deadline: (await now()) + DAY }, signature);
-  certs.push({ label: "re-issued to a new wallet (new)", tokenId: newTokenId, holder: account(13).address, expected: "Valid" });
+  // the new wallet goes through a public notice of its own
+  certs.push({ label: "re-issued to a new wallet (new)", tokenId: newTokenId, holder: account(13).address, expected: "Pending" });
   // fresh: in public notice (公示); one with an objection
   await issue(keyA, 14, 1, 3 * YEAR, "in public notice", "Pending");
   const objected = await issue(keyA, 6, 2, 3 * YEAR, "objection filed during notice", "Pending");

@@ -53,8 +53,8 @@ describe("dApp · verify (验证) in headless Chromium", function () {
         const title = await page.textContent(".verdict-title");
         expect(title, c.label).to.equal(
           lang === "zh"
-            ? { Valid: "有效", Pending: "公示中", Suspended: "已暂停", Revoked: "已撤销", Expired: "已过期", Voided: "已作废" }[c.expected]
-            : { Valid: "Valid", Pending: "In public notice", Suspended: "Suspended", Revoked: "Revoked", Expired: "Expired", Voided: "Voided" }[c.expected],
+            ? { Valid: "有效", Pending: "公示中", Suspended: "已暂停", Revoked: "已撤销", Expired: "已过期", Voided: "已作废", ReviewOverdue: "年审逾期" }[c.expected]
+            : { Valid: "Valid", Pending: "In public notice", Suspended: "Suspended", Revoked: "Revoked", Expired: "Expired", Voided: "Voided", ReviewOverdue: "Annual review overdue" }[c.expected],
         );
         // the timeline is rebuilt from events: every certificate starts with its issuance
         await page.waitForSelector('.timeline [data-kind="issued"], .timeline [data-kind="reissued-from"]', { timeout: 15_000 });
@@ -65,6 +65,10 @@ describe("dApp · verify (验证) in headless Chromium", function () {
         if (c.label.startsWith("re-issued to a new wallet (old)")) await page.waitForSelector('.timeline [data-kind="reissued-to"]');
         if (c.label.startsWith("re-issued to a new wallet (new)")) await page.waitForSelector('.timeline [data-kind="reissued-from"]');
         if (c.expected === "Voided") await page.waitForSelector('.timeline [data-kind="voided"]');
+        if (c.label === "annual review passed") {
+          await page.waitForSelector('.timeline [data-kind="reviewed"]');
+          expect(await page.textContent('.timeline [data-kind="reviewed"]')).to.contain(lang === "zh" ? "年审：通过" : "Annual review: passed");
+        }
         if (c.label === "objection filed during notice") expect(await page.textContent(".verdict")).to.contain(lang === "zh" ? "异议" : "objection");
         // contracts v2: a number carries its body in the top byte; the issuance's actor is the signing key
         expect(c.tokenId >> 56n, c.label).to.be.oneOf([BigInt(world.bodyA), BigInt(world.bodyB)]);
@@ -199,7 +203,7 @@ describe("dApp · verify (验证) in headless Chromium", function () {
           await context.close();
         }
       }
-      expect([...seen, "NotFound"].sort()).to.deep.equal(["Expired", "NotFound", "Pending", "Revoked", "Suspended", "Valid", "Voided"]);
+      expect([...seen, "NotFound"].sort()).to.deep.equal(["Expired", "NotFound", "Pending", "ReviewOverdue", "Revoked", "Suspended", "Valid", "Voided"]);
     } finally {
       await inlined.close();
     }

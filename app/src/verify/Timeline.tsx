@@ -52,6 +52,11 @@ export function Timeline({ v }: { v: CertificateVerification }) {
         return t("history.kinds.revoked", { reason: t(`reason.${e.reason}`) });
       case "voided":
         return t("history.kinds.voided", { before: formatDate(e.voidedBefore, lang) });
+      case "reviewed":
+        return t("history.kinds.reviewed", {
+          result: t(`history.kinds.reviewResult.${e.result}`),
+          next: e.nextReviewDue ? t("history.kinds.reviewNext", { date: formatDate(e.nextReviewDue, lang) }) : "",
+        });
       default:
         return t(`history.kinds.${e.kind}`);
     }

@@ -1,5 +1,6 @@
 /**
- * Everything that needs a wallet, loaded on demand: wagmi (injected and EIP-6963 wallets) and react-query, the
+ * Everything that needs a wallet, loaded on demand: wagmi (injected and EIP-6963 wallets; the demo accounts on the
+ * local demo chain only) and react-query, the
  * holder's pages, and the consoles. The verify route never downloads any of it.
  */
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
@@ -11,6 +12,7 @@ import { getChain, type Chainish } from "../chain";
 import { ErrorBox } from "../components/ErrorBox";
 import type { Route } from "../router";
 import { ChainContext } from "./context";
+import { demoConnectors } from "./demoGate";
 
 const MyCertificates = lazy(() => import("./MyCertificates"));
 const Respond = lazy(() => import("./Respond"));
@@ -21,10 +23,12 @@ const BodyConsole = lazy(() => import("../body/BodyConsole"));
 
 const queryClient = new QueryClient({ defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false } } });
 
-function makeConfig(c: Chainish): Config {
+/** The wallets: window.ethereum and every EIP-6963 wallet; on the local demo chain only, the demo accounts too. */
+async function makeConfig(c: Chainish): Promise<Config> {
+  const demo = await demoConnectors(c.chain, c.config.rpcUrl);
   return createConfig({
     chains: [c.chain],
-    connectors: [injected({ shimDisconnect: true })],
+    connectors: [injected({ shimDisconnect: true }), ...demo],
     transports: { [c.chain.id]: http(c.config.rpcUrl) } as Record<number, ReturnType<typeof http>>,
     multiInjectedProviderDiscovery: true,
   }) as unknown as Config;
@@ -35,10 +39,9 @@ export default function WalletArea({ route }: { route: Route }) {
   const [state, setState] = useState<{ chain: Chainish; config: Config } | null>(null);
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
-    getChain().then(
-      (chain) => setState({ chain, config: makeConfig(chain) }),
-      (e: unknown) => setError(e),
-    );
+    getChain()
+      .then(async (chain) => ({ chain, config: await makeConfig(chain) }))
+      .then(setState, (e: unknown) => setError(e));
   }, []);
   if (error) return <ErrorBox error={error} />;
   if (!state) return <p role="status">{t("app.loading")}</p>;

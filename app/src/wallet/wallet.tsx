@@ -1,17 +1,21 @@
 /**
- * The connected wallet: a connect panel (every injected / EIP-6963 wallet wagmi finds), the wrong-chain switch,
+ * The connected wallet: a connect panel (every EIP-6963 wallet by its name and icon, else window.ethereum; with no
+ * wallet at all, what to do; on the local demo chain, the demo accounts), the wrong-chain switch,
  * and a viem WalletClient over the connector's EIP-1193 provider that reports each transaction hash as soon as
  * the wallet returns it (for the progress display) — what the sdk's CqoClient signs and sends with.
  */
 import { useCallback } from "react";
 import { useTranslation } from "react-i18next";
 import { createWalletClient, custom, type Address, type EIP1193Provider, type Hex, type PublicClient, type WalletClient } from "viem";
-import { useConnect, useConnection, useConnectors, useDisconnect, useSwitchChain } from "wagmi";
+import { useConnect, useConnection, useConnectors, useDisconnect, useSwitchChain, type Connector } from "wagmi";
 import { CqoClient } from "../../../sdk/client";
 import { getPublicClient } from "../chain";
+import { CopyText } from "../components/CopyText";
 import { ErrorBox } from "../components/ErrorBox";
 import { shortHex } from "../lib/format";
 import { useChainish } from "./context";
+import { DEMO_CONNECTOR_TYPE } from "./demoGate";
+import { DemoPicker } from "./demoPicker";
 
 export interface WalletHandle {
   address: Address | undefined;
@@ -58,6 +62,19 @@ export function useWallet(): WalletHandle {
   };
 }
 
+/** What a wallet calls itself on `window.ethereum` when it does not announce itself (EIP-6963): in-app browsers. */
+function injectedName(): string | null {
+  const eth = (window as { ethereum?: Record<string, unknown> }).ethereum;
+  if (!eth || typeof eth !== "object") return null;
+  if (eth.isImToken) return "imToken";
+  if (eth.isTokenPocket) return "TokenPocket";
+  if (eth.isMetaMask) return "MetaMask";
+  return "";
+}
+
+/** An EIP-6963 icon: a data: image by the standard (and the page's CSP allows nothing else). */
+const safeIcon = (icon: string | undefined) => (icon && /^data:image\//.test(icon) ? icon : null);
+
 export function ConnectPanel() {
   const { t } = useTranslation();
   const c = useChainish();
@@ -66,20 +83,20 @@ export function ConnectPanel() {
   const connect = useConnect();
   const disconnect = useDisconnect();
   const switchChain = useSwitchChain();
-  // one button per wallet: EIP-6963 wallets announce themselves, the generic "Injected" is window.ethereum
-  const seen = new Set<string>();
-  const list = [...connectors]
-    .sort((a, b) => Number(a.id === "injected") - Number(b.id === "injected"))
-    .filter((k) => {
-      const key = k.id === "injected" ? "injected" : k.name;
-      if (seen.has(key)) return false;
-      seen.add(key);
-      return true;
-    });
+  // EIP-6963 wallets announce themselves with a name and an icon (wagmi: one connector each, id = rdns); the
+  // generic connector is window.ethereum, offered only when nothing announced itself (many in-app browsers)
+  const announced = connectors.filter((k) => k.type === "injected" && k.id !== "injected");
+  const generic = connectors.find((k) => k.id === "injected");
+  const genericName = injectedName();
+  const demo = connectors.filter((k) => k.type === DEMO_CONNECTOR_TYPE);
+  const wallets: { connector: Connector; name: string; icon: string | null }[] = announced.map((k) => ({ connector: k, name: k.name, icon: safeIcon(k.icon) }));
+  if (announced.length === 0 && generic && genericName !== null) wallets.push({ connector: generic, name: genericName || t("wallet.browserWallet"), icon: null });
   if (conn.status === "connected" && conn.address) {
+    const role = conn.connector?.type === DEMO_CONNECTOR_TYPE ? (conn.connector as Connector & { role?: string }).role : undefined;
     return (
       <div className="card wallet-bar row wrap" data-testid="wallet-connected">
         <span>
+          {role ? <strong data-testid="demo-role">{t("demo.current", { role: t(`demo.roles.${role}`) })} </strong> : null}
           {t("wallet.connected", { address: shortHex(conn.address) })} <code className="visually-hidden">{conn.address}</code>
         </span>
         {conn.chainId !== c.chain.id ? (
@@ -91,7 +108,7 @@ export function ConnectPanel() {
           </>
         ) : null}
         <button type="button" onClick={() => disconnect.mutate({})}>
-          {t("wallet.disconnect")}
+          {role ? t("demo.switch") : t("wallet.disconnect")}
         </button>
       </div>
     );
@@ -99,16 +116,43 @@ export function ConnectPanel() {
   return (
     <div className="card wallet-bar">
       <h2>{t("wallet.connect")}</h2>
-      {list.length === 0 ? <p>{t("wallet.noWallet")}</p> : null}
-      <div className="row wrap">
-        {list.map((k) => (
-          <button key={k.uid} type="button" className="primary" disabled={connect.isPending} onClick={() => connect.mutate({ connector: k })}>
-            {t("wallet.connectWith", { name: k.name })}
-          </button>
-        ))}
-      </div>
+      {/* the local demo chain: the demo's parts first, a newcomer's quickest way in */}
+      {demo.length > 0 ? <DemoPicker connectors={demo} chainId={c.chain.id} pending={connect.isPending} onPick={(connector) => connect.mutate({ connector })} /> : null}
+      {wallets.length === 0 ? <NoWallet /> : null}
+      {wallets.length > 0 ? (
+        <ul className="wallet-list row wrap" aria-label={t("wallet.found")}>
+          {wallets.map(({ connector, name, icon }) => (
+            <li key={connector.uid}>
+              <button type="button" className="primary" disabled={connect.isPending} onClick={() => connect.mutate({ connector })}>
+                {icon ? <img src={icon} alt="" width={20} height={20} className="wallet-icon" /> : null}
+                {t("wallet.connectWith", { name })}
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : null}
       {connect.isPending ? <p role="status">{t("wallet.connecting")}</p> : null}
       {connect.error ? <ConnectError error={connect.error} /> : null}
+    </div>
+  );
+}
+
+/** No wallet in this browser: what to do, in words (a desktop extension, or a phone's wallet app). */
+function NoWallet() {
+  const { t } = useTranslation();
+  return (
+    <div className="notice info" data-testid="no-wallet">
+      <p>
+        <strong>{t("wallet.noWalletTitle")}</strong>
+      </p>
+      <ul>
+        <li>{t("wallet.noWalletDesktop")}</li>
+        <li>{t("wallet.noWalletPhone")}</li>
+      </ul>
+      <CopyText id="no-wallet-link" value={window.location.href} label={t("wallet.pageLink")} />
+      <p>
+        {t("wallet.noWalletVerify")} <a href="#/">{t("wallet.goVerify")}</a>
+      </p>
     </div>
   );
 }
