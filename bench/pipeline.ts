@@ -24,8 +24,8 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { keccak256, toHex, type Hex } from "viem";
 import { privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
-import { dossierHash, evaluateChecked, panelSheetDigest, trustVerifiedSheets, type Dossier, type PanelSheet } from "../scoring";
-import { signSheet, syntheticDossier, syntheticSheets } from "../scoring/synthetic";
+import { assessorLookup, dossierHash, evaluateChecked, panelSheetDigest, trustVerifiedSheets, type Dossier, type PanelSheet } from "../scoring";
+import { assessorRegister, signSheet, syntheticDossier, syntheticSheets } from "../scoring/synthetic";
 import type { BatchChunk, IssueBatchOptions, IssuanceInput } from "../sdk";
 import { buildServer } from "../server/app";
 import { startNode, type NodeKind } from "../scripts/lib/node";
@@ -141,6 +141,8 @@ async function main(): Promise<void> {
     const http: Http = injectHttp(wb.app);
     const operator = await signIn(http, devAccount(CAST.bodyAKey));
     const panel = demoAssessors();
+    // the employers registered just below: rulebook 2026.1 checks each sheet's against them
+    const registered = assessorLookup(assessorRegister(panel));
     for (const a of panel) await call(http, "assessor", "POST", "/assessors", { address: a.address, assessorId: a.id, name: a.id, employerUscc: a.employerUscc }, operator, 201);
     const assessorTokens = await Promise.all(CAST.assessors.map((i) => signIn(http, devAccount(i))));
 
@@ -157,7 +159,7 @@ async function main(): Promise<void> {
       const hash = dossierHash(dossier);
       const unsigned = syntheticSheets(DEFAULT_RULEBOOK, DEFAULT_RULEBOOK_HASH, hash, panel, seed, 60);
       // keep the issuable ones, so that N dossiers make N certificates (the others are measured by bench:scoring)
-      const check = trustVerifiedSheets({ rulebook: DEFAULT_RULEBOOK, rulebookHash: DEFAULT_RULEBOOK_HASH, dossier, dossierHash: hash }, unsigned.map((s) => {
+      const check = trustVerifiedSheets({ rulebook: DEFAULT_RULEBOOK, rulebookHash: DEFAULT_RULEBOOK_HASH, dossier, dossierHash: hash, registered }, unsigned.map((s) => {
         // the level does not depend on the signatures: a placeholder lets the content checks run unsigned
         const sheet: PanelSheet = { ...s, signature: `0x${"00".repeat(65)}` };
         return { sheet, digest: panelSheetDigest(sheet) };

@@ -23,7 +23,8 @@ import { makeRecords, type BenchRecord } from "./scoring/fixtures";
 import { fullPipeline, verifiedPipeline, type Outcome } from "./scoring/pipeline";
 import type * as HandWritten from "./scoring/keccak-handwritten";
 
-const RULEBOOK_FILE = join(__dirname, "..", "rulebooks", "hn-cqo-default-2024.1.json");
+// the default rulebook (2026.1, cqo-rulebook/2: employers checked against the body's register, bench/scoring/pipeline.ts)
+const RULEBOOK_FILE = join(__dirname, "..", "rulebooks", "hn-cqo-default-2026.1.json");
 const OUT = join(__dirname, "results", "scoring.json");
 
 function arg(name: string): string | undefined {
@@ -135,7 +136,7 @@ async function main(): Promise<void> {
   const sampleLeaves: LeafValue[][] = records.slice(0, Math.min(N, 500)).map((_, i) =>
     recordFields(
       { level: 2, total: 800, dimensions: rb.rulebook.dimensions.map((d) => ({ id: d.id, points: d.max })), rulebook: { hash: rb.rulebookHash }, dossier: { hash: keccakUtf8(`d${i}`) }, panel: { commitment: keccakUtf8(`p${i}`) } } as never,
-      { applicant: { idNumber: "11010519491231002X", name: "张三" } } as never,
+      { applicant: { idNumber: "11010519491231002X", name: "张三" }, employer: { name: "长沙示例质量有限公司", uscc: "91430100MA4L16JQ5B" } } as never,
     ).map((f, k) => [f.name, keccakUtf8(`salt ${i} ${k}`), valueHash(f.value)] as LeafValue),
   );
 

@@ -24,8 +24,8 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { getAddress, keccak256, toHex, type Address, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { dossierHash, evaluateChecked, panelSheetDigest, trustVerifiedSheets, type Dossier, type PanelSheet } from "../scoring";
-import { devAssessors, syntheticDossier, syntheticSheets } from "../scoring/synthetic";
+import { assessorLookup, dossierHash, evaluateChecked, panelSheetDigest, trustVerifiedSheets, type Dossier, type PanelSheet } from "../scoring";
+import { assessorRegister, devAssessors, syntheticDossier, syntheticSheets } from "../scoring/synthetic";
 import { buildServer } from "../server/app";
 import { hashToken } from "../server/auth";
 import { encodeCursor } from "../server/routes/pages";
@@ -129,7 +129,7 @@ async function main(): Promise<void> {
     const evalHash = dossierHash(evalDossier);
     const unsigned = syntheticSheets(DEFAULT_RULEBOOK, DEFAULT_RULEBOOK_HASH, evalHash, assessors.slice(0, 3), 100_001, 60);
     const check = trustVerifiedSheets(
-      { rulebook: DEFAULT_RULEBOOK, rulebookHash: DEFAULT_RULEBOOK_HASH, dossier: evalDossier, dossierHash: evalHash },
+      { rulebook: DEFAULT_RULEBOOK, rulebookHash: DEFAULT_RULEBOOK_HASH, dossier: evalDossier, dossierHash: evalHash, registered: assessorLookup(assessorRegister(assessors)) },
       unsigned.map((s) => {
         const sheet: PanelSheet = { ...s, signature: `0x${"00".repeat(65)}` };
         return { sheet, digest: panelSheetDigest(sheet) };

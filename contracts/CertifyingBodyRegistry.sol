@@ -237,27 +237,8 @@ abstract contract CertifyingBodyRegistry is IBodyRegistry, ChainClock, AccessCon
         return BodyAdministration.issuingKey(_registry, key, _now());
     }
 
-    /// @dev The body a key acts for (0: none).
-    function _keyBody(address key) internal view returns (uint16) {
-        return _registry.bodyOfKey[key];
-    }
-
-    /// @dev A body's status and term: one slot read.
-    function _bodyStanding(uint16 bodyId) internal view returns (BodyStatus status, uint40 accreditedUntil) {
-        Body storage body = _registry.bodies[bodyId];
-        return (body.status, body.accreditedUntil);
-    }
-
-    function _requireAccredited(uint16 bodyId, BodyStatus status, uint40 accreditedUntil) internal view {
-        BodyAdministration.requireAccredited(bodyId, status, accreditedUntil, _now());
-    }
-
     function _isSupervisor(address account) internal view returns (bool) {
         return hasRole(SUPERVISOR_ROLE, account);
-    }
-
-    function _voidedBefore(uint16 bodyId) internal view returns (uint40) {
-        return _registry.profiles[bodyId].voidedBefore;
     }
 
     function _rulebookHash(uint16 rulebookId) internal view returns (bytes32) {

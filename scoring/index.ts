@@ -4,12 +4,14 @@
  */
 export * from "./errors";
 export { text, signedText, forbiddenCharacter, type TextOptions } from "./text";
-export { Rulebook, Condition, Scoring, LevelBand, PanelPolicy } from "./rulebook/schema";
+export { Rulebook, RulebookV1, RulebookV2, Condition, Scoring, LevelBand, PanelPolicy, PanelPolicyV2, RoundingRule, Validity } from "./rulebook/schema";
+export { rulesOf, describeRules, ROUNDING_TEXT, type Rules } from "./rulebook/rules";
 export { parseRulebook, checkRulebook } from "./rulebook/check";
 export { rulebookHash, canonical } from "./rulebook/hash";
 export { Dossier, Applicant, Employer, IsoDate } from "./dossier/schema";
 export { idNumberCheckChar, idNumberFault, usccCheckChar, usccFault } from "./dossier/checksums";
 export { FACTS, FACT_NAMES, deriveFacts, type FactName, type Facts } from "./dossier/facts";
+export { sameDayYearsBefore, windowStart, withinYears, type WindowRule } from "./dossier/dates";
 export { PanelSheet } from "./panel/schema";
 export {
   PANEL_SHEET_DOMAIN,
@@ -21,18 +23,22 @@ export {
   type PanelSheetMessage,
 } from "./panel/typedData";
 export { panelSheetDigest } from "./panel/digest";
-export { verifySheets, trustVerifiedSheets, type VerifiedSheet, type RefusedSheet, type PanelCheck, type SheetContext } from "./panel/verify";
+export { verifySheets, trustVerifiedSheets, type VerifiedSheet, type RefusedSheet, type IdenticalCopies, type PanelCheck, type SheetContext } from "./panel/verify";
+export { AssessorEntry, AssessorRegister, assessorLookup, parseAssessorRegister, type AssessorLookup, type RegisteredAssessor } from "./panel/registry";
 export {
   evaluate,
   evaluateChecked,
   prepareRulebook,
   parseDossier,
   parseSheets,
+  dossierProblemsUnder,
   dossierHash,
   panelCommitment,
   type Prepared,
   type EvaluateResult,
+  type EvaluateOptions,
 } from "./evaluate/evaluate";
+export { roundQuotient } from "./evaluate/rounding";
 export { assignLevel } from "./evaluate/level";
 export { aggregatePanel, roundedMean } from "./evaluate/panel";
 export type { Evaluation, IndicatorResult, DimensionResult } from "./evaluate/types";
@@ -43,7 +49,12 @@ export {
   valueHash,
   csprngBytes,
   Credential,
+  CredentialV1,
+  CredentialV2,
+  CREDENTIAL_FORMAT,
   Disclosure,
+  PRINTED_FIELDS,
+  type CredentialFormat,
   type CredentialInput,
   type CommitOptions,
 } from "./commit/credential";

@@ -8,6 +8,7 @@ import type { Hex } from "viem";
 import { idNumberCheckChar, usccCheckChar } from "./dossier/checksums";
 import type { Dossier } from "./dossier/schema";
 import { keccakUtf8 } from "./commit/keccak";
+import type { AssessorEntry } from "./panel/registry";
 import type { PanelSheet } from "./panel/schema";
 import { panelSheetTypedData, PANEL_SHEET_DOMAIN } from "./panel/typedData";
 import type { Rulebook } from "./rulebook/schema";
@@ -60,6 +61,7 @@ export function syntheticDossier(seed: number, variant: "typical" | "ineligible"
     name: `质量奖 ${i + 1}`,
     year: int(r, 2015, 2023),
   }));
+  let courseHours = 0;
   const d: Dossier = {
     format: "cqo-dossier/1",
     dossierId: `HN-2024-${pad(seed, 7)}`,
@@ -72,7 +74,7 @@ export function syntheticDossier(seed: number, variant: "typical" | "ineligible"
       professionalTitle: pick(r, ["intermediate", "senior", "senior"] as const),
       qualityYears: years,
       appointment: { appointedAsCqo: true, date: "2022-03-01", reportsToTopManagement: true, vetoPower: r() < 0.8 },
-      training: { certificateNo: `HNCQO-T-${pad(seed, 7)}`, issuedOn: "2023-06-30", hours: int(r, 40, 120) },
+      training: { certificateNo: `HNCQO-T-${pad(seed, 7)}`, issuedOn: "2023-06-30", hours: (courseHours = int(r, 24, 48)) },
     },
     employer: { name: `湖南某某制造有限公司 ${seed}`, uscc: syntheticUscc(r), sizeClass: pick(r, ["small", "medium", "large"] as const) },
     records: {
@@ -87,7 +89,8 @@ export function syntheticDossier(seed: number, variant: "typical" | "ineligible"
       awards,
       qualifications: Array.from({ length: int(r, 0, 3) }, (_, i) => ({ name: `注册质量工程师 ${i + 1}`, number: `Q${pad(int(r, 0, 99999), 5)}` })),
       examScore: int(r, 650, 980),
-      trainingHours: int(r, 40, 120),
+      // the total includes the appointment training's hours (one meaning, rulebook 2026.1); drawn where it always was
+      trainingHours: courseHours + int(r, 0, 80),
       standardsDrafted: int(r, 0, 4),
       patents: int(r, 0, 5),
       qualityProjects: int(r, 1, 6),
@@ -122,6 +125,11 @@ export function devAssessors(n: number): DevAssessor[] {
     const r = prng(1_000_003 + i);
     return { id: `EXP-${pad(i + 1, 4)}`, key, address: privateKeyToAccount(key).address, employerUscc: syntheticUscc(r) };
   });
+}
+
+/** The body's register of these assessors, as `evaluate(…, { assessors })` and `cqo evaluate --assessors` take it. */
+export function assessorRegister(assessors: readonly DevAssessor[]): AssessorEntry[] {
+  return assessors.map((a) => ({ id: a.id, address: a.address, employerUscc: a.employerUscc }));
 }
 
 export type UnsignedSheet = Omit<PanelSheet, "signature">;

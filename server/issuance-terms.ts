@@ -10,7 +10,7 @@ import { chainNow, onChain, requireChain, requireSigner } from "./chain-calls";
 import type { Ctx } from "./context";
 import { conflict, fieldProblems, unprocessable } from "./errors";
 import type { DossierRow } from "./store/dossiers";
-import { roundSheets } from "./store/panel";
+import { assessorRegisterOf, roundSheets } from "./store/panel";
 
 export interface IssuanceTerms {
   prepared(key: string): Prepared;
@@ -35,7 +35,8 @@ export function issuanceTerms(ctx: Pick<Ctx, "db" | "chain" | "rulebooks" | "con
   const checkPanel = async (d: DossierRow, dossier: Dossier): Promise<PanelCheck> => {
     const p = prepared(d.rulebook_key);
     const sheets = roundSheets(ctx.db, d.id, d.round).map((r) => ({ sheet: JSON.parse(r.sheet_json) as PanelSheet, digest: r.digest }));
-    return trustVerifiedSheets({ ...p, dossier, dossierHash: d.dossier_hash }, sheets);
+    // a rulebook/2 judges conflicts of interest on the employer registered for each assessor (issue #15)
+    return trustVerifiedSheets({ ...p, dossier, dossierHash: d.dossier_hash, registered: assessorRegisterOf(ctx.db) }, sheets);
   };
 
   /**

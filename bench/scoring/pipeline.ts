@@ -1,5 +1,6 @@
 /** The measured work, shared by the in-process stages and the streaming child. */
 import {
+  assessorLookup,
   buildCredential,
   dossierHash,
   evaluateChecked,
@@ -9,7 +10,11 @@ import {
   verifySheets,
   type Prepared,
 } from "../../scoring";
+import { assessorRegister, devAssessors } from "../../scoring/synthetic";
 import type { BenchRecord } from "./fixtures";
+
+/** The body's register of the bench's assessors (fixtures.ts): a rulebook/2 checks employers against it. */
+const registered = assessorLookup(assessorRegister(devAssessors(5)));
 
 export type Outcome = "committed" | "not-issuable" | "invalid";
 
@@ -19,7 +24,7 @@ export async function fullPipeline(rb: Prepared, rec: BenchRecord): Promise<Outc
   const s = parseSheets(rec.sheets);
   if (!d.ok || !s.ok) return "invalid";
   const dh = dossierHash(d.value);
-  const panel = await verifySheets({ ...rb, dossier: d.value, dossierHash: dh }, s.value);
+  const panel = await verifySheets({ ...rb, dossier: d.value, dossierHash: dh, registered }, s.value);
   return commit(rb, d.value, dh, panel);
 }
 
@@ -29,7 +34,7 @@ export function verifiedPipeline(rb: Prepared, rec: BenchRecord): Outcome {
   const s = parseSheets(rec.sheets);
   if (!d.ok || !s.ok) return "invalid";
   const dh = dossierHash(d.value);
-  const panel = trustVerifiedSheets({ ...rb, dossier: d.value, dossierHash: dh }, s.value.map((sheet, i) => ({ sheet, digest: rec.digests[i]! })));
+  const panel = trustVerifiedSheets({ ...rb, dossier: d.value, dossierHash: dh, registered }, s.value.map((sheet, i) => ({ sheet, digest: rec.digests[i]! })));
   return commit(rb, d.value, dh, panel);
 }
 

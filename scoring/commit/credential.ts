@@ -3,13 +3,20 @@
  * certificate's resultRoot; the holder keeps the credential (every field with its salt and proof) and
  * discloses only chosen fields.
  *
- * Leaf scheme (fixed, "cqo-credential/1"):
+ * Leaf scheme (fixed, the same in every format):
  *   leaf  = StandardMerkleTree leaf of (string name, bytes32 salt, bytes32 valueHash)
  *   valueHash = keccak256(UTF-8 of the RFC 8785 canonical JSON of the field's value)
  *   salt  = 32 bytes from a CSPRNG, one per field
- * Fields: level, total, dimension.<id> for each dimension, rulebook (its hash), dossier (dossierHash),
- * applicant ({ idNumber, name }), panel (panel commitment over the signed sheets).
  * Without its salt a leaf reveals nothing: an ID number's ~10^9 candidates are hopeless against 2^256 salts.
+ *
+ * Record formats (what the leaves are; a verifier needs only the leaf scheme, so every format verifies alike):
+ * - "cqo-credential/2" (built today): level, total, dimension.<id> for each dimension, rulebook (its hash),
+ *   dossier (dossierHash), name, idNumber, employer.name, employer.creditCode (统一社会信用代码), panel (panel
+ *   commitment over the signed sheets). Each item of personal data has its own leaf, so the printed certificate
+ *   can prove name, employer and level without the ID number. Disclosures of it are "cqo-disclosure/2".
+ * - "cqo-credential/1" (certificates issued before): the same but the applicant as ONE leaf, applicant =
+ *   { idNumber, name }, and no employer. Still accepted by Credential, disclose() and verifyDisclosure, with
+ *   disclosures "cqo-disclosure/1".
  */
 import { z } from "zod";
 import type { Hex } from "viem";
@@ -33,28 +40,48 @@ export const CredentialField = z.strictObject({
   proof: z.array(hex32).max(64),
 });
 
-export const Credential = z.strictObject({
-  format: z.literal("cqo-credential/1"),
-  root: hex32,
-  leafEncoding: z.tuple([z.literal("string"), z.literal("bytes32"), z.literal("bytes32")]),
-  fields: z.array(CredentialField).min(1),
-  /** StandardMerkleTree dump, so a holder can load the tree with @openzeppelin/merkle-tree */
-  tree: z.strictObject({
-    format: z.literal("standard-v1"),
-    leafEncoding: z.array(z.string()),
-    tree: z.array(hex32),
-    values: z.array(z.strictObject({ value: z.tuple([z.string(), hex32, hex32]), treeIndex: z.number().int().min(0) })),
-  }),
-});
+export const CREDENTIAL_FORMATS = ["cqo-credential/1", "cqo-credential/2"] as const;
+export type CredentialFormat = (typeof CREDENTIAL_FORMATS)[number];
+/** The format new credentials are built in. */
+export const CREDENTIAL_FORMAT = "cqo-credential/2" satisfies CredentialFormat;
+/** A credential's disclosures carry the same version as the credential. */
+export const DISCLOSURE_FORMAT_OF = { "cqo-credential/1": "cqo-disclosure/1", "cqo-credential/2": "cqo-disclosure/2" } as const;
+
+const leafEncoding = z.tuple([z.literal("string"), z.literal("bytes32"), z.literal("bytes32")]);
+
+const credentialOf = <F extends CredentialFormat>(format: F) =>
+  z.strictObject({
+    format: z.literal(format),
+    root: hex32,
+    leafEncoding,
+    fields: z.array(CredentialField).min(1),
+    /** StandardMerkleTree dump, so a holder can load the tree with @openzeppelin/merkle-tree */
+    tree: z.strictObject({
+      format: z.literal("standard-v1"),
+      leafEncoding: z.array(z.string()),
+      tree: z.array(hex32),
+      values: z.array(z.strictObject({ value: z.tuple([z.string(), hex32, hex32]), treeIndex: z.number().int().min(0) })),
+    }),
+  });
+
+export const CredentialV1 = credentialOf("cqo-credential/1");
+export const CredentialV2 = credentialOf("cqo-credential/2");
+/** Any credential a holder may have: of the current format or of an earlier one. */
+export const Credential = z.discriminatedUnion("format", [CredentialV1, CredentialV2]);
 
 export const DisclosureField = CredentialField.omit({ valueHash: true });
 
-export const Disclosure = z.strictObject({
-  format: z.literal("cqo-disclosure/1"),
-  root: hex32,
-  leafEncoding: z.tuple([z.literal("string"), z.literal("bytes32"), z.literal("bytes32")]),
-  fields: z.array(DisclosureField).min(1),
-});
+const disclosureOf = <F extends (typeof DISCLOSURE_FORMAT_OF)[CredentialFormat]>(format: F) =>
+  z.strictObject({
+    format: z.literal(format),
+    root: hex32,
+    leafEncoding,
+    fields: z.array(DisclosureField).min(1),
+  });
+
+export const DisclosureV1 = disclosureOf("cqo-disclosure/1");
+export const DisclosureV2 = disclosureOf("cqo-disclosure/2");
+export const Disclosure = z.discriminatedUnion("format", [DisclosureV1, DisclosureV2]);
 
 export type Credential = z.infer<typeof Credential>;
 export type CredentialField = z.infer<typeof CredentialField>;
@@ -99,7 +126,10 @@ export function valueHash(value: unknown): Hex {
   return keccakUtf8(canonical(value));
 }
 
-/** The record's fields in their fixed order. */
+/**
+ * The record's fields in their fixed order (format "cqo-credential/2"). Name, ID number, employer name and credit
+ * code are separate leaves: a holder proves any of them without the others.
+ */
 export function recordFields(evaluation: Evaluation, dossier: Dossier): { name: string; value: unknown }[] {
   return [
     { name: "level", value: evaluation.level },
@@ -107,7 +137,10 @@ export function recordFields(evaluation: Evaluation, dossier: Dossier): { name: 
     ...evaluation.dimensions.map((d) => ({ name: `dimension.${d.id}`, value: d.points })),
     { name: "rulebook", value: evaluation.rulebook.hash },
     { name: "dossier", value: evaluation.dossier.hash },
-    { name: "applicant", value: { idNumber: dossier.applicant.idNumber, name: dossier.applicant.name } },
+    { name: "name", value: dossier.applicant.name },
+    { name: "idNumber", value: dossier.applicant.idNumber },
+    { name: "employer.name", value: dossier.employer.name },
+    { name: "employer.creditCode", value: dossier.employer.uscc },
     { name: "panel", value: evaluation.panel.commitment },
   ];
 }
@@ -147,7 +180,7 @@ export function buildCredential(input: CredentialInput, options: CommitOptions =
   }
   const tree = buildTreeFrom(values, salts, valueHashes);
   const credential: Credential = {
-    format: "cqo-credential/1",
+    format: CREDENTIAL_FORMAT,
     root: tree.root,
     leafEncoding: [...LEAF_ENCODING],
     fields: fields.map((f, i) => ({ name: f.name, value: f.value, salt: values[i]![1], valueHash: values[i]![2], proof: tree.proofs[i]! })),
@@ -156,18 +189,25 @@ export function buildCredential(input: CredentialInput, options: CommitOptions =
   return ok({ root: tree.root, credential });
 }
 
-/** A disclosure revealing only `names`; everything else stays behind its salted leaf. */
+/**
+ * The fields the printed certificate shows and its QR code proves: name, employer and level, never the ID number
+ * (format "cqo-credential/2"; a credential of format /1 has no separate name or employer leaf).
+ */
+export const PRINTED_FIELDS = ["name", "employer.name", "level"] as const;
+
+/** A disclosure revealing only `names` (each once, in the order given); everything else stays behind its salted leaf. */
 export function disclose(credential: Credential, names: readonly string[]): Result<Disclosure> {
   const errors: Problem[] = [];
-  const fields = names.map((name, i) => {
+  const unique = [...new Set(names)];
+  const fields = unique.map((name, i) => {
     const f = credential.fields.find((x) => x.name === name);
     if (!f) errors.push(problem(["fields", i], `凭证中没有字段 "${name}"`, `the credential has no field "${name}"`));
     return f;
   });
-  if (names.length === 0) errors.push(problem(["fields"], "至少选择一个字段", "choose at least one field"));
+  if (unique.length === 0) errors.push(problem(["fields"], "至少选择一个字段", "choose at least one field"));
   if (errors.length) return fail(errors);
   return ok({
-    format: "cqo-disclosure/1",
+    format: DISCLOSURE_FORMAT_OF[credential.format],
     root: credential.root,
     leafEncoding: [...LEAF_ENCODING],
     fields: fields.map((f) => ({ name: f!.name, value: f!.value, salt: f!.salt, proof: f!.proof })),

@@ -1,6 +1,8 @@
 /**
  * A verifier's check of a disclosure against the resultRoot read from the certificate. It uses
  * @openzeppelin/merkle-tree's own StandardMerkleTree.verify, independent of the builder in merkle.ts.
+ * Disclosures of every record format ("cqo-disclosure/1" and "/2") verify alike: the leaf scheme is the same,
+ * only the field names differ (see credential.ts).
  */
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import type { Hex } from "viem";
@@ -9,6 +11,7 @@ import { Disclosure, valueHash } from "./credential";
 import { LEAF_ENCODING } from "./merkle";
 
 export interface VerifiedDisclosure {
+  format: Disclosure["format"];
   root: Hex;
   /** only fields whose proof checked out */
   fields: { name: string; value: unknown }[];
@@ -33,7 +36,7 @@ export function verifyDisclosure(input: unknown, root: string): Result<VerifiedD
       }
     });
     if (errors.length) return fail(errors);
-    return ok({ root: expected, fields: d.fields.map((f) => ({ name: f.name, value: f.value })) });
+    return ok({ format: d.format, root: expected, fields: d.fields.map((f) => ({ name: f.name, value: f.value })) });
   } catch (err) {
     return fail([fromThrown([], err)]);
   }

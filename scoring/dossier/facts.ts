@@ -4,11 +4,13 @@
  * facts differently (a new region's rulebook) is not.
  */
 import type { Message } from "../errors";
+import { withinYears, type WindowRule } from "./dates";
 import type { Dossier } from "./schema";
 
 export interface FactDefinition {
   name: Message;
-  derive: (d: Dossier) => number;
+  /** `windows`: the rulebook's date-window rule (rulebook/rules.ts) */
+  derive: (d: Dossier, windows: WindowRule) => number;
 }
 
 const EDUCATION_RANK = { none: 0, college: 1, bachelor: 2, master: 3, doctor: 4 } as const;
@@ -21,14 +23,6 @@ const b = (v: boolean): number => (v ? 1 : 0);
 /** Days since 1970-01-01 of a YYYY-MM-DD date; integer arithmetic keeps windows exact. */
 export function dayNumber(isoDate: string): number {
   return Math.floor(Date.parse(`${isoDate}T00:00:00Z`) / 86_400_000);
-}
-
-/** Within the `years` calendar years before the reference date (inclusive), leap days handled by the calendar. */
-function withinYears(date: string, reference: string, years: number): boolean {
-  const ref = new Date(`${reference}T00:00:00Z`);
-  const start = Date.UTC(ref.getUTCFullYear() - years, ref.getUTCMonth(), ref.getUTCDate());
-  const t = Date.parse(`${date}T00:00:00Z`);
-  return t >= start && t <= ref.getTime();
 }
 
 export const FACTS = {
@@ -44,10 +38,10 @@ export const FACTS = {
   qualifications: { name: { zh: "专业资格数量", en: "number of professional qualifications" }, derive: (d) => d.records.qualifications.length },
   integrityPledgeSigned: { name: { zh: "已签署诚信承诺书", en: "integrity declaration signed" }, derive: (d) => b(d.records.integrity.pledgeSigned) },
   creditRank: { name: { zh: "信用等级（0 D … 3 A）", en: "credit rating rank (0 D … 3 A)" }, derive: (d) => CREDIT_RANK[d.records.integrity.creditRating] },
-  penalties3y: { name: { zh: "近 3 年行政处罚次数", en: "administrative penalties in the last 3 years" }, derive: (d) => d.records.integrity.administrativePenalties.filter((p) => withinYears(p.date, d.submittedOn, 3)).length },
+  penalties3y: { name: { zh: "近 3 年行政处罚次数", en: "administrative penalties in the last 3 years" }, derive: (d, w) => d.records.integrity.administrativePenalties.filter((p) => withinYears(p.date, d.submittedOn, 3, w)).length },
   listedDishonest: { name: { zh: "被列为失信被执行人", en: "listed as a dishonest judgment debtor" }, derive: (d) => b(d.records.integrity.listedDishonest) },
   criminalRecordInOffice: { name: { zh: "有与职务相关的犯罪记录", en: "criminal record related to office" }, derive: (d) => b(d.records.integrity.criminalRecordInOffice) },
-  majorAccidents3y: { name: { zh: "近 3 年本人负有责任的重大质量安全事故数", en: "major quality/safety accidents under own responsibility in the last 3 years" }, derive: (d) => d.records.accidents.filter((a) => a.severity === "major" && a.responsible && withinYears(a.date, d.submittedOn, 3)).length },
+  majorAccidents3y: { name: { zh: "近 3 年本人负有责任的重大质量安全事故数", en: "major quality/safety accidents under own responsibility in the last 3 years" }, derive: (d, w) => d.records.accidents.filter((a) => a.severity === "major" && a.responsible && withinYears(a.date, d.submittedOn, 3, w)).length },
   falseMaterials: { name: { zh: "提供虚假材料（认定主体查实）", en: "false materials (found by the body)" }, derive: (d) => b(d.review.falseMaterials) },
   awardsNational: { name: { zh: "国家级质量奖项数", en: "national quality awards" }, derive: (d) => d.records.awards.filter((a) => a.level === "national").length },
   awardsProvincial: { name: { zh: "省级质量奖项数", en: "provincial quality awards" }, derive: (d) => d.records.awards.filter((a) => a.level === "provincial").length },
@@ -66,8 +60,9 @@ export function isFactName(s: string): s is FactName {
   return Object.prototype.hasOwnProperty.call(FACTS, s);
 }
 
-export function deriveFacts(d: Dossier): Facts {
+/** `windows` defaults to rulebook/1's rule; an evaluation passes its rulebook's (rulesOf(rb).windows). */
+export function deriveFacts(d: Dossier, windows: WindowRule = "legacy"): Facts {
   const out = {} as Facts;
-  for (const name of FACT_NAMES) out[name] = FACTS[name].derive(d);
+  for (const name of FACT_NAMES) out[name] = FACTS[name].derive(d, windows);
   return out;
 }

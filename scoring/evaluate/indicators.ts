@@ -1,8 +1,11 @@
 import type { Message } from "../errors";
+import { ROUNDING_TEXT, type Rules } from "../rulebook/rules";
 import type { Indicator, RuleRow } from "../rulebook/schema";
 import { holds } from "./conditions";
 import { describeCondition, pts } from "./format";
 import { FACTS, isFactName } from "../dossier/facts";
+import { exactPoints, roundQuotient } from "./rounding";
+import type { PanelAggregate } from "./panel";
 
 export interface Scored {
   points: number;
@@ -11,14 +14,23 @@ export interface Scored {
 
 const clamp = (v: number, lo: number, hi: number) => (v < lo ? lo : v > hi ? hi : v);
 
-export function scoreExam(ind: Indicator & { scoring: { method: "exam" } }, facts: Record<string, number>): Scored {
+export function scoreExam(ind: Indicator & { scoring: { method: "exam" } }, facts: Record<string, number>, rules: Pick<Rules, "declared" | "examPoints">): Scored {
   const s = ind.scoring;
   const raw = clamp(facts[s.fact] ?? 0, 0, s.outOf);
   if (raw < s.passAt) {
     return { points: 0, explanation: [{ zh: `考试成绩 ${pts(raw)} 低于合格线 ${pts(s.passAt)}，得 0 分`, en: `exam ${pts(raw)} is below the pass mark ${pts(s.passAt)}: 0 points` }] };
   }
-  const points = Math.floor((raw * ind.max) / s.outOf);
-  return { points, explanation: [{ zh: `考试成绩 ${pts(raw)}/${pts(s.outOf)} 按比例折算为 ${pts(points)}/${pts(ind.max)}（向下取整）`, en: `exam ${pts(raw)}/${pts(s.outOf)} scaled to ${pts(points)}/${pts(ind.max)} (rounded down)` }] };
+  const points = roundQuotient(raw * ind.max, s.outOf, rules.examPoints);
+  if (!rules.declared) {
+    // rulebook/1's wording, kept so its evaluations reproduce byte for byte
+    return { points, explanation: [{ zh: `考试成绩 ${pts(raw)}/${pts(s.outOf)} 按比例折算为 ${pts(points)}/${pts(ind.max)}（向下取整）`, en: `exam ${pts(raw)}/${pts(s.outOf)} scaled to ${pts(points)}/${pts(ind.max)} (rounded down)` }] };
+  }
+  const exact = exactPoints(raw * ind.max, s.outOf);
+  const r = ROUNDING_TEXT[rules.examPoints];
+  return {
+    points,
+    explanation: [{ zh: `考试成绩 ${pts(raw)}/${pts(s.outOf)} 按比例折算为 ${exact}，${r.zh} = ${pts(points)}/${pts(ind.max)}`, en: `exam ${pts(raw)}/${pts(s.outOf)} scales to ${exact}, ${r.en} = ${pts(points)}/${pts(ind.max)}` }],
+  };
 }
 
 export function scoreRules(ind: Indicator & { scoring: { method: "rules" } }, facts: Record<string, number>): Scored {
@@ -67,7 +79,7 @@ function rowContribution(row: RuleRow, facts: Record<string, number>): { points:
   };
 }
 
-export function explainPanel(agg: { scores: number[]; used: number[]; trimmed: boolean; points: number; spread: number; divergent: boolean }, max: number, divergencePermille: number): Message[] {
+export function explainPanel(agg: PanelAggregate, max: number, divergencePermille: number, declared: boolean): Message[] {
   const list = agg.scores.map(pts).join(", ");
   const used = agg.used.map(pts).join(", ");
   const out: Message[] = [];
@@ -76,7 +88,12 @@ export function explainPanel(agg: { scores: number[]; used: number[]; trimmed: b
   if (agg.trimmed) {
     out.push({ zh: `去掉最高分 ${pts(agg.scores[agg.scores.length - 1]!)} 和最低分 ${pts(agg.scores[0]!)}`, en: `dropped the highest ${pts(agg.scores[agg.scores.length - 1]!)} and the lowest ${pts(agg.scores[0]!)}` });
   }
-  out.push({ zh: `${used} 的平均值（四舍五入到 0.1）= ${pts(agg.points)}`, en: `mean of ${used} (rounded half up to 0.1) = ${pts(agg.points)}` });
+  if (!declared) out.push({ zh: `${used} 的平均值（四舍五入到 0.1）= ${pts(agg.points)}`, en: `mean of ${used} (rounded half up to 0.1) = ${pts(agg.points)}` });
+  else {
+    const exact = exactPoints(agg.sum, agg.count);
+    const r = ROUNDING_TEXT[agg.rounding];
+    out.push({ zh: `${used} 的平均值 = ${exact}，${r.zh} = ${pts(agg.points)}`, en: `mean of ${used} = ${exact}, ${r.en} = ${pts(agg.points)}` });
+  }
   if (agg.divergent) {
     out.push({ zh: `评分极差 ${pts(agg.spread)} 超过满分的 ${pts(divergencePermille)}%（${pts(max)}），需复核`, en: `spread ${pts(agg.spread)} exceeds ${pts(divergencePermille)}% of the max ${pts(max)}: re-review required` });
   }

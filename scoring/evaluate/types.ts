@@ -1,6 +1,6 @@
 import type { Address, Hex } from "viem";
 import type { Message } from "../errors";
-import type { RefusedSheet } from "../panel/verify";
+import type { IdenticalCopies, RefusedSheet } from "../panel/verify";
 
 export type ScoringMethod = "panel" | "exam" | "rules";
 
@@ -55,12 +55,14 @@ export interface Evaluation {
     minAssessors: number;
     /** keccak256 of the accepted sheets' hashes in ascending order */
     commitment: Hex;
+    /** rulebook/2: sheets handed in more than once, identical, each counted once */
+    identical?: IdenticalCopies[];
   };
   indicators: IndicatorResult[];
   dimensions: DimensionResult[];
   total: number;
   totalMax: number;
-  /** 1 = 一级 Level I (highest); null = not certified */
+  /** 1 = 一级 Level I (highest); null = not certified, or (rulebook/2) no valid panel: levelReasons says which */
   level: number | null;
   levelName: Message | null;
   levelReasons: Message[];
@@ -70,5 +72,7 @@ export interface Evaluation {
   issuable: boolean;
   blockers: Message[];
   noticeDays: number;
-  validity: { years: number; reviewMonths: number };
+  validity: { years: number; reviewMonths: number; reviewGraceDays?: number };
+  /** rulebook/2: the rules of rounding, windows, duplicate sheets, incomplete panels and employers that applied */
+  rules?: Message[];
 }

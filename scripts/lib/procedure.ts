@@ -10,12 +10,12 @@ import type { Address, Hex } from "viem";
 import type { HDAccount } from "viem/accounts";
 import { objectionStatement, objectionTypedData, reissueConsentTypedData, type CertificateStatus, type Deployment } from "../../sdk";
 import { dossierHash, evaluate, type Dossier } from "../../scoring";
-import { signSheet, syntheticDossier, syntheticSheets, type DevAssessor, type UnsignedSheet } from "../../scoring/synthetic";
+import { assessorRegister, signSheet, syntheticDossier, syntheticSheets, type DevAssessor, type UnsignedSheet } from "../../scoring/synthetic";
 import type { State } from "../../server/workflow";
 import { increaseTime } from "./node";
 import { call, listAll, signIn, type Http } from "./workbench-client";
 import { CAST, DEFAULT_RULEBOOK, DEFAULT_RULEBOOK_HASH, DEFAULT_RULEBOOK_KEY, NOTICE_PERIOD, demoAssessors, devAccount } from "./world";
-import defaultRulebookJson from "../../rulebooks/hn-cqo-default-2024.1.json";
+import defaultRulebookJson from "../../rulebooks/hn-cqo-default-2026.1.json";
 
 export type Part =
   | "rejected"
@@ -104,6 +104,8 @@ function expected(part: Part, objection: ObjectionOutcome): { state: State; chai
       return { state: "suspended", chainStatus: "Suspended" };
     case "revoked":
       return { state: "revoked", chainStatus: "Revoked" };
+    case "reissued":
+      return { state: "issued", chainStatus: "Pending" }; // the new wallet's own public notice
     case "objected":
       return objection === "open" ? { state: "in-notice", chainStatus: "Pending" } : objection === "dismissed" ? { state: "issued", chainStatus: "Valid" } : { state: "revoked", chainStatus: "Revoked" };
     default:
@@ -115,7 +117,8 @@ function expected(part: Part, objection: ObjectionOutcome): { state: State; chai
 async function issuable(seed: number, panel: readonly DevAssessor[]): Promise<boolean> {
   const d = { ...syntheticDossier(seed), evidence: [] };
   const sheets = await Promise.all(syntheticSheets(DEFAULT_RULEBOOK, DEFAULT_RULEBOOK_HASH, dossierHash(d), panel, seed, 60).map((s, i) => signSheet(s, panel[i]!.key)));
-  const e = await evaluate(defaultRulebookJson, d, sheets);
+  // the employers the workbench registers for the panel (rulebook 2026.1 checks sheets against them)
+  const e = await evaluate(defaultRulebookJson, d, sheets, { assessors: assessorRegister(panel) });
   return e.ok && e.value.issuable;
 }
 

@@ -10,7 +10,7 @@ import { CqoClient, deployCqo, levelsToScope, reviewScheduleOf, type Deployment 
 import { chainFor } from "../../server/chain";
 import { parseRulebook, rulebookHash, type Rulebook } from "../../scoring";
 import { syntheticUscc, prng, type DevAssessor } from "../../scoring/synthetic";
-import defaultRulebookJson from "../../rulebooks/hn-cqo-default-2024.1.json";
+import defaultRulebookJson from "../../rulebooks/hn-cqo-default-2026.1.json";
 
 /** Hardhat's and anvil's public test mnemonic: these keys are known to everyone and must never hold value. */
 export const DEV_MNEMONIC = "test test test test test test test test test test test junk";
@@ -47,7 +47,7 @@ export const CAST = {
   newWallet: 19,
 } as const;
 
-export const DEFAULT_RULEBOOK_KEY = "hn-cqo-default@2024.1";
+export const DEFAULT_RULEBOOK_KEY = "hn-cqo-default@2026.1";
 export const DEFAULT_RULEBOOK: Rulebook = (() => {
   const r = parseRulebook(defaultRulebookJson);
   if (!r.ok) throw new Error("the default rulebook is invalid");
@@ -101,7 +101,7 @@ export async function deployWorld(url: string): Promise<World> {
   const admin = new CqoClient(pc, deployment, wallet);
   await admin.grantSupervisor(devAccount(CAST.supervisor).address);
   // with its annual review schedule, from the rulebook's own `validity` (see sdk/review-schedule.ts)
-  const { rulebookId } = await admin.registerRulebook(DEFAULT_RULEBOOK_HASH, "rulebooks/hn-cqo-default-2024.1.json", reviewScheduleOf(DEFAULT_RULEBOOK));
+  const { rulebookId } = await admin.registerRulebook(DEFAULT_RULEBOOK_HASH, "rulebooks/hn-cqo-default-2026.1.json", reviewScheduleOf(DEFAULT_RULEBOOK));
   const now = Math.floor(Number((await pc.getBlock()).timestamp) / deployment.clockUnit);
   const accredit = async (adminIndex: number, keyIndex: number, levels: number[], name: string) => {
     const metadata = JSON.stringify({ name, country: "CN", province: "湖南" });

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { dossierHash, parseDossier, text, type Dossier, type Evaluation } from "../../scoring";
+import { dossierHash, dossierProblemsUnder, parseDossier, text, type Dossier, type Evaluation } from "../../scoring";
 import { operatorOnly, signedIn, sessionOf, type RouteOptions } from "../context";
 import { conflict, fieldProblems, invalidInput, notFound, unprocessable, type FieldProblem } from "../errors";
 import { getAddress } from "viem";
@@ -123,6 +123,8 @@ export async function dossierRoutes(app: FastifyInstance, { ctx }: RouteOptions)
     const submitted = body.dossier !== null && typeof body.dossier === "object" && !Array.isArray(body.dossier) ? { ...(body.dossier as Record<string, unknown>), dossierId: PENDING_ID } : body.dossier;
     const parsed = parseDossier(submitted);
     if (!parsed.ok) problems.push(...fieldProblems(parsed.errors, ["body", "dossier"]));
+    // the rulebook's own input rules (rulebook/2: nothing dated after the application, one meaning of training hours)
+    else if (ctx.rulebooks.has(body.rulebook)) problems.push(...fieldProblems(dossierProblemsUnder(ctx.rulebooks.get(body.rulebook)!.rulebook, parsed.value), ["body", "dossier"]));
     if (problems.length || !parsed.ok) throw invalidInput(problems);
     const dossier = parsed.value;
     // only files this applicant uploaded, whether or not someone else's exist (server/routes/evidence-ref.ts)

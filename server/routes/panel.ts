@@ -3,12 +3,12 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { getAddress } from "viem";
 import { z } from "zod";
-import { evaluateChecked, fromZod, PanelSheet, type Dossier } from "../../scoring";
+import { evaluateChecked, fromZod, PanelSheet, panelSheetDigest, type Dossier } from "../../scoring";
 import { assessorOnly, operatorOnly, sessionOf, type RouteOptions } from "../context";
 import { conflict, fieldProblems, invalidInput, notFound, unprocessable, type FieldProblem } from "../errors";
 import { verifySheet } from "../signatures";
 import { auditOf, getDossier } from "../store/dossiers";
-import { addPanel, getAssessor, insertSheet, isPanelMember, isRoundMember, roundProgress, sheetOf } from "../store/panel";
+import { addPanel, assessorRegisterOf, getAssessor, insertSheet, isPanelMember, isRoundMember, roundProgress, sheetOf, type SheetRow } from "../store/panel";
 import { dossierSummary } from "../views";
 import { assertLegal, transition, type Actor, type State } from "../workflow";
 import { operatorDossier } from "./access";
@@ -16,7 +16,10 @@ import { AddressInput, DossierIdParams, EmptyBody, bi } from "./inputs";
 import { errors } from "../openapi";
 import { DossierSummary } from "./schemas";
 
-const SheetAccepted = DossierSummary.extend({ digest: z.string().describe("EIP-712 digest of the accepted sheet") });
+const SheetAccepted = DossierSummary.extend({
+  digest: z.string().describe("EIP-712 digest of the accepted sheet"),
+  alreadyReceived: z.boolean().describe("true (HTTP 200): this very signed sheet was received before and counts once; false (HTTP 201): received now"),
+});
 const Evaluated = DossierSummary.extend({ evaluation: z.unknown().describe("评价结果 / the evaluation (scoring/evaluate.ts)") });
 const ERRORS = errors(400, 401, 403, 404, 409, 422, 503);
 
@@ -60,7 +63,13 @@ export async function panelRoutes(app: FastifyInstance, { ctx }: RouteOptions): 
     return dossierSummary(getDossier(db, d.id)!);
   });
 
-  r.post("/dossiers/:id/sheets", { onRequest: assessorOnly, schema: { params: DossierIdParams, response: { 201: SheetAccepted, ...ERRORS } } }, async (req, reply) => {
+  /** the stored sheet of this round is this very signed sheet (same signed content, same signature) */
+  const sameSheet = (row: SheetRow, digest: string, signature: string | undefined) =>
+    row.digest === digest && signature !== undefined && (JSON.parse(row.sheet_json) as { signature?: string }).signature?.toLowerCase() === signature.toLowerCase();
+  const differentSheet = () =>
+    conflict("sheet-exists", { zh: "您本轮已提交过另一份评分表：每位评审专家每轮只能提交一份", en: "you already handed in a different sheet in this round: one sheet per assessor and round" });
+
+  r.post("/dossiers/:id/sheets", { onRequest: assessorOnly, schema: { params: DossierIdParams, response: { 200: SheetAccepted, 201: SheetAccepted, ...ERRORS } } }, async (req, reply) => {
     const s = sessionOf(req);
     const { id } = req.params;
     const d = getDossier(db, id);
@@ -69,12 +78,18 @@ export async function panelRoutes(app: FastifyInstance, { ctx }: RouteOptions): 
       if (d && isPanelMember(db, id, s.address)) assertLegal("sheet", d.state);
       throw notFound(`dossier ${id}`);
     }
-    assertLegal("sheet", d.state);
     const body = SheetBody.safeParse(req.body);
     if (!body.success) throw invalidInput(fieldProblems(fromZod(body.error), ["body"]));
     const parsed = PanelSheet.safeParse(body.data.sheet);
     if (!parsed.success) throw invalidInput(fieldProblems(fromZod(parsed.error), ["body", "sheet"]));
     const sheet = parsed.data;
+    // A second upload of the sheet already stored (a retry after a lost answer) is answered as received, in any
+    // state: it counts once. Only the stored copy's bytes are compared; nothing is verified or written again.
+    const stored = sheetOf(db, id, d.round, s.address);
+    if (stored && sameSheet(stored, panelSheetDigest(sheet), sheet.signature)) {
+      return reply.status(200).send({ ...dossierSummary(d), digest: stored.digest, alreadyReceived: true });
+    }
+    assertLegal("sheet", d.state);
     const me = getAssessor(db, s.address)!;
     const problems: FieldProblem[] = [];
     const p = (path: (string | number)[], zh: string, en: string) => problems.push({ field: ["body", "sheet", ...path].join("."), path: ["body", "sheet", ...path], zh, en });
@@ -84,23 +99,27 @@ export async function panelRoutes(app: FastifyInstance, { ctx }: RouteOptions): 
     if (problems.length) throw unprocessable("sheet-refused", { zh: "评分表不被接受", en: "the sheet is refused" }, problems);
     const dossier = JSON.parse(d.dossier_json) as Dossier;
     // signature recovered with libsecp256k1 (server/signatures.ts), then scoring's content checks
-    const check = await verifySheet({ ...ctx.terms.prepared(d.rulebook_key), dossier, dossierHash: d.dossier_hash }, sheet);
+    const check = await verifySheet({ ...ctx.terms.prepared(d.rulebook_key), dossier, dossierHash: d.dossier_hash, registered: assessorRegisterOf(db) }, sheet);
     const refused = check.refused[0];
     if (refused || !check.accepted[0]) {
       throw unprocessable("sheet-refused", { zh: "评分表不被接受", en: "the sheet is refused" }, (refused?.reasons ?? []).map((x) => ({ field: "body.sheet", path: ["body", "sheet"], zh: x.zh, en: x.en })));
     }
     const digest = check.accepted[0].digest;
     const actor: Actor = { address: s.address, role: "assessor" };
-    db.transaction(() => {
+    const inserted = db.transaction(() => {
       const cur = getDossier(db, id)!;
+      const before = sheetOf(db, id, cur.round, s.address);
+      if (before && before.digest !== digest) throw differentSheet();
+      // the same signed content with another signature (re-signed by a wallet with random nonces): the first one stays
+      if (before) return false;
       assertLegal("sheet", cur.state);
-      if (sheetOf(db, id, cur.round, s.address)) throw conflict("sheet-exists", { zh: "您已提交过本轮评分表", en: "you already submitted a sheet in this round" });
       insertSheet(db, { dossierId: id, round: cur.round, assessor: s.address, sheetJson: JSON.stringify(sheet), digest, at: ctx.now() });
       const { members, sheets } = roundProgress(db, id, cur.round);
       const to: State = sheets >= members ? "scored" : "assigned";
       transition(db, id, "sheet", cur.state, to, actor, { digest, sheets, of: members });
+      return true;
     })();
-    return reply.status(201).send({ ...dossierSummary(getDossier(db, id)!), digest });
+    return reply.status(inserted ? 201 : 200).send({ ...dossierSummary(getDossier(db, id)!), digest, alreadyReceived: !inserted });
   });
 
   r.post("/dossiers/:id/evaluate", { onRequest: operatorOnly, schema: { params: DossierIdParams, body: EmptyBody, response: { 200: Evaluated, ...ERRORS } } }, async (req) => {

@@ -1,5 +1,6 @@
 /** Data access for assessors, panels and their signed sheets. */
-import type { Address, Hex } from "viem";
+import { getAddress, isAddress, type Address, type Hex } from "viem";
+import type { AssessorLookup } from "../../scoring";
 import type { Db } from "../db";
 
 export interface AssessorRow {
@@ -48,6 +49,21 @@ export const assessorsCount = (db: Db, active: boolean | undefined, cap: number)
       ? db.prepare("SELECT COUNT(*) AS n FROM (SELECT 1 FROM assessors LIMIT ?)").get(cap + 1)
       : db.prepare("SELECT COUNT(*) AS n FROM (SELECT 1 FROM assessors WHERE active = ? LIMIT ?)").get(active ? 1 : 0, cap + 1)) as { n: number }
   ).n;
+
+/**
+ * The body's register as the engine takes it (scoring's AssessorLookup): for a sheet's assessor address, the
+ * assessor number and the employer registered now. A rulebook/2 judges conflicts of interest on this employer
+ * and refuses a sheet that declares another; an assessor who moved employer since signing is refused, which is
+ * the safe side (the new employer may be the applicant's).
+ */
+export function assessorRegisterOf(db: Db): AssessorLookup {
+  const stmt = db.prepare("SELECT assessor_id, employer_uscc FROM assessors WHERE address = ?");
+  return (address) => {
+    if (!isAddress(address, { strict: false })) return undefined;
+    const row = stmt.get(getAddress(address)) as { assessor_id: string; employer_uscc: string } | undefined;
+    return row ? { id: row.assessor_id, employerUscc: row.employer_uscc } : undefined;
+  };
+}
 
 /** true when an assessor was deactivated */
 export const deactivateAssessor = (db: Db, address: string): boolean => db.prepare("UPDATE assessors SET active = 0 WHERE address = ?").run(address).changes === 1;

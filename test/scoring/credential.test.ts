@@ -2,7 +2,9 @@ import { expect } from "chai";
 import fc from "fast-check";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { hashTypedData, keccak256 as viemKeccak, toBytes, toHex, type Hex } from "viem";
-import { buildCredential, buildTree, csprngBytes, disclose, evaluateChecked, panelSheetDigest, panelSheetTypedData, verifyDisclosure, verifySheets, type LeafValue } from "../../scoring";
+import { buildCredential, buildTree, Credential, csprngBytes, disclose, evaluateChecked, panelSheetDigest, panelSheetTypedData, PRINTED_FIELDS, verifyDisclosure, verifySheets, type LeafValue } from "../../scoring";
+import credentialV1Json from "./fixtures/credential-v1.json";
+import disclosureV1Json from "./fixtures/disclosure-v1.json";
 import { keccakBackend, keccakBytes, keccakHex, keccakInto, keccakReady, keccakUtf8, keccakUtf8Into, useKeccakBackend, type KeccakBackend } from "../../scoring/commit/keccak";
 import { prng } from "../../scoring/synthetic";
 import { idNumberCheckChar } from "../../scoring/dossier/checksums";
@@ -109,13 +111,20 @@ describe("scoring: commitments and selective disclosure", () => {
     );
   });
 
-  it("the credential has the required salted fields; every proof verifies with the library; the dump loads", async () => {
-    const { credential, root, evaluation } = await issued(21);
+  it("the credential (format cqo-credential/2) has the required salted fields, each item of personal data its own; every proof verifies with the library; the dump loads", async () => {
+    const { credential, root, evaluation, dossier } = await issued(21);
+    expect(credential.format).to.equal("cqo-credential/2");
     expect(credential.fields.map((f) => f.name)).to.deep.equal([
       "level", "total", "dimension.awareness", "dimension.integrity", "dimension.knowledge", "dimension.ability", "dimension.performance",
-      "rulebook", "dossier", "applicant", "panel",
+      "rulebook", "dossier", "name", "idNumber", "employer.name", "employer.creditCode", "panel",
     ]);
-    expect(credential.fields.find((f) => f.name === "rulebook")!.value).to.equal(evaluation.rulebook.hash);
+    const value = (name: string) => credential.fields.find((f) => f.name === name)!.value;
+    expect(value("rulebook")).to.equal(evaluation.rulebook.hash);
+    expect(value("name")).to.equal(dossier.applicant.name);
+    expect(value("idNumber")).to.equal(dossier.applicant.idNumber);
+    expect(value("employer.name")).to.equal(dossier.employer.name);
+    expect(value("employer.creditCode")).to.equal(dossier.employer.uscc);
+    expect(Credential.safeParse(JSON.parse(JSON.stringify(credential))).success, "the file the holder saves parses back").to.equal(true);
     expect(new Set(credential.fields.map((f) => f.salt)).size).to.equal(credential.fields.length);
     for (const f of credential.fields) {
       expect(StandardMerkleTree.verify(root, ["string", "bytes32", "bytes32"], [f.name, f.salt, f.valueHash], f.proof)).to.equal(true);
@@ -152,8 +161,9 @@ describe("scoring: commitments and selective disclosure", () => {
     const d = disclose(credential, ["level", "total"]);
     if (!d.ok) throw new Error("unexpected");
     const text = JSON.stringify(d.value);
-    expect(text).to.not.contain(credential.fields.find((f) => f.name === "applicant")!.salt);
+    expect(text).to.not.contain(credential.fields.find((f) => f.name === "idNumber")!.salt);
     expect(text).to.not.contain("idNumber");
+    expect(d.value.format).to.equal("cqo-disclosure/2");
     const v = verifyDisclosure(d.value, root);
     expect(v.ok && v.value.fields).to.deep.equal([{ name: "level", value: evaluation.level }, { name: "total", value: evaluation.total }]);
     const tampered = JSON.parse(text) as { fields: { value: unknown }[] };
@@ -184,16 +194,118 @@ describe("scoring: commitments and selective disclosure", () => {
     const found = candidates.find((c) => viemKeccak(toHex(c)) === unsalted);
     expect(found).to.equal(id);
 
-    // The applicant leaf commits to (name, salt, keccak(canonical {idNumber, name})). Even with the name
-    // known and the full candidate list, without the 32-byte salt no candidate reproduces the leaf: the
-    // search space is 1000 × 2^256.
-    const field = credential.fields.find((f) => f.name === "applicant")!;
-    const leafOf = (salt: Hex, idNumber: string) =>
-      StandardMerkleTree.of([["applicant", salt, viemKeccak(toHex(JSON.stringify({ idNumber, name: dossier.applicant.name })))]], ["string", "bytes32", "bytes32"]).root;
-    const target = StandardMerkleTree.of([["applicant", field.salt, field.valueHash]], ["string", "bytes32", "bytes32"]).root;
+    // The idNumber leaf commits to (name, salt, keccak(canonical JSON of the ID number)). Even with the full
+    // candidate list, without the 32-byte salt no candidate reproduces the leaf: the search space is 1000 × 2^256.
+    const field = credential.fields.find((f) => f.name === "idNumber")!;
+    const leafOf = (salt: Hex, idNumber: string) => StandardMerkleTree.of([["idNumber", salt, viemKeccak(toHex(JSON.stringify(idNumber)))]], ["string", "bytes32", "bytes32"]).root;
+    const target = StandardMerkleTree.of([["idNumber", field.salt, field.valueHash]], ["string", "bytes32", "bytes32"]).root;
     const guessSalt = `0x${"00".repeat(32)}` as Hex;
     expect(candidates.filter((c) => leafOf(guessSalt, c) === target)).to.have.length(0);
     // and with the salt (the holder's secret) the leaf is reproduced exactly
     expect(leafOf(field.salt as Hex, id)).to.equal(target);
+  });
+
+  describe("record format v2: name and employer without the ID number", () => {
+    it("proves the printed fields (name, employer, level) and the credit code, revealing neither the ID number nor its salt", async () => {
+      const { credential, root, dossier, evaluation } = await issued(27);
+      expect([...PRINTED_FIELDS]).to.deep.equal(["name", "employer.name", "level"]);
+      const d = disclose(credential, [...PRINTED_FIELDS, "employer.creditCode"]);
+      if (!d.ok) throw new Error(JSON.stringify(d.errors));
+      const text = JSON.stringify(d.value);
+      const id = credential.fields.find((f) => f.name === "idNumber")!;
+      expect(text).to.not.contain(dossier.applicant.idNumber);
+      expect(text).to.not.contain(id.salt);
+      expect(text).to.not.contain(id.valueHash);
+      const v = verifyDisclosure(d.value, root);
+      if (!v.ok) throw new Error(JSON.stringify(v.errors));
+      expect(v.value.format).to.equal("cqo-disclosure/2");
+      expect(v.value.fields).to.deep.equal([
+        { name: "name", value: dossier.applicant.name },
+        { name: "employer.name", value: dossier.employer.name },
+        { name: "level", value: evaluation.level },
+        { name: "employer.creditCode", value: dossier.employer.uscc },
+      ]);
+    });
+
+    it("a tampered value, salt or proof, a swapped field name or a repeated field is rejected, naming the field", async () => {
+      const { credential, root } = await issued(28);
+      const d = disclose(credential, ["name", "employer.name", "level"]);
+      if (!d.ok) throw new Error("unexpected");
+      const copy = () => JSON.parse(JSON.stringify(d.value)) as { fields: { name: string; value: unknown; salt: string; proof: string[] }[] };
+      const rejected = (input: unknown, path: (string | number)[]) => {
+        const r = verifyDisclosure(input, root);
+        expect(r.ok, JSON.stringify(path)).to.equal(false);
+        if (!r.ok) expect(r.errors.map((e) => e.path)).to.deep.include(path);
+      };
+      const value = copy();
+      value.fields[0]!.value = "李四";
+      rejected(value, ["fields", 0]);
+      const employer = copy();
+      employer.fields[1]!.value = `${String(employer.fields[1]!.value)}（分公司）`;
+      rejected(employer, ["fields", 1]);
+      const salt = copy();
+      salt.fields[0]!.salt = `0x${(BigInt(salt.fields[0]!.salt) ^ 1n).toString(16).padStart(64, "0")}`;
+      rejected(salt, ["fields", 0]);
+      const proof = copy();
+      proof.fields[2]!.proof[0] = `0x${"11".repeat(32)}`;
+      rejected(proof, ["fields", 2]);
+      const shortProof = copy();
+      shortProof.fields[2]!.proof.pop();
+      rejected(shortProof, ["fields", 2]);
+      // the employer's name presented as the holder's name: the leaf commits to the field's name too
+      const swapped = copy();
+      swapped.fields[1]!.name = "name";
+      swapped.fields[0]!.name = "employer.name";
+      rejected(swapped, ["fields", 0]);
+      const twice = copy();
+      twice.fields.push(twice.fields[0]!);
+      rejected(twice, ["fields", 3, "name"]);
+      // disclose() itself never repeats a field
+      const again = disclose(credential, ["name", "name"]);
+      expect(again.ok && again.value.fields.map((f) => f.name)).to.deep.equal(["name"]);
+      // and the untouched disclosure still verifies
+      expect(verifyDisclosure(d.value, root).ok).to.equal(true);
+    });
+  });
+
+  describe("record format v1 (certificates issued before v2) keeps verifying", () => {
+    const v1 = Credential.parse(credentialV1Json);
+
+    it("a stored cqo-credential/1 parses, every proof verifies with the library, and its dump loads", () => {
+      expect(v1.format).to.equal("cqo-credential/1");
+      expect(v1.fields.map((f) => f.name)).to.include("applicant").and.not.include("name");
+      for (const f of v1.fields) {
+        expect(StandardMerkleTree.verify(v1.root, ["string", "bytes32", "bytes32"], [f.name, f.salt, f.valueHash], f.proof), f.name).to.equal(true);
+      }
+      expect(StandardMerkleTree.load(v1.tree).root).to.equal(v1.root);
+    });
+
+    it("a stored cqo-disclosure/1 verifies against its root; a tampered one does not", () => {
+      const v = verifyDisclosure(disclosureV1Json, v1.root);
+      if (!v.ok) throw new Error(JSON.stringify(v.errors));
+      expect(v.value.format).to.equal("cqo-disclosure/1");
+      const applicant = v1.fields.find((f) => f.name === "applicant")!.value;
+      expect(v.value.fields).to.deep.equal([{ name: "level", value: v1.fields[0]!.value }, { name: "applicant", value: applicant }]);
+      const tampered = JSON.parse(JSON.stringify(disclosureV1Json)) as { fields: { value: { name?: string } }[] };
+      tampered.fields[1]!.value.name = "李四";
+      expect(verifyDisclosure(tampered, v1.root).ok).to.equal(false);
+    });
+
+    it("disclose() of a /1 credential makes a cqo-disclosure/1 that verifies; it has no separate name leaf", () => {
+      const d = disclose(v1, ["level", "total"]);
+      if (!d.ok) throw new Error("unexpected");
+      expect(d.value.format).to.equal("cqo-disclosure/1");
+      expect(verifyDisclosure(d.value, v1.root).ok).to.equal(true);
+      const r = disclose(v1, ["name"]);
+      expect(r.ok).to.equal(false);
+      if (!r.ok) expect(r.errors[0]!.path).to.deep.equal(["fields", 0]);
+    });
+
+    it("an unknown format is refused with the format's path", () => {
+      const r = verifyDisclosure({ ...disclosureV1Json, format: "cqo-disclosure/9" }, v1.root);
+      expect(r.ok).to.equal(false);
+      if (!r.ok) expect(r.errors.map((e) => e.path[0])).to.include("format");
+      expect(Credential.safeParse({ ...credentialV1Json, format: "cqo-credential/3" }).success).to.equal(false);
+    });
   });
 });

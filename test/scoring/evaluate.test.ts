@@ -1,23 +1,26 @@
 import { expect } from "chai";
 import { privateKeyToAccount } from "viem/accounts";
-import { aggregatePanel, evaluate, panelSheetDomain, panelSheetTypedData, verifySheets, type Evaluation } from "../../scoring";
+import { aggregatePanel, assessorLookup, evaluate, panelSheetDomain, panelSheetTypedData, verifySheets, type Evaluation } from "../../scoring";
 import { signSheet } from "../../scoring/synthetic";
-import { ASSESSORS, clone, DEFAULT_RULEBOOK, makeCase } from "./helpers";
+import { ASSESSORS, clone, makeCase, REGISTER, RULEBOOK_2026_1 } from "./helpers";
 
-async function run(...args: Parameters<typeof evaluate>): Promise<Evaluation> {
-  const r = await evaluate(...args);
+// the default rulebook (2026.1) with the body's register of assessors; 2024.1 is checked in rules.test.ts
+const DEFAULT_RULEBOOK = RULEBOOK_2026_1;
+
+async function run(rb: unknown, dossier: unknown, sheets: unknown, register: unknown = REGISTER): Promise<Evaluation> {
+  const r = await evaluate(rb, dossier, sheets, { assessors: register });
   if (!r.ok) throw new Error(JSON.stringify(r.errors));
   return r.value;
 }
 
 describe("scoring: evaluate", () => {
   it("scores a typical dossier: every indicator explained, dimensions and total add up, a level assigned", async () => {
-    const c = await makeCase(1);
+    const c = await makeCase(1, 5, DEFAULT_RULEBOOK);
     const e = await run(DEFAULT_RULEBOOK, c.dossier, c.sheets);
     expect(e.eligibility.eligible).to.equal(true);
     expect(e.veto.vetoed).to.equal(false);
     expect(e.panel.accepted).to.have.length(5);
-    expect(e.indicators).to.have.length(14);
+    expect(e.indicators).to.have.length(13);
     for (const i of e.indicators) {
       expect(i.explanation.length, i.id).to.be.greaterThan(0);
       expect(i.points).to.be.within(0, i.max);
@@ -32,20 +35,26 @@ describe("scoring: evaluate", () => {
   });
 
   it("with 3 sheets nothing is trimmed; with 2 the panel is incomplete and not issuable", async () => {
-    const three = await makeCase(2, 3);
+    const three = await makeCase(2, 3, DEFAULT_RULEBOOK);
     const e3 = await run(DEFAULT_RULEBOOK, three.dossier, three.sheets);
     expect(e3.indicators.find((i) => i.method === "panel")!.panel!.trimmed).to.equal(false);
     const e2 = await run(DEFAULT_RULEBOOK, three.dossier, three.sheets.slice(0, 2));
     expect(e2.issuable).to.equal(false);
     expect(e2.blockers.map((b) => b.en).join()).to.contain("3 required");
+    // and it has no level, only its reason (rulebook 2026.1)
+    expect(e2.level).to.equal(null);
+    expect(e2.levelName).to.equal(null);
+    expect(e2.levelReasons.map((r) => r.en)).to.deep.equal(["incomplete panel: 2 valid sheets, 3 required: no level"]);
   });
 
   it("refuses a conflicted, an unsigned and a forged sheet, each with its reason", async () => {
-    const c = await makeCase(3, 5);
+    const c = await makeCase(3, 5, DEFAULT_RULEBOOK);
+    // the body registered assessor 0 at the applicant's employer, and the sheet says so
+    const register = REGISTER.map((a, i) => (i === 0 ? { ...a, employerUscc: c.dossier.employer.uscc } : a));
     const conflicted = await signSheet({ ...c.unsigned[0]!, assessor: { ...c.unsigned[0]!.assessor, employerUscc: c.dossier.employer.uscc } }, ASSESSORS[0]!.key);
     const { signature: _drop, ...unsigned } = c.sheets[1]!;
     const forged = { ...c.sheets[2]!, signature: (await signSheet(c.unsigned[2]!, ASSESSORS[6]!.key)).signature };
-    const e = await run(DEFAULT_RULEBOOK, c.dossier, [conflicted, unsigned, forged, c.sheets[3]!, c.sheets[4]!]);
+    const e = await run(DEFAULT_RULEBOOK, c.dossier, [conflicted, unsigned, forged, c.sheets[3]!, c.sheets[4]!], register);
     expect(e.panel.accepted.map((a) => a.assessorId).sort()).to.deep.equal([ASSESSORS[3]!.id, ASSESSORS[4]!.id]);
     const reasons = Object.fromEntries(e.panel.refused.map((r) => [r.assessorId, r.reasons.map((m) => m.en).join("; ")]));
     expect(reasons[ASSESSORS[0]!.id]).to.contain("conflict of interest");
@@ -55,8 +64,8 @@ describe("scoring: evaluate", () => {
   });
 
   it("a sheet signed for another dossier is refused", async () => {
-    const a = await makeCase(4, 5);
-    const b = await makeCase(5, 5);
+    const a = await makeCase(4, 5, DEFAULT_RULEBOOK);
+    const b = await makeCase(5, 5, DEFAULT_RULEBOOK);
     const e = await run(DEFAULT_RULEBOOK, a.dossier, [...a.sheets.slice(0, 4), b.sheets[4]!]);
     expect(e.panel.refused).to.have.length(1);
     expect(e.panel.refused[0]!.reasons.map((m) => m.en)).to.include("the sheet was written for another dossier");
@@ -120,7 +129,7 @@ describe("scoring: evaluate", () => {
   });
 
   it("invalid dossiers and sheets come back as errors with paths, never exceptions", async () => {
-    const c = await makeCase(10, 5);
+    const c = await makeCase(10, 5, DEFAULT_RULEBOOK);
     const bad = clone(c.dossier) as unknown as { applicant: { idNumber: string; phone: string }; employer: { uscc: string } };
     bad.applicant.idNumber = bad.applicant.idNumber.slice(0, 17) + (bad.applicant.idNumber.endsWith("1") ? "2" : "1");
     bad.applicant.phone = "12345";
@@ -135,17 +144,17 @@ describe("scoring: evaluate", () => {
   });
 
   it("a deployment may bind sheets to a chain: signed and verified under the same custom domain", async () => {
-    const c = await makeCase(13, 3);
+    const c = await makeCase(13, 3, DEFAULT_RULEBOOK);
     const domain = panelSheetDomain(31337, "0x5FbDB2315678afecb367f032d93F642f64180aa3");
     const sheets = await Promise.all(c.unsigned.map((s, i) => privateKeyToAccount(ASSESSORS[i]!.key).signTypedData(panelSheetTypedData(s, domain)).then((signature) => ({ ...s, signature }))));
-    const ctx = { ...c.rb, dossier: c.dossier, dossierHash: c.dossierHash };
+    const ctx = { ...c.rb, dossier: c.dossier, dossierHash: c.dossierHash, registered: assessorLookup(REGISTER) };
     expect((await verifySheets({ ...ctx, domain }, sheets)).accepted).to.have.length(3);
     // the same signatures do not verify under the default, chain-free domain
     expect((await verifySheets(ctx, sheets)).accepted).to.have.length(0);
   });
 
   it("the sheet signer is the assessor's own address", async () => {
-    const c = await makeCase(12, 5);
+    const c = await makeCase(12, 5, DEFAULT_RULEBOOK);
     const e = await run(DEFAULT_RULEBOOK, c.dossier, c.sheets);
     const expected = ASSESSORS.slice(0, 5).map((a) => privateKeyToAccount(a.key).address).sort();
     expect(e.panel.accepted.map((a) => a.signer).sort()).to.deep.equal(expected);

@@ -1,12 +1,22 @@
 import type { Hex } from "viem";
-import defaultRulebookJson from "../../rulebooks/hn-cqo-default-2024.1.json";
+import legacyRulebookJson from "../../rulebooks/hn-cqo-default-2024.1.json";
+import currentRulebookJson from "../../rulebooks/hn-cqo-default-2026.1.json";
 import sixRulebookJson from "../../rulebooks/yrd-cqo-six-dimension-example.json";
 import { dossierHash, prepareRulebook, type Prepared } from "../../scoring";
 import type { Dossier } from "../../scoring/dossier/schema";
 import type { PanelSheet } from "../../scoring/panel/schema";
-import { devAssessors, signSheet, syntheticDossier, syntheticSheets, type DevAssessor, type UnsignedSheet } from "../../scoring/synthetic";
+import type { AssessorEntry } from "../../scoring/panel/registry";
+import { assessorRegister, devAssessors, signSheet, syntheticDossier, syntheticSheets, type DevAssessor, type UnsignedSheet } from "../../scoring/synthetic";
 
-export const DEFAULT_RULEBOOK: unknown = defaultRulebookJson;
+/** hn-cqo-default 2024.1 (cqo-rulebook/1): still registered, its evaluations must reproduce. */
+export const RULEBOOK_2024_1: unknown = legacyRulebookJson;
+/** hn-cqo-default 2026.1 (cqo-rulebook/2): the default rulebook now; its sheets need the body's assessor register. */
+export const RULEBOOK_2026_1: unknown = currentRulebookJson;
+/**
+ * The rulebook of the tests that do not pass an assessor register (credential.test.ts calls verifySheets itself):
+ * 2024.1, whose conflict-of-interest check reads the sheet. Tests of the rules of 2026.1 use RULEBOOK_2026_1.
+ */
+export const DEFAULT_RULEBOOK: unknown = RULEBOOK_2024_1;
 export const SIX_DIMENSION_RULEBOOK: unknown = sixRulebookJson;
 
 export function prepared(json: unknown = DEFAULT_RULEBOOK): Prepared {
@@ -16,6 +26,8 @@ export function prepared(json: unknown = DEFAULT_RULEBOOK): Prepared {
 }
 
 export const ASSESSORS: DevAssessor[] = devAssessors(7);
+/** the body's register of ASSESSORS, each with the employer their sheets declare */
+export const REGISTER: AssessorEntry[] = assessorRegister(ASSESSORS);
 
 export interface Case {
   rb: Prepared;

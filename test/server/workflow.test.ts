@@ -248,7 +248,9 @@ describe("server: the procedure over HTTP (anvil)", function () {
 
     const good = await signSheet(sheets[0]!, ASSESSORS[0]!.key);
     expect200(await http("POST", `/dossiers/${id}/sheets`, { sheet: good }, tokens.assessors[0]), "sheet", 201);
-    expect((await http("POST", `/dossiers/${id}/sheets`, { sheet: good }, tokens.assessors[0])).status).to.equal(409);
+    // the same sheet again counts once (issue #15): 200, already received; a different one is refused
+    expect((await http("POST", `/dossiers/${id}/sheets`, { sheet: good }, tokens.assessors[0])).json<{ alreadyReceived: boolean }>().alreadyReceived).to.equal(true);
+    expect((await http("POST", `/dossiers/${id}/sheets`, { sheet: await signSheet({ ...sheets[0]!, comments: "改" }, ASSESSORS[0]!.key) }, tokens.assessors[0])).status).to.equal(409);
 
     const outsider = await signInAs(http, privateKeyToAccount(ASSESSORS[4]!.key));
     expect((await http("GET", `/dossiers/${id}`, undefined, outsider)).status).to.equal(404);

@@ -1,4 +1,5 @@
 /** Links and scanned texts: what a QR code or a pasted line can mean to the verifier. */
+import { parseCertificateNumber } from "./certificateNumber";
 
 export function appBase(): string {
   return `${window.location.origin}${window.location.pathname}`;
@@ -40,10 +41,9 @@ export function interpretScan(input: string): Scanned {
     if (m) return { kind: "certificate", tokenId: m[1]!, route };
     return { kind: "app-route", route };
   }
-  if (/^#?\d{1,20}$/.test(text)) {
-    const id = text.replace("#", "");
-    return { kind: "certificate", tokenId: id, route: `/verify/${id}` };
-  }
+  // a number as printed ("1593 8900 6356 7573 5616") or typed without the spaces
+  const number = parseCertificateNumber(text);
+  if (number.ok) return { kind: "certificate", tokenId: number.tokenId, route: `/verify/${number.tokenId}` };
   if (/^0x[0-9a-fA-F]{40}$/.test(text)) return { kind: "wallet", address: text, route: `/wallet/${text}` };
   return { kind: "unknown", text };
 }

@@ -5,6 +5,7 @@ import type { BodyRecord, CertificateVerification, RulebookRecord } from "../../
 import { getChain, getPublicClient } from "../chain";
 import { CopyText } from "../components/CopyText";
 import { ErrorBox } from "../components/ErrorBox";
+import { formatCertificateNumber } from "../lib/certificateNumber";
 import { bodyNameFromMetadata, formatDate, levelLabel } from "../lib/format";
 import { verifyLink } from "../lib/links";
 import { releaseEarlyVerdict, takeEarlyVerdict, verdictFor } from "./prefetch";
@@ -120,6 +121,10 @@ function Details({ v }: { v: CertificateVerification }) {
     <section className="card" aria-labelledby="details-heading">
       <h2 id="details-heading">{t("verify.details")}</h2>
       <dl className="details">
+        <dt>{t("verify.certificateNumber")}</dt>
+        <dd className="mono" data-testid="certificate-number">
+          {formatCertificateNumber(v.tokenId)}
+        </dd>
         <dt>{t("verify.level")}</dt>
         <dd data-testid="level">{levelLabel(v.level, lang)}</dd>
         <dt>{t("verify.holder")}</dt>

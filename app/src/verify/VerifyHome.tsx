@@ -1,12 +1,13 @@
 /** The verifier's start page: a number or a wallet, or a QR code. */
 import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { parseCertificateNumber } from "../lib/certificateNumber";
 import { interpretScan } from "../lib/links";
 import { navigate } from "../router";
 import { QrScanner } from "./QrScanner";
 
 export function VerifyHome() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [query, setQuery] = useState("");
   const [problem, setProblem] = useState<string | null>(null);
   const heading = useRef<HTMLHeadingElement>(null);
@@ -18,7 +19,11 @@ export function VerifyHome() {
       navigate(s.route);
       return;
     }
-    setProblem(fromScan ? t("verify.scanUnknown", { text: text.slice(0, 120) }) : t("verify.invalidQuery"));
+    // a typed number that is not one (too long, 0): say what is wrong with it, not that it is no number
+    const number = parseCertificateNumber(text);
+    const numberish = /^[#＃\s\d０-９-]+$/.test(text.trim()) && /[\d０-９]/.test(text);
+    if (!fromScan && !number.ok && numberish) setProblem(i18n.language === "en" ? number.problem.en : number.problem.zh);
+    else setProblem(fromScan ? t("verify.scanUnknown", { text: text.slice(0, 120) }) : t("verify.invalidQuery"));
   };
 
   return (

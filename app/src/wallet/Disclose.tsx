@@ -1,17 +1,19 @@
 /**
- * The holder chooses which fields of their credential (cqo-credential/1, from the body) to disclose. Everything
- * happens on this device: the file is read locally, the disclosure is built with the scoring engine's disclose().
+ * The holder chooses which fields of their credential (cqo-credential/2, or /1 of earlier certificates, from the
+ * body) to disclose. Everything happens on this device: the file is read locally (and kept in this browser for
+ * the next time, see heldCredentials.ts), the disclosure is built with the scoring engine's disclose().
  */
 import { useQuery } from "@tanstack/react-query";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { Credential, disclose } from "../../../scoring/commit/credential";
+import { disclose, type Credential } from "../../../scoring/commit/credential";
 import { CopyText } from "../components/CopyText";
 import { QrImage } from "../components/QrImage";
 import { downloadText } from "../lib/format";
 import { base64UrlEncode, verifyLink } from "../lib/links";
 import { fieldLabel, FieldValue } from "../verify/DisclosureCheck";
 import { useChainish } from "./context";
+import { forgetCredential, heldCredential, keepCredential, readCredential } from "./heldCredentials";
 
 export default function Disclose({ tokenId }: { tokenId: string }) {
   const { t, i18n } = useTranslation();
@@ -22,27 +24,27 @@ export default function Disclose({ tokenId }: { tokenId: string }) {
   const [chosen, setChosen] = useState<Set<string>>(new Set(["level"]));
   const [output, setOutput] = useState<{ json: string; link: string } | null>(null);
 
+  // the credential kept in this browser for this certificate, if any
+  useEffect(() => {
+    if (cert.data && !credential) setCredential(heldCredential(cert.data.resultRoot));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [cert.data]);
+
   const load = async (file: File) => {
     setProblem(null);
     setOutput(null);
     setCredential(null);
-    let raw: unknown;
-    try {
-      raw = JSON.parse(await file.text());
-    } catch {
-      setProblem(t("mine.credentialInvalid", { message: "JSON" }));
+    const r = readCredential(await file.text());
+    if (!r.ok) {
+      setProblem(i18n.language === "en" ? r.problem.en : r.problem.zh);
       return;
     }
-    const parsed = Credential.safeParse(raw);
-    if (!parsed.success) {
-      setProblem(t("mine.credentialInvalid", { message: parsed.error.issues.slice(0, 3).map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") }));
-      return;
-    }
-    if (cert.data && parsed.data.root.toLowerCase() !== cert.data.resultRoot.toLowerCase()) {
+    if (cert.data && r.credential.root.toLowerCase() !== cert.data.resultRoot.toLowerCase()) {
       setProblem(t("mine.credentialWrong", { id: tokenId }));
       return;
     }
-    setCredential(parsed.data);
+    if (cert.data) keepCredential(r.credential);
+    setCredential(r.credential);
   };
 
   const make = () => {
@@ -74,6 +76,20 @@ export default function Disclose({ tokenId }: { tokenId: string }) {
       </section>
       {credential ? (
         <section className="card">
+          <p className="row wrap" data-testid="credential-kept">
+            <small>{t("mine.credentialKept")}</small>
+            <button
+              type="button"
+              className="link"
+              onClick={() => {
+                forgetCredential(credential.root);
+                setCredential(null);
+                setOutput(null);
+              }}
+            >
+              {t("mine.forgetCredential")}
+            </button>
+          </p>
           <fieldset>
             <legend>{t("mine.choose")}</legend>
             {credential.fields.map((f) => (

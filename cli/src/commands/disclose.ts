@@ -6,9 +6,9 @@ import { CliError, EXIT, printJson, printProblems, readJson } from "../io";
 export function register(program: Command): void {
   program
     .command("disclose")
-    .description("make a disclosure that reveals only the chosen fields of a credential")
+    .description("make a disclosure that reveals only the chosen fields of a credential (cqo-credential/2, or /1 of earlier certificates)")
     .argument("<credential>", "credential JSON written by `cqo evaluate --credential`")
-    .requiredOption("--fields <names>", "comma-separated field names, e.g. level,total")
+    .requiredOption("--fields <names>", "comma-separated field names, e.g. level,total or name,employer.name,level (the printed certificate's, without idNumber)")
     .option("--out <file>", "write the disclosure here instead of stdout")
     .action((file: string, opts: { fields: string; out?: string }) => {
       const parsed = Credential.safeParse(readJson(file));
@@ -43,7 +43,7 @@ export function register(program: Command): void {
       const r = verifyDisclosure(readJson(file), opts.root);
       if (opts.json) printJson(r.ok ? { ok: true, ...r.value } : { ok: false, errors: r.errors });
       else if (r.ok) {
-        process.stdout.write(`✓ disclosure matches ${r.value.root}\n`);
+        process.stdout.write(`✓ ${r.value.format} matches ${r.value.root}\n`);
         for (const f of r.value.fields) process.stdout.write(`  ${f.name} = ${JSON.stringify(f.value)}\n`);
       } else {
         process.stdout.write("✗ disclosure does not verify\n");

@@ -4,6 +4,8 @@ import {
   buildCredential,
   dossierHash,
   evaluateChecked,
+  dossierProblemsUnder,
+  parseAssessorRegister,
   parseDossier,
   parseSheets,
   prepareRulebook,
@@ -30,22 +32,27 @@ export function register(program: Command): void {
     .requiredOption("--rulebook <file>", "rulebook JSON")
     .requiredOption("--dossier <file>", "dossier JSON")
     .requiredOption("--sheets <files...>", "panel sheet JSON files (each a sheet or an array of sheets)")
+    .option("--assessors <file>", "the body's assessor register, [{ id, address, employerUscc }] (a cqo-rulebook/2 checks employers against it; `cqo sample` writes body/assessors.json)")
     .option("--out <file>", "write the evaluation JSON here")
     .option("--credential <file>", "write the holder's credential here (issuable evaluations only)")
     .option("--json", "machine-readable output")
-    .action(async (opts: { rulebook: string; dossier: string; sheets: string[]; out?: string; credential?: string; json?: boolean }) => {
+    .action(async (opts: { rulebook: string; dossier: string; sheets: string[]; assessors?: string; out?: string; credential?: string; json?: boolean }) => {
       const errors: Problem[] = [];
       const rb = prepareRulebook(readJson(opts.rulebook));
       if (!rb.ok) errors.push(...rb.errors.map((e) => ({ ...e, path: ["rulebook", ...e.path] })));
       const d = parseDossier(readJson(opts.dossier));
       if (!d.ok) errors.push(...d.errors.map((e) => ({ ...e, path: ["dossier", ...e.path] })));
+      // the rulebook's own input rules (rulebook/2: no event after the application date, one meaning of training hours)
+      else if (rb.ok) errors.push(...dossierProblemsUnder(rb.value.rulebook, d.value).map((e) => ({ ...e, path: ["dossier", ...e.path] })));
+      const register = opts.assessors === undefined ? undefined : parseAssessorRegister(readJson(opts.assessors));
+      if (register && !register.ok) errors.push(...register.errors.map((e) => ({ ...e, path: ["assessors", ...e.path] })));
       const sheetInput = opts.sheets.flatMap((f) => {
         const v = readJson(f);
         return Array.isArray(v) ? v : [v];
       });
       const s = parseSheets(sheetInput);
       if (!s.ok) errors.push(...s.errors.map((e) => ({ ...e, path: ["sheets", ...e.path] })));
-      if (!rb.ok || !d.ok || !s.ok) {
+      if (!rb.ok || !d.ok || !s.ok || errors.length) {
         if (opts.json) printJson({ ok: false, errors });
         else {
           process.stdout.write(`✗ invalid input: ${errors.length} problem(s)\n`);
@@ -55,7 +62,8 @@ export function register(program: Command): void {
         return;
       }
       const dHash = dossierHash(d.value);
-      const panel = await verifySheets({ ...rb.value, dossier: d.value, dossierHash: dHash }, s.value);
+      const registered = register?.ok ? register.value : undefined;
+      const panel = await verifySheets({ ...rb.value, dossier: d.value, dossierHash: dHash, ...(registered ? { registered } : {}) }, s.value);
       const evaluation = evaluateChecked(rb.value, d.value, dHash, panel);
       let root: string | null = null;
       if (opts.credential && evaluation.issuable) {
@@ -88,7 +96,9 @@ function printHuman(e: Evaluation, root: string | null): void {
   }
   out(`total ${pts(e.total)} / ${pts(e.totalMax)}`);
   out(`level: ${e.levelName ? `${e.levelName.zh} ${e.levelName.en}` : "不予认定 not certified"}`);
+  for (const x of e.panel.identical ?? []) out(`  ${x.assessorId}: the same sheet ${x.copies} times, counted once / 同一评分表提交 ${x.copies} 次，只计一次`);
   for (const r of e.levelReasons) out(`  ${r.en}`);
+  for (const r of e.rules ?? []) out(`  rule: ${r.en}`);
   if (e.issuable) out(`issuable after ${e.noticeDays} days of public notice (公示); valid ${e.validity.years} years`);
   else for (const b of e.blockers) out(`  ✗ ${b.zh} / ${b.en}`);
   if (root) out(`resultRoot ${root}`);
