@@ -44,7 +44,8 @@ import {RevocationReason, CertificateStatus, CertificateView, ReviewResult} from
  * - Supervision after issuance (监督管理): each result's annual reviews (年审) fall due on its rulebook's schedule;
  *   a missed one is `ReviewOverdue`, computed like expiry, so it costs no transaction either.
  * - Issuance, suspension and revocation run here; the rarely used writes (objections, renewal, re-issue, reviews,
- *   surrender) run in {CertificateAdministration}, over the same storage ({Ledger}) and rules ({CertificateRules}).
+ *   the primary certificate) run in {CertificateAdministration}, over the same storage ({Ledger}) and rules
+ *   ({CertificateRules}).
  */
 contract CQOCertificate is ICQOCertificate, CertifyingBodyRegistry, IERC721Metadata, IERC5192 {
     /// @notice What a body signs to issue one certificate. `validUntil` is unix seconds.
@@ -182,7 +183,7 @@ contract CQOCertificate is ICQOCertificate, CertifyingBodyRegistry, IERC721Metad
     /**
      * @notice Revokes a certificate for good, with a reason code and the hash of the evidence.
      * The issuing body's keys (while its accreditation is not revoked), or the supervisor. `Reissued` is set only by
-     * `reissueCertificate`.
+     * `reissueCertificate`, `FailedReview` only by `recordReview`; a holder's own request is `HolderRequest`.
      */
     function revokeCertificate(uint64 tokenId, bytes32 evidenceHash, RevocationReason reason) external {
         _revoke(tokenId, reason, evidenceHash);
@@ -265,22 +266,13 @@ contract CQOCertificate is ICQOCertificate, CertifyingBodyRegistry, IERC721Metad
     /**
      * @notice Records an annual review (年审) of a certificate, with the hash of its evidence. Passed: the next
      * review falls due one interval later. Failed: the certificate is suspended by the body, or revoked as
-     * `FailedReview`. A review belongs to its period: it can be recorded from the previous due date (for the
-     * first, the end of the notice) on, late too, but never ahead. The issuing body's keys only (a passed review
-     * restores, so only while the body is in good standing).
+     * `FailedReview`. A review belongs to its period: it can be recorded from a quarter interval before its due
+     * date on (three months of a year), late too, but never further ahead. The issuing body's keys only (a passed
+     * review restores, so only while the body is in good standing).
      * @dev One warm write of the record slot the checks read anyway, and the event.
      */
     function recordReview(uint64 tokenId, ReviewResult result, bytes32 evidenceHash) external {
         CertificateAdministration.recordReview(_ledger, _registry, tokenId, result, evidenceHash);
-    }
-
-    /**
-     * @notice The holder gives up their own certificate: revoked for good as `HolderRequest`. Not while it is
-     * suspended or under objection, so that a holder cannot pre-empt the body's or the supervisor's decision.
-     * @param statementHash the hash of the holder's signed statement (may be zero)
-     */
-    function surrenderCertificate(uint64 tokenId, bytes32 statementHash) external {
-        CertificateAdministration.surrenderCertificate(_ledger, _registry, tokenId, statementHash);
     }
 
     /**
@@ -514,7 +506,10 @@ contract CQOCertificate is ICQOCertificate, CertifyingBodyRegistry, IERC721Metad
     }
 
     function _revoke(uint256 tokenId, RevocationReason reason, bytes32 evidenceHash) private {
-        if (reason == RevocationReason.None || reason == RevocationReason.Reissued) {
+        if (
+            reason == RevocationReason.None || reason == RevocationReason.Reissued
+                || reason == RevocationReason.FailedReview
+        ) {
             revert InvalidRevocationReason(reason);
         }
         RecordSlot record = CertificateRules.existingUnrevoked(_ledger, tokenId);

@@ -548,11 +548,6 @@ export class CqoClient {
     ]);
   }
 
-  /** The holder gives up their own certificate (revoked as HolderRequest). */
-  async surrenderCertificate(tokenId: TokenIdInput, statementHash: string): Promise<SentTransaction> {
-    return this.send("surrenderCertificate", [parseInput(TokenIdSchema, tokenId, "tokenId"), parseInput(Bytes32Schema, statementHash, "statementHash")]);
-  }
-
   /** Names the wallet's `index`-th certificate (in `certificatesOf`) as the one `holdsValidCertificate` always checks. */
   async choosePrimaryCertificate(index: number): Promise<SentTransaction> {
     return this.send("choosePrimaryCertificate", [parseInput(HoldingIndexSchema, index, "index")]);

@@ -217,13 +217,9 @@ export const CONTRACT_ERROR_MESSAGES: Record<CqoErrorName, (a: readonly unknown[
     zh: `账户 ${num(a[1])} 不是认定主体 ${num(a[0])} 的管理员，也不是协会。`,
     en: `Account ${num(a[1])} is neither certifying body ${num(a[0])}'s admin nor the association.`,
   }),
-  NotHolder: (a) => ({
-    zh: `账户 ${num(a[1])} 不是证书 #${num(a[0])} 的持证人：只有持证人本人可以申请注销。`,
-    en: `Account ${num(a[1])} does not hold certificate #${num(a[0])}: only its holder may surrender it.`,
-  }),
   NotInGoodStanding: (a) => ({
-    zh: `证书 #${num(a[0])} 当前为${certStatus(a[1], "zh")}（或有暂停、异议标记）：只有无任何标记、年审未逾期的证书才能续期、补发或由持证人注销。`,
-    en: `Certificate #${num(a[0])} is ${certStatus(a[1], "en")} (or carries a suspension or an objection): only a certificate with no flag and no overdue review can be renewed, re-issued or surrendered.`,
+    zh: `证书 #${num(a[0])} 当前为${certStatus(a[1], "zh")}（或有暂停、异议标记）：只有无任何标记、年审未逾期的证书才能续期或补发。`,
+    en: `Certificate #${num(a[0])} is ${certStatus(a[1], "en")} (or carries a suspension or an objection): only a certificate with no flag and no overdue review can be renewed or re-issued.`,
   }),
   NotIssuingBody: (a) => ({
     zh: `证书 #${num(a[0])} 由认定主体 ${num(a[1])} 颁发：只有其签名密钥或监督方可以操作。`,

@@ -42,8 +42,8 @@ export const REVOCATION_REASON_ZH: Record<RevocationReasonName, string> = {
   Other: "其他",
 };
 
-/** Reasons a caller may give: `None` is not a revocation and `Reissued` is set only by re-issuance. */
-export const GIVABLE_REVOCATION_REASONS = ["Fraud", "Violation", "FailedReview", "HolderRequest", "BodyError", "Other"] as const;
+/** Reasons a caller may give: `None` is not a revocation, `Reissued` is set only by re-issuance and `FailedReview` only by recordReview. */
+export const GIVABLE_REVOCATION_REASONS = ["Fraud", "Violation", "HolderRequest", "BodyError", "Other"] as const;
 export type GivableRevocationReason = (typeof GIVABLE_REVOCATION_REASONS)[number];
 
 export const BODY_STATUSES = ["None", "Active", "Suspended", "Revoked"] as const;

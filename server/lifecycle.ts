@@ -16,7 +16,10 @@
  * derived with the workbench's body id.
  */
 import type { Hex } from "viem";
-import { certificateNumberOf, type CertificateVerification, type CqoClient, type GivableRevocationReason, type HistoryEntry } from "../sdk";
+import { certificateNumberOf, type CertificateVerification, type CqoClient, type HistoryEntry, type RevocationReasonName } from "../sdk";
+
+/** A revocation's reason as recorded: what an operator gives, or what the chain shows (a failed review's too). */
+type RecordedReason = Exclude<RevocationReasonName, "None" | "Reissued">;
 import type { Db } from "./db";
 import { sealed } from "./vault";
 import { audit, isLegal, transition, type Actor, type Role, type State } from "./workflow";
@@ -29,11 +32,11 @@ interface Followed {
 export type IntentParams =
   | ({ command: "suspend"; evidence: string | null; note?: string } & Followed)
   | ({ command: "reinstate"; note?: string } & Followed)
-  | ({ command: "revoke"; reason: GivableRevocationReason; evidence: string | null; note?: string } & Followed)
+  | ({ command: "revoke"; reason: RecordedReason; evidence: string | null; note?: string } & Followed)
   | { command: "renew"; renewalDossierId: string; root: Hex; validUntil: number; rulebookId: number; credential: unknown; note?: string }
   | { command: "reissue"; root: Hex; note?: string }
   | { command: "file-objection"; objectionId: number }
-  | ({ command: "resolve-objection"; objectionId: number; upheld: boolean; reason: GivableRevocationReason | null; evidence: string | null; note?: string } & Followed);
+  | ({ command: "resolve-objection"; objectionId: number; upheld: boolean; reason: RecordedReason | null; evidence: string | null; note?: string } & Followed);
 
 export type LifecycleCommand = IntentParams["command"];
 

@@ -527,7 +527,7 @@ const ROWS: Row[] = [
       send(ctx.certificate.connect(who), "resolveObjection", {
         tokenId: ctx.tokenId,
         upheld: true,
-        reason: RevocationReason.FailedReview,
+        reason: RevocationReason.Violation,
         evidenceHash: EVIDENCE,
       }),
     emits: (ctx, who, previous) => [
@@ -584,27 +584,17 @@ const ROWS: Row[] = [
     ],
   },
   {
-    fn: "recordReview (passed, once the first review is open: the issuing body's keys only)",
+    fn: "recordReview (passed, once the first review is open, a quarter year before it falls due: the issuing body's keys only)",
     allowed: ["issuingKey"],
     denied: { error: "NotIssuingBody", args: () => [reviewTokenId, BODY_1] },
     setup: (ctx) => withReviewedCertificate(ctx),
     call: async (ctx, who) => {
-      await setNextTimestamp(afterNotice(ctx));
+      await setNextTimestamp(reviewOpens(ctx));
       return send(ctx.certificate.connect(who), "recordReview", { tokenId: reviewTokenId, result: 0, evidenceHash: EVIDENCE });
     },
     emits: (ctx, who) => [
       "AnnualReviewRecorded",
-      [reviewTokenId, BODY_1, 0, EVIDENCE, (due: bigint) => due > BigInt(afterNotice(ctx)), who.address, () => true],
-    ],
-  },
-  {
-    fn: "surrenderCertificate (its holder only)",
-    allowed: ["holder"],
-    denied: { error: "NotHolder", args: (ctx, w) => [ctx.tokenId, w.address] },
-    call: (ctx, who) => send(ctx.certificate.connect(who), "surrenderCertificate", { tokenId: ctx.tokenId, statementHash: EVIDENCE }),
-    emits: (ctx, who, previous) => [
-      "CertificateRevoked",
-      [ctx.tokenId, BODY_1, RevocationReason.HolderRequest, EVIDENCE, who.address, false, previous],
+      [reviewTokenId, BODY_1, 0, EVIDENCE, (due: bigint) => due > BigInt(reviewOpens(ctx) + YEAR), who.address, () => true],
     ],
   },
   {
@@ -626,6 +616,8 @@ const ROWS: Row[] = [
 /** A level-3 certificate of body 1 for `holders[3]` under rulebook 2, which has annual reviews. */
 const REVIEW_ROOT = ethers.id("matrix review root");
 const reviewTokenId = tokenIdOf(REVIEW_ROOT, BODY_1);
+/** When the review certificate's first review opens: a quarter interval before it falls due (a year after the notice). */
+const reviewOpens = (ctx: Ctx): number => ctx.t0 + NOTICE_PERIOD + YEAR - YEAR / 4 + DAY;
 async function withReviewedCertificate(ctx: Ctx): Promise<void> {
   await ctx.certificate.registerRulebook(ethers.id("matrix rulebook with reviews"), "ipfs://rb-reviews", YEAR, 30 * DAY);
   await ctx.certificate
@@ -721,7 +713,7 @@ const STANDING_ACTIONS: StandingAction[] = [
       send(ctx.certificate.connect(who), "resolveObjection", {
         tokenId: ctx.tokenId,
         upheld: true,
-        reason: RevocationReason.FailedReview,
+        reason: RevocationReason.Violation,
         evidenceHash: EVIDENCE,
       }),
     emits: (ctx, who, previous) => [

@@ -66,7 +66,6 @@ const RULEBOOK_2_HASH = ethers.id("rulebook-2");
 const CALLER_REASONS = [
   RevocationReason.Fraud,
   RevocationReason.Violation,
-  RevocationReason.FailedReview,
   RevocationReason.HolderRequest,
   RevocationReason.BodyError,
   RevocationReason.Other,
@@ -1025,11 +1024,11 @@ describe("CQOCertificate", function () {
       });
     }
 
-    it("refuses the reasons None and Reissued", async function () {
+    it("refuses the reasons None, Reissued and FailedReview (the re-issue's and the review's own)", async function () {
       const f = await loadFixture(deployFixture);
       const c = f.certificate;
       const { tokenId } = await issueOne(f, f.key1, f.holders[0]);
-      for (const reason of [RevocationReason.None, RevocationReason.Reissued]) {
+      for (const reason of [RevocationReason.None, RevocationReason.Reissued, RevocationReason.FailedReview]) {
         await expect(revoke(c.connect(f.key1), tokenId, reason))
           .to.be.revertedWithCustomError(c, "InvalidRevocationReason")
           .withArgs(reason);
@@ -1050,14 +1049,14 @@ describe("CQOCertificate", function () {
       await expect(revoke(c.connect(f.supervisor), a.tokenId, RevocationReason.Violation))
         .to.emit(c, "CertificateRevoked")
         .withArgs(a.tokenId, BODY_1, RevocationReason.Violation, EVIDENCE, f.supervisor.address, true, suspendedBlock);
-      await expect(revoke(c.connect(f.key1), b.tokenId, RevocationReason.FailedReview))
+      await expect(revoke(c.connect(f.key1), b.tokenId, RevocationReason.BodyError))
         .to.emit(c, "CertificateRevoked")
-        .withArgs(b.tokenId, BODY_1, RevocationReason.FailedReview, EVIDENCE, f.key1.address, false, objectedBlock);
+        .withArgs(b.tokenId, BODY_1, RevocationReason.BodyError, EVIDENCE, f.key1.address, false, objectedBlock);
       expect((await c.verifyCertificate(b.tokenId)).underObjection).to.equal(false);
       // a revoked certificate's objection can no longer be resolved
       await expect(resolve(c.connect(f.key1), b.tokenId, false, RevocationReason.None))
         .to.be.revertedWithCustomError(c, "CertificateAlreadyRevoked")
-        .withArgs(b.tokenId, RevocationReason.FailedReview);
+        .withArgs(b.tokenId, RevocationReason.BodyError);
     });
 
     it("a suspended or expired body may still revoke what it issued; a revoked body may not", async function () {
@@ -1226,12 +1225,12 @@ describe("CQOCertificate", function () {
         .withArgs(tokenId, RevocationReason.Fraud);
     });
 
-    it("upheld refuses the reasons None and Reissued", async function () {
+    it("upheld refuses the reasons None, Reissued and FailedReview", async function () {
       const f = await loadFixture(deployFixture);
       const c = f.certificate;
       const { tokenId } = await issueOne(f, f.key1, f.holders[0]);
       await object(c.connect(f.stranger), tokenId);
-      for (const reason of [RevocationReason.None, RevocationReason.Reissued]) {
+      for (const reason of [RevocationReason.None, RevocationReason.Reissued, RevocationReason.FailedReview]) {
         await expect(resolve(c.connect(f.key1), tokenId, true, reason))
           .to.be.revertedWithCustomError(c, "InvalidRevocationReason")
           .withArgs(reason);
@@ -1427,12 +1426,12 @@ describe("CQOCertificate", function () {
       await travel(NOTICE_PERIOD);
       await renew(c.connect(f.key1), tokenId, randomRoot(), RULEBOOK_1, item.validUntil + YEAR);
       await object(c.connect(f.stranger), tokenId);
-      await expect(resolve(c.connect(f.supervisor), tokenId, true, RevocationReason.FailedReview))
+      await expect(resolve(c.connect(f.supervisor), tokenId, true, RevocationReason.Violation))
         .to.emit(c, "CertificateRevoked")
         .withArgs(
           tokenId,
           BODY_1,
-          RevocationReason.FailedReview,
+          RevocationReason.Violation,
           EVIDENCE,
           f.supervisor.address,
           true,
@@ -2402,7 +2401,6 @@ describe("CQOCertificate", function () {
       const names: Record<number, string> = {
         [RevocationReason.Fraud]: "Fraud",
         [RevocationReason.Violation]: "Violation",
-        [RevocationReason.FailedReview]: "Failed review",
         [RevocationReason.HolderRequest]: "Holder request",
         [RevocationReason.BodyError]: "Body error",
         [RevocationReason.Other]: "Other",
@@ -2416,6 +2414,7 @@ describe("CQOCertificate", function () {
       expect(await f.renderer.statusName(CertificateStatus.NotFound)).to.equal("Not found");
       expect(await f.renderer.reasonName(RevocationReason.None)).to.equal("None");
       expect(await f.renderer.reasonName(RevocationReason.Reissued)).to.equal("Re-issued");
+      expect(await f.renderer.reasonName(RevocationReason.FailedReview)).to.equal("Failed review"); // recordReview's own
     });
 
     it("renders a NotFound view directly through the renderer", async function () {

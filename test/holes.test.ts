@@ -125,11 +125,11 @@ async function expectBodyStillAnswers(f: Fixture, set: Answerable): Promise<void
     .to.emit(c, "CertificateRevoked")
     .withArgs(set.toRevoke, BODY_1, RevocationReason.Fraud, EVIDENCE, f.key2.address, false, previous);
   previous = await eventBlockOf(c, set.toUphold);
-  await expect(c.resolveObjection(set.toUphold, true, RevocationReason.FailedReview, EVIDENCE))
+  await expect(c.resolveObjection(set.toUphold, true, RevocationReason.Violation, EVIDENCE))
     .to.emit(c, "ObjectionResolved")
     .withArgs(set.toUphold, BODY_1, true, EVIDENCE, f.key2.address, false, previous)
     .and.to.emit(c, "CertificateRevoked")
-    .withArgs(set.toUphold, BODY_1, RevocationReason.FailedReview, EVIDENCE, f.key2.address, false, previous);
+    .withArgs(set.toUphold, BODY_1, RevocationReason.Violation, EVIDENCE, f.key2.address, false, previous);
   expect(await c.statusOf(set.toSuspend)).to.equal(CertificateStatus.Suspended);
   expect(await c.statusOf(set.toRevoke)).to.equal(CertificateStatus.Revoked);
   expect(await c.statusOf(set.toUphold)).to.equal(CertificateStatus.Revoked);

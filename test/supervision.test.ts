@@ -2,8 +2,10 @@
  * Supervision after issuance (监督管理, issue #13) and the last holes of contracts v2 (issue #11):
  * - annual reviews (年审) on the rulebook's schedule: `recordReview` (passed, failed-suspended, failed-revoked),
  *   `ReviewOverdue` computed with no transaction, renewal restarting the schedule;
- * - the holder's surrender (`HolderRequest`), a primary certificate no body can hide (F1), one objection per filer
- *   and result (F3), and the supervisor taking over a revoked body's suspensions.
+ * - a primary certificate no body can hide (F1), one objection per filer and result (F3; an active issuing body's
+ *   relaying keys exempt), and the supervisor taking over a revoked body's suspensions. A holder asks the body to
+ *   revoke their certificate (`HolderRequest`); there is no on-chain surrender, which a holder could use to pre-empt
+ *   a graver revocation.
  * (A re-issue's own public notice, F2, is in certificate.test.ts and vouchers.test.ts.)
  */
 import { expect } from "chai";
@@ -47,7 +49,7 @@ async function reviewedFixture(): Promise<Fixture & { tokenId: bigint; validFrom
 const review = (f: Fixture, tokenId: bigint, result: number, by = f.key1) =>
   send(f.certificate.connect(by), "recordReview", { tokenId, result, evidenceHash: EVIDENCE });
 
-describe("supervision: annual reviews, surrender, primary certificates, objections once", function () {
+describe("supervision: annual reviews, primary certificates, objections once", function () {
   describe("the review schedule", function () {
     it("falls due one interval after the notice; overdue only after the grace period, with no transaction", async function () {
       const f = await loadFixture(reviewedFixture);
@@ -98,13 +100,16 @@ describe("supervision: annual reviews, surrender, primary certificates, objectio
   });
 
   describe("recordReview", function () {
-    it("passed: opens at the end of the notice, moves the next date by one interval, once per period", async function () {
+    it("passed: opens a quarter interval before it falls due, moves the next date by one interval, once per period", async function () {
       const f = await loadFixture(reviewedFixture);
       const c = f.certificate;
+      const opens = f.validFrom + YEAR - YEAR / 4;
       await expect(review(f, f.tokenId, Review.Passed))
         .to.be.revertedWithCustomError(c, "ReviewNotYetOpen")
-        .withArgs(f.tokenId, f.validFrom);
-      await travelTo(f.validFrom);
+        .withArgs(f.tokenId, opens);
+      await travelTo(opens - 2);
+      await expect(review(f, f.tokenId, Review.Passed)).to.be.revertedWithCustomError(c, "ReviewNotYetOpen");
+      await setNextTimestamp(opens);
       const tx = review(f, f.tokenId, Review.Passed);
       await expect(tx)
         .to.emit(c, "AnnualReviewRecorded")
@@ -115,10 +120,10 @@ describe("supervision: annual reviews, surrender, primary certificates, objectio
       expect(v.nextReviewDue).to.equal(f.validFrom + 2 * YEAR);
       expect(v.lastEventBlock).to.equal(await txBlock(await tx));
       expect(v.status).to.equal(CertificateStatus.Valid);
-      // the second review's period opens at the first's due date, not before
+      // the second review opens a quarter interval before its own due date, not before
       await expect(review(f, f.tokenId, Review.Passed))
         .to.be.revertedWithCustomError(c, "ReviewNotYetOpen")
-        .withArgs(f.tokenId, f.validFrom + YEAR);
+        .withArgs(f.tokenId, f.validFrom + 2 * YEAR - YEAR / 4);
       await travelTo(f.validFrom + YEAR + GRACE + DAY);
       expect(await c.statusOf(f.tokenId)).to.equal(CertificateStatus.Valid);
     });
@@ -151,6 +156,20 @@ describe("supervision: annual reviews, surrender, primary certificates, objectio
       await send(c.connect(f.key1), "reinstateCertificate", { tokenId: f.tokenId });
       await review(f, f.tokenId, Review.Passed);
       expect(await c.statusOf(f.tokenId)).to.equal(CertificateStatus.Valid);
+    });
+
+    it("FailedReview is the review's own reason: revokeCertificate and an upheld objection refuse it", async function () {
+      const f = await loadFixture(reviewedFixture);
+      const c = f.certificate;
+      await expect(send(c.connect(f.key1), "revokeCertificate", { tokenId: f.tokenId, evidenceHash: EVIDENCE, reason: RevocationReason.FailedReview }))
+        .to.be.revertedWithCustomError(c, "InvalidRevocationReason")
+        .withArgs(RevocationReason.FailedReview);
+      await send(c.connect(f.stranger), "fileObjection", { tokenId: f.tokenId, evidenceHash: EVIDENCE });
+      await expect(
+        send(c.connect(f.supervisor), "resolveObjection", { tokenId: f.tokenId, upheld: true, reason: RevocationReason.FailedReview, evidenceHash: EVIDENCE }),
+      )
+        .to.be.revertedWithCustomError(c, "InvalidRevocationReason")
+        .withArgs(RevocationReason.FailedReview);
     });
 
     it("failed-revoked: revoked for good as FailedReview", async function () {
@@ -251,34 +270,6 @@ describe("supervision: annual reviews, surrender, primary certificates, objectio
     });
   });
 
-  describe("surrenderCertificate (the holder's own request)", function () {
-    it("revokes as HolderRequest with the holder as actor; no one else may", async function () {
-      const f = await loadFixture(reviewedFixture);
-      const c = f.certificate;
-      await travelTo(f.validFrom);
-      for (const who of [f.key1, f.supervisor, f.stranger]) {
-        await expect(send(c.connect(who), "surrenderCertificate", { tokenId: f.tokenId, statementHash: EVIDENCE }))
-          .to.be.revertedWithCustomError(c, "NotHolder")
-          .withArgs(f.tokenId, who.address);
-      }
-      await expect(send(c.connect(f.holders[0]), "surrenderCertificate", { tokenId: f.tokenId, statementHash: EVIDENCE }))
-        .to.emit(c, "CertificateRevoked")
-        .withArgs(f.tokenId, BODY_1, RevocationReason.HolderRequest, EVIDENCE, f.holders[0].address, false, f.block);
-      expect((await c.verifyCertificate(f.tokenId)).revocationReason).to.equal(RevocationReason.HolderRequest);
-    });
-
-    it("is refused while suspended or under objection, so a holder cannot pre-empt a decision", async function () {
-      const f = await loadFixture(reviewedFixture);
-      const c = f.certificate;
-      const surrender = () => send(c.connect(f.holders[0]), "surrenderCertificate", { tokenId: f.tokenId, statementHash: EVIDENCE });
-      await send(c.connect(f.stranger), "fileObjection", { tokenId: f.tokenId, evidenceHash: EVIDENCE });
-      await expect(surrender()).to.be.revertedWithCustomError(c, "NotInGoodStanding").withArgs(f.tokenId, CertificateStatus.Pending);
-      await send(c.connect(f.key1), "resolveObjection", { tokenId: f.tokenId, upheld: false, reason: 0, evidenceHash: EVIDENCE });
-      await send(c.connect(f.supervisor), "suspendCertificate", { tokenId: f.tokenId, evidenceHash: EVIDENCE });
-      await expect(surrender()).to.be.revertedWithCustomError(c, "NotInGoodStanding").withArgs(f.tokenId, CertificateStatus.Suspended);
-    });
-  });
-
   describe("a primary certificate no body can push out of sight (F1)", function () {
     it("a flood of revoked certificates hides the valid one from the scan, never from the holder's primary choice", async function () {
       const f = await loadFixture(deployFixture);
@@ -332,6 +323,12 @@ describe("supervision: annual reviews, surrender, primary certificates, objectio
       await expect(object(f.body2Key)).to.emit(c, "ObjectionFiled"); // another body's key is anyone
       await dismiss();
       await expect(object(f.body2Key)).to.be.revertedWithCustomError(c, "ObjectionAlreadyFiled");
+      // once the body is suspended (or revoked), its keys are bounded like anyone
+      await c.connect(f.supervisor).suspendBody(BODY_1, EVIDENCE);
+      await expect(object(f.key2)).to.emit(c, "ObjectionFiled");
+      await send(c.connect(f.supervisor), "resolveObjection", { tokenId, upheld: false, reason: 0, evidenceHash: EVIDENCE });
+      await expect(object(f.key2)).to.be.revertedWithCustomError(c, "ObjectionAlreadyFiled").withArgs(tokenId, f.key2.address);
+      await c.connect(f.supervisor).reinstateBody(BODY_1);
       await travelTo(issuedAt + NOTICE_PERIOD);
       const t = issuedAt + NOTICE_PERIOD + 1;
       await setNextTimestamp(t);

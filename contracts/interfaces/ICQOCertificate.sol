@@ -120,7 +120,6 @@ interface ICQOCertificate {
     error ObjectionAlreadyFiled(uint256 tokenId, address filer);
     error NoReviewDue(uint256 tokenId);
     error ReviewNotYetOpen(uint256 tokenId, uint40 opensAt);
-    error NotHolder(uint256 tokenId, address account);
     error NoSuchHolding(address holder, uint16 index);
     error Soulbound();
 

@@ -14,7 +14,7 @@ import {SignatureRules} from "./SignatureRules.sol";
 /**
  * @title CertificateAdministration
  * @notice A certificate's rarely used writes: lifting a suspension, objections during the public notice, renewal,
- * re-issue, annual review, surrender and the holder's choice of a primary certificate. An external library the
+ * re-issue, annual review and the holder's choice of a primary certificate. An external library the
  * certificate contract delegates to (they run a few times in a certificate's life, so they pay for a delegate
  * call), which keeps the contract under the 24,576-byte limit of EIP-170. Each function is documented where the
  * contract exposes it ({CQOCertificate}); the caller there is `msg.sender` here too, since a library runs in the
@@ -34,17 +34,17 @@ library CertificateAdministration {
         if (record.has(CertFlags.OBJECTED)) revert ICQOCertificate.ObjectionPending(tokenId);
         uint40 validFrom = m.validFrom(record, ledger.terms[tokenId]);
         if (m.now >= validFrom) revert ICQOCertificate.NoticePeriodOver(tokenId, validFrom);
-        // The issuing body's keys relay the public's signed objections (its workbench pays their gas and bounds
-        // them per filer), and could suspend their own certificate anyway: the once-per-result rule is for others.
-        if (r.bodyOfKey[msg.sender] != CertificateRules.bodyOf(tokenId)) {
+        // The keys of an active issuing body relay the public's signed objections (its workbench pays their gas
+        // and bounds them per filer), and could suspend their own certificate anyway: the once-per-result rule is
+        // for everyone else, a suspended or revoked body's keys included.
+        uint16 bodyId = CertificateRules.bodyOf(tokenId);
+        if (r.bodyOfKey[msg.sender] != bodyId || r.bodies[bodyId].status != BodyStatus.Active) {
             bytes32 filed = keccak256(abi.encode(tokenId, msg.sender, record.evaluatedAt()));
             if (ledger.objectionFiled[filed]) revert ICQOCertificate.ObjectionAlreadyFiled(tokenId, msg.sender);
             ledger.objectionFiled[filed] = true;
         }
         ledger.records[tokenId] = record.withFlag(CertFlags.OBJECTED, true, m.blockOffset());
-        emit ICQOCertificate.ObjectionFiled(
-            tokenId, CertificateRules.bodyOf(tokenId), msg.sender, evidenceHash, m.lastEventBlock(record)
-        );
+        emit ICQOCertificate.ObjectionFiled(tokenId, bodyId, msg.sender, evidenceHash, m.lastEventBlock(record));
     }
 
     /// @notice See {CQOCertificate-resolveObjection}.
@@ -177,7 +177,10 @@ library CertificateAdministration {
         TermsSlot terms = ledger.terms[tokenId];
         (uint40 due, uint32 interval,) = CertificateRules.nextReviewDue(r, m, record, terms);
         if (due == 0) revert ICQOCertificate.NoReviewDue(tokenId);
-        if (m.now < due - interval) revert ICQOCertificate.ReviewNotYetOpen(tokenId, due - interval);
+        // A review is for its period: recorded from a quarter interval before its due date (three months of a
+        // year) on, late too, so that two reviews are never more than an interval and a quarter apart.
+        uint40 opensAt = due - interval / 4;
+        if (m.now < opensAt) revert ICQOCertificate.ReviewNotYetOpen(tokenId, opensAt);
         uint32 here = m.blockOffset();
         uint40 previous = m.lastEventBlock(record);
         if (result == ReviewResult.Passed) {
@@ -198,31 +201,6 @@ library CertificateAdministration {
                 tokenId, bodyId, RevocationReason.FailedReview, evidenceHash, msg.sender, false, previous
             );
         }
-    }
-
-    /// @notice See {CQOCertificate-surrenderCertificate}.
-    function surrenderCertificate(
-        Ledger storage ledger,
-        Registry storage r,
-        uint64 tokenId,
-        bytes32 statementHash
-    ) external {
-        Moment memory m = CertificateRules.momentOf(ledger);
-        RecordSlot record = CertificateRules.existingUnrevoked(ledger, tokenId);
-        if (record.holder() != msg.sender) revert ICQOCertificate.NotHolder(tokenId, msg.sender);
-        if (record.flags() != 0) {
-            revert ICQOCertificate.NotInGoodStanding(tokenId, CertificateRules.status(ledger, r, m, tokenId, record));
-        }
-        ledger.records[tokenId] = record.withReason(RevocationReason.HolderRequest, m.blockOffset());
-        emit ICQOCertificate.CertificateRevoked(
-            tokenId,
-            CertificateRules.bodyOf(tokenId),
-            RevocationReason.HolderRequest,
-            statementHash,
-            msg.sender,
-            false,
-            m.lastEventBlock(record)
-        );
     }
 
     /// @notice See {CQOCertificate-reinstateCertificate}.
@@ -259,9 +237,12 @@ library CertificateAdministration {
         );
     }
 
-    /// @dev `Reissued` is the re-issue's own reason, and a revocation needs one.
+    /// @dev `Reissued` and `FailedReview` belong to the re-issue and the review, and a revocation needs a reason.
     function _requireGivableReason(RevocationReason reason) private pure {
-        if (reason == RevocationReason.None || reason == RevocationReason.Reissued) {
+        if (
+            reason == RevocationReason.None || reason == RevocationReason.Reissued
+                || reason == RevocationReason.FailedReview
+        ) {
             revert ICQOCertificate.InvalidRevocationReason(reason);
         }
     }

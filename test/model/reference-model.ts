@@ -532,8 +532,8 @@ export class ReferenceModel {
       const cert = this.existingUnrevoked(tokenId);
       if (cert.objected) fail("ObjectionPending");
       if (this.s.now >= validFromOf(cert)) fail("NoticePeriodOver");
-      // once per account and result; the issuing body's keys (the workbench's relay) are not bounded
-      if (this.keyBodyOf(caller) !== cert.bodyId) {
+      // once per account and result; an active issuing body's keys (the workbench's relay) are not bounded
+      if (this.keyBodyOf(caller) !== cert.bodyId || this.s.bodies[cert.bodyId - 1].status !== BodyStatus.Active) {
         const filed = `${tokenId}:${caller}:${cert.evaluatedAt}`;
         if (this.s.objectionsFiled.has(filed)) fail("ObjectionAlreadyFiled");
         this.s.objectionsFiled.add(filed);
@@ -940,7 +940,7 @@ export class ReferenceModel {
   }
 
   private checkRevocationReason(reason: RevocationReason): void {
-    if (reason === RevocationReason.None || reason === RevocationReason.Reissued) fail("InvalidRevocationReason");
+    if (reason === RevocationReason.None || reason === RevocationReason.Reissued || reason === RevocationReason.FailedReview) fail("InvalidRevocationReason");
   }
 
   private revoke(caller: Address, tokenId: bigint, reason: RevocationReason): ModelEvent {

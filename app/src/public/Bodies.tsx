@@ -63,6 +63,25 @@ function Scope({ levels }: { levels: readonly number[] }) {
   return <>{levels.length ? levels.map((l) => levelLabel(l, i18n.language)).join(i18n.language === "en" ? ", " : "、") : t("directory.noScope")}</>;
 }
 
+/** A body's standing, scope and term: the facts the list and the body's page both show first. */
+function StandingScopeTerm({ entry }: { entry: DirectoryEntry }) {
+  const { t, i18n } = useTranslation();
+  return (
+    <>
+      <dt>{t("directory.standingLabel")}</dt>
+      <dd>
+        <Standing entry={entry} />
+      </dd>
+      <dt>{t("directory.scope")}</dt>
+      <dd>
+        <Scope levels={entry.body.levels} />
+      </dd>
+      <dt>{t("directory.term")}</dt>
+      <dd>{t("directory.until", { date: formatDate(entry.body.accreditedUntil, i18n.language) })}</dd>
+    </>
+  );
+}
+
 function Name({ entry }: { entry: DirectoryEntry }) {
   const { t } = useTranslation();
   return <>{entry.name.name ?? t("directory.unnamed", { id: entry.body.bodyId })}</>;
@@ -88,16 +107,7 @@ export function BodyList() {
                 </a>
               </h2>
               <dl className="facts">
-                <dt>{t("directory.standingLabel")}</dt>
-                <dd>
-                  <Standing entry={e} />
-                </dd>
-                <dt>{t("directory.scope")}</dt>
-                <dd>
-                  <Scope levels={e.body.levels} />
-                </dd>
-                <dt>{t("directory.term")}</dt>
-                <dd>{t("directory.until", { date: formatDate(e.body.accreditedUntil, i18n.language) })}</dd>
+                <StandingScopeTerm entry={e} />
                 <dt>{t("directory.certificates")}</dt>
                 <dd>
                   <CountsLine counts={e.counts} />
@@ -154,16 +164,7 @@ function BodyDetail({ bodyId }: { bodyId: number }) {
           <dl className="facts">
             <dt>{t("directory.number")}</dt>
             <dd>#{e.body.bodyId}</dd>
-            <dt>{t("directory.standingLabel")}</dt>
-            <dd>
-              <Standing entry={e} />
-            </dd>
-            <dt>{t("directory.scope")}</dt>
-            <dd>
-              <Scope levels={e.body.levels} />
-            </dd>
-            <dt>{t("directory.term")}</dt>
-            <dd>{t("directory.until", { date: formatDate(e.body.accreditedUntil, i18n.language) })}</dd>
+            <StandingScopeTerm entry={e} />
             <dt>{t("directory.notice")}</dt>
             <dd>{t("directory.noticeDays", { count: Math.round(e.body.noticePeriod / 86_400) })}</dd>
             <dt>{t("directory.admin")}</dt>
