@@ -1,7 +1,8 @@
 /**
  * The typed chain client of cqo-chain: reads for verifiers, writes for the association, the supervisor and the
- * certifying bodies, crash-safe batch issuance, EIP-712 vouchers and re-issue consents. One instance per
- * deployment; reads need a PublicClient, writes and signatures a WalletClient with an account.
+ * certifying bodies, crash-safe batch issuance (./batch-issuance), EIP-712 vouchers (checked off-line by
+ * ./voucher-check) and re-issue consents. One instance per deployment; reads need a PublicClient, writes and
+ * signatures a WalletClient with an account.
  */
 import {
   encodeFunctionData,
@@ -22,14 +23,15 @@ import {
   reissueConsentTypedData,
   signingKeyConsentTypedData,
   voucherTypedData,
-  type Issuance,
   type IssuanceVoucher,
   type ReissueConsent,
   type SigningKeyGrant,
 } from "./eip712";
-import { contractErrorMessage, DEFAULT_ADMIN_ROLE, explainError, SUPERVISOR_ROLE, type ExplainedError } from "./errors";
+import { DEFAULT_ADMIN_ROLE, explainError, SUPERVISOR_ROLE, type ExplainedError } from "./errors";
+import { issueBatch, type BatchGasModel, type BatchResult, type IssueBatchOptions } from "./batch-issuance";
 import { certificateHistory, type HistoryEntry, type HistoryOptions } from "./history";
 import { cqoReads, type CqoReads } from "./reads";
+import { checkIssuanceVoucher, type SignedVoucher, type VoucherCheck } from "./voucher-check";
 import { NO_REVIEWS, ReviewScheduleSchema, type ReviewSchedule } from "./review-schedule";
 import {
   AccreditationSchema,
@@ -57,10 +59,8 @@ import {
   type SigningKeyGrantInput,
 } from "./schemas";
 import {
-  BODY_STATUSES,
   bodyIdOfCertificate,
   certificateNumberOf,
-  MAX_BODIES,
   enumIndex,
   REVIEW_RESULTS,
   REVOCATION_REASONS,
@@ -83,6 +83,9 @@ export interface SentTransaction {
   receipt: TransactionReceipt;
 }
 
+export type { BatchChunk, BatchProgress, BatchResult, IssueBatchOptions, SkippedIssuance } from "./batch-issuance";
+export type { SignedVoucher, VoucherCheck } from "./voucher-check";
+
 export class TransactionRevertedError extends Error {
   override name = "TransactionRevertedError";
   constructor(
@@ -95,63 +98,11 @@ export class TransactionRevertedError extends Error {
 
 export type TokenIdInput = bigint | number | string;
 
-export interface BatchProgress {
-  total: number;
-  issued: number;
-  skipped: number;
-  chunks: number;
-  /** the chunk just confirmed */
-  lastChunk?: BatchChunk;
-}
-
-export interface BatchChunk {
-  hash: Hex;
-  blockNumber: bigint;
-  gasUsed: bigint;
-  tokenIds: bigint[];
-}
-
-export interface SkippedIssuance {
-  resultRoot: Hex;
-  tokenId: bigint;
-  /** already-used: on-chain before this chunk (a resumed run, another issuer); duplicate: twice in the input */
-  reason: "already-used" | "duplicate";
-}
-
-export interface BatchResult {
-  chunks: BatchChunk[];
-  issued: { tokenId: bigint; resultRoot: Hex; holder: Address }[];
-  skipped: SkippedIssuance[];
-}
-
-export interface IssueBatchOptions {
-  /** gas cap per transaction, below the block's (tests force small chunks with it) */
-  maxGasPerChunk?: bigint;
-  /** share of the block gas limit left unused, for estimate drift and other transactions (default 0.2) */
-  margin?: number;
-  onProgress?: (progress: BatchProgress) => void;
-}
-
-export interface SignedVoucher {
-  voucher: IssuanceVoucher;
-  signer: Address;
-  signature: Hex;
-}
-
-export interface VoucherCheck {
-  ok: boolean;
-  /** every reason the contract would refuse it now, with messages */
-  problems: ExplainedError[];
-}
-
-/** How many reads run at once when checking many roots. */
-const READ_CONCURRENCY = 64;
-
 export class CqoClient {
   readonly deployment: Deployment;
   readonly address: Address;
-  /** issueBatch's first chunk size: the fixed and per-item gas of issueCertificates, measured once */
-  private gasModel?: { perItem: bigint; fixed: bigint };
+  /** issueBatch's first chunk size: the fixed and per-item gas of issueCertificates, measured once per client */
+  private readonly batchGasModel: BatchGasModel = {};
   /** the zod-free reads of ./reads, bound to this deployment */
   private readonly reads: CqoReads;
   /** the body the wallet's key signs for: certificate numbers carry it; read once (keys rarely change body) */
@@ -425,79 +376,21 @@ export class CqoClient {
   async issueBatch(batch: readonly IssuanceInput[], options: IssueBatchOptions = {}): Promise<BatchResult> {
     const { account } = this.requireWallet();
     const items = batch.map((b, n) => parseInput(IssuanceSchema, b, `batch.${n}`));
-    const result: BatchResult = { chunks: [], issued: [], skipped: [] };
-    // Numbers carry the issuing body: the sending key's. A key of no body gets the contract's refusal below.
+    // Numbers carry the issuing body: the sending key's. A key of no body gets the contract's refusal.
     const bodyId = items.length > 0 ? await this.sendingKeyBody() : 0;
-    const numberOf = (root: Hex) => (bodyId > 0 ? certificateNumberOf(bodyId, root) : 0n);
-    const progress = (lastChunk?: BatchChunk) =>
-      options.onProgress?.({ total: items.length, issued: result.issued.length, skipped: result.skipped.length, chunks: result.chunks.length, lastChunk });
-
-    const seen = new Set<string>();
-    let pending: Issuance[] = [];
-    for (const item of items) {
-      if (seen.has(item.resultRoot)) result.skipped.push({ resultRoot: item.resultRoot, tokenId: numberOf(item.resultRoot), reason: "duplicate" });
-      else {
-        seen.add(item.resultRoot);
-        pending.push(item);
-      }
-    }
-    progress();
-    if (pending.length === 0) return result;
-
-    const block = await this.publicClient.getBlock({ blockTag: "latest" });
-    const margin = options.margin ?? 0.2;
-    let budget = (block.gasLimit * BigInt(Math.round((1 - margin) * 1000))) / 1000n;
-    if (options.maxGasPerChunk !== undefined && options.maxGasPerChunk < budget) budget = options.maxGasPerChunk;
-    const estimate = (chunk: readonly Issuance[]) =>
-      this.publicClient.estimateGas({ account, to: this.address, data: encodeFunctionData({ abi: cqoCertificateAbi, functionName: "issueCertificates", args: [chunk] }) });
-
-    // Used roots are found when the contract refuses them (the estimate simulates the chunk): the common case, a
-    // batch of fresh roots, costs no extra reads; a resumed run reads the used-root flags of what remains once,
-    // and once more for each root lost in a race meanwhile (bounded).
-    let fruitless = 0;
-    while (pending.length > 0) {
-      let chunk: Issuance[];
-      let sent: SentTransaction & { tokenIds: bigint[] };
-      try {
-        // the fixed and per-item cost size a chunk's first try (each chunk is then estimated as a whole): measured once per client
-        this.gasModel ??= await (async () => {
-          const first = await estimate(pending.slice(0, 1));
-          const perItem = pending.length > 1 ? (await estimate(pending.slice(0, 2))) - first : first / 2n;
-          return { perItem, fixed: first > perItem ? first - perItem : 0n };
-        })();
-        const { perItem, fixed } = this.gasModel;
-        chunk = pending.slice(0, Math.max(1, perItem > 0n && budget > fixed ? Number((budget - fixed) / perItem) : 1));
-        let gas = await estimate(chunk);
-        while (gas > budget && chunk.length > 1) {
-          const shrunk = Math.max(1, Math.floor((chunk.length * Number(budget)) / Number(gas) * 0.95));
-          chunk = chunk.slice(0, Math.min(shrunk, chunk.length - 1));
-          gas = await estimate(chunk);
-        }
-        if (gas > budget) throw new Error(`one issuance needs ${gas} gas, more than the chunk budget ${budget}`);
-        const limit = gas + gas / 10n < block.gasLimit ? gas + gas / 10n : block.gasLimit;
-        sent = await this.issueCertificates(chunk, limit);
-      } catch (err) {
-        // Only "this body already issued exactly this root" means done (issue #11, hole 9): a root claimed by a
-        // renewal (ResultRootUsedByRenewal) or a number another root holds (CertificateNumberTaken) is a real
-        // failure the caller must see, never a certificate to count as issued.
-        const why = explainError(err);
-        const root = why.code === "ResultRootAlreadyUsed" ? String(why.args?.[0]).toLowerCase() : undefined;
-        if (root === undefined || !pending.some((p) => p.resultRoot === root)) throw err;
-        // an earlier, interrupted run, another issuer, or a race between the estimate and the block
-        const before = pending.length;
-        pending = await this.dropUsed(bodyId, pending, result.skipped);
-        progress();
-        if (pending.length === before && ++fruitless > 3) throw err;
-        continue;
-      }
-      const sentRoots = new Set(chunk.map((c) => c.resultRoot));
-      pending = pending.filter((p) => !sentRoots.has(p.resultRoot));
-      const done: BatchChunk = { hash: sent.hash, blockNumber: sent.blockNumber, gasUsed: sent.gasUsed, tokenIds: sent.tokenIds };
-      result.chunks.push(done);
-      for (const c of chunk) result.issued.push({ tokenId: numberOf(c.resultRoot), resultRoot: c.resultRoot, holder: c.holder });
-      progress(done);
-    }
-    return result;
+    return issueBatch(
+      {
+        publicClient: this.publicClient,
+        address: this.address,
+        account,
+        bodyId,
+        gasModel: this.batchGasModel,
+        issue: (chunk, gas) => this.issueCertificates(chunk, gas),
+        isResultRootUsed: (root, blockTag) => this.reads.isResultRootUsed(bodyId, root, blockTag),
+      },
+      items,
+      options,
+    );
   }
 
   /** Submits a voucher a body's key signed off-line; any account may (a relayer pays the gas). */
@@ -598,51 +491,11 @@ export class CqoClient {
   }
 
   /**
-   * Checks a voucher off-line the way the contract will: the signature (EOA or ERC-1271 wallet), the signer's
-   * body, its status and term, the nonce, the deadline, the rulebook, the level's scope and the root. Lets a
-   * relayer refuse a voucher before paying for a failed transaction.
+   * Checks a voucher off-line the way the contract will (see `checkIssuanceVoucher`): lets a relayer refuse a
+   * voucher before paying for a failed transaction.
    */
   async verifyIssuanceVoucher(signed: SignedVoucher): Promise<VoucherCheck> {
-    const voucher = parseInput(IssuanceVoucherSchema, signed.voucher, "voucher");
-    const signer = parseInput(AddressSchema, signed.signer, "signer");
-    const signature = parseInput(HexBytesSchema, signed.signature, "signature");
-    const problems: ExplainedError[] = [];
-    const root = voucher.issuance.resultRoot;
-    const numbered = voucher.bodyId <= MAX_BODIES;
-    const number = numbered ? certificateNumberOf(voucher.bodyId, root) : 0n;
-    const [block, signatureOk, keyBody, rootUsed, holderOfNumber] = await Promise.all([
-      this.publicClient.getBlock({ blockTag: "latest" }),
-      this.publicClient
-        .verifyTypedData({ blockTag: "latest", address: signer, signature, ...voucherTypedData(this.deployment.chainId, this.address, voucher) })
-        .catch(() => false),
-      this.bodyOfSigningKey(signer),
-      numbered ? this.reads.isResultRootUsed(voucher.bodyId, root) : Promise.resolve(false),
-      numbered ? this.reads.verifyCertificate(number).then((v) => v.holder) : Promise.resolve(null),
-    ]);
-    // the chain's clock may count milliseconds: the contract's dates, and these checks, are in seconds
-    const now = Math.floor(Number(block.timestamp) / this.deployment.clockUnit);
-    if (now > voucher.deadline) problems.push(contractErrorMessage("VoucherExpired", [voucher.deadline]));
-    if (keyBody === null) problems.push(contractErrorMessage("UnauthorizedAccount", [signer]));
-    else if (keyBody !== voucher.bodyId) problems.push(contractErrorMessage("VoucherSignerNotOfBody", [signer, voucher.bodyId]));
-    const body = keyBody === null ? null : await this.getBody(keyBody);
-    if (body) {
-      if (body.status !== "Active") problems.push(contractErrorMessage("BodyNotActive", [body.bodyId, BODY_STATUSES.indexOf(body.status)]));
-      else if (now >= body.accreditedUntil) problems.push(contractErrorMessage("BodyAccreditationExpired", [body.bodyId, body.accreditedUntil]));
-      if (voucher.nonce !== body.voucherNonce) problems.push(contractErrorMessage("VoucherNonceMismatch", [body.voucherNonce, voucher.nonce]));
-      if (!body.levels.includes(voucher.issuance.level)) problems.push(contractErrorMessage("LevelOutOfScope", [body.bodyId, voucher.issuance.level]));
-      const validFrom = now + body.noticePeriod;
-      if (voucher.issuance.validUntil <= validFrom) problems.push(contractErrorMessage("InvalidValidity", [voucher.issuance.validUntil, validFrom]));
-    }
-    if (!signatureOk) problems.push(contractErrorMessage("InvalidSignature", [signer]));
-    const rulebook = await this.getRulebook(voucher.issuance.rulebookId);
-    if (!rulebook) problems.push(contractErrorMessage("RulebookNotFound", [voucher.issuance.rulebookId]));
-    else if (rulebook.status !== "Active") problems.push(contractErrorMessage("RulebookIsDeprecated", [voucher.issuance.rulebookId]));
-    // _claimRoot's three refusals: issued with this root; claimed by a renewal (a record with no holder); the
-    // number held by a certificate of another root.
-    if (rootUsed && holderOfNumber !== null) problems.push(contractErrorMessage("ResultRootAlreadyUsed", [root]));
-    else if (rootUsed) problems.push(contractErrorMessage("ResultRootUsedByRenewal", [root]));
-    else if (holderOfNumber !== null) problems.push(contractErrorMessage("CertificateNumberTaken", [number]));
-    return { ok: problems.length === 0, problems };
+    return checkIssuanceVoucher(this.publicClient, this.deployment, this.reads, signed);
   }
 
   /** The new wallet consents to receive a re-issued certificate. */
@@ -750,38 +603,6 @@ export class CqoClient {
     // not a key (yet): ask again next time rather than remember "none"
     if (id === 0) this.senderBody = undefined;
     return id;
-  }
-
-  /**
-   * The items whose root `bodyId` has not used yet; those it issued already go to `skipped`. A used root is
-   * asked of the contract itself (a simulated `issueCertificate`), and only its `ResultRootAlreadyUsed` for that
-   * root counts as issued: a root a renewal claimed throws `ResultRootUsedByRenewal` here, for the caller.
-   * Reads the pending block where the node supports it.
-   */
-  private async dropUsed(bodyId: number, items: readonly Issuance[], skipped: SkippedIssuance[]): Promise<Issuance[]> {
-    const { account } = this.requireWallet();
-    const atPending = <T>(read: (tag: "pending" | "latest") => Promise<T>) => read("pending").catch(() => read("latest"));
-    const fresh: Issuance[] = [];
-    for (let i = 0; i < items.length; i += READ_CONCURRENCY) {
-      const slice = items.slice(i, i + READ_CONCURRENCY);
-      const used = await Promise.all(slice.map((item) => atPending((tag) => this.reads.isResultRootUsed(bodyId, item.resultRoot, tag))));
-      for (const [n, item] of slice.entries()) {
-        if (!used[n]) {
-          fresh.push(item);
-          continue;
-        }
-        const data = encodeFunctionData({ abi: cqoCertificateAbi, functionName: "issueCertificate", args: [item] });
-        const refusal = await atPending((blockTag) => this.publicClient.call({ account, to: this.address, data, blockTag }).then(() => undefined)).catch(
-          (err: unknown) => err,
-        );
-        const why = refusal === undefined ? undefined : explainError(refusal);
-        if (why?.code !== "ResultRootAlreadyUsed" || String(why.args?.[0]).toLowerCase() !== item.resultRoot) {
-          throw refusal ?? new Error(`result root ${item.resultRoot} is used, yet issuing it again would succeed`);
-        }
-        skipped.push({ resultRoot: item.resultRoot, tokenId: certificateNumberOf(bodyId, item.resultRoot), reason: "already-used" });
-      }
-    }
-    return fresh;
   }
 }
 

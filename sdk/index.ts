@@ -48,3 +48,4 @@ export * from "./reads";
 export * from "./schemas";
 export * from "./types";
 export * from "./review-schedule";
+export { checkIssuanceVoucher } from "./voucher-check";
