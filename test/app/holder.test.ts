@@ -4,12 +4,15 @@
  * on-chain), a declined signature, selective disclosure from the credential file, and the printable A4 page.
  */
 import { expect } from "chai";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import type { Served } from "../../app/serve";
-import { appUrl, ensureConnected, injectWallet, launchBrowser, privateKeyOf, ROLE, screenshot, SCREENSHOTS, serveWorld, startWorld, type TestWallet, type World } from "./harness";
+import { privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
+import { serveApp, type Served } from "../../app/serve";
+import { buildServer, type Workbench } from "../../server/app";
+import { ASSESSORS, dossierFor, expect200, fetchHttp, freePort, registerAssessors, siweMessage, tempDir, testConfig, toEvaluated, writeDeployment, type Http } from "../server/helpers";
+import { appUrl, buildApp, ensureConnected, injectWallet, launchBrowser, privateKeyOf, ROLE, screenshot, SCREENSHOTS, serveWorld, startWorld, type TestWallet, type World } from "./harness";
 
 describe("dApp · my certificates (我的证书) with an injected wallet", function () {
   this.timeout(240_000);
@@ -148,6 +151,79 @@ describe("dApp · my certificates (我的证书) with an injected wallet", funct
     await page.setInputFiles("#credential-file", file);
     await page.waitForSelector('[role="alert"]');
     await page.close();
+  });
+
+  it("gets the credential from the body's workbench after sign-in, keeps it in this browser, saves it as a file; the print page finds it", async () => {
+    // the body's workbench (in-process, its key issuing) on the page's own host, as SIWE requires
+    const wbDir = tempDir("app-holder-wb");
+    const appPort = await freePort();
+    const host = `127.0.0.1:${appPort}`;
+    const workbench: Workbench = await buildServer({
+      config: testConfig(wbDir.dir, { rpcUrl: world.rpcUrl, deploymentPath: writeDeployment(wbDir.dir, world.deployment), bodyId: world.bodyA, signerKey: privateKeyOf(ROLE.keyA), siweDomain: host }),
+    });
+    let withApi: Served | null = null;
+    try {
+      const apiUrl = await workbench.listen();
+      const http: Http = fetchHttp(apiUrl);
+      const signInAs = async (signer: PrivateKeyAccount): Promise<string> => {
+        const { message, signature } = await siweMessage(http, signer, { domain: host });
+        return expect200(await http("POST", "/auth/verify", { message, signature }), "sign-in").json<{ token: string }>().token;
+      };
+      const operator = await signInAs(privateKeyToAccount(privateKeyOf(ROLE.keyA)));
+      await registerAssessors(http, operator);
+      const tokens = { operator, applicant: await signInAs(wallet.account()), assessors: await Promise.all(ASSESSORS.slice(0, 3).map((a) => signInAs(privateKeyToAccount(a.key)))) };
+      const { id } = await toEvaluated(http, tokens, dossierFor(4711));
+      const approved = expect200(await http("POST", `/dossiers/${id}/approve`, {}, operator), "approve").json<{ tokenId: string; root: string }>();
+      // the workbench's worker issues it on-chain (公示 begins)
+      for (let deadline = Date.now() + 30_000; ; ) {
+        const d = (await http("GET", `/dossiers/${id}`, undefined, operator)).json<{ state: string }>();
+        if (d.state === "in-notice") break;
+        if (Date.now() > deadline) throw new Error(`dossier ${id} stayed ${d.state}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      withApi = await serveApp({ dist: buildApp(), deployment: world.deployment, apiTarget: apiUrl, rpcTarget: world.rpcUrl, port: appPort });
+
+      const page = await context.newPage();
+      await page.goto(appUrl(withApi, "/mine"));
+      await connect(page);
+      const card = page.locator(`.cert-card[data-token="${approved.tokenId}"]`);
+      await card.waitFor();
+      expect(await card.locator('[data-testid="credential-kept"]').count()).to.equal(0);
+      const signaturesBefore = wallet.calls.filter((m) => m === "personal_sign").length;
+      await card.locator('[data-testid="fetch-credential"]').click();
+      await card.locator('[data-testid="credential-kept"]').waitFor();
+      expect(await card.textContent()).to.contain("已保存在本浏览器");
+      expect(await card.locator('[role="alert"]').count()).to.equal(0);
+      // signed in with Ethereum in the wallet: one signature
+      expect(wallet.calls.filter((m) => m === "personal_sign").length).to.equal(signaturesBefore + 1);
+      const kept = await page.evaluate((root) => localStorage.getItem(`cqo.credential.${root.toLowerCase()}`), approved.root);
+      expect(kept, "localStorage cqo.credential.<root>").to.be.a("string");
+      expect((JSON.parse(kept!) as { root: string }).root.toLowerCase()).to.equal(approved.root.toLowerCase());
+      await screenshot(page, "mine-credential-kept-zh");
+
+      // saved as a file: the same credential
+      const [download] = await Promise.all([page.waitForEvent("download"), card.locator('[data-testid="save-credential"]').click()]);
+      const saved = join(tmp, "saved-credential.json");
+      await download.saveAs(saved);
+      expect(JSON.parse(readFileSync(saved, "utf8"))).to.deep.equal(JSON.parse(kept!));
+
+      // another certificate of this wallet has no dossier on this workbench: a bilingual error, nothing kept
+      const other = world.certs.find((c) => c.holder === wallet.account().address && c.expected === "Valid")!;
+      const otherCard = page.locator(`.cert-card[data-token="${other.tokenId}"]`);
+      await otherCard.locator('[data-testid="fetch-credential"]').click();
+      await otherCard.locator('[role="alert"]').waitFor();
+      expect(await otherCard.locator('[data-testid="credential-kept"]').count()).to.equal(0);
+
+      // the print page finds the kept credential without choosing a file
+      await page.goto(appUrl(withApi, `/mine/print/${approved.tokenId}`));
+      await page.waitForSelector('[data-testid="print-proves"]');
+      expect(await page.locator("#print-credential-file").count()).to.equal(0);
+      await page.close();
+    } finally {
+      await withApi?.close();
+      await workbench.close();
+      wbDir.cleanup();
+    }
   });
 
   it("prints an A4 certificate with the verify QR code (print stylesheet, saved as PDF)", async () => {

@@ -264,6 +264,9 @@ export const en: Messages = {
     signing: "Sign in your wallet…",
   },
   mine: {
+    fetchCredential: "Get my credential from the body",
+    fetchingCredential: "Getting the credential from the body…",
+    saveCredential: "Save as file",
     heading: "My certificates",
     intro: "Connect the certificate's wallet to see your certificates, show their QR codes, answer a verifier's challenge, choose what to disclose and print them.",
     none: "This wallet holds no certificate.",

@@ -262,6 +262,9 @@ export const zh = {
     signing: "请在钱包中签名…",
   },
   mine: {
+    fetchCredential: "从认定主体获取凭证",
+    fetchingCredential: "正在从认定主体获取凭证…",
+    saveCredential: "保存为文件",
     heading: "我的证书",
     intro: "连接持证钱包，查看证书、出示二维码、应答核验方的挑战、选择披露字段、打印证书。",
     none: "这个钱包没有证书。",

@@ -9,6 +9,7 @@ import { navigate } from "../router";
 import { QrScanner } from "../verify/QrScanner";
 import { Verdict } from "../verify/Verdict";
 import { useChainish } from "./context";
+import { CredentialFromBody } from "./CredentialFromBody";
 import { ConnectPanel, useWallet } from "./wallet";
 
 export default function MyCertificates() {
@@ -52,6 +53,7 @@ export default function MyCertificates() {
                     {t("mine.disclose")}
                   </a>
                 </div>
+                <CredentialFromBody tokenId={id} root={v.resultRoot} />
               </article>
             );
           })}
