@@ -33,6 +33,7 @@ export {
   type DeploymentsFile,
 } from "./deployments";
 export * from "./eip712";
+export * from "./declaration";
 export {
   CONTRACT_ERROR_MESSAGES,
   DEFAULT_ADMIN_ROLE,
