@@ -28,9 +28,34 @@ export class WorkbenchError extends AppError {
     readonly status: number,
     readonly code: string,
     bilingual: { zh: string; en: string },
+    /** the refusal's field problems as the server named them (`body.dossier.applicant.idNumber`), for a form to place */
+    readonly problems: readonly { field: string; zh: string; en: string }[] = [],
+    /** the server's own message without the field problems (a form shows those beside their fields) */
+    readonly headline: { zh: string; en: string } = bilingual,
   ) {
     super(bilingual);
   }
+}
+
+/**
+ * The workbench's refusal (status and body text) as a WorkbenchError with the server's own zh/en words, its field
+ * problems appended to the message and kept by field for a form to place. Shared by every call, the XMLHttpRequest
+ * upload with progress included.
+ */
+export function workbenchRefusal(status: number, text: string): WorkbenchError {
+  let json: ServerError | null = null;
+  try {
+    json = text ? (JSON.parse(text) as ServerError) : null;
+  } catch {
+    json = null;
+  }
+  const e = json?.error;
+  const fields = (e?.problems ?? []).map((p) => ({ field: p.field ?? "", zh: p.zh ?? "", en: p.en ?? "" }));
+  const again = (m: { zh: string; en: string }) => (status === 401 ? { zh: `${m.zh}（请重新登录）`, en: `${m.en} (sign in again)` } : m);
+  const headline = again({ zh: e?.zh ?? `服务器返回 ${status}`, en: e?.en ?? `the server answered ${status}` });
+  const zh = [headline.zh, ...fields.map((p) => `${p.field} ${p.zh}`.trim())].join("；");
+  const en = [headline.en, ...fields.map((p) => `${p.field} ${p.en}`.trim())].join("; ");
+  return new WorkbenchError(status, e?.code ?? "", { zh, en }, fields, headline);
 }
 
 export class WorkbenchApi {
@@ -109,21 +134,15 @@ export class WorkbenchApi {
 
   private async json<T>(r: Response): Promise<T> {
     const text = await r.text();
-    let json: unknown = null;
-    try {
-      json = text ? JSON.parse(text) : null;
-    } catch {
-      json = null;
-    }
     if (!r.ok) {
-      const e = (json as ServerError | null)?.error;
       if (r.status === 401) sessionStorage.removeItem(STORE);
-      const problems = (e?.problems ?? []).map((p) => ({ zh: `${p.field ?? ""} ${p.zh ?? ""}`.trim(), en: `${p.field ?? ""} ${p.en ?? ""}`.trim() }));
-      const zh = [e?.zh ?? `服务器返回 ${r.status}`, ...problems.map((p) => p.zh)].join("；");
-      const en = [e?.en ?? `the server answered ${r.status}`, ...problems.map((p) => p.en)].join("; ");
-      throw new WorkbenchError(r.status, e?.code ?? "", { zh: r.status === 401 ? `${zh}（请重新登录）` : zh, en: r.status === 401 ? `${en} (sign in again)` : en });
+      throw workbenchRefusal(r.status, text);
     }
-    return json as T;
+    try {
+      return (text ? JSON.parse(text) : null) as T;
+    } catch {
+      return null as T;
+    }
   }
 
   /** EIP-4361: the server's nonce, a message naming this page's host, the wallet's signature. */
@@ -230,7 +249,10 @@ export interface DossierDetail extends DossierSummary {
   objections?: ObjectionView[];
   dossierHash: Hex;
   rulebookHash: Hex | null;
-  panel: { address: Address; assessorId: string; name: string; sheetSubmitted: boolean }[];
+  /** `employerUscc`: the registered employer code, given to operators and to the assessor themself */
+  panel: { address: Address; assessorId: string; name: string; sheetSubmitted: boolean; employerUscc?: string }[];
+  /** 不予受理理由: the rejection's reasons, or null */
+  rejection?: Message[] | null;
   evaluation: EvaluationView | null;
   issuance: { status: string; tokenId: string | null; txHash: string | null; blockNumber: number | null; lastError: string | null } | null;
 }
