@@ -38,7 +38,9 @@ function Nav({ active }: { active: string }) {
       </div>
       <nav aria-label="main">
         {link("#/", "verify", t("app.nav.verify"))}
+        {link("#/notices", "notices", t("app.nav.notices"))}
         {link("#/bodies", "bodies", t("app.nav.bodies"))}
+        {link("#/apply", "apply", t("app.nav.apply"))}
         {link("#/mine", "mine", t("app.nav.mine"))}
         {link("#/body", "body", t("app.nav.body"))}
         {link("#/association", "association", t("app.nav.association"))}
@@ -79,7 +81,7 @@ export function App() {
     active = "bodies";
     page = <Bodies key={second ?? ""} id={second} />;
   }
-  else if (head === "mine" || head === "body" || head === "association") {
+  else if (head === "mine" || head === "body" || head === "association" || head === "apply" || head === "notices") {
     active = head;
     page = <WalletArea route={route} />;
   } else page = <VerifyHome />;

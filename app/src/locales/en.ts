@@ -7,7 +7,7 @@ export const en: Messages = {
     name: "Chief Quality Officer certificate",
     tagline: "Verified straight from the blockchain, no account needed",
     skip: "Skip to main content",
-    nav: { verify: "Verify", bodies: "Bodies", mine: "My certificates", body: "Certifying body", association: "Association" },
+    nav: { verify: "Verify", notices: "Public notices", bodies: "Bodies", apply: "Apply", mine: "My certificates", body: "Certifying body", association: "Association" },
     language: "Language",
     loading: "Loading…",
     configError: "Cannot read the chain configuration (deployment.json or the VITE_CQO_* build variables): {{message}}",

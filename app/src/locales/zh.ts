@@ -5,7 +5,7 @@ export const zh = {
     name: "首席质量官证书",
     tagline: "直接向区块链核验，无需账号",
     skip: "跳到主要内容",
-    nav: { verify: "验证", bodies: "主体名录", mine: "我的证书", body: "认定主体", association: "协会" },
+    nav: { verify: "验证", notices: "公示", bodies: "主体名录", apply: "申报", mine: "我的证书", body: "认定主体", association: "协会" },
     language: "语言",
     loading: "加载中…",
     configError: "无法读取链配置（deployment.json 或构建时的 VITE_CQO_* 变量）：{{message}}",

@@ -17,7 +17,7 @@ export interface EarlyTexts {
   name: string;
   tagline: string;
   language: string;
-  nav: { verify: string; bodies: string; mine: string; body: string; association: string };
+  nav: { verify: string; notices: string; bodies: string; apply: string; mine: string; body: string; association: string };
   back: string;
   certificate: string;
   refresh: string;
@@ -210,7 +210,7 @@ export function earlyVerdict(cfg: EarlyConfig, hostDeployment: { rpcUrl?: string
     root.innerHTML =
       `<header class="site-header no-print"><a class="skip" href="#main">${esc(t.skip)}</a>` +
       `<div class="brand"><span class="logo" aria-hidden="true">◎</span><span><strong>${esc(t.name)}</strong><small>${esc(t.tagline)}</small></span></div>` +
-      `<nav aria-label="main">${nav("#/", t.nav.verify, true)}${nav("#/bodies", t.nav.bodies, false)}${nav("#/mine", t.nav.mine, false)}${nav("#/body", t.nav.body, false)}${nav("#/association", t.nav.association, false)}</nav>` +
+      `<nav aria-label="main">${nav("#/", t.nav.verify, true)}${nav("#/notices", t.nav.notices, false)}${nav("#/bodies", t.nav.bodies, false)}${nav("#/apply", t.nav.apply, false)}${nav("#/mine", t.nav.mine, false)}${nav("#/body", t.nav.body, false)}${nav("#/association", t.nav.association, false)}</nav>` +
       `<div class="lang" role="group" aria-label="${esc(t.language)}"><button type="button" aria-pressed="${lang === "zh"}" lang="zh-CN">中文</button><button type="button" aria-pressed="${lang === "en"}" lang="en">English</button></div></header>` +
       `<main id="main" tabindex="-1"><div class="stack"><p class="no-print"><a href="#/">← ${esc(t.back)}</a></p>` +
       `<section class="card" aria-labelledby="cert-heading"><h1 id="cert-heading">${esc(fill(t.certificate, { id: idText }))}</h1>` +

@@ -9,6 +9,10 @@
  * paper shows neither name nor employer rather than reveal the ID number.
  *
  * PDF: the browser's own print-to-PDF (window.print with the A4 print stylesheet); no PDF library is bundled.
+ *
+ * A certificate that is not valid now (revoked, suspended, voided, expired, review overdue, or still in public
+ * notice) prints only under a large diagonal watermark of its status, with a plain warning above the sheet: a
+ * paper must not outlive, or anticipate, the record it shows (issue #14). A valid one prints clean.
  */
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useMemo, useState } from "react";
@@ -21,9 +25,39 @@ import { bodyNameFromMetadata, formatDate } from "../lib/format";
 import { base64UrlEncode, verifyLink } from "../lib/links";
 import { useChainish } from "./context";
 import { heldCredential, keepCredential, readCredential } from "./heldCredentials";
+import type { CertificateStatus } from "../../../sdk/types";
+import "../public/notices/watermark.css";
 
 const LEVEL_ZH = ["", "一级", "二级", "三级", "四级", "五级", "六级", "七级", "八级"];
 const LEVEL_EN = ["", "Level I", "Level II", "Level III", "Level IV", "Level V", "Level VI", "Level VII", "Level VIII"];
+
+/** The watermark of each status a paper must not pass for valid under (Valid has none). */
+const WATERMARKS: Record<Exclude<CertificateStatus, "Valid">, { zh: string; en: string }> = {
+  Revoked: { zh: "已撤销", en: "REVOKED" },
+  Suspended: { zh: "已暂停", en: "SUSPENDED" },
+  Voided: { zh: "已作废", en: "VOIDED" },
+  Expired: { zh: "已过期", en: "EXPIRED" },
+  ReviewOverdue: { zh: "年审逾期", en: "REVIEW OVERDUE" },
+  Pending: { zh: "公示中", en: "IN PUBLIC NOTICE" },
+  NotFound: { zh: "不存在", en: "NOT FOUND" },
+};
+
+export function watermarkOf(status: CertificateStatus): { zh: string; en: string } | null {
+  return status === "Valid" ? null : WATERMARKS[status];
+}
+
+/** The warning above the sheet, in both languages whatever the screen's (it is about the paper). */
+function statusWarning(status: CertificateStatus, mark: { zh: string; en: string }): { zh: string; en: string } {
+  if (status === "Pending")
+    return {
+      zh: "本证书仍在公示期内，尚未生效：打印件带有“公示中”水印，公示期满后方可打印正式证书。",
+      en: "This certificate is still in its public notice and not yet valid: the print carries an “in public notice” watermark; print it clean once the notice is over.",
+    };
+  return {
+    zh: `本证书当前状态为“${mark.zh}”，不是有效证书：打印件带有“${mark.zh}”水印，不能作为有效证书使用。`,
+    en: `This certificate is ${mark.en.toLowerCase()}, not valid: the print carries a “${mark.en}” watermark and must not be used as a valid certificate.`,
+  };
+}
 
 /** What the paper can print and prove from a credential: its name, employer and the verify link carrying them. */
 export interface PrintedIdentity {
@@ -85,6 +119,8 @@ export default function PrintCertificate({ tokenId }: { tokenId: string }) {
   const number = formatCertificateNumber(v.tokenId);
   // bilingual on paper, whatever the screen's language
   const date = (s: number) => `${formatDate(s, "zh")} · ${formatDate(s, "en")}`;
+  const mark = watermarkOf(v.status);
+  const warning = mark ? statusWarning(v.status, mark) : null;
   // a fragment: the sheet must be a direct child of <main> for the print stylesheet
   return (
     <>
@@ -96,6 +132,11 @@ export default function PrintCertificate({ tokenId }: { tokenId: string }) {
           </button>
           <small>{t("mine.printPdfHint")}</small>
         </p>
+        {mark && warning ? (
+          <p className="notice error" role="alert" data-testid="print-status-warning" data-status={v.status}>
+            <strong>⚠ {i18n.language === "en" ? warning.en : warning.zh}</strong>
+          </p>
+        ) : null}
         {!credential ? (
           <section className="card">
             <p>{t("mine.printNeedsCredential")}</p>
@@ -119,7 +160,13 @@ export default function PrintCertificate({ tokenId }: { tokenId: string }) {
           </p>
         ) : null}
       </div>
-      <article className="print-sheet visible" aria-label={t("mine.printHeading")} data-proves={identity ? PRINTED_FIELDS.join(",") : ""}>
+      <article className={mark ? "print-sheet visible watermarked" : "print-sheet visible"} aria-label={t("mine.printHeading")} data-proves={identity ? PRINTED_FIELDS.join(",") : ""} data-status={v.status}>
+        {mark ? (
+          <div className="status-watermark" aria-hidden="true" data-testid="print-watermark">
+            <span className="wm-zh">{mark.zh}</span>
+            <span className="wm-en">{mark.en}</span>
+          </div>
+        ) : null}
         <h1>首席质量官能力水平认定证书</h1>
         <p className="sub">Chief Quality Officer Capability Certificate</p>
         {identity ? (
@@ -131,6 +178,11 @@ export default function PrintCertificate({ tokenId }: { tokenId: string }) {
               {identity.employer}
             </p>
           </>
+        ) : null}
+        {mark ? (
+          <p className="status-line" data-testid="print-status-line">
+            状态 Status：{mark.zh} · {mark.en} — 非有效证书 Not a valid certificate
+          </p>
         ) : null}
         <p className="level" data-testid="print-level">
           {LEVEL_ZH[v.level]} · {LEVEL_EN[v.level]}

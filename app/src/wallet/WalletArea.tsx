@@ -18,8 +18,12 @@ const MyCertificates = lazy(() => import("./MyCertificates"));
 const Respond = lazy(() => import("./Respond"));
 const Disclose = lazy(() => import("./Disclose"));
 const PrintCertificate = lazy(() => import("./PrintCertificate"));
+const AnnualReport = lazy(() => import("./AnnualReport"));
 const AssociationConsole = lazy(() => import("../association/AssociationConsole"));
 const BodyConsole = lazy(() => import("../body/BodyConsole"));
+// 申报 (the applicant's form and status) and 公示 (the public's notices with the objection form)
+const ApplyArea = lazy(() => import("../apply/ApplyArea"));
+const Notices = lazy(() => import("../public/Notices"));
 
 const queryClient = new QueryClient({ defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false } } });
 
@@ -49,9 +53,12 @@ export default function WalletArea({ route }: { route: Route }) {
   let page: React.ReactNode;
   if (head === "association") page = <AssociationConsole />;
   else if (head === "body") page = <BodyConsole route={route} />;
+  else if (head === "apply") page = <ApplyArea route={route} />;
+  else if (head === "notices") page = <Notices route={route} />;
   else if (sub === "respond") page = <Respond query={route.query} />;
   else if (sub === "disclose" && arg) page = <Disclose tokenId={arg} />;
   else if (sub === "print" && arg) page = <PrintCertificate tokenId={arg} />;
+  else if (sub === "annual-report" && arg) page = <AnnualReport tokenId={arg} />;
   else page = <MyCertificates />;
   return (
     <WagmiProvider config={state.config} reconnectOnMount>
