@@ -19,6 +19,7 @@ import { chainFor } from "../../server/chain";
 import { buildCredential, evaluateChecked, verifySheets, type Credential, type Dossier } from "../../scoring";
 import { DEFAULT_RULEBOOK, makeCase, prepared } from "../scoring/helpers";
 import { base64UrlEncodeNode } from "./disclosure";
+import { scanPrintedQr } from "./printed-qr";
 import { appUrl, chainNow, launchBrowser, privateKeyOf, ROLE, screenshot, SCREENSHOTS, serveWorld, startWorld, type World } from "./harness";
 
 /** A real v2 credential of an issuable evaluation (the body's workbench builds the same with buildCredential). */
@@ -70,8 +71,9 @@ describe("dApp · the printed certificate proves name and employer (打印证书
     await world.travel(8 * 86_400);
     served = await serveWorld(world);
     browser = await launchBrowser();
-    // a sharp screenshot of the dense QR code, as a phone's camera would see the paper
-    context = await browser.newContext({ viewport: { width: 1000, height: 1200 }, deviceScaleFactor: 2 });
+    // a sharp screenshot of the dense QR code (about version 35), as a phone's camera sees the paper: at 3 device
+    // pixels a CSS pixel a module of the 70 mm code is about 5 pixels wide (at 2, some runs missed it in CI)
+    context = await browser.newContext({ viewport: { width: 1000, height: 1200 }, deviceScaleFactor: 3 });
   });
   after(async () => {
     await browser?.close();
@@ -118,31 +120,8 @@ describe("dApp · the printed certificate proves name and employer (打印证书
   it("the QR code, decoded from a screenshot by the verifier's scanner, is a verify link disclosing exactly name, employer and level — not the ID number", async () => {
     const page = await context.newPage();
     await page.goto(appUrl(served, `/mine/print/${tokenId}`));
-    await page.waitForSelector(".print-sheet img.proof-qr");
-    await page.emulateMedia({ media: "print" });
-    // the picture a phone would take: the QR fully loaded and laid out at print size, at two device pixels a pixel
-    await page.waitForFunction(() => {
-      const img = document.querySelector<HTMLImageElement>(".print-sheet img.proof-qr");
-      return !!img && img.complete && img.naturalWidth > 0 && img.getBoundingClientRect().width > 0;
-    });
-    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-    const png = join(tmp, "print-qr.png");
-    await page.locator(".print-sheet img.proof-qr").screenshot({ path: png, scale: "device" });
-    // decoded by the verifier's own page (jsQR, as from a phone's photo of the paper), which then opens the link
-    const verifier = await browser.newPage({ viewport: { width: 1000, height: 900 } });
-    await verifier.goto(appUrl(served, "/"));
-    // the app, not only the early-painted page, must hold the input (and its lazy scanner) before the file is given
-    await verifier.waitForLoadState("networkidle");
-    await verifier.waitForSelector("form.search");
-    // as a verifier with a phone tries again: up to three uploads, each given 20 s to open the link
-    for (let attempt = 1; ; attempt++) {
-      await verifier.setInputFiles("#home-scan-upload", png);
-      const opened = await verifier.waitForSelector("[data-status]", { timeout: 20_000 }).then(() => true, () => false);
-      if (opened) break;
-      if (attempt === 3) throw new Error(`the verifier's page did not open the QR's link: ${(await verifier.textContent("main"))?.slice(0, 300)}`);
-    }
-    qrLink = verifier.url();
-    await verifier.close();
+    // at three device pixels a pixel (the context's), decoded by the verifier's own page (jsQR, as from a phone's photo)
+    qrLink = await scanPrintedQr(page, browser, served, join(tmp, "print-qr.png"));
     expect(qrLink.startsWith(`${served.url}#/verify/${tokenId}?d=`), qrLink.slice(0, 120)).to.equal(true);
     const d = disclosureOf(qrLink);
     expect(d.format).to.equal("cqo-disclosure/2");

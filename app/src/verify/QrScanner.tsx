@@ -12,16 +12,26 @@ async function loadJsQr(): Promise<JsQr> {
   return mod.default;
 }
 
-function decodeFrom(jsqr: JsQr, source: CanvasImageSource, width: number, height: number, canvas: HTMLCanvasElement): string | null {
-  // downscale big pictures: jsQR is linear in pixels and phones take 12-megapixel photos
-  const scale = Math.min(1, 1200 / Math.max(width, height));
-  canvas.width = Math.max(1, Math.round(width * scale));
-  canvas.height = Math.max(1, Math.round(height * scale));
+/** the longest side a picture is decoded at: fast first; larger only for an uploaded photo the first pass missed */
+const VIDEO_SIDE = [1200] as const;
+const PHOTO_SIDES = [1200, 2400, 4096] as const;
+
+function decodeFrom(jsqr: JsQr, source: CanvasImageSource, width: number, height: number, canvas: HTMLCanvasElement, sides: readonly number[] = VIDEO_SIDE): string | null {
   const ctx = canvas.getContext("2d", { willReadFrequently: true });
   if (!ctx) return null;
-  ctx.drawImage(source, 0, 0, canvas.width, canvas.height);
-  const img = ctx.getImageData(0, 0, canvas.width, canvas.height);
-  return jsqr(img.data, img.width, img.height, { inversionAttempts: "attemptBoth" })?.data ?? null;
+  for (const side of sides) {
+    // downscale big pictures: jsQR is linear in pixels and phones take 12-megapixel photos; but a photo of the whole
+    // printed sheet needs more pixels for its dense code (a disclosure is about version 35) than the first pass has
+    const scale = Math.min(1, side / Math.max(width, height));
+    canvas.width = Math.max(1, Math.round(width * scale));
+    canvas.height = Math.max(1, Math.round(height * scale));
+    ctx.drawImage(source, 0, 0, canvas.width, canvas.height);
+    const img = ctx.getImageData(0, 0, canvas.width, canvas.height);
+    const text = jsqr(img.data, img.width, img.height, { inversionAttempts: "attemptBoth" })?.data;
+    if (text) return text;
+    if (scale === 1) break;
+  }
+  return null;
 }
 
 export function QrScanner({ onResult, idPrefix, uploadLabel }: { onResult: (text: string) => void; idPrefix: string; uploadLabel?: string }) {
@@ -79,7 +89,7 @@ export function QrScanner({ onResult, idPrefix, uploadLabel }: { onResult: (text
     if (!file) return;
     try {
       const [jsqr, bitmap] = await Promise.all([loadJsQr(), createImageBitmap(file)]);
-      const text = decodeFrom(jsqr, bitmap, bitmap.width, bitmap.height, getCanvas());
+      const text = decodeFrom(jsqr, bitmap, bitmap.width, bitmap.height, getCanvas(), PHOTO_SIDES);
       bitmap.close();
       if (text) onResult(text);
       else setProblem(t("verify.scanNoCode"));
