@@ -76,11 +76,12 @@ export const isPanelMember = (db: Db, dossierId: string, address: string): boole
 export const isRoundMember = (db: Db, dossierId: string, round: number, address: string): boolean =>
   db.prepare("SELECT 1 FROM panel_members WHERE dossier_id = ? AND round = ? AND assessor = ?").get(dossierId, round, address) !== undefined;
 
-export const panelOf = (db: Db, dossierId: string, round: number): { assessor: Address; assessor_id: string; name: string }[] =>
-  db.prepare("SELECT p.assessor, a.assessor_id, a.name FROM panel_members p JOIN assessors a ON a.address = p.assessor WHERE p.dossier_id = ? AND p.round = ?").all(dossierId, round) as {
+export const panelOf = (db: Db, dossierId: string, round: number): { assessor: Address; assessor_id: string; name: string; employer_uscc: string }[] =>
+  db.prepare("SELECT p.assessor, a.assessor_id, a.name, a.employer_uscc FROM panel_members p JOIN assessors a ON a.address = p.assessor WHERE p.dossier_id = ? AND p.round = ?").all(dossierId, round) as {
     assessor: Address;
     assessor_id: string;
     name: string;
+    employer_uscc: string;
   }[];
 
 export function addPanel(db: Db, dossierId: string, round: number, assessors: readonly string[]): void {

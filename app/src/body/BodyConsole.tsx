@@ -8,22 +8,62 @@
  * files by SHA-256 (Evidence). A would-be signing key signs its consent to serve the body on `#/body/key-consent`
  * (KeyConsent), which needs neither the workbench nor a sign-in.
  */
-import { useMemo, useState } from "react";
+import { lazy, Suspense, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ErrorBox } from "../components/ErrorBox";
 import { shortHex } from "../lib/format";
 import type { Route } from "../router";
 import { useChainish } from "../wallet/context";
 import { ConnectPanel, useWallet } from "../wallet/wallet";
-import { WorkbenchApi, type Session } from "./api";
+import { WorkbenchApi, type Role, type Session } from "./api";
 import { KeyConsentPage } from "./KeyConsent";
 import { ConsentPage } from "./Reissue";
 import { WalletIssuance } from "./WalletIssuance";
-import { DossierView } from "./DossierView";
+import { DossierView, retryable } from "./DossierView";
 import { Inbox } from "./Inbox";
 import { Assessors, Notice, Outbox } from "./Queues";
 
-type Tab = "inbox" | "notice" | "outbox" | "assessors";
+type Tab = "inbox" | "notice" | "outbox" | "assessors" | "reviews";
+
+/** 年审: the body's review queue (filled in by issue #13) */
+const Reviews = lazy(() => import("./Reviews"));
+
+/** the console's own words (the shared locale files are not this page's) */
+const TEXT = {
+  zh: {
+    role: "当前身份",
+    roles: { operator: "经办人（认定主体操作员）", assessor: "评审专家", applicant: "申报人" } as Record<Role, string>,
+    operatorDoes: "受理申报、指派评审组、批准发证和管理证书。",
+    assessorDoes: "只对指派给您的申报评分，评分表由您的钱包签名。",
+    applicantDoes: "查看自己申报的办理进度。",
+    reviews: "年审",
+  },
+  en: {
+    role: "Signed in as",
+    roles: { operator: "Operator (of the certifying body)", assessor: "Assessor", applicant: "Applicant" } as Record<Role, string>,
+    operatorDoes: "Accepts applications, assigns panels, approves issuance and manages certificates.",
+    assessorDoes: "Scores only the applications assigned to you; sheets are signed in your wallet.",
+    applicantDoes: "Follows the progress of your own applications.",
+    reviews: "Reviews",
+  },
+};
+
+/** Which part this wallet plays here, in words, at the top of every screen of the console. */
+function RoleBanner({ session }: { session: Session }) {
+  const { i18n } = useTranslation();
+  const w = i18n.language === "en" ? TEXT.en : TEXT.zh;
+  // everyone signed in may apply: "applicant" is named only when it is the wallet's one part here
+  const staff = session.roles.filter((r) => r !== "applicant");
+  const roles: Role[] = staff.length ? staff : ["applicant"];
+  const does = { operator: w.operatorDoes, assessor: w.assessorDoes, applicant: w.applicantDoes };
+  return (
+    <div className="role-banner" role="note" data-testid="role-banner" data-roles={roles.join(" ")}>
+      <span>{w.role}</span>
+      <strong>{roles.map((r) => w.roles[r]).join(" · ")}</strong>
+      <span className="muted">{roles.map((r) => does[r]).join(" ")}</span>
+    </div>
+  );
+}
 
 export default function BodyConsole({ route }: { route: Route }) {
   const { t } = useTranslation();
@@ -70,11 +110,12 @@ export default function BodyConsole({ route }: { route: Route }) {
             {t("body.signIn")}
           </button>
           {busy ? <p role="status">{t("tx.signing")}</p> : null}
-          {signInError ? <ErrorBox error={signInError} /> : null}
+          {signInError ? <ErrorBox error={signInError} onRetry={retryable(signInError) ? () => void signIn() : undefined} /> : null}
         </div>
       ) : null}
       {mine ? (
         <>
+          <RoleBanner session={mine} />
           <div className="row wrap card" data-testid="signed-in">
             <span>{t("body.signedIn", { address: shortHex(mine.address), roles: mine.roles.map((r) => t(`body.roles.${r}`)).join("、") })}</span>
             <button
@@ -87,13 +128,13 @@ export default function BodyConsole({ route }: { route: Route }) {
             </button>
           </div>
           {section === "dossier" && arg ? (
-            <DossierView api={api} session={mine} id={arg} />
+            <DossierView key={arg} api={api} session={mine} id={arg} />
           ) : (
             <>
               <div className="tabs" role="tablist">
-                {(["inbox", "notice", ...(mine.roles.includes("operator") ? (["outbox", "assessors"] as const) : [])] as Tab[]).map((k) => (
-                  <a key={k} role="tab" aria-selected={tab === k} className={tab === k ? "button primary" : "button"} href={`#/body?tab=${k}`}>
-                    {t(`body.${k}`)}
+                {(["inbox", "notice", ...(mine.roles.includes("operator") ? (["outbox", "assessors", "reviews"] as const) : [])] as Tab[]).map((k) => (
+                  <a key={k} role="tab" aria-selected={tab === k} className={tab === k ? "button primary" : "button"} href={`#/body?tab=${k}`} data-tab={k}>
+                    {k === "reviews" ? `${TEXT.zh.reviews} / ${TEXT.en.reviews}` : t(`body.${k}`)}
                   </a>
                 ))}
               </div>
@@ -106,6 +147,11 @@ export default function BodyConsole({ route }: { route: Route }) {
                 </>
               ) : null}
               {tab === "assessors" ? <Assessors api={api} /> : null}
+              {tab === "reviews" && mine.roles.includes("operator") ? (
+                <Suspense fallback={<p role="status">{t("app.loading")}</p>}>
+                  <Reviews api={api} />
+                </Suspense>
+              ) : null}
             </>
           )}
         </>

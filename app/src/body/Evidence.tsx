@@ -68,6 +68,23 @@ async function sha256Hex(file: Blob): Promise<string | null> {
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+const KINDS: Record<string, { zh: string; en: string }> = {
+  appointment: { zh: "任命文件", en: "appointment letter" },
+  training: { zh: "培训证书", en: "training certificate" },
+  exam: { zh: "考试成绩单", en: "exam transcript" },
+  identity: { zh: "身份证明", en: "proof of identity" },
+  photo: { zh: "照片", en: "photo" },
+  award: { zh: "获奖证明", en: "award certificate" },
+  qualification: { zh: "资格证书", en: "qualification certificate" },
+  other: { zh: "其他", en: "other" },
+};
+
+/** A cited file's kind in words (the dossier's free-text `kind`: the common ones translated, any other as given). */
+export const evidenceKindWord = (kind: string, lang: string): string => {
+  const k = Object.prototype.hasOwnProperty.call(KINDS, kind) ? KINDS[kind] : undefined;
+  return k ? (lang === "en" ? k.en : k.zh) : kind;
+};
+
 export const formatSize = (n: number) => (n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`);
 
 /** A select of uploaded evidence files (optional): the chosen SHA-256 or "". */
@@ -179,7 +196,7 @@ export function EvidenceLinks({ api, sha256, name }: { api: WorkbenchApi; sha256
 }
 
 export function EvidencePanel({ api, cited }: { api: WorkbenchApi; cited: { kind: string; name: string; sha256: string }[] }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const uploads = useUploadedEvidence();
   const [file, setFile] = useState<File | null>(null);
   const [busy, setBusy] = useState(false);
@@ -206,7 +223,7 @@ export function EvidencePanel({ api, cited }: { api: WorkbenchApi; cited: { kind
     }
   };
   const rows = [
-    ...cited.map((e) => ({ key: `c-${e.sha256}`, name: e.name, kind: e.kind, sha256: e.sha256, size: null as number | null })),
+    ...cited.map((e) => ({ key: `c-${e.sha256}`, name: e.name, kind: evidenceKindWord(e.kind, i18n.language), sha256: e.sha256, size: null as number | null })),
     ...uploads.filter((u) => !cited.some((c) => c.sha256 === u.sha256)).map((u) => ({ key: `u-${u.sha256}`, name: u.name, kind: t("bodyOps.evidence.uploaded"), sha256: u.sha256, size: u.size })),
   ];
   return (
