@@ -174,7 +174,8 @@ describe("dApp · certifying body console (认定主体) over the workbench API"
     await page.reload();
     await signIn(page);
     await page.waitForSelector('[data-testid="score-sheet"] input[data-indicator]');
-    await page.fill("#sheet-uscc", panel[0]!.employerUscc);
+    // the employer code is the one the workbench registered for the assessor: shown, not retyped
+    expect(await page.inputValue("#sheet-uscc")).to.equal(panel[0]!.employerUscc);
     for (const [indicator, points] of Object.entries(sheets[0]!.scores)) await page.fill(`input[data-indicator="${indicator}"]`, (points / 10).toFixed(1));
     await page.fill("#sheet-comments", "材料完整，能力突出。");
     await screenshot(page, "body-score-sheet-zh");
@@ -308,13 +309,19 @@ describe("dApp · certifying body console (认定主体) over the workbench API"
       const item = notice.locator(`[data-objection="${filed.id}"]`);
       await item.waitFor();
       const text = (await item.textContent()) ?? "";
-      expect(text).to.contain(account(OBJECTOR).address);
+      // the filer's wallet is shown short, the whole of it in the title behind the copy button
+      const titles = await item.locator("code[title]").evaluateAll((els) => els.map((e) => e.getAttribute("title")!.toLowerCase()));
+      expect(titles).to.include(account(OBJECTOR).address.toLowerCase());
       expect(text).to.contain("任职年限");
       expect(text).to.contain(objectionEvidence);
       expect(await notice.locator(`[data-testid="objection-signature-${filed.id}"]`).textContent()).to.match(/0x[0-9a-f]{4}/);
       await screenshot(notice, `body-objections-${lang}`);
       if (lang === "en") {
         // dismissed: the notice goes on
+        // a ruling has no default and needs a note
+        expect(await notice.isDisabled(`[data-testid="resolve-${filed.id}"]`)).to.equal(true);
+        await notice.check(`#ruling-${filed.id}-dismiss`);
+        await notice.fill(`#ruling-${filed.id}-note`, "Not borne out by the records.");
         await notice.click(`[data-testid="resolve-${filed.id}"]`);
         expect(await notice.textContent('[role="alertdialog"]')).to.contain("dismissed");
         await confirm(notice);
@@ -335,6 +342,7 @@ describe("dApp · certifying body console (认定主体) over the workbench API"
     await signIn(ruling);
     await ruling.check(`#ruling-${upheld.id}-uphold`);
     await ruling.selectOption(`#ruling-${upheld.id}-reason`, "Fraud");
+    await ruling.fill(`#ruling-${upheld.id}-note`, "任职经历系伪造。");
     await ruling.click(`[data-testid="resolve-${upheld.id}"]`);
     const upholdText = (await ruling.textContent('[role="alertdialog"]')) ?? "";
     expect(upholdText).to.contain("撤销");

@@ -66,7 +66,7 @@ function RoleBanner({ session }: { session: Session }) {
 }
 
 export default function BodyConsole({ route }: { route: Route }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const c = useChainish();
   const w = useWallet();
   const api = useMemo(() => new WorkbenchApi(new URL(c.config.apiBase, window.location.href).href.replace(/\/$/, "")), [c.config.apiBase]);
@@ -134,7 +134,7 @@ export default function BodyConsole({ route }: { route: Route }) {
               <div className="tabs" role="tablist">
                 {(["inbox", "notice", ...(mine.roles.includes("operator") ? (["outbox", "assessors", "reviews"] as const) : [])] as Tab[]).map((k) => (
                   <a key={k} role="tab" aria-selected={tab === k} className={tab === k ? "button primary" : "button"} href={`#/body?tab=${k}`} data-tab={k}>
-                    {k === "reviews" ? `${TEXT.zh.reviews} / ${TEXT.en.reviews}` : t(`body.${k}`)}
+                    {k === "reviews" ? (i18n.language === "en" ? TEXT.en : TEXT.zh).reviews : t(`body.${k}`)}
                   </a>
                 ))}
               </div>

@@ -4,43 +4,46 @@
  * it on chain — who and what only for the body: the holder's view of their dossier has none of it (the server
  * leaves it out) and says so; and the operator's ruling (`resolveObjection` on chain, through the
  * workbench): upheld → the certificate is revoked with the chosen reason, the dossier moves to revoked; dismissed →
- * the objection is closed and the notice runs on to its end. Each ruling asks for confirmation first.
+ * the objection is closed and the notice runs on to its end. A ruling has no default and needs a note; each asks
+ * for a confirmation named for it, which says that the body's signing key sends it on chain.
  */
 import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { shortHex } from "../lib/format";
 import type { TxRunner } from "../wallet/tx";
 import type { ObjectionView, WorkbenchApi } from "./api";
+import { formatDateTime } from "../lib/format";
 import { EvidenceLinks, EvidencePicker } from "./Evidence";
+import { CertificateNumber, CopyValue, ListDate, useListWords } from "./parts";
 import { RevocationReasonField } from "./RevocationReasonField";
 
 /** a radio button keeps its own size (44 px touch target from its row and label) */
 const RADIO = { width: "1.3rem", height: "1.3rem", flex: "none" } as const;
 
 export function ObjectionList({ api, objections, operator, tx, showDossier }: { api: WorkbenchApi; objections: ObjectionView[]; operator: boolean; tx: TxRunner; showDossier?: boolean }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const w = useListWords();
   if (objections.length === 0) return <p>{t("bodyOps.objections.none")}</p>;
   return (
     <ul className="objections" data-testid="objections" style={{ listStyle: "none", padding: 0 }}>
       {objections.map((o) => (
         <li key={o.id} className="card" data-objection={o.id} data-status={o.status}>
           <p>
-            <strong>{t("bodyOps.objections.number", { id: o.id })}</strong> · <span className="badge state">{t(`bodyOps.objections.status.${o.status}`)}</span>
+            <strong>{t("bodyOps.objections.number", { id: o.id })}</strong> · <span className="badge state nowrap">{t(`bodyOps.objections.status.${o.status}`)}</span>
             {showDossier ? (
               <>
                 {" "}
-                · <a href={`#/body/dossier/${encodeURIComponent(o.dossierId)}`}>{o.dossierId}</a>
+                · <a href={`#/body/dossier/${encodeURIComponent(o.dossierId)}`} className="nowrap">{t("body.dossier", { id: o.dossierId })}</a>
               </>
             ) : null}{" "}
-            · <a href={`#/verify/${o.tokenId}`}>#{o.tokenId}</a>
+            · <CertificateNumber tokenId={o.tokenId} />
           </p>
           <dl className="details">
             {o.filer !== undefined ? (
               <>
                 <dt>{t("bodyOps.objections.filer")}</dt>
                 <dd>
-                  <code className="break">{o.filer}</code>
+                  <CopyValue value={o.filer} what={`${w.filerWallet} ${o.filer}`} />
                 </dd>
                 <dt>{t("bodyOps.objections.statement")}</dt>
                 <dd className="statement">{o.statement}</dd>
@@ -58,8 +61,8 @@ export function ObjectionList({ api, objections, operator, tx, showDossier }: { 
                 <dd data-testid={`objection-signature-${o.id}`}>
                   {o.signature && o.signedStatement ? (
                     <>
-                      <code className="break">{shortHex(o.signature)}</code>{" "}
-                      <span className="hint">{t("bodyOps.objections.signedAt", { at: new Date(o.signedStatement.message.issuedAt * 1000).toLocaleString() })}</span>
+                      <CopyValue value={o.signature} what={t("bodyOps.objections.signature")} />{" "}
+                      <span className="hint">{w.signedAt(formatDateTime(o.signedStatement.message.issuedAt, i18n.language))}</span>
                     </>
                   ) : (
                     <span>{t("bodyOps.objections.unsigned")}</span>
@@ -67,7 +70,7 @@ export function ObjectionList({ api, objections, operator, tx, showDossier }: { 
                 </dd>
                 <dt>{t("bodyOps.objections.onChain")}</dt>
                 <dd>
-                  <code className="break">{o.evidenceHash ? shortHex(o.evidenceHash) : "—"}</code>
+                  {o.evidenceHash ? <CopyValue value={o.evidenceHash} what={t("bodyOps.objections.onChain")} /> : "—"}
                 </dd>
               </>
             ) : (
@@ -78,8 +81,13 @@ export function ObjectionList({ api, objections, operator, tx, showDossier }: { 
             )}
             <dt>{t("bodyOps.objections.filedAt")}</dt>
             <dd>
-              {new Date(o.createdAt).toLocaleString()}
-              {o.filedTx ? <span className="mono"> · {shortHex(o.filedTx)}</span> : null}
+              <ListDate ms={o.createdAt} />
+              {o.filedTx ? (
+                <>
+                  {" · "}
+                  <CopyValue value={o.filedTx} what={`${w.txHash} ${o.filedTx}`} />
+                </>
+              ) : null}
             </dd>
             {o.resolution ? (
               <>
@@ -87,7 +95,12 @@ export function ObjectionList({ api, objections, operator, tx, showDossier }: { 
                 <dd>
                   {o.resolution.upheld ? t("bodyOps.objections.upheldWith", { reason: t(`reason.${o.resolution.reason ?? "Violation"}`) }) : t("bodyOps.objections.dismissedText")}
                   {o.resolution.note ? ` · ${o.resolution.note}` : ""}
-                  {o.resolvedTx ? <span className="mono"> · {shortHex(o.resolvedTx)}</span> : null}
+                  {o.resolvedTx ? (
+                    <>
+                      {" · "}
+                      <CopyValue value={o.resolvedTx} what={`${w.txHash} ${o.resolvedTx}`} />
+                    </>
+                  ) : null}
                 </dd>
               </>
             ) : null}
@@ -101,8 +114,10 @@ export function ObjectionList({ api, objections, operator, tx, showDossier }: { 
 
 function Resolve({ api, o, tx }: { api: WorkbenchApi; o: ObjectionView; tx: TxRunner }) {
   const { t } = useTranslation();
+  const w = useListWords();
   const qc = useQueryClient();
-  const [decision, setDecision] = useState<"dismiss" | "uphold">("dismiss");
+  // no default ruling: the operator chooses one and says why
+  const [decision, setDecision] = useState<"dismiss" | "uphold" | null>(null);
   const [reason, setReason] = useState<string>("Violation");
   const [evidence, setEvidence] = useState("");
   const [note, setNote] = useState("");
@@ -113,14 +128,18 @@ function Resolve({ api, o, tx }: { api: WorkbenchApi; o: ObjectionView; tx: TxRu
     void qc.invalidateQueries({ queryKey: ["dossiers"] });
   };
   const upheld = decision === "uphold";
+  const noteOk = note.trim().length > 0;
+  const ready = decision !== null && noteOk;
   return (
     <form
       className="resolve"
+      noValidate
       onSubmit={(e) => {
         e.preventDefault();
+        if (!ready) return;
         const text = upheld
-          ? t("bodyOps.objections.confirmUphold", { id: o.id, number: o.tokenId, reason: t(`reason.${reason}`) })
-          : t("bodyOps.objections.confirmDismiss", { id: o.id, number: o.tokenId });
+          ? `${w.upholdTitle}：${t("bodyOps.objections.confirmUphold", { id: o.id, number: o.tokenId, reason: t(`reason.${reason}`) })}`
+          : `${w.dismissTitle}：${t("bodyOps.objections.confirmDismiss", { id: o.id, number: o.tokenId })}`;
         tx.ask(
           text,
           async () =>
@@ -128,35 +147,48 @@ function Resolve({ api, o, tx }: { api: WorkbenchApi; o: ObjectionView; tx: TxRu
               upheld,
               ...(upheld ? { reason } : {}),
               ...(evidence ? { evidence } : {}),
-              ...(note.trim() ? { note: note.trim() } : {}),
+              note: note.trim(),
             })),
           refresh,
         );
       }}
     >
       <fieldset>
-        <legend>{t("bodyOps.objections.resolve")}</legend>
+        <legend>{w.rulingLabel}</legend>
         <div className="row">
-          <input type="radio" style={RADIO} id={`${name}-dismiss`} name={name} checked={!upheld} onChange={() => setDecision("dismiss")} />
+          <input type="radio" style={RADIO} id={`${name}-dismiss`} name={name} checked={decision === "dismiss"} onChange={() => setDecision("dismiss")} />
           <label htmlFor={`${name}-dismiss`}>{t("bodyOps.objections.dismiss")}</label>
         </div>
         <div className="row">
           <input type="radio" style={RADIO} id={`${name}-uphold`} name={name} checked={upheld} onChange={() => setDecision("uphold")} />
           <label htmlFor={`${name}-uphold`}>{t("bodyOps.objections.uphold")}</label>
         </div>
-        <p className="hint">{upheld ? t("bodyOps.objections.upholdMeans") : t("bodyOps.objections.dismissMeans")}</p>
-        {upheld ? (
-          <RevocationReasonField id={`${name}-reason`} value={reason} onChange={setReason} />
-        ) : null}
-        <EvidencePicker id={`${name}-evidence`} value={evidence} onChange={setEvidence} />
-        <div className="field">
-          <label htmlFor={`${name}-note`}>{t("body.note")}</label>
-          <input id={`${name}-note`} value={note} maxLength={2000} onChange={(e) => setNote(e.currentTarget.value)} />
-        </div>
-        <button type="submit" className={upheld ? "danger" : "primary"} data-testid={`resolve-${o.id}`}>
-          {upheld ? t("bodyOps.objections.uphold") : t("bodyOps.objections.dismiss")}
-        </button>
+        {decision ? <p className="hint">{upheld ? t("bodyOps.objections.upholdMeans") : t("bodyOps.objections.dismissMeans")}</p> : null}
       </fieldset>
+      {upheld ? <RevocationReasonField id={`${name}-reason`} value={reason} onChange={setReason} /> : null}
+      <EvidencePicker id={`${name}-evidence`} value={evidence} onChange={setEvidence} />
+      <div className="field">
+        <label htmlFor={`${name}-note`}>{w.rulingNote}</label>
+        <textarea
+          id={`${name}-note`}
+          rows={2}
+          value={note}
+          maxLength={2000}
+          required
+          aria-required="true"
+          onChange={(e) => setNote(e.currentTarget.value)}
+        />
+      </div>
+      <div className="list-actions">
+        <button type="submit" className={upheld ? "danger" : "primary"} disabled={!ready} aria-describedby={ready ? undefined : `${name}-missing`} data-testid={`resolve-${o.id}`}>
+          {decision === null ? t("bodyOps.objections.resolve") : upheld ? t("bodyOps.objections.uphold") : t("bodyOps.objections.dismiss")}
+        </button>
+        {ready ? null : (
+          <span id={`${name}-missing`} className="list-reason" data-testid={`resolve-missing-${o.id}`}>
+            {[decision === null ? w.rulingMissing : "", noteOk ? "" : w.noteMissing].filter(Boolean).join(" ")}
+          </span>
+        )}
+      </div>
     </form>
   );
 }

@@ -26,6 +26,7 @@ import { useChainish } from "../wallet/context";
 import type { TxRunner } from "../wallet/tx";
 import { ConnectPanel, useWallet } from "../wallet/wallet";
 import type { DossierDetail, ReissueView, WorkbenchApi } from "./api";
+import { CertificateNumber, CopyButton, CopyValue, useListWords } from "./parts";
 
 /** What the consent link carries: enough to rebuild the typed data with the sdk and show it in words. */
 const ConsentLink = z.strictObject({
@@ -165,17 +166,29 @@ export function ReissueRequest({ api, d, onDone, forLostWallet = false }: { api:
 /** The operator's part: the requests with the new wallet's consent, executed on chain after a confirmation. */
 export function ReissueOperator({ api, d, tx, onDone }: { api: WorkbenchApi; d: DossierDetail; tx: TxRunner; onDone: () => void }) {
   const { t } = useTranslation();
+  const w = useListWords();
   const list = d.reissues ?? [];
   if (list.length === 0) return null;
   const label = (r: ReissueView) => t(`bodyOps.reissue.status.${r.status}`);
+  // its own id: the lost-wallet form on the same page is "reissue-op-heading"
   return (
-    <section className="card" aria-labelledby="reissue-op-heading" data-testid="reissue-operator">
-      <h2 id="reissue-op-heading">{t("bodyOps.reissue.heading")}</h2>
-      <ul>
+    <section className="card" aria-labelledby="reissue-exec-heading" data-testid="reissue-operator">
+      <h2 id="reissue-exec-heading">{t("bodyOps.reissue.heading")}</h2>
+      <ul className="card-list">
         {list.map((r) => (
           <li key={r.root} data-reissue={r.status}>
-            #{r.tokenId} → #{r.newTokenId} · {t("bodyOps.reissue.to")} <code className="break">{r.newHolder}</code> · {label(r)}
-            {r.txHash ? <span className="mono"> · {shortHex(r.txHash)}</span> : null}
+            <p>
+              <CertificateNumber tokenId={r.tokenId} /> → <CertificateNumber tokenId={r.newTokenId} /> · <span className="badge state nowrap">{label(r)}</span>
+            </p>
+            <p>
+              {t("bodyOps.reissue.to")} <CopyValue value={r.newHolder} what={`${w.newWallet} ${r.newHolder}`} />
+              {r.txHash ? (
+                <>
+                  {" · "}
+                  <CopyValue value={r.txHash} what={`${w.reissueTx} ${r.txHash}`} />
+                </>
+              ) : null}
+            </p>
             {r.status === "requested" && d.state === "issued" ? (
               <div>
                 {r.deadline * 1000 < Date.now() ? <p className="notice error">{t("bodyOps.reissue.expired")}</p> : null}
@@ -184,7 +197,7 @@ export function ReissueOperator({ api, d, tx, onDone }: { api: WorkbenchApi; d: 
                   className="primary"
                   onClick={() =>
                     tx.ask(
-                      t("bodyOps.reissue.confirm", { old: r.tokenId, number: r.newTokenId, wallet: r.newHolder }),
+                      `${w.reissueTitle}：${t("bodyOps.reissue.confirm", { old: r.tokenId, number: r.newTokenId, wallet: r.newHolder })}`,
                       async () => void (await api.call("POST", `/dossiers/${encodeURIComponent(d.id)}/reissue`, { root: r.root })),
                       onDone,
                     )
@@ -242,13 +255,15 @@ export function ConsentPage({ query }: { query: URLSearchParams }) {
         <dl className="details">
           <dt>{t("bodyOps.reissue.oldNumber")}</dt>
           <dd>
-            <a href={`#/verify/${link.tokenId}`}>#{link.tokenId}</a>
+            <CertificateNumber tokenId={link.tokenId} />
           </dd>
           <dt>{t("bodyOps.reissue.newNumber")}</dt>
-          <dd>#{certificateNumberOf(bodyIdOfCertificate(BigInt(link.tokenId)), link.root as Hex).toString()}</dd>
+          <dd>
+            <CertificateNumber tokenId={certificateNumberOf(bodyIdOfCertificate(BigInt(link.tokenId)), link.root as Hex).toString()} />
+          </dd>
           <dt>{t("bodyOps.reissue.newWallet")}</dt>
           <dd>
-            <code className="break">{link.newHolder}</code>
+            <code className="break">{link.newHolder}</code> <CopyButton value={link.newHolder} what={link.newHolder} />
           </dd>
           <dt>{t("bodyOps.reissue.deadline")}</dt>
           <dd>{new Date(link.deadline * 1000).toLocaleString()}</dd>

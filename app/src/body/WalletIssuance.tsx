@@ -22,6 +22,7 @@ import { shortHex } from "../lib/format";
 import { useChainish } from "../wallet/context";
 import { useWallet } from "../wallet/wallet";
 import { WorkbenchError, type WalletClaim, type WalletReport, type WalletStatus, type WorkbenchApi } from "./api";
+import { canRetry, CopyValue, useListWords } from "./parts";
 
 interface ChunkLog {
   n: number;
@@ -47,6 +48,7 @@ const sentKey = (claimId: string) => `cqo.walletIssuance.sent.${claimId}`;
 
 export function WalletIssuance({ api }: { api: WorkbenchApi }) {
   const { t } = useTranslation();
+  const words = useListWords();
   const c = useChainish();
   const w = useWallet();
   const qc = useQueryClient();
@@ -153,10 +155,10 @@ export function WalletIssuance({ api }: { api: WorkbenchApi }) {
   const mine = s?.mine ?? null;
   const others = (s?.claims ?? []).filter((x) => x.operator.toLowerCase() !== w.address?.toLowerCase());
   return (
-    <section className="card" aria-labelledby="wallet-issuance-heading" data-testid="wallet-issuance">
+    <section className="card console-list" aria-labelledby="wallet-issuance-heading" data-testid="wallet-issuance">
       <h2 id="wallet-issuance-heading">{t("bodyOps.wallet.heading")}</h2>
       <p>{t(s?.mode === "wallet" ? "bodyOps.wallet.introWalletOnly" : "bodyOps.wallet.intro")}</p>
-      {status.error ? <ErrorBox error={status.error} onRetry={() => void status.refetch()} /> : null}
+      {status.error ? <ErrorBox error={status.error} onRetry={canRetry(status.error) ? () => void status.refetch() : undefined} /> : null}
       {s ? (
         <p data-testid="wallet-queued">
           {t("bodyOps.wallet.queued", { n: queued })}
@@ -181,7 +183,7 @@ export function WalletIssuance({ api }: { api: WorkbenchApi }) {
       {run.stage === "confirm" ? (
         <div className="dialog-backdrop" role="presentation">
           <div className="dialog" role="alertdialog" aria-modal="true" aria-labelledby="wallet-confirm-title" aria-describedby="wallet-confirm-text">
-            <h2 id="wallet-confirm-title">{t("tx.confirmTitle")}</h2>
+            <h2 id="wallet-confirm-title">{words.walletConfirmTitle}</h2>
             <p id="wallet-confirm-text">
               {t("bodyOps.wallet.confirm", { n: queued + (mine?.items.length ?? 0), per, txs: Math.max(1, Math.ceil((queued + (mine?.items.length ?? 0)) / per)), address: shortHex(w.address ?? "") })}
             </p>
@@ -221,7 +223,7 @@ export function WalletIssuance({ api }: { api: WorkbenchApi }) {
       </div>
 
       {log.length ? (
-        <table className="list" data-testid="wallet-log">
+        <table className="list cards" data-testid="wallet-log">
           <caption className="visually-hidden">{t("bodyOps.wallet.logCaption")}</caption>
           <thead>
             <tr>
@@ -234,10 +236,10 @@ export function WalletIssuance({ api }: { api: WorkbenchApi }) {
           <tbody>
             {log.map((l, i) => (
               <tr key={i} data-chunk={l.n}>
-                <td>{l.fromChain ? "—" : l.n}</td>
-                <td>{l.fromChain ? t("bodyOps.wallet.fromChain", { n: l.count }) : l.count}</td>
-                <td className="mono">{l.hash ? <span title={l.hash}>{shortHex(l.hash)}</span> : "—"}</td>
-                <td>{l.block ?? "—"}</td>
+                <td data-label="#">{l.fromChain ? "—" : l.n}</td>
+                <td data-label={t("bodyOps.wallet.certificates")}>{l.fromChain ? t("bodyOps.wallet.fromChain", { n: l.count }) : l.count}</td>
+                <td data-label={t("bodyOps.wallet.tx")}>{l.hash ? <CopyValue value={l.hash} what={`${words.txHash} ${l.hash}`} /> : "—"}</td>
+                <td data-label={t("bodyOps.wallet.block")}>{l.block ?? "—"}</td>
               </tr>
             ))}
           </tbody>

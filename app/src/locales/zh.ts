@@ -383,7 +383,7 @@ export const zh = {
     ownSheetOnly: "本轮评审已结束：您只能查看自己提交的评分表，申报材料不再向您开放。",
     ownSheetRound: "第 {{round}} 轮评分表摘要",
     heading: "认定主体工作台",
-    intro: "通过以太坊登录（SIWE）连接本主体的工作台服务器。",
+    intro: "用钱包签名登录本主体的工作台服务器（只签名，不发送交易）。",
     signIn: "用钱包登录",
     signOut: "退出登录",
     signedIn: "已登录：{{address}}（{{roles}}）",

@@ -1,0 +1,134 @@
+/**
+ * Accessibility of the signed-in body console (issue #14): axe-core, injected into Chromium, finds no violations
+ * on the console's tabs (inbox, notice and objections, issuance queue, assessors, reviews) in Chinese and English,
+ * at 390 and 1280 px, with a dossier waiting, a refused one and a certificate in public notice with an objection.
+ */
+import { expect } from "chai";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
+import { serveApp, type Served } from "../../app/serve";
+import { objectionStatement, objectionTypedData } from "../../sdk";
+import { buildServer, type Workbench } from "../../server/app";
+import { ASSESSORS, dossierFor, expect200, fetchHttp, freePort, registerAssessors, siweMessage, submitDossier, tempDir, testConfig, toEvaluated, writeDeployment, type Http, type Tokens } from "../server/helpers";
+import { appUrl, buildApp, ensureConnected, injectWallet, launchBrowser, privateKeyOf, ROLE, screenshot, startWorld, type World } from "./harness";
+
+/** axe's result, as much of it as a failure message needs */
+interface Violation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[]; html: string }[];
+}
+
+declare const axe: { run(context?: unknown, options?: unknown): Promise<{ violations: { id: string; impact?: string | null; help: string; nodes: { target: unknown[]; html: string }[] }[] }> };
+
+/** the tabs of the signed-in console and what shows each is ready */
+const TABS = [
+  { tab: "inbox", ready: '[data-testid="inbox"] tr[data-dossier]' },
+  { tab: "notice", ready: '[data-notice] [data-testid="notice-ends"]:not(:text("…"))' },
+  { tab: "outbox", ready: '[data-testid="outbox"] tr[data-outbox]' },
+  { tab: "assessors", ready: "[data-assessor]" },
+  { tab: "reviews", ready: "#reviews-heading, [data-testid='reviews']" },
+] as const;
+
+/** violations accepted, each with its reason: none */
+const ACCEPTED: Record<string, string> = {};
+
+describe("dApp · accessibility of the signed-in body console (axe-core)", function () {
+  this.timeout(420_000);
+  let world: World;
+  let workbench: Workbench;
+  let served: Served;
+  let http: Http;
+  let browser: Browser;
+  let context: BrowserContext;
+  let tokens: Tokens;
+  const wb = tempDir("app-console-a11y");
+  const applicant = privateKeyToAccount(privateKeyOf(35));
+  const axePath = require.resolve("axe-core").replace(/axe\.js$/, "axe.min.js");
+
+  const signInAs = async (signer: PrivateKeyAccount): Promise<string> => {
+    const { message, signature } = await siweMessage(http, signer, { domain: served.host });
+    return expect200(await http("POST", "/auth/verify", { message, signature }), "sign-in").json<{ token: string }>().token;
+  };
+  const signIn = async (page: Page) => {
+    await ensureConnected(page);
+    const signedIn = page.locator('[data-testid="signed-in"]');
+    const button = page.locator('button:has-text("用钱包登录"), button:has-text("Sign in with the wallet")');
+    await signedIn.or(button).first().waitFor();
+    if (!(await signedIn.count())) await button.click();
+    await signedIn.waitFor();
+  };
+  const violationsOf = async (page: Page): Promise<Violation[]> => {
+    await page.addScriptTag({ path: axePath });
+    const found = await page.evaluate(async () => (await axe.run(document, { resultTypes: ["violations"] })).violations.map((v) => ({ id: v.id, impact: v.impact ?? null, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target.map(String), html: n.html.slice(0, 200) })) })));
+    return found.filter((v) => !(v.id in ACCEPTED));
+  };
+
+  before(async () => {
+    world = await startWorld();
+    const appPort = await freePort();
+    const host = `127.0.0.1:${appPort}`;
+    workbench = await buildServer({
+      config: testConfig(wb.dir, { rpcUrl: world.rpcUrl, deploymentPath: writeDeployment(wb.dir, world.deployment), bodyId: world.bodyA, signerKey: privateKeyOf(ROLE.keyA), siweDomain: host }),
+    });
+    const apiUrl = await workbench.listen();
+    http = fetchHttp(apiUrl);
+    served = await serveApp({ dist: buildApp(), deployment: world.deployment, apiTarget: apiUrl, rpcTarget: world.rpcUrl, port: appPort });
+    const operator = await signInAs(privateKeyToAccount(privateKeyOf(ROLE.keyA)));
+    await registerAssessors(http, operator);
+    tokens = { operator, applicant: await signInAs(applicant), assessors: await Promise.all(ASSESSORS.slice(0, 3).map((a) => signInAs(privateKeyToAccount(a.key)))) };
+    await submitDossier(http, dossierFor(9301), tokens.applicant);
+    const refused = await submitDossier(http, dossierFor(9302), tokens.applicant);
+    expect200(await http("POST", `/dossiers/${refused}/reject`, { reasons: ["材料不全"] }, operator), "reject");
+    const { id } = await toEvaluated(http, tokens, dossierFor(9303));
+    const { tokenId } = expect200(await http("POST", `/dossiers/${id}/approve`, {}, operator), "approve").json<{ tokenId: string }>();
+    for (let deadline = Date.now() + 90_000; ; ) {
+      const d = (await http("GET", `/dossiers/${id}`, undefined, operator)).json<{ state: string }>();
+      if (d.state === "in-notice") break;
+      if (Date.now() > deadline) throw new Error(`dossier ${id} stayed ${d.state}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    // an objection, so the notice tab shows the ruling form
+    const objector = privateKeyToAccount(privateKeyOf(36));
+    const statement = "任职年限与事实不符。";
+    const issuedAt = Math.floor(Date.now() / 1000);
+    const signature = await objector.signTypedData(objectionTypedData(world.deployment.chainId, world.deployment.certificate, objectionStatement({ tokenId, filer: objector.address, statement, issuedAt })));
+    expect200(await http("POST", "/objections", { tokenId, statement, signature, issuedAt }, await signInAs(objector)), "objection", 201);
+    browser = await launchBrowser();
+    // the app's Content-Security-Policy forbids inline scripts, rightly: axe comes in past it, in this context only
+    context = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
+    await injectWallet(context, world, privateKeyOf(ROLE.keyA));
+  });
+  after(async () => {
+    await browser?.close();
+    await served?.close();
+    await workbench?.close();
+    await world?.stop();
+    wb.cleanup();
+  });
+
+  for (const lang of ["zh", "en"] as const) {
+    it(`has no axe violations on the console's tabs (${lang}, 390 and 1280 px)`, async () => {
+      const found: Record<string, Violation[]> = {};
+      for (const width of [390, 1280]) {
+        const page = await context.newPage();
+        await page.setViewportSize({ width, height: 900 });
+        await page.goto(appUrl(served, "/body?tab=inbox", lang));
+        if ((await page.evaluate(() => document.documentElement.lang === "en")) !== (lang === "en")) await page.reload();
+        await signIn(page);
+        for (const { tab, ready } of TABS) {
+          await page.click(`[data-tab="${tab}"]`);
+          await page.waitForSelector(ready);
+          // nothing still loading
+          await page.waitForFunction(() => !document.querySelector('[role="status"]')?.textContent?.match(/加载中|Loading/));
+          const v = await violationsOf(page);
+          if (v.length) found[`${tab} ${width}`] = v;
+          await screenshot(page, `console-a11y-${tab}-${lang}-${width}`);
+        }
+        await page.close();
+      }
+      expect(found, JSON.stringify(found, null, 1)).to.deep.equal({});
+    });
+  }
+});
