@@ -12,6 +12,13 @@
  * `model.now` on both sides. The model also follows block numbers (events name the block of the certificate's
  * previous event) and the previous block's hash (`cancelVouchers` draws its nonce from it).
  *
+ * Annual reviews (issue #13): the fixture's rulebooks carry review schedules (none, yearly, quarterly); `review`
+ * records one by a random actor, and time travel aims at a review's window, due date and end of grace (just before
+ * and at each), so that runs reach `ReviewNotYetOpen`, `ReviewOverdue` by time alone, late reviews, renewals and
+ * re-issues refused while overdue, and failed reviews. The view comparison includes `nextReviewDue` and
+ * `reviewsPassed`. Defaults: 25 runs of at most 35 commands (a macro command runs up to 5 transactions); the whole
+ * file takes ~1m45s on the 2-core machine under other jobs' load (load average ~9), ~45 s of CPU.
+ *
  * Tuning: CQO_PBT_RUNS and CQO_PBT_COMMANDS override the number of runs and the longest command sequence. On a
  * failure fast-check prints the seed and the shrunk command sequence; replay it with CQO_PBT_SEED and CQO_PBT_PATH.
  * CQO_PBT_STATS=1 prints how often each command succeeded or reverted with each error.
@@ -42,12 +49,15 @@ import {
   type KeyGrant,
   type ModelEvent,
   type Outcome,
+  type ReviewSchedule,
   type Voucher,
   CertificateStatus,
+  NO_REVIEWS,
   HOLDINGS_SCANNED,
   MAX_BODIES,
   ReferenceModel,
   RevocationReason,
+  ReviewResult,
   ZERO_ADDRESS,
   bodyOfTokenId,
   certificateNumberOf,
@@ -72,7 +82,16 @@ const LEVELS = [1, 2, 3, 4, 5, 6, 7, 8] as const;
 const UINT64_MASK = (1n << 64n) - 1n;
 const TAIL_MASK = (1n << 200n) - 1n;
 
-const RUNS = Number(process.env.CQO_PBT_RUNS ?? 30);
+/**
+ * The fixture's rulebooks: 1 without annual reviews (the scenarios written before reviews existed use it), 2 with
+ * yearly reviews and 60 days of grace (the rulebook's usual schedule), 3 with short ones, so that a run passes
+ * several reviews of one result and reaches the end of a schedule.
+ */
+const FIXTURE_SCHEDULES: ReviewSchedule[] = [NO_REVIEWS, { interval: YEAR, grace: 60 * DAY }, { interval: 90 * DAY, grace: 10 * DAY }];
+const REVIEWED = 2;
+const QUARTERLY = 3;
+
+const RUNS = Number(process.env.CQO_PBT_RUNS ?? 25);
 const MAX_COMMANDS = Number(process.env.CQO_PBT_COMMANDS ?? 35);
 
 // ------------------------------------------------------------------ commands (plain data, printable)
@@ -102,8 +121,11 @@ type RootSpec =
   | { kind: "copyLatest" }
   | { kind: "sibling"; pick: number }
   | { kind: "zero" };
-/** An issued certificate (by index, modulo how many there are), a number a renewal root claimed, or one never used. */
-type CertRef = { pick: number } | { claim: number } | { unknown: true };
+/**
+ * An issued certificate (by index, modulo how many there are; or the newest), a number a renewal root claimed, or
+ * one never used.
+ */
+type CertRef = { pick: number } | { newest: true } | { claim: number } | { unknown: true };
 /** A body by id (0 and ids past the last are unknown), or the body that issued a certificate. */
 type BodyRef = number | { ofCert: CertRef };
 /** A certificate's end of validity: days after the transaction, or exactly at / just after its start. */
@@ -132,7 +154,9 @@ type TimeSpec =
   | { kind: "toValidFrom"; cert: CertRef; offset: number }
   | { kind: "toValidUntil"; cert: CertRef; offset: number }
   | { kind: "toPreviousValidUntil"; cert: CertRef; offset: number }
-  | { kind: "toAccreditedUntil"; body: BodyRef; offset: number };
+  | { kind: "toAccreditedUntil"; body: BodyRef; offset: number }
+  /** To the certificate's next review: the window opening, the due date, or the end of the grace period. */
+  | { kind: "toReview"; cert: CertRef; at: "opens" | "due" | "overdue"; offset: number };
 
 type VoidSpec =
   | { kind: "ago"; secs: number }
@@ -151,7 +175,7 @@ type Action =
   | { t: "revokeBody"; by: Actor; body: number }
   | { t: "void"; by: Actor; body: number; when: VoidSpec }
   | { t: "cancelVouchers"; by: Actor; body: number }
-  | { t: "registerRulebook"; by: Actor; reuse: boolean }
+  | { t: "registerRulebook"; by: Actor; reuse: boolean; schedule: ReviewSchedule }
   | { t: "deprecateRulebook"; by: Actor; rulebook: number }
   | { t: "issue"; by: Actor; item: IssueItem }
   | { t: "batch"; by: Actor; items: IssueItem[] }
@@ -182,6 +206,7 @@ type Action =
       deadline: number; // seconds after the transaction (negative: already past)
       consent: "newHolder" | "otherWallet" | "otherRoot";
     }
+  | { t: "review"; by: Actor; cert: CertRef; result: ReviewResult }
   | { t: "time"; when: TimeSpec };
 
 // ------------------------------------------------------------------ the chain side
@@ -226,7 +251,7 @@ interface Real extends Fixed {
 interface SetupParams {
   t0: number;
   epoch: number;
-  rulebookHashes: bigint[];
+  rulebooks: { hash: bigint; schedule: ReviewSchedule }[];
   bodies: { admin: number; scope: number; accreditedUntil: number; noticePeriod: number; keys: number[] }[];
   grants: SignedGrant[][];
 }
@@ -250,10 +275,10 @@ async function deployForModel(): Promise<{ fixed: Fixed; params: SetupParams }> 
     { admin: 0, scope: 0b0111, accreditedUntil: t0 + 3 * YEAR, noticePeriod: 7 * DAY, keys: [0, 1] },
     { admin: 1, scope: 0b1110, accreditedUntil: t0 + 2 * YEAR, noticePeriod: DAY, keys: [2] },
   ];
-  const rulebookHashes = [BigInt(ethers.id("rulebook:1")), BigInt(ethers.id("rulebook:2"))];
-  for (const [i, hash] of rulebookHashes.entries()) {
+  const rulebooks = FIXTURE_SCHEDULES.map((schedule, i) => ({ hash: BigInt(ethers.id(`rulebook:${i + 1}`)), schedule }));
+  for (const [i, { hash, schedule }] of rulebooks.entries()) {
     await network.provider.send("evm_setNextBlockTimestamp", [t0 + i]);
-    await cert.registerRulebook(ethers.toBeHex(hash, 32), `ipfs://rulebook/${i + 1}`, 0, 0);
+    await cert.registerRulebook(ethers.toBeHex(hash, 32), `ipfs://rulebook/${i + 1}`, schedule.interval, schedule.grace);
   }
   const grants: SignedGrant[][] = [];
   for (const [i, b] of bodies.entries()) {
@@ -261,7 +286,7 @@ async function deployForModel(): Promise<{ fixed: Fixed; params: SetupParams }> 
     const deadline = t0 + 10 * YEAR;
     const signed = await Promise.all(b.keys.map((k) => signGrant(cert, keys[k], bodyId, deadline, keys[k].address)));
     grants.push(signed);
-    await network.provider.send("evm_setNextBlockTimestamp", [t0 + 2 + i]);
+    await network.provider.send("evm_setNextBlockTimestamp", [t0 + rulebooks.length + i]);
     await cert.accreditBody(
       {
         admin: admins[b.admin].address,
@@ -281,7 +306,7 @@ async function deployForModel(): Promise<{ fixed: Fixed; params: SetupParams }> 
   const client = createPublicClient({ transport: custom(network.provider) });
   return {
     fixed: { cert, address, client, domain, association, supervisor, stranger, admins, keys, holders, byAddress },
-    params: { t0, epoch, rulebookHashes, bodies, grants },
+    params: { t0, epoch, rulebooks, bodies, grants },
   };
 }
 
@@ -308,7 +333,7 @@ const solGrant = (g: SignedGrant): { key: string; deadline: number; signature: s
 function modelOf(fixed: Fixed, params: SetupParams, latest: { timestamp: number; number: number }): ReferenceModel {
   const association = lc(fixed.association.address);
   const model = new ReferenceModel(association, lc(fixed.supervisor.address), params.epoch, params.t0, 0);
-  for (const hash of params.rulebookHashes) expectOk(model.registerRulebook(association, hash));
+  for (const { hash, schedule } of params.rulebooks) expectOk(model.registerRulebook(association, hash, schedule));
   for (const [i, b] of params.bodies.entries()) {
     const acc = {
       admin: lc(fixed.admins[b.admin].address),
@@ -393,7 +418,8 @@ function resolveCert(model: ReferenceModel, ref: CertRef): bigint {
     return claims.length === 0 ? UNKNOWN_TOKEN_ID : claims[ref.claim % claims.length];
   }
   const ids = model.issuedTokenIds();
-  return ids.length === 0 ? UNKNOWN_TOKEN_ID : ids[ref.pick % ids.length];
+  if (ids.length === 0) return UNKNOWN_TOKEN_ID;
+  return "newest" in ref ? ids[ids.length - 1] : ids[ref.pick % ids.length];
 }
 
 function resolveBody(model: ReferenceModel, ref: BodyRef): number {
@@ -581,6 +607,18 @@ function timeTarget(model: ReferenceModel, spec: TimeSpec): number {
       target = body === undefined ? model.now + 1 : body.accreditedUntil + spec.offset;
       break;
     }
+    case "toReview": {
+      const tokenId = resolveCert(model, spec.cert);
+      const due = model.nextReviewDue(tokenId);
+      const cert = model.cert(tokenId);
+      if (due === 0 || cert === undefined) target = model.now + 1;
+      else {
+        const { interval, grace } = model.reviewSchedule(cert.rulebookId);
+        const at = spec.at === "opens" ? due - Math.floor(interval / 4) : spec.at === "due" ? due : due + grace;
+        target = at + spec.offset;
+      }
+      break;
+    }
   }
   return Math.max(target, model.now + 1);
 }
@@ -685,10 +723,13 @@ async function both(
     case "registerRulebook": {
       const signer = actorSigner(model, real, action.by, {});
       const hash = action.reuse ? BigInt(ethers.id("rulebook:1")) : freshRoot(real);
-      const expected = model.registerRulebook(lc(signer.address), hash);
+      const { interval, grace } = action.schedule;
+      const expected = model.registerRulebook(lc(signer.address), hash, action.schedule);
       return {
         expected,
-        actual: await send(real, () => c.connect(signer).registerRulebook(ethers.toBeHex(hash, 32), "ipfs://rulebook", 0, 0, opts)),
+        actual: await send(real, () =>
+          c.connect(signer).registerRulebook(ethers.toBeHex(hash, 32), "ipfs://rulebook", interval, grace, opts),
+        ),
       };
     }
     case "deprecateRulebook": {
@@ -799,6 +840,15 @@ async function both(
         ),
       };
     }
+    case "review": {
+      const tokenId = resolveCert(model, action.cert);
+      const signer = actorSigner(model, real, action.by, { tokenId });
+      const expected = model.recordReview(lc(signer.address), tokenId, action.result);
+      return {
+        expected,
+        actual: await send(real, () => c.connect(signer).recordReview(tokenId, action.result, ethers.id("review"), opts)),
+      };
+    }
     case "reissue": {
       const tokenId = resolveCert(model, action.cert);
       const signer = actorSigner(model, real, action.by, { tokenId });
@@ -854,6 +904,8 @@ function viewOf(v: ChainView): CertificateViewModel {
     suspendedBySupervisor: v.suspendedBySupervisor,
     evaluatedAt: v.evaluatedAt,
     lastEventBlock: v.lastEventBlock,
+    nextReviewDue: v.nextReviewDue,
+    reviewsPassed: v.reviewsPassed,
   };
 }
 
@@ -1026,7 +1078,7 @@ function issueItem(rulebooks: fc.Arbitrary<number>): fc.Arbitrary<IssueItem> {
     holder: fc.integer({ min: 0, max: HOLDERS - 1 }),
     root: fc.constant({ kind: "fresh" as const }),
     level: fc.integer({ min: 2, max: 3 }),
-    rulebook: pick(1, 2),
+    rulebook: pick(1, REVIEWED, REVIEWED, QUARTERLY, QUARTERLY),
     validity: fc.integer({ min: 8, max: 3 * 365 }).map((days) => ({ kind: "days" as const, days })),
   });
   const wild = fc.record({
@@ -1039,7 +1091,42 @@ function issueItem(rulebooks: fc.Arbitrary<number>): fc.Arbitrary<IssueItem> {
   return fc.oneof({ weight: 3, arbitrary: plausible }, { weight: 2, arbitrary: wild });
 }
 
-const singleRulebook = fc.oneof({ weight: 10, arbitrary: pick(1, 2) }, { weight: 1, arbitrary: pick(0, 3) });
+const singleRulebook = fc.oneof({ weight: 10, arbitrary: pick(1, REVIEWED, QUARTERLY) }, { weight: 1, arbitrary: pick(0, 4) });
+
+/** A new rulebook's review schedule: none, a valid one, or one `registerRulebook` refuses. */
+const reviewSchedule: fc.Arbitrary<ReviewSchedule> = fc.oneof(
+  { weight: 2, arbitrary: fc.constant(NO_REVIEWS) },
+  {
+    weight: 3,
+    arbitrary: fc
+      .integer({ min: 30 * DAY, max: YEAR })
+      .chain((interval) => fc.integer({ min: 0, max: interval - 1 }).map((grace) => ({ interval, grace }))),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.oneof(
+      fc.integer({ min: 1, max: DAY }).map((grace) => ({ interval: 0, grace })),
+      fc.integer({ min: DAY, max: YEAR }).chain((interval) => pick(interval, interval + 1).map((grace) => ({ interval, grace }))),
+    ),
+  },
+);
+
+/** To the window, the due date or the end of the grace of a certificate's next review: where the rules change. */
+const reviewTime: fc.Arbitrary<TimeSpec> = fc
+  .record({
+    cert: certRef,
+    at: pick("opens" as const, "due" as const, "overdue" as const, "overdue" as const),
+    offset: fc.oneof({ weight: 3, arbitrary: fc.integer({ min: -1, max: 1 }) }, { weight: 1, arbitrary: fc.integer({ min: -20 * DAY, max: 20 * DAY }) }),
+  })
+  .map(({ cert, at, offset }) => ({ kind: "toReview" as const, cert, at, offset }));
+
+const reviewResult: fc.Arbitrary<ReviewResult> = fc.oneof(
+  { weight: 4, arbitrary: fc.constant(ReviewResult.Passed) },
+  { weight: 1, arbitrary: fc.constant(ReviewResult.FailedSuspended) },
+  { weight: 1, arbitrary: fc.constant(ReviewResult.FailedRevoked) },
+);
+/** Reviews are the issuing body's keys' only: mostly them, sometimes the supervisor, another key or anyone. */
+const reviewActor = actor("issuerKey", "issuerKey", "issuerKey", "issuerKey", "issuerKey", "supervisor", "key2", "stranger", "association");
 
 const timeSpec: fc.Arbitrary<TimeSpec> = fc.oneof(
   { weight: 3, arbitrary: fc.integer({ min: 1, max: 3600 }).map((secs) => ({ kind: "secs" as const, secs })) },
@@ -1061,6 +1148,7 @@ const timeSpec: fc.Arbitrary<TimeSpec> = fc.oneof(
       .record({ body: fc.integer({ min: 1, max: 3 }), offset: fc.integer({ min: -1, max: 1 }) })
       .map(({ body, offset }) => ({ kind: "toAccreditedUntil" as const, body, offset })),
   },
+  { weight: 5, arbitrary: reviewTime },
 );
 
 const voidSpec: fc.Arbitrary<VoidSpec> = fc.oneof(
@@ -1096,8 +1184,13 @@ const actionArbs: fc.Arbitrary<Action>[] = [
   fc.record({ t: fc.constant("revokeBody" as const), by: actor("association", "association", "supervisor"), body: bodyRef }),
   fc.record({ t: fc.constant("void" as const), by: actor("supervisor", "supervisor", "supervisor", "association"), body: bodyRef, when: voidSpec }),
   fc.record({ t: fc.constant("cancelVouchers" as const), by: actor("bodyAdmin", "bodyAdmin", "association", "stranger"), body: bodyRef }),
-  fc.record({ t: fc.constant("registerRulebook" as const), by: actor("association", "association", "stranger"), reuse: fc.boolean() }),
-  fc.record({ t: fc.constant("deprecateRulebook" as const), by: actor("association", "association", "stranger"), rulebook: fc.integer({ min: 0, max: 3 }) }),
+  fc.record({
+    t: fc.constant("registerRulebook" as const),
+    by: actor("association", "association", "stranger"),
+    reuse: fc.boolean(),
+    schedule: reviewSchedule,
+  }),
+  fc.record({ t: fc.constant("deprecateRulebook" as const), by: actor("association", "association", "stranger"), rulebook: fc.integer({ min: 0, max: 4 }) }),
 ];
 
 const weighted: fc.WeightedArbitrary<Action>[] = [
@@ -1170,7 +1263,8 @@ const weighted: fc.WeightedArbitrary<Action>[] = [
       consent: pick("newHolder" as const, "newHolder" as const, "newHolder" as const, "otherWallet" as const, "otherRoot" as const),
     }),
   },
-  { weight: 6, arbitrary: fc.record({ t: fc.constant("time" as const), when: timeSpec }) },
+  { weight: 5, arbitrary: fc.record({ t: fc.constant("review" as const), by: reviewActor, cert: certRef, result: reviewResult }) },
+  { weight: 8, arbitrary: fc.record({ t: fc.constant("time" as const), when: timeSpec }) },
 ];
 
 /**
@@ -1254,6 +1348,73 @@ const copyMacro: fc.Arbitrary<Action[]> = fc
     return [issue(first, { kind: "fresh" }), issue(first === 1 ? 2 : 1, { kind: "copyLatest" })];
   });
 
+/** Offsets of a time travel followed by a transaction, which is mined a second later: mostly just before or at the date. */
+const txOffset = fc.oneof({ weight: 3, arbitrary: pick(-2, -1) }, { weight: 1, arbitrary: pick(-3, 0) });
+
+/**
+ * Annual reviews: time to a review's window, due date or end of grace (the next transaction mined just before or at it), then the body
+ * records it, or tries to renew or re-issue (refused while overdue), or fails it and then lifts the suspension.
+ */
+const reviewMacro: fc.Arbitrary<Action[]> = fc
+  .record({
+    cert: certRef,
+    at: pick("opens" as const, "due" as const, "overdue" as const, "overdue" as const),
+    // the transaction is mined a second after the travel: -2 lands it a second before the date, -1 on it
+    offset: txOffset,
+    then: pick("review" as const, "review" as const, "renew" as const, "reissue" as const, "failAndLift" as const),
+    result: reviewResult,
+    newHolder: fc.integer({ min: 0, max: HOLDERS - 1 }),
+  })
+  .map(({ cert, at, offset, then, result, newHolder }): Action[] => {
+    const time: Action = { t: "time", when: { kind: "toReview", cert, at, offset } };
+    switch (then) {
+      case "review":
+        return [time, { t: "review", by: "issuerKey", cert, result }];
+      case "renew":
+        return [time, { t: "renew", by: "issuerKey", cert, root: { kind: "fresh" }, rulebook: REVIEWED, validity: { kind: "days", days: 800 } }];
+      case "reissue":
+        return [
+          time,
+          { t: "reissue", by: "issuerKey", cert, newHolder, root: { kind: "fresh" }, deadline: 3600, consent: "newHolder" },
+        ];
+      case "failAndLift":
+        return [
+          time,
+          { t: "review", by: "issuerKey", cert, result: ReviewResult.FailedSuspended },
+          { t: "reinstate", by: "issuerKey", cert },
+          { t: "review", by: "issuerKey", cert, result: ReviewResult.Passed },
+        ];
+    }
+  });
+
+/**
+ * A certificate's whole schedule: one issued under a reviewed rulebook, then time to one of its review dates and a
+ * review mined just before or at it (by anyone, mostly its body's key), then time to its next review's end of grace, a second before or at it.
+ */
+const scheduleMacro: fc.Arbitrary<Action[]> = fc
+  .record({
+    body: pick(1 as const, 1 as const, 2 as const),
+    holder: fc.integer({ min: 0, max: HOLDERS - 1 }),
+    level: pick(2, 3),
+    rulebook: pick(REVIEWED, QUARTERLY),
+    days: fc.integer({ min: 100, max: 1000 }),
+    // the window's opening is where recordReview's answer changes; due dates and ends of grace are late reviews
+    at: pick("opens" as const, "opens" as const, "opens" as const, "due" as const, "overdue" as const),
+    offset: txOffset,
+    by: fc.oneof({ weight: 3, arbitrary: fc.constant<Actor>("issuerKey") }, { weight: 1, arbitrary: reviewActor }),
+    result: reviewResult,
+    lastOffset: fc.integer({ min: -1, max: 0 }),
+  })
+  .map(({ body, holder, level, rulebook, days, at, offset, by, result, lastOffset }): Action[] => {
+    const cert: CertRef = { newest: true };
+    return [
+      { t: "issue", by: `keyOfBody${body}`, item: { holder, root: { kind: "fresh" }, level, rulebook, validity: { kind: "days", days } } },
+      { t: "time", when: { kind: "toReview", cert, at, offset } },
+      { t: "review", by, cert, result },
+      { t: "time", when: { kind: "toReview", cert, at: "overdue", offset: lastOffset } },
+    ];
+  });
+
 const anyStep: fc.Arbitrary<Step> = fc.oneof(
   { weight: 60, arbitrary: fc.oneof(...weighted).map((a) => new Step([a])) },
   { weight: 2, arbitrary: standingMacro.map((actions) => new Step(actions)) },
@@ -1261,6 +1422,8 @@ const anyStep: fc.Arbitrary<Step> = fc.oneof(
   { weight: 1, arbitrary: renewalMacro.map((actions) => new Step(actions)) },
   { weight: 1, arbitrary: voucherMacro.map((actions) => new Step(actions)) },
   { weight: 1, arbitrary: copyMacro.map((actions) => new Step(actions)) },
+  { weight: 5, arbitrary: reviewMacro.map((actions) => new Step(actions)) },
+  { weight: 6, arbitrary: scheduleMacro.map((actions) => new Step(actions)) },
 );
 
 // ------------------------------------------------------------------ fast-check glue
@@ -1309,7 +1472,9 @@ type ScriptStep =
   | Action
   | [Action, string]
   | { status: CertRef; is: CertificateStatus }
-  | { holds: { holder: number; level: number }; is: boolean };
+  | { holds: { holder: number; level: number }; is: boolean }
+  /** The certificate's next review falls due `intervals` review intervals after its notice (0: no review due). */
+  | { reviewDue: CertRef; intervals: number };
 
 /** Runs a scenario through the same runner: model and chain must agree, and both must do what the script says. */
 async function runScript(script: ScriptStep[]): Promise<void> {
@@ -1319,6 +1484,15 @@ async function runScript(script: ScriptStep[]): Promise<void> {
     if ("status" in step) {
       const tokenId = resolveCert(model, step.status);
       expect(CertificateStatus[model.statusOf(tokenId)], `step ${i}: status of ${tokenId}`).to.equal(CertificateStatus[step.is]);
+      continue;
+    }
+    if ("reviewDue" in step) {
+      const tokenId = resolveCert(model, step.reviewDue);
+      const cert = model.cert(tokenId);
+      if (cert === undefined) throw new Error(`step ${i}: no certificate ${tokenId}`);
+      const { interval } = model.reviewSchedule(cert.rulebookId);
+      const wanted = step.intervals === 0 ? 0 : cert.evaluatedAt + cert.noticePeriod + step.intervals * interval;
+      expect(model.nextReviewDue(tokenId), `step ${i}: next review of ${tokenId}`).to.equal(wanted);
       continue;
     }
     if ("holds" in step) {
@@ -1652,6 +1826,117 @@ describe("CQOCertificate against the reference model (fast-check)", function () 
       [{ t: "issue", by: "keyOfBody1", item: zero }, "RulebookNotFound"],
       [{ t: "batch", by: "keyOfBody1", items: [zero] }, "RulebookNotFound"],
       [{ t: "batch", by: "keyOfBody1", items: [item(0), zero] }, "RulebookNotFound"],
+    ]);
+  });
+
+  it("annual reviews: the window, the grace period, overdue by time alone, a late review, renewal restarting", async function () {
+    const review = (by: Actor, result = ReviewResult.Passed, pickIndex = 0): Action => ({ t: "review", by, cert: { pick: pickIndex }, result });
+    const toReview = (at: "opens" | "due" | "overdue", offset: number): Action => ({ t: "time", when: { kind: "toReview", cert: { pick: 0 }, at, offset } });
+    const renew: Action = { t: "renew", by: "issuerKey", cert: { pick: 0 }, root: { kind: "fresh" }, rulebook: REVIEWED, validity: { kind: "days", days: 800 } };
+    await runScript([
+      { t: "issue", by: "keyOfBody1", item: item(0, { rulebook: REVIEWED, validity: { kind: "days", days: 1000 } }) },
+      { t: "issue", by: "keyOfBody1", item: item(1, { validity: { kind: "days", days: 1000 } }) }, // rulebook 1: no reviews
+      { reviewDue: { pick: 0 }, intervals: 1 },
+      { reviewDue: { pick: 1 }, intervals: 0 },
+      [review("issuerKey"), "ReviewNotYetOpen"],
+      [review("issuerKey", ReviewResult.Passed, 1), "NoReviewDue"],
+      [review("supervisor"), "NotIssuingBody"], // who may is checked before when
+      [review("keyOfBody2"), "NotIssuingBody"],
+      [review("stranger"), "NotIssuingBody"],
+      [review("association"), "NotIssuingBody"],
+      toReview("opens", -2),
+      [review("issuerKey"), "ReviewNotYetOpen"], // mined a second before the window opens
+      review("issuerKey"), // the window's first second: a quarter interval before the due date
+      { reviewDue: { pick: 0 }, intervals: 2 },
+      [review("issuerKey"), "ReviewNotYetOpen"], // once per period
+      toReview("overdue", -1),
+      { status: { pick: 0 }, is: CertificateStatus.Valid },
+      { holds: { holder: 0, level: 2 }, is: true },
+      toReview("overdue", 0), // due date plus grace: overdue with no transaction
+      { status: { pick: 0 }, is: CertificateStatus.ReviewOverdue },
+      { holds: { holder: 0, level: 2 }, is: false },
+      { status: { pick: 1 }, is: CertificateStatus.Valid },
+      [renew, "NotInGoodStanding"],
+      [{ t: "reissue", by: "issuerKey", cert: { pick: 0 }, newHolder: 2, root: { kind: "fresh" }, deadline: 60, consent: "newHolder" }, "NotInGoodStanding"],
+      review("issuerKey"), // late: brings it back
+      { status: { pick: 0 }, is: CertificateStatus.Valid },
+      { reviewDue: { pick: 0 }, intervals: 0 }, // a third review would fall after the end of validity
+      [review("issuerKey"), "NoReviewDue"],
+      renew,
+      { status: { pick: 0 }, is: CertificateStatus.Valid }, // the previous result is in force during the notice
+      { reviewDue: { pick: 0 }, intervals: 1 }, // counted from the renewal's notice, none passed
+      toReview("overdue", 0),
+      { status: { pick: 0 }, is: CertificateStatus.ReviewOverdue },
+    ]);
+  });
+
+  it("failed reviews suspend or revoke as FailedReview; a suspended body only fails, a revoked one does nothing", async function () {
+    const review = (pickIndex: number, result: ReviewResult, by: Actor = "issuerKey"): Action => ({ t: "review", by, cert: { pick: pickIndex }, result });
+    const quarterly = (holder: number): IssueItem => item(holder, { rulebook: QUARTERLY, validity: { kind: "days", days: 400 } });
+    await runScript([
+      { t: "batch", by: "keyOfBody1", items: [quarterly(0), quarterly(1), quarterly(2)] },
+      { t: "time", when: { kind: "toReview", cert: { pick: 0 }, at: "due", offset: 0 } },
+      review(0, ReviewResult.FailedSuspended), // AnnualReviewRecorded and CertificateSuspended
+      { status: { pick: 0 }, is: CertificateStatus.Suspended },
+      { reviewDue: { pick: 0 }, intervals: 1 }, // a failed review moves nothing
+      review(0, ReviewResult.FailedSuspended), // already the body's suspension: the review event only
+      review(0, ReviewResult.Passed), // a passed review does not lift the suspension
+      { status: { pick: 0 }, is: CertificateStatus.Suspended },
+      { reviewDue: { pick: 0 }, intervals: 2 },
+      { t: "reinstate", by: "issuerKey", cert: { pick: 0 } },
+      { status: { pick: 0 }, is: CertificateStatus.Valid },
+      review(1, ReviewResult.FailedRevoked),
+      { status: { pick: 1 }, is: CertificateStatus.Revoked },
+      [review(1, ReviewResult.Passed), "CertificateAlreadyRevoked"],
+      [{ t: "revoke", by: "issuerKey", cert: { pick: 2 }, reason: RevocationReason.FailedReview }, "InvalidRevocationReason"],
+      [{ t: "revoke", by: "supervisor", cert: { pick: 2 }, reason: RevocationReason.FailedReview }, "InvalidRevocationReason"],
+      { t: "suspendBody", by: "supervisor", body: 1 },
+      [review(2, ReviewResult.Passed), "BodyNotActive"],
+      review(2, ReviewResult.FailedSuspended),
+      [review(2, ReviewResult.FailedSuspended, "supervisor"), "NotIssuingBody"],
+      { t: "reinstateBody", by: "association", body: 1 },
+      { t: "revokeBody", by: "association", body: 1 },
+      [review(2, ReviewResult.FailedRevoked), "BodyAccreditationIsRevoked"],
+      [review(0, ReviewResult.Passed), "BodyAccreditationIsRevoked"],
+    ]);
+  });
+
+  it("a re-issue's reviews count from its own notice; a body past its term may fail a review but not pass one", async function () {
+    await runScript([
+      { t: "terms", by: "association", body: 1, scope: 0b0111, termDays: 200, notice: 7 * DAY },
+      { t: "issue", by: "keyOfBody1", item: item(0, { rulebook: QUARTERLY, validity: { kind: "days", days: 400 } }) },
+      { t: "time", when: { kind: "toReview", cert: { pick: 0 }, at: "opens", offset: 0 } },
+      { t: "review", by: "issuerKey", cert: { pick: 0 }, result: ReviewResult.Passed },
+      { reviewDue: { pick: 0 }, intervals: 2 },
+      { t: "reissue", by: "issuerKey", cert: { pick: 0 }, newHolder: 1, root: { kind: "fresh" }, deadline: 60, consent: "newHolder" },
+      { reviewDue: { pick: 1 }, intervals: 1 },
+      { t: "time", when: { kind: "toReview", cert: { pick: 1 }, at: "overdue", offset: -1 } },
+      { status: { pick: 1 }, is: CertificateStatus.Valid },
+      { t: "time", when: { kind: "toReview", cert: { pick: 1 }, at: "overdue", offset: 0 } },
+      { status: { pick: 1 }, is: CertificateStatus.ReviewOverdue },
+      { t: "time", when: { kind: "toAccreditedUntil", body: 1, offset: 0 } },
+      [{ t: "review", by: "issuerKey", cert: { pick: 1 }, result: ReviewResult.Passed }, "BodyAccreditationExpired"],
+      { t: "review", by: "issuerKey", cert: { pick: 1 }, result: ReviewResult.FailedSuspended },
+      { status: { pick: 1 }, is: CertificateStatus.Suspended },
+    ]);
+  });
+
+  it("a result counts at most 15 reviews: then none is due, however long it stays valid", async function () {
+    const cert: CertRef = { pick: 0 };
+    const passEach: ScriptStep[] = Array.from({ length: 15 }, (): ScriptStep[] => [
+      { t: "time", when: { kind: "toReview", cert, at: "opens", offset: -1 } },
+      { t: "review", by: "issuerKey", cert, result: ReviewResult.Passed },
+    ]).flat();
+    await runScript([
+      { t: "registerRulebook", by: "association", reuse: false, schedule: { interval: 30 * DAY, grace: DAY } },
+      [{ t: "registerRulebook", by: "association", reuse: false, schedule: { interval: 0, grace: DAY } }, "InvalidReviewSchedule"],
+      [{ t: "registerRulebook", by: "association", reuse: false, schedule: { interval: DAY, grace: DAY } }, "InvalidReviewSchedule"],
+      { t: "issue", by: "keyOfBody1", item: item(0, { rulebook: 4, validity: { kind: "days", days: 600 } }) },
+      ...passEach,
+      { reviewDue: cert, intervals: 0 },
+      [{ t: "review", by: "issuerKey", cert, result: ReviewResult.Passed }, "NoReviewDue"],
+      { t: "time", when: { kind: "toValidFrom", cert, offset: 17 * 30 * DAY } },
+      { status: cert, is: CertificateStatus.Valid },
     ]);
   });
 

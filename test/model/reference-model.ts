@@ -4,6 +4,8 @@
  * plain TypeScript with no chain. The property test (test/model.property.test.ts) runs random command sequences
  * against both and compares them after every step.
  *
+ * Annual reviews (issue #13: the schedule, `ReviewOverdue`, `recordReview`) follow the rules of ./review-model.ts.
+ *
  * The model is written from the specification (issue #11, docs V2-API and the contracts' NatSpec); the order of its
  * checks is the contracts' order, since a transaction that breaks two rules reverts with the first one checked.
  *
@@ -12,6 +14,17 @@
  * predict), or reverts with the name of a custom error and changes nothing.
  */
 import { encodeAbiParameters, keccak256, toHex } from "viem";
+import {
+  type ReviewSchedule,
+  NO_REVIEWS,
+  ReviewResult,
+  dueReview,
+  isReviewOverdue,
+  isValidSchedule,
+  nextReviewDue,
+} from "./review-model";
+
+export { ReviewResult, type ReviewSchedule, NO_REVIEWS } from "./review-model";
 
 export type Address = string; // lower-case 0x-hex
 
@@ -149,6 +162,8 @@ export interface ModelCert {
   predecessor: bigint;
   successor: bigint;
   lastEventBlock: number;
+  /** Annual reviews passed since the current result (issuance, re-issue or renewal). */
+  reviewsPassed: number;
 }
 
 /** A certificate number claimed by a renewal's root: no certificate lives there, and none may ever be issued. */
@@ -160,6 +175,7 @@ export interface RenewalClaim {
 export interface ModelRulebook {
   contentHash: bigint;
   status: RulebookStatus;
+  schedule: ReviewSchedule;
 }
 
 /** The fields of the contract's `CertificateView`, as plain values. */
@@ -184,6 +200,8 @@ export interface CertificateViewModel {
   suspendedBySupervisor: boolean;
   evaluatedAt: number;
   lastEventBlock: number;
+  nextReviewDue: number;
+  reviewsPassed: number;
 }
 
 export interface UsedRoot {
@@ -434,13 +452,20 @@ export class ReferenceModel {
     });
   }
 
-  registerRulebook(caller: Address, contentHash: bigint): Outcome {
+  registerRulebook(caller: Address, contentHash: bigint, schedule: ReviewSchedule = NO_REVIEWS): Outcome {
     return this.tx(() => {
       this.requireAssociation(caller);
       if (contentHash === 0n) fail("InvalidRulebookHash");
+      if (!isValidSchedule(schedule)) fail("InvalidReviewSchedule");
       if (this.s.rulebooks.some((r) => r.contentHash === contentHash)) fail("RulebookAlreadyRegistered");
-      this.s.rulebooks.push({ contentHash, status: RulebookStatus.Active });
-      return [{ name: "RulebookRegistered", args: { rulebookId: this.s.rulebooks.length, contentHash, by: caller } }];
+      this.s.rulebooks.push({ contentHash, status: RulebookStatus.Active, schedule: { ...schedule } });
+      const rulebookId = this.s.rulebooks.length;
+      return [
+        {
+          name: "RulebookRegistered",
+          args: { rulebookId, contentHash, reviewInterval: schedule.interval, reviewGrace: schedule.grace, by: caller },
+        },
+      ];
     });
   }
 
@@ -587,6 +612,7 @@ export class ReferenceModel {
       cert.validUntil = newValidUntil;
       cert.noticePeriod = body.noticePeriod;
       cert.resultRoot = newResultRoot;
+      cert.reviewsPassed = 0; // a new result: its schedule starts again from the end of its notice
       return [
         this.certEvent(cert, "CertificateRenewed", {
           resultRoot: newResultRoot,
@@ -596,6 +622,42 @@ export class ReferenceModel {
           by: caller,
         }),
       ];
+    });
+  }
+
+  /**
+   * An annual review (年审), see review-model.ts: the issuing body's keys only (the supervisor, other bodies and
+   * strangers: `NotIssuingBody`); a passed review restores, so it needs the body in good standing, a failed one only
+   * a body not revoked. Any unrevoked certificate whose review window is open, whatever its flags or status.
+   */
+  recordReview(caller: Address, tokenId: bigint, result: ReviewResult): Outcome {
+    return this.tx(() => {
+      const cert = this.existingUnrevoked(tokenId);
+      if (this.keyBodyOf(caller) !== cert.bodyId) fail("NotIssuingBody");
+      if (this.s.bodies[cert.bodyId - 1].status === BodyStatus.Revoked) fail("BodyAccreditationIsRevoked");
+      if (result === ReviewResult.Passed) this.requireAccredited(cert.bodyId);
+      const due = dueReview(this.scheduleOf(cert), reviewedResult(cert), this.s.now, fail);
+      const previousEventBlock = cert.lastEventBlock;
+      cert.lastEventBlock = this.s.block;
+      const recorded = (nextReviewDue: number): ModelEvent => ({
+        name: "AnnualReviewRecorded",
+        args: { tokenId, bodyId: cert.bodyId, result, nextReviewDue, by: caller, previousEventBlock },
+      });
+      const common = { tokenId, bodyId: cert.bodyId, by: caller, bySupervisor: false, previousEventBlock };
+      switch (result) {
+        case ReviewResult.Passed:
+          cert.reviewsPassed += 1;
+          return [recorded(this.nextReviewDue(tokenId))];
+        case ReviewResult.FailedSuspended: {
+          const wasSuspended = cert.suspendedByBody;
+          cert.suspendedByBody = true;
+          // the review is still the one due: the next date does not move
+          return wasSuspended ? [recorded(due)] : [recorded(due), { name: "CertificateSuspended", args: common }];
+        }
+        case ReviewResult.FailedRevoked:
+          cert.reason = RevocationReason.FailedReview;
+          return [recorded(0), { name: "CertificateRevoked", args: { ...common, reason: RevocationReason.FailedReview } }];
+      }
     });
   }
 
@@ -634,6 +696,7 @@ export class ReferenceModel {
         noticePeriod: notice,
         firstIssuedAt: old.firstIssuedAt !== 0 ? old.firstIssuedAt : old.evaluatedAt,
         previousValidUntil: 0,
+        reviewsPassed: 0, // its reviews count from the end of its own notice
       });
       const events: ModelEvent[] = [
         {
@@ -671,7 +734,19 @@ export class ReferenceModel {
       // A renewal in notice: the result it replaces stays in force until its own end.
       return this.s.now < cert.previousValidUntil ? CertificateStatus.Valid : CertificateStatus.Pending;
     }
+    if (isReviewOverdue(this.scheduleOf(cert), reviewedResult(cert), this.s.now)) return CertificateStatus.ReviewOverdue;
     return CertificateStatus.Valid;
+  }
+
+  /** When the certificate's current result next falls due for review (0: none, or no such certificate). */
+  nextReviewDue(tokenId: bigint): number {
+    const cert = this.s.certs.get(tokenId);
+    return cert === undefined ? 0 : nextReviewDue(this.scheduleOf(cert), reviewedResult(cert));
+  }
+
+  /** The review schedule of a rulebook (none for an unknown one). */
+  reviewSchedule(rulebookId: number): ReviewSchedule {
+    return this.s.rulebooks[rulebookId - 1]?.schedule ?? NO_REVIEWS;
   }
 
   verifyCertificate(tokenId: bigint): CertificateViewModel {
@@ -698,6 +773,8 @@ export class ReferenceModel {
         suspendedBySupervisor: false,
         evaluatedAt: 0,
         lastEventBlock: 0,
+        nextReviewDue: 0,
+        reviewsPassed: 0,
       };
     }
     return {
@@ -721,6 +798,8 @@ export class ReferenceModel {
       suspendedBySupervisor: cert.suspendedBySupervisor,
       evaluatedAt: cert.evaluatedAt,
       lastEventBlock: cert.lastEventBlock,
+      nextReviewDue: this.nextReviewDue(tokenId),
+      reviewsPassed: cert.reviewsPassed,
     };
   }
 
@@ -868,6 +947,7 @@ export class ReferenceModel {
       predecessor: 0n,
       successor: 0n,
       lastEventBlock: this.s.block,
+      reviewsPassed: 0,
     });
     return [
       { name: "Transfer", args: { from: ZERO_ADDRESS, to: issuance.holder, tokenId } },
@@ -959,6 +1039,12 @@ export class ReferenceModel {
     if (cert.evaluatedAt < body.voidedBefore) fail("CertificateIsVoided");
     if (this.s.now < validFromOf(cert)) fail("InPublicNotice");
     if (!this.inScope(body.scope, cert.level)) fail("LevelOutOfScope");
+    // the annual review must not be missed (an expired certificate's status is Expired, so it may be renewed)
+    if (this.statusOf(cert.tokenId) === CertificateStatus.ReviewOverdue) fail("NotInGoodStanding");
+  }
+
+  private scheduleOf(cert: ModelCert): ReviewSchedule {
+    return this.s.rulebooks[cert.rulebookId - 1]?.schedule ?? NO_REVIEWS;
   }
 
   /** A certificate event: records this block as the certificate's latest and names the one before. */
@@ -977,6 +1063,11 @@ export class ReferenceModel {
 /** The end of the current result's public notice. */
 function validFromOf(cert: ModelCert): number {
   return cert.evaluatedAt + cert.noticePeriod;
+}
+
+/** What the review schedule of the certificate's current result depends on. */
+function reviewedResult(cert: ModelCert): { validFrom: number; validUntil: number; reviewsPassed: number } {
+  return { validFrom: validFromOf(cert), validUntil: cert.validUntil, reviewsPassed: cert.reviewsPassed };
 }
 
 /** Two roots of one certificate number are the same root exactly when their low 200 bits are. */
