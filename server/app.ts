@@ -30,7 +30,11 @@ import { issuanceRoutes } from "./routes/issuance";
 import { lifecycleRoutes } from "./routes/lifecycle";
 import { objectionRoutes } from "./routes/objections";
 import { panelRoutes } from "./routes/panel";
+import { holderRequestRoutes } from "./routes/holder-requests";
+import { noticeRoutes } from "./routes/notices";
 import { reissueRoutes } from "./routes/reissue";
+import { reviewRoutes } from "./routes/reviews";
+import { supervisionRoutes } from "./routes/supervision";
 import { registerWalletIssuance } from "./wallet-issuance";
 import type { Actor } from "./workflow";
 
@@ -126,7 +130,7 @@ export async function buildServer(options: ServerOptions): Promise<Workbench> {
 
   // the OpenAPI document and /docs: before the routes, so it sees them all (server/openapi.ts)
   await app.register(openApi);
-  for (const plugin of [authRoutes, assessorRoutes, evidenceRoutes, dossierRoutes, panelRoutes, issuanceRoutes, lifecycleRoutes, reissueRoutes, objectionRoutes, erasureRoutes]) {
+  for (const plugin of [authRoutes, assessorRoutes, evidenceRoutes, dossierRoutes, panelRoutes, issuanceRoutes, lifecycleRoutes, reissueRoutes, objectionRoutes, erasureRoutes, noticeRoutes, reviewRoutes, supervisionRoutes, holderRequestRoutes]) {
     await app.register(plugin, { ctx });
   }
   registerWalletIssuance(app, ctx);

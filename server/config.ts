@@ -66,6 +66,11 @@ const Env = z.object({
    * chain with reorgs, whose last blocks' issuances the worker then re-checks until they are that deep
    */
   CQO_CONFIRMATIONS: z.coerce.number().int().min(1).max(64).default(1),
+  /**
+   * "1": every dossier must come with the applicant's integrity declaration signed in the wallet (POST /dossiers
+   * `declaration`); "0" (default): an API client may leave it out, and the dossier's pledgeSigned is then as declared
+   */
+  CQO_REQUIRE_DECLARATION: z.enum(["0", "1"]).default("0"),
   /** how long a wallet issuance lease holds its rows when the browser goes away */
   CQO_WALLET_LEASE_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
   /**
@@ -77,6 +82,14 @@ const Env = z.object({
   /** the body's dossier series: numbers are PREFIX-YYYY-NNNNNN, assigned by the workbench (letters, digits, dashes) */
   CQO_DOSSIER_PREFIX: z.string().regex(/^[A-Z0-9][A-Z0-9-]{0,15}$/, "CQO_DOSSIER_PREFIX: 1-16 capital letters, digits or dashes").default("HN"),
   CQO_TEST_CRASH_AFTER: z.enum(["claimed", "sent", "recorded", "lifecycle-sent"]).optional(),
+  /** 年审 reminders (server/routes/reviews.ts): POSTed to this http(s) URL when set; empty: no webhook */
+  CQO_REVIEW_WEBHOOK_URL: z
+    .string()
+    .trim()
+    .refine((s) => s === "" || (/^https?:\/\//.test(s) && URL.canParse(s)), "CQO_REVIEW_WEBHOOK_URL must be an http(s) URL")
+    .optional(),
+  /** the HMAC-SHA256 key the reminders are signed with (x-cqo-signature); required with CQO_REVIEW_WEBHOOK_URL */
+  CQO_REVIEW_WEBHOOK_SECRET: z.string().optional(),
 });
 
 export type CrashPoint = NonNullable<z.infer<typeof Env>["CQO_TEST_CRASH_AFTER"]>;
@@ -125,10 +138,16 @@ export interface ServerConfig {
   /** see server/wallet-issuance.ts; default "worker" */
   issuanceMode?: "worker" | "wallet";
   walletLeaseSeconds?: number;
+  /** see CQO_REQUIRE_DECLARATION; default false */
+  requireDeclaration?: boolean;
   /** see CQO_CONFIRMATIONS; default 1 */
   confirmations?: number;
   /** how long a wallet issuance report waits for its receipt (default 30 s) */
   walletReceiptTimeoutMs?: number;
+  /** see CQO_REVIEW_WEBHOOK_URL; absent: the annual review reminders are listed, not POSTed */
+  reviewWebhookUrl?: string;
+  /** see CQO_REVIEW_WEBHOOK_SECRET */
+  reviewWebhookSecret?: string;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): ServerConfig {
@@ -145,6 +164,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = proces
   const keyRing = keyRingFromEnv(env, cwd) ?? undefined;
   if (!keyRing && env.NODE_ENV === "production") {
     throw new Error("invalid environment:\n  CQO_DATA_KEY: required when NODE_ENV=production (or CQO_DATA_KEY_FILE): personal data is encrypted at rest with it (生产环境须配置个人信息加密密钥)");
+  }
+  const reviewWebhookUrl = e.CQO_REVIEW_WEBHOOK_URL || undefined;
+  if (reviewWebhookUrl && !e.CQO_REVIEW_WEBHOOK_SECRET) {
+    throw new Error("invalid environment:\n  CQO_REVIEW_WEBHOOK_SECRET: required with CQO_REVIEW_WEBHOOK_URL: the reminders are signed with it (年审提醒 webhook 须配置签名密钥)");
   }
   return {
     keyRing,
@@ -175,6 +198,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = proces
     issuanceMode: e.CQO_ISSUANCE_MODE,
     walletLeaseSeconds: e.CQO_WALLET_LEASE_SECONDS,
     confirmations: e.CQO_CONFIRMATIONS,
+    requireDeclaration: e.CQO_REQUIRE_DECLARATION === "1",
+    reviewWebhookUrl,
+    reviewWebhookSecret: reviewWebhookUrl ? e.CQO_REVIEW_WEBHOOK_SECRET : undefined,
   };
 }
 

@@ -13,6 +13,9 @@ import { migration6 } from "./migrations/006-sessions";
 import { migration7 } from "./migrations/007-objections";
 import { migration8 } from "./migrations/008-inbox";
 import { migration9 } from "./migrations/009-personal-data";
+import { migration10 } from "./migrations/010-declarations";
+import { migration11 } from "./migrations/011-reviews";
+import { migration12 } from "./migrations/012-holder-requests";
 
 export type Db = Database.Database;
 
@@ -224,7 +227,7 @@ function ensureOwnerOnly(file: string): void {
 }
 
 /** Every migration: the first four above, then one file each under server/migrations/ (an empty one is skipped). */
-export const MIGRATIONS: readonly Migration[] = [...BASE_MIGRATIONS, migration5, migration6, migration7, migration8, migration9].filter((m) => m.sql.trim() !== "");
+export const MIGRATIONS: readonly Migration[] = [...BASE_MIGRATIONS, migration5, migration6, migration7, migration8, migration9, migration10, migration11, migration12].filter((m) => m.sql.trim() !== "");
 
 export interface OpenOptions {
   /** the key ring personal data is sealed with (server/vault.ts); without one, sealed columns hold plain text */

@@ -12,6 +12,7 @@
  */
 import type { Db } from "./db";
 import { conflict } from "./errors";
+import { withdrawNoticeConsent } from "./store/declarations";
 import { getDossier, type DossierRow } from "./store/dossiers";
 import { RAW_SQL } from "./vault";
 import { audit, type Actor, type State } from "./workflow";
@@ -32,7 +33,7 @@ export function assertNotErased(db: Db, id: string): void {
 }
 
 /** audit keys that say what was done, never with what content */
-const AUDIT_KEYS = new Set(["root", "digest", "round", "level", "outcome", "txHash", "tokenId", "validUntil", "validFrom", "sheets", "of", "previousRound", "falseMaterials", "command", "objectionId", "upheld", "reason", "renewalDossierId", "renewed", "resyncedFromChain", "deadline", "newHolder"]);
+const AUDIT_KEYS = new Set(["root", "digest", "round", "level", "outcome", "txHash", "tokenId", "validUntil", "validFrom", "sheets", "of", "previousRound", "falseMaterials", "command", "objectionId", "upheld", "reason", "renewalDossierId", "renewed", "resyncedFromChain", "deadline", "newHolder", "declared", "publishInNotice", "result", "dueAt", "annualReview"]);
 
 function redact(details: string | null): string | null {
   if (details === null) return null;
@@ -73,6 +74,9 @@ export function erasePersonalData(db: Db, d: DossierRow, reason: ErasureReason, 
     db.prepare("UPDATE chain_intents SET params_json = ? WHERE dossier_id = ?").run(ERASED, d.id);
     db.prepare("UPDATE sheets SET sheet_json = ? WHERE dossier_id = ?").run(ERASED, d.id);
     db.prepare("UPDATE objections SET statement = '' WHERE dossier_id = ?").run(d.id);
+    db.prepare("UPDATE annual_reports SET report_json = ? WHERE dossier_id = ?").run(ERASED, d.id);
+    // nothing of the person is published any more: the consent to publication in the notice ends with the data
+    withdrawNoticeConsent(db, d.id, at);
     const entries = db.prepare("SELECT id, details_json FROM audit_log WHERE dossier_id = ?").all(d.id) as { id: number; details_json: string | null }[];
     const upd = db.prepare("UPDATE audit_log SET details_json = ? WHERE id = ?");
     for (const e of entries) upd.run(redact(e.details_json), e.id);

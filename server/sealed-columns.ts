@@ -26,6 +26,7 @@ export const SEALED_COLUMNS: readonly SealedColumn[] = [
   { table: "reissues", pk: "root", column: "credential_json" },
   { table: "chain_intents", pk: "id", column: "params_json" },
   { table: "objections", pk: "id", column: "statement" },
+  { table: "annual_reports", pk: "id", column: "report_json" },
 ];
 
 /** The AAD of a sealed value: its table, column and row, so a ciphertext moved to another row fails its tag. */

@@ -61,6 +61,8 @@ export function demoServerConfig(world: World, o: { serverPort: number; rpcUrl: 
     batchSize: 50,
     workerIntervalMs: 200,
     evidenceMaxBytes: 20 * 1024 * 1024,
+    // every applicant of the demo signs the integrity declaration in their wallet, as the dApp's form has them do
+    requireDeclaration: true,
   };
 }
 

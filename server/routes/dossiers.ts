@@ -15,6 +15,9 @@ import { panelOf, roundSheets, sheetsBy } from "../store/panel";
 import { reissuesOf } from "../store/reissues";
 import { auditEntryForNonOperator, dossierSummary, objectionNoticeView, objectionView, reissueView } from "../views";
 import { sealed } from "../vault";
+import { checkDeclaration, DeclarationInput } from "../declaration-check";
+import { declarationOf, insertDeclaration } from "../store/declarations";
+import { DeclarationView, declarationView } from "./notices";
 import { STATES, assertLegal, audit, transition, type State } from "../workflow";
 import { dossierAccess, operatorDossier, visibleDossier } from "./access";
 import { applicantEvidence } from "./evidence-ref";
@@ -31,13 +34,22 @@ const DossierFull = DossierSummary.extend({
   dossierHash: z.string(),
   rulebookHash: z.string().nullable(),
   rejection: z.unknown().describe("不予受理理由 / the rejection's reasons [{ zh, en }], or null"),
-  panel: z.array(z.object({ address: z.string(), assessorId: z.string(), name: z.string(), sheetSubmitted: z.boolean() })),
+  panel: z.array(
+    z.object({
+      address: z.string(),
+      assessorId: z.string(),
+      name: z.string(),
+      sheetSubmitted: z.boolean(),
+      employerUscc: z.string().optional().describe("登记的工作单位代码：仅操作员和该专家本人可见 / the registered employer code, for operators and the assessor themself only"),
+    }),
+  ),
   evaluation: z.unknown().describe("评价结果 / the evaluation (scoring/evaluate.ts), or null"),
   issuance: z
     .object({ status: z.enum(["queued", "sending", "issued", "failed"]), tokenId: z.string(), txHash: z.string().nullable(), blockNumber: z.number().int().nullable(), lastError: z.string().nullable() })
     .nullable(),
   reissues: z.array(ReissueView),
   objections: z.array(z.union([ObjectionView, ObjectionNoticeView])).describe("operators see objectionView, everyone else objectionNoticeView"),
+  declaration: DeclarationView.nullable().describe("诚信承诺书 / the integrity declaration signed with the dossier, and the consent to publication in the notice"),
 });
 const DossierOwnSheet = DossierSummary.extend({
   access: z.literal("own-sheet"),
@@ -49,6 +61,8 @@ const Credential = z.object({ tokenId: z.string(), root: z.string(), credential:
 const SubmitBody = z.strictObject({
   rulebook: z.string().min(1, bi("请指定评价方案", "name the rulebook")).max(100),
   dossier: z.unknown(),
+  /** the integrity declaration signed in the wallet, with the separate consent to publication (server/declaration-check.ts) */
+  declaration: DeclarationInput.optional(),
 });
 
 const AcceptBody = z.strictObject({ falseMaterials: z.boolean().optional(), note: Note }).optional();
@@ -125,8 +139,15 @@ export async function dossierRoutes(app: FastifyInstance, { ctx }: RouteOptions)
     if (!parsed.ok) problems.push(...fieldProblems(parsed.errors, ["body", "dossier"]));
     // the rulebook's own input rules (rulebook/2: nothing dated after the application, one meaning of training hours)
     else if (ctx.rulebooks.has(body.rulebook)) problems.push(...fieldProblems(dossierProblemsUnder(ctx.rulebooks.get(body.rulebook)!.rulebook, parsed.value), ["body", "dossier"]));
+    if (!body.declaration && ctx.config.requireDeclaration) {
+      problems.push({ field: "body.declaration", path: ["body", "declaration"], zh: "请在钱包中签署诚信承诺书后再提交", en: "sign the integrity declaration in your wallet before submitting" });
+    }
     if (problems.length || !parsed.ok) throw invalidInput(problems);
     const dossier = parsed.value;
+    // signed over the dossier as parsed, before the body's findings and its number are set (sdk/declaration.ts)
+    const declared = body.declaration ? await checkDeclaration(ctx, s.address, dossier, body.declaration) : null;
+    // the signed declaration is the pledge (诚信承诺书): without one, what the dossier says stands (CQO_REQUIRE_DECLARATION=0)
+    if (declared) dossier.records.integrity.pledgeSigned = true;
     // only files this applicant uploaded, whether or not someone else's exist (server/routes/evidence-ref.ts)
     const cite = applicantEvidence(db, s, dossier.evidence, ctx.now());
     // The body's findings are the body's: an applicant cannot pre-fill them.
@@ -136,7 +157,12 @@ export async function dossierRoutes(app: FastifyInstance, { ctx }: RouteOptions)
       dossier.dossierId = nextDossierNumber(db, ctx.config.dossierPrefix ?? "HN", seriesYear(t));
       insertDossier(db, { id: dossier.dossierId, applicant: s.address, rulebookKey: body.rulebook, dossierJson: JSON.stringify(dossier), dossierHash: dossierHash(dossier), at: t });
       cite(dossier.dossierId);
-      audit(db, { dossierId: dossier.dossierId, actor: { address: s.address, role: "applicant" }, action: "submit", from: null, to: "submitted" });
+      if (declared) {
+        const m = declared.message;
+        insertDeclaration(db, { dossier_id: dossier.dossierId, applicant: s.address, signature: declared.signature, signed_at: m.signedAt, declaration_version: m.declarationVersion, dossier_digest: m.dossierDigest, publish_in_notice: m.publishInNotice ? 1 : 0, received_at: t });
+      }
+      const declaredDetails = declared ? { declared: true, publishInNotice: declared.message.publishInNotice } : undefined;
+      audit(db, { dossierId: dossier.dossierId, actor: { address: s.address, role: "applicant" }, action: "submit", from: null, to: "submitted", details: declaredDetails });
       return dossier.dossierId;
     })();
     return reply.status(201).send(dossierSummary(getDossier(db, id)!));
@@ -176,12 +202,20 @@ export async function dossierRoutes(app: FastifyInstance, { ctx }: RouteOptions)
       dossierHash: d.dossier_hash,
       rulebookHash: p?.rulebookHash ?? null,
       rejection: d.rejection_json ? (JSON.parse(d.rejection_json) as unknown) : null,
-      panel: panelOf(db, d.id, d.round).map((m) => ({ address: m.assessor, assessorId: m.assessor_id, name: m.name, sheetSubmitted: submitted.has(m.assessor) })),
+      panel: panelOf(db, d.id, d.round).map((m) => ({
+        address: m.assessor,
+        assessorId: m.assessor_id,
+        name: m.name,
+        sheetSubmitted: submitted.has(m.assessor),
+        // the score sheet's employer code, as registered: the assessor signs it without retyping it
+        ...(s.operator || m.assessor === s.address ? { employerUscc: m.employer_uscc } : {}),
+      })),
       evaluation: d.evaluation_json ? (JSON.parse(d.evaluation_json) as Evaluation) : null,
       issuance: outbox ? { status: outbox.status, tokenId: outbox.token_id, txHash: outbox.tx_hash, blockNumber: outbox.block_number, lastError: outbox.last_error } : null,
       reissues: reissuesOf(db, d.id).map((r) => reissueView(r, ctx.config.bodyId)),
       // the filer, statement, evidence and signature are the body's (operators'), never the holder's: server/views.ts
       objections: objectionsOf(db, d.id).map((o) => (s.operator ? objectionView(o) : objectionNoticeView(o))),
+      declaration: declarationView(declarationOf(db, d.id)),
     };
   });
 

@@ -10,6 +10,7 @@ import { notFound, unprocessable } from "../errors";
 import { syncFromChain, type IntentParams } from "../lifecycle";
 import { runLifecycle } from "../lifecycle-call";
 import { getDossier } from "../store/dossiers";
+import { closeRevocationRequest, openRevocationRequest } from "../store/holder-requests";
 import { dossierSummary } from "../views";
 import { assertLegal } from "../workflow";
 import { assertNotOnPanel, operatorDossier, ownDossier } from "./access";
@@ -59,8 +60,15 @@ export async function lifecycleRoutes(app: FastifyInstance, { ctx }: RouteOption
     const { d, actor } = operatorDossier(db, sessionOf(req), req.params.id);
     const body = req.body;
     assertLegal("revoke", d.state);
+    // "at the holder's request" is said on-chain for ever: only when the holder asked (server/routes/holder-requests.ts)
+    if (body.reason === "HolderRequest" && !openRevocationRequest(db, d.id)) {
+      throw unprocessable("no-holder-request", { zh: "持证人未提交撤销申请，不能以“持证人申请”为由撤销", en: "the holder has not asked for revocation: HolderRequest cannot be the reason" }, [
+        { field: "body.reason", path: ["body", "reason"], zh: "持证人未提交撤销申请", en: "no revocation request from the holder" },
+      ]);
+    }
     const hash = bodyEvidence(ctx, sessionOf(req), d.id, body.evidence);
     const sent = await runLifecycle(ctx, d, actor, { command: "revoke", reason: body.reason, evidence: body.evidence ?? null, note: body.note }, (chain) => chain.revokeCertificate(d.token_id!, body.reason, hash));
+    closeRevocationRequest(db, d.id, ctx.now());
     return { ...dossierSummary(getDossier(db, d.id)!), txHash: sent.hash };
   });
 

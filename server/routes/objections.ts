@@ -21,7 +21,7 @@ import { HttpError, conflict, notFound, unprocessable, type FieldProblem } from 
 import { pendingIntents, type ObjectionRow } from "../lifecycle";
 import { runLifecycle } from "../lifecycle-call";
 import { rateLimit } from "../protection";
-import { isSignedByOffThread } from "../signatures";
+import { isSignedByWallet } from "../wallet-signature";
 import { dossierByToken, getDossier } from "../store/dossiers";
 import { getObjection, insertFilingObjection, markNotFiled, objectionBySignedDigest, objectionsOnCertificate } from "../store/objections";
 import { dossierSummary, objectionView } from "../views";
@@ -91,18 +91,6 @@ const openOfFiler = () => conflict("objection-open", { zh: "您对该证书已�
 const openOnCertificate = () =>
   conflict("certificate-under-objection", { zh: "该证书已有一项待处理的异议，请待其处理后再提出", en: "the certificate is already under an open objection: file again once it is resolved" }, { limit: OBJECTION_LIMITS.openPerCertificate });
 
-/**
- * Whether `signature` is the filer's over `digest`: an EOA through libsecp256k1 (server/signatures.ts, which
- * refuses a malleable high-s signature); only an address with code (a contract wallet) through the chain
- * (ERC-1271 `isValidSignature`), so a high-s twin of an EOA's signature is not let in by the chain's ecrecover.
- */
-async function signedByFiler(chain: CqoClient, typed: ReturnType<typeof objectionTypedData>, digest: Hex, signature: Hex, filer: Address): Promise<boolean> {
-  if (await isSignedByOffThread(digest, signature, filer)) return true;
-  const code = await onChain(() => chain.publicClient.getCode({ address: filer }));
-  if (!code || code === "0x") return false;
-  return chain.publicClient.verifyTypedData({ address: filer, signature, ...typed }).catch(() => false);
-}
-
 /** The route's limits, then the row, in one SQLite transaction (no await): two requests cannot both pass. */
 function insertChecked(ctx: Ctx, row: Parameters<typeof insertFilingObjection>[1], evidence: string | null): number {
   const { db } = ctx;
@@ -171,7 +159,7 @@ export async function objectionRoutes(app: FastifyInstance, { ctx }: RouteOption
     const typed = objectionTypedData(chain.deployment.chainId, chain.address, statement);
     // the on-chain evidence hash: the digest the filer signed, so their signature proves the objection theirs
     const digest = hashTypedData(typed);
-    if (!(await signedByFiler(chain, typed, digest, body.signature, filerAddress))) {
+    if (!(await isSignedByWallet(chain, typed, digest, body.signature, filerAddress))) {
       throw unprocessable("objection-signature", { zh: "异议书签名不是当前登录账户所签", en: "the statement is not signed by the signed-in wallet" }, [
         field("signature", "签名与异议书（ObjectionStatement）或登录账户不符", "the signature does not match the ObjectionStatement or the signed-in wallet"),
       ]);

@@ -11,7 +11,7 @@ import { crc32, deflateSync } from "node:zlib";
 import { createPublicClient, createWalletClient, http, type Hex, type PublicClient } from "viem";
 import { mnemonicToAccount, privateKeyToAccount, type HDAccount, type PrivateKeyAccount } from "viem/accounts";
 import { createSiweMessage } from "viem/siwe";
-import { CqoClient, deployCqo, levelsToScope, type Deployment, type SigningKeyGrant } from "../../sdk";
+import { CqoClient, declarationTypedData, deployCqo, integrityDeclaration, levelsToScope, type Deployment, type SigningKeyGrant } from "../../sdk";
 import { chainFor } from "../../server/chain";
 import type { ServerConfig } from "../../server/config";
 import { rulebookHash, parseRulebook, type Dossier, type Rulebook } from "../../scoring";
@@ -299,15 +299,15 @@ export async function signInTeam(http: Http, applicant: HDAccount | PrivateKeyAc
  * Submits a dossier; the workbench assigns its number (the body's series), which is written back into `dossier`
  * (so a hash computed from it locally matches the workbench's) and returned.
  */
-export async function submitDossier(http: Http, dossier: Dossier, token: string, rulebook = RULEBOOK_KEY): Promise<string> {
-  const id = expect200(await http("POST", "/dossiers", { rulebook, dossier }, token), "submit", 201).json<{ id: string }>().id;
+export async function submitDossier(http: Http, dossier: Dossier, token: string, rulebook = RULEBOOK_KEY, declaration?: DeclarationBody): Promise<string> {
+  const id = expect200(await http("POST", "/dossiers", { rulebook, dossier, ...(declaration ? { declaration } : {}) }, token), "submit", 201).json<{ id: string }>().id;
   dossier.dossierId = id;
   return id;
 }
 
 /** Submits, accepts, assigns 3 assessors, collects their signed sheets; returns the dossier id (state scored). */
-export async function toScored(http: Http, tokens: Tokens, dossier: Dossier, jitter = 60, sheetSeed?: number): Promise<string> {
-  const id = await submitDossier(http, dossier, tokens.applicant);
+export async function toScored(http: Http, tokens: Tokens, dossier: Dossier, jitter = 60, sheetSeed?: number, declaration?: DeclarationBody): Promise<string> {
+  const id = await submitDossier(http, dossier, tokens.applicant, RULEBOOK_KEY, declaration);
   expect200(await http("POST", `/dossiers/${id}/accept`, {}, tokens.operator), "accept");
   const panel = ASSESSORS.slice(0, 3);
   expect200(await http("POST", `/dossiers/${id}/assign`, { assessors: panel.map((a) => a.address) }, tokens.operator), "assign");
@@ -320,10 +320,23 @@ export async function toScored(http: Http, tokens: Tokens, dossier: Dossier, jit
   return id;
 }
 
-export async function toEvaluated(http: Http, tokens: Tokens, dossier: Dossier, sheetSeed?: number): Promise<{ id: string; state: string }> {
-  const id = await toScored(http, tokens, dossier, 60, sheetSeed);
+export async function toEvaluated(http: Http, tokens: Tokens, dossier: Dossier, sheetSeed?: number, declaration?: DeclarationBody): Promise<{ id: string; state: string }> {
+  const id = await toScored(http, tokens, dossier, 60, sheetSeed, declaration);
   const r = expect200(await http("POST", `/dossiers/${id}/evaluate`, {}, tokens.operator), "evaluate");
   return { id, state: r.json<{ state: string }>().state };
+}
+
+/** POST /dossiers `declaration`: the integrity declaration as the applicant's wallet signs it (sdk/declaration.ts). */
+export interface DeclarationBody {
+  signature: Hex;
+  signedAt: number;
+  publishInNotice: boolean;
+}
+
+/** The applicant's declaration over `dossier`, signed now (or at `signedAt`) for the deployment's chain and contract. */
+export async function signedDeclaration(signer: HDAccount | PrivateKeyAccount, dossier: Dossier, deployment: Pick<Deployment, "chainId" | "certificate">, publishInNotice: boolean, signedAt = Math.floor(Date.now() / 1000)): Promise<DeclarationBody> {
+  const message = integrityDeclaration({ applicant: signer.address, dossier, publishInNotice, signedAt });
+  return { signature: await signer.signTypedData(declarationTypedData(deployment.chainId, deployment.certificate, message)), signedAt, publishInNotice };
 }
 
 export function readJson<T>(file: string): T {
