@@ -34,6 +34,7 @@ export {
 } from "./deployments";
 export * from "./eip712";
 export * from "./declaration";
+export * from "./annual-report";
 export {
   CONTRACT_ERROR_MESSAGES,
   DEFAULT_ADMIN_ROLE,

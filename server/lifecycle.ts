@@ -1,12 +1,13 @@
 /**
- * Lifecycle transactions (suspend, reinstate, revoke, renew, re-issue, objections) and the re-sync from chain
+ * Lifecycle transactions (suspend, reinstate, revoke, renew, re-issue, objections, annual reviews) and the re-sync from chain
  * state. A route first writes an intent row, then sends the transaction, then records its effect and settles the
  * intent in one SQLite transaction. If the process dies between the mined transaction and that write, the
  * intent stays "pending": at the next start (and on `POST /sync`) `syncFromChain` asks the chain — the sdk's
  * verifyCertificate and certificateHistory — whether the call took effect, records it with the transaction found
  * in the certificate's events, or marks the intent "not-applied". It also follows changes made on-chain without
- * the workbench (the supervisor suspending or revoking, an objection filed straight to the contract), recording who
- * acted (the event's `by`) and whether as the supervisor.
+ * the workbench (the supervisor suspending or revoking, an objection filed straight to the contract, a review
+ * recorded with a body key: a failed one as the review that suspended or revoked, a passed one from the count of
+ * reviews passed), recording who acted (the event's `by`) and whether as the supervisor.
  *
  * Suspensions are two independent flags on-chain (the body's and the supervisor's, each lifted only by whoever set
  * it); the workbench's "suspended" means either. Its own calls are the body's: their effect is read from the body's
@@ -16,7 +17,7 @@
  * derived with the workbench's body id.
  */
 import type { Hex } from "viem";
-import { certificateNumberOf, type CertificateVerification, type CqoClient, type HistoryEntry, type RevocationReasonName } from "../sdk";
+import { certificateNumberOf, type CertificateVerification, type CqoClient, type HistoryEntry, type ReviewResultName, type RevocationReasonName } from "../sdk";
 
 /** A revocation's reason as recorded: what an operator gives, or what the chain shows (a failed review's too). */
 type RecordedReason = Exclude<RevocationReasonName, "None" | "Reissued">;
@@ -36,7 +37,9 @@ export type IntentParams =
   | { command: "renew"; renewalDossierId: string; root: Hex; validUntil: number; rulebookId: number; credential: unknown; note?: string }
   | { command: "reissue"; root: Hex; note?: string }
   | { command: "file-objection"; objectionId: number }
-  | ({ command: "resolve-objection"; objectionId: number; upheld: boolean; reason: RecordedReason | null; evidence: string | null; note?: string } & Followed);
+  | ({ command: "resolve-objection"; objectionId: number; upheld: boolean; reason: RecordedReason | null; evidence: string | null; note?: string } & Followed)
+  /** 年审: `dueAt` the review date it is for (nextReviewDue when sent); `evidence` the 0x bytes32 sent */
+  | ({ command: "review"; result: ReviewResultName; evidence: Hex; dueAt: number; note?: string } & Followed);
 
 export type LifecycleCommand = IntentParams["command"];
 
@@ -207,12 +210,29 @@ export function applyIntent(db: Db, intent: Intent, txHash: Hex | null, via: "ca
       transition(db, id, "resolve-objection", from, p.upheld ? "revoked" : "in-notice", intent.actor, { objectionId: p.objectionId, txHash, ...resolution, ...followed(p), ...synced });
       break;
     }
+    case "review": {
+      // a failed review moves the dossier as the contract moved the certificate (suspended by the body, or
+      // revoked as FailedReview); a passed one, or a failed one of a certificate suspended already, is audited
+      const details = { txHash, result: p.result, evidence: p.evidence, dueAt: p.dueAt, note: p.note, ...followed(p), ...synced };
+      if (p.result === "FailedSuspended" && from === "issued") transition(db, id, "suspend", from, "suspended", intent.actor, { ...details, annualReview: "failed" });
+      else if (p.result === "FailedRevoked" && from !== "revoked") transition(db, id, "revoke", from, "revoked", intent.actor, { ...details, reason: "FailedReview", annualReview: "failed" });
+      else audit(db, { dossierId: id, actor: intent.actor, action: "annual-review", details });
+      break;
+    }
   }
   settleIntent(db, intent.id, "done");
 }
 
 const last = <K extends HistoryEntry["kind"]>(history: HistoryEntry[], kind: K, where: (e: Extract<HistoryEntry, { kind: K }>) => boolean = () => true) =>
   [...history].reverse().find((e): e is Extract<HistoryEntry, { kind: K }> => e.kind === kind && where(e as Extract<HistoryEntry, { kind: K }>));
+
+/** The transactions the audit log of a dossier records already (so a re-sync never records one twice). */
+const recordedTxs = (db: Db, dossierId: string): Set<string> =>
+  new Set(
+    (db.prepare("SELECT json_extract(details_json, '$.txHash') AS tx FROM audit_log WHERE dossier_id = ? AND json_valid(details_json) AND json_extract(details_json, '$.txHash') IS NOT NULL").all(dossierId) as { tx: unknown }[])
+      .filter((r): r is { tx: string } => typeof r.tx === "string")
+      .map((r) => r.tx.toLowerCase()),
+  );
 
 /** The body's own latest suspension or reinstatement (the supervisor's flag is the supervisor's). */
 const lastOfBody = (history: HistoryEntry[]) =>
@@ -250,6 +270,13 @@ export function effectOnChain(db: Db, intent: Intent, v: CertificateVerification
       const e = last(history, "objection-resolved", (x) => x.upheld === p.upheld && !seen.has(x.txHash.toLowerCase()));
       return found(e, e !== undefined);
     }
+    case "review": {
+      // the review's event, not one recorded already; a passed one moved the next review date past the one it was for
+      const seen = recordedTxs(db, intent.dossierId);
+      const e = last(history, "reviewed", (x) => x.result === p.result && x.evidenceHash.toLowerCase() === p.evidence.toLowerCase() && !seen.has(x.txHash.toLowerCase()));
+      const applied = e !== undefined && (p.result !== "Passed" || v.nextReviewDue === 0 || v.nextReviewDue > p.dueAt);
+      return found(e, applied);
+    }
   }
 }
 
@@ -286,6 +313,7 @@ export async function syncFromChain(db: Db, chain: CqoClient, actor: Actor, body
       const r = await follow(db, chain, actor, bodyId, row, views[k]!);
       if (r === "followed") report.followed++;
       if (r === "unresolved") report.unresolved++;
+      report.followed += await followPassedReviews(db, chain, actor, bodyId, row, views[k]!);
     }
   }
   if (report.recorded + report.notApplied + report.followed + report.unresolved > 0) log?.("re-synced from chain state", { ...report });
@@ -334,6 +362,40 @@ function onChainOf(e: HistoryEntry | undefined): Followed["onChain"] {
   if (!e) return undefined;
   const evidenceHash = "evidenceHash" in e ? e.evidenceHash : undefined;
   return { bySupervisor: e.bySupervisor === true, ...(evidenceHash ? { evidenceHash } : {}) };
+}
+
+/** The failed review (年审) whose transaction also suspended or revoked the certificate, if that is what did it. */
+const reviewOf = (history: HistoryEntry[], e: HistoryEntry | undefined, result: Exclude<ReviewResultName, "Passed">) =>
+  e === undefined ? undefined : last(history, "reviewed", (x) => x.result === result && x.txHash.toLowerCase() === e.txHash.toLowerCase());
+
+/**
+ * Passed reviews recorded on-chain without the workbench (a body key used directly): they move no state, so the
+ * certificate's count of reviews passed since its current result says whether the audit log misses some. Those
+ * are recorded from their events, each with the review date it was for (its next date less the rulebook's
+ * interval; 0 when the event names none). Returns how many were recorded.
+ */
+async function followPassedReviews(db: Db, chain: CqoClient, actor: Actor, bodyId: number, row: TokenDossier, v: CertificateVerification): Promise<number> {
+  if (v.status === "NotFound" || v.status === "Revoked" || v.reviewsPassed === 0) return 0;
+  // the count restarts with each new result (a renewal) and each new certificate (a re-issue)
+  const since = (db.prepare("SELECT COALESCE(MAX(id), 0) AS id FROM audit_log WHERE dossier_id = ? AND action IN ('renew', 'reissue')").get(row.id) as { id: number }).id;
+  const recorded = (
+    db
+      .prepare("SELECT COUNT(*) AS n FROM audit_log WHERE dossier_id = ? AND id > ? AND action = 'annual-review' AND json_valid(details_json) AND json_extract(details_json, '$.result') = 'Passed'")
+      .get(row.id, since) as { n: number }
+  ).n;
+  if (recorded >= v.reviewsPassed) return 0;
+  const history = await chain.certificateHistory(row.token_id);
+  const seen = recordedTxs(db, row.id);
+  const missing = history.filter((e): e is Extract<HistoryEntry, { kind: "reviewed" }> => e.kind === "reviewed" && e.result === "Passed" && !seen.has(e.txHash.toLowerCase())).slice(-(v.reviewsPassed - recorded));
+  if (!missing.length) return 0;
+  const interval = (await chain.getRulebook(v.rulebookId))?.reviewInterval ?? 0;
+  db.transaction(() => {
+    for (const e of missing) {
+      const params: IntentParams = { command: "review", result: "Passed", evidence: e.evidenceHash, dueAt: e.nextReviewDue > 0 && interval > 0 ? e.nextReviewDue - interval : 0, onChain: onChainOf(e) };
+      applyIntent(db, openIntent(db, row.id, row.token_id, { address: e.actor, role: "sync" }, params), e.txHash, "sync", bodyId);
+    }
+  })();
+  return missing.length;
 }
 
 /** One dossier against its certificate's on-chain view. */
@@ -385,13 +447,18 @@ async function follow(db: Db, chain: CqoClient, actor: Actor, bodyId: number, ro
         }
       } else if (v.revocationReason && v.revocationReason !== "None" && v.revocationReason !== "Reissued" && isLegal("revoke", row.state)) {
         const e = last(history, "revoked");
-        apply({ command: "revoke", reason: v.revocationReason, evidence: null, onChain: onChainOf(e) }, e);
+        const review = reviewOf(history, e, "FailedRevoked");
+        if (review) apply({ command: "review", result: review.result, evidence: review.evidenceHash, dueAt: 0, onChain: onChainOf(review) }, review);
+        else apply({ command: "revoke", reason: v.revocationReason, evidence: null, onChain: onChainOf(e) }, e);
         return "followed";
       }
     } else if (suspended && row.state === "issued") {
       // whoever set a flag that is still set (the supervisor's or the body's, straight from a key)
       const e = last(history, "suspended", (x) => (x.bySupervisor === true ? v.suspendedBySupervisor : v.suspendedByBody));
-      apply({ command: "suspend", evidence: null, onChain: onChainOf(e) }, e);
+      const review = reviewOf(history, e, "FailedSuspended");
+      // a failed review's event carries the review date it was for
+      if (review) apply({ command: "review", result: review.result, evidence: review.evidenceHash, dueAt: review.nextReviewDue, onChain: onChainOf(review) }, review);
+      else apply({ command: "suspend", evidence: null, onChain: onChainOf(e) }, e);
       return "followed";
     } else if (!suspended && !revoked && row.state === "suspended") {
       const e = last(history, "reinstated");

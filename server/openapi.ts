@@ -48,6 +48,8 @@ const TAG_OF_PLUGIN: Record<string, string> = {
   reissueRoutes: "reissue",
   objectionRoutes: "objections",
   erasureRoutes: "erasure",
+  reviewRoutes: "reviews",
+  supervisionRoutes: "supervision",
 };
 
 const TAGS = [
@@ -62,6 +64,8 @@ const TAGS = [
   { name: "reissue", description: "补发证书 / re-issue" },
   { name: "objections", description: "公示异议 / objections during the notice period" },
   { name: "erasure", description: "个人数据删除 / erasure of personal data" },
+  { name: "reviews", description: "年审 / annual reviews" },
+  { name: "supervision", description: "协会抽查 / the association's sampling audit" },
 ];
 
 /** summaries (zh / en) of the routes that do not give their own `schema.summary`: "METHOD url" → text */

@@ -1,0 +1,208 @@
+/**
+ * 年审 in the dApp (issue #13), Chromium with the injected wallet and the body's workbench in-process: the holder
+ * files the annual report from `#/mine/annual-report/<tokenId>` (signed in the wallet as EIP-712), the operator's
+ * queue (`#/body?tab=reviews`) shows the certificate due with the report, and records a passed review on chain.
+ * Both pages in zh and en at 390 and 1280 px, without horizontal overflow at 390.
+ */
+import { expect } from "chai";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { createPublicClient, createWalletClient, http as viemHttp, type PublicClient } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { serveApp, type Served } from "../../app/serve";
+import { CqoClient, deployCqo, type Deployment } from "../../sdk";
+import { buildServer, type Workbench } from "../../server/app";
+import { chainFor } from "../../server/chain";
+import {
+  ASSESSORS,
+  ASSOCIATION,
+  BODY_ADMIN,
+  OPERATOR,
+  RULEBOOK_HASH,
+  account,
+  accreditBody,
+  clientFor,
+  dossierFor,
+  expect200,
+  fetchHttp,
+  freePort,
+  privateKeyOf,
+  registerAssessors,
+  samplePdf,
+  siweMessage,
+  startAnvil,
+  tempDir,
+  testConfig,
+  toEvaluated,
+  writeDeployment,
+  type Anvil,
+  type Http,
+} from "../server/helpers";
+import { appUrl, buildApp, ensureConnected, injectWallet, launchBrowser, screenshot, type World } from "./harness";
+
+const DAY = 86_400;
+const HOLDER = 31;
+
+describe("dApp · annual reviews (年审): the holder's annual report and the body's review queue", function () {
+  this.timeout(300_000);
+  let anvil: Anvil;
+  let deployment: Deployment & { rpcUrl: string };
+  let workbench: Workbench;
+  let served: Served;
+  let browser: Browser;
+  let http: Http;
+  let tokenId: string;
+  let dossierId: string;
+  const wbDir = tempDir("app-reviews-wb");
+
+  const rpc = (method: string, params: unknown[]) => fetch(anvil.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
+  const travel = async (s: number) => {
+    await rpc("evm_increaseTime", [s]);
+    await rpc("evm_mine", []);
+  };
+  /** a browser context whose injected wallet is `index`'s (injectWallet reads only the chain's id and RPC URL) */
+  const walletContext = async (index: number): Promise<BrowserContext> => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    await injectWallet(context, { rpcUrl: anvil.url, deployment } as unknown as World, privateKeyOf(index));
+    return context;
+  };
+  const noOverflow = async (page: Page, name: string, ready: string) => {
+    for (const lang of ["zh", "en"] as const) {
+      for (const width of [390, 1280]) {
+        await page.setViewportSize({ width, height: 900 });
+        await page.goto(appUrl(served, page.url().split("#")[1]!.replace(/[?&]lang=(zh|en)/, ""), lang));
+        await page.reload();
+        await ensureConnected(page);
+        await page.locator(ready).first().waitFor();
+        expect(await page.locator("html").getAttribute("lang")).to.equal(lang === "en" ? "en" : "zh-CN");
+        if (width === 390) expect(await page.evaluate(() => document.documentElement.scrollWidth), `${name} ${lang} at 390 px`).to.be.at.most(390);
+        await screenshot(page, `${name}-${lang}-${width}`);
+      }
+    }
+  };
+
+  before(async () => {
+    anvil = await startAnvil();
+    // the world of test/server/helpers.ts with the rulebook's annual reviews: every 365 days, 60 days of grace
+    const chain = chainFor({ chainId: 31337 }, anvil.url);
+    const transport = viemHttp(anvil.url, { retryCount: 0 });
+    const pc = createPublicClient({ chain, transport, pollingInterval: 50 }) as PublicClient;
+    const assoc = createWalletClient({ account: account(ASSOCIATION), chain, transport, pollingInterval: 50 });
+    const deployed = await deployCqo(pc, assoc, { association: account(ASSOCIATION).address });
+    const bodyId = await accreditBody(anvil.url, deployed, { admin: account(BODY_ADMIN), keys: [account(OPERATOR)] });
+    await new CqoClient(pc, deployed, assoc).registerRulebook(RULEBOOK_HASH, "ipfs://rulebooks/hn-cqo-default-2024.1.json", { reviewInterval: 365 * DAY, reviewGrace: 60 * DAY });
+    deployment = { ...deployed, rpcUrl: anvil.url };
+
+    const appPort = await freePort();
+    const host = `127.0.0.1:${appPort}`;
+    workbench = await buildServer({
+      config: testConfig(wbDir.dir, { rpcUrl: anvil.url, deploymentPath: writeDeployment(wbDir.dir, deployed), bodyId, signerKey: privateKeyOf(OPERATOR), siweDomain: host }),
+    });
+    const apiUrl = await workbench.listen();
+    http = fetchHttp(apiUrl);
+    const signInAs = async (index: number | `0x${string}`): Promise<string> => {
+      const signer = privateKeyToAccount(typeof index === "number" ? privateKeyOf(index) : index);
+      const { message, signature } = await siweMessage(http, signer, { domain: host });
+      return expect200(await http("POST", "/auth/verify", { message, signature }), "sign-in").json<{ token: string }>().token;
+    };
+    const operator = await signInAs(OPERATOR);
+    await registerAssessors(http, operator);
+    const tokens = { operator, applicant: await signInAs(HOLDER), assessors: await Promise.all(ASSESSORS.slice(0, 3).map((a) => signInAs(a.key))) };
+    const { id } = await toEvaluated(http, tokens, dossierFor(5151));
+    dossierId = id;
+    tokenId = expect200(await http("POST", `/dossiers/${id}/approve`, {}, operator), "approve").json<{ tokenId: string }>().tokenId;
+    for (;;) {
+      if ((await http("GET", `/dossiers/${id}`, undefined, operator)).json<{ state: string }>().state === "in-notice") break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await travel(8 * DAY);
+    expect200(await http("POST", `/dossiers/${id}/end-notice`, {}, operator), "end-notice");
+    // 25 days before the review falls due: in the queue, and open for recording
+    await travel(340 * DAY);
+    served = await serveApp({ dist: buildApp(), deployment, apiTarget: apiUrl, rpcTarget: anvil.url, port: appPort });
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await served?.close();
+    await workbench?.close();
+    await anvil?.stop("SIGKILL");
+    wbDir.cleanup();
+  });
+
+  it("the holder fills in and signs the annual report in the wallet; a missing field is marked next to it", async () => {
+    const context = await walletContext(HOLDER);
+    const page = await context.newPage();
+    await page.goto(appUrl(served, `/mine/annual-report/${tokenId}`));
+    await ensureConnected(page);
+    await page.locator('[data-testid="sign-report"]').waitFor();
+    await noOverflow(page, "annual-report", '[data-testid="sign-report"]');
+
+    // back in zh (a change of the hash alone does not reload the page)
+    await page.goto(appUrl(served, `/mine/annual-report/${tokenId}`));
+    await page.reload();
+    await ensureConnected(page);
+    await page.click('[data-testid="sign-report"]');
+    expect(await page.getAttribute("#report-employer", "aria-invalid")).to.equal("true");
+    expect(await page.textContent("#report-employer-error")).to.equal("必填");
+    await page.fill("#report-employer", "长沙新单位制造有限公司");
+    await page.fill("#report-hours", "32");
+    await page.fill("#report-incidents", "无");
+    await page.click('[data-testid="sign-report"]');
+    await page.locator('[data-testid="report-filed"]').waitFor();
+    expect(await page.textContent('[data-testid="report-filed"]')).to.contain("年度报告已提交");
+    await screenshot(page, "annual-report-filed-zh");
+    await context.close();
+
+    // the workbench has it, as signed by the holder's wallet
+    const operator = await (async () => {
+      const { message, signature } = await siweMessage(http, privateKeyToAccount(privateKeyOf(OPERATOR)), { domain: new URL(served.url).host });
+      return expect200(await http("POST", "/auth/verify", { message, signature }), "sign-in").json<{ token: string }>().token;
+    })();
+    const reports = expect200(await http("GET", `/dossiers/${dossierId}/annual-reports`, undefined, operator), "reports").json<{ items: { content: { employerName: string; trainingHours: number } }[] }>();
+    expect(reports.items.map((r) => r.content)).to.deep.equal([{ stillCqo: true, employerName: "长沙新单位制造有限公司", appointmentLetter: null, trainingHours: 32, incidents: "无" }]);
+  });
+
+  it("the operator's queue shows the certificate due with the holder's report and records a passed review on chain", async () => {
+    const context = await walletContext(OPERATOR);
+    const page = await context.newPage();
+    await page.goto(appUrl(served, "/body?tab=reviews"));
+    await ensureConnected(page);
+    const signedIn = page.locator('[data-testid="signed-in"]');
+    const signInButton = page.locator('button:has-text("用钱包登录"), button:has-text("Sign in with the wallet")');
+    await signedIn.or(signInButton).first().waitFor();
+    if (!(await signedIn.count())) await signInButton.click();
+    await signedIn.waitFor();
+    const card = page.locator(`.review-item[data-token="${tokenId}"]`);
+    await card.waitFor();
+    const days = Number((await card.locator(`[data-testid="days-${tokenId}"]`).textContent())!.replace(/\D/g, ""));
+    expect(days).to.be.within(1, 30);
+    expect(await card.locator(`[data-testid="report-${tokenId}"]`).textContent()).to.contain("长沙新单位制造有限公司");
+    expect(await card.textContent()).to.contain("需重点审核");
+    await noOverflow(page, "reviews-queue", `.review-item[data-token="${tokenId}"]`);
+
+    await page.goto(appUrl(served, "/body?tab=reviews"));
+    await page.reload();
+    await ensureConnected(page);
+    await card.waitFor();
+    // no evidence yet: marked next to the field, nothing sent
+    await card.locator(`[data-testid="record-review-${tokenId}"]`).click();
+    expect(await card.locator(`#review-${tokenId}-evidence`).getAttribute("aria-invalid")).to.equal("true");
+    await card.locator(`#review-${tokenId}-evidence`).setInputFiles({ name: "年审记录.pdf", mimeType: "application/pdf", buffer: samplePdf("annual review record") });
+    await card.locator(`#review-${tokenId}-evidence-hint`).filter({ hasText: "SHA-256" }).waitFor();
+    await card.locator(`#review-${tokenId}-note`).fill("年审材料齐全");
+    const before = await clientFor(anvil.url, deployment).verifyCertificate(tokenId);
+    await card.locator(`[data-testid="record-review-${tokenId}"]`).click();
+    expect(await page.textContent("#confirm-text")).to.contain("确认年审通过 · 由本主体签名密钥上链");
+    await page.click('[data-testid="confirm"]');
+    await page.waitForSelector('[data-tx="done"], .progress [role="alert"]');
+    expect(await page.locator('.progress [role="alert"]').count()).to.equal(0);
+    const after = await clientFor(anvil.url, deployment).verifyCertificate(tokenId);
+    expect(after.reviewsPassed).to.equal(1);
+    expect(after.nextReviewDue).to.equal(before.nextReviewDue + 365 * DAY);
+    // passed: out of the queue
+    await page.locator(`.review-item[data-token="${tokenId}"]`).waitFor({ state: "detached" });
+    await screenshot(page, "reviews-recorded-zh");
+    await context.close();
+  });
+});
