@@ -83,7 +83,7 @@ export function CredentialFromBody({ tokenId, root }: { tokenId: string; root: s
 }
 
 /** The holder's dossier of this certificate: the holder's own list (GET /dossiers shows a non-operator only theirs). */
-async function dossierOf(api: WorkbenchApi, tokenId: string): Promise<string> {
+export async function dossierOf(api: WorkbenchApi, tokenId: string): Promise<string> {
   let cursor: string | undefined;
   for (;;) {
     const page: Page<DossierSummary> = await api.list<DossierSummary>("/dossiers", { state: ISSUED_STATES, limit: 100, cursor });

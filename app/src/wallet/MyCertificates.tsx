@@ -10,6 +10,7 @@ import { QrScanner } from "../verify/QrScanner";
 import { Verdict } from "../verify/Verdict";
 import { useChainish } from "./context";
 import { CredentialFromBody } from "./CredentialFromBody";
+import { HolderActions } from "./HolderActions";
 import { ConnectPanel, useWallet } from "./wallet";
 
 export default function MyCertificates() {
@@ -54,6 +55,7 @@ export default function MyCertificates() {
                   </a>
                 </div>
                 <CredentialFromBody tokenId={id} root={v.resultRoot} />
+                {v.status === "Valid" || v.status === "Suspended" || v.status === "ReviewOverdue" ? <HolderActions tokenId={id} /> : null}
               </article>
             );
           })}

@@ -1,0 +1,147 @@
+/**
+ * On a certificate card, what the holder asks of the body (监督管理, issue #13): the annual report (年度报告), the
+ * re-evaluation (复评: the application form pre-filled from the certificate's own dossier), and revocation at the
+ * holder's request (撤销申请 — the body revokes with reason HolderRequest; the holder cannot revoke on-chain).
+ */
+import { useMemo, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { WorkbenchApi } from "../body/api";
+import { ErrorBox } from "../components/ErrorBox";
+import { useChainish } from "./context";
+import { dossierOf } from "./CredentialFromBody";
+import { useWallet } from "./wallet";
+
+const REASONS = ["no-longer-cqo", "left-employer", "no-longer-needed", "other"] as const;
+type Reason = (typeof REASONS)[number];
+
+const TEXT = {
+  zh: {
+    annualReport: "提交年度报告",
+    renew: "复评申报（换证）",
+    request: "申请撤销本证书",
+    heading: "申请撤销证书",
+    intro: "撤销由认定主体办理并上链，理由记为“持证人申请”，不可恢复。提交后请等待认定主体处理。",
+    reason: "撤销原因",
+    choose: "请选择原因",
+    reasons: { "no-longer-cqo": "不再担任首席质量官", "left-employer": "已离开原单位", "no-longer-needed": "不再需要本证书", other: "其他" } as Record<Reason, string>,
+    note: "补充说明（可不填）",
+    confirm: "确认提交撤销申请 · 由认定主体处理，不在钱包中签名",
+    cancel: "取消",
+    sent: (at: string) => `撤销申请已于 ${at} 提交，认定主体处理后证书将被撤销。`,
+  },
+  en: {
+    annualReport: "File the annual report",
+    renew: "Apply for re-evaluation (renewal)",
+    request: "Ask for this certificate's revocation",
+    heading: "Ask for revocation",
+    intro: "The body revokes on-chain with the reason “holder request”; it cannot be undone. Wait for the body to act once you have asked.",
+    reason: "Reason",
+    choose: "Choose a reason",
+    reasons: { "no-longer-cqo": "No longer the chief quality officer", "left-employer": "Left the employer", "no-longer-needed": "The certificate is no longer needed", other: "Other" } as Record<Reason, string>,
+    note: "Note (optional)",
+    confirm: "Send the revocation request · handled by the body, nothing signed in the wallet",
+    cancel: "Cancel",
+    sent: (at: string) => `Revocation requested at ${at}; the body will revoke the certificate.`,
+  },
+};
+
+export function HolderActions({ tokenId }: { tokenId: string }) {
+  const { i18n } = useTranslation();
+  const x = i18n.language.startsWith("zh") ? TEXT.zh : TEXT.en;
+  const c = useChainish();
+  const w = useWallet();
+  const api = useMemo(() => new WorkbenchApi(new URL(c.config.apiBase, window.location.href).href.replace(/\/$/, "")), [c.config.apiBase]);
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState<Reason | "">("");
+  const [note, setNote] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [sentAt, setSentAt] = useState<string | null>(null);
+
+  const signedIn = async () => {
+    const s = api.session();
+    if (!s || s.address.toLowerCase() !== w.address!.toLowerCase()) await api.signIn(await w.walletClient(), w.address!, c.chain.id);
+    return dossierOf(api, tokenId);
+  };
+  const renew = async () => {
+    setError(null);
+    try {
+      window.location.hash = `#/apply?renew=${encodeURIComponent(await signedIn())}`;
+    } catch (err) {
+      setError(err);
+    }
+  };
+  const send = async () => {
+    if (!reason) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const id = await signedIn();
+      await api.call("POST", `/dossiers/${encodeURIComponent(id)}/revocation-request`, { reason, ...(note.trim() ? { note: note.trim() } : {}) });
+      setSentAt(new Date().toLocaleString(i18n.language));
+      setOpen(false);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (!w.connected) return null;
+  const fid = (k: string) => `holder-${k}-${tokenId}`;
+  return (
+    <div className="holder-actions" data-testid="holder-actions">
+      <div className="row wrap">
+        <a className="button" href={`#/mine/annual-report/${tokenId}`}>
+          {x.annualReport}
+        </a>
+        <button type="button" onClick={() => void renew()} data-testid="renew">
+          {x.renew}
+        </button>
+        {!sentAt ? (
+          <button type="button" onClick={() => setOpen(!open)} aria-expanded={open} aria-controls={fid("form")} data-testid="request-revocation">
+            {x.request}
+          </button>
+        ) : null}
+      </div>
+      {open ? (
+        <form
+          id={fid("form")}
+          className="card"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void send();
+          }}
+        >
+          <h3>{x.heading}</h3>
+          <p>{x.intro}</p>
+          <label htmlFor={fid("reason")}>{x.reason}</label>
+          <select id={fid("reason")} value={reason} onChange={(e) => setReason(e.target.value as Reason | "")} required>
+            <option value="">{x.choose}</option>
+            {REASONS.map((r) => (
+              <option key={r} value={r}>
+                {x.reasons[r]}
+              </option>
+            ))}
+          </select>
+          <label htmlFor={fid("note")}>{x.note}</label>
+          <textarea id={fid("note")} value={note} maxLength={2000} onChange={(e) => setNote(e.target.value)} />
+          <div className="row wrap">
+            <button type="submit" className="danger" disabled={!reason || busy} data-testid="confirm-revocation-request">
+              {x.confirm}
+            </button>
+            <button type="button" onClick={() => setOpen(false)}>
+              {x.cancel}
+            </button>
+          </div>
+        </form>
+      ) : null}
+      {sentAt ? (
+        <p className="notice ok" role="status" data-testid="revocation-requested">
+          {x.sent(sentAt)}
+        </p>
+      ) : null}
+      {error ? <ErrorBox error={error} /> : null}
+    </div>
+  );
+}
