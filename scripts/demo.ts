@@ -100,10 +100,13 @@ async function main(): Promise<void> {
   line(`certificate contract ${demo.deployment.certificate}   (${DEMO_DEPLOYMENT})`);
   line(`library BodyAdministration ${demo.deployment.library ?? "-"} · clock unit ${demo.deployment.clockUnit} (block timestamps in ${demo.deployment.clockUnit === 1000 ? "milliseconds" : "seconds"})`);
   line();
-  line("dossier                  part                                   workbench         certificate          on-chain");
+  // the holder's wallet by its mnemonic index (the demo picker and `cqo` use these accounts)
+  const indexOf = new Map(Array.from({ length: CAST.firstApplicant + demo.dossiers.length + 1 }, (_, i) => [devAccount(i).address.toLowerCase(), i] as const));
+  const holderOf = (a?: string) => (a ? `#${indexOf.get(a.toLowerCase()) ?? "?"} ${a.slice(0, 6)}…${a.slice(-4)}` : "—");
+  line("dossier                  part                                   workbench         certificate          holder (account)     on-chain");
   for (const d of demo.dossiers) {
     const chain = d.chain ? `${d.chain.status} ${CERTIFICATE_STATUS_ZH[d.chain.status]}${d.chain.underObjection ? " (异议 objection)" : ""}` : "—";
-    line(`${d.id.padEnd(24)} ${d.label.padEnd(38)} ${d.state.padEnd(17)} ${(d.tokenId ?? "").padEnd(20)} ${chain}`);
+    line(`${d.id.padEnd(24)} ${d.label.padEnd(38)} ${d.state.padEnd(17)} ${(d.tokenId ?? "").padEnd(20)} ${holderOf(d.holder).padEnd(20)} ${chain}`);
   }
   const reissued = demo.dossiers.find((d) => d.part === "reissued");
   if (reissued?.previousTokenId) line(`  (re-issued: ${reissued.previousTokenId} is revoked as Reissued; ${reissued.tokenId} belongs to ${reissued.holder})`);
@@ -148,12 +151,16 @@ async function main(): Promise<void> {
   CAST.assessors.forEach((i, k) => acct(i, `assessor 评审专家 EXP-000${k + 1}`, true));
   acct(CAST.objector, "member of the public who filed the objection");
   acct(CAST.newWallet, `new wallet of the re-issued certificate ${reissued?.tokenId ?? ""}`, true);
-  line(`  #${CAST.firstApplicant}… applicants 申报人, one per dossier (mnemonic index ${CAST.firstApplicant} + dossier number)`);
+  line(`  #${CAST.firstApplicant}… applicants 申报人, one wallet per dossier, in the table's order (the holder column names each account)`);
   line();
   line("Try");
   const rpcFlag = CHAIN_PORT === 8545 ? "" : ` --rpc ${demo.node.url}`;
   if (valid) line(`  npx cqo verify ${valid.tokenId}${rpcFlag}          # a valid certificate: verdict and history`);
   if (reissued) line(`  npx cqo verify ${reissued.previousTokenId}${rpcFlag}          # re-issued: revoked, with its successor`);
+  const reviewed = demo.dossiers.find((d) => d.part === "reviewed");
+  const overdue = demo.dossiers.find((d) => d.part === "overdue");
+  if (reviewed) line(`  npx cqo verify ${reviewed.tokenId}${rpcFlag}          # 年审通过: annual review recorded, next review date`);
+  if (overdue) line(`  npx cqo verify ${overdue.tokenId}${rpcFlag}          # 年审逾期: review overdue, not valid (exit code 1)`);
   if (valid) line(`  npx cqo verify ${valid.holder}${rpcFlag}`);
   line(`  curl ${demo.serverUrl}/health`);
   line();

@@ -54,6 +54,18 @@ describe("demo (npm start)", () => {
     expect(count(/Pending 公示中 \(异议 objection\)/)).to.equal(1);
     expect(count(/Pending/)).to.equal(3); // in notice, under objection, and the re-issued certificate's own notice
     expect(count(/Valid/)).to.be.greaterThanOrEqual(18);
+    // 监督管理: a year on, one certificate passed its annual review, one missed it (issue #13)
+    expect(count(/年审通过 annual review passed .* Valid 有效/)).to.equal(1);
+    expect(count(/年审逾期 annual review overdue .* ReviewOverdue 年审逾期/)).to.equal(1);
+    expect(r.out).to.match(/npx cqo verify \d+ --rpc \S+ +# 年审逾期/);
+    // each certificate names its holder's account by mnemonic index: the applicants are 20 on, in the table's order
+    const holders = rows.map((l) => /\s#(\d+) 0x[0-9a-fA-F]{4}…[0-9a-fA-F]{4}\s/.exec(l)?.[1]).filter((n): n is string => n !== undefined);
+    expect(holders).to.have.length(24);
+    rows.forEach((l, i) => {
+      const m = /\s#(\d+) 0x/.exec(l);
+      // the re-issued certificate moved to the new wallet (#19); every other holder is the row's own applicant
+      if (m && !/补发/.test(l)) expect(Number(m[1]), l).to.equal(20 + i);
+    });
     expect(r.out).to.match(/re-issued: \d+ is revoked as Reissued; \d+ belongs to 0x/);
     expect(r.out).to.match(/npx cqo verify \d+ --rpc http:\/\/127\.0\.0\.1:\d+/);
     expect(r.out).to.contain("body A signing key = workbench operator");

@@ -4,11 +4,14 @@
  * panel → EIP-712-signed sheets → 认定 (one vetoed, one flagged for divergence) → approval → the outbox issues on
  * the chain → 公示 (one objection filed) → notice over → 发证, then 监督管理: one suspended, one revoked, one renewed
  * after a re-evaluation (复评), one re-issued to a new wallet with that wallet's consent; and one left in public
- * notice. Each dossier has a planned part; the caller checks the chain and the database against it.
+ * notice (its applicant consented to publishing name, employer and level). Every applicant signs the integrity
+ * declaration (EIP-712) with the dossier. Two certificates are issued a year before the others: one passes its
+ * annual review (年审通过), the other misses it and is left review-overdue (年审逾期). Each dossier has a planned part;
+ * the caller checks the chain and the database against it.
  */
 import type { Address, Hex } from "viem";
 import type { HDAccount } from "viem/accounts";
-import { objectionStatement, objectionTypedData, reissueConsentTypedData, type CertificateStatus, type Deployment } from "../../sdk";
+import { declarationTypedData, integrityDeclaration, objectionStatement, objectionTypedData, reissueConsentTypedData, type CertificateStatus, type Deployment } from "../../sdk";
 import { dossierHash, evaluate, type Dossier } from "../../scoring";
 import { assessorRegister, signSheet, syntheticDossier, syntheticSheets, type DevAssessor, type UnsignedSheet } from "../../scoring/synthetic";
 import type { State } from "../../server/workflow";
@@ -28,10 +31,23 @@ export type Part =
   | "reissued"
   | "renewed"
   | "objected"
+  | "reviewed"
+  | "overdue"
   | "issued";
 
-/** The first twelve dossiers' parts, in order; every further one is simply issued. */
-const PARTS: readonly Part[] = ["rejected", "rejected", "rejected", "vetoed", "flagged", "in-notice", "renewal", "suspended", "revoked", "reissued", "renewed", "objected"];
+/** The first fourteen dossiers' parts, in order; every further one is simply issued. */
+const PARTS: readonly Part[] = ["rejected", "rejected", "rejected", "vetoed", "flagged", "in-notice", "renewal", "suspended", "revoked", "reissued", "renewed", "objected", "reviewed", "overdue"];
+
+/** Issued a year early: the annual review's story needs a year of the chain's time behind them. */
+const A_YEAR_EARLY: readonly Part[] = ["reviewed", "overdue"];
+
+/** Who consented to publishing name, employer and level during the notice (PIPL: the applicant's own choice). */
+const CONSENTS: readonly Part[] = ["in-notice"];
+
+const DAY = 86_400;
+
+/** the SHA-256 of the body's review record (the file stays with the body; only its hash is on-chain) */
+const REVIEW_EVIDENCE = "9f2b5c8e6a1d4f7039b2c5e8a1d4f7039b2c5e8a1d4f7039b2c5e8a1d4f70391";
 
 export type ObjectionOutcome = "open" | "dismissed" | "upheld";
 
@@ -74,6 +90,15 @@ export interface ProcedureResult {
   timings: Record<string, number>;
 }
 
+/** The applicant's integrity declaration, signed in their wallet (sdk/declaration.ts), with their publication choice. */
+async function declarationFor(p: PlannedDossier & { dossier: Dossier }, deployment: Deployment) {
+  const publishInNotice = CONSENTS.includes(p.part);
+  const signedAt = Math.floor(Date.now() / 1000);
+  const message = integrityDeclaration({ applicant: p.applicant.address, dossier: p.dossier, publishInNotice, signedAt });
+  const signature = await p.applicant.signTypedData(declarationTypedData(deployment.chainId, deployment.certificate, message));
+  return { signature, signedAt, publishInNotice };
+}
+
 const LABELS: Record<Part, string> = {
   rejected: "不予受理 rejected at acceptance",
   vetoed: "不予认定 vetoed (listed as dishonest)",
@@ -85,6 +110,8 @@ const LABELS: Record<Part, string> = {
   reissued: "补发 re-issued to a new wallet",
   renewed: "换证 renewed after re-evaluation",
   objected: "异议 objection filed in notice",
+  reviewed: "年审通过 annual review passed",
+  overdue: "年审逾期 annual review overdue",
   issued: "有效 issued",
 };
 
@@ -108,6 +135,8 @@ function expected(part: Part, objection: ObjectionOutcome): { state: State; chai
       return { state: "issued", chainStatus: "Pending" }; // the new wallet's own public notice
     case "objected":
       return objection === "open" ? { state: "in-notice", chainStatus: "Pending" } : objection === "dismissed" ? { state: "issued", chainStatus: "Valid" } : { state: "revoked", chainStatus: "Revoked" };
+    case "overdue":
+      return { state: "issued", chainStatus: "ReviewOverdue" };
     default:
       return { state: "issued", chainStatus: "Valid" };
   }
@@ -185,11 +214,12 @@ export async function runProcedure(o: ProcedureOptions): Promise<ProcedureResult
     let token = applicantTokens.get(p.applicant.address);
     if (!token) applicantTokens.set(p.applicant.address, (token = await signIn(http, p.applicant)));
     // the workbench assigns the number in the body's series (HN-YYYY-NNNNNN): the plan follows it
-    const { id } = await call<{ id: string }>(http, `submit ${p.id}`, "POST", "/dossiers", { rulebook: DEFAULT_RULEBOOK_KEY, dossier: p.dossier }, token, 201);
+    const declaration = await declarationFor(p, o.deployment);
+    const { id } = await call<{ id: string }>(http, `submit ${p.id}`, "POST", "/dossiers", { rulebook: DEFAULT_RULEBOOK_KEY, dossier: p.dossier, declaration }, token, 201);
     p.id = id;
     p.dossier.dossierId = id;
   }
-  log(`  申请 ${plan.length} dossiers submitted by ${applicantTokens.size} applicants (SIWE)`);
+  log(`  申请 ${plan.length} dossiers submitted by ${applicantTokens.size} applicants (SIWE), each with the integrity declaration signed (EIP-712)`);
   lap("submit");
 
   // ------------------------------------------------------------ 受理
@@ -222,13 +252,29 @@ export async function runProcedure(o: ProcedureOptions): Promise<ProcedureResult
   lap("assess");
 
   // ------------------------------------------------------------ approval → outbox → chain
-  const toIssue = plan.filter((p) => !["rejected", "vetoed", "flagged", "renewal", "in-notice"].includes(p.part));
   const approve = async (p: PlannedDossier) => {
     const a = await call<{ tokenId: string; root: Hex }>(http, `approve ${p.id}`, "POST", `/dossiers/${p.id}/approve`, {}, operator);
     p.tokenId = a.tokenId;
     p.root = a.root;
     p.holder = p.applicant.address;
   };
+
+  // ------------------------------------------------------------ a year early: 年审 passed, 年审 missed
+  const early = plan.filter((p) => A_YEAR_EARLY.includes(p.part));
+  for (const p of early) await approve(p);
+  await waitForStates(http, operator, early.map((p) => p.id), "in-notice");
+  await increaseTime(o.rpcUrl, NOTICE_PERIOD + DAY);
+  for (const p of early) await call(http, `end notice ${p.id}`, "POST", `/dossiers/${p.id}/end-notice`, {}, operator);
+  // the review window opens a quarter interval before the due date (365 days after issuance)
+  await increaseTime(o.rpcUrl, 300 * DAY);
+  const reviewed = byPart("reviewed")[0]!;
+  await call(http, `annual review ${reviewed.id}`, "POST", `/dossiers/${reviewed.id}/review`, { result: "passed", evidence: REVIEW_EVIDENCE, note: "年审材料齐全，仍任首席质量官" }, operator);
+  // past the due date and the rulebook's 60 days of grace: the other one's review is overdue
+  await increaseTime(o.rpcUrl, 135 * DAY);
+  log(`  年审 a year on: ${reviewed.tokenId} passed its annual review, ${byPart("overdue")[0]!.tokenId} missed it (review overdue)`);
+  lap("annual review");
+
+  const toIssue = plan.filter((p) => !["rejected", "vetoed", "flagged", "renewal", "in-notice", ...A_YEAR_EARLY].includes(p.part));
   for (const p of toIssue) await approve(p);
   lap("approve");
   await waitForStates(http, operator, toIssue.map((p) => p.id), "in-notice");
