@@ -1,7 +1,8 @@
 /**
- * Accessibility of the signed-in body console (issue #14): axe-core, injected into Chromium, finds no violations
- * on the console's tabs (inbox, notice and objections, issuance queue, assessors, reviews) in Chinese and English,
- * at 390 and 1280 px, with a dossier waiting, a refused one and a certificate in public notice with an objection.
+ * Accessibility of the signed-in consoles (issue #14): axe-core, injected into Chromium, finds no violations on the
+ * body console's tabs (inbox, notice and objections, issuance queue, assessors, reviews) in Chinese and English, at
+ * 390 and 1280 px, with a dossier waiting, a refused one and a certificate in public notice with an objection; nor
+ * on the association's console and its supervision page, whose Chinese text holds no internal word either.
  */
 import { expect } from "chai";
 import type { Browser, BrowserContext, Page } from "playwright-core";
@@ -131,4 +132,40 @@ describe("dApp · accessibility of the signed-in body console (axe-core)", funct
       expect(found, JSON.stringify(found, null, 1)).to.deep.equal({});
     });
   }
+
+  it("the association's console and its supervision page: no axe violations, no internal words in Chinese, no overflow at 390 px", async () => {
+    const assoc = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
+    try {
+      await injectWallet(assoc, world, privateKeyOf(ROLE.association));
+      const found: Record<string, Violation[]> = {};
+      const pages = [
+        { route: "/association", ready: `details[data-body="${world.bodyA}"]`, name: "association" },
+        { route: "/association?tab=supervision", ready: '[data-testid="sv-table"]', name: "supervision" },
+      ];
+      for (const lang of ["zh", "en"] as const) {
+        for (const width of [390, 1280]) {
+          for (const p of pages) {
+            const page = await assoc.newPage();
+            await page.setViewportSize({ width, height: 900 });
+            await page.goto(appUrl(served, p.route, lang));
+            await ensureConnected(page);
+            await page.waitForSelector(p.ready, { timeout: 60_000 });
+            await page.waitForFunction(() => !document.querySelector('[role="status"]')?.textContent?.match(/加载中|Loading/));
+            const v = await violationsOf(page);
+            if (v.length) found[`${p.name} ${lang} ${width}`] = v;
+            if (width === 390) expect(await page.evaluate(() => document.documentElement.scrollWidth), `${p.name} ${lang} at 390 px`).to.be.at.most(390);
+            if (lang === "zh") {
+              const text = await page.evaluate(() => document.querySelector("main")?.innerText ?? "");
+              for (const word of ["SIWE", "Injected", "undefined", "NaN", "Invalid Date", "DEFAULT_ADMIN_ROLE", "SUPERVISOR_ROLE"]) expect(text, `${p.name}: "${word}"`).not.to.contain(word);
+            }
+            await screenshot(page, `console-a11y-${p.name}-${lang}-${width}`);
+            await page.close();
+          }
+        }
+      }
+      expect(found, JSON.stringify(found, null, 1)).to.deep.equal({});
+    } finally {
+      await assoc.close();
+    }
+  });
 });

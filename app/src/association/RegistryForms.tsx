@@ -13,6 +13,7 @@ import { FieldErrors, invalidProps, type ActionTx } from "./ActionTx";
 import { ConsentField, grantOf, useSigningKeyConsent } from "./ConsentField";
 import { useConsoleText } from "./consoleText";
 import { checkAccreditation, type FieldProblem } from "./inputProblems";
+import { ScrollRegion } from "../components/ScrollRegion";
 
 export const DAY = 86_400;
 export const dateToUnix = (d: string): number => Math.floor(new Date(`${d}T00:00:00`).getTime() / 1000);
@@ -123,7 +124,7 @@ export function RulebookList({ rulebooks, actions, enabled, onDone }: { rulebook
   const C = useConsoleText();
   const w = useWallet();
   return (
-    <div className="table-scroll">
+    <ScrollRegion label={`${t("association.rulebooks")} · ${t("association.rulebookHash")}`}>
       <table className="list">
         <thead>
           <tr>
@@ -161,7 +162,7 @@ export function RulebookList({ rulebooks, actions, enabled, onDone }: { rulebook
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollRegion>
   );
 }
 

@@ -17,6 +17,7 @@ import type { OversightFacts } from "./supervisionData";
 import { drawSample, isSeed } from "./supervisionStats";
 import { useSupervisionText } from "./supervisionText";
 import { useTranslation } from "react-i18next";
+import { ScrollRegion } from "../components/ScrollRegion";
 
 const MAX_SAMPLE = 50;
 
@@ -154,7 +155,7 @@ export function SamplingAudit({ facts, nameOf, suggested }: { facts: OversightFa
             {T.sample} · {nameOf(drawn.bodyId)}
           </h4>
           {drawn.sample.length === 0 ? <p>{T.none}</p> : null}
-          <div className="table-scroll">
+          <ScrollRegion label={T.sample}>
             <table className="list">
               <thead>
                 <tr>
@@ -196,7 +197,7 @@ export function SamplingAudit({ facts, nameOf, suggested }: { facts: OversightFa
                 })}
               </tbody>
             </table>
-          </div>
+          </ScrollRegion>
 
           <label htmlFor="audit-workbench">{T.workbench}</label>
           <input id="audit-workbench" className="mono" value={base} onChange={(e) => setBase(e.currentTarget.value.trim())} />
@@ -217,7 +218,7 @@ export function SamplingAudit({ facts, nameOf, suggested }: { facts: OversightFa
           {dimensionIds.length ? (
             <>
               <h4>{T.dimensions}</h4>
-              <div className="table-scroll">
+              <ScrollRegion label={T.dimensions}>
                 <table className="list" data-testid="audit-dimensions">
                   <thead>
                     <tr>
@@ -244,7 +245,7 @@ export function SamplingAudit({ facts, nameOf, suggested }: { facts: OversightFa
                     })}
                   </tbody>
                 </table>
-              </div>
+              </ScrollRegion>
             </>
           ) : null}
         </div>

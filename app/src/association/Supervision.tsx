@@ -16,6 +16,7 @@ import { SamplingAudit } from "./SamplingAudit";
 import { auditFlags, comparable, LEVELS, MIN_CERTIFICATES, OUTLIER_SDS, oversightOf, type BodyOversight, type Metric } from "./supervisionStats";
 import { useSupervisionText } from "./supervisionText";
 import { useOversightFacts } from "./useOversight";
+import { ScrollRegion } from "../components/ScrollRegion";
 
 const STATUSES: readonly CertificateStatus[] = ["Valid", "Pending", "Suspended", "ReviewOverdue", "Expired", "Revoked", "Voided"];
 const STATUS_COLORS: Record<string, string> = {
@@ -62,7 +63,7 @@ export default function Supervision() {
       </p>
 
       <h3>{T.perBody}</h3>
-      <div className="table-scroll">
+      <ScrollRegion label={T.perBody}>
         <table className="list figures" data-testid="sv-table">
           <thead>
             <tr>
@@ -103,10 +104,10 @@ export default function Supervision() {
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollRegion>
 
       <h3>{T.byStatus}</h3>
-      <div className="table-scroll">
+      <ScrollRegion label={T.byStatus}>
         <table className="list" data-testid="sv-status-table">
           <thead>
             <tr>
@@ -131,7 +132,7 @@ export default function Supervision() {
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollRegion>
 
       <div className="oversight-charts">
         <OversightChart
