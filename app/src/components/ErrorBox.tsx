@@ -6,11 +6,14 @@
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { AppError, type Bilingual } from "./errors";
+import { walletErrorWords } from "./walletErrors";
 
 export type Described = Bilingual & { cancelled: boolean };
 
 export async function describeError(error: unknown): Promise<Described> {
   if (error instanceof AppError) return { ...error.bilingual, cancelled: false };
+  const wallet = walletErrorWords(error);
+  if (wallet) return { ...wallet, cancelled: false };
   const { explainError } = await import("../../../sdk/errors");
   const e = explainError(error);
   return { zh: e.zh, en: e.en, cancelled: !e.isError };
