@@ -205,6 +205,10 @@ describe("server: sealed personal data (AES-256-GCM)", () => {
           db.prepare("UPDATE chain_intents SET params_json = ? WHERE id = ?").run(put("chain_intents", intent, JSON.stringify({ note: `说明 ${i}` }), s), intent);
           const objection = Number(db.prepare("INSERT INTO objections (dossier_id, token_id, filer, statement, evidence_hash, status, created_at) VALUES (?, ?, '0x', 'x', '0x', 'filed', ?)").run(id, String(i), now).lastInsertRowid);
           db.prepare("UPDATE objections SET statement = ? WHERE id = ?").run(put("objections", objection, `异议陈述 ${i}：材料不实`, s), objection);
+          const report = Number(
+            db.prepare("INSERT INTO annual_reports (dossier_id, token_id, holder, due_at, report_json, signature, signed_at, employer_changed, received_at) VALUES (?, ?, '0x', 0, 'x', ?, 0, 0, ?)").run(id, String(i), `0x${i}`, now).lastInsertRowid,
+          );
+          db.prepare("UPDATE annual_reports SET report_json = ? WHERE id = ?").run(put("annual_reports", report, JSON.stringify({ employer: `单位 ${i}`, incidents: "无" }), s), report);
         }
       })();
       return plain;
@@ -229,7 +233,7 @@ describe("server: sealed personal data (AES-256-GCM)", () => {
       const db = openDb(path);
       try {
         const plain = populate(db);
-        expect(plain.size).to.equal(35);
+        expect(plain.size).to.equal(7 * SEALED_COLUMNS.length);
         const other = new Database(path, { readonly: true });
         const mixes: Map<string, number>[] = [];
         try {
@@ -242,7 +246,7 @@ describe("server: sealed personal data (AES-256-GCM)", () => {
             },
           });
           const expected = { resealed: 4, plaintext: 3 };
-          expect(counts).to.deep.equal({ dossiers: expected, credentials: expected, reissues: expected, chain_intents: expected, objections: expected });
+          expect(counts).to.deep.equal({ dossiers: expected, credentials: expected, reissues: expected, chain_intents: expected, objections: expected, annual_reports: expected });
         } finally {
           other.close();
         }
@@ -251,7 +255,7 @@ describe("server: sealed personal data (AES-256-GCM)", () => {
         // done: everything under B alone, nothing plaintext, values unchanged; a second run has nothing to do
         const after = readAll(db, ringBOnly);
         expect(after.values).to.deep.equal(plain);
-        expect([...after.keyIds]).to.deep.equal([[ringB.current.id, 35]]);
+        expect([...after.keyIds]).to.deep.equal([[ringB.current.id, 7 * SEALED_COLUMNS.length]]);
         expect(Object.values(rotateSealedColumns(db, ringB)).every((c) => c.resealed === 0 && c.plaintext === 0)).to.equal(true);
         expect(db.pragma("synchronous", { simple: true }), "the connection's setting is restored").to.equal(1);
       } finally {
