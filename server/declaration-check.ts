@@ -13,6 +13,7 @@ import { requireChain } from "./chain-calls";
 import type { Ctx } from "./context";
 import { unprocessable, type FieldProblem } from "./errors";
 import { HexSignature, bi } from "./routes/inputs";
+import { canonicalSignature } from "./signatures";
 import { isSignedByWallet } from "./wallet-signature";
 
 /** How old a declaration's `signedAt` may be, and how far ahead of the workbench's clock (seconds). */
@@ -36,6 +37,7 @@ const field = (name: "signature" | "signedAt", zh: string, en: string): FieldPro
 export interface CheckedDeclaration {
   message: IntegrityDeclaration;
   digest: Hex;
+  /** canonical (server/signatures.ts): what is stored, one dossier per signature */
   signature: Hex;
 }
 
@@ -57,5 +59,5 @@ export async function checkDeclaration(ctx: Pick<Ctx, "chain" | "now">, applican
       field("signature", "请在钱包中对本次提交的申报材料重新签署诚信承诺书", "sign the integrity declaration again in the wallet, over the dossier as submitted"),
     ]);
   }
-  return { message, digest, signature: input.signature };
+  return { message, digest, signature: canonicalSignature(input.signature) };
 }

@@ -44,6 +44,17 @@ export function isHighS(signature: string): boolean {
   return s > HALF_N;
 }
 
+/**
+ * A signature in one spelling for a replay check: lowercase hex, and an EOA's v as 27/28 (wallets also send 0/1 for
+ * the same signature). Anything else is returned lowercased as it is.
+ */
+export function canonicalSignature(signature: Hex): Hex {
+  const lower = signature.toLowerCase() as Hex;
+  if (lower.length !== 2 + 2 * EOA_SIGNATURE_BYTES) return lower;
+  const v = Number.parseInt(lower.slice(-2), 16);
+  return v === 0 || v === 1 ? (`${lower.slice(0, -2)}${(v + 27).toString(16)}` as Hex) : lower;
+}
+
 const bi = (zh: string, en: string) => encodeMessage({ zh, en });
 
 /**

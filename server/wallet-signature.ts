@@ -6,7 +6,7 @@
  */
 import type { Address, Hex, TypedDataDefinition, TypedData } from "viem";
 import type { CqoClient } from "../sdk";
-import { onChain } from "./chain-calls";
+import { chainError, onChain } from "./chain-calls";
 import { isSignedByOffThread } from "./signatures";
 
 export async function isSignedByWallet<const T extends TypedData | Record<string, unknown>, P extends keyof T | "EIP712Domain">(
@@ -19,5 +19,12 @@ export async function isSignedByWallet<const T extends TypedData | Record<string
   if (await isSignedByOffThread(digest, signature, signer)) return true;
   const code = await onChain(() => chain.publicClient.getCode({ address: signer }));
   if (!code || code === "0x") return false;
-  return chain.publicClient.verifyTypedData({ address: signer, signature, ...typed } as Parameters<typeof chain.publicClient.verifyTypedData>[0]).catch(() => false);
+  try {
+    return await chain.publicClient.verifyTypedData({ address: signer, signature, ...typed } as Parameters<typeof chain.publicClient.verifyTypedData>[0]);
+  } catch (err) {
+    // a chain that does not answer is not a wrong signature: 503, to try again; a wallet that refuses is a "no"
+    const refused = chainError(err);
+    if (refused.status === 503) throw refused;
+    return false;
+  }
 }

@@ -20,5 +20,7 @@ export const migration10: Migration = {
       consent_withdrawn_at INTEGER,
       received_at INTEGER NOT NULL
     );
+    -- one dossier per signed declaration (the signature with a canonical v: server/signatures.ts canonicalSignature)
+    CREATE UNIQUE INDEX declarations_signature ON declarations(signature);
   `,
 };

@@ -16,7 +16,7 @@ import { reissuesOf } from "../store/reissues";
 import { auditEntryForNonOperator, dossierSummary, objectionNoticeView, objectionView, reissueView } from "../views";
 import { sealed } from "../vault";
 import { checkDeclaration, DeclarationInput } from "../declaration-check";
-import { declarationOf, insertDeclaration } from "../store/declarations";
+import { declarationBySignature, declarationOf, insertDeclaration } from "../store/declarations";
 import { DeclarationView, declarationView } from "./notices";
 import { STATES, assertLegal, audit, transition, type State } from "../workflow";
 import { dossierAccess, operatorDossier, visibleDossier } from "./access";
@@ -158,6 +158,10 @@ export async function dossierRoutes(app: FastifyInstance, { ctx }: RouteOptions)
       insertDossier(db, { id: dossier.dossierId, applicant: s.address, rulebookKey: body.rulebook, dossierJson: JSON.stringify(dossier), dossierHash: dossierHash(dossier), at: t });
       cite(dossier.dossierId);
       if (declared) {
+        // one dossier per signed declaration: the same request sent twice is refused the second time
+        if (declarationBySignature(db, declared.signature)) {
+          throw conflict("declaration-replayed", { zh: "该诚信承诺书签名已用于另一份申报，请重新签署", en: "this signed declaration came with another dossier already: sign it again" }, { field: "body.declaration.signature" });
+        }
         const m = declared.message;
         insertDeclaration(db, { dossier_id: dossier.dossierId, applicant: s.address, signature: declared.signature, signed_at: m.signedAt, declaration_version: m.declarationVersion, dossier_digest: m.dossierDigest, publish_in_notice: m.publishInNotice ? 1 : 0, received_at: t });
       }

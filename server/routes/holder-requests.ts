@@ -16,7 +16,7 @@ import { assertNotErased } from "../erasure";
 import { conflict, notFound } from "../errors";
 import { errors } from "../openapi";
 import type { RulebookSet } from "../rulebooks";
-import { REVOCATION_REQUEST_REASONS, insertRevocationRequest, openRevocationRequest, openRevocationRequests, type HolderRequestRow } from "../store/holder-requests";
+import { REVOCATION_REQUEST_REASONS, closeStaleRevocationRequests, insertRevocationRequest, openRevocationRequest, openRevocationRequests, revocationRequestById, type HolderRequestRow } from "../store/holder-requests";
 import { getDossier, holderOf, type DossierRow } from "../store/dossiers";
 import type { Session } from "../auth";
 import { audit } from "../workflow";
@@ -62,13 +62,14 @@ export async function holderRequestRoutes(app: FastifyInstance, { ctx }: RouteOp
   r.post("/dossiers/:id/revocation-request", { onRequest: signedIn, schema: { params: DossierIdParams, body: RequestBody, response: { 201: RequestView, ...errors(400, 401, 404, 409) } } }, async (req, reply) => {
     const s = sessionOf(req);
     const d = heldDossier(db, s, req.params.id);
-    if (openRevocationRequest(db, d.id)) throw conflict("request-open", { zh: "您已提交撤销申请，请等待认定主体处理", en: "your revocation request is already with the body" });
     const id = db.transaction(() => {
+      closeStaleRevocationRequests(db, d.id, d.token_id!, s.address, ctx.now());
+      if (openRevocationRequest(db, d.id)) throw conflict("request-open", { zh: "您已提交撤销申请，请等待认定主体处理", en: "your revocation request is already with the body" });
       const n = insertRevocationRequest(db, { dossierId: d.id, tokenId: d.token_id!, holder: s.address, reason: req.body.reason, at: ctx.now() });
       audit(db, { dossierId: d.id, actor: { address: s.address, role: "applicant" }, action: "request-revocation", from: d.state, to: d.state, details: { reason: req.body.reason, note: req.body.note } });
       return n;
     })();
-    return reply.status(201).send(requestView(openRevocationRequests(db, 10_000).find((x) => x.id === id)!));
+    return reply.status(201).send(requestView(revocationRequestById(db, id)!));
   });
 
   r.get("/revocation-requests", { onRequest: operatorOnly, schema: { response: { 200: z.object({ items: z.array(RequestView) }), ...errors(401, 403) } } }, async () => ({

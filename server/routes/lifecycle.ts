@@ -9,7 +9,7 @@ import { operatorOnly, sessionOf, type RouteOptions } from "../context";
 import { notFound, unprocessable } from "../errors";
 import { syncFromChain, type IntentParams } from "../lifecycle";
 import { runLifecycle } from "../lifecycle-call";
-import { getDossier } from "../store/dossiers";
+import { getDossier, holderOf } from "../store/dossiers";
 import { closeRevocationRequest, openRevocationRequest } from "../store/holder-requests";
 import { dossierSummary } from "../views";
 import { assertLegal } from "../workflow";
@@ -83,7 +83,8 @@ export async function lifecycleRoutes(app: FastifyInstance, { ctx }: RouteOption
     if (renewal.applicant === s.address) throw ownDossier();
     assertNotOnPanel(db, s, renewal);
     assertLegal("apply-renewal", renewal.state);
-    if (renewal.applicant !== d.applicant) {
+    // the certificate's holder now (after a re-issue, the new wallet's re-evaluation renews it)
+    if (renewal.applicant !== holderOf(d)) {
       throw unprocessable("renewal-other-holder", { zh: "复评申报须为同一申报人", en: "the re-evaluation must be the same applicant's" }, [{ field: "body.renewalDossierId", path: ["body", "renewalDossierId"], zh: "申报人不同", en: "another applicant" }]);
     }
     const issuance = await ctx.terms.prepareIssuance(renewal);

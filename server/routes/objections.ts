@@ -202,6 +202,10 @@ export async function objectionRoutes(app: FastifyInstance, { ctx }: RouteOption
     if (o.status !== "filed") throw conflict("objection-not-open", { zh: "该异议不在待处理状态", en: "this objection is not open" }, { status: o.status });
     const d = getDossier(db, o.dossier_id)!;
     assertLegal("resolve-objection", d.state);
+    // an objection is a third party's: upholding one is never "at the holder's request" (server/routes/holder-requests.ts)
+    if (body.upheld && body.reason === "HolderRequest") {
+      throw unprocessable("no-holder-request", { zh: "异议成立的撤销理由不能是“持证人申请”", en: "an upheld objection cannot revoke with the reason HolderRequest" }, [field("reason", "请选择异议所证实的理由", "choose the reason the objection proved")]);
+    }
     const hash = bodyEvidence(ctx, s, d.id, body.evidence);
     const actor: Actor = { address: s.address, role: "operator" };
     const decision = body.upheld ? { upheld: true as const, reason: body.reason! } : { upheld: false as const };

@@ -27,8 +27,9 @@ import { assertNotErased } from "../erasure";
 import { conflict, notFound, unprocessable, type FieldProblem } from "../errors";
 import { pendingIntents, settleIntents } from "../lifecycle";
 import { runLifecycle } from "../lifecycle-call";
+import { canonicalSignature } from "../signatures";
+import { isSignedByWallet } from "../wallet-signature";
 import { errors } from "../openapi";
-import { isSignedByOffThread } from "../signatures";
 import { getDossier, holderOf, type DossierRow } from "../store/dossiers";
 import { bodyUpload, getUpload, insertCitation } from "../store/evidence";
 import * as store from "../store/reviews";
@@ -228,14 +229,6 @@ function holderDossier(ctx: Ctx, s: Session, id: string): DossierRow {
   return d;
 }
 
-/** An EOA's signature through libsecp256k1 (high-s refused); only an address with code (a contract wallet) through the chain (ERC-1271), as objections do. */
-async function signedByHolder(chain: CqoClient, typed: ReturnType<typeof annualReportTypedData>, digest: Hex, signature: Hex, holder: Address): Promise<boolean> {
-  if (await isSignedByOffThread(digest, signature, holder)) return true;
-  const code = await onChain(() => chain.publicClient.getCode({ address: holder }));
-  if (!code || code === "0x") return false;
-  return chain.publicClient.verifyTypedData({ address: holder, signature, ...typed }).catch(() => false);
-}
-
 const employerOf = (d: DossierRow): string | null => {
   const j = JSON.parse(d.dossier_json) as { employer?: { name?: unknown } };
   return typeof j.employer?.name === "string" ? j.employer.name : null;
@@ -287,25 +280,31 @@ export async function reviewRoutes(app: FastifyInstance, { ctx }: RouteOptions):
     const message = annualReport({ holder: s.address as Address, tokenId: d.token_id!, stillCqo: body.stillCqo, employerName: body.employerName, appointmentLetter: letter, trainingHours: body.trainingHours, incidents: body.incidents, signedAt: body.signedAt });
     const typed = annualReportTypedData(chain.deployment.chainId, chain.address, message);
     const digest = hashTypedData(typed);
-    if (!(await signedByHolder(chain, typed, digest, body.signature, s.address as Address))) {
+    if (!(await isSignedByWallet(chain, typed, digest, body.signature, s.address as Address))) {
       throw unprocessable("report-signature", { zh: "年度报告签名不是当前登录账户所签", en: "the report is not signed by the signed-in wallet" }, [
         field("signature", "签名与年度报告（AnnualReport）或登录账户不符", "the signature does not match the AnnualReport or the signed-in wallet"),
       ]);
     }
-    if (store.reportBySignature(db, body.signature)) throw conflict("report-replayed", { zh: "该签名的年度报告已提交过", en: "this signed report was filed before" });
+    // one report per signed message: the signature as stored with a canonical v, so a re-encoded one is the same
+    const signature = canonicalSignature(body.signature);
+    if (store.reportBySignature(db, signature)) throw conflict("report-replayed", { zh: "该签名的年度报告已提交过", en: "this signed report was filed before" });
     const v = await onChain(() => chain.verifyCertificate(d.token_id!));
+    // a report answers a review due: none during the notice, nor when the schedule has none left
+    if (v.nextReviewDue === 0) throw conflict("no-review-due", { zh: "该证书目前没有待进行的年审，无需提交年度报告", en: "no annual review is due for this certificate: no report to file" });
+    const chainTime = await onChain(() => chainNow(ctx));
     const previous = store.latestReport(db, d.token_id!)?.content.employerName ?? employerOf(d);
     const employerChanged = previous !== null && previous.trim() !== body.employerName.trim();
     const content = { stillCqo: body.stillCqo, employerName: body.employerName, appointmentLetter: letter, trainingHours: body.trainingHours, incidents: body.incidents };
     const at = ctx.now();
     const id = db.transaction(() => {
-      const id = store.insertReport(db, { dossierId: d.id, tokenId: d.token_id!, holder: s.address, dueAt: v.nextReviewDue, content, signature: body.signature, signedAt: body.signedAt, employerChanged, receivedAt: at });
+      const id = store.insertReport(db, { dossierId: d.id, tokenId: d.token_id!, holder: s.address, dueAt: v.nextReviewDue, content, signature, signedAt: body.signedAt, employerChanged, receivedAt: at });
       if (letter !== null) insertCitation(db, { sha256: letter, uploadedBy: s.address, kind: "dossier", dossierId: d.id, citedBy: s.address, at });
       // the audit log says that a report came and whether it needs review, not what it says (that is sealed)
       audit(db, { dossierId: d.id, actor: { address: s.address, role: "applicant" }, action: "annual-report", details: { report: id, dueAt: v.nextReviewDue, employerChanged, stillCqo: body.stillCqo, digest } });
       return id;
     })();
-    dispatch([{ kind: "report-filed", tokenId: d.token_id!, dossierId: d.id, dueAt: v.nextReviewDue, daysLeft: Math.floor((v.nextReviewDue - (await chainNow(ctx))) / DAY), delivery: "none" }]);
+    // after the commit nothing may fail: the chain's clock was read before it
+    dispatch([{ kind: "report-filed", tokenId: d.token_id!, dossierId: d.id, dueAt: v.nextReviewDue, daysLeft: Math.floor((v.nextReviewDue - chainTime) / DAY), delivery: "none" }]);
     return reply.status(201).send(reportView(store.reportsOf(db, d.id).find((x) => x.id === id)!));
   });
 
@@ -320,10 +319,12 @@ export async function reviewRoutes(app: FastifyInstance, { ctx }: RouteOptions):
     const result = RESULT[body.result === "passed" ? "passed" : (body.onFailure ?? "suspend")];
     // the evidence file stays with the body; when an operator uploaded it, the call cites it (server/routes/evidence-ref.ts)
     const upload = bodyUpload(db, body.evidence, s.address);
-    if (upload) insertCitation(db, { sha256: body.evidence, uploadedBy: upload.uploaded_by, kind: "lifecycle", dossierId: d.id, citedBy: s.address, at: ctx.now() });
     const evidence: Hex = `0x${body.evidence}`;
     const sent = await runLifecycle(ctx, d, actor, { command: "review", result, evidence, dueAt: v.nextReviewDue, note: body.note }, (c) => c.recordReview(d.token_id!, result, evidence));
-    const after = await onChain(() => chain.verifyCertificate(d.token_id!));
-    return { ...dossierSummary(getDossier(db, d.id)!), txHash: sent.hash, result, nextReviewDue: after.nextReviewDue };
+    // cited once the review is on record: a refused one cites nothing
+    if (upload) insertCitation(db, { sha256: body.evidence, uploadedBy: upload.uploaded_by, kind: "lifecycle", dossierId: d.id, citedBy: s.address, at: ctx.now() });
+    // the review is recorded: a chain that stops answering now does not make it a failure
+    const after = await onChain(() => chain.verifyCertificate(d.token_id!)).catch(() => null);
+    return { ...dossierSummary(getDossier(db, d.id)!), txHash: sent.hash, result, nextReviewDue: after?.nextReviewDue ?? 0 };
   });
 }

@@ -20,6 +20,9 @@ export function insertDeclaration(db: Db, row: Omit<DeclarationRow, "consent_wit
   ).run(row);
 }
 
+export const declarationBySignature = (db: Db, signature: Hex): DeclarationRow | undefined =>
+  db.prepare("SELECT * FROM declarations WHERE signature = ?").get(signature) as DeclarationRow | undefined;
+
 export function declarationOf(db: Db, dossierId: string): DeclarationRow | undefined {
   return db.prepare("SELECT * FROM declarations WHERE dossier_id = ?").get(dossierId) as DeclarationRow | undefined;
 }

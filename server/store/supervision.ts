@@ -21,7 +21,7 @@ export interface AuditRecord {
   root: Hex;
   disclosure: Disclosure;
   /** the evaluation of the dossier the credential was built from (a renewal's own dossier), or null if erased */
-  evaluation: Evaluation | null;
+  evaluation: ReturnType<typeof auditedFigures> | null;
 }
 
 /** not found: no certificate of this body; erased: its credential was erased (retention, or the holder's request) */
@@ -54,7 +54,23 @@ export function auditRecordOf(db: Db, tokenId: string): AuditLookup {
       state: d.state,
       root: row.root,
       disclosure: disclosed.value,
-      evaluation: evaluationJson ? (JSON.parse(evaluationJson) as Evaluation) : null,
+      evaluation: evaluationJson ? auditedFigures(JSON.parse(evaluationJson) as Evaluation) : null,
     },
+  };
+}
+
+/**
+ * What of the evaluation an audit checks: the result, its scores and what it was computed from. Not its reasons,
+ * explanations or eligibility lines: those speak of the person (a criminal record's flag, a credit rating, years
+ * and education), which the association does not need to check a body's arithmetic against the chain (PIPL art. 6).
+ */
+export function auditedFigures(e: Evaluation) {
+  return {
+    level: e.level,
+    total: e.total,
+    totalMax: e.totalMax,
+    dossier: { hash: e.dossier.hash },
+    rulebook: { id: e.rulebook.id, version: e.rulebook.version, hash: e.rulebook.hash },
+    dimensions: e.dimensions.map((d) => ({ id: d.id, name: d.name, points: d.points, max: d.max })),
   };
 }
