@@ -80,6 +80,11 @@ describe("cqo chain commands (child process on anvil)", function () {
     expect(pending.code).to.equal(1);
     expect(pending.stdout).to.contain("Pending").and.contain("issued 颁发").and.contain(f.anvil.account(ROLE.key1).address);
     await f.anvil.increaseTime(NOTICE + 1);
+    // the number as printed, grouped in fours with spaces (one quoted argument), is the same certificate
+    const grouped = tokenId.replace(/\B(?=(\d{4})+(?!\d))/g, " ");
+    expect(grouped).to.contain(" ");
+    const printed = await cqo(["verify", grouped, "--json", ...base], {});
+    expect(JSON.parse(printed.stdout).certificates[0].verification.tokenId, printed.stderr).to.equal(tokenId);
     const valid = await cqo(["verify", f.holder(30), "--json", ...base], {});
     expect(valid.code).to.equal(0);
     const json = JSON.parse(valid.stdout) as { valid: boolean; certificates: { verification: { status: string }; history: { kind: string }[] }[] };

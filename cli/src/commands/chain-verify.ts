@@ -85,7 +85,7 @@ export function register(program: Command): void {
   chainOptions(
     program
       .command("verify")
-      .argument("<query>", "a certificate number (decimal or 0x-hex) or a wallet address")
+      .argument("<query>", "a certificate number (decimal, spaces allowed as printed: \"1593 8900 6356\"; or 0x-hex) or a wallet address")
       .option("--no-history", "skip the history from events")
       .description("verify a certificate or a wallet's certificates (验证); exit 0 when valid"),
     { signs: false },
@@ -94,6 +94,8 @@ export function register(program: Command): void {
       const cqo = await clientFor(opts, { signs: false });
       let results: { verification: CertificateVerification; history: HistoryEntry[] | null }[];
       let wallet: string | null = null;
+      // a number as printed on the paper, grouped for reading aloud ("1593 8900 6356 7573 5616"): the spaces go
+      query = /^[\d\s]+$/.test(query) ? query.replace(/\s+/g, "") : query.trim();
       if (/^0x[0-9a-fA-F]{40}$/.test(query)) {
         wallet = query;
         const all = await cqo.certificatesOf(query);
