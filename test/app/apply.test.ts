@@ -9,15 +9,12 @@
  * to its field; a file refused by its content, under the file input. axe-core finds no WCAG A/AA violation.
  */
 import { expect } from "chai";
-import { readFileSync } from "node:fs";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
-import { serveApp, type Served } from "../../app/serve";
+import { privateKeyToAccount } from "viem/accounts";
 import { INTEGRITY_DECLARATION } from "../../sdk/declaration";
-import { buildServer, type Workbench } from "../../server/app";
-import { ASSESSORS, dossierFor, expect200, fetchHttp, freePort, registerAssessors, samplePdf, siweMessage, tempDir, testConfig, toEvaluated, writeDeployment, type Http } from "../server/helpers";
+import { ASSESSORS, dossierFor, expect200, registerAssessors, samplePdf, toEvaluated, waitForState } from "../server/helpers";
 import { fillApplication, ID_BAD, ID_OK, USCC_OK } from "./apply-form";
-import { appUrl, buildApp, ensureConnected, injectWallet, launchBrowser, privateKeyOf, ROLE, screenshot, startWorld, type TestWallet, type World } from "./harness";
+import { appUrl, axeViolations, ensureConnected, injectWallet, launchBrowser, privateKeyOf, ROLE, screenshot, startAppWorkbench, startWorld, type TestWallet, type World } from "./harness";
 
 const APPLICANT_INDEX = 40;
 /** a rulebook/2, whose input rules the workbench checks beyond the dossier schema (scoring/dossier/consistency.ts) */
@@ -30,18 +27,6 @@ interface StoredDossier {
   dossier: { applicant: { name: string; idNumber: string }; employer: { uscc: string }; evidence: { kind: string; name: string; sha256: string }[] };
   rejection: { zh: string; en: string }[] | null;
   declaration: { version: string; signedAt: number; dossierDigest: string; publishInNotice: boolean } | null;
-}
-
-const AXE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
-
-/** axe-core's WCAG 2 A/AA violations inside `scope` ("rule: targets"), none expected */
-async function axeViolations(page: Page, scope: string): Promise<string[]> {
-  await page.evaluate(AXE);
-  return page.evaluate(async (sel) => {
-    type Axe = { run(context: string, options: unknown): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> };
-    const r = await (window as unknown as { axe: Axe }).axe.run(sel, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa"] } });
-    return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-  }, scope);
 }
 
 describe("dApp · 申报 the applicant's pages (#/apply)", function () {
@@ -87,22 +72,10 @@ describe("dApp · 申报 the applicant's pages (#/apply)", function () {
   }
 
   it("a new wallet applies: check digit refused as typed, draft kept over a reload, evidence uploaded, declaration signed, submitted; rejected with a reason; a second one withdrawn; decided ones explained", async () => {
-    const wbDir = tempDir("app-apply-wb");
-    const appPort = await freePort();
-    const host = `127.0.0.1:${appPort}`;
-    const workbench: Workbench = await buildServer({
-      config: testConfig(wbDir.dir, { rpcUrl: world.rpcUrl, deploymentPath: writeDeployment(wbDir.dir, world.deployment), bodyId: world.bodyA, signerKey: privateKeyOf(ROLE.keyA), siweDomain: host }),
-    });
-    let served: Served | null = null;
+    const app = await startAppWorkbench(world, { prefix: "app-apply-wb" });
     try {
-      const apiUrl = await workbench.listen();
-      const http: Http = fetchHttp(apiUrl);
-      const signInAs = async (signer: PrivateKeyAccount): Promise<string> => {
-        const { message, signature } = await siweMessage(http, signer, { domain: host });
-        return expect200(await http("POST", "/auth/verify", { message, signature }), "sign-in").json<{ token: string }>().token;
-      };
+      const { http, served, signInAs } = app;
       const operator = await signInAs(privateKeyToAccount(privateKeyOf(ROLE.keyA)));
-      served = await serveApp({ dist: buildApp(), deployment: world.deployment, apiTarget: apiUrl, rpcTarget: world.rpcUrl, port: appPort });
 
       const page = await context.newPage();
       await page.goto(appUrl(served, "/apply"));
@@ -257,12 +230,7 @@ describe("dApp · 申报 the applicant's pages (#/apply)", function () {
       expect(await page.locator('[data-testid="evaluation"]').textContent()).to.match(/[一二三]级/);
       // approved and issued on-chain by the workbench's worker (公示): the way to the certificate
       expect200(await http("POST", `/dossiers/${certified.id}/approve`, {}, operator), "approve");
-      for (let deadline = Date.now() + 60_000; ; ) {
-        const d = (await http("GET", `/dossiers/${certified.id}`, undefined, operator)).json<{ state: string }>();
-        if (d.state === "in-notice") break;
-        if (Date.now() > deadline) throw new Error(`dossier ${certified.id} stayed ${d.state}`);
-        await new Promise((r) => setTimeout(r, 200));
-      }
+      await waitForState(http, operator, certified.id, "in-notice", 60_000);
       await page.locator("button", { hasText: "刷新" }).click();
       await page.locator('[data-testid="to-mine"]').waitFor();
       expect(await page.locator('[data-testid="to-mine"]').getAttribute("href")).to.equal("#/mine");
@@ -277,9 +245,7 @@ describe("dApp · 申报 the applicant's pages (#/apply)", function () {
       await screenshot(page, "apply-status-not-certified-zh-1280");
       await page.close();
     } finally {
-      await served?.close();
-      await workbench.close();
-      wbDir.cleanup();
+      await app.close();
     }
   });
 });

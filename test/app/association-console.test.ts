@@ -11,7 +11,7 @@ import { privateKeyToAccount } from "viem/accounts";
 import type { Served } from "../../app/serve";
 import { bodyIdOfCertificate } from "../../sdk/types";
 import { clientFor } from "../server/helpers";
-import { appUrl, chainNow, ensureConnected, injectWallet, launchBrowser, privateKeyOf, ROLE, screenshot, serveWorld, signingKeyConsent, startWorld, type World } from "./harness";
+import { appUrl, chainNow, ensureConnected, injectWallet, privateKeyOf, ROLE, screenshot, signingKeyConsent, startServedWorld, type ServedWorld, type World } from "./harness";
 
 /** a body's name as its on-chain metadata states it (inline JSON) */
 async function bodyNameOnChain(world: World, bodyId: number): Promise<string> {
@@ -21,20 +21,16 @@ async function bodyNameOnChain(world: World, bodyId: number): Promise<string> {
 
 describe("dApp · association console made safe (#14)", function () {
   this.timeout(300_000);
+  let fx: ServedWorld;
   let world: World;
   let served: Served;
   let browser: Browser;
 
   before(async () => {
-    world = await startWorld();
-    served = await serveWorld(world);
-    browser = await launchBrowser();
+    fx = await startServedWorld();
+    ({ world, served, browser } = fx);
   });
-  after(async () => {
-    await browser?.close();
-    await served?.close();
-    await world?.stop();
-  });
+  after(() => fx?.close());
 
   const open = async (role: number, lang: "zh" | "en", width = 1000): Promise<{ page: Page; context: BrowserContext }> => {
     const context = await browser.newContext({ viewport: { width, height: 900 } });

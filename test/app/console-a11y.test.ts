@@ -7,11 +7,10 @@
 import { expect } from "chai";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
-import { serveApp, type Served } from "../../app/serve";
+import type { Served } from "../../app/serve";
 import { objectionStatement, objectionTypedData } from "../../sdk";
-import { buildServer, type Workbench } from "../../server/app";
-import { ASSESSORS, dossierFor, expect200, fetchHttp, freePort, registerAssessors, siweMessage, submitDossier, tempDir, testConfig, toEvaluated, writeDeployment, type Http, type Tokens } from "../server/helpers";
-import { appUrl, buildApp, ensureConnected, injectWallet, launchBrowser, privateKeyOf, ROLE, screenshot, startWorld, type World } from "./harness";
+import { dossierFor, expect200, submitDossier, toEvaluated, waitForState, type Http, type Tokens } from "../server/helpers";
+import { appUrl, ensureConnected, injectWallet, launchBrowser, privateKeyOf, ROLE, screenshot, signInToConsole, startAppWorkbench, startWorld, type AppWorkbench, type World } from "./harness";
 
 /** axe's result, as much of it as a failure message needs */
 interface Violation {
@@ -38,28 +37,17 @@ const ACCEPTED: Record<string, string> = {};
 describe("dApp · accessibility of the signed-in body console (axe-core)", function () {
   this.timeout(420_000);
   let world: World;
-  let workbench: Workbench;
+  let app: AppWorkbench;
   let served: Served;
   let http: Http;
   let browser: Browser;
   let context: BrowserContext;
   let tokens: Tokens;
-  const wb = tempDir("app-console-a11y");
   const applicant = privateKeyToAccount(privateKeyOf(35));
   const axePath = require.resolve("axe-core").replace(/axe\.js$/, "axe.min.js");
 
-  const signInAs = async (signer: PrivateKeyAccount): Promise<string> => {
-    const { message, signature } = await siweMessage(http, signer, { domain: served.host });
-    return expect200(await http("POST", "/auth/verify", { message, signature }), "sign-in").json<{ token: string }>().token;
-  };
-  const signIn = async (page: Page) => {
-    await ensureConnected(page);
-    const signedIn = page.locator('[data-testid="signed-in"]');
-    const button = page.locator('button:has-text("用钱包登录"), button:has-text("Sign in with the wallet")');
-    await signedIn.or(button).first().waitFor();
-    if (!(await signedIn.count())) await button.click();
-    await signedIn.waitFor();
-  };
+  const signInAs = (signer: PrivateKeyAccount): Promise<string> => app.signInAs(signer);
+  const signIn = signInToConsole;
   const violationsOf = async (page: Page): Promise<Violation[]> => {
     await page.addScriptTag({ path: axePath });
     const found = await page.evaluate(async () => (await axe.run(document, { resultTypes: ["violations"] })).violations.map((v) => ({ id: v.id, impact: v.impact ?? null, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target.map(String), html: n.html.slice(0, 200) })) })));
@@ -68,28 +56,16 @@ describe("dApp · accessibility of the signed-in body console (axe-core)", funct
 
   before(async () => {
     world = await startWorld();
-    const appPort = await freePort();
-    const host = `127.0.0.1:${appPort}`;
-    workbench = await buildServer({
-      config: testConfig(wb.dir, { rpcUrl: world.rpcUrl, deploymentPath: writeDeployment(wb.dir, world.deployment), bodyId: world.bodyA, signerKey: privateKeyOf(ROLE.keyA), siweDomain: host }),
-    });
-    const apiUrl = await workbench.listen();
-    http = fetchHttp(apiUrl);
-    served = await serveApp({ dist: buildApp(), deployment: world.deployment, apiTarget: apiUrl, rpcTarget: world.rpcUrl, port: appPort });
-    const operator = await signInAs(privateKeyToAccount(privateKeyOf(ROLE.keyA)));
-    await registerAssessors(http, operator);
-    tokens = { operator, applicant: await signInAs(applicant), assessors: await Promise.all(ASSESSORS.slice(0, 3).map((a) => signInAs(privateKeyToAccount(a.key)))) };
+    app = await startAppWorkbench(world, { prefix: "app-console-a11y" });
+    ({ http, served } = app);
+    tokens = await app.signInTeam(applicant);
+    const { operator } = tokens;
     await submitDossier(http, dossierFor(9301), tokens.applicant);
     const refused = await submitDossier(http, dossierFor(9302), tokens.applicant);
     expect200(await http("POST", `/dossiers/${refused}/reject`, { reasons: ["材料不全"] }, operator), "reject");
     const { id } = await toEvaluated(http, tokens, dossierFor(9303));
     const { tokenId } = expect200(await http("POST", `/dossiers/${id}/approve`, {}, operator), "approve").json<{ tokenId: string }>();
-    for (let deadline = Date.now() + 90_000; ; ) {
-      const d = (await http("GET", `/dossiers/${id}`, undefined, operator)).json<{ state: string }>();
-      if (d.state === "in-notice") break;
-      if (Date.now() > deadline) throw new Error(`dossier ${id} stayed ${d.state}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await waitForState(http, operator, id, "in-notice", 90_000);
     // an objection, so the notice tab shows the ruling form
     const objector = privateKeyToAccount(privateKeyOf(36));
     const statement = "任职年限与事实不符。";
@@ -103,10 +79,8 @@ describe("dApp · accessibility of the signed-in body console (axe-core)", funct
   });
   after(async () => {
     await browser?.close();
-    await served?.close();
-    await workbench?.close();
+    await app?.close();
     await world?.stop();
-    wb.cleanup();
   });
 
   for (const lang of ["zh", "en"] as const) {

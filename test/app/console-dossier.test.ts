@@ -11,38 +11,18 @@ import { expect } from "chai";
 import { createHash } from "node:crypto";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { Hex } from "viem";
-import { privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
-import { serveApp, type Served } from "../../app/serve";
+import { privateKeyToAccount } from "viem/accounts";
+import type { Served } from "../../app/serve";
 import { signSheet, syntheticSheets } from "../../scoring/synthetic";
-import { buildServer, type Workbench } from "../../server/app";
-import {
-  ASSESSORS,
-  dossierFor,
-  expect200,
-  fetchHttp,
-  freePort,
-  registerAssessors,
-  RULEBOOK,
-  RULEBOOK_HASH,
-  samplePdf,
-  samplePng,
-  siweMessage,
-  submitDossier,
-  tempDir,
-  testConfig,
-  toEvaluated,
-  writeDeployment,
-  type Http,
-  type Tokens,
-} from "../server/helpers";
-import { appUrl, buildApp, ensureConnected, injectWallet, launchBrowser, privateKeyOf, ROLE, screenshot, startWorld, type TestWallet, type World } from "./harness";
+import { ASSESSORS, dossierFor, expect200, RULEBOOK, RULEBOOK_HASH, samplePdf, samplePng, submitDossier, toEvaluated, waitForState, type Http, type Tokens } from "../server/helpers";
+import { appUrl, ensureConnected, injectWallet, launchBrowser, privateKeyOf, ROLE, screenshot, signInToConsole, startAppWorkbench, startWorld, type AppWorkbench, type TestWallet, type World } from "./harness";
 
 const EDUCATION_ZH = { none: "无学历", college: "大专", bachelor: "本科", master: "硕士研究生", doctor: "博士研究生" } as const;
 
 describe("dApp · the body console's dossier page (申报材料, score sheet, evaluation in words, fresh state, audit log)", function () {
   this.timeout(420_000);
   let world: World;
-  let workbench: Workbench;
+  let app: AppWorkbench;
   let served: Served;
   let http: Http;
   let apiUrl: string;
@@ -50,15 +30,10 @@ describe("dApp · the body console's dossier page (申报材料, score sheet, ev
   let context: BrowserContext;
   let wallet: TestWallet;
   let tokens: Tokens;
-  const wb = tempDir("app-console-dossier");
   const APPLICANT = 31;
   const applicant = privateKeyToAccount(privateKeyOf(APPLICANT));
   const operatorAddress = privateKeyToAccount(privateKeyOf(ROLE.keyA)).address;
 
-  const signInAs = async (signer: PrivateKeyAccount): Promise<string> => {
-    const { message, signature } = await siweMessage(http, signer, { domain: served.host });
-    return expect200(await http("POST", "/auth/verify", { message, signature }), "sign-in").json<{ token: string }>().token;
-  };
   const upload = async (bytes: Buffer, name: string, type: string, token: string): Promise<string> => {
     const form = new FormData();
     form.append("file", new Blob([new Uint8Array(bytes)], { type }), name);
@@ -66,14 +41,7 @@ describe("dApp · the body console's dossier page (申报材料, score sheet, ev
     expect(r.status, "upload").to.be.oneOf([200, 201]);
     return ((await r.json()) as { sha256: string }).sha256;
   };
-  const signIn = async (page: Page) => {
-    await ensureConnected(page);
-    const signedIn = page.locator('[data-testid="signed-in"]');
-    const button = page.locator('button:has-text("用钱包登录"), button:has-text("Sign in with the wallet")');
-    await signedIn.or(button).first().waitFor();
-    if (!(await signedIn.count())) await button.click();
-    await signedIn.waitFor();
-  };
+  const signIn = signInToConsole;
   const openDossier = async (page: Page, id: string, lang: "zh" | "en" = "zh") => {
     await page.goto(appUrl(served, `/body/dossier/${id}`, lang));
     // the language is read when the app starts: a change of ?lang in the hash alone needs a reload
@@ -82,12 +50,7 @@ describe("dApp · the body console's dossier page (申报材料, score sheet, ev
     await page.waitForSelector(`.dossier-page[data-dossier="${id}"]`);
   };
   const state = async (id: string) => (await http("GET", `/dossiers/${id}`, undefined, tokens.operator)).json<{ state: string }>().state;
-  const waitFor = async (id: string, want: string) => {
-    for (let deadline = Date.now() + 60_000; (await state(id)) !== want; ) {
-      if (Date.now() > deadline) throw new Error(`dossier ${id} stayed ${await state(id)}, not ${want}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  };
+  const waitFor = (id: string, want: string) => waitForState(http, tokens.operator, id, want, 60_000);
   const noOverflow = async (page: Page, what: string) => {
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     expect(width, `${what}: horizontal overflow at 390 px`).to.be.at.most(390);
@@ -108,27 +71,17 @@ describe("dApp · the body console's dossier page (申报材料, score sheet, ev
 
   before(async () => {
     world = await startWorld();
-    const appPort = await freePort();
-    const host = `127.0.0.1:${appPort}`;
-    workbench = await buildServer({
-      config: testConfig(wb.dir, { rpcUrl: world.rpcUrl, deploymentPath: writeDeployment(wb.dir, world.deployment), bodyId: world.bodyA, signerKey: privateKeyOf(ROLE.keyA), siweDomain: host }),
-    });
-    apiUrl = await workbench.listen();
-    http = fetchHttp(apiUrl);
-    served = await serveApp({ dist: buildApp(), deployment: world.deployment, apiTarget: apiUrl, rpcTarget: world.rpcUrl, port: appPort });
-    const operator = await signInAs(privateKeyToAccount(privateKeyOf(ROLE.keyA)));
-    await registerAssessors(http, operator);
-    tokens = { operator, applicant: await signInAs(applicant), assessors: await Promise.all(ASSESSORS.slice(0, 3).map((a) => signInAs(privateKeyToAccount(a.key)))) };
+    app = await startAppWorkbench(world, { prefix: "app-console-dossier" });
+    ({ http, served, apiUrl } = app);
+    tokens = await app.signInTeam(applicant);
     browser = await launchBrowser();
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     wallet = await injectWallet(context, world, privateKeyOf(ROLE.keyA));
   });
   after(async () => {
     await browser?.close();
-    await served?.close();
-    await workbench?.close();
+    await app?.close();
     await world?.stop();
-    wb.cleanup();
   });
 
   it("the operator reads the whole application in words with its files, accepts it (no wallet), and the audit log names the operator", async () => {

@@ -11,10 +11,9 @@ import { expect } from "chai";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
 import { objectionStatement, objectionTypedData } from "../../sdk";
-import { serveApp, type Served } from "../../app/serve";
-import { buildServer, type Workbench } from "../../server/app";
-import { ASSESSORS, dossierFor, expect200, fetchHttp, freePort, registerAssessors, siweMessage, submitDossier, tempDir, testConfig, toEvaluated, writeDeployment, type Http, type Tokens } from "../server/helpers";
-import { appUrl, buildApp, ensureConnected, injectWallet, launchBrowser, privateKeyOf, ROLE, screenshot, startWorld, type World } from "./harness";
+import type { Served } from "../../app/serve";
+import { dossierFor, expect200, submitDossier, toEvaluated, waitForState, type Http, type Tokens } from "../server/helpers";
+import { appUrl, injectWallet, launchBrowser, privateKeyOf, ROLE, screenshot, signInToConsole, startAppWorkbench, startWorld, type AppWorkbench, type World } from "./harness";
 
 /** words of the code that must not reach a Chinese page */
 const FORBIDDEN_ZH = ["issued", "in-notice", "SIWE", "Injected", "dossier ", "submitted", "rejected", "evaluated", "queued", "failed", "undefined", "NaN", ".json", "EIP-712", "ObjectionStatement", "Invalid Date"];
@@ -22,29 +21,18 @@ const FORBIDDEN_ZH = ["issued", "in-notice", "SIWE", "Injected", "dossier ", "su
 describe("dApp · the body console's lists and queues (inbox, notice, outbox, re-issue) as a clerk uses them", function () {
   this.timeout(480_000);
   let world: World;
-  let workbench: Workbench;
+  let app: AppWorkbench;
   let served: Served;
   let http: Http;
   let browser: Browser;
   let context: BrowserContext;
   let tokens: Tokens;
-  const wb = tempDir("app-console-lists");
   const applicant = privateKeyToAccount(privateKeyOf(32));
   const ids = { submitted: "", rejected: "", inNotice: "" };
   let tokenId = "";
 
-  const signInAs = async (signer: PrivateKeyAccount): Promise<string> => {
-    const { message, signature } = await siweMessage(http, signer, { domain: served.host });
-    return expect200(await http("POST", "/auth/verify", { message, signature }), "sign-in").json<{ token: string }>().token;
-  };
-  const signIn = async (page: Page) => {
-    await ensureConnected(page);
-    const signedIn = page.locator('[data-testid="signed-in"]');
-    const button = page.locator('button:has-text("用钱包登录"), button:has-text("Sign in with the wallet")');
-    await signedIn.or(button).first().waitFor();
-    if (!(await signedIn.count())) await button.click();
-    await signedIn.waitFor();
-  };
+  const signInAs = (signer: PrivateKeyAccount): Promise<string> => app.signInAs(signer);
+  const signIn = signInToConsole;
   const open = async (page: Page, route: string, lang: "zh" | "en", ready: string) => {
     await page.goto(appUrl(served, route, lang));
     // the language is read when the app starts: a change of ?lang in the hash alone needs a reload
@@ -52,13 +40,7 @@ describe("dApp · the body console's lists and queues (inbox, notice, outbox, re
     await signIn(page);
     await page.waitForSelector(ready);
   };
-  const state = async (id: string) => (await http("GET", `/dossiers/${id}`, undefined, tokens.operator)).json<{ state: string }>().state;
-  const waitFor = async (id: string, want: string) => {
-    for (let deadline = Date.now() + 90_000; (await state(id)) !== want; ) {
-      if (Date.now() > deadline) throw new Error(`dossier ${id} stayed ${await state(id)}, not ${want}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  };
+  const waitFor = (id: string, want: string) => waitForState(http, tokens.operator, id, want, 90_000);
   /** the ids on the page that more than one element carries */
   const duplicateIds = (page: Page) =>
     page.evaluate(() => {
@@ -84,17 +66,10 @@ describe("dApp · the body console's lists and queues (inbox, notice, outbox, re
 
   before(async () => {
     world = await startWorld();
-    const appPort = await freePort();
-    const host = `127.0.0.1:${appPort}`;
-    workbench = await buildServer({
-      config: testConfig(wb.dir, { rpcUrl: world.rpcUrl, deploymentPath: writeDeployment(wb.dir, world.deployment), bodyId: world.bodyA, signerKey: privateKeyOf(ROLE.keyA), siweDomain: host }),
-    });
-    const apiUrl = await workbench.listen();
-    http = fetchHttp(apiUrl);
-    served = await serveApp({ dist: buildApp(), deployment: world.deployment, apiTarget: apiUrl, rpcTarget: world.rpcUrl, port: appPort });
-    const operator = await signInAs(privateKeyToAccount(privateKeyOf(ROLE.keyA)));
-    await registerAssessors(http, operator);
-    tokens = { operator, applicant: await signInAs(applicant), assessors: await Promise.all(ASSESSORS.slice(0, 3).map((a) => signInAs(privateKeyToAccount(a.key)))) };
+    app = await startAppWorkbench(world, { prefix: "app-console-lists" });
+    ({ http, served } = app);
+    tokens = await app.signInTeam(applicant);
+    const { operator } = tokens;
     // one waiting to be accepted, one refused, one certificate in public notice
     ids.submitted = await submitDossier(http, dossierFor(9201), tokens.applicant);
     ids.rejected = await submitDossier(http, dossierFor(9202), tokens.applicant);
@@ -108,10 +83,8 @@ describe("dApp · the body console's lists and queues (inbox, notice, outbox, re
   });
   after(async () => {
     await browser?.close();
-    await served?.close();
-    await workbench?.close();
+    await app?.close();
     await world?.stop();
-    wb.cleanup();
   });
 
   it("the inbox: search by number finds one, 'needs my action' lists only actionable ones, dates and grouped numbers, no overflow at 390 px", async () => {

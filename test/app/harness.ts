@@ -5,7 +5,7 @@
  * every signature and transaction in a test is made for real by viem with a private key.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type Browser, type BrowserContext, type LaunchOptions, type Page } from "playwright-core";
@@ -13,8 +13,10 @@ import { createPublicClient, createWalletClient, http, type Address, type Hex, t
 import { mnemonicToAccount, privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
 import { serveApp, type Served } from "../../app/serve";
 import { CqoClient, type Deployment, type SigningKeyGrant } from "../../sdk";
+import { buildServer, type Workbench } from "../../server/app";
 import { chainFor } from "../../server/chain";
-import { startAnvil, type Anvil } from "../server/helpers";
+import type { ServerConfig } from "../../server/config";
+import { ASSESSORS, expect200, fetchHttp, freePort, registerAssessors, siweMessage, startAnvil, tempDir, testConfig, writeDeployment, type Anvil, type Http, type Tokens } from "../server/helpers";
 import { seedChain, type Seeded, type SeededCertificate } from "./seed";
 
 export const REPO = join(__dirname, "..", "..");
@@ -237,6 +239,26 @@ export async function injectWallet(context: BrowserContext, world: World, privat
   };
 }
 
+/** Signs the console in with the wallet (SIWE) unless this tab's session already is; connects the wallet first. */
+export async function signInToConsole(page: Page): Promise<void> {
+  await ensureConnected(page);
+  const signedIn = page.locator('[data-testid="signed-in"]');
+  const button = page.locator('button:has-text("用钱包登录"), button:has-text("Sign in with the wallet")');
+  await signedIn.or(button).first().waitFor();
+  if (!(await signedIn.count())) await button.click();
+  await signedIn.waitFor();
+}
+
+/** axe-core's WCAG 2 A/AA violations inside `scope` ("rule: targets"), none expected */
+export async function axeViolations(page: Page, scope: string): Promise<string[]> {
+  await page.evaluate(readFileSync(require.resolve("axe-core/axe.min.js"), "utf8"));
+  return page.evaluate(async (sel) => {
+    type Axe = { run(context: string, options: unknown): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> };
+    const r = await (window as unknown as { axe: Axe }).axe.run(sel, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa"] } });
+    return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  }, scope);
+}
+
 /**
  * Connects the page's wallet: wagmi reconnects by itself when the wallet already authorised the site, otherwise
  * the test clicks the wallet's EIP-6963 button (the two race on a reload, hence the retry).
@@ -251,4 +273,85 @@ export async function ensureConnected(page: Page): Promise<void> {
     if (await connected.waitFor({ timeout: 5_000 }).then(() => true, () => false)) return;
   }
   throw new Error("the test wallet did not connect");
+}
+
+export interface AppWorkbench {
+  /** body A's workbench, in-process, its key issuing */
+  workbench: Workbench;
+  apiUrl: string;
+  http: Http;
+  /** the app, served against the workbench and the chain */
+  served: Served;
+  /** the page's host, the workbench's SIWE domain */
+  host: string;
+  /** signs in with Ethereum on the page's host; returns the session token */
+  signInAs(signer: PrivateKeyAccount): Promise<string>;
+  /** body A's operator, `applicant` and the first three assessors signed in (the operator registering them first) */
+  signInTeam(applicant: PrivateKeyAccount): Promise<Tokens>;
+  close(): Promise<void>;
+}
+
+/**
+ * Body A's workbench (in-process) on the page's own host, as sign-in with Ethereum requires, and the app served
+ * against it: a free port for the app, the workbench's siweDomain naming it.
+ */
+export async function startAppWorkbench(world: World, options: { prefix?: string; config?: Partial<ServerConfig> } = {}): Promise<AppWorkbench> {
+  const dir = tempDir(options.prefix ?? "app-wb");
+  const appPort = await freePort();
+  const host = `127.0.0.1:${appPort}`;
+  let workbench: Workbench | undefined;
+  let served: Served | undefined;
+  const close = async () => {
+    await served?.close();
+    await workbench?.close();
+    dir.cleanup();
+  };
+  try {
+    workbench = await buildServer({
+      config: testConfig(dir.dir, { rpcUrl: world.rpcUrl, deploymentPath: writeDeployment(dir.dir, world.deployment), bodyId: world.bodyA, signerKey: privateKeyOf(ROLE.keyA), siweDomain: host, ...options.config }),
+    });
+    const apiUrl = await workbench.listen();
+    const http = fetchHttp(apiUrl);
+    served = await serveApp({ dist: buildApp(), deployment: world.deployment, apiTarget: apiUrl, rpcTarget: world.rpcUrl, port: appPort });
+    const signInAs = async (signer: PrivateKeyAccount): Promise<string> => {
+      const { message, signature } = await siweMessage(http, signer, { domain: host });
+      return expect200(await http("POST", "/auth/verify", { message, signature }), "sign-in").json<{ token: string }>().token;
+    };
+    const signInTeam = async (applicant: PrivateKeyAccount): Promise<Tokens> => {
+      const operator = await signInAs(privateKeyToAccount(privateKeyOf(ROLE.keyA)));
+      await registerAssessors(http, operator);
+      return { operator, applicant: await signInAs(applicant), assessors: await Promise.all(ASSESSORS.slice(0, 3).map((a) => signInAs(privateKeyToAccount(a.key)))) };
+    };
+    return { workbench, apiUrl, http, served, host, signInAs, signInTeam, close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}
+
+/** The seeded world served by the app (no workbench) and a browser: what a page test reading the chain starts from. */
+export interface ServedWorld {
+  world: World;
+  served: Served;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+export async function startServedWorld(): Promise<ServedWorld> {
+  const world = await startWorld();
+  let served: Served | undefined;
+  let browser: Browser | undefined;
+  const close = async () => {
+    await browser?.close();
+    await served?.close();
+    await world.stop();
+  };
+  try {
+    served = await serveWorld(world);
+    browser = await launchBrowser();
+    return { world, served, browser, close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
 }

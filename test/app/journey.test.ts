@@ -13,14 +13,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { Hex } from "viem";
-import { privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
-import { serveApp, type Served } from "../../app/serve";
+import { privateKeyToAccount } from "viem/accounts";
+import type { Served } from "../../app/serve";
 import { signSheet, syntheticSheets } from "../../scoring/synthetic";
-import { buildServer, type Workbench } from "../../server/app";
-import { ASSESSORS, expect200, fetchHttp, freePort, registerAssessors, RULEBOOK, RULEBOOK_HASH, RULEBOOK_KEY, samplePdf, siweMessage, tempDir, testConfig, writeDeployment, type Http } from "../server/helpers";
+import { ASSESSORS, expect200, registerAssessors, RULEBOOK, RULEBOOK_HASH, RULEBOOK_KEY, samplePdf, waitForState as waitForStateOf, type Http } from "../server/helpers";
 import { fillApplication } from "./apply-form";
 import { base64UrlEncodeNode } from "./disclosure";
-import { appUrl, buildApp, ensureConnected, injectWallet, launchBrowser, privateKeyOf, ROLE, screenshot, startWorld, type World } from "./harness";
+import { appUrl, ensureConnected, injectWallet, launchBrowser, privateKeyOf, ROLE, screenshot, startAppWorkbench, startWorld, type AppWorkbench, type World } from "./harness";
 import { scanPrintedQr } from "./printed-qr";
 
 const APPLICANT = 43;
@@ -31,32 +30,24 @@ const EMPLOYER = "湖南某某精密制造有限公司";
 describe("dApp · the whole journey: apply → notice → objection → issued → print → verify (申报到核验)", function () {
   this.timeout(420_000);
   let world: World;
-  let workbench: Workbench;
+  let app: AppWorkbench;
   let served: Served;
   let browser: Browser;
   let holderContext: BrowserContext;
   let http: Http;
   let operator: string;
-  const wbDir = tempDir("app-journey-wb");
   const tmp = mkdtempSync(join(tmpdir(), "cqo-app-journey-"));
   // what the steps hand on
   let dossierId = "";
   let tokenId = "";
   let qrLink = "";
-  let host = "";
 
   before(async () => {
     world = await startWorld();
-    const appPort = await freePort();
-    host = `127.0.0.1:${appPort}`;
-    workbench = await buildServer({
-      config: testConfig(wbDir.dir, { rpcUrl: world.rpcUrl, deploymentPath: writeDeployment(wbDir.dir, world.deployment), bodyId: world.bodyA, signerKey: privateKeyOf(ROLE.keyA), siweDomain: host, requireDeclaration: true }),
-    });
-    const apiUrl = await workbench.listen();
-    http = fetchHttp(apiUrl);
-    operator = await signInAs(privateKeyToAccount(privateKeyOf(ROLE.keyA)), host);
+    app = await startAppWorkbench(world, { prefix: "app-journey-wb", config: { requireDeclaration: true } });
+    ({ http, served } = app);
+    operator = await app.signInAs(privateKeyToAccount(privateKeyOf(ROLE.keyA)));
     await registerAssessors(http, operator);
-    served = await serveApp({ dist: buildApp(), deployment: world.deployment, apiTarget: apiUrl, rpcTarget: world.rpcUrl, port: appPort });
     browser = await launchBrowser();
     // the applicant becomes the holder: one browser profile throughout (the credential is kept in it); three device
     // pixels a pixel, so the screenshot of the printed QR is as sharp as a phone's photo of the paper
@@ -65,25 +56,12 @@ describe("dApp · the whole journey: apply → notice → objection → issued �
   });
   after(async () => {
     await browser?.close();
-    await served?.close();
-    await workbench?.close();
+    await app?.close();
     await world?.stop();
-    wbDir.cleanup();
   });
 
-  async function signInAs(signer: PrivateKeyAccount, domain: string): Promise<string> {
-    const { message, signature } = await siweMessage(http, signer, { domain });
-    return expect200(await http("POST", "/auth/verify", { message, signature }), "sign-in").json<{ token: string }>().token;
-  }
   const stateOf = async (id: string) => (await http("GET", `/dossiers/${id}`, undefined, operator)).json<{ state: string; dossierHash: Hex }>();
-  async function waitForState(id: string, state: string): Promise<void> {
-    for (let deadline = Date.now() + 60_000; ; ) {
-      const d = await stateOf(id);
-      if (d.state === state) return;
-      if (Date.now() > deadline) throw new Error(`dossier ${id} stayed ${d.state}, wanted ${state}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
+  const waitForState = (id: string, state: string) => waitForStateOf(http, operator, id, state, 60_000);
   async function shots(page: Page, name: string, ready: string): Promise<void> {
     for (const lang of ["zh", "en"] as const) {
       for (const width of [390, 1280]) {
@@ -138,7 +116,7 @@ describe("dApp · the whole journey: apply → notice → objection → issued �
     const { dossierHash } = await stateOf(dossierId);
     const sheets = syntheticSheets(RULEBOOK, RULEBOOK_HASH, dossierHash, panel, 4343, 40);
     for (const [i, a] of panel.entries()) {
-      const token = await signInAs(privateKeyToAccount(a.key), host);
+      const token = await app.signInAs(privateKeyToAccount(a.key));
       expect200(await http("POST", `/dossiers/${dossierId}/sheets`, { sheet: await signSheet(sheets[i]!, a.key) }, token), "sheet", 201);
     }
     const evaluated = expect200(await http("POST", `/dossiers/${dossierId}/evaluate`, {}, operator), "evaluate").json<{ state: string }>();

@@ -8,29 +8,15 @@
  * filer. Screenshots in zh and en at 390 and 1280 px.
  */
 import { expect } from "chai";
-import { readFileSync } from "node:fs";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { createPublicClient, http as viemHttp } from "viem";
-import { privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
-import { serveApp, type Served } from "../../app/serve";
+import { privateKeyToAccount } from "viem/accounts";
+import type { Served } from "../../app/serve";
 import { formatCertificateNumber } from "../../app/src/lib/certificateNumber";
 import type { Dossier } from "../../scoring";
 import { cqoReads } from "../../sdk/reads";
-import { buildServer, type Workbench } from "../../server/app";
-import { ASSESSORS, dossierFor, expect200, fetchHttp, freePort, registerAssessors, samplePdf, signedDeclaration, siweMessage, tempDir, testConfig, toEvaluated, writeDeployment, type Http } from "../server/helpers";
-import { appUrl, buildApp, chainNow, ensureConnected, injectWallet, launchBrowser, privateKeyOf, ROLE, screenshot, startWorld, type World } from "./harness";
-
-const AXE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
-
-/** axe-core's WCAG 2 A/AA violations inside `scope` ("rule: targets"), none expected */
-async function axeViolations(page: Page, scope: string): Promise<string[]> {
-  await page.evaluate(AXE);
-  return page.evaluate(async (sel) => {
-    type Axe = { run(context: string, options: unknown): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> };
-    const r = await (window as unknown as { axe: Axe }).axe.run(sel, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa"] } });
-    return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-  }, scope);
-}
+import { ASSESSORS, dossierFor, expect200, registerAssessors, samplePdf, signedDeclaration, toEvaluated, waitForState, type Http } from "../server/helpers";
+import { appUrl, axeViolations, chainNow, ensureConnected, injectWallet, launchBrowser, privateKeyOf, ROLE, screenshot, startAppWorkbench, startWorld, type AppWorkbench, type World } from "./harness";
 
 interface Listed {
   tokenId: string;
@@ -40,29 +26,19 @@ interface Listed {
 describe("dApp · the public notice (公示) with the objection form", function () {
   this.timeout(300_000);
   let world: World;
-  let workbench: Workbench;
+  let app: AppWorkbench;
   let served: Served;
   let browser: Browser;
   let http: Http;
   let operator: string;
-  let host: string;
-  const wbDir = tempDir("app-notices-wb");
   const listed: { consented: Listed; private: Listed } = {} as { consented: Listed; private: Listed };
   const filerKey = privateKeyOf(41);
 
   before(async () => {
     world = await startWorld();
-    const appPort = await freePort();
-    host = `127.0.0.1:${appPort}`;
-    workbench = await buildServer({
-      config: testConfig(wbDir.dir, { rpcUrl: world.rpcUrl, deploymentPath: writeDeployment(wbDir.dir, world.deployment), bodyId: world.bodyA, signerKey: privateKeyOf(ROLE.keyA), siweDomain: host }),
-    });
-    const apiUrl = await workbench.listen();
-    http = fetchHttp(apiUrl);
-    const signInAs = async (signer: PrivateKeyAccount): Promise<string> => {
-      const { message, signature } = await siweMessage(http, signer, { domain: host });
-      return expect200(await http("POST", "/auth/verify", { message, signature }), "sign-in").json<{ token: string }>().token;
-    };
+    app = await startAppWorkbench(world, { prefix: "app-notices-wb" });
+    ({ http, served } = app);
+    const { signInAs } = app;
     operator = await signInAs(privateKeyToAccount(privateKeyOf(ROLE.keyA)));
     await registerAssessors(http, operator);
     const assessors = await Promise.all(ASSESSORS.slice(0, 3).map((a) => signInAs(privateKeyToAccount(a.key))));
@@ -74,25 +50,17 @@ describe("dApp · the public notice (公示) with the objection form", function 
       const declaration = await signedDeclaration(applicant, dossier, world.deployment, publishInNotice);
       const { id } = await toEvaluated(http, tokens, dossier, undefined, declaration);
       const approved = expect200(await http("POST", `/dossiers/${id}/approve`, {}, operator), "approve").json<{ tokenId: string }>();
-      for (let deadline = Date.now() + 30_000; ; ) {
-        const d = (await http("GET", `/dossiers/${id}`, undefined, operator)).json<{ state: string }>();
-        if (d.state === "in-notice") break;
-        if (Date.now() > deadline) throw new Error(`dossier ${id} stayed ${d.state}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      await waitForState(http, operator, id, "in-notice");
       return { tokenId: approved.tokenId, dossier };
     };
     listed.consented = await issue(30, 4711, true);
     listed.private = await issue(31, 4712, false);
-    served = await serveApp({ dist: buildApp(), deployment: world.deployment, apiTarget: apiUrl, rpcTarget: world.rpcUrl, port: appPort });
     browser = await launchBrowser();
   });
   after(async () => {
     await browser?.close();
-    await served?.close();
-    await workbench?.close();
+    await app?.close();
     await world?.stop();
-    wbDir.cleanup();
   });
 
   const item = (page: Page, tokenId: string) => page.locator(`[data-testid=notice-item][data-token="${tokenId}"]`);

@@ -9,24 +9,20 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import type { Served } from "../../app/serve";
 import { formatCertificateNumber } from "../../app/src/lib/certificateNumber";
-import { appUrl, launchBrowser, screenshot, SCREENSHOTS, serveWorld, startWorld, type World } from "./harness";
+import { appUrl, screenshot, SCREENSHOTS, startServedWorld, type ServedWorld, type World } from "./harness";
 
 describe("dApp · status watermark on the printed certificate, successor of a re-issued one (issue #14)", function () {
   this.timeout(240_000);
+  let fx: ServedWorld;
   let world: World;
   let served: Served;
   let browser: Browser;
 
   before(async () => {
-    world = await startWorld();
-    served = await serveWorld(world);
-    browser = await launchBrowser();
+    fx = await startServedWorld();
+    ({ world, served, browser } = fx);
   });
-  after(async () => {
-    await browser?.close();
-    await served?.close();
-    await world?.stop();
-  });
+  after(() => fx?.close());
 
   const cert = (label: string) => {
     const c = world.certs.find((x) => x.label === label);

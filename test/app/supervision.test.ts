@@ -7,15 +7,14 @@
 import { expect } from "chai";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { concat, keccak256, numberToHex, toHex, type Hex } from "viem";
-import { privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
-import { serveApp, type Served } from "../../app/serve";
-import { buildServer, type Workbench } from "../../server/app";
+import { privateKeyToAccount } from "viem/accounts";
+import type { Served } from "../../app/serve";
 import { checkAuditAnswer } from "../../app/src/association/auditCheck";
 import { auditFlags, drawSample, oversightOf, voidPreview, type BodyOversight, type CertificateFact, type OversightEvent } from "../../app/src/association/supervisionStats";
 import { buildTree, disclose, valueHash, type Credential } from "../../scoring";
 import { bodyIdOfCertificate, type CertificateVerification } from "../../sdk/types";
-import { ASSESSORS, clientFor, dossierFor, expect200, fetchHttp, freePort, registerAssessors, siweMessage, tempDir, testConfig, toEvaluated, writeDeployment, type Http } from "../server/helpers";
-import { appUrl, buildApp, ensureConnected, injectWallet, launchBrowser, privateKeyOf, ROLE, screenshot, serveWorld, startWorld, type World } from "./harness";
+import { clientFor, dossierFor, expect200, toEvaluated, waitForState } from "../server/helpers";
+import { appUrl, ensureConnected, injectWallet, launchBrowser, privateKeyOf, ROLE, screenshot, serveWorld, startAppWorkbench, startWorld, type World } from "./harness";
 
 const cert = (tokenId: number, bodyId: number, level: number, status: CertificateFact["status"], extra: Partial<CertificateFact> = {}): CertificateFact => ({
   tokenId: BigInt(tokenId),
@@ -270,34 +269,18 @@ describe("dApp · the association's oversight page (监督, #/association?tab=su
 
   it("asks the body's workbench for the sampled records and checks each against the chain: 一致, and 不一致 for a tampered record", async () => {
     // body A's workbench (in-process, its key issuing) on the page's own host, as sign-in with Ethereum requires
-    const wbDir = tempDir("app-supervision-wb");
-    const appPort = await freePort();
-    const host = `127.0.0.1:${appPort}`;
-    const workbench: Workbench = await buildServer({
-      config: testConfig(wbDir.dir, { rpcUrl: world.rpcUrl, deploymentPath: writeDeployment(wbDir.dir, world.deployment), bodyId: world.bodyA, signerKey: privateKeyOf(ROLE.keyA), siweDomain: host }),
-    });
-    let withApi: Served | null = null;
+    const app = await startAppWorkbench(world, { prefix: "app-supervision-wb" });
     try {
-      const apiUrl = await workbench.listen();
-      const http: Http = fetchHttp(apiUrl);
-      const signInAs = async (signer: PrivateKeyAccount): Promise<string> => {
-        const { message, signature } = await siweMessage(http, signer, { domain: host });
-        return expect200(await http("POST", "/auth/verify", { message, signature }), "sign-in").json<{ token: string }>().token;
-      };
-      const operator = await signInAs(privateKeyToAccount(privateKeyOf(ROLE.keyA)));
-      await registerAssessors(http, operator);
-      const tokens = { operator, applicant: await signInAs(privateKeyToAccount(privateKeyOf(31))), assessors: await Promise.all(ASSESSORS.slice(0, 3).map((a) => signInAs(privateKeyToAccount(a.key)))) };
+      const { http, workbench, served: withApi } = app;
+      const tokens = await app.signInTeam(privateKeyToAccount(privateKeyOf(31)));
+      const { operator } = tokens;
       const issued: { id: string; tokenId: string }[] = [];
       for (const seed of [5101, 5102]) {
         const { id } = await toEvaluated(http, tokens, dossierFor(seed));
         issued.push({ id, tokenId: expect200(await http("POST", `/dossiers/${id}/approve`, {}, operator), "approve").json<{ tokenId: string }>().tokenId });
       }
       for (const { id } of issued) {
-        for (let deadline = Date.now() + 30_000; ; ) {
-          if ((await http("GET", `/dossiers/${id}`, undefined, operator)).json<{ state: string }>().state === "in-notice") break;
-          if (Date.now() > deadline) throw new Error(`dossier ${id} was never issued`);
-          await new Promise((r) => setTimeout(r, 100));
-        }
+        await waitForState(http, operator, id, "in-notice");
       }
       // the second record is tampered with in the body's database: its evaluation no longer matches the root
       const [good, bad] = issued as [{ id: string; tokenId: string }, { id: string; tokenId: string }];
@@ -305,7 +288,6 @@ describe("dApp · the association's oversight page (监督, #/association?tab=su
       const evaluation = JSON.parse(row.evaluation_json) as { total: number };
       workbench.db.prepare("UPDATE dossiers SET evaluation_json = ? WHERE id = ?").run(JSON.stringify({ ...evaluation, total: evaluation.total + 7 }), bad.id);
 
-      withApi = await serveApp({ dist: buildApp(), deployment: world.deployment, apiTarget: apiUrl, rpcTarget: world.rpcUrl, port: appPort });
       const page = await context.newPage();
       await page.goto(appUrl(withApi, "/association?tab=supervision"));
       await ensureConnected(page);
@@ -335,9 +317,7 @@ describe("dApp · the association's oversight page (监督, #/association?tab=su
       await screenshot(page, "supervision-audit-answers-zh");
       await page.close();
     } finally {
-      await withApi?.close();
-      await workbench.close();
-      wbDir.cleanup();
+      await app.close();
     }
   });
 });

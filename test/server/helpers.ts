@@ -12,6 +12,7 @@ import { createPublicClient, createWalletClient, http, type Hex, type PublicClie
 import { mnemonicToAccount, privateKeyToAccount, type HDAccount, type PrivateKeyAccount } from "viem/accounts";
 import { createSiweMessage } from "viem/siwe";
 import { CqoClient, declarationTypedData, deployCqo, integrityDeclaration, levelsToScope, type Deployment, type SigningKeyGrant } from "../../sdk";
+import { buildServer, type Workbench } from "../../server/app";
 import { chainFor } from "../../server/chain";
 import type { ServerConfig } from "../../server/config";
 import { rulebookHash, parseRulebook, type Dossier, type Rulebook } from "../../scoring";
@@ -293,6 +294,63 @@ export async function signInTeam(http: Http, applicant: HDAccount | PrivateKeyAc
     applicant: await signInAs(http, applicant),
     assessors: await Promise.all(ASSESSORS.slice(0, 3).map((a) => signInAs(http, privateKeyToAccount(a.key)))),
   };
+}
+
+/** Polls the dossier until it reaches `state` (the worker issues on-chain in the background), or throws after `ms`. */
+export async function waitForState(http: Http, token: string, id: string, state: string, ms = 30_000): Promise<void> {
+  for (let deadline = Date.now() + ms; ; ) {
+    const d = (await http("GET", `/dossiers/${id}`, undefined, token)).json<{ state: string }>();
+    if (d.state === state) return;
+    if (Date.now() > deadline) throw new Error(`dossier ${id} stayed ${d.state}, wanted ${state}`);
+    await sleep(ms > 30_000 ? 200 : 100);
+  }
+}
+
+export interface WorkbenchOptions {
+  /** who signs in as the applicant (tokens.applicant) */
+  applicant: HDAccount | PrivateKeyAccount;
+  /** the temporary directory's name */
+  prefix?: string;
+  config?: Partial<ServerConfig>;
+  /** listen (and so start the issuance worker); default true */
+  listen?: boolean;
+  /** the operator registers the assessors first; default true */
+  register?: boolean;
+}
+
+/** A fresh anvil, world and workbench (inject over HTTP), its team signed in: what a workbench test file starts from. */
+export interface WorkbenchFixture {
+  anvil: Anvil;
+  world: World;
+  wb: Workbench;
+  http: Http;
+  tokens: Tokens;
+  dir: string;
+  /** waitForState as the operator */
+  waitForState(id: string, state: string, ms?: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startWorkbench(options: WorkbenchOptions): Promise<WorkbenchFixture> {
+  const anvil = await startAnvil();
+  const tmp = tempDir(options.prefix ?? "workbench");
+  let wb: Workbench | undefined;
+  const stop = async () => {
+    await wb?.close();
+    await anvil.stop("SIGKILL");
+    tmp.cleanup();
+  };
+  try {
+    const world = await deployWorld(anvil.url);
+    wb = await buildServer({ config: testConfig(tmp.dir, options.config), chain: clientFor(anvil.url, world.deployment, account(OPERATOR)) });
+    if (options.listen ?? true) await wb.listen();
+    const http = injectHttp(wb.app);
+    const tokens = await signInTeam(http, options.applicant, { register: options.register });
+    return { anvil, world, wb, http, tokens, dir: tmp.dir, waitForState: (id, state, ms) => waitForState(http, tokens.operator, id, state, ms), stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
 }
 
 /**

@@ -6,27 +6,7 @@
  */
 import { expect } from "chai";
 import { objectionStatement, objectionTypedData } from "../../sdk";
-import { buildServer, type Workbench } from "../../server/app";
-import {
-  account,
-  clientFor,
-  deployWorld,
-  dossierFor,
-  expect200,
-  injectHttp,
-  OPERATOR,
-  signedDeclaration,
-  signInAs,
-  signInTeam,
-  startAnvil,
-  tempDir,
-  testConfig,
-  toEvaluated,
-  type Anvil,
-  type Http,
-  type Tokens,
-  type World,
-} from "./helpers";
+import { account, clientFor, dossierFor, expect200, signedDeclaration, signInAs, startWorkbench, toEvaluated, type Http, type Tokens, type WorkbenchFixture, type World } from "./helpers";
 
 interface ErrorBody {
   error: { code: string; problems?: { field: string }[] };
@@ -34,28 +14,19 @@ interface ErrorBody {
 
 describe("server: attacks on the holder's requests and the declaration (anvil)", function () {
   this.timeout(240_000);
-  let anvil: Anvil;
+  let fx: WorkbenchFixture;
   let world: World;
-  let wb: Workbench;
   let http: Http;
   let tokens: Tokens;
-  let tmp: ReturnType<typeof tempDir>;
   let seed = 14_100;
   const applicant = account(28);
 
-  const rpc = (method: string, params: unknown[]) => fetch(anvil.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
   const travel = async (s: number) => {
-    await rpc("evm_increaseTime", [s]);
-    await rpc("evm_mine", []);
-  };
-  const waitFor = async (id: string, state: string) => {
-    for (let deadline = Date.now() + 30_000; ; ) {
-      const d = (await http("GET", `/dossiers/${id}`, undefined, tokens.operator)).json<{ state: string }>();
-      if (d.state === state) return;
-      if (Date.now() > deadline) throw new Error(`dossier ${id} stayed ${d.state}, wanted ${state}`);
-      await new Promise((r) => setTimeout(r, 100));
+    for (const [method, params] of [["evm_increaseTime", [s]], ["evm_mine", []]] as const) {
+      await fetch(fx.anvil.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
     }
   };
+  const waitFor = (id: string, state: string) => fx.waitForState(id, state);
   const inNotice = async () => {
     const { id } = await toEvaluated(http, tokens, dossierFor(seed++));
     const { tokenId } = expect200(await http("POST", `/dossiers/${id}/approve`, {}, tokens.operator), "approve").json<{ tokenId: string }>();
@@ -64,19 +35,10 @@ describe("server: attacks on the holder's requests and the declaration (anvil)",
   };
 
   before(async () => {
-    anvil = await startAnvil();
-    world = await deployWorld(anvil.url);
-    tmp = tempDir("holder-requests-attacks");
-    wb = await buildServer({ config: testConfig(tmp.dir), chain: clientFor(anvil.url, world.deployment, account(OPERATOR)) });
-    await wb.listen();
-    http = injectHttp(wb.app);
-    tokens = await signInTeam(http, applicant);
+    fx = await startWorkbench({ applicant, prefix: "holder-requests-attacks" });
+    ({ world, http, tokens } = fx);
   });
-  after(async () => {
-    await wb?.close();
-    await anvil?.stop("SIGKILL");
-    tmp?.cleanup();
-  });
+  after(() => fx?.stop());
 
   it("an upheld objection cannot revoke 'at the holder's request' (422 body.reason), and nothing reaches the chain", async () => {
     const c = await inNotice();
@@ -89,7 +51,7 @@ describe("server: attacks on the holder's requests and the declaration (anvil)",
     expect(r.status).to.equal(422);
     expect(r.json<ErrorBody>().error.code).to.equal("no-holder-request");
     expect(r.json<ErrorBody>().error.problems!.map((p) => p.field)).to.deep.equal(["body.reason"]);
-    expect((await clientFor(anvil.url, world.deployment).verifyCertificate(c.tokenId)).status).to.equal("Pending");
+    expect((await clientFor(fx.anvil.url, world.deployment).verifyCertificate(c.tokenId)).status).to.equal("Pending");
   });
 
   it("a request of the old wallet does not outlive a re-issue: the new certificate is not revoked on it; the new holder asks anew", async () => {

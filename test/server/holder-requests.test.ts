@@ -5,27 +5,7 @@
  */
 import { expect } from "chai";
 import type { Dossier } from "../../scoring";
-import { buildServer, type Workbench } from "../../server/app";
-import {
-  account,
-  clientFor,
-  deployWorld,
-  dossierFor,
-  expect200,
-  injectHttp,
-  OPERATOR,
-  signedDeclaration,
-  signInAs,
-  signInTeam,
-  startAnvil,
-  tempDir,
-  testConfig,
-  toEvaluated,
-  type Anvil,
-  type Http,
-  type Tokens,
-  type World,
-} from "./helpers";
+import { account, clientFor, dossierFor, expect200, signedDeclaration, signInAs, startWorkbench, toEvaluated, type Anvil, type Http, type Tokens, type WorkbenchFixture, type World } from "./helpers";
 
 interface ErrorBody {
   error: { code: string; problems?: { field: string }[] };
@@ -34,24 +14,16 @@ const codeOf = (r: { status: number; json<T>(): T }) => [r.status, r.json<ErrorB
 
 describe("server: the holder's requests — revocation at their request, and the re-evaluation draft (anvil)", function () {
   this.timeout(180_000);
+  let fx: WorkbenchFixture;
   let anvil: Anvil;
   let world: World;
-  let wb: Workbench;
   let http: Http;
   let tokens: Tokens;
-  let tmp: ReturnType<typeof tempDir>;
   let seed = 13_700;
   const applicant = account(26);
 
   const rpc = (method: string, params: unknown[]) => fetch(anvil.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
-  const waitFor = async (id: string, state: string) => {
-    for (let deadline = Date.now() + 30_000; ; ) {
-      const d = (await http("GET", `/dossiers/${id}`, undefined, tokens.operator)).json<{ state: string }>();
-      if (d.state === state) return;
-      if (Date.now() > deadline) throw new Error(`dossier ${id} stayed ${d.state}, wanted ${state}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
+  const waitFor = (id: string, state: string) => fx.waitForState(id, state);
   /** a certificate through its notice: issued */
   const issued = async (): Promise<{ id: string; tokenId: string; dossier: Dossier }> => {
     const dossier = dossierFor(seed++);
@@ -65,19 +37,10 @@ describe("server: the holder's requests — revocation at their request, and the
   };
 
   before(async () => {
-    anvil = await startAnvil();
-    world = await deployWorld(anvil.url);
-    tmp = tempDir("holder-requests");
-    wb = await buildServer({ config: testConfig(tmp.dir), chain: clientFor(anvil.url, world.deployment, account(OPERATOR)) });
-    await wb.listen();
-    http = injectHttp(wb.app);
-    tokens = await signInTeam(http, applicant);
+    fx = await startWorkbench({ applicant, prefix: "holder-requests" });
+    ({ anvil, world, http, tokens } = fx);
   });
-  after(async () => {
-    await wb?.close();
-    await anvil?.stop("SIGKILL");
-    tmp?.cleanup();
-  });
+  after(() => fx?.stop());
 
   it("HolderRequest is refused as a revocation reason until the holder asks; then the body revokes with it, on-chain", async () => {
     const c = await issued();

@@ -7,30 +7,9 @@
 import { expect } from "chai";
 import type { Hex } from "viem";
 import { verifyDisclosure, type Dossier } from "../../scoring";
-import { buildServer, type Workbench } from "../../server/app";
+import { buildServer } from "../../server/app";
 import { DECLARATION_WINDOW } from "../../server/declaration-check";
-import {
-  account,
-  clientFor,
-  deployWorld,
-  dossierFor,
-  expect200,
-  injectHttp,
-  OPERATOR,
-  signedDeclaration,
-  signInAs,
-  signInTeam,
-  startAnvil,
-  submitDossier,
-  tempDir,
-  testConfig,
-  toEvaluated,
-  type Anvil,
-  type Http,
-  type Reply,
-  type Tokens,
-  type World,
-} from "./helpers";
+import { account, clientFor, dossierFor, expect200, injectHttp, signedDeclaration, signInAs, startWorkbench, submitDossier, tempDir, testConfig, toEvaluated, type Anvil, type Http, type Reply, type Tokens, type WorkbenchFixture, type World } from "./helpers";
 
 interface ErrorBody {
   error: { code: string; problems?: { field: string; zh: string; en: string }[] };
@@ -51,29 +30,19 @@ const fieldsOf = (r: Reply) => (r.json<ErrorBody>().error.problems ?? []).map((p
 
 describe("server: the applicant's declaration and the public notice (申报 · 诚信承诺 · 公示, anvil)", function () {
   this.timeout(180_000);
+  let fx: WorkbenchFixture;
   let anvil: Anvil;
   let world: World;
-  let wb: Workbench;
   let http: Http;
   let tokens: Tokens;
-  let tmp: ReturnType<typeof tempDir>;
   let seed = 12_400;
   const applicant = account(23);
 
   before(async () => {
-    anvil = await startAnvil();
-    world = await deployWorld(anvil.url);
-    tmp = tempDir("journey-api");
-    wb = await buildServer({ config: testConfig(tmp.dir), chain: clientFor(anvil.url, world.deployment, account(OPERATOR)) });
-    await wb.listen();
-    http = injectHttp(wb.app);
-    tokens = await signInTeam(http, applicant);
+    fx = await startWorkbench({ applicant, prefix: "journey-api" });
+    ({ anvil, world, http, tokens } = fx);
   });
-  after(async () => {
-    await wb?.close();
-    await anvil?.stop("SIGKILL");
-    tmp?.cleanup();
-  });
+  after(() => fx?.stop());
 
   const inbox = async () => (await http("GET", "/dossiers?limit=100", undefined, tokens.operator)).json<{ total: number }>().total;
   const submit = (dossier: Dossier, declaration: unknown, token = tokens.applicant) => http("POST", "/dossiers", { rulebook: "hn-cqo-default@2024.1", dossier, declaration }, token);
@@ -156,14 +125,7 @@ describe("server: the applicant's declaration and the public notice (申报 · �
     let silent: { id: string; tokenId: string };
     let pendingId: string;
 
-    const waitInNotice = async (id: string) => {
-      for (let deadline = Date.now() + 30_000; ; ) {
-        const d = (await http("GET", `/dossiers/${id}`, undefined, tokens.operator)).json<{ state: string }>();
-        if (d.state === "in-notice") return;
-        if (Date.now() > deadline) throw new Error(`dossier ${id} stayed ${d.state}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    };
+    const waitInNotice = (id: string) => fx.waitForState(id, "in-notice");
     const approved = async (dossier: Dossier, publish: boolean) => {
       const { id } = await toEvaluated(http, tokens, dossier, undefined, await declare(dossier, publish));
       const a = expect200(await http("POST", `/dossiers/${id}/approve`, {}, tokens.operator), "approve").json<{ tokenId: string; root: Hex }>();

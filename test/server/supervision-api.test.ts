@@ -6,27 +6,7 @@
  */
 import { expect } from "chai";
 import { verifyDisclosure, type Evaluation } from "../../scoring";
-import { buildServer, type Workbench } from "../../server/app";
-import {
-  ASSOCIATION,
-  OPERATOR,
-  account,
-  clientFor,
-  deployWorld,
-  dossierFor,
-  expect200,
-  injectHttp,
-  signInAs,
-  signInTeam,
-  startAnvil,
-  tempDir,
-  testConfig,
-  toEvaluated,
-  type Anvil,
-  type Http,
-  type Tokens,
-  type World,
-} from "./helpers";
+import { ASSOCIATION, account, clientFor, dossierFor, expect200, signInAs, startWorkbench, toEvaluated, type Anvil, type Http, type Tokens, type WorkbenchFixture, type World } from "./helpers";
 
 interface ErrorBody {
   error: { code: string; zh: string; en: string };
@@ -41,39 +21,25 @@ interface AuditAnswer {
 
 describe("server: the association's sampling audit (GET /supervision/records/:tokenId, anvil)", function () {
   this.timeout(120_000);
+  let fx: WorkbenchFixture;
   let anvil: Anvil;
   let world: World;
-  let wb: Workbench;
   let http: Http;
   let tokens: Tokens;
-  let tmp: ReturnType<typeof tempDir>;
   let tokenId: string;
   let dossierId: string;
   const applicant = account(11);
 
   before(async () => {
-    anvil = await startAnvil();
-    world = await deployWorld(anvil.url);
-    tmp = tempDir("supervision");
-    wb = await buildServer({ config: testConfig(tmp.dir), chain: clientFor(anvil.url, world.deployment, account(OPERATOR)) });
-    await wb.listen();
-    http = injectHttp(wb.app);
-    tokens = await signInTeam(http, applicant);
+    fx = await startWorkbench({ applicant, prefix: "supervision" });
+    ({ anvil, world, http, tokens } = fx);
     const { id } = await toEvaluated(http, tokens, dossierFor(901));
     dossierId = id;
     tokenId = expect200(await http("POST", `/dossiers/${id}/approve`, {}, tokens.operator), "approve").json<{ tokenId: string }>().tokenId;
-    const deadline = Date.now() + 30_000;
-    while ((await http("GET", `/dossiers/${id}`, undefined, tokens.operator)).json<{ state: string }>().state !== "in-notice") {
-      if (Date.now() > deadline) throw new Error(`${id} was never issued on-chain`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await fx.waitForState(id, "in-notice");
   });
 
-  after(async () => {
-    await wb?.close();
-    await anvil?.stop("SIGKILL");
-    tmp?.cleanup();
-  });
+  after(() => fx?.stop());
 
   it("401 without a session", async () => {
     const r = await http("GET", `/supervision/records/${tokenId}`);
