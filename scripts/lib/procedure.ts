@@ -46,6 +46,9 @@ const CONSENTS: readonly Part[] = ["in-notice"];
 
 const DAY = 86_400;
 
+/** another mobile number: the last digit moved on */
+const renewedPhone = (phone: string) => `${phone.slice(0, -1)}${(Number(phone.slice(-1)) + 1) % 10}`;
+
 /** the SHA-256 of the body's review record (the file stays with the body; only its hash is on-chain) */
 const REVIEW_EVIDENCE = "9f2b5c8e6a1d4f7039b2c5e8a1d4f7039b2c5e8a1d4f7039b2c5e8a1d4f70391";
 
@@ -203,7 +206,9 @@ export async function runProcedure(o: ProcedureOptions): Promise<ProcedureResult
     part: "renewal",
     label: LABELS.renewal,
     ...expected("renewal", objection),
-    dossier: { ...renewed.dossier, dossierId: `${renewed.id}-R1` },
+    // the re-evaluation brings the applicant's facts up to date (here, a new phone number): a dossier the same to the
+    // letter would be the same signed declaration, which the workbench takes once
+    dossier: { ...renewed.dossier, dossierId: `${renewed.id}-R1`, applicant: { ...renewed.dossier.applicant, phone: renewedPhone(renewed.dossier.applicant.phone) } },
   };
   const byPart = (part: Part) => plan.filter((p) => p.part === part);
   lap("plan");
