@@ -3,9 +3,11 @@
  * photo of the paper), uploaded to the verifier's own page, whose scanner (jsQR) decodes it and opens the link.
  * Shared by the print test and the whole-journey test.
  */
+import { copyFileSync } from "node:fs";
+import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import type { Served } from "../../app/serve";
-import { appUrl } from "./harness";
+import { appUrl, SCREENSHOTS } from "./harness";
 
 /** The link the printed QR on `page` (the print route, credential loaded) opens in a verifier's browser. */
 export async function scanPrintedQr(page: Page, browser: Browser, served: Served, png: string): Promise<string> {
@@ -16,6 +18,8 @@ export async function scanPrintedQr(page: Page, browser: Browser, served: Served
     const img = document.querySelector<HTMLImageElement>(".print-sheet img.proof-qr");
     return !!img && img.complete && img.naturalWidth > 0 && img.getBoundingClientRect().width > 0;
   });
+  // the image decoded and painted (under load Chromium may not have painted all of it yet), then the picture taken
+  await page.evaluate(() => document.querySelector<HTMLImageElement>(".print-sheet img.proof-qr")!.decode());
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   await page.locator(".print-sheet img.proof-qr").screenshot({ path: png, scale: "device" });
   await page.emulateMedia({ media: "screen" });
@@ -33,7 +37,10 @@ export async function scanPrintedQr(page: Page, browser: Browser, served: Served
         () => false,
       );
       if (opened) break;
-      if (attempt === 3) throw new Error(`the verifier's page did not open the QR's link: ${(await verifier.textContent("main"))?.slice(0, 300)}`);
+      if (attempt === 3) {
+        copyFileSync(png, join(SCREENSHOTS, "printed-qr-unread.png"));
+        throw new Error(`the verifier's page did not open the QR's link (the picture: ${join(SCREENSHOTS, "printed-qr-unread.png")}): ${(await verifier.textContent("main"))?.slice(0, 300)}`);
+      }
     }
     return verifier.url();
   } finally {
