@@ -2,7 +2,7 @@
  * 申报 (issue #12): the applicant's pages. #/apply — connect the wallet, sign in to the certifying body's workbench
  * with Ethereum, my applications and the form of a new one; #/apply/<dossierId> — where one application stands.
  */
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { WorkbenchApi, type DossierSummary, type Session } from "../body/api";
 import { ErrorBox } from "../components/ErrorBox";
 import { formatDateTime } from "../lib/format";
@@ -17,12 +17,13 @@ import { fromDossier, type Draft } from "./draft";
 import { DossierStatus } from "./DossierStatus";
 import { stateWords, useWords } from "./text";
 import "./apply.css";
+import { useWorkbenchApi } from "../wallet/useWorkbenchApi";
 
 export default function ApplyArea({ route }: { route: Route }) {
   const { tx } = useWords();
   const c = useChainish();
   const w = useWallet();
-  const api = useMemo(() => new WorkbenchApi(new URL(c.config.apiBase, window.location.href).href.replace(/\/$/, "")), [c.config.apiBase]);
+  const api = useWorkbenchApi();
   const [session, setSession] = useState<Session | null>(() => api.session());
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);

@@ -8,20 +8,21 @@
  * files by SHA-256 (Evidence). A would-be signing key signs its consent to serve the body on `#/body/key-consent`
  * (KeyConsent), which needs neither the workbench nor a sign-in.
  */
-import { lazy, Suspense, useMemo, useState } from "react";
+import { lazy, Suspense, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ErrorBox } from "../components/ErrorBox";
 import { shortHex } from "../lib/format";
 import type { Route } from "../router";
 import { useChainish } from "../wallet/context";
 import { ConnectPanel, useWallet } from "../wallet/wallet";
-import { WorkbenchApi, type Role, type Session } from "./api";
+import type { Role, Session } from "./api";
 import { KeyConsentPage } from "./KeyConsent";
 import { ConsentPage } from "./Reissue";
 import { WalletIssuance } from "./WalletIssuance";
 import { DossierView, retryable } from "./DossierView";
 import { Inbox } from "./Inbox";
 import { Assessors, Notice, Outbox } from "./Queues";
+import { useWorkbenchApi } from "../wallet/useWorkbenchApi";
 
 type Tab = "inbox" | "notice" | "outbox" | "assessors" | "reviews";
 
@@ -69,7 +70,7 @@ export default function BodyConsole({ route }: { route: Route }) {
   const { t, i18n } = useTranslation();
   const c = useChainish();
   const w = useWallet();
-  const api = useMemo(() => new WorkbenchApi(new URL(c.config.apiBase, window.location.href).href.replace(/\/$/, "")), [c.config.apiBase]);
+  const api = useWorkbenchApi();
   const [session, setSession] = useState<Session | null>(() => api.session());
   const [signInError, setSignInError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);

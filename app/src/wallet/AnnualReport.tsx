@@ -4,7 +4,7 @@
  * review, a declaration of incidents — signs it in the wallet as EIP-712 (sdk/annual-report.ts) and sends it to
  * the certifying body's workbench (POST /dossiers/:id/annual-reports, after sign-in with Ethereum).
  */
-import { useMemo, useState } from "react";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { Address } from "viem";
 import { annualReport, annualReportTypedData } from "../../../sdk/annual-report";
@@ -14,6 +14,7 @@ import { AppError } from "../components/errors";
 import { ErrorBox } from "../components/ErrorBox";
 import { useChainish } from "./context";
 import { ConnectPanel, useWallet } from "./wallet";
+import { useWorkbenchApi } from "./useWorkbenchApi";
 
 const TEXT = {
   zh: {
@@ -83,7 +84,7 @@ export default function AnnualReport({ tokenId }: { tokenId: string }) {
   const T = i18n.language === "en" ? TEXT.en : TEXT.zh;
   const c = useChainish();
   const w = useWallet();
-  const api = useMemo(() => new WorkbenchApi(new URL(c.config.apiBase, window.location.href).href.replace(/\/$/, "")), [c.config.apiBase]);
+  const api = useWorkbenchApi();
   const [stillCqo, setStillCqo] = useState(true);
   const [employer, setEmployer] = useState("");
   const [letter, setLetter] = useState<File | null>(null);

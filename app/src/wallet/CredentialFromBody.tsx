@@ -3,7 +3,7 @@
  * after sign-in with Ethereum (body/api.ts WorkbenchApi), kept in this browser (heldCredentials.ts) so the
  * disclosure and print pages find it, and saved as a JSON file on request.
  */
-import { useMemo, useState } from "react";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { WorkbenchApi, type DossierSummary, type Page } from "../body/api";
 import { AppError } from "../components/errors";
@@ -12,6 +12,7 @@ import type { Credential } from "../../../scoring/commit/credential";
 import { useChainish } from "./context";
 import { heldCredential, keepCredential, readCredential } from "./heldCredentials";
 import { useWallet } from "./wallet";
+import { useWorkbenchApi } from "./useWorkbenchApi";
 
 /** only these states have a certificate on-chain, so a credential (server/routes/dossiers.ts) */
 const ISSUED_STATES = ["in-notice", "issued", "suspended", "revoked"] as const;
@@ -20,7 +21,7 @@ export function CredentialFromBody({ tokenId, root }: { tokenId: string; root: s
   const { t } = useTranslation();
   const c = useChainish();
   const w = useWallet();
-  const api = useMemo(() => new WorkbenchApi(new URL(c.config.apiBase, window.location.href).href.replace(/\/$/, "")), [c.config.apiBase]);
+  const api = useWorkbenchApi();
   const [credential, setCredential] = useState<Credential | null>(() => heldCredential(root));
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);

@@ -3,13 +3,13 @@
  * re-evaluation (复评: the application form pre-filled from the certificate's own dossier), and revocation at the
  * holder's request (撤销申请 — the body revokes with reason HolderRequest; the holder cannot revoke on-chain).
  */
-import { useMemo, useState } from "react";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { WorkbenchApi } from "../body/api";
 import { ErrorBox } from "../components/ErrorBox";
 import { useChainish } from "./context";
 import { dossierOf } from "./CredentialFromBody";
 import { useWallet } from "./wallet";
+import { useWorkbenchApi } from "./useWorkbenchApi";
 
 const REASONS = ["no-longer-cqo", "left-employer", "no-longer-needed", "other"] as const;
 type Reason = (typeof REASONS)[number];
@@ -50,7 +50,7 @@ export function HolderActions({ tokenId }: { tokenId: string }) {
   const x = i18n.language.startsWith("zh") ? TEXT.zh : TEXT.en;
   const c = useChainish();
   const w = useWallet();
-  const api = useMemo(() => new WorkbenchApi(new URL(c.config.apiBase, window.location.href).href.replace(/\/$/, "")), [c.config.apiBase]);
+  const api = useWorkbenchApi();
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState<Reason | "">("");
   const [note, setNote] = useState("");
