@@ -1,5 +1,5 @@
 /**
- * A stacked bar chart (chart.js), loaded on demand: only the oversight page downloads chart.js, in its own chunk,
+ * A bar chart (chart.js, stacked unless told otherwise), loaded on demand: only the oversight page downloads chart.js, in its own chunk,
  * and only the parts a bar chart needs are registered. The canvas is an image labelled with what it shows; the
  * figures are also in the page's table (the text alternative).
  */
@@ -11,9 +11,20 @@ export interface Series {
   color: string;
 }
 
-export function OversightChart({ id, title, labels, series }: { id: string; title: string; labels: string[]; series: Series[] }) {
+export interface ChartAxes {
+  /** stacked bars (the default), or grouped side by side */
+  stacked?: boolean;
+  /** the value axis' top (e.g. 100 for percentages) */
+  yMax?: number;
+  xTitle?: string;
+  yTitle?: string;
+  /** the legend (the default), or none for a single series */
+  legend?: boolean;
+}
+
+export function OversightChart({ id, title, labels, series, axes = {} }: { id: string; title: string; labels: string[]; series: Series[]; axes?: ChartAxes }) {
   const canvas = useRef<HTMLCanvasElement>(null);
-  const key = JSON.stringify({ labels, series });
+  const key = JSON.stringify({ labels, series, axes });
   useEffect(() => {
     let destroyed = false;
     let chart: { destroy(): void } | null = null;
@@ -26,8 +37,11 @@ export function OversightChart({ id, title, labels, series }: { id: string; titl
           responsive: true,
           maintainAspectRatio: false,
           animation: false,
-          plugins: { title: { display: true, text: title }, legend: { position: "bottom" } },
-          scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } },
+          plugins: { title: { display: true, text: title }, legend: { display: axes.legend ?? true, position: "bottom" } },
+          scales: {
+            x: { stacked: axes.stacked ?? true, title: { display: axes.xTitle !== undefined, text: axes.xTitle ?? "" } },
+            y: { stacked: axes.stacked ?? true, beginAtZero: true, max: axes.yMax, ticks: { precision: 0 }, title: { display: axes.yTitle !== undefined, text: axes.yTitle ?? "" } },
+          },
         },
       });
       canvas.current.dataset.ready = "true";

@@ -1,8 +1,10 @@
 /**
  * 抽查 (sampling audit): the officer picks a body, a seed anyone can check (a block hash) and a size; the sample is
  * drawn by the rule stated on the page (supervisionStats.ts drawSample), so anyone with the same seed gets the same
- * certificates. Then the association's wallet signs in to the body's workbench and asks for each certificate's
- * evaluation record; each answer is checked in the browser against the on-chain root (auditCheck.ts): 一致 / 不一致.
+ * certificates. Then the association's wallet signs in to the body's workbench (the deployment's, useWorkbenchApi;
+ * another body's URL may be typed in) and asks for each certificate's evaluation record; each answer is checked in
+ * the browser against the on-chain root (auditCheck.ts): 一致 / 不一致. Every check is handed to the page
+ * (`onChecked`), which keeps the verified scores of every body audited for the distributions (DimensionScores.tsx).
  */
 import { useMemo, useState } from "react";
 import type { Hex } from "viem";
@@ -12,6 +14,7 @@ import { WorkbenchApi } from "../body/api";
 import { ErrorBox } from "../components/ErrorBox";
 import { useChainish } from "../wallet/context";
 import { useWallet } from "../wallet/wallet";
+import { useWorkbenchApi } from "../wallet/useWorkbenchApi";
 import { checkAuditAnswer, type AuditCheck } from "./auditCheck";
 import type { OversightFacts } from "./supervisionData";
 import { drawSample, isSeed } from "./supervisionStats";
@@ -23,7 +26,18 @@ const MAX_SAMPLE = 50;
 
 type Answer = { state: "loading" } | { state: "checked"; check: AuditCheck } | { state: "error"; error: unknown };
 
-export function SamplingAudit({ facts, nameOf, suggested }: { facts: OversightFacts; nameOf: (bodyId: number) => string; suggested: number[] }) {
+export function SamplingAudit({
+  facts,
+  nameOf,
+  suggested,
+  onChecked,
+}: {
+  facts: OversightFacts;
+  nameOf: (bodyId: number) => string;
+  suggested: number[];
+  /** a certificate's answer was checked (an answer that could not be had changes nothing) */
+  onChecked: (bodyId: number, tokenId: string, check: AuditCheck) => void;
+}) {
   const T = useSupervisionText();
   const { i18n } = useTranslation();
   const en = i18n.language === "en";
@@ -40,8 +54,9 @@ export function SamplingAudit({ facts, nameOf, suggested }: { facts: OversightFa
   const sizeBad = touched && !(Number.isInteger(sizeN) && sizeN >= 1 && sizeN <= MAX_SAMPLE);
   const numbers = useMemo(() => facts.certificates.filter((x) => x.bodyId === bodyId).map((x) => x.tokenId), [facts, bodyId]);
 
-  const [base, setBase] = useState(() => new URL(c.config.apiBase, window.location.href).href.replace(/\/$/, ""));
-  const api = useMemo(() => new WorkbenchApi(base), [base]);
+  const deployed = useWorkbenchApi();
+  const [base, setBase] = useState(deployed.base);
+  const api = useMemo(() => (base === deployed.base ? deployed : new WorkbenchApi(base)), [base, deployed]);
   const [session, setSession] = useState(() => api.session());
   const [signInError, setSignInError] = useState<unknown>(null);
   const [answers, setAnswers] = useState<Record<string, Answer>>({});
@@ -73,6 +88,7 @@ export function SamplingAudit({ facts, nameOf, suggested }: { facts: OversightFa
   };
   const fetchAll = async () => {
     if (!drawn) return;
+    const bodyOf = drawn.bodyId;
     const reads = cqoReads(await w.publicClient(), c.config.deployment.certificate);
     await Promise.all(
       drawn.sample.map(async ({ tokenId }) => {
@@ -80,7 +96,9 @@ export function SamplingAudit({ facts, nameOf, suggested }: { facts: OversightFa
         setAnswers((a) => ({ ...a, [id]: { state: "loading" } }));
         try {
           const [answer, onChain] = await Promise.all([api.call<unknown>("GET", `/supervision/records/${id}`), reads.verifyCertificate(tokenId)]);
-          setAnswers((a) => ({ ...a, [id]: { state: "checked", check: checkAuditAnswer(answer, onChain.resultRoot, onChain.level) } }));
+          const check = checkAuditAnswer(answer, onChain.resultRoot, onChain.level);
+          setAnswers((a) => ({ ...a, [id]: { state: "checked", check } }));
+          onChecked(bodyOf, id, check);
         } catch (error) {
           setAnswers((a) => ({ ...a, [id]: { state: "error", error } }));
         }

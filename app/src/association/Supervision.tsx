@@ -3,15 +3,19 @@
  * events and the certificates' current views (supervisionData.ts → supervisionStats.ts): per body, certificates by
  * level and status, issuances, renewals, re-issues, revocations, overdue reviews, objections filed and upheld,
  * voids; two charts (chart.js, loaded with this page only); the bodies the outlier rule suggests for a sampling
- * audit; and the audit itself (SamplingAudit.tsx).
+ * audit; the audit itself (SamplingAudit.tsx); and the score distributions by dimension of the answers the audit
+ * verified (DimensionScores.tsx), kept in this page's memory only, for every body audited while it is open.
  */
-import { useMemo } from "react";
+import { useCallback, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { CertificateStatus } from "../../../sdk/types";
 import { ErrorBox } from "../components/ErrorBox";
 import { bodyNameFromMetadata, levelLabel } from "../lib/format";
 import "./association.css";
 import { OversightChart } from "./OversightChart";
+import type { AuditCheck } from "./auditCheck";
+import { DimensionScores } from "./DimensionScores";
+import { verifiedScoresOf, type VerifiedScores } from "./dimensionStats";
 import { SamplingAudit } from "./SamplingAudit";
 import { auditFlags, comparable, LEVELS, MIN_CERTIFICATES, OUTLIER_SDS, oversightOf, type BodyOversight, type Metric } from "./supervisionStats";
 import { useSupervisionText } from "./supervisionText";
@@ -40,6 +44,16 @@ export default function Supervision() {
   const data = facts.data;
   const stats = useMemo(() => (data ? oversightOf(data.bodies.map((b) => b.bodyId), data.certificates, data.events) : []), [data]);
   const flags = useMemo(() => auditFlags(stats), [stats]);
+  // certificate number → its verified scores (the latest check of its answer decides: inconsistent drops it)
+  const [verified, setVerified] = useState<Record<string, VerifiedScores>>({});
+  const onChecked = useCallback((bodyId: number, tokenId: string, check: AuditCheck) => {
+    const scores = verifiedScoresOf(tokenId, bodyId, check);
+    setVerified((v) => {
+      const { [tokenId]: _previous, ...rest } = v;
+      return scores ? { ...rest, [tokenId]: scores } : rest;
+    });
+  }, []);
+  const verifiedList = useMemo(() => Object.values(verified), [verified]);
   if (facts.error) return <ErrorBox error={facts.error} onRetry={() => void facts.refetch()} />;
   if (!data) return <p role="status">{T.loading}</p>;
   const nameOf = (bodyId: number) => {
@@ -166,7 +180,14 @@ export default function Supervision() {
         </ul>
       )}
 
-      <SamplingAudit facts={data} nameOf={nameOf} suggested={flags.map((f) => f.bodyId)} />
+      <SamplingAudit facts={data} nameOf={nameOf} suggested={flags.map((f) => f.bodyId)} onChecked={onChecked} />
+      <DimensionScores
+        verified={verifiedList}
+        certificatesOf={(bodyId) => stats.find((s) => s.bodyId === bodyId)?.certificates ?? 0}
+        allCertificates={stats.reduce((a, s) => a + s.certificates, 0)}
+        nameOf={nameOf}
+        lang={lang}
+      />
     </section>
   );
 }

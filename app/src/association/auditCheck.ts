@@ -18,6 +18,7 @@ export const AuditAnswer = z.object({
     .object({
       level: z.number().nullable(),
       total: z.number(),
+      totalMax: z.number().optional(),
       dossier: z.object({ hash: z.string() }),
       rulebook: z.object({ hash: z.string() }),
       dimensions: z.array(z.object({ id: z.string(), points: z.number(), max: z.number(), name: z.object({ zh: z.string(), en: z.string() }).optional() })),
@@ -37,20 +38,27 @@ export interface AuditCheck {
   dimensions: Record<string, number>;
   /** dimension id → its name in the evaluation (zh, en), where the evaluation names it */
   dimensionNames: Record<string, { zh: string; en: string }>;
+  /** the total, from the verified fields (null: not disclosed, or not verified) */
+  total: number | null;
+  /** the maxima of the evaluation (its rulebook's, whose hash is verified): dimension id → max, and the total's */
+  maxima: Record<string, number>;
+  totalMax: number | null;
 }
+
+const refused = (reasons: AuditCheck["reasons"]): AuditCheck => ({ consistent: false, reasons, fields: [], dimensions: {}, dimensionNames: {}, total: null, maxima: {}, totalMax: null });
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 export function checkAuditAnswer(raw: unknown, chainRoot: string, chainLevel?: number): AuditCheck {
   const parsed = AuditAnswer.safeParse(raw);
-  if (!parsed.success) return { consistent: false, reasons: [{ zh: "回答的格式不正确", en: "the answer is malformed" }], fields: [], dimensions: {}, dimensionNames: {} };
+  if (!parsed.success) return refused([{ zh: "回答的格式不正确", en: "the answer is malformed" }]);
   const answer = parsed.data;
   const reasons: AuditCheck["reasons"] = [];
   if (answer.root.toLowerCase() !== chainRoot.toLowerCase()) reasons.push({ zh: "回答中的根哈希与链上的不同", en: "the answer's root differs from the chain's" });
   const verified = verifyDisclosure(answer.disclosure, chainRoot);
   if (!verified.ok) {
     for (const e of verified.errors.slice(0, 5)) reasons.push({ zh: e.message.zh, en: e.message.en });
-    return { consistent: false, reasons, fields: [], dimensions: {}, dimensionNames: {} };
+    return refused(reasons);
   }
   const fields = verified.value.fields;
   const value = (name: string) => fields.find((f) => f.name === name)?.value;
@@ -70,5 +78,16 @@ export function checkAuditAnswer(raw: unknown, chainRoot: string, chainLevel?: n
     }
   }
   const dimensionNames = Object.fromEntries((ev?.dimensions ?? []).flatMap((d) => (d.name ? [[d.id, d.name]] : [])));
-  return { consistent: reasons.length === 0, reasons, fields, dimensions, dimensionNames };
+  const maxima = Object.fromEntries((ev?.dimensions ?? []).map((d) => [d.id, d.max]));
+  const total = value("total");
+  return {
+    consistent: reasons.length === 0,
+    reasons,
+    fields,
+    dimensions,
+    dimensionNames,
+    total: typeof total === "number" ? total : null,
+    maxima,
+    totalMax: ev?.totalMax ?? null,
+  };
 }
