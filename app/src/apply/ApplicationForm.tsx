@@ -179,7 +179,7 @@ export function ApplicationForm({ api, address, onSubmitted, initial }: { api: W
   return (
     <FormContext.Provider value={binding}>
       <form className="apply-form" noValidate onSubmit={(e) => void submit(e)} aria-labelledby="new-application">
-        <h2 id="new-application">{tx("newApplication")}</h2>
+        <h2 id="new-application">{tx(initial ? "renewalApplication" : "newApplication")}</h2>
         <div className="row wrap draft-bar">
           <p className="muted" data-testid="draft-note">
             {restored && !isBlank(draft) ? <strong data-testid="draft-restored">{tx("draftRestored")} </strong> : null}

@@ -7,6 +7,7 @@ import { useCallback, useEffect, useState } from "react";
 import type { Evaluation } from "../../../scoring";
 import type { DossierSummary, Page, WorkbenchApi } from "../body/api";
 import { ErrorBox } from "../components/ErrorBox";
+import { formatCertificateNumber } from "../lib/certificateNumber";
 import { formatDateTime } from "../lib/format";
 import { stateWords, useWords, type TextKey, type Words } from "./text";
 
@@ -29,7 +30,8 @@ const STEPS: { label: TextKey; actions: string[] }[] = [
   { label: "stepApply", actions: ["submit"] },
   { label: "stepAccept", actions: ["accept", "reject", "withdraw"] },
   { label: "stepDecide", actions: ["evaluate"] },
-  { label: "stepNotice", actions: ["issued-on-chain"] },
+  // a re-evaluation's notice begins when the body renews the certificate with it (on-chain, the same number)
+  { label: "stepNotice", actions: ["issued-on-chain", "apply-renewal"] },
   { label: "stepIssue", actions: ["end-notice"] },
 ];
 
@@ -60,6 +62,13 @@ function progressOf(state: string): { done: number; failed: boolean } {
 }
 
 const ISSUED = ["in-notice", "issued", "suspended", "revoked"];
+
+/** the certificate a re-evaluation renewed (its audit entry `apply-renewal`), or null */
+function renewedToken(audit: AuditEntry[]): string | null {
+  const entry = [...audit].reverse().find((a) => a.action === "apply-renewal");
+  const token = (entry?.details as { tokenId?: unknown } | null | undefined)?.tokenId;
+  return typeof token === "string" && /^[1-9]\d*$/.test(token) ? token : null;
+}
 
 export function DossierStatus({ api, id }: { api: WorkbenchApi; id: string }) {
   const { tx, pick, lang } = useWords();
@@ -150,6 +159,8 @@ export function DossierStatus({ api, id }: { api: WorkbenchApi; id: string }) {
 
       {ev ? <EvaluationPart ev={ev} /> : null}
 
+      {d.state === "renewal-applied" ? <RenewedNote tokenId={renewedToken(audit)} /> : null}
+
       {ISSUED.includes(d.state) && d.tokenId ? (
         <p className="notice ok">
           <a href="#/mine" data-testid="to-mine">
@@ -197,6 +208,24 @@ export function DossierStatus({ api, id }: { api: WorkbenchApi; id: string }) {
         </details>
       ) : null}
     </section>
+  );
+}
+
+/** 复评 used: which certificate it renewed (the same number), its new notice, where to verify it */
+function RenewedNote({ tokenId }: { tokenId: string | null }) {
+  const { tx } = useWords();
+  const number = tokenId ? formatCertificateNumber(tokenId) : null;
+  return (
+    <div className="notice ok" data-testid="renewed-certificate">
+      <p>{number ? tx("renewedCertificate").replace("{n}", number) : tx("renewedSome")}</p>
+      <p>{tx("renewedNotice")}</p>
+      <p className="row wrap">
+        {tokenId ? <a href={`#/verify/${tokenId}`}>{tx("renewedVerify")} →</a> : null}
+        <a href="#/mine" data-testid="to-mine">
+          {tx("toMine")} →
+        </a>
+      </p>
+    </div>
   );
 }
 

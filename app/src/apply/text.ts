@@ -25,6 +25,7 @@ export const TEXT = {
   submittedAt: w("提交时间", "Submitted"),
   open: w("查看", "Open"),
   newApplication: w("新申报", "New application"),
+  renewalApplication: w("复评申报", "Re-evaluation application"),
   draftRestored: w("已恢复本浏览器中保存的草稿。", "The draft kept in this browser was restored."),
   draftKept: w("草稿自动保存在本浏览器中（仅限当前钱包地址）。", "The draft is saved in this browser automatically (for this wallet address only)."),
   clearDraft: w("清除草稿", "Clear draft"),
@@ -138,6 +139,10 @@ export const TEXT = {
   withdrawDo: w("确认撤回", "Withdraw now"),
   withdrawn: w("已撤回", "Withdrawn"),
   toMine: w("查看我的证书", "See my certificates"),
+  renewedCertificate: w("本复评结果已用于证书 {n} 续期，证书编号不变。", "This re-evaluation renewed certificate {n}; it keeps its number."),
+  renewedSome: w("本复评结果已用于证书续期，证书编号不变。", "This re-evaluation renewed a certificate; it keeps its number."),
+  renewedNotice: w("新结果经认定主体公示期满且无异议后生效；在此之前，原结果在其有效期内继续有效。", "The new result takes effect at the end of the body's public notice if no objection holds; until then the previous result stays in force within its validity."),
+  renewedVerify: w("核验该证书", "Verify the certificate"),
   refresh: w("刷新", "Refresh"),
 } as const;
 

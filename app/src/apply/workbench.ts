@@ -1,11 +1,10 @@
 /**
  * The applicant's calls: the submission, whose refusal names each field's problem (shown next to the field), and
  * the evidence upload with its progress (XMLHttpRequest upload.onprogress, which fetch cannot report), with the
- * same bearer token and the same reading of a refusal as WorkbenchApi.
+ * same bearer token, the same reading of a refusal and the same words for an unreachable workbench as WorkbenchApi.
  */
 import type { Hex } from "viem";
 import { workbenchRefusal, type DossierSummary, type EvidenceStored, type WorkbenchApi, type WorkbenchError } from "../body/api";
-import { AppError } from "../components/errors";
 import { addProblem, fieldOfServerProblem, type FieldProblems } from "./draft";
 
 /** A refusal's field problems by the form's own field names (server paths mapped back: draft.ts). */
@@ -14,9 +13,6 @@ export function fieldProblemsOf(err: WorkbenchError): FieldProblems {
   for (const p of err.problems) addProblem(problems, fieldOfServerProblem(p.field), { zh: p.zh, en: p.en });
   return problems;
 }
-
-const unreachable = (base: string) =>
-  new AppError({ zh: `无法连接工作台服务器（${base}）：请确认服务器已启动、网络可用。`, en: `Cannot reach the workbench server (${base}): is it running and reachable?` });
 
 function bearer(api: WorkbenchApi): Record<string, string> {
   const token = api.session()?.token;
@@ -53,7 +49,14 @@ export function uploadEvidence(api: WorkbenchApi, file: File, onProgress: (perce
         }
       } else reject(workbenchRefusal(xhr.status, xhr.responseText));
     };
-    xhr.onerror = () => reject(unreachable(api.base));
+    // no answer at all: once more through WorkbenchApi's own upload (fetch, without progress), which either
+    // stores the file after all or fails with WorkbenchApi's words for an unreachable workbench
+    xhr.onerror = () => {
+      api.upload(file).then((stored) => {
+        onProgress(100);
+        resolve(stored);
+      }, reject);
+    };
     const form = new FormData();
     form.append("file", file, file.name);
     xhr.send(form);

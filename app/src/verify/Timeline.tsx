@@ -11,6 +11,12 @@ import { getChain, getPublicClient } from "../chain";
 import { ErrorBox } from "../components/ErrorBox";
 import { formatDate, formatDateTime, levelLabel, shortHex } from "../lib/format";
 
+/** each cycle's rulebook (an issuance, a renewal under the rulebook's newer version), in this page's own words */
+const RULEBOOK_TEXT = { zh: (id: number) => `评价方案 #${id}`, en: (id: number) => `rulebook #${id}` };
+
+/** the rulebook a cycle of the certificate was decided under: its issuance and each renewal */
+const rulebookOf = (e: HistoryEntry): number | null => (e.kind === "issued" || e.kind === "renewed" ? e.rulebookId : null);
+
 /** What the actor of an entry is: the key that signed an issuance, whoever filed an objection, else the account that acted. */
 function actorLabel(kind: HistoryEntry["kind"]): string {
   if (kind === "issued") return "history.byKey";
@@ -70,22 +76,28 @@ export function Timeline({ v }: { v: CertificateVerification }) {
       {entries && entries.length === 0 ? <p>{t("history.empty")}</p> : null}
       {entries && entries.length > 0 ? (
         <ol className="timeline">
-          {entries.map((e) => (
-            <li key={`${e.txHash}-${e.logIndex}-${e.kind}`} className={`tl tl--${e.kind}`} data-kind={e.kind}>
-              <time dateTime={new Date(e.timestamp * 1000).toISOString()}>{formatDateTime(e.timestamp, lang)}</time>
-              <span className="tl-what">{describe(e)}</span>
-              <span className="tl-meta">
-                {e.bySupervisor ? (
-                  <>
-                    <span className="badge supervisor" data-testid="by-supervisor">
-                      {t("history.supervisor")}
-                    </span>{" "}
-                  </>
-                ) : null}
-                {t(actorLabel(e.kind))} <code title={e.actor}>{shortHex(e.actor)}</code> · {t("history.tx")} <code title={e.txHash}>{shortHex(e.txHash)}</code>
-              </span>
-            </li>
-          ))}
+          {entries.map((e) => {
+            const rulebook = rulebookOf(e);
+            return (
+              <li key={`${e.txHash}-${e.logIndex}-${e.kind}`} className={`tl tl--${e.kind}`} data-kind={e.kind} data-rulebook={rulebook ?? undefined}>
+                <time dateTime={new Date(e.timestamp * 1000).toISOString()}>{formatDateTime(e.timestamp, lang)}</time>
+                <span className="tl-what">
+                  {describe(e)}
+                  {rulebook !== null ? <span className="muted"> · {(lang === "en" ? RULEBOOK_TEXT.en : RULEBOOK_TEXT.zh)(rulebook)}</span> : null}
+                </span>
+                <span className="tl-meta">
+                  {e.bySupervisor ? (
+                    <>
+                      <span className="badge supervisor" data-testid="by-supervisor">
+                        {t("history.supervisor")}
+                      </span>{" "}
+                    </>
+                  ) : null}
+                  {t(actorLabel(e.kind))} <code title={e.actor}>{shortHex(e.actor)}</code> · {t("history.tx")} <code title={e.txHash}>{shortHex(e.txHash)}</code>
+                </span>
+              </li>
+            );
+          })}
         </ol>
       ) : null}
     </section>
