@@ -3,7 +3,8 @@
  * what the wallet is and every form disabled; the supervisor's void has no default date, and its confirmation says
  * how many certificates it will void — the count computed here from the chain, independently of the page — lists
  * them, and stays disabled until the body's name is typed out and a reason given; the sdk's input problems show
- * next to the field they name (aria-invalid), before any confirmation.
+ * next to the field they name (aria-invalid), before any confirmation. No untranslated word on its Chinese pages
+ * (test/app/untranslated.ts).
  */
 import { expect } from "chai";
 import type { Browser, BrowserContext, Page } from "playwright-core";
@@ -11,6 +12,7 @@ import { privateKeyToAccount } from "viem/accounts";
 import type { Served } from "../../app/serve";
 import { bodyIdOfCertificate } from "../../sdk/types";
 import { clientFor } from "../server/helpers";
+import { bodyNamesOnChain, expectTranslated } from "./untranslated";
 import { appUrl, chainNow, ensureConnected, injectWallet, privateKeyOf, ROLE, screenshot, signingKeyConsent, startServedWorld, type ServedWorld, type World } from "./harness";
 
 /** a body's name as its on-chain metadata states it (inline JSON) */
@@ -61,6 +63,7 @@ describe("dApp · association console made safe (#14)", function () {
       }
       expect(await body.locator(`[data-testid="void-open-${world.bodyA}"]`).isDisabled()).to.equal(true);
       expect(await page.locator('form[aria-labelledby="accredit-heading"] button[type="submit"]').isDisabled()).to.equal(true);
+      if (lang === "zh") await expectTranslated(page, "association read-only", { data: await bodyNamesOnChain(world) });
       await screenshot(page, `association-read-only-${lang}`);
       await context.close();
     }
@@ -110,6 +113,7 @@ describe("dApp · association console made safe (#14)", function () {
     expect(await confirm.isDisabled()).to.equal(true);
     await page.fill(`#void-reason-${world.bodyA}`, "2026 年度监督抽查发现评价记录造假");
     expect(await confirm.isDisabled()).to.equal(false);
+    await expectTranslated(page, "association void confirmation", { data: await bodyNamesOnChain(world) });
     await screenshot(page, "association-void-confirm-zh");
     await confirm.click();
     await page.waitForSelector('[data-testid="void-done"]', { timeout: 60_000 });
@@ -135,11 +139,13 @@ describe("dApp · association console made safe (#14)", function () {
       expect(await page.getAttribute("#acc-admin", "aria-invalid")).to.equal("true");
       expect(await page.getAttribute("#acc-admin", "aria-describedby")).to.equal("acc-admin-error");
       expect(await page.locator('[role="alertdialog"]').count()).to.equal(0);
+      if (lang === "zh") await expectTranslated(page, "association input problem", { data: await bodyNamesOnChain(world) });
       // corrected: the problem goes, and the confirmation is named for the action
       await page.fill("#acc-admin", privateKeyToAccount(privateKeyOf(ROLE.adminB)).address);
       await page.click('form[aria-labelledby="accredit-heading"] button[type="submit"]');
       expect(await page.textContent('[role="alertdialog"] h2')).to.equal(lang === "zh" ? "确认认可认定主体" : "Confirm the accreditation");
       expect(await page.locator("#acc-admin-error").count()).to.equal(0);
+      if (lang === "zh") await expectTranslated(page, "association accreditation confirmation", { data: await bodyNamesOnChain(world) });
       await page.click('[role="alertdialog"] button:not([data-testid="confirm"])');
       await context.close();
     }

@@ -4,7 +4,8 @@
  * and a contract refusal shown as an actionable message. Signing keys (contracts v2) join only with their own
  * consent: the key's holder signs it on the body console's consent page in the same wallet, the association pastes
  * the JSON — checked field by field (zh and en) and against the body before anything is sent — to add a key to a
- * body or to accredit a new body with it; a consent used once is refused by the contract.
+ * body or to accredit a new body with it; a consent used once is refused by the contract. No untranslated word on
+ * its Chinese pages (test/app/untranslated.ts).
  */
 import { expect } from "chai";
 import type { Browser, BrowserContext, Page } from "playwright-core";
@@ -12,6 +13,7 @@ import { privateKeyToAccount } from "viem/accounts";
 import type { Served } from "../../app/serve";
 import { contractErrorMessage } from "../../sdk";
 import { clientFor } from "../server/helpers";
+import { bodyNamesOnChain, expectTranslated } from "./untranslated";
 import { appUrl, ensureConnected, injectWallet, launchBrowser, privateKeyOf, ROLE, screenshot, serveWorld, signingKeyConsent, startWorld, type TestWallet, type World } from "./harness";
 
 /** Wallets that become signing keys here (mnemonic indexes the seed does not use). */
@@ -52,6 +54,7 @@ describe("dApp · association console (协会) with an injected wallet", functio
   it("suspends a body after a confirmation that says what will happen; verifiers see it; then reinstates it", async () => {
     const page = await open("zh");
     expect(await page.textContent('[data-testid="roles"]')).to.contain("协会");
+    await expectTranslated(page, "association", { data: await bodyNamesOnChain(world) });
     await screenshot(page, "association-zh");
     const body = page.locator(`details[data-body="${world.bodyA}"]`);
     await body.locator("summary").click();
@@ -66,6 +69,7 @@ describe("dApp · association console (协会) with an injected wallet", functio
     await body.locator('button:has-text("暂停资格")').click();
     const dialog = await page.textContent('[role="alertdialog"]');
     expect(dialog).to.contain(`认定主体 #${world.bodyA}`).and.to.contain("暂停");
+    await expectTranslated(page, "association suspend confirmation", { data: await bodyNamesOnChain(world) });
     await screenshot(page, "association-confirm-zh");
     await page.click('[data-testid="confirm"]');
     await page.waitForSelector('[data-tx="done"]');
@@ -101,6 +105,7 @@ describe("dApp · association console (协会) with an injected wallet", functio
       await page.click('[data-testid="confirm"]');
       const alert = await page.waitForSelector('.progress [role="alert"]');
       expect(await alert.textContent()).to.contain(lang === "zh" ? "必须晚于当前时间" : "must be in the future");
+      if (lang === "zh") await expectTranslated(page, "association contract refusal", { data: await bodyNamesOnChain(world) });
       await screenshot(page, `association-error-${lang}`);
       await page.close();
     }
@@ -117,6 +122,7 @@ describe("dApp · association console (协会) with an injected wallet", functio
     await page.waitForSelector('[data-testid="key-consent-sign"]:not([disabled])');
     await page.click('[data-testid="key-consent-sign"]');
     const json = await page.locator("#key-consent-json").inputValue({ timeout: 20_000 });
+    if (lang === "zh") await expectTranslated(page, "body key consent", { data: await bodyNamesOnChain(world) });
     await screenshot(page, `body-key-consent-${lang}`);
     await wallet.use(page, privateKeyOf(ROLE.association));
     await page.close();
@@ -133,6 +139,7 @@ describe("dApp · association console (协会) with an injected wallet", functio
     expect(await page.textContent('[data-testid="kc-body-name"]')).to.contain("湖南省质量认定中心");
     // the association's own wallet: the contract would refuse it (RoleHolderCannotBeSigningKey)
     await page.waitForSelector("text=合约不接受它作为签名密钥");
+    await expectTranslated(page, "body key consent refused", { data: await bodyNamesOnChain(world) });
     expect(await page.locator('[data-testid="key-consent-sign"]').isDisabled()).to.equal(true);
     // a body that does not exist yet, other than the next one
     const next = await clientFor(world.rpcUrl, world.deployment).nextBodyId();
@@ -176,6 +183,7 @@ describe("dApp · association console (协会) with an injected wallet", functio
       expect(forged.text).to.contain(lang === "zh" ? "签名不符" : "does not match");
       const expired = await problemOf(page, JSON.stringify({ ...consent, deadline: 1_000_000 }));
       expect(expired.codes).to.deep.equal(["expired"]);
+      if (lang === "zh") await expectTranslated(page, "association consent problems", { data: await bodyNamesOnChain(world) });
       await screenshot(page, `association-consent-problems-${lang}`);
       expect(await body.locator('button:has-text("' + (lang === "zh" ? "添加签名密钥" : "Add a signing key") + '")').isDisabled()).to.equal(true);
       await page.close();
@@ -237,6 +245,7 @@ describe("dApp · association console (协会) with an injected wallet", functio
     expect((await reader.getBody(next))?.signingKeys).to.deep.equal([keyAddress]);
     // the form moves on to the number after it
     await page.waitForFunction((n) => document.querySelector('[data-testid="next-body-id"]')?.textContent?.includes(`#${n}`), next + 1);
+    await expectTranslated(page, "association accredited", { data: await bodyNamesOnChain(world) });
     await screenshot(page, "association-accredited-zh");
     await page.close();
   });

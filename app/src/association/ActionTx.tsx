@@ -66,14 +66,17 @@ export function ActionTxView({ actions }: { actions: ActionTx }) {
   );
 }
 
-/** A field's problems, next to it (the input carries aria-invalid and aria-describedby = `${inputId}-error`). */
+/**
+ * A field's problems, next to it (the input carries aria-invalid and aria-describedby = `${inputId}-error`), with
+ * the sdk's path of the argument as it is (translate="no": an identifier, not words).
+ */
 export function FieldErrors({ inputId, field, problems }: { inputId: string; field: ConsoleField; problems: readonly FieldProblem[] }) {
   const C = useConsoleText();
   const mine = problems.filter((p) => p.field === field);
   if (!mine.length) return null;
   return (
     <span id={`${inputId}-error`} className="field-error" data-field={field}>
-      {C.problem[field]} <span className="muted">({[...new Set(mine.map((p) => p.path))].join(", ")})</span>
+      {C.problem[field]} <span className="muted" translate="no">({[...new Set(mine.map((p) => p.path))].join(", ")})</span>
     </span>
   );
 }

@@ -7,7 +7,7 @@
  */
 import { useQuery } from "@tanstack/react-query";
 import { useMemo } from "react";
-import { useTranslation } from "react-i18next";
+import { Trans, useTranslation } from "react-i18next";
 import { signingKeyConsentTypedData } from "../../../sdk/eip712";
 import { chainNow } from "../lib/chainTime";
 import { formatDateTime, shortHex } from "../lib/format";
@@ -69,13 +69,14 @@ export function ConsentField({ id, label, value, onChange, check, bodyId }: { id
         spellCheck={false}
         autoComplete="off"
         placeholder='{"bodyId":1,"key":"0x…","deadline":1767225600,"signature":"0x…"}'
+        translate="no"
         value={value}
         aria-invalid={check.state === "invalid"}
         aria-describedby={`${id}-hint ${problemsId}`}
         onChange={(e) => onChange(e.currentTarget.value)}
       />
       <p className="hint" id={`${id}-hint`}>
-        {t("association.consent.hint", { id: bodyId ?? "…" })} <a href={`#/body/key-consent${bodyId ? `?body=${bodyId}` : ""}`}>{t("association.consent.where")}</a>
+        <Trans i18nKey="association.consent.hint" values={{ id: bodyId ?? "…" }} components={{ cmd: <code translate="no" /> }} /> <a href={`#/body/key-consent${bodyId ? `?body=${bodyId}` : ""}`}>{t("association.consent.where")}</a>
       </p>
       <div id={problemsId} aria-live="polite">
         {check.state === "invalid" ? (

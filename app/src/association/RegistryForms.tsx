@@ -141,7 +141,9 @@ export function RulebookList({ rulebooks, actions, enabled, onDone }: { rulebook
           {rulebooks.map((r) => (
             <tr key={r.rulebookId} data-rulebook={r.rulebookId}>
               <td>{r.rulebookId}</td>
-              <td className="break">{r.uri}</td>
+              <td className="break" translate="no">
+                {r.uri}
+              </td>
               <td>
                 <code title={r.contentHash}>{shortHex(r.contentHash, 8, 6)}</code>
               </td>

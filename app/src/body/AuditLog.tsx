@@ -49,7 +49,7 @@ const TEXT = {
     revoked: "撤销",
     suspended: "暂停",
     by: (who: string, when: string) => `${who} · ${when}`,
-    roles: { operator: "经办人", assessor: "评审专家", applicant: "申报人", public: "公众", system: "系统", supervisor: "监管机构" } as Record<string, string>,
+    roles: { operator: "经办人", assessor: "评审专家", applicant: "申报人", public: "公众", system: "系统", worker: "上链服务（签名密钥）", supervisor: "监管机构" } as Record<string, string>,
     actions: {
       submit: "提交申报",
       accept: "受理",
@@ -105,7 +105,7 @@ const TEXT = {
     revoked: "Revoked",
     suspended: "Suspended",
     by: (who: string, when: string) => `${who} · ${when}`,
-    roles: { operator: "Operator", assessor: "Assessor", applicant: "Applicant", public: "Public", system: "System", supervisor: "Supervisor" } as Record<string, string>,
+    roles: { operator: "Operator", assessor: "Assessor", applicant: "Applicant", public: "Public", system: "System", worker: "Issuing service (signing key)", supervisor: "Supervisor" } as Record<string, string>,
     actions: {
       submit: "Submitted",
       accept: "Accepted",

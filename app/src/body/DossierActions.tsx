@@ -91,6 +91,51 @@ export const ACTION_TEXT = {
   },
 };
 
+type ActionKey = "accept" | "reject" | "assign" | "evaluate" | "reReview" | "approve" | "endNotice" | "suspend" | "reinstate" | "revoke" | "renew";
+type Who = "byYou" | "byKey" | "byQueue" | "byWallet";
+
+/** A command that is one button on one state: posted to `path` after the confirmation `confirm` (i18n keys). */
+interface OneStep {
+  key: ActionKey;
+  path: string;
+  label: string;
+  primary: boolean;
+  confirm(walletMode: boolean): string;
+  who(walletMode: boolean): Who;
+}
+
+/** The one-button command of each state that has one (submitted's 受理 sits beside its 不予受理 form). */
+const ONE_STEP: Readonly<Record<string, OneStep>> = {
+  submitted: { key: "accept", path: "accept", label: "body.accept", primary: true, confirm: () => "body.confirm.accept", who: () => "byYou" },
+  scored: { key: "evaluate", path: "evaluate", label: "body.evaluate", primary: true, confirm: () => "body.confirm.evaluate", who: () => "byYou" },
+  flagged: { key: "reReview", path: "re-review", label: "body.evaluate", primary: false, confirm: () => "body.confirm.evaluate", who: () => "byYou" },
+  evaluated: {
+    key: "approve",
+    path: "approve",
+    label: "body.approve",
+    primary: true,
+    confirm: (walletMode) => (walletMode ? "bodyOps.wallet.approveConfirm" : "body.confirm.approve"),
+    who: (walletMode) => (walletMode ? "byWallet" : "byQueue"),
+  },
+  "in-notice": { key: "endNotice", path: "end-notice", label: "body.endNotice", primary: true, confirm: () => "body.confirm.endNotice", who: () => "byYou" },
+  suspended: { key: "reinstate", path: "reinstate", label: "body.reinstate", primary: false, confirm: () => "body.confirm.reinstate", who: () => "byKey" },
+};
+
+/** A labelled text input; with `error`, the error beside it (`<id>-error`) and aria-invalid. */
+function TextField({ id, label, value, onChange, error }: { id: string; label: string; value: string; onChange(v: string): void; error?: string | null }) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input id={id} value={value} aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-error` : undefined} onChange={(e) => onChange(e.currentTarget.value)} />
+      {error ? (
+        <span id={`${id}-error`} className="field-error">
+          {error}
+        </span>
+      ) : null}
+    </div>
+  );
+}
+
 export function OperatorActions({ api, d, runner, min, assessors, walletMode }: { api: WorkbenchApi; d: DossierDetail; runner: ActionRunner; min: number; assessors: Assessor[]; walletMode: boolean }) {
   const { t, i18n } = useTranslation();
   const w = ACTION_TEXT[i18n.language === "en" ? "en" : "zh"];
@@ -110,7 +155,7 @@ export function OperatorActions({ api, d, runner, min, assessors, walletMode }: 
     queryFn: async () => (await api.list<DossierSummary>("/dossiers", { q: d.applicant, state: "evaluated", limit: 50 })).items.filter((x) => x.id !== d.id && x.applicant.toLowerCase() === d.applicant.toLowerCase()),
   });
   const post = (path: string, body: unknown = {}) => api.call<{ txHash?: string }>("POST", `/dossiers/${encodeURIComponent(id)}/${path}`, body);
-  const ask = (key: "accept" | "reject" | "assign" | "evaluate" | "reReview" | "approve" | "endNotice" | "suspend" | "reinstate" | "revoke" | "renew", text: string, who: string, run: () => Promise<{ txHash?: string } | void>, danger = false) => {
+  const ask = (key: ActionKey, text: string, who: string, run: () => Promise<{ txHash?: string } | void>, danger = false) => {
     const [title, confirm, done] = w[key];
     runner.ask({ title, confirm, text, who, done: i18n.language === "en" ? `${done} (${id})` : `${done}（${id}）`, danger, run });
   };
@@ -126,17 +171,18 @@ export function OperatorActions({ api, d, runner, min, assessors, walletMode }: 
     return r;
   };
   const lifecycle = ["in-notice", "issued", "suspended"].includes(d.state);
+  const step = ONE_STEP[d.state];
+  const suspendError = tried.suspend && !suspendReason.trim() ? w.reasonNeeded : null;
   return (
     <section className="card actions" aria-label={t("body.state")} data-testid="operator-actions">
+      {step ? (
+        <button type="button" className={step.primary ? "primary" : undefined} onClick={() => ask(step.key, t(step.confirm(walletMode), { id }), w[step.who(walletMode)], () => post(step.path))}>
+          {t(step.label)}
+        </button>
+      ) : null}
       {d.state === "submitted" ? (
         <>
-          <button type="button" className="primary" onClick={() => ask("accept", t("body.confirm.accept", { id }), w.byYou, () => post("accept"))}>
-            {t("body.accept")}
-          </button>
-          <div className="field">
-            <label htmlFor="reject-reason">{t("body.rejectReason")}</label>
-            <input id="reject-reason" value={reason} onChange={(e) => setReason(e.currentTarget.value)} />
-          </div>
+          <TextField id="reject-reason" label={t("body.rejectReason")} value={reason} onChange={setReason} />
           <button type="button" className="danger" disabled={!reason.trim()} onClick={() => ask("reject", t("body.confirm.reject", { id }), w.byYou, after(() => post("reject", { reasons: [reason.trim()] })), true)}>
             {t("body.reject")}
           </button>
@@ -160,49 +206,15 @@ export function OperatorActions({ api, d, runner, min, assessors, walletMode }: 
           </button>
         </fieldset>
       ) : null}
-      {d.state === "scored" ? (
-        <button type="button" className="primary" onClick={() => ask("evaluate", t("body.confirm.evaluate", { id }), w.byYou, () => post("evaluate"))}>
-          {t("body.evaluate")}
-        </button>
-      ) : null}
-      {d.state === "flagged" ? (
-        <button type="button" onClick={() => ask("reReview", t("body.confirm.evaluate", { id }), w.byYou, () => post("re-review"))}>
-          {t("body.evaluate")}
-        </button>
-      ) : null}
-      {d.state === "evaluated" ? (
-        <button type="button" className="primary" onClick={() => ask("approve", walletMode ? t("bodyOps.wallet.approveConfirm", { id }) : t("body.confirm.approve", { id }), walletMode ? w.byWallet : w.byQueue, () => post("approve"))}>
-          {t("body.approve")}
-        </button>
-      ) : null}
       {d.state === "queued" && walletMode ? (
         <p className="notice info" data-testid="queued-wallet">
           {t("bodyOps.wallet.queuedHint")} <a href="#/body?tab=outbox">{t("bodyOps.wallet.goIssue")}</a>
         </p>
       ) : null}
-      {d.state === "in-notice" ? (
-        <button type="button" className="primary" onClick={() => ask("endNotice", t("body.confirm.endNotice", { id }), w.byYou, () => post("end-notice"))}>
-          {t("body.endNotice")}
-        </button>
-      ) : null}
       {lifecycle ? <EvidencePicker id="lifecycle-evidence" value={evidence} onChange={setEvidence} /> : null}
       {d.state === "issued" ? (
         <div className="row wrap align-end">
-          <div className="field">
-            <label htmlFor="suspend-reason">{w.suspendReason}</label>
-            <input
-              id="suspend-reason"
-              value={suspendReason}
-              aria-invalid={tried.suspend && !suspendReason.trim() ? true : undefined}
-              aria-describedby={tried.suspend && !suspendReason.trim() ? "suspend-reason-error" : undefined}
-              onChange={(e) => setSuspendReason(e.currentTarget.value)}
-            />
-            {tried.suspend && !suspendReason.trim() ? (
-              <span id="suspend-reason-error" className="field-error">
-                {w.reasonNeeded}
-              </span>
-            ) : null}
-          </div>
+          <TextField id="suspend-reason" label={w.suspendReason} value={suspendReason} onChange={setSuspendReason} error={suspendError} />
           <button
             type="button"
             onClick={() => {
@@ -215,18 +227,10 @@ export function OperatorActions({ api, d, runner, min, assessors, walletMode }: 
           </button>
         </div>
       ) : null}
-      {d.state === "suspended" ? (
-        <button type="button" onClick={() => ask("reinstate", t("body.confirm.reinstate", { id }), w.byKey, () => post("reinstate"))}>
-          {t("body.reinstate")}
-        </button>
-      ) : null}
       {lifecycle ? (
         <div className="row wrap align-end">
           <RevocationReasonField id="revoke-reason" value={revokeReason} onChange={setRevokeReason} error={tried.revoke && !revokeReason ? w.revokeNeeded : null} />
-          <div className="field">
-            <label htmlFor="revoke-note">{w.revokeNote}</label>
-            <input id="revoke-note" value={revokeNote} onChange={(e) => setRevokeNote(e.currentTarget.value)} />
-          </div>
+          <TextField id="revoke-note" label={w.revokeNote} value={revokeNote} onChange={setRevokeNote} />
           <button
             type="button"
             className="danger"

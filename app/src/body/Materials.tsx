@@ -4,7 +4,7 @@
  * never as the schema's enum names. The cited files are previewed safely by EvidenceLinks (images as blob: URLs
  * in an <img>, everything else only downloaded, fetched with the bearer session).
  */
-import type { ReactNode } from "react";
+import { Fragment, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { Dossier } from "../../../scoring/dossier/schema";
 import { EvidenceLinks, evidenceKindWord } from "./Evidence";
@@ -141,13 +141,18 @@ const WORDS = {
 export type MaterialsWords = (typeof WORDS)["zh"];
 export const materialsWords = (lang: string): MaterialsWords => (lang === "en" ? WORDS.en : WORDS.zh);
 
-function Field({ name, children, testId }: { name: string; children: ReactNode; testId?: string }) {
-  return (
-    <>
-      <dt>{name}</dt>
-      <dd data-testid={testId}>{children}</dd>
-    </>
-  );
+/** One line of a section: its name, its value, and a test id where a test reads it. */
+interface Line {
+  name: string;
+  value: ReactNode;
+  testId?: string;
+}
+
+/** One section of the materials: a definition list of its lines. */
+interface PartRows {
+  id: string;
+  title: string;
+  lines: Line[];
 }
 
 function Part({ id, title, children }: { id: string; title: string; children: ReactNode }) {
@@ -157,6 +162,109 @@ function Part({ id, title, children }: { id: string; title: string; children: Re
       {children}
     </section>
   );
+}
+
+function Lines({ lines }: { lines: Line[] }) {
+  return (
+    <dl className="details">
+      {lines.map((l) => (
+        <Fragment key={l.name}>
+          <dt>{l.name}</dt>
+          <dd data-testid={l.testId}>{l.value}</dd>
+        </Fragment>
+      ))}
+    </dl>
+  );
+}
+
+/** A list of items, or the word for none. */
+function listOr<T>(items: readonly T[], none: string, item: (x: T) => ReactNode): ReactNode {
+  if (!items.length) return none;
+  return (
+    <ul className="plain">
+      {items.map((x, i) => (
+        <li key={i}>{item(x)}</li>
+      ))}
+    </ul>
+  );
+}
+
+/** The sections of a parsed dossier, line by line, in the reader's words. */
+function partsOf(d: Dossier, w: MaterialsWords): PartRows[] {
+  const a = d.applicant;
+  const r = d.records;
+  const yn = (v: boolean) => (v ? w.yes : w.no);
+  return [
+    {
+      id: "basic",
+      title: w.basic,
+      lines: [
+        { name: w.name, value: a.name },
+        { name: w.idNumber, value: <span className="mono break">{a.idNumber}</span> },
+        { name: w.phone, value: <span className="mono">{a.phone}</span> },
+        { name: w.education, value: w.educationOf[a.education], testId: "materials-education" },
+        { name: w.title, value: w.titleOf[a.professionalTitle] },
+        { name: w.years, value: w.yearsValue(a.qualityYears), testId: "materials-years" },
+        { name: w.employer, value: d.employer.name },
+        { name: w.uscc, value: <span className="mono break">{d.employer.uscc}</span> },
+        { name: w.size, value: w.sizeOf[d.employer.sizeClass] },
+        { name: w.submittedOn, value: d.submittedOn },
+      ],
+    },
+    {
+      id: "appointment",
+      title: w.appointment,
+      lines: [
+        { name: w.appointed, value: a.appointment.appointedAsCqo ? w.appointedYes(a.appointment.date) : w.appointedNo, testId: "materials-appointed" },
+        { name: w.reports, value: yn(a.appointment.reportsToTopManagement) },
+        { name: w.veto, value: yn(a.appointment.vetoPower) },
+      ],
+    },
+    {
+      id: "training",
+      title: w.training,
+      lines: [
+        { name: w.certificate, value: a.training ? w.certificateValue(a.training.certificateNo, a.training.issuedOn, a.training.hours) : w.noCertificate },
+        { name: w.trainingHours, value: w.hours(r.trainingHours) },
+        { name: w.exam, value: r.examScore === null ? w.noExam : w.examValue(r.examScore) },
+        {
+          name: w.qualifications,
+          value: listOr(r.qualifications, w.none, (q) => (
+            <>
+              {q.name}
+              {q.number ? <span className="mono"> · {q.number}</span> : null}
+            </>
+          )),
+        },
+      ],
+    },
+    {
+      id: "integrity",
+      title: w.integrity,
+      lines: [
+        { name: w.pledge, value: r.integrity.pledgeSigned ? w.pledgeYes : w.pledgeNo, testId: "materials-pledge" },
+        { name: w.credit, value: w.creditValue(r.integrity.creditRating), testId: "materials-credit" },
+        { name: w.dishonest, value: yn(r.integrity.listedDishonest) },
+        { name: w.criminal, value: r.integrity.criminalRecordInOffice ? w.has : w.none },
+        { name: w.penalties, value: listOr(r.integrity.administrativePenalties, w.none, (p) => `${p.date} · ${p.description}`) },
+        {
+          name: w.accidents,
+          value: listOr(r.accidents, w.none, (x) => `${w.accident(x.date, w.severityOf[x.severity], x.responsible)}${x.description ? ` · ${x.description}` : ""}`),
+        },
+        { name: w.falseMaterials, value: yn(d.review.falseMaterials) },
+      ],
+    },
+    {
+      id: "performance",
+      title: w.performance,
+      lines: [
+        { name: w.awards, value: listOr(r.awards, w.none, (x) => `${x.year} · ${w.awardLevelOf[x.level]} · ${x.name}`) },
+        { name: w.standards, value: w.count(r.standardsDrafted) },
+        { name: w.patents, value: w.count(r.patents) },
+        { name: w.projects, value: w.count(r.qualityProjects) },
+      ],
+    },
+  ];
 }
 
 /** The dossier's declarations and the body's findings, section by section; `raw` is GET /dossiers/:id's `dossier`. */
@@ -173,126 +281,14 @@ export function Materials({ api, raw }: { api: WorkbenchApi; raw: unknown }) {
     );
   }
   const d = parsed.data;
-  const a = d.applicant;
-  const r = d.records;
-  const yn = (v: boolean) => (v ? w.yes : w.no);
   return (
     <section className="card materials" aria-labelledby="materials-heading" data-testid="materials">
       <h2 id="materials-heading">{w.heading}</h2>
-      <Part id="basic" title={w.basic}>
-        <dl className="details">
-          <Field name={w.name}>{a.name}</Field>
-          <Field name={w.idNumber}>
-            <span className="mono break">{a.idNumber}</span>
-          </Field>
-          <Field name={w.phone}>
-            <span className="mono">{a.phone}</span>
-          </Field>
-          <Field name={w.education} testId="materials-education">
-            {w.educationOf[a.education]}
-          </Field>
-          <Field name={w.title}>{w.titleOf[a.professionalTitle]}</Field>
-          <Field name={w.years} testId="materials-years">
-            {w.yearsValue(a.qualityYears)}
-          </Field>
-          <Field name={w.employer}>{d.employer.name}</Field>
-          <Field name={w.uscc}>
-            <span className="mono break">{d.employer.uscc}</span>
-          </Field>
-          <Field name={w.size}>{w.sizeOf[d.employer.sizeClass]}</Field>
-          <Field name={w.submittedOn}>{d.submittedOn}</Field>
-        </dl>
-      </Part>
-      <Part id="appointment" title={w.appointment}>
-        <dl className="details">
-          <Field name={w.appointed} testId="materials-appointed">
-            {a.appointment.appointedAsCqo ? w.appointedYes(a.appointment.date) : w.appointedNo}
-          </Field>
-          <Field name={w.reports}>{yn(a.appointment.reportsToTopManagement)}</Field>
-          <Field name={w.veto}>{yn(a.appointment.vetoPower)}</Field>
-        </dl>
-      </Part>
-      <Part id="training" title={w.training}>
-        <dl className="details">
-          <Field name={w.certificate}>{a.training ? w.certificateValue(a.training.certificateNo, a.training.issuedOn, a.training.hours) : w.noCertificate}</Field>
-          <Field name={w.trainingHours}>{w.hours(r.trainingHours)}</Field>
-          <Field name={w.exam}>{r.examScore === null ? w.noExam : w.examValue(r.examScore)}</Field>
-          <Field name={w.qualifications}>
-            {r.qualifications.length ? (
-              <ul className="plain">
-                {r.qualifications.map((q, i) => (
-                  <li key={i}>
-                    {q.name}
-                    {q.number ? <span className="mono"> · {q.number}</span> : null}
-                  </li>
-                ))}
-              </ul>
-            ) : (
-              w.none
-            )}
-          </Field>
-        </dl>
-      </Part>
-      <Part id="integrity" title={w.integrity}>
-        <dl className="details">
-          <Field name={w.pledge} testId="materials-pledge">
-            {r.integrity.pledgeSigned ? w.pledgeYes : w.pledgeNo}
-          </Field>
-          <Field name={w.credit} testId="materials-credit">
-            {w.creditValue(r.integrity.creditRating)}
-          </Field>
-          <Field name={w.dishonest}>{yn(r.integrity.listedDishonest)}</Field>
-          <Field name={w.criminal}>{r.integrity.criminalRecordInOffice ? w.has : w.none}</Field>
-          <Field name={w.penalties}>
-            {r.integrity.administrativePenalties.length ? (
-              <ul className="plain">
-                {r.integrity.administrativePenalties.map((p, i) => (
-                  <li key={i}>
-                    {p.date} · {p.description}
-                  </li>
-                ))}
-              </ul>
-            ) : (
-              w.none
-            )}
-          </Field>
-          <Field name={w.accidents}>
-            {r.accidents.length ? (
-              <ul className="plain">
-                {r.accidents.map((x, i) => (
-                  <li key={i}>
-                    {w.accident(x.date, w.severityOf[x.severity], x.responsible)}
-                    {x.description ? ` · ${x.description}` : ""}
-                  </li>
-                ))}
-              </ul>
-            ) : (
-              w.none
-            )}
-          </Field>
-          <Field name={w.falseMaterials}>{yn(d.review.falseMaterials)}</Field>
-        </dl>
-      </Part>
-      <Part id="performance" title={w.performance}>
-        <dl className="details">
-          <Field name={w.awards}>
-            {r.awards.length ? (
-              <ul className="plain">
-                {r.awards.map((x, i) => (
-                  <li key={i}>
-                    {x.year} · {w.awardLevelOf[x.level]} · {x.name}
-                  </li>
-                ))}
-              </ul>
-            ) : (
-              w.none
-            )}
-          </Field>
-          <Field name={w.standards}>{w.count(r.standardsDrafted)}</Field>
-          <Field name={w.patents}>{w.count(r.patents)}</Field>
-          <Field name={w.projects}>{w.count(r.qualityProjects)}</Field>
-        </dl>
-      </Part>
+      {partsOf(d, w).map((p) => (
+        <Part key={p.id} id={p.id} title={p.title}>
+          <Lines lines={p.lines} />
+        </Part>
+      ))}
       <Part id="files" title={w.files}>
         {d.evidence.length === 0 ? (
           <p data-testid="materials-no-files">{w.noFiles}</p>

@@ -56,7 +56,7 @@ const SIGNATURE = /^0x([0-9a-fA-F]{2}){65,}$/;
  * `forLostWallet`, an operator's, for a holder who can no longer sign in (the identity check is then required).
  */
 export function ReissueRequest({ api, d, onDone, forLostWallet = false }: { api: WorkbenchApi; d: DossierDetail; onDone: () => void; forLostWallet?: boolean }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const c = useChainish();
   const qc = useQueryClient();
   const id = (name: string) => (forLostWallet ? `reissue-op-${name}` : `reissue-${name}`);
@@ -126,7 +126,7 @@ export function ReissueRequest({ api, d, onDone, forLostWallet = false }: { api:
         </li>
         {link && open ? (
           <li data-testid="reissue-consent-link">
-            <p>{t("bodyOps.reissue.signOnNew", { wallet: shortHex(open.newHolder), until: new Date(open.deadline * 1000).toLocaleString() })}</p>
+            <p>{t("bodyOps.reissue.signOnNew", { wallet: shortHex(open.newHolder), until: new Date(open.deadline * 1000).toLocaleString(i18n.language === "en" ? "en-GB" : "zh-CN", { dateStyle: "long", timeStyle: "short" }) })}</p>
             <QrImage text={consentUrl(link)} alt={t("bodyOps.reissue.qrAlt")} size={200} />
             <CopyText id={id("link")} value={consentUrl(link)} label={t("bodyOps.reissue.link")} />
           </li>
@@ -216,7 +216,7 @@ export function ReissueOperator({ api, d, tx, onDone }: { api: WorkbenchApi; d: 
 
 /** `#/body/consent?c=…`: the new wallet reads what it agrees to and signs; no sign-in, no server. */
 export function ConsentPage({ query }: { query: URLSearchParams }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const c = useChainish();
   const w = useWallet();
   const [signature, setSignature] = useState<Hex | null>(null);
@@ -266,7 +266,7 @@ export function ConsentPage({ query }: { query: URLSearchParams }) {
             <code className="break">{link.newHolder}</code> <CopyButton value={link.newHolder} what={link.newHolder} />
           </dd>
           <dt>{t("bodyOps.reissue.deadline")}</dt>
-          <dd>{new Date(link.deadline * 1000).toLocaleString()}</dd>
+          <dd>{new Date(link.deadline * 1000).toLocaleString(i18n.language === "en" ? "en-GB" : "zh-CN", { dateStyle: "long", timeStyle: "short" })}</dd>
         </dl>
         <p>{t("bodyOps.reissue.consentText")}</p>
         {wrongChain ? <p className="notice error">{t("bodyOps.reissue.wrongChain")}</p> : null}

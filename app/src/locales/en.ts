@@ -346,7 +346,7 @@ export const en: Messages = {
     consent: {
       label: "The signing key's consent (JSON)",
       labelFirst: "The first signing key's consent (JSON)",
-      hint: "The key's holder signs a consent for body #{{id}} with that key's wallet (“Sign a signing key consent” on the certifying body page, or cqo key consent) and gives you the JSON to paste here.",
+      hint: "The key's holder signs a consent for body #{{id}} with that key's wallet (“Sign a signing key consent” on the certifying body page, or the command line <cmd>cqo key consent</cmd>) and gives you the JSON to paste here.",
       where: "Open the signing page",
       checking: "Checking the consent's signature…",
       ready: "Valid consent: {{key}} agrees to be a signing key of body #{{id}}, until {{until}}.",

@@ -3,14 +3,13 @@
  * the wallet's ConnectPanel), write the statement, optionally attach evidence, sign and file. Each refusal stands
  * next to its field (aria-invalid, aria-describedby); a declined signature is a quiet note.
  */
-import { useMemo, useState } from "react";
-import { WorkbenchApi } from "../../body/api";
+import { useState } from "react";
 import type { Bilingual } from "../../components/errors";
 import { ErrorBox } from "../../components/ErrorBox";
 import { formatCertificateNumber } from "../../lib/certificateNumber";
 import { useChainish } from "../../wallet/context";
+import { useWorkbenchApi } from "../../wallet/useWorkbenchApi";
 import { ConnectPanel, useWallet } from "../../wallet/wallet";
-import { apiBaseUrl } from "./noticeData";
 import { checkStatement, fileObjection, ObjectionRefused, STATEMENT_MAX, type FieldRefusals, type FiledObjection, type ObjectionField } from "./objection";
 import { useNoticeText } from "./text";
 
@@ -33,7 +32,7 @@ export function ObjectionForm({ tokenId, clockOffset, objectionOpen, onFiled }: 
   const { x, lang } = useNoticeText();
   const c = useChainish();
   const w = useWallet();
-  const api = useMemo(() => new WorkbenchApi(apiBaseUrl(c.config.apiBase)), [c.config.apiBase]);
+  const api = useWorkbenchApi();
   const [statement, setStatement] = useState("");
   const [file, setFile] = useState<File | null>(null);
   const [refusals, setRefusals] = useState<FieldRefusals>({});

@@ -28,10 +28,8 @@ export const NoticesAnswer = z.object({
 });
 export type NoticesAnswer = z.infer<typeof NoticesAnswer>;
 
-/** The workbench's base URL from the app's config (a relative "./api" is this page's host). */
-export function apiBaseUrl(apiBase: string): string {
-  return new URL(apiBase, window.location.href).href.replace(/\/$/, "");
-}
+/** The workbench's base URL from the app's config: the one helper of the app (kept under this name for Notices.tsx). */
+export { workbenchUrl as apiBaseUrl } from "../../wallet/useWorkbenchApi";
 
 /** The workbench's words for a refusal, from either error shape it (or the app's proxy) answers with. */
 function refusalWords(status: number, json: unknown): Bilingual {
