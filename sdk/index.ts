@@ -35,6 +35,7 @@ export {
 export * from "./eip712";
 export * from "./declaration";
 export * from "./annual-report";
+export * from "./employer-change";
 export {
   CONTRACT_ERROR_MESSAGES,
   DEFAULT_ADMIN_ROLE,

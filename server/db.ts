@@ -16,6 +16,8 @@ import { migration9 } from "./migrations/009-personal-data";
 import { migration10 } from "./migrations/010-declarations";
 import { migration11 } from "./migrations/011-reviews";
 import { migration12 } from "./migrations/012-holder-requests";
+import { backfillApplicantNames, migration13 } from "./migrations/013-applicant-name";
+import { migration14 } from "./migrations/014-employer-changes";
 
 export type Db = Database.Database;
 
@@ -227,7 +229,19 @@ function ensureOwnerOnly(file: string): void {
 }
 
 /** Every migration: the first four above, then one file each under server/migrations/ (an empty one is skipped). */
-export const MIGRATIONS: readonly Migration[] = [...BASE_MIGRATIONS, migration5, migration6, migration7, migration8, migration9, migration10, migration11, migration12].filter((m) => m.sql.trim() !== "");
+export const MIGRATIONS: readonly Migration[] = [
+  ...BASE_MIGRATIONS,
+  migration5,
+  migration6,
+  migration7,
+  migration8,
+  migration9,
+  migration10,
+  migration11,
+  migration12,
+  migration13,
+  migration14,
+].filter((m) => m.sql.trim() !== "");
 
 export interface OpenOptions {
   /** the key ring personal data is sealed with (server/vault.ts); without one, sealed columns hold plain text */
@@ -255,9 +269,14 @@ export function openDb(path: string, migrations: readonly Migration[] = MIGRATIO
   if (path !== ":memory:") for (const f of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
   db.pragma("synchronous = NORMAL");
   cacheStatements(db);
+  // rows from before migration 13 get their applicant's name, read from the opened JSON: only with the key ring
+  if (options.ring && hasColumn(db, "dossiers", "applicant_name")) backfillApplicantNames(db);
   if (path !== ":memory:") durability.set(db, new GroupCommit(db, `${db.name}-wal`));
   return db;
 }
+
+/** whether a migration set gave `table` this column (tests open databases with fewer migrations) */
+const hasColumn = (db: Db, table: string, column: string): boolean => (db.pragma(`table_info(${table})`) as { name: string }[]).some((c) => c.name === column);
 
 /**
  * better-sqlite3 compiles the SQL on every prepare(); the workbench prepares the same few dozen statements on

@@ -5,7 +5,7 @@
  * times — never the content (names, ID numbers, statements, notes). The certificate itself is on-chain as salted
  * commitments only: nothing of it identifies the holder once the workbench has forgotten the values and salts.
  *
- * In one SQLite transaction: the dossier's JSON, its credentials and re-issue credentials, its lifecycle intents'
+ * In one SQLite transaction: the dossier's JSON (and the applicant's name beside it, migration 13), its credentials and re-issue credentials, its lifecycle intents'
  * parameters, its sheets' contents (comments) and the objections' statements are replaced by a tombstone; the audit
  * details keep only allow-listed keys; evidence files the applicant uploaded that nothing else cites are deleted.
  * `secure_delete` (server/db.ts) overwrites the old cells, and a truncating checkpoint removes them from the WAL.
@@ -67,7 +67,7 @@ export function erasePersonalData(db: Db, d: DossierRow, reason: ErasureReason, 
     }
     // the body's own words may name the person too (a rejection's reasons)
     db.prepare(
-      "UPDATE dossiers SET dossier_json = ?, evaluation_json = CASE WHEN evaluation_json IS NULL THEN NULL ELSE ? END, rejection_json = CASE WHEN rejection_json IS NULL THEN NULL ELSE ? END, erased_at = ?, erasure_reason = ? WHERE id = ?",
+      "UPDATE dossiers SET dossier_json = ?, applicant_name = NULL, evaluation_json = CASE WHEN evaluation_json IS NULL THEN NULL ELSE ? END, rejection_json = CASE WHEN rejection_json IS NULL THEN NULL ELSE ? END, erased_at = ?, erasure_reason = ? WHERE id = ?",
     ).run(ERASED, ERASED, JSON.stringify([{ zh: "（已删除）", en: "(erased)" }]), at, reason, d.id);
     db.prepare("UPDATE credentials SET credential_json = ? WHERE dossier_id = ?").run(ERASED, d.id);
     db.prepare("UPDATE reissues SET credential_json = ? WHERE dossier_id = ?").run(ERASED, d.id);
@@ -75,6 +75,7 @@ export function erasePersonalData(db: Db, d: DossierRow, reason: ErasureReason, 
     db.prepare("UPDATE sheets SET sheet_json = ? WHERE dossier_id = ?").run(ERASED, d.id);
     db.prepare("UPDATE objections SET statement = '' WHERE dossier_id = ?").run(d.id);
     db.prepare("UPDATE annual_reports SET report_json = ? WHERE dossier_id = ?").run(ERASED, d.id);
+    db.prepare("UPDATE employer_changes SET report_json = ? WHERE dossier_id = ?").run(ERASED, d.id);
     // nothing of the person is published any more: the consent to publication in the notice ends with the data
     withdrawNoticeConsent(db, d.id, at);
     const entries = db.prepare("SELECT id, details_json FROM audit_log WHERE dossier_id = ?").all(d.id) as { id: number; details_json: string | null }[];

@@ -22,11 +22,14 @@ export interface SealedColumn {
 
 export const SEALED_COLUMNS: readonly SealedColumn[] = [
   { table: "dossiers", pk: "id", column: "dossier_json" },
+  // the name the console's lists lead with (migration 13), taken from dossier_json: personal data like it
+  { table: "dossiers", pk: "id", column: "applicant_name" },
   { table: "credentials", pk: "root", column: "credential_json" },
   { table: "reissues", pk: "root", column: "credential_json" },
   { table: "chain_intents", pk: "id", column: "params_json" },
   { table: "objections", pk: "id", column: "statement" },
   { table: "annual_reports", pk: "id", column: "report_json" },
+  { table: "employer_changes", pk: "id", column: "report_json" },
 ];
 
 /** The AAD of a sealed value: its table, column and row, so a ciphertext moved to another row fails its tag. */

@@ -7,14 +7,14 @@ import { operatorOnly, signedIn, sessionOf, type RouteOptions } from "../context
 import { conflict, fieldProblems, invalidInput, notFound, unprocessable, type FieldProblem } from "../errors";
 import { getAddress } from "viem";
 import type { Session } from "../auth";
+import type { Db } from "../db";
 import { changeCounter, lastAuditId } from "../store/changes";
-import { auditCount, auditPage, getDossier, holderOf, inboxCount, inboxOrder, inboxPage, insertDossier, latestCredential, nextDossierNumber, type AuditRow, type InboxFilter, type InboxKey } from "../store/dossiers";
+import { auditCount, auditPage, dossierJsonColumns, getDossier, holderOf, inboxCount, inboxOrder, inboxPage, insertDossier, latestCredential, nextDossierNumber, type AuditRow, type DossierListRow, type InboxFilter, type InboxKey } from "../store/dossiers";
 import { latestOutboxOf } from "../store/issuance";
 import { objectionsOf } from "../store/objections";
-import { panelOf, roundSheets, sheetsBy } from "../store/panel";
+import { isRoundMember, panelOf, roundSheets, sheetsBy } from "../store/panel";
 import { reissuesOf } from "../store/reissues";
 import { auditEntryForNonOperator, dossierSummary, objectionNoticeView, objectionView, reissueView } from "../views";
-import { sealed } from "../vault";
 import { checkDeclaration, DeclarationInput } from "../declaration-check";
 import { declarationBySignature, declarationOf, insertDeclaration } from "../store/declarations";
 import { DeclarationView, declarationView } from "./notices";
@@ -28,7 +28,15 @@ import { AuditEntry, DossierSummary, NotModified, ObjectionNoticeView, Objection
 
 // ---------------------------------------------------------------- what the routes answer (schema.response)
 
-const DossierFull = DossierSummary.extend({
+/** whether a row's personal data is shown: its name; erased (PIPL, server/erasure.ts); withheld (an assessor after the round) */
+const PersonalData = z.enum(["shown", "erased", "withheld"]);
+/** the lists lead with a name (issue #14) */
+const NamedSummary = DossierSummary.extend({
+  applicantName: z.string().nullable().describe("申报人姓名；已删除个人信息或无权查看时为 null / the applicant's name; null when erased or not this viewer's to see"),
+  personalData: PersonalData.describe("shown：显示姓名；erased：个人信息已删除；withheld：评审轮次已结束 / shown; erased; withheld (an assessor's round is over)"),
+});
+
+const DossierFull = NamedSummary.extend({
   access: z.literal("full"),
   dossier: z.unknown().describe("申报材料 / the dossier JSON (scoring/dossier/schema.ts)"),
   dossierHash: z.string(),
@@ -51,7 +59,7 @@ const DossierFull = DossierSummary.extend({
   objections: z.array(z.union([ObjectionView, ObjectionNoticeView])).describe("operators see objectionView, everyone else objectionNoticeView"),
   declaration: DeclarationView.nullable().describe("诚信承诺书 / the integrity declaration signed with the dossier, and the consent to publication in the notice"),
 });
-const DossierOwnSheet = DossierSummary.extend({
+const DossierOwnSheet = NamedSummary.extend({
   access: z.literal("own-sheet"),
   mySheets: z.array(z.object({ round: z.number().int(), digest: z.string(), receivedAt: z.number(), sheet: z.unknown().describe("the signed score sheet (scoring/sheet)") })),
 });
@@ -107,6 +115,17 @@ const InboxQuery = queryOf({
 });
 
 const AuditQuery = queryOf({ limit: Limit, cursor: cursorOf<number>((p) => (p.length === 1 && isTime(p[0]) ? p[0] : null)).optional() });
+
+/**
+ * The name of a listed dossier as this session may see it: as GET /dossiers/:id shows the dossier (routes/access.ts
+ * dossierAccess): operators and the holder always; an assessor of the current round while it is open; nobody once
+ * it was erased. Every row of a page was already drawn from what the session may list (store/dossiers.ts inboxQuery).
+ */
+function namedSummary(db: Db, s: Session, d: DossierListRow): z.output<typeof NamedSummary> {
+  const full = s.operator || (d.holder ?? d.applicant) === s.address || (s.assessor && d.state === "assigned" && isRoundMember(db, d.id, d.round, s.address));
+  const personalData = d.erased_at !== null ? "erased" : full ? "shown" : "withheld";
+  return { ...dossierSummary(d), applicantName: personalData === "shown" ? d.applicant_name : null, personalData };
+}
 
 /** the filter a query asks for; null: nothing can match (e.g. needsAction for a role that acts on none) */
 function inboxFilter(s: Session, q: z.output<typeof InboxQuery>): InboxFilter | null {
@@ -173,7 +192,7 @@ export async function dossierRoutes(app: FastifyInstance, { ctx }: RouteOptions)
   });
 
   // the inbox: a page at a time (keyset), filtered and searched on indexes; 304 while nothing changed
-  r.get("/dossiers", { onRequest: signedIn, schema: { querystring: InboxQuery, response: { 200: pageSchema(DossierSummary), 304: NotModified, ...errors(400, 401) } } }, async (req, reply) => {
+  r.get("/dossiers", { onRequest: signedIn, schema: { querystring: InboxQuery, response: { 200: pageSchema(NamedSummary), 304: NotModified, ...errors(400, 401) } } }, async (req, reply) => {
     const s = sessionOf(req);
     const q = req.query;
     const filter = inboxFilter(s, q);
@@ -183,7 +202,7 @@ export async function dossierRoutes(app: FastifyInstance, { ctx }: RouteOptions)
     const viewer = { address: s.address, operator: s.operator, assessor: s.assessor };
     const rows = filter ? inboxPage(db, viewer, filter, q.cursor ?? null, q.limit + 1) : [];
     const total = q.cursor ? undefined : filter ? inboxCount(db, viewer, filter, TOTAL_CAP) : 0;
-    return pageOf(rows, q.limit, dossierSummary, (d) => (by === "number" ? ["n", d.id] : ["t", d.created_at, d.id]), total);
+    return pageOf(rows, q.limit, (d) => namedSummary(db, s, d), (d) => (by === "number" ? ["n", d.id] : ["t", d.created_at, d.id]), total);
   });
 
   r.get("/dossiers/:id", { onRequest: signedIn, schema: { params: DossierIdParams, response: { 200: DossierDetail, ...errors(400, 401, 404) } } }, async (req) => {
@@ -193,14 +212,14 @@ export async function dossierRoutes(app: FastifyInstance, { ctx }: RouteOptions)
     if (!found || access === null) throw notFound(`dossier ${req.params.id}`);
     if (access === "own-sheet") {
       // the round is over: the assessor keeps a read-only copy of what they signed, nothing of the applicant
-      return { ...dossierSummary(found), access, mySheets: sheetsBy(db, found.id, s.address).map((x) => ({ round: x.round, digest: x.digest, receivedAt: x.received_at, sheet: JSON.parse(x.sheet_json) as unknown })) };
+      return { ...namedSummary(db, s, found), access, mySheets: sheetsBy(db, found.id, s.address).map((x) => ({ round: x.round, digest: x.digest, receivedAt: x.received_at, sheet: JSON.parse(x.sheet_json) as unknown })) };
     }
     const d = found;
     const submitted = new Set(roundSheets(db, d.id, d.round).map((row) => row.assessor));
     const outbox = latestOutboxOf(db, d.id);
     const p = ctx.rulebooks.get(d.rulebook_key);
     return {
-      ...dossierSummary(d),
+      ...namedSummary(db, s, d),
       access,
       dossier: JSON.parse(d.dossier_json) as Dossier,
       dossierHash: d.dossier_hash,
@@ -245,7 +264,7 @@ export async function dossierRoutes(app: FastifyInstance, { ctx }: RouteOptions)
     const dossier = JSON.parse(d.dossier_json) as Dossier;
     dossier.review = { falseMaterials: body.falseMaterials ?? false };
     // the dossier as accepted is what the assessors sign: its hash is fixed here
-    db.transaction(() => transition(db, d.id, "accept", d.state, "accepted", actor, { falseMaterials: dossier.review.falseMaterials, note: body.note }, { dossier_json: sealed(db, "dossiers", "dossier_json", d.id, JSON.stringify(dossier)), dossier_hash: dossierHash(dossier) }))();
+    db.transaction(() => transition(db, d.id, "accept", d.state, "accepted", actor, { falseMaterials: dossier.review.falseMaterials, note: body.note }, { ...dossierJsonColumns(db, d.id, JSON.stringify(dossier)), dossier_hash: dossierHash(dossier) }))();
     return dossierSummary(getDossier(db, d.id)!);
   });
 

@@ -9,7 +9,7 @@ import { conflict } from "../errors";
 import { errors } from "../openapi";
 import { DossierSummary, NotModified, pageSchema } from "./schemas";
 import { confirmationsAt } from "../outbox";
-import { getDossier, type DossierRow } from "../store/dossiers";
+import { applicantNamesOf, getDossier, type DossierRow } from "../store/dossiers";
 import { issuedBlockOf, queueIssuance, requeueFailed } from "../store/issuance";
 import { dossierSummary } from "../views";
 import { assertLegal, audit, transition } from "../workflow";
@@ -43,6 +43,7 @@ const OutboxItem = z.object({
   txHash: z.string().nullable(),
   blockNumber: z.number().int().nullable(),
   lastError: z.string().nullable(),
+  applicantName: z.string().nullable().describe("申报人姓名（已删除个人信息时为 null）/ the applicant's name (null once erased)"),
 });
 const OutboxPage = pageSchema(OutboxItem).extend({ counts: z.record(OutboxStatus, z.number().int()).optional().describe("each status's count (first page only)") });
 const ERRORS = errors(400, 401, 403, 404, 409, 422, 503);
@@ -89,6 +90,8 @@ export async function issuanceRoutes(app: FastifyInstance, { ctx }: RouteOptions
     const rows = outboxPage(db, status, cursor ?? null, limit + 1);
     const counts = cursor === undefined ? outboxCounts(db, TOTAL_CAP) : undefined;
     const total = counts ? (status ? counts[status] : Object.values(counts).reduce((a, b) => a + b, 0)) : undefined;
+    // names before addresses (issue #14): the page's dossiers' names in one query, opened per row
+    const names = applicantNamesOf(db, rows.slice(0, limit).map((row) => row.dossier_id));
     const view = (row: (typeof rows)[number]) => ({
       root: row.root,
       dossierId: row.dossier_id,
@@ -102,6 +105,7 @@ export async function issuanceRoutes(app: FastifyInstance, { ctx }: RouteOptions
       txHash: row.tx_hash,
       blockNumber: row.block_number,
       lastError: row.last_error,
+      applicantName: names.get(row.dossier_id) ?? null,
     });
     return { ...pageOf(rows, limit, view, (row) => [row.enqueued_at, row.root], total), ...(counts ? { counts } : {}) };
   });

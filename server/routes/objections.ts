@@ -22,7 +22,7 @@ import { pendingIntents, type ObjectionRow } from "../lifecycle";
 import { runLifecycle } from "../lifecycle-call";
 import { rateLimit } from "../protection";
 import { isSignedByWallet } from "../wallet-signature";
-import { dossierByToken, getDossier } from "../store/dossiers";
+import { applicantNamesOf, dossierByToken, getDossier } from "../store/dossiers";
 import { getObjection, insertFilingObjection, markNotFiled, objectionBySignedDigest, objectionsOnCertificate } from "../store/objections";
 import { dossierSummary, objectionView } from "../views";
 import { assertLegal, type Actor } from "../workflow";
@@ -38,6 +38,12 @@ import { DossierSummary, NotModified, ObjectionView, pageSchema } from "./schema
 /** what the routes answer (schema.response) */
 const Filed = ObjectionView.extend({ txHash: z.string() });
 const Resolved = ObjectionView.extend({ dossier: DossierSummary, txHash: z.string() });
+/**
+ * GET /objections lists the name of the applicant objected to for operators only (names before addresses, issue
+ * #14); a filer sees their own objections without it: the public notice shows a name only with the holder's consent.
+ * The filer has no name here: anyone signed in may object, and the workbench asks nobody for one.
+ */
+const ListedObjection = ObjectionView.extend({ applicantName: z.string().nullable().optional().describe("申报人姓名：仅操作员可见，已删除个人信息时为 null / the applicant's name: operators only, null once erased") });
 const ERRORS = errors(400, 401, 403, 404, 409, 422, 503);
 
 /** What one filer, and everyone together, may file through the workbench (documented in server/README.md). */
@@ -185,12 +191,15 @@ export async function objectionRoutes(app: FastifyInstance, { ctx }: RouteOption
   });
 
   // operators: all; anyone else: the ones they filed. A page at a time; 304 while no objection changed
-  r.get("/objections", { onRequest: signedIn, schema: { querystring: ObjectionListQuery, response: { 200: pageSchema(ObjectionView), 304: NotModified, ...errors(400, 401) } } }, async (req, reply) => {
+  r.get("/objections", { onRequest: signedIn, schema: { querystring: ObjectionListQuery, response: { 200: pageSchema(ListedObjection), 304: NotModified, ...errors(400, 401) } } }, async (req, reply) => {
     const s = sessionOf(req);
     const { limit, cursor, status } = req.query;
     if (notModified(req, reply, changeToken(db, s, changeCounter(db, "objections"), req.query))) return reply.code(304).send();
     const filter = { ...(s.operator ? {} : { filer: s.address }), ...(status ? { statuses: status } : {}) };
-    return pageOf(objectionsPage(db, filter, cursor ?? 0, limit + 1), limit, objectionView, (o) => [o.id], cursor === undefined ? objectionsCount(db, filter, TOTAL_CAP) : undefined);
+    const rows = objectionsPage(db, filter, cursor ?? 0, limit + 1);
+    const names = s.operator ? applicantNamesOf(db, rows.slice(0, limit).map((o) => o.dossier_id)) : null;
+    const view = (o: ObjectionRow) => ({ ...objectionView(o), ...(names ? { applicantName: names.get(o.dossier_id) ?? null } : {}) });
+    return pageOf(rows, limit, view, (o) => [o.id], cursor === undefined ? objectionsCount(db, filter, TOTAL_CAP) : undefined);
   });
 
   r.post("/objections/:objectionId/resolve", { onRequest: operatorOnly, schema: { params: ObjectionParams, body: ResolveBody, response: { 200: Resolved, ...ERRORS } } }, async (req) => {

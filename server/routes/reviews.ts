@@ -9,6 +9,9 @@
  * pending by a crash is settled from chain state before the next lifecycle call of the dossier, by the re-sync, and
  * whenever the queue is read.
  *
+ * A change of employer report (server/routes/employer-changes.ts, registered here) puts the certificate into the queue
+ * at once, whatever its due date, with the reason `employer-changed`, until a review is recorded after it.
+ *
  * The webhook is `config.reviewWebhookUrl` / `reviewWebhookSecret` (CQO_REVIEW_WEBHOOK_URL / _SECRET). Its JSON carries certificate numbers, dossier numbers and dates only, never the
  * holder's address or report, signed `x-cqo-signature: sha256=<HMAC-SHA256(secret, "<timestamp>.<body>")>`.
  */
@@ -32,10 +35,12 @@ import { isSignedByWallet } from "../wallet-signature";
 import { errors } from "../openapi";
 import { getDossier, holderOf, type DossierRow } from "../store/dossiers";
 import { bodyUpload, getUpload, insertCitation } from "../store/evidence";
+import { pendingEmployerChange } from "../store/employer-changes";
 import * as store from "../store/reviews";
 import { dossierSummary } from "../views";
 import { audit } from "../workflow";
 import { operatorDossier, visibleDossier } from "./access";
+import { EmployerChangeView, employerChangeRoutes, employerChangeView } from "./employer-changes";
 import { DossierIdParams, HexSignature, Note, Sha256Input, bi } from "./inputs";
 import { DossierSummary } from "./schemas";
 
@@ -76,6 +81,8 @@ const ReportView = z.object({
   needsReview: z.boolean(),
   content: ReportContent,
 });
+/** why a certificate is in the queue: due within the horizon, overdue, an annual report to look at closely, a change of employer reported */
+const QueueReason = z.enum(["due-soon", "overdue", "report-needs-review", "employer-changed"]);
 const QueueItem = z.object({
   tokenId: z.string(),
   dossierId: z.string(),
@@ -92,10 +99,13 @@ const QueueItem = z.object({
   reviewsPassed: z.number(),
   reportFiled: z.boolean(),
   report: ReportView.nullable(),
+  /** the latest change of employer report no review has answered yet */
+  employerChange: EmployerChangeView.nullable(),
   needsReview: z.boolean(),
+  reasons: z.array(QueueReason),
 });
 const Queue = z.object({ now: z.number(), horizonDays: z.number(), items: z.array(QueueItem) });
-const Reminder = z.object({ kind: z.enum(["due-soon", "overdue", "report-filed"]), tokenId: z.string(), dossierId: z.string(), dueAt: z.number(), daysLeft: z.number(), delivery: z.string() });
+const Reminder = z.object({ kind: z.enum(["due-soon", "overdue", "report-filed", "employer-changed"]), tokenId: z.string(), dossierId: z.string(), dueAt: z.number(), daysLeft: z.number(), delivery: z.string() });
 const Reminders = z.object({ now: z.number(), webhook: z.boolean(), items: z.array(Reminder) });
 const Reviewed = DossierSummary.extend({ txHash: z.string(), result: z.string(), nextReviewDue: z.number() });
 
@@ -115,6 +125,13 @@ async function reviewOf(ctx: Ctx, chain: CqoClient, d: DossierRow, v: Certificat
   const due = v.nextReviewDue;
   const report = store.reportFor(ctx.db, d.token_id!, due);
   const view = report ? reportView(report) : null;
+  const change = pendingEmployerChange(ctx.db, d.token_id!);
+  const daysLeft = Math.floor((due - now) / DAY);
+  const reasons: z.infer<typeof QueueReason>[] = [
+    ...(now >= due ? (["overdue"] as const) : daysLeft < REVIEW_HORIZON_DAYS ? (["due-soon"] as const) : []),
+    ...(view?.needsReview ? (["report-needs-review"] as const) : []),
+    ...(change ? (["employer-changed"] as const) : []),
+  ];
   return {
     tokenId: d.token_id!,
     dossierId: d.id,
@@ -124,13 +141,15 @@ async function reviewOf(ctx: Ctx, chain: CqoClient, d: DossierRow, v: Certificat
     dueAt: due,
     opensAt: due - Math.floor(interval / 4),
     graceUntil: due + grace,
-    daysLeft: Math.floor((due - now) / DAY),
+    daysLeft,
     open: now >= due - Math.floor(interval / 4),
     overdue: now >= due,
     reviewsPassed: v.reviewsPassed,
     reportFiled: report !== null,
     report: view,
-    needsReview: view?.needsReview ?? false,
+    employerChange: change ? employerChangeView(change) : null,
+    needsReview: (view?.needsReview ?? false) || change !== null,
+    reasons,
   };
 }
 
@@ -215,7 +234,11 @@ async function deliver(ctx: Ctx, hook: Webhook, r: ReminderView): Promise<void> 
 const remindersOf = (ctx: Ctx, items: QueueItemView[]): ReminderView[] =>
   items.filter(inQueue).flatMap((i) => {
     const base = { tokenId: i.tokenId, dossierId: i.dossierId, dueAt: i.dueAt, daysLeft: i.daysLeft };
-    const kinds: ReminderView["kind"][] = [i.overdue ? "overdue" : "due-soon", ...(i.reportFiled ? (["report-filed"] as const) : [])];
+    const kinds: ReminderView["kind"][] = [
+      ...(i.overdue ? (["overdue"] as const) : i.daysLeft < REVIEW_HORIZON_DAYS ? (["due-soon"] as const) : []),
+      ...(i.reportFiled ? (["report-filed"] as const) : []),
+      ...(i.employerChange ? (["employer-changed"] as const) : []),
+    ];
     return kinds.map((kind) => ({ kind, ...base, delivery: store.reminderStatus(ctx.db, i.tokenId, kind, i.dueAt)?.status ?? "none" }));
   });
 
@@ -242,6 +265,8 @@ export async function reviewRoutes(app: FastifyInstance, { ctx }: RouteOptions):
     if (!hook) return;
     for (const item of items) void deliver(ctx, hook, item).catch((err: unknown) => ctx.log("review reminder webhook error", { error: (err as Error).message }));
   };
+  // the holder's change of employer report: its queue and reminders are these
+  await employerChangeRoutes(app, { ctx, remind: (item) => dispatch([item]) });
 
   r.get("/reviews", { onRequest: operatorOnly, schema: { summary: "年审队列（30 天内到期或逾期）/ the annual review queue (due within 30 days or overdue)", response: { 200: Queue, ...errors(401, 403, 503) } } }, async () => {
     const chain = requireChain(ctx);

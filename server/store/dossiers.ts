@@ -3,6 +3,8 @@
  * say what they need ("the dossiers this wallet may see") and not how it is stored.
  */
 import type { Address, Hex } from "viem";
+import { z } from "zod";
+import { Applicant } from "../../scoring/dossier/schema";
 import type { Db } from "../db";
 import { sealed } from "../vault";
 import type { State } from "../workflow";
@@ -21,6 +23,10 @@ export interface DossierRow {
   token_id: string | null;
   /** the wallet holding the certificate now when it moved (re-issue); null: the applicant */
   holder: Address | null;
+  /** the applicant's name, from dossier_json (migration 13; sealed at rest); null: erased, or not filled in yet */
+  applicant_name: string | null;
+  /** when the personal data was erased (server/erasure.ts); null: it was not */
+  erased_at: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -32,12 +38,36 @@ export const dossierByToken = (db: Db, tokenId: string): DossierRow | undefined 
 /** the wallet that holds the dossier's certificate now */
 export const holderOf = (d: DossierRow): Address => d.holder ?? d.applicant;
 
+/** where a dossier's JSON names its applicant (scoring/dossier/schema.ts `Applicant.name`) */
+const NamedDossier = z.object({ applicant: z.object({ name: Applicant.shape.name }) });
+
+/** the applicant's name in a dossier's JSON; null when it names nobody (the erasure tombstone, damage) */
+export function applicantNameOf(dossierJson: string): string | null {
+  try {
+    const parsed = NamedDossier.safeParse(JSON.parse(dossierJson));
+    return parsed.success ? parsed.data.applicant.name : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The stored form of a dossier's JSON and of the name beside it, both sealed under the row's id: every write of
+ * dossier_json goes through here (insert, acceptance), so the lists' name never drifts from the JSON.
+ */
+export function dossierJsonColumns(db: Db, id: string, dossierJson: string): { dossier_json: string; applicant_name: string | null } {
+  const name = applicantNameOf(dossierJson);
+  return { dossier_json: sealed(db, "dossiers", "dossier_json", id, dossierJson), applicant_name: name === null ? null : sealed(db, "dossiers", "applicant_name", id, name) };
+}
+
 export function insertDossier(db: Db, row: { id: string; applicant: Address; rulebookKey: string; dossierJson: string; dossierHash: Hex; at: number }): void {
-  db.prepare("INSERT INTO dossiers (id, applicant, rulebook_key, state, round, dossier_json, dossier_hash, created_at, updated_at) VALUES (?, ?, ?, 'submitted', 1, ?, ?, ?, ?)").run(
+  const stored = dossierJsonColumns(db, row.id, row.dossierJson);
+  db.prepare("INSERT INTO dossiers (id, applicant, rulebook_key, state, round, dossier_json, applicant_name, dossier_hash, created_at, updated_at) VALUES (?, ?, ?, 'submitted', 1, ?, ?, ?, ?, ?)").run(
     row.id,
     row.applicant,
     row.rulebookKey,
-    sealed(db, "dossiers", "dossier_json", row.id, row.dossierJson),
+    stored.dossier_json,
+    stored.applicant_name,
     row.dossierHash,
     row.at,
     row.at,
@@ -46,9 +76,12 @@ export function insertDossier(db: Db, row: { id: string; applicant: Address; rul
 
 // ---------------------------------------------------------------- the inbox: keyset pages (issue #10)
 
-/** what a list shows of a dossier: never the dossier JSON (large, and sealed at rest) */
-export type DossierListRow = Pick<DossierRow, "id" | "applicant" | "rulebook_key" | "state" | "round" | "outcome" | "token_id" | "holder" | "created_at" | "updated_at">;
-const LIST_COLUMNS = "id, applicant, rulebook_key, state, round, outcome, token_id, holder, created_at, updated_at";
+/**
+ * what a list shows of a dossier: never the dossier JSON (large, and sealed at rest), but the applicant's name
+ * (sealed too, and small: opened per row by the vault, which needs the row's `id` for its AAD)
+ */
+export type DossierListRow = Pick<DossierRow, "id" | "applicant" | "rulebook_key" | "state" | "round" | "outcome" | "token_id" | "holder" | "applicant_name" | "erased_at" | "created_at" | "updated_at">;
+const LIST_COLUMNS = "id, applicant, rulebook_key, state, round, outcome, token_id, holder, applicant_name, erased_at, created_at, updated_at";
 
 /** where a page ends: newest first by (created_at, id); by number (id, highest first) when searching a number prefix */
 export type InboxKey = { by: "time"; createdAt: number; id: string } | { by: "number"; id: string };
@@ -138,6 +171,19 @@ export const inboxCount = (db: Db, viewer: InboxViewer, filter: InboxFilter, cap
   const q = inboxQuery(viewer, filter, null, cap + 1, "id, created_at");
   return (db.prepare(`SELECT COUNT(*) AS n FROM (${q.sql})`).get(...q.params) as { n: number }).n;
 };
+
+/** The applicant's name of each of these dossiers (null: erased or unknown): for lists of other rows (outbox, objections). */
+export function applicantNamesOf(db: Db, ids: readonly string[]): Map<string, string | null> {
+  const out = new Map<string, string | null>();
+  const unique = [...new Set(ids)];
+  // at most a page (≤ 200) at a time; SQLite's default limit of bound parameters is far above it
+  for (let i = 0; i < unique.length; i += 200) {
+    const chunk = unique.slice(i, i + 200);
+    const rows = db.prepare(`SELECT id, applicant_name FROM dossiers WHERE id IN (${chunk.map(() => "?").join(", ")})`).all(...chunk) as { id: string; applicant_name: string | null }[];
+    for (const r of rows) out.set(r.id, r.applicant_name);
+  }
+  return out;
+}
 
 export interface AuditRow {
   id: number;

@@ -102,7 +102,8 @@ export function latestReport(db: Db, tokenId: string): StoredReport | null {
 
 // ---------------------------------------------------------------- webhook reminders
 
-export type ReminderKind = "due-soon" | "overdue" | "report-filed";
+/** `employer-changed` (a change of employer report, server/routes/employer-changes.ts) needs migration 14's CHECK */
+export type ReminderKind = "due-soon" | "overdue" | "report-filed" | "employer-changed";
 
 export interface ReminderRow {
   token_id: string;

@@ -161,7 +161,10 @@ describe("server: paginated lists (inbox at scale)", function () {
     expect(first.total).to.equal(truth.size);
     expect(first.totalCapped).to.equal(false);
     for (const d of first.items) {
-      expect(Object.keys(d).sort()).to.deep.equal(["applicant", "createdAt", "holder", "id", "outcome", "round", "rulebook", "state", "tokenId", "updatedAt"]);
+      expect(Object.keys(d).sort()).to.deep.equal(["applicant", "applicantName", "createdAt", "holder", "id", "outcome", "personalData", "round", "rulebook", "state", "tokenId", "updatedAt"]);
+      // the name the list leads with, opened from its sealed column, for the operator
+      expect(d.personalData).to.equal("shown");
+      expect(d.applicantName).to.be.a("string").and.not.equal("");
       expect(JSON.stringify(d).length).to.be.below(400);
     }
     const second = await page(`?limit=3&cursor=${first.nextCursor}`);

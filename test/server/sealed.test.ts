@@ -186,8 +186,8 @@ describe("server: sealed personal data (AES-256-GCM)", () => {
     /** 7 dossiers with a row in every sealed table; odd ones sealed under key A, even ones plaintext (from before encryption). */
     function populate(db: Db): Map<string, string> {
       const plain = new Map<string, string>();
-      const put = (table: string, pk: string | number, value: string, sealed: boolean) => {
-        const c = SEALED_COLUMNS.find((x) => x.table === table)!;
+      const put = (table: string, pk: string | number, value: string, sealed: boolean, column?: string) => {
+        const c = SEALED_COLUMNS.find((x) => x.table === table && (column === undefined || x.column === column))!;
         plain.set(aadOf(c, pk), value);
         return sealed ? seal(ringA, value, aadOf(c, pk)) : value;
       };
@@ -209,6 +209,11 @@ describe("server: sealed personal data (AES-256-GCM)", () => {
             db.prepare("INSERT INTO annual_reports (dossier_id, token_id, holder, due_at, report_json, signature, signed_at, employer_changed, received_at) VALUES (?, ?, '0x', 0, 'x', ?, 0, 0, ?)").run(id, String(i), `0x${i}`, now).lastInsertRowid,
           );
           db.prepare("UPDATE annual_reports SET report_json = ? WHERE id = ?").run(put("annual_reports", report, JSON.stringify({ employer: `单位 ${i}`, incidents: "无" }), s), report);
+          db.prepare("UPDATE dossiers SET applicant_name = ? WHERE id = ?").run(put("dossiers", id, `申请人 ${i}`, s, "applicant_name"), id);
+          const change = Number(
+            db.prepare("INSERT INTO employer_changes (dossier_id, token_id, holder, report_json, signature, signed_at, received_at, audit_id) VALUES (?, ?, '0x', 'x', ?, 0, ?, 0)").run(id, String(i), `0x${i}`, now).lastInsertRowid,
+          );
+          db.prepare("UPDATE employer_changes SET report_json = ? WHERE id = ?").run(put("employer_changes", change, JSON.stringify({ newEmployerName: `新单位 ${i}` }), s), change);
         }
       })();
       return plain;
@@ -246,7 +251,8 @@ describe("server: sealed personal data (AES-256-GCM)", () => {
             },
           });
           const expected = { resealed: 4, plaintext: 3 };
-          expect(counts).to.deep.equal({ dossiers: expected, credentials: expected, reissues: expected, chain_intents: expected, objections: expected, annual_reports: expected });
+          // two sealed columns on dossiers (the dossier, the applicant's name): their counts add up
+          expect(counts).to.deep.equal({ dossiers: { resealed: 8, plaintext: 6 }, credentials: expected, reissues: expected, chain_intents: expected, objections: expected, annual_reports: expected, employer_changes: expected });
         } finally {
           other.close();
         }
@@ -279,7 +285,7 @@ describe("server: sealed personal data (AES-256-GCM)", () => {
         ).to.throw("crash");
         const mid = readAll(db, ringB);
         expect(mid.values).to.deep.equal(plain);
-        // committed before the crash: dossiers' 3 batches (7 rows) and credentials' first 2 (6 rows)
+        // committed before the crash: dossier_json's 3 batches (7 rows) and applicant_name's first 2 (6 rows)
         expect(mid.keyIds.get(ringB.current.id)).to.equal(13);
         expect(() => readAll(db, ringBOnly), "old-key rows remain").to.throw(SealedDataError);
         rotateSealedColumns(db, ringB, { batchSize: 3 });
