@@ -3,13 +3,11 @@
  * reminders the webhook delivered. The operators' `recordReview` calls are lifecycle intents (`chain_intents`,
  * command `review`: server/lifecycle.ts).
  *
- * `annual_reports.report_json` is sealed here with the vault's key ring and the AAD the vault would use
- * (`annual_reports.report_json:<id>`), so the column reads the same whether or not it is listed in
- * server/sealed-columns.ts (listed, the vault opens it on read and `openReport` finds it in clear).
+ * `annual_reports.report_json` is a sealed column (server/sealed-columns.ts): written through `sealed(db, …)`, read
+ * back in clear by the vault, like every other sealed column.
  */
 import type { Db } from "../db";
-import { isSealed, seal, unseal } from "../sealed";
-import { keyRingOfDb } from "../vault";
+import { sealed } from "../vault";
 
 export interface ReportContent {
   stillCqo: boolean;
@@ -47,13 +45,9 @@ export interface StoredReport {
   receivedAt: number;
 }
 
-const AAD = (id: number) => `annual_reports.report_json:${id}`;
-
-/** The report in clear; null once its personal data was erased (server/erasure.ts's tombstone `{"erased":true}`). */
-function openReport(db: Db, r: AnnualReportRow): StoredReport | null {
-  const ring = keyRingOfDb(db);
-  const json = isSealed(r.report_json) && ring ? unseal(ring, r.report_json, AAD(r.id)) : r.report_json;
-  const content = JSON.parse(json) as ReportContent | { erased: true };
+/** The report in clear (the vault opened it); null once its personal data was erased (server/erasure.ts's tombstone `{"erased":true}`). */
+function openReport(r: AnnualReportRow): StoredReport | null {
+  const content = JSON.parse(r.report_json) as ReportContent | { erased: true };
   if ("erased" in content) return null;
   return {
     id: r.id,
@@ -76,9 +70,7 @@ export function insertReport(db: Db, r: Omit<StoredReport, "id">): number {
       .prepare("INSERT INTO annual_reports (dossier_id, token_id, holder, due_at, report_json, signature, signed_at, employer_changed, received_at) VALUES (?, ?, ?, ?, '', ?, ?, ?, ?)")
       .run(r.dossierId, r.tokenId, r.holder, r.dueAt, r.signature, r.signedAt, r.employerChanged ? 1 : 0, r.receivedAt);
     const id = Number(res.lastInsertRowid);
-    const json = JSON.stringify(r.content);
-    const ring = keyRingOfDb(db);
-    db.prepare("UPDATE annual_reports SET report_json = ? WHERE id = ?").run(ring ? seal(ring, json, AAD(id)) : json, id);
+    db.prepare("UPDATE annual_reports SET report_json = ? WHERE id = ?").run(sealed(db, "annual_reports", "report_json", id, JSON.stringify(r.content)), id);
     return id;
   })();
 }
@@ -86,18 +78,18 @@ export function insertReport(db: Db, r: Omit<StoredReport, "id">): number {
 export const reportBySignature = (db: Db, signature: string): boolean => db.prepare("SELECT 1 FROM annual_reports WHERE lower(signature) = lower(?)").get(signature) !== undefined;
 
 export const reportsOf = (db: Db, dossierId: string): StoredReport[] =>
-  (db.prepare("SELECT * FROM annual_reports WHERE dossier_id = ? ORDER BY id").all(dossierId) as AnnualReportRow[]).map((r) => openReport(db, r)).filter((r): r is StoredReport => r !== null);
+  (db.prepare("SELECT * FROM annual_reports WHERE dossier_id = ? ORDER BY id").all(dossierId) as AnnualReportRow[]).map((r) => openReport(r)).filter((r): r is StoredReport => r !== null);
 
 /** The latest report for a certificate's review period (null: none filed for it). */
 export function reportFor(db: Db, tokenId: string, dueAt: number): StoredReport | null {
   const r = db.prepare("SELECT * FROM annual_reports WHERE token_id = ? AND due_at = ? ORDER BY id DESC LIMIT 1").get(tokenId, dueAt) as AnnualReportRow | undefined;
-  return r ? openReport(db, r) : null;
+  return r ? openReport(r) : null;
 }
 
 /** The latest report of a certificate, any period (null: none, or erased). */
 export function latestReport(db: Db, tokenId: string): StoredReport | null {
   const r = db.prepare("SELECT * FROM annual_reports WHERE token_id = ? ORDER BY id DESC LIMIT 1").get(tokenId) as AnnualReportRow | undefined;
-  return r ? openReport(db, r) : null;
+  return r ? openReport(r) : null;
 }
 
 // ---------------------------------------------------------------- webhook reminders

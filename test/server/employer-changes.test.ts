@@ -5,40 +5,17 @@
  * with the reason `employer-changed` and a reminder on the webhook, and leaves it once a review is recorded after
  * the report; the dossier's erasure erases the report.
  *
- * The world is test/server/helpers.ts's with the rulebook registered with annual reviews (every 365 days, 60 days
- * of grace), as reviews.test.ts's: startWorkbench's rulebook has none, and a certificate without a review due
- * cannot leave the queue.
+ * The world is startWorkbench's with the rulebook registered with annual reviews (every 365 days, 60 days of
+ * grace): a certificate without a review due cannot leave the queue.
  */
 import { expect } from "chai";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createPublicClient, createWalletClient, http as viemHttp, type Address, type PublicClient } from "viem";
-import { CqoClient, deployCqo } from "../../sdk";
+import type { Address } from "viem";
 import { employerChangeTypedData, type EmployerChange } from "../../sdk/employer-change";
 import { usccCheckChar } from "../../scoring";
-import { buildServer, type Workbench } from "../../server/app";
-import { chainFor } from "../../server/chain";
-import {
-  ASSOCIATION,
-  BODY_ADMIN,
-  OPERATOR,
-  RULEBOOK_HASH,
-  account,
-  accreditBody,
-  clientFor,
-  dossierFor,
-  expect200,
-  injectHttp,
-  signInAs,
-  signInTeam,
-  startAnvil,
-  tempDir,
-  testConfig,
-  toEvaluated,
-  type Anvil,
-  type Http,
-  type Tokens,
-} from "./helpers";
+import type { Workbench } from "../../server/app";
+import { account, dossierFor, expect200, signInAs, startWorkbench, toEvaluated, type Anvil, type Http, type Tokens, type WorkbenchFixture } from "./helpers";
 
 const DAY = 86_400;
 const FIRST17 = "91430100MA4L2B7Q5";
@@ -74,7 +51,7 @@ describe("server: change of employer reports (工作单位变更报告, anvil)",
   let certificate: Address;
   let hook: Server;
   const received: string[] = [];
-  const tmp = tempDir("employer-changes");
+  let fixture: WorkbenchFixture;
   const holder = account(41);
   const stranger = account(42);
   let seed = 4100;
@@ -113,23 +90,14 @@ describe("server: change of employer reports (工作单位变更报告, anvil)",
       });
     });
     await new Promise<void>((r) => hook.listen(0, "127.0.0.1", r));
-    anvil = await startAnvil();
-    const chain = chainFor({ chainId: 31337 }, anvil.url);
-    const transport = viemHttp(anvil.url, { retryCount: 0 });
-    const pc = createPublicClient({ chain, transport, pollingInterval: 50 }) as PublicClient;
-    const assoc = createWalletClient({ account: account(ASSOCIATION), chain, transport, pollingInterval: 50 });
-    const deployment = await deployCqo(pc, assoc, { association: account(ASSOCIATION).address });
-    await accreditBody(anvil.url, deployment, { admin: account(BODY_ADMIN), keys: [account(OPERATOR)] });
-    await new CqoClient(pc, deployment, assoc).registerRulebook(RULEBOOK_HASH, "ipfs://rulebooks/hn-cqo-default-2024.1.json", { reviewInterval: 365 * DAY, reviewGrace: 60 * DAY });
-    certificate = deployment.certificate;
-    wb = await buildServer({
-      config: testConfig(tmp.dir, { reviewWebhookUrl: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`, reviewWebhookSecret: "s" }),
-      chain: clientFor(anvil.url, deployment, account(OPERATOR)),
+    fixture = await startWorkbench({
+      applicant: holder,
+      prefix: "employer-changes",
+      reviews: { reviewInterval: 365 * DAY, reviewGrace: 60 * DAY },
+      config: { reviewWebhookUrl: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`, reviewWebhookSecret: "s" },
     });
-    // migration 14 here until server/db.ts lists it (a no-op once it does)
-    await wb.listen();
-    http = injectHttp(wb.app);
-    tokens = await signInTeam(http, holder);
+    ({ anvil, wb, http, tokens } = fixture);
+    certificate = fixture.world.deployment.certificate;
     a = await issue();
     b = await issue();
     await travel(8 * DAY);
@@ -137,10 +105,8 @@ describe("server: change of employer reports (工作单位变更报告, anvil)",
   });
 
   after(async () => {
-    await wb?.close();
-    await anvil?.stop("SIGKILL");
+    await fixture?.stop();
     await new Promise((r) => hook?.close(r));
-    tmp.cleanup();
   });
 
   it("a year before the review, the certificate is not in the queue", async () => {

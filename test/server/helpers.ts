@@ -11,7 +11,7 @@ import { crc32, deflateSync } from "node:zlib";
 import { createPublicClient, createWalletClient, http, type Hex, type PublicClient } from "viem";
 import { mnemonicToAccount, privateKeyToAccount, type HDAccount, type PrivateKeyAccount } from "viem/accounts";
 import { createSiweMessage } from "viem/siwe";
-import { CqoClient, declarationTypedData, deployCqo, integrityDeclaration, levelsToScope, type Deployment, type SigningKeyGrant } from "../../sdk";
+import { CqoClient, declarationTypedData, deployCqo, integrityDeclaration, levelsToScope, type Deployment, type ReviewSchedule, type SigningKeyGrant } from "../../sdk";
 import { buildServer, type Workbench } from "../../server/app";
 import { chainFor } from "../../server/chain";
 import type { ServerConfig } from "../../server/config";
@@ -131,15 +131,18 @@ export async function accreditBody(url: string, deployment: Deployment, terms: B
   return r.bodyId;
 }
 
-/** Deploys with the sdk, accredits one body (levels 1-3, 7 days' notice) and registers the default rulebook. */
-export async function deployWorld(url: string): Promise<World> {
+/**
+ * Deploys with the sdk, accredits one body (levels 1-3, 7 days' notice) and registers the default rulebook, with no
+ * annual reviews unless `schedule` gives them (tests of the review queue: every 365 days, 60 days' grace).
+ */
+export async function deployWorld(url: string, schedule?: ReviewSchedule): Promise<World> {
   const chain = chainFor({ chainId: 31337 }, url);
   const transport = http(url, { retryCount: 0 });
   const pc = createPublicClient({ chain, transport, pollingInterval: 50 }) as PublicClient;
   const assoc = createWalletClient({ account: account(ASSOCIATION), chain, transport, pollingInterval: 50 });
   const deployment = await deployCqo(pc, assoc, { association: account(ASSOCIATION).address });
   const bodyId = await accreditBody(url, deployment, { admin: account(BODY_ADMIN), keys: [account(OPERATOR)] });
-  const { rulebookId } = await new CqoClient(pc, deployment, assoc).registerRulebook(RULEBOOK_HASH, "ipfs://rulebooks/hn-cqo-default-2024.1.json");
+  const { rulebookId } = await new CqoClient(pc, deployment, assoc).registerRulebook(RULEBOOK_HASH, "ipfs://rulebooks/hn-cqo-default-2024.1.json", schedule);
   return { deployment, bodyId, rulebookId };
 }
 
@@ -316,6 +319,8 @@ export interface WorkbenchOptions {
   listen?: boolean;
   /** the operator registers the assessors first; default true */
   register?: boolean;
+  /** the rulebook's annual reviews (deployWorld); default none */
+  reviews?: ReviewSchedule;
 }
 
 /** A fresh anvil, world and workbench (inject over HTTP), its team signed in: what a workbench test file starts from. */
@@ -341,7 +346,7 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Workben
     tmp.cleanup();
   };
   try {
-    const world = await deployWorld(anvil.url);
+    const world = await deployWorld(anvil.url, options.reviews);
     wb = await buildServer({ config: testConfig(tmp.dir, options.config), chain: clientFor(anvil.url, world.deployment, account(OPERATOR)) });
     if (options.listen ?? true) await wb.listen();
     const http = injectHttp(wb.app);
