@@ -5,7 +5,7 @@
  */
 import { encodeFunctionData, type Account, type Address, type Hex, type PublicClient } from "viem";
 import { cqoCertificateAbi } from "./abi";
-import type { SentTransaction } from "./client";
+import type { SentTransaction } from "./transactions";
 import type { Issuance } from "./eip712";
 import { explainError } from "./errors";
 import { certificateNumberOf } from "./types";

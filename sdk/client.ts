@@ -1,23 +1,12 @@
 /**
- * The typed chain client of cqo-chain: reads for verifiers, writes for the association, the supervisor and the
- * certifying bodies, crash-safe batch issuance (./batch-issuance), EIP-712 vouchers (checked off-line by
- * ./voucher-check) and re-issue consents. One instance per deployment; reads need a PublicClient, writes and
- * signatures a WalletClient with an account.
+ * The typed chain client of cqo-chain: the reads for verifiers (./reader, which it extends), writes for the
+ * association, the supervisor and the certifying bodies (sent through ./transactions), crash-safe batch issuance
+ * (./batch-issuance), EIP-712 vouchers (checked off-line by ./voucher-check) and re-issue consents. One instance
+ * per deployment; reads need a PublicClient, writes and signatures a WalletClient with an account.
  */
-import {
-  encodeFunctionData,
-  parseEventLogs,
-  type Account,
-  type Address,
-  type ContractFunctionArgs,
-  type ContractFunctionName,
-  type Hex,
-  type PublicClient,
-  type TransactionReceipt,
-  type WalletClient,
-} from "viem";
+import { parseEventLogs, type Account, type Address, type Hex, type PublicClient, type TransactionReceipt, type WalletClient } from "viem";
 import { cqoCertificateAbi } from "./abi";
-import { parseDeployment, type Deployment, type DeploymentInput } from "./deployments";
+import type { Deployment, DeploymentInput } from "./deployments";
 import {
   issuanceVoucherTypes,
   reissueConsentTypedData,
@@ -27,11 +16,11 @@ import {
   type ReissueConsent,
   type SigningKeyGrant,
 } from "./eip712";
-import { DEFAULT_ADMIN_ROLE, explainError, SUPERVISOR_ROLE, type ExplainedError } from "./errors";
 import { issueBatch, type BatchGasModel, type BatchResult, type IssueBatchOptions } from "./batch-issuance";
-import { certificateHistory, type HistoryEntry, type HistoryOptions } from "./history";
-import { cqoReads, type CqoReads } from "./reads";
-import { checkIssuanceVoucher, type SignedVoucher, type VoucherCheck } from "./voucher-check";
+import { SUPERVISOR_ROLE } from "./errors";
+import type { SignedVoucher } from "./voucher-check";
+import { CqoReader, type TokenIdInput } from "./reader";
+import { requireWallet, sendCertificateCall, type SentTransaction, type WriteArgs, type WriteName } from "./transactions";
 import { NO_REVIEWS, ReviewScheduleSchema, type ReviewSchedule } from "./review-schedule";
 import {
   AccreditationSchema,
@@ -43,7 +32,6 @@ import {
   HoldingIndexSchema,
   IssuanceSchema,
   IssuanceVoucherSchema,
-  LevelSchema,
   NonZeroAddressSchema,
   parseInput,
   ResultRootSchema,
@@ -64,144 +52,27 @@ import {
   enumIndex,
   REVIEW_RESULTS,
   REVOCATION_REASONS,
-  type BodyRecord,
   type ReviewResultName,
-  type CertificateVerification,
   type GivableRevocationReason,
-  type RulebookRecord,
 } from "./types";
-
-type CertAbi = typeof cqoCertificateAbi;
-type WriteName = ContractFunctionName<CertAbi, "nonpayable" | "payable">;
-type WriteArgs<F extends WriteName> = ContractFunctionArgs<CertAbi, "nonpayable" | "payable", F>;
-
-/** A mined, successful transaction. */
-export interface SentTransaction {
-  hash: Hex;
-  blockNumber: bigint;
-  gasUsed: bigint;
-  receipt: TransactionReceipt;
-}
 
 export type { BatchChunk, BatchProgress, BatchResult, IssueBatchOptions, SkippedIssuance } from "./batch-issuance";
 export type { SignedVoucher, VoucherCheck } from "./voucher-check";
+export { TransactionRevertedError, type SentTransaction } from "./transactions";
+export type { TokenIdInput } from "./reader";
 
-export class TransactionRevertedError extends Error {
-  override name = "TransactionRevertedError";
-  constructor(
-    readonly hash: Hex,
-    readonly explained?: ExplainedError,
-  ) {
-    super(`transaction ${hash} reverted${explained ? `: ${explained.en}` : ""}`);
-  }
-}
-
-export type TokenIdInput = bigint | number | string;
-
-export class CqoClient {
-  readonly deployment: Deployment;
-  readonly address: Address;
+export class CqoClient extends CqoReader {
   /** issueBatch's first chunk size: the fixed and per-item gas of issueCertificates, measured once per client */
   private readonly batchGasModel: BatchGasModel = {};
-  /** the zod-free reads of ./reads, bound to this deployment */
-  private readonly reads: CqoReads;
   /** the body the wallet's key signs for: certificate numbers carry it; read once (keys rarely change body) */
   private senderBody?: Promise<number>;
 
   constructor(
-    readonly publicClient: PublicClient,
+    publicClient: PublicClient,
     deployment: Deployment | DeploymentInput,
     readonly walletClient?: WalletClient,
   ) {
-    this.deployment = parseDeployment(deployment);
-    this.address = this.deployment.certificate;
-    this.reads = cqoReads(publicClient, this.address);
-  }
-
-  // ------------------------------------------------------------------ reads
-
-  // Each read checks its input with the sdk's zod schemas (a clear error naming the field), then runs the
-  // zod-free read of ./reads: the dApp's verify route uses those directly, so both answer the same.
-
-  /** What a verifier sees about one certificate, computed by the contract now. */
-  async verifyCertificate(tokenId: TokenIdInput): Promise<CertificateVerification> {
-    return this.reads.verifyCertificate(parseInput(TokenIdSchema, tokenId, "tokenId"));
-  }
-
-  /** Every certificate ever issued to a wallet, oldest first, each with its verification. */
-  async certificatesOf(holder: string): Promise<CertificateVerification[]> {
-    return this.reads.certificatesOf(parseInput(AddressSchema, holder, "holder"));
-  }
-
-  /** Whether a wallet holds a certificate valid now at `atLeastLevel` or better (1 = 一级 is the highest). */
-  async holdsValidCertificate(holder: string, atLeastLevel: number): Promise<boolean> {
-    return this.reads.holdsValidCertificate(parseInput(AddressSchema, holder, "holder"), parseInput(LevelSchema, atLeastLevel, "atLeastLevel"));
-  }
-
-  /** A body's record and signing keys; null if there is no such body. */
-  async getBody(bodyId: number): Promise<BodyRecord | null> {
-    return this.reads.getBody(parseInput(BodyIdSchema, bodyId, "bodyId"));
-  }
-
-  /** Every registered body, by id. */
-  async listBodies(): Promise<BodyRecord[]> {
-    return this.reads.listBodies();
-  }
-
-  /** The body a signing key acts for, or null. */
-  async bodyOfSigningKey(key: string): Promise<number | null> {
-    return this.reads.getBodyOfSigningKey(parseInput(AddressSchema, key, "key"));
-  }
-
-  /** How many bodies and rulebooks are registered (ids run from 1 to these counts). */
-  async registryCounts(): Promise<{ bodies: number; rulebooks: number }> {
-    return this.reads.getRegistryCounts();
-  }
-
-  /** A rulebook's record; null if not registered. */
-  async getRulebook(rulebookId: number): Promise<RulebookRecord | null> {
-    return this.reads.getRulebook(parseInput(RulebookIdSchema, rulebookId, "rulebookId"));
-  }
-
-  /** Every registered rulebook, by id. */
-  async listRulebooks(): Promise<RulebookRecord[]> {
-    return this.reads.listRulebooks();
-  }
-
-  /** The id of the rulebook with this content hash (see scoring's rulebookHash), or null. */
-  async rulebookIdOf(contentHash: string): Promise<number | null> {
-    return this.reads.getRulebookIdOf(parseInput(Bytes32Schema, contentHash, "contentHash"));
-  }
-
-  /**
-   * Whether `bodyId` used exactly this result root (issued, re-issued or renewed with it); "pending" sees the
-   * node's mempool. A root that only shares its certificate number with a used one is not used.
-   */
-  async isResultRootUsed(bodyId: number, resultRoot: string, blockTag: "latest" | "pending" = "latest"): Promise<boolean> {
-    return this.reads.isResultRootUsed(parseInput(BodyIdSchema, bodyId, "bodyId"), parseInput(ResultRootSchema, resultRoot, "resultRoot"), blockTag);
-  }
-
-  /** The id the next accredited body will get (registryCounts().bodies + 1): what its keys' consents must name. */
-  async nextBodyId(): Promise<number> {
-    return (await this.reads.getRegistryCounts()).bodies + 1;
-  }
-
-  /** Whether an account holds the supervisor role. */
-  async isSupervisor(account: string): Promise<boolean> {
-    return this.reads.hasRole(SUPERVISOR_ROLE, parseInput(AddressSchema, account, "account"));
-  }
-
-  /** Whether an account is the association (DEFAULT_ADMIN_ROLE). */
-  async isAssociation(account: string): Promise<boolean> {
-    return this.reads.hasRole(DEFAULT_ADMIN_ROLE, parseInput(AddressSchema, account, "account"));
-  }
-
-  /**
-   * The full history of a certificate, oldest first, walked back from its latest event block by block (see
-   * ./history: at most the blocks with its events + 4 requests, whatever the chain's length). Empty if unknown.
-   */
-  async certificateHistory(tokenId: TokenIdInput, options: HistoryOptions = {}): Promise<HistoryEntry[]> {
-    return certificateHistory(this.publicClient, this.deployment, parseInput(TokenIdSchema, tokenId, "tokenId"), options);
+    super(publicClient, deployment);
   }
 
   // ------------------------------------------------------------------ writes: the association and the supervisor
@@ -490,14 +361,6 @@ export class CqoClient {
     return { voucher: v, signer: account.address, signature };
   }
 
-  /**
-   * Checks a voucher off-line the way the contract will (see `checkIssuanceVoucher`): lets a relayer refuse a
-   * voucher before paying for a failed transaction.
-   */
-  async verifyIssuanceVoucher(signed: SignedVoucher): Promise<VoucherCheck> {
-    return checkIssuanceVoucher(this.publicClient, this.deployment, this.reads, signed);
-  }
-
   /** The new wallet consents to receive a re-issued certificate. */
   async signReissueConsent(consent: ReissueConsent): Promise<{ consent: ReissueConsent; signature: Hex }> {
     const { wallet, account } = this.requireWallet();
@@ -531,64 +394,14 @@ export class CqoClient {
     return { key, deadline, signature };
   }
 
-  /** Checks a re-issue consent's signature off-line (EOA or ERC-1271 wallet). */
-  async verifyReissueConsent(consent: ReissueConsent, signature: Hex): Promise<boolean> {
-    return this.publicClient
-      .verifyTypedData({ blockTag: "latest", address: consent.newHolder, signature, ...reissueConsentTypedData(this.deployment.chainId, this.address, consent) })
-      .catch(() => false);
-  }
-
   // ------------------------------------------------------------------ internals
 
   private requireWallet(): { wallet: WalletClient; account: Account } {
-    const wallet = this.walletClient;
-    if (!wallet?.account) throw new Error("this action needs a wallet client with an account (a signing key)");
-    return { wallet, account: wallet.account };
+    return requireWallet(this.walletClient);
   }
 
-  /**
-   * Estimates (which simulates: a refusal throws the contract's error before anything is signed), sends, waits
-   * for the receipt and refuses a reverted one.
-   */
-  private async send<F extends WriteName>(functionName: F, args: WriteArgs<F>, gas?: bigint): Promise<SentTransaction> {
-    const { wallet, account } = this.requireWallet();
-    const data = encodeFunctionData({ abi: cqoCertificateAbi, functionName, args } as never);
-    const limit = gas ?? (await this.publicClient.estimateGas({ account, to: this.address, data }).then((g) => g + g / 5n));
-    const hash = await wallet.sendTransaction({ account, chain: wallet.chain ?? null, to: this.address, data, gas: limit });
-    const receipt = await this.waitForReceipt(hash);
-    if (receipt.status !== "success") {
-      // Replay the call at that block to learn why (state may have moved: best effort).
-      const why = await this.publicClient
-        .call({ account, to: this.address, data, blockNumber: receipt.blockNumber })
-        .then(() => undefined)
-        .catch((err: unknown) => explainError(err));
-      throw new TransactionRevertedError(hash, why);
-    }
-    return { hash, blockNumber: receipt.blockNumber, gasUsed: receipt.gasUsed, receipt };
-  }
-
-  /**
-   * viem's wait for a receipt, which keeps polling through a node that went away (up to its 3-minute timeout):
-   * here the node is probed every second and the wait fails with the node's own error after three failures in a
-   * row, so a caller learns at once that the chain is unreachable. The transaction may still be mined; batch
-   * issuance finds that out from the used roots when it resumes.
-   */
-  private async waitForReceipt(hash: Hex): Promise<TransactionReceipt> {
-    const stop = new AbortController();
-    let failures = 0;
-    const probe = setInterval(() => {
-      this.publicClient.getBlockNumber({ cacheTime: 0 }).then(
-        () => (failures = 0),
-        (err: unknown) => {
-          if (++failures >= 3) stop.abort(err);
-        },
-      );
-    }, 1_000);
-    try {
-      return await this.publicClient.waitForTransactionReceipt({ hash, signal: stop.signal });
-    } finally {
-      clearInterval(probe);
-    }
+  private send<F extends WriteName>(functionName: F, args: WriteArgs<F>, gas?: bigint): Promise<SentTransaction> {
+    return sendCertificateCall(this.publicClient, this.walletClient, this.address, { functionName, args, gas });
   }
 
   private events<N extends "BodyAccredited" | "RulebookRegistered" | "CertificateIssued" | "VouchersCancelled">(receipt: TransactionReceipt, eventName: N) {

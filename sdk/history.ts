@@ -25,7 +25,6 @@ import {
   encodeEventTopics,
   http,
   numberToHex,
-  pad,
   type Address,
   type Chain,
   type Client,

@@ -16,6 +16,7 @@ export {
   type TokenIdInput,
   type VoucherCheck,
 } from "./client";
+export { CqoReader } from "./reader";
 export { deployCqo, linkedCertificateBytecode, type CertificateLibraries, type DeployOptions } from "./deploy";
 export { linkLibraries, linkLibrary, type LinkReference } from "./link";
 export {
