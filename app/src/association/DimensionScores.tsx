@@ -8,6 +8,7 @@
 import { useMemo } from "react";
 import { ScrollRegion } from "../components/ScrollRegion";
 import { BINS, MIN_VERIFIED, SCORE_GAP, SCORE_SDS, scoreFlags, scoresByBody, TOTAL, type MetricSummary, type VerifiedScores } from "./dimensionStats";
+import { OutlierFlags } from "./OutlierFlags";
 import { OversightChart } from "./OversightChart";
 import { useSupervisionText } from "./supervisionText";
 
@@ -113,20 +114,14 @@ export function DimensionScores({
               axes={{ stacked: false, yMax: 100, yTitle: T.shareAxis }}
             />
           </div>
-          <p className="muted">{T.scoreRule(MIN_VERIFIED, SCORE_SDS, SCORE_GAP * 100)}</p>
-          {!comparable ? (
-            <p data-testid="ds-flags-none">{T.scoreTooFew(MIN_VERIFIED)}</p>
-          ) : flags.length === 0 ? (
-            <p data-testid="ds-flags-none">{T.scoreNoFlags}</p>
-          ) : (
-            <ul data-testid="ds-flags">
-              {flags.map((f) => (
-                <li key={`${f.bodyId}-${f.metric}`} data-body={f.bodyId} data-metric={f.metric}>
-                  {T.scoreFlagLine(nameOf(f.bodyId), metricName(f.metric), share(f.value), share(f.othersMean), share(f.threshold))}
-                </li>
-              ))}
-            </ul>
-          )}
+          <OutlierFlags
+            testId="ds-flags"
+            rule={T.scoreRule(MIN_VERIFIED, SCORE_SDS, SCORE_GAP * 100)}
+            comparable={comparable}
+            tooFew={T.scoreTooFew(MIN_VERIFIED)}
+            noFlags={T.scoreNoFlags}
+            flags={flags.map((f) => ({ bodyId: f.bodyId, metric: f.metric, line: T.scoreFlagLine(nameOf(f.bodyId), metricName(f.metric), share(f.value), share(f.othersMean), share(f.threshold)) }))}
+          />
 
           {bodies.map((b) => (
             <div key={b.bodyId} data-testid={`ds-body-${b.bodyId}`} data-n={b.n}>

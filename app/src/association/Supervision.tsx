@@ -12,6 +12,7 @@ import type { CertificateStatus } from "../../../sdk/types";
 import { ErrorBox } from "../components/ErrorBox";
 import { bodyNameFromMetadata, levelLabel } from "../lib/format";
 import "./association.css";
+import { OutlierFlags } from "./OutlierFlags";
 import { OversightChart } from "./OversightChart";
 import type { AuditCheck } from "./auditCheck";
 import { DimensionScores } from "./DimensionScores";
@@ -165,20 +166,14 @@ export default function Supervision() {
       <p className="muted">{T.chartNote}</p>
 
       <h3>{T.flags}</h3>
-      <p className="muted">{T.flagRule(OUTLIER_SDS, MIN_CERTIFICATES)}</p>
-      {!comparable(stats) ? (
-        <p data-testid="sv-flags-none">{T.tooFew(MIN_CERTIFICATES)}</p>
-      ) : flags.length === 0 ? (
-        <p data-testid="sv-flags-none">{T.noFlags}</p>
-      ) : (
-        <ul data-testid="sv-flags">
-          {flags.map((f) => (
-            <li key={`${f.bodyId}-${f.metric}`} data-body={f.bodyId}>
-              {T.flagLine(nameOf(f.bodyId), metricName[f.metric], metricValue(f.metric, f.value), metricValue(f.metric, f.othersMean), f.deviations.toFixed(1))}
-            </li>
-          ))}
-        </ul>
-      )}
+      <OutlierFlags
+        testId="sv-flags"
+        rule={T.flagRule(OUTLIER_SDS, MIN_CERTIFICATES)}
+        comparable={comparable(stats)}
+        tooFew={T.tooFew(MIN_CERTIFICATES)}
+        noFlags={T.noFlags}
+        flags={flags.map((f) => ({ bodyId: f.bodyId, metric: f.metric, line: T.flagLine(nameOf(f.bodyId), metricName[f.metric], metricValue(f.metric, f.value), metricValue(f.metric, f.othersMean), f.deviations.toFixed(1)) }))}
+      />
 
       <SamplingAudit facts={data} nameOf={nameOf} suggested={flags.map((f) => f.bodyId)} onChecked={onChecked} />
       <DimensionScores
