@@ -87,6 +87,8 @@ const QueueItem = z.object({
   tokenId: z.string(),
   dossierId: z.string(),
   holder: z.string(),
+  applicantName: z.string().nullable().describe("持证人姓名（已删除个人信息时为 null）；不进入提醒 webhook / the holder's name (null once erased); never in the reminder webhook"),
+  personalData: z.enum(["shown", "erased"]).describe("shown：显示姓名；erased：个人信息已删除 / shown; erased"),
   state: z.string(),
   status: z.string(),
   /** unix seconds (chain clock) */
@@ -136,6 +138,8 @@ async function reviewOf(ctx: Ctx, chain: CqoClient, d: DossierRow, v: Certificat
     tokenId: d.token_id!,
     dossierId: d.id,
     holder: holderOf(d),
+    applicantName: d.erased_at === null ? d.applicant_name : null,
+    personalData: d.erased_at === null ? "shown" : "erased",
     state: d.state,
     status: v.status,
     dueAt: due,
