@@ -28,6 +28,8 @@ describe("dApp · the body console's lists and queues (inbox, notice, outbox, re
   let tokens: Tokens;
   const applicant = privateKeyToAccount(privateKeyOf(32));
   const ids = { submitted: "", rejected: "", inNotice: "" };
+  /** names before addresses (issue #14): each dossier's applicant, as the lists must show them */
+  const names = { submitted: dossierFor(9201).applicant.name, rejected: dossierFor(9202).applicant.name, inNotice: dossierFor(9203).applicant.name };
   let tokenId = "";
 
   const signInAs = (signer: PrivateKeyAccount): Promise<string> => app.signInAs(signer);
@@ -91,6 +93,13 @@ describe("dApp · the body console's lists and queues (inbox, notice, outbox, re
     expect(await noticeRow.locator("time").count()).to.equal(2);
     expect(await noticeRow.locator(".cert-number").textContent()).to.match(/^\d{4}( \d{1,4})+$/);
     expect(await page.locator("#state-filter option").first().textContent()).to.equal("全部状态");
+    // names before addresses: the applicant's name leads, the wallet is shortened behind its copy button
+    for (const [k, id] of Object.entries(ids) as [keyof typeof ids, string][]) {
+      const row = page.locator(`tr[data-dossier="${id}"]`);
+      expect(await row.locator('[data-testid="person-name"]').textContent(), k).to.equal(names[k]);
+      expect(await row.locator(".copy-button").count(), `${k}: the wallet's copy button`).to.be.at.least(1);
+      expect((await row.textContent()) ?? "", `${k}: no full address in the row's text`).to.not.match(/0x[0-9a-fA-F]{40}/);
+    }
 
     // search by the number: that one dossier only
     await page.fill("#inbox-search", ids.submitted);
@@ -134,6 +143,7 @@ describe("dApp · the body console's lists and queues (inbox, notice, outbox, re
         await open(p, "/body?tab=notice", lang, `[data-notice="${ids.inNotice}"] [data-testid="notice-ends"]:not(:text("…"))`);
         const item = p.locator(`[data-notice="${ids.inNotice}"]`);
         await item.locator('[data-testid="end-notice-reason"]:not(:text("…")):not(:text("Reading"))').waitFor();
+        expect(await item.locator('[data-testid="person-name"]').textContent()).to.equal(names.inNotice);
         expect(await item.locator(`[data-testid="end-notice-${ids.inNotice}"]`).isDisabled()).to.equal(true);
         const reason = (await item.locator('[data-testid="end-notice-reason"]').textContent()) ?? "";
         if (lang === "zh") {
@@ -165,6 +175,9 @@ describe("dApp · the body console's lists and queues (inbox, notice, outbox, re
     await checkPage(page, "notice-objection", "zh", 390);
     expect(await item.locator(`[data-testid="end-notice-${ids.inNotice}"]`).isDisabled()).to.equal(true);
     const objection = page.locator(`[data-objection="${filed.id}"]`);
+    // whose certificate is objected to, by name; the filer has no name (objections carry none), only the wallet
+    expect(await objection.locator('[data-testid="objection-applicant"]').textContent()).to.equal(names.inNotice);
+    expect(await objection.locator('[data-testid="objection-filer"]').textContent()).to.equal("公众（异议无需登记姓名）");
     expect(await objection.locator('input[type="radio"]:checked').count(), "no ruling chosen by default").to.equal(0);
     const resolve = objection.locator(`[data-testid="resolve-${filed.id}"]`);
     expect(await resolve.isDisabled()).to.equal(true);
@@ -216,6 +229,7 @@ describe("dApp · the body console's lists and queues (inbox, notice, outbox, re
         if (lang === "zh") expect(await row.locator(".badge").textContent()).to.equal("已上链");
         expect(await row.locator(".cert-number").textContent()).to.equal(tokenId.replace(/(\d{4})(?=\d)/g, "$1 "));
         expect(await row.locator(".copy-button").count()).to.equal(2);
+        expect(await row.locator('[data-testid="outbox-name"]').textContent()).to.equal(names.inNotice);
         await checkPage(p, "outbox", lang, width);
         await p.close();
 
@@ -226,9 +240,34 @@ describe("dApp · the body console's lists and queues (inbox, notice, outbox, re
         await d.waitForSelector('[data-testid="reissue-lost-wallet"]');
         expect(await d.locator("#reissue-op-heading").count()).to.equal(1);
         expect(await d.locator('[data-testid="reissue-operator"] .cert-number').count()).to.equal(2);
+        expect(await d.locator('[data-testid="dossier-applicant"] [data-testid="person-name"]').textContent()).to.equal(names.inNotice);
+        expect(await d.locator('[data-testid="reissue-holder-name"]').textContent()).to.equal(lang === "zh" ? `${names.inNotice}的新钱包` : `${names.inNotice}'s new wallet`);
         await checkPage(d, "reissue", lang, width);
         await d.close();
       }
     }
+  });
+
+  it("an erased dossier: its page opens and says the personal data was erased; the inbox says so in the name's place", async () => {
+    expect200(await http("POST", `/dossiers/${ids.rejected}/erase`, { reason: "request", reference: "PIPL-2026-092" }, tokens.operator), "erase");
+    for (const lang of ["zh", "en"] as const) {
+      for (const width of [390, 1280]) {
+        const p = await context.newPage();
+        await p.setViewportSize({ width, height: 900 });
+        await open(p, `/body/dossier/${ids.rejected}`, lang, '[data-testid="materials-erased"]');
+        const who = p.locator('[data-testid="dossier-applicant"] [data-testid="person-missing"]');
+        expect(await who.getAttribute("data-personal-data")).to.equal("erased");
+        expect(await who.textContent()).to.equal(lang === "zh" ? "已删除个人信息" : "personal data erased");
+        expect(await p.locator('[data-testid="materials"]').count(), "no materials of an erased dossier").to.equal(0);
+        expect((await p.textContent("body")) ?? "").to.not.contain(names.rejected);
+        await checkPage(p, "dossier-erased", lang, width);
+        await p.close();
+      }
+    }
+    const inbox = await context.newPage();
+    await open(inbox, "/body?tab=inbox", "zh", `tr[data-dossier="${ids.rejected}"] [data-testid="person-missing"]`);
+    expect(await inbox.locator(`tr[data-dossier="${ids.rejected}"] [data-testid="person-missing"]`).textContent()).to.equal("已删除个人信息");
+    expect(await inbox.locator(`tr[data-dossier="${ids.submitted}"] [data-testid="person-name"]`).textContent()).to.equal(names.submitted);
+    await inbox.close();
   });
 });

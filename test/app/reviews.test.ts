@@ -179,6 +179,10 @@ describe("dApp · annual reviews (年审): the holder's annual report and the bo
     expect(days).to.be.within(1, 30);
     expect(await card.locator(`[data-testid="report-${tokenId}"]`).textContent()).to.contain("长沙新单位制造有限公司");
     expect(await card.textContent()).to.contain("需重点审核");
+    // the holder by name, the wallet behind its copy button; why the certificate is listed, in words
+    expect(await card.locator(`[data-testid="holder-${tokenId}"] [data-testid="person-name"]`).textContent()).to.equal(dossierFor(5151).applicant.name);
+    expect((await card.locator(`[data-testid="holder-${tokenId}"]`).textContent()) ?? "").to.not.match(/0x[0-9a-fA-F]{40}/);
+    expect(await card.locator(`[data-testid="reasons-${tokenId}"] [data-reason="due-soon"]`).textContent()).to.equal("30 天内到期");
     await noOverflow(page, "reviews-queue", `.review-item[data-token="${tokenId}"]`);
 
     await page.goto(appUrl(served, "/body?tab=reviews"));

@@ -41,6 +41,7 @@ const TEXT = {
     note: "备注",
     evidence: "证据文件",
     reason: "原因",
+    erasure: { request: "本人请求删除", withdrawn: "申报已撤回", retention: "保存期限届满" } as Record<string, string>,
     round: (n: number) => `第 ${n} 轮`,
     sheets: (n: number, of: number) => `已收 ${n} / ${of} 份`,
     level: (n: number) => `等级 ${n}`,
@@ -97,6 +98,7 @@ const TEXT = {
     note: "note",
     evidence: "evidence file",
     reason: "reason",
+    erasure: { request: "the person asked for erasure", withdrawn: "the application was withdrawn", retention: "the retention period ended" } as Record<string, string>,
     round: (n: number) => `round ${n}`,
     sheets: (n: number, of: number) => `${n} of ${of} received`,
     level: (n: number) => `level ${n}`,
@@ -184,7 +186,8 @@ function why(e: AuditEntry, lang: string, reasonWord: (r: string) => string): st
   const d = asRecord(e.details);
   const out: string[] = [];
   if (Array.isArray(d.reasons)) out.push(`${w.reasons}：${d.reasons.map((r) => (isMessage(r) ? bi(r, lang) : String(r))).join("；")}`);
-  if (typeof d.reason === "string" && d.reason) out.push(`${w.reason}：${reasonWord(d.reason)}`);
+  // an erasure's reason (server/erasure.ts ErasureReason) is not a revocation reason: its own words
+  if (typeof d.reason === "string" && d.reason) out.push(`${w.reason}：${(e.action === "erase-personal-data" ? w.erasure[d.reason] : undefined) ?? reasonWord(d.reason)}`);
   if (e.action === "sheet" && typeof d.sheets === "number" && typeof d.of === "number") out.push(w.sheets(d.sheets, d.of));
   if (e.action === "assign" && typeof d.round === "number") out.push(w.round(d.round));
   if (e.action === "evaluate" && typeof d.level === "number") out.push(w.level(d.level));

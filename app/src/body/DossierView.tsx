@@ -19,7 +19,7 @@ import { Materials } from "./Materials";
 import { ObjectionList } from "./Objections";
 import { ReissueRequest, ReissueOperator } from "./Reissue";
 import { ScoreSheet } from "./ScoreSheet";
-import { OwnSheets, StateBadge } from "./parts";
+import { OwnSheets, Person, StateBadge, useListWords } from "./parts";
 import { ACTION_TEXT, OperatorActions, type Ask, type ActionRunner } from "./DossierActions";
 import "./dossier.css";
 
@@ -94,6 +94,7 @@ function ActionView({ runner }: { runner: ReturnType<typeof useAction> }) {
 
 export function DossierView({ api, session, id }: { api: WorkbenchApi; session: Session; id: string }) {
   const { t, i18n } = useTranslation();
+  const w = useListWords();
   const lang = i18n.language;
   const qc = useQueryClient();
   const tx = useTx();
@@ -123,7 +124,11 @@ export function DossierView({ api, session, id }: { api: WorkbenchApi; session: 
   const names: Record<string, string> = {};
   for (const a of assessors.data ?? []) names[a.address.toLowerCase()] = a.name;
   for (const p of d.panel) names[p.address.toLowerCase()] = p.name;
-  names[d.applicant.toLowerCase()] = d.dossier.applicant.name;
+  // an erased dossier's JSON is a tombstone (server/erasure.ts): its name and employer are gone, not to be read
+  const erased = d.personalData === "erased";
+  const shown = erased ? null : d.dossier;
+  const applicantName = d.applicantName ?? shown?.applicant?.name ?? null;
+  if (applicantName) names[d.applicant.toLowerCase()] = applicantName;
   names[session.address.toLowerCase()] ??= lang === "en" ? "you" : "您";
   const version = d.updatedAt;
   const actions = operator ? <OperatorActions api={api} d={d} runner={runner} min={min} assessors={assessors.data ?? []} walletMode={walletMode} /> : null;
@@ -141,12 +146,18 @@ export function DossierView({ api, session, id }: { api: WorkbenchApi; session: 
         </p>
         <dl className="details">
           <dt>{t("body.applicant")}</dt>
-          <dd>
-            {d.dossier.applicant.name} <code className="break">{d.applicant}</code>
+          <dd data-testid="dossier-applicant">
+            <Person name={applicantName} personalData={d.personalData} address={d.applicant} />
           </dd>
           <dt>{t("body.employer")}</dt>
           <dd>
-            {d.dossier.employer.name} · <span className="mono break">{d.dossier.employer.uscc}</span>
+            {shown?.employer ? (
+              <>
+                {shown.employer.name} · <span className="mono break">{shown.employer.uscc}</span>
+              </>
+            ) : (
+              <span className="hint">{erased ? w.erased : "—"}</span>
+            )}
           </dd>
           <dt>{t("verify.rulebook")}</dt>
           <dd className="break">{d.rulebook}</dd>
@@ -185,7 +196,13 @@ export function DossierView({ api, session, id }: { api: WorkbenchApi; session: 
 
       <div className="dossier-layout">
         <div className="dossier-materials">
-          <Materials api={api} raw={d.dossier} />
+          {erased ? (
+            <p className="notice" data-testid="materials-erased">
+              {w.materialsErased}
+            </p>
+          ) : (
+            <Materials api={api} raw={d.dossier} />
+          )}
         </div>
         <div className="dossier-decisions">
           <DecisionRecord api={api} id={d.id} version={version} rejection={(d as DossierDetail & { rejection?: unknown }).rejection} names={names} />
@@ -212,7 +229,7 @@ export function DossierView({ api, session, id }: { api: WorkbenchApi; session: 
         </section>
       ) : null}
 
-      {operator ? <EvidencePanel api={api} cited={d.dossier.evidence ?? []} /> : null}
+      {operator && !erased ? <EvidencePanel api={api} cited={shown?.evidence ?? []} /> : null}
       <AuditLog api={api} id={d.id} version={version} names={names} />
     </div>
   );

@@ -1,15 +1,15 @@
 /**
  * The inbox (收件箱): the body's dossiers, searched (a dossier number's beginning or a wallet: the server's `q`),
  * filtered by state (the "all" option says so) and by "needs my action" (`needsAction=true`), paged, with their
- * dates; the applicant's wallet behind a copy button, the certificate number in groups. A table on wide screens,
+ * dates; the applicant's name, their wallet behind a copy button, the certificate number in groups. A table on wide screens,
  * a list of cards below 640 px (lists.css).
  */
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ErrorBox } from "../components/ErrorBox";
-import { WorkbenchApi, type DossierSummary } from "./api";
-import { canRetry, CertificateNumber, CopyValue, ListDate, Pager, PAGE_SIZE, StateBadge, useListWords, usePager } from "./parts";
+import type { WorkbenchApi } from "./api";
+import { canRetry, CertificateNumber, ListDate, Pager, PAGE_SIZE, Person, StateBadge, useListWords, usePager, type NamedDossier } from "./parts";
 
 type View = "all" | "mine";
 
@@ -22,7 +22,7 @@ export function Inbox({ api }: { api: WorkbenchApi }) {
   const [search, setSearch] = useState("");
   const pager = usePager();
   const query = { limit: PAGE_SIZE, cursor: pager.cursor, q: search || undefined, ...(view === "mine" ? { needsAction: true } : {}), ...(filter ? { state: filter } : {}) };
-  const q = useQuery({ queryKey: ["dossiers", "inbox", query], queryFn: () => api.list<DossierSummary>("/dossiers", query), refetchInterval: 3000, placeholderData: keepPreviousData });
+  const q = useQuery({ queryKey: ["dossiers", "inbox", query], queryFn: () => api.list<NamedDossier>("/dossiers", query), refetchInterval: 3000, placeholderData: keepPreviousData });
   // the total comes with the first page: kept while paging through the same view, filter and search
   const [total, setTotal] = useState<{ key: string; total: number; capped: boolean } | null>(null);
   const totalKey = `${view} ${filter} ${search}`;
@@ -122,7 +122,7 @@ export function Inbox({ api }: { api: WorkbenchApi }) {
                   </a>
                 </td>
                 <td data-label={c.applicant}>
-                  <CopyValue value={d.applicant} what={`${w.applicantWallet} ${d.applicant}`} />
+                  <Person name={d.applicantName} personalData={d.personalData} address={d.applicant} />
                 </td>
                 <td data-label={c.state}>
                   <StateBadge state={d.state} />

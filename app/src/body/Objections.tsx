@@ -39,10 +39,19 @@ export function ObjectionList({ api, objections, operator, tx, showDossier }: { 
             · <CertificateNumber tokenId={o.tokenId} />
           </p>
           <dl className="details">
+            {o.applicantName !== undefined ? (
+              <>
+                <dt>{w.columns.applicant}</dt>
+                <dd data-testid="objection-applicant">
+                  {o.applicantName ? <strong className="person-name">{o.applicantName}</strong> : <span className="hint">{w.erased}</span>}
+                </dd>
+              </>
+            ) : null}
             {o.filer !== undefined ? (
               <>
                 <dt>{t("bodyOps.objections.filer")}</dt>
-                <dd>
+                <dd className="person" style={{ display: "inline-flex", flexDirection: "column", gap: "0.15rem", minWidth: 0, maxWidth: "100%" }}>
+                  <span className="hint" data-testid="objection-filer">{w.filerNoName}</span>
                   <CopyValue value={o.filer} what={`${w.filerWallet} ${o.filer}`} />
                 </dd>
                 <dt>{t("bodyOps.objections.statement")}</dt>

@@ -13,9 +13,9 @@ import { formatDateTime } from "../lib/format";
 import { useChainish } from "../wallet/context";
 import { TxView, useTx } from "../wallet/tx";
 import { useWallet } from "../wallet/wallet";
-import { WorkbenchApi, type Assessor, type DossierSummary, type ObjectionView, type OutboxItem, type OutboxPage } from "./api";
+import { WorkbenchApi, type Assessor, type ObjectionView, type OutboxItem, type OutboxPage } from "./api";
 import { ObjectionList } from "./Objections";
-import { canRetry, CertificateNumber, ConfirmDialog, CopyValue, Pager, PAGE_SIZE, useListWords, usePager } from "./parts";
+import { canRetry, CertificateNumber, ConfirmDialog, CopyValue, Pager, PAGE_SIZE, Person, useListWords, usePager, type NamedDossier } from "./parts";
 
 const DAY = 86_400;
 
@@ -30,7 +30,7 @@ export function Notice({ api, operator }: { api: WorkbenchApi; operator: boolean
   const tx = useTx();
   const [ending, setEnding] = useState<Ending>(null);
   // the server filters: the dossiers in notice, the open objections and the closed ones, each the first page of 200
-  const dossiers = useQuery({ queryKey: ["dossiers", "in-notice"], queryFn: () => api.list<DossierSummary>("/dossiers", { state: "in-notice", limit: 200 }), refetchInterval: 5000 });
+  const dossiers = useQuery({ queryKey: ["dossiers", "in-notice"], queryFn: () => api.list<NamedDossier>("/dossiers", { state: "in-notice", limit: 200 }), refetchInterval: 5000 });
   const openObjections = useQuery({ queryKey: ["objections", "open"], queryFn: () => api.list<ObjectionView>("/objections", { status: ["filing", "filed"], limit: 200 }), refetchInterval: 5000 });
   const closedObjections = useQuery({ queryKey: ["objections", "closed"], queryFn: () => api.list<ObjectionView>("/objections", { status: ["upheld", "dismissed", "not-filed"], limit: 200 }) });
   const objections = openObjections.error ? openObjections : closedObjections;
@@ -99,7 +99,7 @@ export function Notice({ api, operator }: { api: WorkbenchApi; operator: boolean
                   </dd>
                   <dt>{w.columns.applicant}</dt>
                   <dd>
-                    <CopyValue value={d.applicant} what={`${w.applicantWallet} ${d.applicant}`} />
+                    <Person name={d.applicantName} personalData={d.personalData} address={d.applicant} />
                   </dd>
                   <dt>{w.noticeEnds}</dt>
                   <dd data-testid="notice-ends">{v ? formatDateTime(v.validFrom, i18n.language) : "…"}</dd>
@@ -202,6 +202,9 @@ export function Outbox({ api }: { api: WorkbenchApi }) {
                   <a href={`#/body/dossier/${encodeURIComponent(o.dossierId)}`} className="nowrap">
                     {o.dossierId}
                   </a>
+                  <span className="person-name" data-testid="outbox-name">
+                    {o.applicantName ? <strong>{o.applicantName}</strong> : <span className="hint">{w.erased}</span>}
+                  </span>
                 </td>
                 <td data-label={h.status}>
                   <span className={`badge nowrap ${o.status === "failed" ? "bad" : o.status === "issued" ? "ok" : ""}`}>{w.outboxStatus[o.status] ?? o.status}</span>

@@ -181,7 +181,8 @@ export function ReissueOperator({ api, d, tx, onDone }: { api: WorkbenchApi; d: 
               <CertificateNumber tokenId={r.tokenId} /> → <CertificateNumber tokenId={r.newTokenId} /> · <span className="badge state nowrap">{label(r)}</span>
             </p>
             <p>
-              {t("bodyOps.reissue.to")} <CopyValue value={r.newHolder} what={`${w.newWallet} ${r.newHolder}`} />
+              {t("bodyOps.reissue.to")} {d.applicantName ? <strong data-testid="reissue-holder-name">{w.newWalletOf(d.applicantName)}</strong> : null}{" "}
+              <CopyValue value={r.newHolder} what={`${d.applicantName ? w.newWalletOf(d.applicantName) : w.newWallet} ${r.newHolder}`} />
               {r.txHash ? (
                 <>
                   {" · "}

@@ -12,6 +12,7 @@ import { ErrorBox } from "../components/ErrorBox";
 import { shortHex } from "../lib/format";
 import { TxView, useTx, type TxRunner } from "../wallet/tx";
 import type { WorkbenchApi } from "./api";
+import { ListDate, Person } from "./parts";
 import "./reviews.css";
 
 const TEXT = {
@@ -26,6 +27,14 @@ const TEXT = {
     opensAt: "可记录自",
     notOpen: "尚未开放",
     holder: "持证人",
+    reasonsLabel: "列入原因",
+    reasons: { "due-soon": "30 天内到期", overdue: "已逾期", "report-needs-review": "年度报告需重点审核", "employer-changed": "工作单位变更" },
+    employerChange: "工作单位变更报告",
+    newEmployer: "新工作单位",
+    newUscc: "统一社会信用代码",
+    changedOn: "变更日期",
+    statement: "说明",
+    receivedAt: "收到时间",
     passedCount: "已通过年审次数",
     report: "年度报告",
     noReport: "持证人尚未提交年度报告",
@@ -67,6 +76,14 @@ const TEXT = {
     opensAt: "Can be recorded from",
     notOpen: "not open yet",
     holder: "Holder",
+    reasonsLabel: "Why listed",
+    reasons: { "due-soon": "due within 30 days", overdue: "overdue", "report-needs-review": "annual report to look at closely", "employer-changed": "change of employer" },
+    employerChange: "Change of employer report",
+    newEmployer: "New employer",
+    newUscc: "Unified social credit code",
+    changedOn: "Changed on",
+    statement: "Statement",
+    receivedAt: "Received",
     passedCount: "Reviews passed",
     report: "Annual report",
     noReport: "The holder has not filed an annual report yet",
@@ -109,10 +126,26 @@ export interface ReviewReport {
   content: { stillCqo: boolean; employerName: string; appointmentLetter: string | null; trainingHours: number; incidents: string };
 }
 
+type QueueReason = "due-soon" | "overdue" | "report-needs-review" | "employer-changed";
+
+/** the holder's change of employer report no review has answered yet (server/routes/employer-changes.ts) */
+export interface EmployerChangeItem {
+  id: number;
+  signedAt: number;
+  receivedAt: number;
+  signature: string;
+  content: { newEmployerName: string; newEmployerUscc: string; stillCqo: boolean; changedOn: string; statement: string };
+}
+
 export interface ReviewItem {
   tokenId: string;
   dossierId: string;
   holder: string;
+  /** the holder's name; null once erased */
+  applicantName: string | null;
+  personalData: "shown" | "erased";
+  reasons: QueueReason[];
+  employerChange: EmployerChangeItem | null;
   state: string;
   status: string;
   dueAt: number;
@@ -179,12 +212,45 @@ function ReviewCard({ api, item: i, tx, T }: { api: WorkbenchApi; item: ReviewIt
           {i.open ? "" : ` (${T.notOpen})`}
         </dd>
         <dt>{T.holder}</dt>
-        <dd>
-          <code className="break">{i.holder}</code>
+        <dd data-testid={`holder-${i.tokenId}`}>
+          <Person name={i.applicantName} personalData={i.personalData} address={i.holder} />
+        </dd>
+        <dt>{T.reasonsLabel}</dt>
+        <dd data-testid={`reasons-${i.tokenId}`}>
+          {i.reasons.map((r) => (
+            <span key={r} className={r === "overdue" || r === "employer-changed" ? "badge bad nowrap" : "badge nowrap"} data-reason={r}>
+              {T.reasons[r]}
+            </span>
+          ))}
         </dd>
         <dt>{T.passedCount}</dt>
         <dd>{i.reviewsPassed}</dd>
       </dl>
+      {i.employerChange ? (
+        <>
+          <h3>{T.employerChange}</h3>
+          <dl className="details" data-testid={`employer-change-${i.tokenId}`}>
+            <dt>{T.newEmployer}</dt>
+            <dd>{i.employerChange.content.newEmployerName}</dd>
+            <dt>{T.newUscc}</dt>
+            <dd className="mono break">{i.employerChange.content.newEmployerUscc}</dd>
+            <dt>{T.stillCqo}</dt>
+            <dd>{i.employerChange.content.stillCqo ? T.yes : T.no}</dd>
+            <dt>{T.changedOn}</dt>
+            <dd>{i.employerChange.content.changedOn}</dd>
+            <dt>{T.statement}</dt>
+            <dd className="statement">{i.employerChange.content.statement}</dd>
+            <dt>{T.signedAt}</dt>
+            <dd>
+              <ListDate ms={i.employerChange.signedAt * 1000} /> · <code>{shortHex(i.employerChange.signature)}</code>
+            </dd>
+            <dt>{T.receivedAt}</dt>
+            <dd>
+              <ListDate ms={i.employerChange.receivedAt} />
+            </dd>
+          </dl>
+        </>
+      ) : null}
       <h3>{T.report}</h3>
       {i.report ? (
         <dl className="details" data-testid={`report-${i.tokenId}`}>
@@ -200,7 +266,7 @@ function ReviewCard({ api, item: i, tx, T }: { api: WorkbenchApi; item: ReviewIt
           <dd className="statement">{i.report.content.incidents}</dd>
           <dt>{T.signedAt}</dt>
           <dd>
-            {new Date(i.report.signedAt * 1000).toLocaleString()} · <code>{shortHex(i.report.signature)}</code>
+            <ListDate ms={i.report.signedAt * 1000} /> · <code>{shortHex(i.report.signature)}</code>
           </dd>
         </dl>
       ) : (

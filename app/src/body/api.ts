@@ -243,7 +243,11 @@ export interface OwnSheetView extends DossierSummary {
 
 export interface DossierDetail extends DossierSummary {
   access?: "full";
-  dossier: { applicant: { name: string; education?: string; qualityYears?: number }; employer: { name: string; uscc: string }; evidence?: { kind: string; name: string; sha256: string }[] };
+  /** the applicant's name as this viewer may see it; null when erased or withheld */
+  applicantName: string | null;
+  personalData: "shown" | "erased" | "withheld";
+  /** the dossier JSON; once erased, the tombstone `{ erased: true }` (no applicant, no employer) */
+  dossier: { applicant?: { name: string; education?: string; qualityYears?: number }; employer?: { name: string; uscc: string }; evidence?: { kind: string; name: string; sha256: string }[] };
   holder?: Address;
   reissues?: ReissueView[];
   objections?: ObjectionView[];
@@ -265,6 +269,8 @@ export interface OutboxItem {
   tokenId: string | null;
   txHash: string | null;
   lastError: string | null;
+  /** the applicant's name; null once their personal data was erased */
+  applicantName: string | null;
 }
 
 export interface Assessor {
@@ -344,6 +350,8 @@ export interface ObjectionView {
   id: number;
   dossierId: string;
   tokenId: string;
+  /** the objected certificate's applicant (GET /objections, operators only); null once erased, absent elsewhere */
+  applicantName?: string | null;
   filer?: Address;
   statement?: string;
   evidence?: string | null;

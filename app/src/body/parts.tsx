@@ -8,7 +8,7 @@ import { useTranslation } from "react-i18next";
 import { formatCertificateNumber } from "../lib/certificateNumber";
 import { formatDateTime, shortHex } from "../lib/format";
 import { TxView, type TxRunner } from "../wallet/tx";
-import { WorkbenchError, type OwnSheetView, type Message, type Page } from "./api";
+import { WorkbenchError, type DossierSummary, type OwnSheetView, type Message, type Page } from "./api";
 import "./lists.css";
 
 export function StateBadge({ state }: { state: string }) {
@@ -127,6 +127,13 @@ export const LIST_TEXT = {
     reissueTx: "补发交易",
     reissueTitle: "在链上补发 · 由本主体签名密钥上链",
     walletConfirmTitle: "用我的钱包签发 · 由您的钱包签名并发送交易",
+    erased: "已删除个人信息",
+    withheld: "评审结束后不显示姓名",
+    nameUnknown: "姓名未记录",
+    walletOf: (name: string) => `${name}的钱包地址`,
+    filerNoName: "公众（异议无需登记姓名）",
+    newWalletOf: (name: string) => `${name}的新钱包`,
+    materialsErased: "该申报人的个人信息已按其请求或保存期限删除（《个人信息保护法》）：申报材料不再显示，链上记录与操作记录保留。",
   },
   en: {
     copy: "Copy",
@@ -166,6 +173,13 @@ export const LIST_TEXT = {
     reissueTx: "re-issue transaction",
     reissueTitle: "Re-issue on chain · sent by this body's signing key",
     walletConfirmTitle: "Issue from my wallet · signed and sent by your wallet",
+    erased: "personal data erased",
+    withheld: "name not shown after your round",
+    nameUnknown: "name not recorded",
+    walletOf: (name: string) => `${name}'s wallet`,
+    filerNoName: "a member of the public (objections carry no name)",
+    newWalletOf: (name: string) => `${name}'s new wallet`,
+    materialsErased: "This applicant's personal data was erased (at their request or at the end of its retention, PIPL): the dossier's materials are no longer shown; the on-chain record and the audit log remain.",
   },
 };
 
@@ -186,6 +200,33 @@ export function CopyValue({ value, shown, what }: { value: string; shown?: strin
         {shown ?? shortHex(value)}
       </code>
       <CopyButton value={value} what={what} />
+    </span>
+  );
+}
+
+/** a listed dossier with its applicant's name (GET /dossiers, issue #14): null when erased or not this viewer's to see */
+export type NamedDossier = DossierSummary & { applicantName?: string | null; personalData?: "shown" | "erased" | "withheld" };
+
+/**
+ * A person as the lists show them (names before addresses, issue #14): the name first, the wallet shortened behind
+ * a copy button; in the name's place, why there is none (erased, withheld after an assessor's round).
+ */
+export function Person({ name, address, personalData = "shown", walletWhat }: { name: string | null | undefined; address: string; personalData?: "shown" | "erased" | "withheld"; walletWhat?: string }) {
+  const w = useListWords();
+  const shown = personalData === "shown" && name ? name : null;
+  const missing = personalData === "erased" ? w.erased : personalData === "withheld" ? w.withheld : w.nameUnknown;
+  return (
+    <span className="person" style={{ display: "inline-flex", flexDirection: "column", gap: "0.15rem", minWidth: 0, maxWidth: "100%" }}>
+      {shown ? (
+        <strong className="person-name" data-testid="person-name" style={{ overflowWrap: "anywhere" }}>
+          {shown}
+        </strong>
+      ) : (
+        <span className="person-name hint" data-testid="person-missing" data-personal-data={personalData}>
+          {missing}
+        </span>
+      )}
+      <CopyValue value={address} what={walletWhat ?? `${shown ? w.walletOf(shown) : w.walletAddress} ${address}`} />
     </span>
   );
 }
