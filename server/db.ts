@@ -18,6 +18,7 @@ import { migration11 } from "./migrations/011-reviews";
 import { migration12 } from "./migrations/012-holder-requests";
 import { backfillApplicantNames, migration13 } from "./migrations/013-applicant-name";
 import { migration14 } from "./migrations/014-employer-changes";
+import { migration15 } from "./migrations/015-one-erasure-path";
 
 export type Db = Database.Database;
 
@@ -241,6 +242,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration12,
   migration13,
   migration14,
+  migration15,
 ].filter((m) => m.sql.trim() !== "");
 
 export interface OpenOptions {

@@ -259,6 +259,7 @@ describe("dApp · the body console's lists and queues (inbox, notice, outbox, re
         expect(await who.getAttribute("data-personal-data")).to.equal("erased");
         expect(await who.textContent()).to.equal(lang === "zh" ? "已删除个人信息" : "personal data erased");
         expect(await p.locator('[data-testid="materials"]').count(), "no materials of an erased dossier").to.equal(0);
+        expect(await p.locator('[data-testid="operator-actions"]').count(), "a closed dossier: no empty actions card").to.equal(0);
         expect((await p.textContent("body")) ?? "").to.not.contain(names.rejected);
         await checkPage(p, "dossier-erased", lang, width);
         await p.close();

@@ -216,6 +216,8 @@ describe("server: change of employer reports (工作单位变更报告, anvil)",
     expect((await queue()).map((i) => i.tokenId)).to.not.include(b.tokenId);
     const stored = wb.db.prepare("/* raw */ SELECT report_json FROM employer_changes WHERE dossier_id = ?").all(b.id) as { report_json: string }[];
     expect(stored.map((x) => x.report_json)).to.deep.equal(['{"erased":true}']);
+    // erased by server/erasure.ts alone: migration 15 dropped migration 14's trigger
+    expect(wb.db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name = 'employer_changes_erased'").all()).to.deep.equal([]);
     // nothing more is filed about the person
     const late = await http("POST", `/dossiers/${b.id}/employer-change`, await report(b, { statement: "擦除之后" }), tokens.applicant);
     expect(late.status).to.equal(409);

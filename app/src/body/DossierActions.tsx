@@ -173,6 +173,8 @@ export function OperatorActions({ api, d, runner, min, assessors, walletMode }: 
   const lifecycle = ["in-notice", "issued", "suspended"].includes(d.state);
   const step = ONE_STEP[d.state];
   const suspendError = tried.suspend && !suspendReason.trim() ? w.reasonNeeded : null;
+  // a closed dossier (refused, withdrawn, not certified, revoked, renewed) has nothing to act on: no empty card
+  if (!step && !lifecycle && !["submitted", "accepted"].includes(d.state) && !(d.state === "queued" && walletMode)) return null;
   return (
     <section className="card actions" aria-label={t("body.state")} data-testid="operator-actions">
       {step ? (
