@@ -38,6 +38,8 @@ import {
   type Http,
 } from "../server/helpers";
 import { appUrl, buildApp, ensureConnected, injectWallet, launchBrowser, screenshot, type World } from "./harness";
+import { expectTranslated } from "./untranslated";
+import { usccCheckChar } from "../../scoring";
 
 const DAY = 86_400;
 const HOLDER = 31;
@@ -208,5 +210,70 @@ describe("dApp · annual reviews (年审): the holder's annual report and the bo
     await page.locator(`.review-item[data-token="${tokenId}"]`).waitFor({ state: "detached" });
     await screenshot(page, "reviews-recorded-zh");
     await context.close();
+  });
+
+  it("the holder reports a change of employer from #/mine: checked inline, signed in the wallet; the body's queue lists it as 工作单位变更", async () => {
+    const first17 = "91430100MA4L2B7Q5";
+    const uscc = `${first17}${usccCheckChar(first17)}`;
+    const context = await walletContext(HOLDER);
+    const page = await context.newPage();
+    await page.goto(appUrl(served, "/mine"));
+    await ensureConnected(page);
+    await page.locator(`[data-testid="employer-change-link"][href="#/mine/employer-change/${tokenId}"]`).click();
+    await page.locator('[data-testid="sign-employer-change"]').waitFor();
+    await noOverflow(page, "employer-change", '[data-testid="sign-employer-change"]');
+    await page.goto(appUrl(served, `/mine/employer-change/${tokenId}`));
+    await page.reload();
+    await ensureConnected(page);
+    const button = page.locator('[data-testid="sign-employer-change"]');
+    await button.waitFor();
+    await expectTranslated(page, "employer-change-form");
+    // nothing filled in: the button waits; a wrong check character is marked next to its field as it is typed
+    expect(await button.isDisabled()).to.equal(true);
+    await page.fill("#ec-newEmployerName", "株洲新岗位精密制造有限公司");
+    await page.fill("#ec-newEmployerUscc", `${first17}${usccCheckChar(first17) === "1" ? "2" : "1"}`);
+    expect(await page.getAttribute("#ec-newEmployerUscc", "aria-invalid")).to.equal("true");
+    expect(((await page.textContent('[data-testid="ec-newEmployerUscc-error"]')) ?? "").length).to.be.greaterThan(0);
+    await page.fill("#ec-newEmployerUscc", uscc);
+    expect(await page.getAttribute("#ec-newEmployerUscc", "aria-invalid")).to.equal(null);
+    await page.locator('label[for="ec-cqo-yes"]').click();
+    await page.fill("#ec-changedOn", "2026-11-20");
+    expect(await button.isDisabled(), "no statement yet").to.equal(true);
+    await page.fill("#ec-statement", "本人已于 2026 年 11 月调入新单位，继续担任首席质量官。");
+    expect(await button.isEnabled()).to.equal(true);
+    expect(await button.textContent()).to.equal("在钱包中签名并提交");
+    await button.click();
+    await page.locator('[data-testid="employer-change-filed"]').waitFor();
+    expect(await page.textContent('[data-testid="employer-change-filed"]')).to.contain("工作单位变更报告已于").and.contain("年审");
+    await page.locator('[data-testid="employer-changes"] li').waitFor();
+    expect(await page.locator('[data-testid="employer-changes"] li').count()).to.equal(1);
+    await screenshot(page, "employer-change-filed-zh");
+    await context.close();
+
+    // the workbench has it signed by the holder; the queue lists the certificate for it
+    const operator = await (async () => {
+      const { message, signature } = await siweMessage(http, privateKeyToAccount(privateKeyOf(OPERATOR)), { domain: new URL(served.url).host });
+      return expect200(await http("POST", "/auth/verify", { message, signature }), "sign-in").json<{ token: string }>().token;
+    })();
+    const changes = expect200(await http("GET", `/dossiers/${dossierId}/employer-changes`, undefined, operator), "changes").json<{ items: { content: { newEmployerUscc: string; stillCqo: boolean } }[] }>();
+    expect(changes.items.map((c) => c.content)).to.deep.include({ newEmployerName: "株洲新岗位精密制造有限公司", newEmployerUscc: uscc, stillCqo: true, changedOn: "2026-11-20", statement: "本人已于 2026 年 11 月调入新单位，继续担任首席质量官。" });
+    const queue = expect200(await http("GET", "/reviews", undefined, operator), "queue").json<{ items: { tokenId: string; reasons: string[] }[] }>();
+    expect(queue.items.find((i) => i.tokenId === tokenId)?.reasons).to.include("employer-changed");
+
+    const body = await walletContext(OPERATOR);
+    const op = await body.newPage();
+    await op.goto(appUrl(served, "/body?tab=reviews"));
+    await ensureConnected(op);
+    const signedIn = op.locator('[data-testid="signed-in"]');
+    const signInButton = op.locator('button:has-text("用钱包登录"), button:has-text("Sign in with the wallet")');
+    await signedIn.or(signInButton).first().waitFor();
+    if (!(await signedIn.count())) await signInButton.click();
+    const card = op.locator(`.review-item[data-token="${tokenId}"]`);
+    await card.waitFor();
+    expect(await card.locator(`[data-testid="reasons-${tokenId}"] [data-reason="employer-changed"]`).textContent()).to.equal("工作单位变更");
+    expect(await card.locator(`[data-testid="employer-change-${tokenId}"]`).textContent()).to.contain("株洲新岗位精密制造有限公司").and.contain(uscc);
+    await expectTranslated(op, "reviews-employer-change");
+    await noOverflow(op, "reviews-employer-change", `.review-item[data-token="${tokenId}"] [data-reason="employer-changed"]`);
+    await body.close();
   });
 });

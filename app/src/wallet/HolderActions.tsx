@@ -1,5 +1,6 @@
 /**
- * On a certificate card, what the holder asks of the body (监督管理, issue #13): the annual report (年度报告), the
+ * On a certificate card, what the holder asks of the body (监督管理, issue #13): the annual report (年度报告), a
+ * change of employer (工作单位变更报告, ./EmployerChange), the
  * re-evaluation (复评: the application form pre-filled from the certificate's own dossier), and revocation at the
  * holder's request (撤销申请 — the body revokes with reason HolderRequest; the holder cannot revoke on-chain).
  */
@@ -17,6 +18,7 @@ type Reason = (typeof REASONS)[number];
 const TEXT = {
   zh: {
     annualReport: "提交年度报告",
+    employerChange: "报告工作单位变更",
     renew: "复评申报（换证）",
     request: "申请撤销本证书",
     heading: "申请撤销证书",
@@ -31,6 +33,7 @@ const TEXT = {
   },
   en: {
     annualReport: "File the annual report",
+    employerChange: "Report a change of employer",
     renew: "Apply for re-evaluation (renewal)",
     request: "Ask for this certificate's revocation",
     heading: "Ask for revocation",
@@ -94,6 +97,9 @@ export function HolderActions({ tokenId }: { tokenId: string }) {
       <div className="row wrap">
         <a className="button" href={`#/mine/annual-report/${tokenId}`}>
           {x.annualReport}
+        </a>
+        <a className="button" href={`#/mine/employer-change/${tokenId}`} data-testid="employer-change-link">
+          {x.employerChange}
         </a>
         <button type="button" onClick={() => void renew()} data-testid="renew">
           {x.renew}

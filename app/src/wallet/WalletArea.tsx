@@ -19,6 +19,7 @@ const Respond = lazy(() => import("./Respond"));
 const Disclose = lazy(() => import("./Disclose"));
 const PrintCertificate = lazy(() => import("./PrintCertificate"));
 const AnnualReport = lazy(() => import("./AnnualReport"));
+const EmployerChange = lazy(() => import("./EmployerChange"));
 const AssociationConsole = lazy(() => import("../association/AssociationConsole"));
 const BodyConsole = lazy(() => import("../body/BodyConsole"));
 // 申报 (the applicant's form and status) and 公示 (the public's notices with the objection form)
@@ -59,6 +60,7 @@ export default function WalletArea({ route }: { route: Route }) {
   else if (sub === "disclose" && arg) page = <Disclose tokenId={arg} />;
   else if (sub === "print" && arg) page = <PrintCertificate tokenId={arg} />;
   else if (sub === "annual-report" && arg) page = <AnnualReport tokenId={arg} />;
+  else if (sub === "employer-change" && arg) page = <EmployerChange tokenId={arg} />;
   else page = <MyCertificates />;
   return (
     <WagmiProvider config={state.config} reconnectOnMount>
