@@ -194,7 +194,7 @@ export function applyIntent(db: Db, intent: Intent, txHash: Hex | null, via: "ca
     }
     case "file-objection": {
       db.prepare("UPDATE objections SET status = 'filed', filed_tx = ? WHERE id = ?").run(txHash, p.objectionId);
-      transition(db, id, "file-objection", from, "in-notice", intent.actor, { objectionId: p.objectionId, txHash, ...synced });
+      transition(db, id, "file-objection", from, from, intent.actor, { objectionId: p.objectionId, txHash, ...synced });
       break;
     }
     case "resolve-objection": {
@@ -207,7 +207,7 @@ export function applyIntent(db: Db, intent: Intent, txHash: Hex | null, via: "ca
         now,
         p.objectionId,
       );
-      transition(db, id, "resolve-objection", from, p.upheld ? "revoked" : "in-notice", intent.actor, { objectionId: p.objectionId, txHash, ...resolution, ...followed(p), ...synced });
+      transition(db, id, "resolve-objection", from, p.upheld ? "revoked" : from, intent.actor, { objectionId: p.objectionId, txHash, ...resolution, ...followed(p), ...synced });
       break;
     }
     case "review": {
@@ -417,7 +417,8 @@ async function follow(db: Db, chain: CqoClient, actor: Actor, bodyId: number, ro
     })();
 
   try {
-    if (row.state === "in-notice" && v.underObjection && !openObjection) {
+    // an objection filed straight to the contract, during a first notice or a renewal's (the dossier then issued)
+    if ((row.state === "in-notice" || row.state === "issued") && v.underObjection && !openObjection) {
       const e = last(history, "objection-filed");
       db.transaction(() => {
         const o = db
@@ -430,7 +431,7 @@ async function follow(db: Db, chain: CqoClient, actor: Actor, bodyId: number, ro
     }
     if (openObjection?.status === "filed" && !v.underObjection) {
       const e = last(history, "objection-resolved");
-      if (e && row.state === "in-notice") {
+      if (e && (row.state === "in-notice" || row.state === "issued")) {
         const reason = v.revocationReason && v.revocationReason !== "None" && v.revocationReason !== "Reissued" ? v.revocationReason : null;
         apply({ command: "resolve-objection", objectionId: openObjection.id, upheld: e.upheld, reason, evidence: null, onChain: onChainOf(e) }, e);
         return "followed";

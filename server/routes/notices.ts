@@ -16,6 +16,7 @@ import { errors } from "../openapi";
 import { rateLimit } from "../protection";
 import { declarationOf, withdrawNoticeConsent, type DeclarationRow } from "../store/declarations";
 import { getDossier } from "../store/dossiers";
+import { renewalNotices } from "../renewal-notice";
 import { noticesInProgress, type NoticeRow } from "../store/notices";
 import { audit } from "../workflow";
 import { DossierIdParams } from "./inputs";
@@ -39,6 +40,7 @@ const NoticeItem = z.object({
   tokenId: z.string(),
   level: z.number().int().nullable().describe("认定等级 / the level, only with the applicant's consent"),
   objectionOpen: z.boolean(),
+  kind: z.enum(["issuance", "renewal"]).describe("issuance：首次认定的公示；renewal：复评（换证）的公示 / the first issuance's notice, or a re-evaluation's (renewal)"),
   disclosure: z.unknown().nullable().describe("cqo-disclosure/2 of name, employer.name and level (scoring/commit/credential.ts), only with the applicant's consent; check it against the on-chain root"),
 });
 const Notices = z.object({ bodyId: z.number().int(), items: z.array(NoticeItem) });
@@ -59,10 +61,20 @@ export async function noticeRoutes(app: FastifyInstance, { ctx }: RouteOptions):
   const { db } = ctx;
 
   // limited per IP as the other requests without a session are (the nonce's limit)
-  r.get("/notices", { config: { rateLimit: rateLimit("nonce") }, schema: { response: { 200: Notices, ...errors(429) } } }, async () => ({
-    bodyId: ctx.config.bodyId,
-    items: noticesInProgress(db, NOTICE_LIST_MAX).map((row) => ({ tokenId: row.token_id, objectionOpen: row.open_objections > 0, ...consentedDisclosure(row) })),
-  }));
+  r.get("/notices", { config: { rateLimit: rateLimit("nonce") }, schema: { response: { 200: Notices, ...errors(429) } } }, async () => {
+    const issuances = noticesInProgress(db, NOTICE_LIST_MAX);
+    // renewals' notices need the chain: without it the list still answers, with the first issuances only
+    const renewals = ctx.chain
+      ? await renewalNotices(db, ctx.chain, ctx.config.bodyId, ctx.now(), NOTICE_LIST_MAX).catch((err: unknown) => {
+          ctx.log("renewal notices unavailable", { error: (err as Error).message });
+          return [];
+        })
+      : [];
+    return {
+      bodyId: ctx.config.bodyId,
+      items: [...issuances, ...renewals].slice(0, NOTICE_LIST_MAX).map((row) => ({ tokenId: row.token_id, objectionOpen: row.open_objections > 0, kind: row.kind, ...consentedDisclosure(row) })),
+    };
+  });
 
   r.post("/dossiers/:id/notice-consent/withdraw", { onRequest: signedIn, schema: { params: DossierIdParams, response: { 200: DeclarationView, ...errors(400, 401, 404, 409) } } }, async (req) => {
     const s = sessionOf(req);

@@ -15,7 +15,8 @@ import { hashTypedData, type Address, type Hex } from "viem";
 import { z } from "zod";
 import { signedText } from "../../scoring";
 import { objectionStatement, objectionTypedData, type CqoClient } from "../../sdk";
-import { onChain, requireSigner } from "../chain-calls";
+import { onChain, requireChain, requireSigner } from "../chain-calls";
+import { renewalNoticeRunning } from "../renewal-notice";
 import { operatorOnly, signedIn, sessionOf, type Ctx, type RouteOptions } from "../context";
 import { HttpError, conflict, notFound, unprocessable, type FieldProblem } from "../errors";
 import { pendingIntents, type ObjectionRow } from "../lifecycle";
@@ -151,6 +152,10 @@ export async function objectionRoutes(app: FastifyInstance, { ctx }: RouteOption
     const d = dossierByToken(db, body.tokenId);
     if (!d) throw notFound(`certificate ${body.tokenId} of this body`);
     assertLegal("file-objection", d.state);
+    // an issued certificate is open to objections only while its renewal's notice runs (the chain says so)
+    if (d.state === "issued" && !(await onChain(() => renewalNoticeRunning(requireChain(ctx), d.token_id!)))) {
+      throw conflict("not-in-notice", { zh: "该证书不在公示期内，不能提出异议；如有问题请向认定主体或协会举报", en: "this certificate is not in public notice: objections are closed (report a concern to the body or the association)" });
+    }
     const now = Math.floor(ctx.now() / 1000);
     if (body.issuedAt < now - OBJECTION_LIMITS.maxAgeSeconds || body.issuedAt > now + OBJECTION_LIMITS.maxFutureSeconds) {
       throw unprocessable("objection-stale", { zh: "异议书签名时间过早或晚于当前时间，请重新签名", en: "the statement was signed too long ago or in the future: sign it again" }, [

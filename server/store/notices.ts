@@ -1,4 +1,8 @@
-/** What the public notice (公示) lists: the body's certificates now in notice, with the consent and credential of each. */
+/**
+ * What the public notice (公示) lists: the body's certificates now in notice, with the consent and credential of
+ * each — first issuances (state `in-notice`) and the candidates for a renewal's notice (state `issued`, renewed
+ * lately), which the route keeps only while the chain says the certificate is pending.
+ */
 import type { Db } from "../db";
 import { latestCredential } from "./dossiers";
 
@@ -10,20 +14,36 @@ export interface NoticeRow {
   /** the dossier's latest credential (sealed at rest; read through the vault like every sealed column) */
   credential_json: string | null;
   open_objections: number;
+  kind: "issuance" | "renewal";
 }
+
+const SELECT = `SELECT d.id AS dossier_id, d.token_id AS token_id,
+              COALESCE(n.publish_in_notice, 0) AS consented,
+              (SELECT COUNT(*) FROM objections o WHERE o.dossier_id = d.id AND o.status IN ('filing', 'filed')) AS open_objections
+         FROM dossiers d LEFT JOIN declarations n ON n.dossier_id = d.id`;
+
+/** only a consenting applicant's credential is read at all (the latest: a renewal's once renewed) */
+const withCredential = (db: Db, rows: Omit<NoticeRow, "credential_json" | "kind">[], kind: NoticeRow["kind"]): NoticeRow[] =>
+  rows.map((r) => ({ ...r, kind, credential_json: r.consented ? (latestCredential(db, r.dossier_id)?.credential_json ?? null) : null }));
 
 /** Oldest issuance first: a notice that ends sooner is listed first. At most `limit` rows. */
 export function noticesInProgress(db: Db, limit: number): NoticeRow[] {
+  const rows = db.prepare(`${SELECT} WHERE d.state = 'in-notice' AND d.token_id IS NOT NULL AND d.erased_at IS NULL ORDER BY d.updated_at, d.id LIMIT ?`).all(limit) as Omit<NoticeRow, "credential_json" | "kind">[];
+  return withCredential(db, rows, "issuance");
+}
+
+/**
+ * Certificates renewed since `sinceMs` (wall clock, the audit log's time): the only ones whose renewal notice may
+ * still run. The chain decides whether it does (the caller checks each one's status); the window only keeps that
+ * check to the few renewed within one notice period. Oldest renewal first. At most `limit` rows.
+ */
+export function renewalNoticeCandidates(db: Db, sinceMs: number, limit: number): NoticeRow[] {
   const rows = db
     .prepare(
-      `SELECT d.id AS dossier_id, d.token_id AS token_id,
-              COALESCE(n.publish_in_notice, 0) AS consented,
-              (SELECT COUNT(*) FROM objections o WHERE o.dossier_id = d.id AND o.status IN ('filing', 'filed')) AS open_objections
-         FROM dossiers d LEFT JOIN declarations n ON n.dossier_id = d.id
-        WHERE d.state = 'in-notice' AND d.token_id IS NOT NULL AND d.erased_at IS NULL
+      `${SELECT} WHERE d.state = 'issued' AND d.token_id IS NOT NULL AND d.erased_at IS NULL
+          AND EXISTS (SELECT 1 FROM audit_log a WHERE a.dossier_id = d.id AND a.action = 'renew' AND a.at >= ?)
         ORDER BY d.updated_at, d.id LIMIT ?`,
     )
-    .all(limit) as Omit<NoticeRow, "credential_json">[];
-  // only a consenting applicant's credential is read at all
-  return rows.map((r) => ({ ...r, credential_json: r.consented ? (latestCredential(db, r.dossier_id)?.credential_json ?? null) : null }));
+    .all(sinceMs, limit) as Omit<NoticeRow, "credential_json" | "kind">[];
+  return withCredential(db, rows, "renewal");
 }

@@ -167,7 +167,7 @@ describe("server: the applicant's declaration and the public notice (申报 · �
     it("lists a certificate without consent with no personal data at all, and nothing not yet in notice", async () => {
       const list = (await http("GET", "/notices")).json<NoticeList>();
       const item = list.items.find((i) => i.tokenId === silent.tokenId)!;
-      expect(item).to.deep.equal({ tokenId: silent.tokenId, level: null, objectionOpen: false, disclosure: null });
+      expect(item).to.deep.equal({ tokenId: silent.tokenId, level: null, objectionOpen: false, kind: "issuance", disclosure: null });
       const ids = list.items.map((i) => i.tokenId);
       expect(ids).to.have.length(new Set(ids).size);
       expect(pendingId, "a third dossier evaluated").to.match(/^HN-/);
