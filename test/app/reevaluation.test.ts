@@ -20,6 +20,7 @@ import { parseRulebook, rulebookHash, type Dossier } from "../../scoring";
 import { signSheet, syntheticSheets } from "../../scoring/synthetic";
 import currentRulebookJson from "../../rulebooks/hn-cqo-default-2026.1.json";
 import { ASSESSORS, clientFor, dossierFor, expect200, RULEBOOK, RULEBOOK_HASH, RULEBOOK_KEY, signedDeclaration, toEvaluated, waitForState, type Http, type Tokens } from "../server/helpers";
+import { bodyNamesOnChain, expectTranslated } from "./untranslated";
 import { appUrl, ensureConnected, injectWallet, privateKeyOf, ROLE, screenshot, signInToConsole, startAppWorkbench, startServedWorld, type AppWorkbench, type ServedWorld, type World } from "./harness";
 
 const HOLDER = 48;
@@ -305,6 +306,30 @@ describe("dApp · 复评 re-evaluation: the renewal dossier pre-filled, a new pa
       await applySignedIn(status, '[data-testid="renewed-certificate"]');
     });
     await status.close();
+  });
+
+  it("#/notices lists the renewed certificate as a 复评公示 while its new result's notice runs, with its end and the days left", async () => {
+    const v = await chain().verifyCertificate(BigInt(tokenId));
+    const page = await holderContext.newPage();
+    const entry = page.locator(`[data-testid="notice-item"][data-token="${tokenId}"]`);
+    await shots(
+      page,
+      "renewal-notice",
+      async (lang) => {
+        await page.goto(appUrl(served, "/notices", lang));
+        if ((await page.evaluate(() => document.documentElement.lang === "en")) !== (lang === "en")) await page.reload();
+        await entry.locator('[data-testid="notice-kind"]').waitFor();
+      },
+      async (lang) => {
+        expect(await entry.locator('[data-testid="notice-kind"]').getAttribute("data-kind")).to.equal("renewal");
+        expect(await entry.locator('[data-testid="notice-kind"]').textContent()).to.contain(lang === "zh" ? "复评公示（换证）" : "a re-evaluation (renewal)");
+        expect(await entry.locator('[data-testid="notice-ends"]').textContent()).to.contain(formatDate(v.validFrom, lang)).and.match(lang === "zh" ? /剩余 [1-7] 天/ : /[1-7] days? left/);
+        // the current result stays valid during the notice: no bare 有效 beside it, the notice says why
+        expect(await entry.locator('[data-testid="notice-status"]').count()).to.equal(0);
+        if (lang === "zh") await expectTranslated(page, "renewal-notice", { data: await bodyNamesOnChain(world) });
+      },
+    );
+    await page.close();
   });
 
   it("at the end of the new notice: the verify page shows the same number, valid, its validity extended, and both cycles in its history", async () => {

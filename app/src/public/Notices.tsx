@@ -99,6 +99,11 @@ function NoticeEntry({ row, now, clockOffset, formOpen, filed, onToggle, onFiled
       {v ? (
         <dl className="facts">
           <Identity row={row} />
+          <dt>{x.kindLabel}</dt>
+          <dd data-testid="notice-kind" data-kind={row.item.kind}>
+            {x.kinds[row.item.kind]}
+            {row.item.kind === "renewal" ? <span className="hint" style={{ display: "block" }}>{x.renewalInForce}</span> : null}
+          </dd>
           <dt>{x.level}</dt>
           <dd data-testid="notice-level">{levelLabel(v.level, lang)}</dd>
           <dt>{x.noticeEnds}</dt>
@@ -111,7 +116,7 @@ function NoticeEntry({ row, now, clockOffset, formOpen, filed, onToggle, onFiled
               {objectionOpen ? `⚠ ${x.objectionOpen}` : x.noObjection}
             </span>
           </dd>
-          {v.status !== "Pending" ? (
+          {v.status !== "Pending" && !(row.item.kind === "renewal" && v.status === "Valid") ? (
             <>
               <dt>{x.chainStatus}</dt>
               <dd data-testid="notice-status">{t(`verdict.${v.status}.title`)}</dd>

@@ -18,6 +18,8 @@ export const NoticeItem = z.object({
   tokenId: z.string().regex(/^[1-9][0-9]{0,19}$/),
   level: z.number().int().nullable(),
   objectionOpen: z.boolean(),
+  /** a first certification's notice, or a re-evaluation's (a workbench from before renewals' notices says neither) */
+  kind: z.enum(["issuance", "renewal"]).default("issuance"),
   disclosure: z.unknown().nullable(),
 });
 export type NoticeItem = z.infer<typeof NoticeItem>;
