@@ -61,6 +61,11 @@ describe("dApp · annual reviews (年审): the holder's annual report and the bo
     await rpc("evm_increaseTime", [s]);
     await rpc("evm_mine", []);
   };
+  /** the operator's workbench session, signed in for the app's host */
+  const operatorToken = async (): Promise<string> => {
+    const { message, signature } = await siweMessage(http, privateKeyToAccount(privateKeyOf(OPERATOR)), { domain: new URL(served.url).host });
+    return expect200(await http("POST", "/auth/verify", { message, signature }), "sign-in").json<{ token: string }>().token;
+  };
   /** a browser context whose injected wallet is `index`'s (injectWallet reads only the chain's id and RPC URL) */
   const walletContext = async (index: number): Promise<BrowserContext> => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -157,10 +162,7 @@ describe("dApp · annual reviews (年审): the holder's annual report and the bo
     await context.close();
 
     // the workbench has it, as signed by the holder's wallet
-    const operator = await (async () => {
-      const { message, signature } = await siweMessage(http, privateKeyToAccount(privateKeyOf(OPERATOR)), { domain: new URL(served.url).host });
-      return expect200(await http("POST", "/auth/verify", { message, signature }), "sign-in").json<{ token: string }>().token;
-    })();
+    const operator = await operatorToken();
     const reports = expect200(await http("GET", `/dossiers/${dossierId}/annual-reports`, undefined, operator), "reports").json<{ items: { content: { employerName: string; trainingHours: number } }[] }>();
     expect(reports.items.map((r) => r.content)).to.deep.equal([{ stillCqo: true, employerName: "长沙新单位制造有限公司", appointmentLetter: null, trainingHours: 32, incidents: "无" }]);
   });
@@ -251,10 +253,7 @@ describe("dApp · annual reviews (年审): the holder's annual report and the bo
     await context.close();
 
     // the workbench has it signed by the holder; the queue lists the certificate for it
-    const operator = await (async () => {
-      const { message, signature } = await siweMessage(http, privateKeyToAccount(privateKeyOf(OPERATOR)), { domain: new URL(served.url).host });
-      return expect200(await http("POST", "/auth/verify", { message, signature }), "sign-in").json<{ token: string }>().token;
-    })();
+    const operator = await operatorToken();
     const changes = expect200(await http("GET", `/dossiers/${dossierId}/employer-changes`, undefined, operator), "changes").json<{ items: { content: { newEmployerUscc: string; stillCqo: boolean } }[] }>();
     expect(changes.items.map((c) => c.content)).to.deep.include({ newEmployerName: "株洲新岗位精密制造有限公司", newEmployerUscc: uscc, stillCqo: true, changedOn: "2026-11-20", statement: "本人已于 2026 年 11 月调入新单位，继续担任首席质量官。" });
     const queue = expect200(await http("GET", "/reviews", undefined, operator), "queue").json<{ items: { tokenId: string; reasons: string[] }[] }>();

@@ -7,7 +7,7 @@
 import { expect } from "chai";
 import type { HDAccount } from "viem/accounts";
 import { objectionStatement, objectionTypedData } from "../../sdk";
-import { account, dossierFor, expect200, signInAs, startWorkbench, toEvaluated, type Http, type Tokens, type WorkbenchFixture } from "./helpers";
+import { account, dossierFor, expect200, signInAs, startWorkbench, toEvaluated, type Http, type Tokens, travel as travelChain, type WorkbenchFixture } from "./helpers";
 
 const DAY = 86_400;
 
@@ -40,11 +40,7 @@ describe("server: applicants' names in the console's lists (issue #14, anvil)", 
   let b: { id: string; tokenId: string; name: string };
   let seed = 5100;
 
-  const rpc = (method: string, params: unknown[]) => fetch(fixture.anvil.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
-  const travel = async (s: number) => {
-    await rpc("evm_increaseTime", [s]);
-    await rpc("evm_mine", []);
-  };
+  const travel = (s: number) => travelChain(fixture.anvil.url, s);
   const issue = async () => {
     const dossier = dossierFor(seed++);
     const { id } = await toEvaluated(http, tokens, dossier);

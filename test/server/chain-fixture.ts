@@ -63,6 +63,13 @@ export async function startAnvil(options: { port?: number; statePath?: string } 
   };
 }
 
+/** Moves the anvil node's clock on by `seconds` and mines a block there (a notice period, a year to the review). */
+export async function travel(url: string, seconds: number): Promise<void> {
+  for (const [method, params] of [["evm_increaseTime", [seconds]], ["evm_mine", []]] as const) {
+    await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
+  }
+}
+
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function publicClientFor(url: string, deployment: Deployment): PublicClient {

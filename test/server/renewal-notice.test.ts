@@ -7,7 +7,7 @@
 import { expect } from "chai";
 import type { HDAccount } from "viem/accounts";
 import { objectionStatement, objectionTypedData } from "../../sdk";
-import { account, chainSeconds, clientFor, dossierFor, expect200, signInAs, startWorkbench, toEvaluated, type Http, type Tokens, type WorkbenchFixture } from "./helpers";
+import { account, chainSeconds, clientFor, dossierFor, expect200, signInAs, startWorkbench, toEvaluated, type Http, type Tokens, travel as travelChain, type WorkbenchFixture } from "./helpers";
 
 const DAY = 86_400;
 
@@ -30,11 +30,7 @@ describe("server: a renewal's public notice (复评公示, anvil)", function () 
   let objectorToken: string;
   let seed = 6100;
 
-  const rpc = (method: string, params: unknown[]) => fetch(fixture.anvil.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
-  const travel = async (s: number) => {
-    await rpc("evm_increaseTime", [s]);
-    await rpc("evm_mine", []);
-  };
+  const travel = (s: number) => travelChain(fixture.anvil.url, s);
   const stateOf = async (id: string) => (await http("GET", `/dossiers/${id}`, undefined, tokens.operator)).json<{ state: string }>().state;
   const notices = async () => (await http("GET", "/notices")).json<{ items: Notice[] }>().items;
   const signed = async (signer: HDAccount, tokenId: string, statement: string) => {
