@@ -1,7 +1,8 @@
 /**
  * Accessibility of the signed-in consoles (issue #14): axe-core, injected into Chromium, finds no violations on the
  * body console's tabs (inbox, notice and objections, issuance queue, assessors, reviews) in Chinese and English, at
- * 390 and 1280 px, with a dossier waiting, a refused one and a certificate in public notice with an objection; nor
+ * 390 and 1280 px, with a dossier waiting, a refused one and a certificate in public notice with an objection, and on
+ * each of those three dossiers' pages (materials, actions, decisions, objections, audit log); nor
  * on the association's console and its supervision page. The Chinese text of every page visited — those, and the
  * applicant's page and the public notice — holds no untranslated word (test/app/untranslated.ts).
  */
@@ -47,6 +48,8 @@ describe("dApp · accessibility of the signed-in body console (axe-core)", funct
   let tokens: Tokens;
   const applicant = privateKeyToAccount(privateKeyOf(35));
   let refusedId = "";
+  /** the dossier pages checked too: one waiting to be accepted, one refused, one in notice under objection */
+  const dossierPages: string[] = [];
   /** the bodies' names as registered on chain: data, shown as they are */
   let names: string[] = [];
   const axePath = require.resolve("axe-core").replace(/axe\.js$/, "axe.min.js");
@@ -65,13 +68,14 @@ describe("dApp · accessibility of the signed-in body console (axe-core)", funct
     ({ http, served } = app);
     tokens = await app.signInTeam(applicant);
     const { operator } = tokens;
-    await submitDossier(http, dossierFor(9301), tokens.applicant);
+    dossierPages.push(await submitDossier(http, dossierFor(9301), tokens.applicant));
     const refused = await submitDossier(http, dossierFor(9302), tokens.applicant);
     refusedId = refused;
     expect200(await http("POST", `/dossiers/${refused}/reject`, { reasons: ["材料不全"] }, operator), "reject");
     const { id } = await toEvaluated(http, tokens, dossierFor(9303));
     const { tokenId } = expect200(await http("POST", `/dossiers/${id}/approve`, {}, operator), "approve").json<{ tokenId: string }>();
     await waitForState(http, operator, id, "in-notice", 90_000);
+    dossierPages.push(refused, id);
     // an objection, so the notice tab shows the ruling form
     const objector = privateKeyToAccount(privateKeyOf(36));
     const statement = "任职年限与事实不符。";
@@ -112,6 +116,21 @@ describe("dApp · accessibility of the signed-in body console (axe-core)", funct
             if (words.length) untranslated[`${tab} ${width}`] = words;
           }
           await screenshot(page, `console-a11y-${tab}-${lang}-${width}`);
+        }
+        // the dossier pages, where the clerk decides: materials, actions, decisions, objections, the audit log
+        for (const [i, id] of dossierPages.entries()) {
+          await page.goto(appUrl(served, `/body/dossier/${id}`, lang));
+          await page.waitForSelector(`.dossier-page[data-dossier="${id}"]`);
+          await page.waitForFunction(() => !document.querySelector('[role="status"]')?.textContent?.match(/加载中|Loading/));
+          await page.locator('[data-testid="audit-log"] li, [data-testid="audit-log"] tr').first().waitFor();
+          const v = await violationsOf(page);
+          if (v.length) found[`dossier-${i} ${width}`] = v;
+          if (lang === "zh") {
+            const words = await untranslatedOn(page, `dossier-${i} ${width}`, { data: names });
+            if (words.length) untranslated[`dossier-${i} ${width}`] = words;
+          }
+          if (width === 390) expect(await page.evaluate(() => document.documentElement.scrollWidth), `dossier ${id} ${lang}: overflow at 390 px`).to.be.at.most(390);
+          await screenshot(page, `console-a11y-dossier-${i}-${lang}-${width}`);
         }
         await page.close();
       }
