@@ -20,7 +20,7 @@ import { protection } from "./protection";
 import { issuanceTerms } from "./issuance-terms";
 import { IssuanceWorker } from "./outbox";
 import { loadRulebooks, type RulebookSet } from "./rulebooks";
-import { syncFromChain, type SyncReport } from "./lifecycle";
+import { syncFromChain, type SyncReport } from "./chain-sync";
 import { assessorRoutes } from "./routes/assessors";
 import { authRoutes } from "./routes/auth";
 import { dossierRoutes } from "./routes/dossiers";

@@ -11,7 +11,8 @@ import type { Ctx } from "./context";
 import { durable } from "./db";
 import { assertNotErased } from "./erasure";
 import { conflict } from "./errors";
-import { applyIntent, openIntent, pendingIntents, settleIntent, settleIntents, type IntentParams } from "./lifecycle";
+import { settleIntents } from "./chain-sync";
+import { applyIntent, openIntent, pendingIntents, settleIntent, type IntentParams } from "./lifecycle";
 import { getDossier, type DossierRow } from "./store/dossiers";
 import type { Actor } from "./workflow";
 

@@ -1,0 +1,271 @@
+/**
+ * The re-sync from chain state (server/lifecycle.ts writes the intents it settles). If the process dies between a
+ * mined lifecycle transaction and its record, the intent stays "pending": at the next start (and on `POST /sync`)
+ * `syncFromChain` asks the chain — the sdk's verifyCertificate and certificateHistory — whether the call took
+ * effect, records it with the transaction found in the certificate's events, or marks the intent "not-applied". It
+ * also follows changes made on-chain without the workbench (the supervisor suspending or revoking, an objection
+ * filed straight to the contract — during a first notice or a renewal's —, a review recorded with a body key: a
+ * failed one as the review that suspended or revoked, a passed one from the count of reviews passed), recording who
+ * acted (the event's `by`) and whether as the supervisor.
+ *
+ * Suspensions are two independent flags on-chain (the body's and the supervisor's, each lifted only by whoever set
+ * it); the workbench's "suspended" means either. Its own calls are the body's: their effect is read from the body's
+ * flag and the body's events, never from the supervisor's.
+ */
+
+import type { Hex } from "viem";
+import { certificateNumberOf, type CertificateVerification, type CqoClient, type HistoryEntry, type ReviewResultName } from "../sdk";
+import type { Db } from "./db";
+import { applyIntent, openIntent, pendingIntents, settleIntent, type Followed, type Intent, type IntentParams, type ObjectionRow, type ReissueRow } from "./lifecycle";
+import { audit, isLegal, type Actor, type State } from "./workflow";
+
+const last = <K extends HistoryEntry["kind"]>(history: HistoryEntry[], kind: K, where: (e: Extract<HistoryEntry, { kind: K }>) => boolean = () => true) =>
+  [...history].reverse().find((e): e is Extract<HistoryEntry, { kind: K }> => e.kind === kind && where(e as Extract<HistoryEntry, { kind: K }>));
+
+/** The transactions the audit log of a dossier records already (so a re-sync never records one twice). */
+const recordedTxs = (db: Db, dossierId: string): Set<string> =>
+  new Set(
+    (db.prepare("SELECT json_extract(details_json, '$.txHash') AS tx FROM audit_log WHERE dossier_id = ? AND json_valid(details_json) AND json_extract(details_json, '$.txHash') IS NOT NULL").all(dossierId) as { tx: unknown }[])
+      .filter((r): r is { tx: string } => typeof r.tx === "string")
+      .map((r) => r.tx.toLowerCase()),
+  );
+
+/** The body's own latest suspension or reinstatement (the supervisor's flag is the supervisor's). */
+const lastOfBody = (history: HistoryEntry[]) =>
+  [...history].reverse().find((e): e is Extract<HistoryEntry, { kind: "suspended" | "reinstated" }> => (e.kind === "suspended" || e.kind === "reinstated") && e.bySupervisor !== true);
+
+/** Whether the chain shows the intent's effect, and the transaction that had it. */
+export function effectOnChain(db: Db, intent: Intent, v: CertificateVerification, history: HistoryEntry[], bodyId: number): { applied: boolean; txHash: Hex | null } {
+  const p = intent.params;
+  const found = (e: HistoryEntry | undefined, applied: boolean) => ({ applied, txHash: applied ? (e?.txHash ?? null) : null });
+  const recorded = (column: "filed_tx" | "resolved_tx") =>
+    new Set((db.prepare(`SELECT ${column} AS tx FROM objections WHERE token_id = ? AND ${column} IS NOT NULL`).all(intent.tokenId) as { tx: string }[]).map((r) => r.tx.toLowerCase()));
+  switch (p.command) {
+    case "suspend": {
+      const e = lastOfBody(history);
+      return found(e, v.suspendedByBody && e?.kind === "suspended");
+    }
+    case "reinstate": {
+      const e = lastOfBody(history);
+      return found(e, !v.suspendedByBody && v.revocationReason === null && e?.kind === "reinstated");
+    }
+    case "revoke":
+      return found(last(history, "revoked"), v.status === "Revoked" && v.revocationReason === p.reason);
+    case "renew":
+      return found(last(history, "renewed", (e) => e.resultRoot.toLowerCase() === p.root.toLowerCase()), v.resultRoot.toLowerCase() === p.root.toLowerCase());
+    case "reissue":
+      return found(last(history, "reissued-to"), v.successor !== null && v.successor === certificateNumberOf(bodyId, p.root));
+    case "file-objection": {
+      const o = db.prepare("SELECT * FROM objections WHERE id = ?").get(p.objectionId) as ObjectionRow | undefined;
+      const seen = recorded("filed_tx");
+      const e = last(history, "objection-filed", (x) => x.evidenceHash.toLowerCase() === o?.evidence_hash.toLowerCase() && !seen.has(x.txHash.toLowerCase()));
+      return found(e, e !== undefined);
+    }
+    case "resolve-objection": {
+      const seen = recorded("resolved_tx");
+      const e = last(history, "objection-resolved", (x) => x.upheld === p.upheld && !seen.has(x.txHash.toLowerCase()));
+      return found(e, e !== undefined);
+    }
+    case "review": {
+      // the review's event, not one recorded already; a passed one moved the next review date past the one it was for
+      const seen = recordedTxs(db, intent.dossierId);
+      const e = last(history, "reviewed", (x) => x.result === p.result && x.evidenceHash.toLowerCase() === p.evidence.toLowerCase() && !seen.has(x.txHash.toLowerCase()));
+      const applied = e !== undefined && (p.result !== "Passed" || v.nextReviewDue === 0 || v.nextReviewDue > p.dueAt);
+      return found(e, applied);
+    }
+  }
+}
+
+export interface SyncReport {
+  /** pending intents found on-chain and recorded */
+  recorded: number;
+  /** pending intents the chain does not show: settled as not applied */
+  notApplied: number;
+  /** changes made on-chain outside the workbench, now recorded */
+  followed: number;
+  /** differences the workbench cannot record (audited as chain-drift) */
+  unresolved: number;
+}
+
+interface TokenDossier {
+  id: string;
+  state: State;
+  token_id: string;
+}
+
+/**
+ * Brings the database up to the chain: first the pending intents (a crash between a mined transaction and its
+ * record), then every dossier whose certificate the chain shows in another state.
+ */
+export async function syncFromChain(db: Db, chain: CqoClient, actor: Actor, bodyId: number, log?: (msg: string, data?: Record<string, unknown>) => void): Promise<SyncReport> {
+  const report: SyncReport = { recorded: 0, notApplied: 0, followed: 0, unresolved: 0 };
+  await settleIntents(db, chain, actor, bodyId, pendingIntents(db), report, log);
+
+  const rows = db.prepare("SELECT id, state, token_id FROM dossiers WHERE token_id IS NOT NULL AND state IN ('in-notice', 'issued', 'suspended')").all() as TokenDossier[];
+  for (let i = 0; i < rows.length; i += 32) {
+    const slice = rows.slice(i, i + 32);
+    const views = await Promise.all(slice.map((r) => chain.verifyCertificate(r.token_id)));
+    for (const [k, row] of slice.entries()) {
+      const r = await follow(db, chain, actor, bodyId, row, views[k]!);
+      if (r === "followed") report.followed++;
+      if (r === "unresolved") report.unresolved++;
+      report.followed += await followPassedReviews(db, chain, actor, bodyId, row, views[k]!);
+    }
+  }
+  if (report.recorded + report.notApplied + report.followed + report.unresolved > 0) log?.("re-synced from chain state", { ...report });
+  return report;
+}
+
+/** Settles pending intents from chain state: recorded when the chain shows their effect, else not applied. */
+export async function settleIntents(
+  db: Db,
+  chain: CqoClient,
+  actor: Actor,
+  bodyId: number,
+  intents: Intent[],
+  report: SyncReport = { recorded: 0, notApplied: 0, followed: 0, unresolved: 0 },
+  log?: (msg: string, data?: Record<string, unknown>) => void,
+): Promise<SyncReport> {
+  for (const intent of intents) {
+    const [v, history] = await Promise.all([chain.verifyCertificate(intent.tokenId), chain.certificateHistory(intent.tokenId)]);
+    const effect = effectOnChain(db, intent, v, history, bodyId);
+    if (effect.applied) {
+      try {
+        db.transaction(() => applyIntent(db, intent, effect.txHash, "sync", bodyId))();
+        report.recorded++;
+        log?.("lifecycle call found on-chain and recorded", { intent: intent.id, command: intent.params.command, txHash: effect.txHash });
+      } catch (err) {
+        report.unresolved++;
+        db.transaction(() => {
+          settleIntent(db, intent.id, "not-applied");
+          audit(db, { dossierId: intent.dossierId, actor, action: "chain-drift", details: { intent: intent.id, command: intent.params.command, error: (err as Error).message } });
+        })();
+      }
+    } else {
+      db.transaction(() => {
+        settleIntent(db, intent.id, "not-applied");
+        if (intent.params.command === "file-objection") db.prepare("UPDATE objections SET status = 'not-filed' WHERE id = ? AND status = 'filing'").run(intent.params.objectionId);
+        audit(db, { dossierId: intent.dossierId, actor, action: "lifecycle-not-applied", details: { intent: intent.id, command: intent.params.command } });
+      })();
+      report.notApplied++;
+    }
+  }
+  return report;
+}
+
+/** Who acted on-chain, as a followed change records it. */
+function onChainOf(e: HistoryEntry | undefined): Followed["onChain"] {
+  if (!e) return undefined;
+  const evidenceHash = "evidenceHash" in e ? e.evidenceHash : undefined;
+  return { bySupervisor: e.bySupervisor === true, ...(evidenceHash ? { evidenceHash } : {}) };
+}
+
+/** The failed review (年审) whose transaction also suspended or revoked the certificate, if that is what did it. */
+const reviewOf = (history: HistoryEntry[], e: HistoryEntry | undefined, result: Exclude<ReviewResultName, "Passed">) =>
+  e === undefined ? undefined : last(history, "reviewed", (x) => x.result === result && x.txHash.toLowerCase() === e.txHash.toLowerCase());
+
+/**
+ * Passed reviews recorded on-chain without the workbench (a body key used directly): they move no state, so the
+ * certificate's count of reviews passed since its current result says whether the audit log misses some. Those
+ * are recorded from their events, each with the review date it was for (its next date less the rulebook's
+ * interval; 0 when the event names none). Returns how many were recorded.
+ */
+async function followPassedReviews(db: Db, chain: CqoClient, actor: Actor, bodyId: number, row: TokenDossier, v: CertificateVerification): Promise<number> {
+  if (v.status === "NotFound" || v.status === "Revoked" || v.reviewsPassed === 0) return 0;
+  // the count restarts with each new result (a renewal) and each new certificate (a re-issue)
+  const since = (db.prepare("SELECT COALESCE(MAX(id), 0) AS id FROM audit_log WHERE dossier_id = ? AND action IN ('renew', 'reissue')").get(row.id) as { id: number }).id;
+  const recorded = (
+    db
+      .prepare("SELECT COUNT(*) AS n FROM audit_log WHERE dossier_id = ? AND id > ? AND action = 'annual-review' AND json_valid(details_json) AND json_extract(details_json, '$.result') = 'Passed'")
+      .get(row.id, since) as { n: number }
+  ).n;
+  if (recorded >= v.reviewsPassed) return 0;
+  const history = await chain.certificateHistory(row.token_id);
+  const seen = recordedTxs(db, row.id);
+  const missing = history.filter((e): e is Extract<HistoryEntry, { kind: "reviewed" }> => e.kind === "reviewed" && e.result === "Passed" && !seen.has(e.txHash.toLowerCase())).slice(-(v.reviewsPassed - recorded));
+  if (!missing.length) return 0;
+  const interval = (await chain.getRulebook(v.rulebookId))?.reviewInterval ?? 0;
+  db.transaction(() => {
+    for (const e of missing) {
+      const params: IntentParams = { command: "review", result: "Passed", evidence: e.evidenceHash, dueAt: e.nextReviewDue > 0 && interval > 0 ? e.nextReviewDue - interval : 0, onChain: onChainOf(e) };
+      applyIntent(db, openIntent(db, row.id, row.token_id, { address: e.actor, role: "sync" }, params), e.txHash, "sync", bodyId);
+    }
+  })();
+  return missing.length;
+}
+
+/** One dossier against its certificate's on-chain view. */
+async function follow(db: Db, chain: CqoClient, actor: Actor, bodyId: number, row: TokenDossier, v: CertificateVerification): Promise<"same" | "followed" | "unresolved"> {
+  if (v.status === "NotFound") return "same"; // a node that lost blocks: the outbox's rewind check owns this
+  const openObjection = db.prepare("SELECT * FROM objections WHERE token_id = ? AND status IN ('filing', 'filed') ORDER BY id DESC LIMIT 1").get(row.token_id) as ObjectionRow | undefined;
+  const revoked = v.status === "Revoked";
+  const suspended = v.status === "Suspended";
+  const objectionChanged = (v.underObjection && !openObjection) || (!v.underObjection && openObjection !== undefined);
+  const stateDiffers =
+    (revoked && row.state !== "revoked") || (suspended && row.state === "issued") || (!suspended && !revoked && row.state === "suspended") || objectionChanged;
+  if (!stateDiffers) return "same";
+  const history = await chain.certificateHistory(row.token_id);
+  const sys = (address?: string): Actor => ({ address: address ?? actor.address, role: "sync" });
+  const apply = (params: IntentParams, tx: HistoryEntry | undefined, who?: string) =>
+    db.transaction(() => {
+      const intent = openIntent(db, row.id, row.token_id, sys(who ?? tx?.actor), params);
+      applyIntent(db, intent, tx?.txHash ?? null, "sync", bodyId);
+    })();
+
+  try {
+    // an objection filed straight to the contract, during a first notice or a renewal's (the dossier then issued)
+    if ((row.state === "in-notice" || row.state === "issued") && v.underObjection && !openObjection) {
+      const e = last(history, "objection-filed");
+      db.transaction(() => {
+        const o = db
+          .prepare("INSERT INTO objections (dossier_id, token_id, filer, statement, evidence, evidence_hash, status, created_at) VALUES (?, ?, ?, ?, NULL, ?, 'filing', ?)")
+          .run(row.id, row.token_id, e?.actor ?? "unknown", "filed on-chain, not through the workbench", e?.kind === "objection-filed" ? e.evidenceHash : `0x${"0".repeat(64)}`, Date.now());
+        const intent = openIntent(db, row.id, row.token_id, { address: e?.actor ?? "unknown", role: "public" }, { command: "file-objection", objectionId: Number(o.lastInsertRowid) });
+        applyIntent(db, intent, e?.txHash ?? null, "sync", bodyId);
+      })();
+      return "followed";
+    }
+    if (openObjection?.status === "filed" && !v.underObjection) {
+      const e = last(history, "objection-resolved");
+      if (e && (row.state === "in-notice" || row.state === "issued")) {
+        const reason = v.revocationReason && v.revocationReason !== "None" && v.revocationReason !== "Reissued" ? v.revocationReason : null;
+        apply({ command: "resolve-objection", objectionId: openObjection.id, upheld: e.upheld, reason, evidence: null, onChain: onChainOf(e) }, e);
+        return "followed";
+      }
+    }
+    if (revoked && row.state !== "revoked") {
+      if (v.revocationReason === "Reissued" && v.successor !== null) {
+        const pending = (db.prepare("SELECT * FROM reissues WHERE dossier_id = ? AND status = 'requested'").all(row.id) as ReissueRow[]).find(
+          (r) => certificateNumberOf(bodyId, r.root) === v.successor,
+        );
+        if (pending && isLegal("reissue", row.state)) {
+          apply({ command: "reissue", root: pending.root }, last(history, "reissued-to"));
+          return "followed";
+        }
+      } else if (v.revocationReason && v.revocationReason !== "None" && v.revocationReason !== "Reissued" && isLegal("revoke", row.state)) {
+        const e = last(history, "revoked");
+        const review = reviewOf(history, e, "FailedRevoked");
+        if (review) apply({ command: "review", result: review.result, evidence: review.evidenceHash, dueAt: 0, onChain: onChainOf(review) }, review);
+        else apply({ command: "revoke", reason: v.revocationReason, evidence: null, onChain: onChainOf(e) }, e);
+        return "followed";
+      }
+    } else if (suspended && row.state === "issued") {
+      // whoever set a flag that is still set (the supervisor's or the body's, straight from a key)
+      const e = last(history, "suspended", (x) => (x.bySupervisor === true ? v.suspendedBySupervisor : v.suspendedByBody));
+      const review = reviewOf(history, e, "FailedSuspended");
+      // a failed review's event carries the review date it was for
+      if (review) apply({ command: "review", result: review.result, evidence: review.evidenceHash, dueAt: review.nextReviewDue, onChain: onChainOf(review) }, review);
+      else apply({ command: "suspend", evidence: null, onChain: onChainOf(e) }, e);
+      return "followed";
+    } else if (!suspended && !revoked && row.state === "suspended") {
+      const e = last(history, "reinstated");
+      apply({ command: "reinstate", onChain: onChainOf(e) }, e);
+      return "followed";
+    }
+  } catch (err) {
+    audit(db, { dossierId: row.id, actor, action: "chain-drift", details: { chain: v.status, db: row.state, error: (err as Error).message } });
+    return "unresolved";
+  }
+  audit(db, { dossierId: row.id, actor, action: "chain-drift", details: { chain: v.status, reason: v.revocationReason, underObjection: v.underObjection, db: row.state } });
+  return "unresolved";
+}
