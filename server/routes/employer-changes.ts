@@ -5,7 +5,7 @@
  * REPORT_SIGNED_WINDOW of the workbench's clock, each signature filed once). A filed report puts the certificate
  * into the body's review queue at once (GET /reviews, reason `employer-changed`) and sends the reminder webhook,
  * until the body records a review after it (POST /dossiers/:id/review). The report is personal data: sealed at
- * rest (server/store/employer-changes.ts), erased with the dossier (migration 14's trigger), never in the audit
+ * rest (server/store/employer-changes.ts), erased with the dossier (server/erasure.ts), never in the audit
  * log or the webhook.
  *
  * Registered by server/routes/reviews.ts's plugin (its queue and reminders are the ones a report feeds).
@@ -144,6 +144,8 @@ export async function employerChangeRoutes(app: FastifyInstance, { ctx, remind }
       const chainTime = await onChain(() => chainNow(ctx));
       const content = { newEmployerName: fields.newEmployerName, newEmployerUscc: fields.newEmployerUscc, stillCqo: fields.stillCqo, changedOn: fields.changedOn, statement: fields.statement };
       const id = db.transaction(() => {
+        // checked again under the write lock: a concurrent replay passed the check above during the chain reads
+        if (store.employerChangeBySignature(db, signature)) throw conflict("report-replayed", { zh: "该签名的工作单位变更报告已提交过", en: "this signed report was filed before" });
         // the audit log says that a report came, not what it says (that is sealed)
         audit(db, { dossierId: d.id, actor: { address: s.address, role: "applicant" }, action: "employer-change", details: { tokenId: d.token_id, dueAt: v.nextReviewDue, digest } });
         return store.insertEmployerChange(db, { dossierId: d.id, tokenId: d.token_id!, holder: s.address, content, signature, signedAt: body.signedAt, receivedAt: nowMs, auditId: store.lastAuditId(db) });

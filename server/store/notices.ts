@@ -4,6 +4,7 @@
  * lately), which the route keeps only while the chain says the certificate is pending.
  */
 import type { Db } from "../db";
+import { declarationOf } from "./declarations";
 import { latestCredential } from "./dossiers";
 
 export interface NoticeRow {
@@ -22,9 +23,25 @@ const SELECT = `SELECT d.id AS dossier_id, d.token_id AS token_id,
               (SELECT COUNT(*) FROM objections o WHERE o.dossier_id = d.id AND o.status IN ('filing', 'filed')) AS open_objections
          FROM dossiers d LEFT JOIN declarations n ON n.dossier_id = d.id`;
 
-/** only a consenting applicant's credential is read at all (the latest: a renewal's once renewed) */
-const withCredential = (db: Db, rows: Omit<NoticeRow, "credential_json" | "kind">[], kind: NoticeRow["kind"]): NoticeRow[] =>
-  rows.map((r) => ({ ...r, kind, credential_json: r.consented ? (latestCredential(db, r.dossier_id)?.credential_json ?? null) : null }));
+/** the consent a re-evaluation's applicant gave with it (its own declaration, not the first application's) */
+const renewalConsented = (db: Db, sourceDossierId: string | null | undefined): boolean => {
+  const d = sourceDossierId ? declarationOf(db, sourceDossierId) : undefined;
+  return d !== undefined && d.publish_in_notice === 1 && d.consent_withdrawn_at === null;
+};
+
+/**
+ * Only a consenting applicant's credential is read at all. A first issuance's consent is its dossier's declaration;
+ * a renewal publishes the renewal's credential (the latest), so its consent is the re-evaluation's own declaration
+ * (`source_dossier_id`): consent to the first notice is not consent to the second.
+ */
+function withCredential(db: Db, rows: Omit<NoticeRow, "credential_json" | "kind">[], kind: NoticeRow["kind"]): NoticeRow[] {
+  return rows.map((r) => {
+    if (kind === "issuance") return { ...r, kind, credential_json: r.consented ? (latestCredential(db, r.dossier_id)?.credential_json ?? null) : null };
+    const c = latestCredential(db, r.dossier_id);
+    const consented = c !== undefined && renewalConsented(db, c.source_dossier_id);
+    return { ...r, kind, consented: consented ? 1 : 0, credential_json: consented ? c.credential_json : null };
+  });
+}
 
 /** Oldest issuance first: a notice that ends sooner is listed first. At most `limit` rows. */
 export function noticesInProgress(db: Db, limit: number): NoticeRow[] {

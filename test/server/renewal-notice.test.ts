@@ -6,8 +6,9 @@
  */
 import { expect } from "chai";
 import type { HDAccount } from "viem/accounts";
+import type { Dossier } from "../../scoring";
 import { objectionStatement, objectionTypedData } from "../../sdk";
-import { account, chainSeconds, clientFor, dossierFor, expect200, signInAs, startWorkbench, toEvaluated, type Http, type Tokens, travel as travelChain, type WorkbenchFixture } from "./helpers";
+import { account, chainSeconds, clientFor, dossierFor, expect200, signedDeclaration, signInAs, startWorkbench, toEvaluated, type Http, type Tokens, travel as travelChain, type WorkbenchFixture } from "./helpers";
 
 const DAY = 86_400;
 
@@ -15,6 +16,7 @@ interface Notice {
   tokenId: string;
   kind: string;
   objectionOpen: boolean;
+  disclosure: unknown;
 }
 interface ErrorBody {
   error: { code: string; zh: string; en: string };
@@ -39,15 +41,17 @@ describe("server: a renewal's public notice (复评公示, anvil)", function () 
     return { tokenId, statement, signature, issuedAt };
   };
   /** issued, its first notice over, then renewed by a second evaluation of the same person */
-  const renewed = async (): Promise<{ id: string; tokenId: string }> => {
+  const renewed = async (consent?: { first: boolean; renewal: boolean }): Promise<{ id: string; tokenId: string }> => {
     const base = dossierFor(seed++);
-    const { id } = await toEvaluated(http, tokens, base);
+    const declare = (d: Dossier, publish: boolean) => signedDeclaration(holder, d, fixture.world.deployment, publish);
+    const { id } = await toEvaluated(http, tokens, base, undefined, consent ? await declare(base, consent.first) : undefined);
     const tokenId = expect200(await http("POST", `/dossiers/${id}/approve`, {}, tokens.operator), "approve").json<{ tokenId: string }>().tokenId;
     await fixture.waitForState(id, "in-notice");
     await travel(8 * DAY);
     expect200(await http("POST", `/dossiers/${id}/end-notice`, {}, tokens.operator), "end-notice");
     expect((await notices()).map((n) => n.tokenId)).to.not.include(tokenId);
-    const again = await toEvaluated(http, tokens, { ...base, dossierId: `${base.dossierId}-R1` });
+    const second: Dossier = { ...base, dossierId: `${base.dossierId}-R1` };
+    const again = await toEvaluated(http, tokens, second, undefined, consent ? await declare(second, consent.renewal) : undefined);
     expect200(await http("POST", `/dossiers/${id}/renew`, { renewalDossierId: again.id }, tokens.operator), "renew");
     return { id, tokenId };
   };
@@ -107,5 +111,14 @@ describe("server: a renewal's public notice (复评公示, anvil)", function () 
     const v = await clientFor(fixture.anvil.url, fixture.world.deployment).verifyCertificate(b.tokenId);
     expect(v.status).to.equal("Revoked");
     expect((await notices()).map((n) => n.tokenId)).to.not.include(b.tokenId);
+  });
+
+  it("a renewal's notice publishes name, employer and level only with the re-evaluation's own consent, not the first application's", async () => {
+    const withdrawn = await renewed({ first: true, renewal: false });
+    expect((await notices()).find((n) => n.tokenId === withdrawn.tokenId)).to.include({ kind: "renewal", disclosure: null });
+    const consented = await renewed({ first: false, renewal: true });
+    const listed = (await notices()).find((n) => n.tokenId === consented.tokenId);
+    expect(listed?.kind).to.equal("renewal");
+    expect(listed?.disclosure, "the re-evaluation consented").to.not.equal(null);
   });
 });
