@@ -16,7 +16,7 @@
 import type { Hex } from "viem";
 import { certificateNumberOf, type CertificateVerification, type CqoClient, type HistoryEntry, type ReviewResultName } from "../sdk";
 import type { Db } from "./db";
-import { applyIntent, openIntent, pendingIntents, settleIntent, type Followed, type Intent, type IntentParams, type ObjectionRow, type ReissueRow } from "./lifecycle";
+import { applyIntent, openIntent, pendingIntents, settleIntent, type Followed, type Intent, type IntentParams, type MinedFacts, type ObjectionRow, type ReissueRow } from "./lifecycle";
 import { audit, isLegal, type Actor, type State } from "./workflow";
 
 const last = <K extends HistoryEntry["kind"]>(history: HistoryEntry[], kind: K, where: (e: Extract<HistoryEntry, { kind: K }>) => boolean = () => true) =>
@@ -35,9 +35,9 @@ const lastOfBody = (history: HistoryEntry[]) =>
   [...history].reverse().find((e): e is Extract<HistoryEntry, { kind: "suspended" | "reinstated" }> => (e.kind === "suspended" || e.kind === "reinstated") && e.bySupervisor !== true);
 
 /** Whether the chain shows the intent's effect, and the transaction that had it. */
-export function effectOnChain(db: Db, intent: Intent, v: CertificateVerification, history: HistoryEntry[], bodyId: number): { applied: boolean; txHash: Hex | null } {
+export function effectOnChain(db: Db, intent: Intent, v: CertificateVerification, history: HistoryEntry[], bodyId: number): { applied: boolean; txHash: Hex | null; mined?: MinedFacts } {
   const p = intent.params;
-  const found = (e: HistoryEntry | undefined, applied: boolean) => ({ applied, txHash: applied ? (e?.txHash ?? null) : null });
+  const found = (e: HistoryEntry | undefined, applied: boolean) => ({ applied, txHash: applied ? (e?.txHash ?? null) : null, ...(applied && e?.kind === "renewed" ? { mined: { validFrom: e.validFrom } } : {}) });
   const recorded = (column: "filed_tx" | "resolved_tx") =>
     new Set((db.prepare(`SELECT ${column} AS tx FROM objections WHERE token_id = ? AND ${column} IS NOT NULL`).all(intent.tokenId) as { tx: string }[]).map((r) => r.tx.toLowerCase()));
   switch (p.command) {
@@ -131,7 +131,7 @@ export async function settleIntents(
     const effect = effectOnChain(db, intent, v, history, bodyId);
     if (effect.applied) {
       try {
-        db.transaction(() => applyIntent(db, intent, effect.txHash, "sync", bodyId))();
+        db.transaction(() => applyIntent(db, intent, effect.txHash, "sync", bodyId, effect.mined))();
         report.recorded++;
         log?.("lifecycle call found on-chain and recorded", { intent: intent.id, command: intent.params.command, txHash: effect.txHash });
       } catch (err) {
@@ -214,7 +214,7 @@ async function follow(db: Db, chain: CqoClient, actor: Actor, bodyId: number, ro
 
   try {
     // an objection filed straight to the contract, during a first notice or a renewal's (the dossier then issued)
-    if ((row.state === "in-notice" || row.state === "issued") && v.underObjection && !openObjection) {
+    if (isLegal("file-objection", row.state) && v.underObjection && !openObjection) {
       const e = last(history, "objection-filed");
       db.transaction(() => {
         const o = db
@@ -227,7 +227,7 @@ async function follow(db: Db, chain: CqoClient, actor: Actor, bodyId: number, ro
     }
     if (openObjection?.status === "filed" && !v.underObjection) {
       const e = last(history, "objection-resolved");
-      if (e && (row.state === "in-notice" || row.state === "issued")) {
+      if (e && isLegal("resolve-objection", row.state)) {
         const reason = v.revocationReason && v.revocationReason !== "None" && v.revocationReason !== "Reissued" ? v.revocationReason : null;
         apply({ command: "resolve-objection", objectionId: openObjection.id, upheld: e.upheld, reason, evidence: null, onChain: onChainOf(e) }, e);
         return "followed";

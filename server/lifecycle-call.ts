@@ -4,7 +4,8 @@
  * (server/lifecycle.ts). Earlier pending intents of the dossier are settled from chain state first, so a retry
  * never doubles a record.
  */
-import type { CqoClient, SentTransaction } from "../sdk";
+import { parseEventLogs } from "viem";
+import { cqoCertificateAbi, type CqoClient, type SentTransaction } from "../sdk";
 import { onChain, requireSigner } from "./chain-calls";
 import { isRefusal } from "./chain-refusals";
 import type { Ctx } from "./context";
@@ -12,7 +13,7 @@ import { durable } from "./db";
 import { assertNotErased } from "./erasure";
 import { conflict } from "./errors";
 import { settleIntents } from "./chain-sync";
-import { applyIntent, openIntent, pendingIntents, settleIntent, type IntentParams } from "./lifecycle";
+import { applyIntent, openIntent, pendingIntents, settleIntent, type IntentParams, type MinedFacts } from "./lifecycle";
 import { getDossier, type DossierRow } from "./store/dossiers";
 import type { Actor } from "./workflow";
 
@@ -60,6 +61,12 @@ async function runExclusive(ctx: Ctx, chain: CqoClient, d: DossierRow, actor: Ac
     throw err;
   }
   ctx.crash("lifecycle-sent");
-  db.transaction(() => applyIntent(db, intent, sent.hash, "call", ctx.config.bodyId))();
+  db.transaction(() => applyIntent(db, intent, sent.hash, "call", ctx.config.bodyId, minedFacts(chain, sent)))();
   return sent;
+}
+
+/** A renewal's new notice end from its CertificateRenewed event (the contract's validFrom, in unix seconds). */
+function minedFacts(chain: CqoClient, sent: SentTransaction): MinedFacts {
+  const [renewed] = parseEventLogs({ abi: cqoCertificateAbi, logs: sent.receipt.logs, eventName: "CertificateRenewed" }).filter((l) => l.address.toLowerCase() === chain.address.toLowerCase());
+  return renewed ? { validFrom: Number(renewed.args.validFrom) } : {};
 }

@@ -11,7 +11,7 @@ import type { Hex } from "viem";
 import { certificateNumberOf, type ReviewResultName, type RevocationReasonName } from "../sdk";
 
 /** A revocation's reason as recorded: what an operator gives, or what the chain shows (a failed review's too). */
-export type RecordedReason = Exclude<RevocationReasonName, "None" | "Reissued">;
+type RecordedReason = Exclude<RevocationReasonName, "None" | "Reissued">;
 import type { Db } from "./db";
 import { sealed } from "./vault";
 import { audit, transition, type Actor, type Role, type State } from "./workflow";
@@ -129,7 +129,12 @@ const stateOf = (db: Db, id: string): State => {
  * Records a mined lifecycle transaction: the dossier's move, its audit entry and the command's rows. Runs inside
  * the caller's SQLite transaction; `via` says whether the route saw the receipt or the sync found it on-chain.
  */
-export function applyIntent(db: Db, intent: Intent, txHash: Hex | null, via: "call" | "sync", bodyId: number): void {
+/** What the mined transaction's events said that the record keeps: a renewal's new notice end (validFrom, unix seconds). */
+export interface MinedFacts {
+  validFrom?: number;
+}
+
+export function applyIntent(db: Db, intent: Intent, txHash: Hex | null, via: "call" | "sync", bodyId: number, mined: MinedFacts = {}): void {
   if (!db.inTransaction) throw new Error("applyIntent() must run inside a transaction");
   const p = intent.params;
   const id = intent.dossierId;
@@ -155,7 +160,8 @@ export function applyIntent(db: Db, intent: Intent, txHash: Hex | null, via: "ca
         now,
         p.renewalDossierId,
       );
-      transition(db, id, "renew", from, "issued", intent.actor, { txHash, renewalDossierId: p.renewalDossierId, root: p.root, validUntil: p.validUntil, note: p.note, ...synced });
+      // validFrom: the end of the renewal's public notice, which GET /notices lists it until (store/notices.ts)
+      transition(db, id, "renew", from, "issued", intent.actor, { txHash, renewalDossierId: p.renewalDossierId, root: p.root, validUntil: p.validUntil, validFrom: mined.validFrom, note: p.note, ...synced });
       transition(db, p.renewalDossierId, "apply-renewal", stateOf(db, p.renewalDossierId), "renewal-applied", intent.actor, { txHash, renewed: id, tokenId: intent.tokenId, ...synced });
       break;
     }

@@ -65,7 +65,7 @@ export async function noticeRoutes(app: FastifyInstance, { ctx }: RouteOptions):
     const issuances = noticesInProgress(db, NOTICE_LIST_MAX);
     // renewals' notices need the chain: without it the list still answers, with the first issuances only
     const renewals = ctx.chain
-      ? await renewalNotices(db, ctx.chain, ctx.config.bodyId, ctx.now(), NOTICE_LIST_MAX).catch((err: unknown) => {
+      ? await renewalNotices(db, ctx.chain, NOTICE_LIST_MAX).catch((err: unknown) => {
           ctx.log("renewal notices unavailable", { error: (err as Error).message });
           return [];
         })

@@ -1,7 +1,7 @@
 /**
  * What the public notice (公示) lists: the body's certificates now in notice, with the consent and credential of
- * each — first issuances (state `in-notice`) and the candidates for a renewal's notice (state `issued`, renewed
- * lately), which the route keeps only while the chain says the certificate is pending.
+ * each — first issuances (state `in-notice`) and renewals in their notice (state `issued`, the notice's end
+ * recorded with the renewal, compared with the chain's clock).
  */
 import type { Db } from "../db";
 import { declarationOf } from "./declarations";
@@ -18,10 +18,10 @@ export interface NoticeRow {
   kind: "issuance" | "renewal";
 }
 
-const SELECT = `SELECT d.id AS dossier_id, d.token_id AS token_id,
+const COLUMNS = `d.id AS dossier_id, d.token_id AS token_id,
               COALESCE(n.publish_in_notice, 0) AS consented,
-              (SELECT COUNT(*) FROM objections o WHERE o.dossier_id = d.id AND o.status IN ('filing', 'filed')) AS open_objections
-         FROM dossiers d LEFT JOIN declarations n ON n.dossier_id = d.id`;
+              (SELECT COUNT(*) FROM objections o WHERE o.dossier_id = d.id AND o.status IN ('filing', 'filed')) AS open_objections`;
+const FROM = "FROM dossiers d LEFT JOIN declarations n ON n.dossier_id = d.id";
 
 /** the consent a re-evaluation's applicant gave with it (its own declaration, not the first application's) */
 const renewalConsented = (db: Db, sourceDossierId: string | null | undefined): boolean => {
@@ -45,22 +45,24 @@ function withCredential(db: Db, rows: Omit<NoticeRow, "credential_json" | "kind"
 
 /** Oldest issuance first: a notice that ends sooner is listed first. At most `limit` rows. */
 export function noticesInProgress(db: Db, limit: number): NoticeRow[] {
-  const rows = db.prepare(`${SELECT} WHERE d.state = 'in-notice' AND d.token_id IS NOT NULL AND d.erased_at IS NULL ORDER BY d.updated_at, d.id LIMIT ?`).all(limit) as Omit<NoticeRow, "credential_json" | "kind">[];
+  const rows = db.prepare(`SELECT ${COLUMNS} ${FROM} WHERE d.state = 'in-notice' AND d.token_id IS NOT NULL AND d.erased_at IS NULL ORDER BY d.updated_at, d.id LIMIT ?`).all(limit) as Omit<NoticeRow, "credential_json" | "kind">[];
   return withCredential(db, rows, "issuance");
 }
 
 /**
- * Certificates renewed since `sinceMs` (wall clock, the audit log's time): the only ones whose renewal notice may
- * still run. The chain decides whether it does (the caller checks each one's status); the window only keeps that
- * check to the few renewed within one notice period. Oldest renewal first. At most `limit` rows.
+ * Renewed certificates whose renewal's notice runs at `now` (the chain's clock, unix seconds): their latest
+ * renewal recorded the notice's end from its CertificateRenewed event (`validFrom`, lifecycle.ts) and it is still
+ * ahead. The notice that ends sooner first. At most `limit` rows.
  */
-export function renewalNoticeCandidates(db: Db, sinceMs: number, limit: number): NoticeRow[] {
+export function renewalsInNotice(db: Db, now: number, limit: number): NoticeRow[] {
   const rows = db
     .prepare(
-      `${SELECT} WHERE d.state = 'issued' AND d.token_id IS NOT NULL AND d.erased_at IS NULL
-          AND EXISTS (SELECT 1 FROM audit_log a WHERE a.dossier_id = d.id AND a.action = 'renew' AND a.at >= ?)
-        ORDER BY d.updated_at, d.id LIMIT ?`,
+      `SELECT ${COLUMNS},
+              (SELECT json_extract(a.details_json, '$.validFrom') FROM audit_log a WHERE a.dossier_id = d.id AND a.action = 'renew' ORDER BY a.id DESC LIMIT 1) AS notice_ends
+         ${FROM}
+        WHERE d.state = 'issued' AND d.token_id IS NOT NULL AND d.erased_at IS NULL AND notice_ends > ?
+        ORDER BY notice_ends, d.id LIMIT ?`,
     )
-    .all(sinceMs, limit) as Omit<NoticeRow, "credential_json" | "kind">[];
+    .all(now, limit) as Omit<NoticeRow, "credential_json" | "kind">[];
   return withCredential(db, rows, "renewal");
 }

@@ -270,6 +270,9 @@ describe("server: re-issue, objections and the re-sync from chain state (anvil)"
       expect((await stateOf(again.id)).state).to.equal("renewal-applied");
       const cred = expect200(await http("GET", `/dossiers/${first.id}/credential`, undefined, tokens.applicant), "credential").json<{ root: Hex }>();
       expect(cred.root).to.equal(onChain.resultRoot);
+      // the renewal's notice end, from the event the sync found: what GET /notices lists the renewal until
+      const audit = (await http("GET", `/dossiers/${first.id}/audit?limit=200`, undefined, tokens.operator)).json<{ items: { action: string; details: { validFrom?: number } | null }[] }>().items;
+      expect(audit.find((e) => e.action === "renew")?.details?.validFrom).to.equal(onChain.validFrom);
     });
 
     it("an intent the chain never saw is settled as not applied; a call the sync already recorded is not recorded twice", async () => {

@@ -75,6 +75,9 @@ describe("server: a renewal's public notice (复评公示, anvil)", function () 
     expect(await stateOf(a.id)).to.equal("issued");
     const listed = (await notices()).find((n) => n.tokenId === a.tokenId);
     expect(listed).to.include({ kind: "renewal", objectionOpen: false });
+    // the list reads the notice's end the renewal recorded from its event: the chain's own validFrom
+    const renewal = expect200(await http("GET", `/dossiers/${a.id}/audit?limit=100`, undefined, tokens.operator), "audit").json<{ items: { action: string; details: { validFrom?: number } | null }[] }>().items.find((e) => e.action === "renew");
+    expect(renewal?.details?.validFrom).to.equal(v.validFrom);
 
     // an objection while it runs: accepted, relayed on chain, the dossier still issued
     const filed = await http("POST", "/objections", await signed(objector, a.tokenId, "复评材料中的业绩与事实不符"), objectorToken);
