@@ -177,7 +177,7 @@ describe("dApp · the body console's lists and queues (inbox, notice, outbox, re
     const objection = page.locator(`[data-objection="${filed.id}"]`);
     // whose certificate is objected to, by name; the filer has no name (objections carry none), only the wallet
     expect(await objection.locator('[data-testid="objection-applicant"]').textContent()).to.equal(names.inNotice);
-    expect(await objection.locator('[data-testid="objection-filer"]').textContent()).to.equal("公众（异议无需登记姓名）");
+    expect(await objection.locator('[data-testid="objection-filer"] [data-testid="person-missing"]').textContent()).to.equal("公众（异议无需登记姓名）");
     expect(await objection.locator('input[type="radio"]:checked').count(), "no ruling chosen by default").to.equal(0);
     const resolve = objection.locator(`[data-testid="resolve-${filed.id}"]`);
     expect(await resolve.isDisabled()).to.equal(true);

@@ -37,7 +37,7 @@ import {
   type Anvil,
   type Http,
 } from "../server/helpers";
-import { appUrl, buildApp, ensureConnected, injectWallet, launchBrowser, screenshot, type World } from "./harness";
+import { appUrl, buildApp, ensureConnected, injectWallet, launchBrowser, screenshot, signInToConsole, type World } from "./harness";
 import { expectTranslated } from "./untranslated";
 import { usccCheckChar } from "../../scoring";
 
@@ -171,12 +171,7 @@ describe("dApp · annual reviews (年审): the holder's annual report and the bo
     const context = await walletContext(OPERATOR);
     const page = await context.newPage();
     await page.goto(appUrl(served, "/body?tab=reviews"));
-    await ensureConnected(page);
-    const signedIn = page.locator('[data-testid="signed-in"]');
-    const signInButton = page.locator('button:has-text("用钱包登录"), button:has-text("Sign in with the wallet")');
-    await signedIn.or(signInButton).first().waitFor();
-    if (!(await signedIn.count())) await signInButton.click();
-    await signedIn.waitFor();
+    await signInToConsole(page);
     const card = page.locator(`.review-item[data-token="${tokenId}"]`);
     await card.waitFor();
     const days = Number((await card.locator(`[data-testid="days-${tokenId}"]`).textContent())!.replace(/\D/g, ""));
@@ -262,11 +257,7 @@ describe("dApp · annual reviews (年审): the holder's annual report and the bo
     const body = await walletContext(OPERATOR);
     const op = await body.newPage();
     await op.goto(appUrl(served, "/body?tab=reviews"));
-    await ensureConnected(op);
-    const signedIn = op.locator('[data-testid="signed-in"]');
-    const signInButton = op.locator('button:has-text("用钱包登录"), button:has-text("Sign in with the wallet")');
-    await signedIn.or(signInButton).first().waitFor();
-    if (!(await signedIn.count())) await signInButton.click();
+    await signInToConsole(op);
     const card = op.locator(`.review-item[data-token="${tokenId}"]`);
     await card.waitFor();
     expect(await card.locator(`[data-testid="reasons-${tokenId}"] [data-reason="employer-changed"]`).textContent()).to.equal("工作单位变更");

@@ -8,8 +8,8 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ErrorBox } from "../components/ErrorBox";
-import type { WorkbenchApi } from "./api";
-import { canRetry, CertificateNumber, ListDate, Pager, PAGE_SIZE, Person, StateBadge, useListWords, usePager, type NamedDossier } from "./parts";
+import type { NamedDossier, WorkbenchApi } from "./api";
+import { canRetry, CertificateNumber, ListDate, Pager, PAGE_SIZE, Person, StateBadge, useListWords, usePager } from "./parts";
 
 type View = "all" | "mine";
 

@@ -14,7 +14,7 @@ import type { TxRunner } from "../wallet/tx";
 import type { ObjectionView, WorkbenchApi } from "./api";
 import { formatDateTime } from "../lib/format";
 import { EvidenceLinks, EvidencePicker } from "./Evidence";
-import { CertificateNumber, CopyValue, ListDate, useListWords } from "./parts";
+import { CertificateNumber, CopyValue, ListDate, Person, useListWords } from "./parts";
 import { RevocationReasonField } from "./RevocationReasonField";
 
 /** a radio button keeps its own size (44 px touch target from its row and label) */
@@ -50,9 +50,8 @@ export function ObjectionList({ api, objections, operator, tx, showDossier }: { 
             {o.filer !== undefined ? (
               <>
                 <dt>{t("bodyOps.objections.filer")}</dt>
-                <dd className="person" style={{ display: "inline-flex", flexDirection: "column", gap: "0.15rem", minWidth: 0, maxWidth: "100%" }}>
-                  <span className="hint" data-testid="objection-filer">{w.filerNoName}</span>
-                  <CopyValue value={o.filer} what={`${w.filerWallet} ${o.filer}`} />
+                <dd data-testid="objection-filer">
+                  <Person name={null} missing={w.filerNoName} address={o.filer} walletWhat={`${w.filerWallet} ${o.filer}`} />
                 </dd>
                 <dt>{t("bodyOps.objections.statement")}</dt>
                 <dd className="statement">{o.statement}</dd>

@@ -13,9 +13,9 @@ import { formatDateTime } from "../lib/format";
 import { useChainish } from "../wallet/context";
 import { TxView, useTx } from "../wallet/tx";
 import { useWallet } from "../wallet/wallet";
-import { WorkbenchApi, type Assessor, type ObjectionView, type OutboxItem, type OutboxPage } from "./api";
+import { WorkbenchApi, type Assessor, type NamedDossier, type ObjectionView, type OutboxItem, type OutboxPage } from "./api";
 import { ObjectionList } from "./Objections";
-import { canRetry, CertificateNumber, ConfirmDialog, CopyValue, Pager, PAGE_SIZE, Person, useListWords, usePager, type NamedDossier } from "./parts";
+import { canRetry, CertificateNumber, ConfirmDialog, CopyValue, Pager, PAGE_SIZE, Person, useListWords, usePager } from "./parts";
 
 const DAY = 86_400;
 

@@ -236,6 +236,12 @@ export interface EvaluationView {
 }
 
 /** what an assessor sees of a dossier once their round is over: their own signed sheets, nothing of the applicant */
+/** a row of GET /dossiers: the summary with its applicant's name, null when erased or not this viewer's to see (issue #14) */
+export interface NamedDossier extends DossierSummary {
+  applicantName: string | null;
+  personalData: "shown" | "erased" | "withheld";
+}
+
 export interface OwnSheetView extends DossierSummary {
   access: "own-sheet";
   mySheets: { round: number; digest: Hex; receivedAt: number }[];

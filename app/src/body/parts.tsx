@@ -8,7 +8,7 @@ import { useTranslation } from "react-i18next";
 import { formatCertificateNumber } from "../lib/certificateNumber";
 import { formatDateTime, shortHex } from "../lib/format";
 import { TxView, type TxRunner } from "../wallet/tx";
-import { WorkbenchError, type DossierSummary, type OwnSheetView, type Message, type Page } from "./api";
+import { WorkbenchError, type OwnSheetView, type Message, type Page } from "./api";
 import "./lists.css";
 
 export function StateBadge({ state }: { state: string }) {
@@ -204,17 +204,15 @@ export function CopyValue({ value, shown, what }: { value: string; shown?: strin
   );
 }
 
-/** a listed dossier with its applicant's name (GET /dossiers, issue #14): null when erased or not this viewer's to see */
-export type NamedDossier = DossierSummary & { applicantName?: string | null; personalData?: "shown" | "erased" | "withheld" };
-
 /**
  * A person as the lists show them (names before addresses, issue #14): the name first, the wallet shortened behind
- * a copy button; in the name's place, why there is none (erased, withheld after an assessor's round).
+ * a copy button; in the name's place, why there is none (erased, withheld after an assessor's round, or `missing`:
+ * a person who gives none, such as an objection's filer).
  */
-export function Person({ name, address, personalData = "shown", walletWhat }: { name: string | null | undefined; address: string; personalData?: "shown" | "erased" | "withheld"; walletWhat?: string }) {
+export function Person({ name, address, personalData = "shown", walletWhat, missing: why }: { name: string | null | undefined; address: string; personalData?: "shown" | "erased" | "withheld"; walletWhat?: string; missing?: string }) {
   const w = useListWords();
   const shown = personalData === "shown" && name ? name : null;
-  const missing = personalData === "erased" ? w.erased : personalData === "withheld" ? w.withheld : w.nameUnknown;
+  const missing = personalData === "erased" ? w.erased : personalData === "withheld" ? w.withheld : (why ?? w.nameUnknown);
   return (
     <span className="person" style={{ display: "inline-flex", flexDirection: "column", gap: "0.15rem", minWidth: 0, maxWidth: "100%" }}>
       {shown ? (

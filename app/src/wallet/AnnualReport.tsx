@@ -8,12 +8,11 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { Address } from "viem";
 import { annualReport, annualReportTypedData } from "../../../sdk/annual-report";
-import { WorkbenchApi, type DossierSummary, type Page } from "../body/api";
 import "../body/reviews.css";
-import { AppError } from "../components/errors";
 import { ErrorBox } from "../components/ErrorBox";
 import { useChainish } from "./context";
 import { ConnectPanel, useWallet } from "./wallet";
+import { holderDossier } from "./holderDossier";
 import { useWorkbenchApi } from "./useWorkbenchApi";
 
 const TEXT = {
@@ -37,7 +36,6 @@ const TEXT = {
     filed: "年度报告已提交，认定主体将据此进行年审。",
     needsReview: "任职单位有变化或不再担任首席质量官：认定主体将重点审核。",
     connect: "请先连接持证钱包。",
-    noDossier: (id: string) => `认定主体的工作台上没有您持有的证书 #${id} 的申报。`,
   },
   en: {
     heading: "Annual report (annual review)",
@@ -59,23 +57,11 @@ const TEXT = {
     filed: "Annual report sent: the body will review it.",
     needsReview: "Your employer changed or you are no longer its CQO: the body will look at this closely.",
     connect: "Connect the wallet that holds the certificate first.",
-    noDossier: (id: string) => `The body's workbench has no dossier of certificate #${id} that you hold.`,
   },
 } as const;
 
-const ISSUED_STATES = ["in-notice", "issued", "suspended"] as const;
-
-async function dossierOf(api: WorkbenchApi, tokenId: string, missing: string, missingEn: string): Promise<string> {
-  let cursor: string | undefined;
-  for (;;) {
-    const page: Page<DossierSummary> = await api.list<DossierSummary>("/dossiers", { state: ISSUED_STATES, limit: 100, cursor });
-    const found = page.items.find((d) => d.tokenId === tokenId);
-    if (found) return found.id;
-    if (!page.nextCursor) break;
-    cursor = page.nextCursor;
-  }
-  throw new AppError({ zh: missing, en: missingEn });
-}
+/** an annual report is for a certificate in force or suspended, not a revoked one */
+const REPORTABLE_STATES = ["in-notice", "issued", "suspended"] as const;
 
 type Problems = Partial<Record<"employer" | "hours" | "incidents", string>>;
 
@@ -110,9 +96,7 @@ export default function AnnualReport({ tokenId }: { tokenId: string }) {
     setBusy(true);
     setError(null);
     try {
-      const s = api.session();
-      if (!s || s.address.toLowerCase() !== w.address.toLowerCase()) await api.signIn(await w.walletClient(), w.address, c.chain.id);
-      const id = await dossierOf(api, tokenId, TEXT.zh.noDossier(tokenId), TEXT.en.noDossier(tokenId));
+      const id = await holderDossier(api, { address: w.address, walletClient: w.walletClient }, c.chain.id, tokenId, REPORTABLE_STATES);
       const sha256 = letter ? (await api.upload(letter)).sha256 : null;
       const fields = { stillCqo, employerName: employer.trim().normalize("NFC"), trainingHours: Number(hours), incidents: incidents.trim().normalize("NFC"), signedAt: Math.floor(Date.now() / 1000) };
       const message = annualReport({ holder: w.address, tokenId, appointmentLetter: sha256, ...fields });

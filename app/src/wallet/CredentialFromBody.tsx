@@ -5,17 +5,14 @@
  */
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { WorkbenchApi, type DossierSummary, type Page } from "../body/api";
 import { AppError } from "../components/errors";
 import { ErrorBox } from "../components/ErrorBox";
 import type { Credential } from "../../../scoring/commit/credential";
 import { useChainish } from "./context";
 import { heldCredential, keepCredential, readCredential } from "./heldCredentials";
+import { holderDossier } from "./holderDossier";
 import { useWallet } from "./wallet";
 import { useWorkbenchApi } from "./useWorkbenchApi";
-
-/** only these states have a certificate on-chain, so a credential (server/routes/dossiers.ts) */
-const ISSUED_STATES = ["in-notice", "issued", "suspended", "revoked"] as const;
 
 export function CredentialFromBody({ tokenId, root }: { tokenId: string; root: string }) {
   const { t } = useTranslation();
@@ -31,9 +28,7 @@ export function CredentialFromBody({ tokenId, root }: { tokenId: string; root: s
     setBusy(true);
     setError(null);
     try {
-      const s = api.session();
-      if (!s || s.address.toLowerCase() !== w.address.toLowerCase()) await api.signIn(await w.walletClient(), w.address, c.chain.id);
-      const id = await dossierOf(api, tokenId);
+      const id = await holderDossier(api, { address: w.address, walletClient: w.walletClient }, c.chain.id, tokenId);
       const got = await api.call<{ tokenId: string; root: string; credential: unknown }>("GET", `/dossiers/${encodeURIComponent(id)}/credential`);
       const r = readCredential(JSON.stringify(got.credential));
       if (!r.ok) throw new AppError(r.problem);
@@ -81,17 +76,4 @@ export function CredentialFromBody({ tokenId, root }: { tokenId: string; root: s
       {error ? <ErrorBox error={error} /> : null}
     </div>
   );
-}
-
-/** The holder's dossier of this certificate: the holder's own list (GET /dossiers shows a non-operator only theirs). */
-export async function dossierOf(api: WorkbenchApi, tokenId: string): Promise<string> {
-  let cursor: string | undefined;
-  for (;;) {
-    const page: Page<DossierSummary> = await api.list<DossierSummary>("/dossiers", { state: ISSUED_STATES, limit: 100, cursor });
-    const found = page.items.find((d) => d.tokenId === tokenId);
-    if (found) return found.id;
-    if (!page.nextCursor) break;
-    cursor = page.nextCursor;
-  }
-  throw new AppError({ zh: `认定主体的工作台上没有您持有的证书 #${tokenId} 的申报。`, en: `The body's workbench has no dossier of certificate #${tokenId} that you hold.` });
 }

@@ -16,7 +16,7 @@ import "../body/reviews.css";
 import { ErrorBox } from "../components/ErrorBox";
 import { formatDateTime } from "../lib/format";
 import { useChainish } from "./context";
-import { dossierOf } from "./CredentialFromBody";
+import { holderDossier } from "./holderDossier";
 import { ConnectPanel, useWallet } from "./wallet";
 import { useWorkbenchApi } from "./useWorkbenchApi";
 
@@ -111,11 +111,7 @@ export default function EmployerChange({ tokenId }: { tokenId: string }) {
   const shown = (f: Field) => (touched[f] || serverProblems[f] ? problems[f] : undefined);
   const ready = parsed.success && !Object.values(serverProblems).some(Boolean);
 
-  const signedIn = async () => {
-    const s = api.session();
-    if (!s || s.address.toLowerCase() !== w.address!.toLowerCase()) await api.signIn(await w.walletClient(), w.address!, c.chain.id);
-    return dossierOf(api, tokenId);
-  };
+  const signedIn = () => holderDossier(api, { address: w.address!, walletClient: w.walletClient }, c.chain.id, tokenId);
   const earlier = useQuery({
     queryKey: ["employer-changes", tokenId, w.address],
     enabled: w.connected && api.session() !== null,
@@ -152,8 +148,8 @@ export default function EmployerChange({ tokenId }: { tokenId: string }) {
     }
   };
 
-  const edit = (f: Field, set: (v: string) => void) => (v: string) => {
-    set(v);
+  /** a field the holder changed: its own problems show from now on, the server's earlier one about it goes */
+  const touch = (f: Field) => {
     setTouched((t) => ({ ...t, [f]: true }));
     setServerProblems((p) => ({ ...p, [f]: undefined }));
   };
@@ -189,32 +185,32 @@ export default function EmployerChange({ tokenId }: { tokenId: string }) {
         >
           <div className="field">
             <label htmlFor="ec-newEmployerName">{T.newEmployerName}</label>
-            <input id="ec-newEmployerName" value={name} maxLength={200} aria-invalid={shown("newEmployerName") ? true : undefined} aria-describedby={describedBy("newEmployerName")} onChange={(e) => edit("newEmployerName", setName)(e.currentTarget.value)} />
+            <input id="ec-newEmployerName" value={name} maxLength={200} aria-invalid={shown("newEmployerName") ? true : undefined} aria-describedby={describedBy("newEmployerName")} onChange={(e) => (setName(e.currentTarget.value), touch("newEmployerName"))} />
             {errorOf("newEmployerName")}
           </div>
           <div className="field">
             <label htmlFor="ec-newEmployerUscc">{T.newEmployerUscc}</label>
-            <input id="ec-newEmployerUscc" value={uscc} maxLength={18} autoComplete="off" spellCheck={false} className="mono" aria-invalid={shown("newEmployerUscc") ? true : undefined} aria-describedby={describedBy("newEmployerUscc")} onChange={(e) => edit("newEmployerUscc", setUscc)(e.currentTarget.value)} />
+            <input id="ec-newEmployerUscc" value={uscc} maxLength={18} autoComplete="off" spellCheck={false} className="mono" aria-invalid={shown("newEmployerUscc") ? true : undefined} aria-describedby={describedBy("newEmployerUscc")} onChange={(e) => (setUscc(e.currentTarget.value), touch("newEmployerUscc"))} />
             {errorOf("newEmployerUscc")}
           </div>
           <fieldset className="choice" aria-invalid={shown("stillCqo") ? true : undefined} aria-describedby={describedBy("stillCqo")}>
             <legend>{T.stillCqo}</legend>
             <div className="row">
-              <input type="radio" id="ec-cqo-yes" name="ec-cqo" checked={stillCqo === true} onChange={() => edit("stillCqo", () => setStillCqo(true))("")} />
+              <input type="radio" id="ec-cqo-yes" name="ec-cqo" checked={stillCqo === true} onChange={() => (setStillCqo(true), touch("stillCqo"))} />
               <label htmlFor="ec-cqo-yes">{T.yes}</label>
-              <input type="radio" id="ec-cqo-no" name="ec-cqo" checked={stillCqo === false} onChange={() => edit("stillCqo", () => setStillCqo(false))("")} />
+              <input type="radio" id="ec-cqo-no" name="ec-cqo" checked={stillCqo === false} onChange={() => (setStillCqo(false), touch("stillCqo"))} />
               <label htmlFor="ec-cqo-no">{T.no}</label>
             </div>
             {errorOf("stillCqo")}
           </fieldset>
           <div className="field">
             <label htmlFor="ec-changedOn">{T.changedOn}</label>
-            <input id="ec-changedOn" type="date" value={changedOn} aria-invalid={shown("changedOn") ? true : undefined} aria-describedby={describedBy("changedOn")} onChange={(e) => edit("changedOn", setChangedOn)(e.currentTarget.value)} />
+            <input id="ec-changedOn" type="date" value={changedOn} aria-invalid={shown("changedOn") ? true : undefined} aria-describedby={describedBy("changedOn")} onChange={(e) => (setChangedOn(e.currentTarget.value), touch("changedOn"))} />
             {errorOf("changedOn")}
           </div>
           <div className="field">
             <label htmlFor="ec-statement">{T.statement}</label>
-            <textarea id="ec-statement" rows={4} maxLength={2000} value={statement} aria-invalid={shown("statement") ? true : undefined} aria-describedby={describedBy("statement", "ec-statement-hint")} onChange={(e) => edit("statement", setStatement)(e.currentTarget.value)} />
+            <textarea id="ec-statement" rows={4} maxLength={2000} value={statement} aria-invalid={shown("statement") ? true : undefined} aria-describedby={describedBy("statement", "ec-statement-hint")} onChange={(e) => (setStatement(e.currentTarget.value), touch("statement"))} />
             <span id="ec-statement-hint" className="hint">
               {T.statementHint}
             </span>

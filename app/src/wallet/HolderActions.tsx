@@ -8,7 +8,7 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ErrorBox } from "../components/ErrorBox";
 import { useChainish } from "./context";
-import { dossierOf } from "./CredentialFromBody";
+import { holderDossier } from "./holderDossier";
 import { useWallet } from "./wallet";
 import { useWorkbenchApi } from "./useWorkbenchApi";
 
@@ -61,11 +61,7 @@ export function HolderActions({ tokenId }: { tokenId: string }) {
   const [error, setError] = useState<unknown>(null);
   const [sentAt, setSentAt] = useState<string | null>(null);
 
-  const signedIn = async () => {
-    const s = api.session();
-    if (!s || s.address.toLowerCase() !== w.address!.toLowerCase()) await api.signIn(await w.walletClient(), w.address!, c.chain.id);
-    return dossierOf(api, tokenId);
-  };
+  const signedIn = () => holderDossier(api, { address: w.address!, walletClient: w.walletClient }, c.chain.id, tokenId);
   const renew = async () => {
     setError(null);
     try {
