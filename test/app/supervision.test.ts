@@ -67,6 +67,21 @@ describe("app · supervision figures (supervisionStats.ts)", () => {
     expect([b!.certificates, b!.voids, b!.voided, b!.reviewOverdue, b!.reviewsFailed, b!.levelIShare]).to.deep.equal([2, 1, 1, 1, 1, 0]);
     expect(c!.certificates).to.equal(0);
     expect(c!.levelIShare).to.equal(null);
+    // 公示维持率: 4 results put to notice (3 issuances and a re-issue), 1 overturned by an upheld objection
+    expect(a!.noticeHeldRate).to.be.closeTo(3 / 4, 1e-12);
+    expect(b!.noticeHeldRate).to.equal(1);
+    expect(c!.noticeHeldRate).to.equal(null);
+  });
+
+  it("counts a renewal's notice in the notice hold rate, and an upheld objection to it", () => {
+    const events: OversightEvent[] = [
+      { kind: "issued", bodyId: 1, tokenId: 1n },
+      { kind: "renewed", bodyId: 1, tokenId: 1n },
+      { kind: "objectionFiled", bodyId: 1, tokenId: 1n },
+      { kind: "objectionResolved", bodyId: 1, tokenId: 1n, upheld: true },
+    ];
+    const [a] = oversightOf([1], [cert(1, 1, 2, "Revoked", { revocationReason: "Fraud" })], events);
+    expect(a!.noticeHeldRate).to.be.closeTo(1 / 2, 1e-12);
   });
 
   const body = (bodyId: number, levelI: number, total: number): BodyOversight => {
@@ -213,7 +228,14 @@ describe("dApp · the association's oversight page (监督, #/association?tab=su
       expect(await cell(page, `sv-${bodyId}-voided`)).to.equal(mine.filter((v) => v.status === "Voided").length);
       // the seed's only objection is still open: filed = under objection now
       expect(await cell(page, `sv-${bodyId}-objectionsFiled`)).to.equal(mine.filter((v) => v.underObjection).length);
+      // the approval rate the chain can show: results put to notice and not overturned by an upheld objection
+      const noticed = (await cell(page, `sv-${bodyId}-issued`)) + (await cell(page, `sv-${bodyId}-renewed`)) + (await cell(page, `sv-${bodyId}-reissued`));
+      expect(noticed).to.be.greaterThan(0);
+      const held = (noticed - (await cell(page, `sv-${bodyId}-objectionsUpheld`))) / noticed;
+      expect(await page.textContent(`[data-testid="sv-${bodyId}-noticeHeldRate"]`)).to.equal(`${(held * 100).toFixed(1)}%`);
     }
+    // and why the application approval rate is not there: a refusal never reaches the chain
+    expect(await page.textContent('[data-testid="sv-approval-note"]')).to.match(/申报通过率.*无法从链上计算.*未通过的申报不上链/);
     expect(await cell(page, `sv-${world.bodyB}-voids`)).to.equal(1);
     expect(await cell(page, `sv-${world.bodyA}-voids`)).to.equal(0);
     await page.waitForSelector('canvas#sv-chart-levels[data-ready="true"]');

@@ -91,6 +91,7 @@ export default function Supervision() {
               ))}
               <th scope="col">{T.levelIShare}</th>
               <th scope="col">{T.meanLevel}</th>
+              <th scope="col">{T.noticeHeldRate}</th>
               {COUNTS.map((k) => (
                 <th scope="col" key={k}>
                   {T[k as keyof typeof T] as string}
@@ -110,6 +111,7 @@ export default function Supervision() {
                 ))}
                 <td data-testid={`sv-${s.bodyId}-levelIShare`}>{percent(s.levelIShare)}</td>
                 <td>{fixed(s.meanLevel)}</td>
+                <td data-testid={`sv-${s.bodyId}-noticeHeldRate`}>{percent(s.noticeHeldRate)}</td>
                 {COUNTS.map((k) => (
                   <td key={k} data-testid={`sv-${s.bodyId}-${k}`}>
                     {String(s[k])}
@@ -120,6 +122,9 @@ export default function Supervision() {
           </tbody>
         </table>
       </ScrollRegion>
+      <p className="muted" data-testid="sv-approval-note">
+        {T.approvalNote}
+      </p>
 
       <h3>{T.byStatus}</h3>
       <ScrollRegion label={T.byStatus}>

@@ -73,6 +73,13 @@ export interface BodyOversight {
   levelIShare: number | null;
   /** the mean of the levels (1 = 一级, the highest; null: none) */
   meanLevel: number | null;
+  /**
+   * 公示维持率: of the results the body put to public notice (issuances, renewals and re-issues, each with its own
+   * notice), the share not overturned by an upheld objection; null: none. This is the approval rate the chain can
+   * show. The application approval rate (decided applications that were approved) is not: a refused application
+   * never reaches the chain (PIPL minimisation), so the chain cannot count the denominator.
+   */
+  noticeHeldRate: number | null;
 }
 
 const emptyOversight = (bodyId: number): BodyOversight => ({
@@ -95,6 +102,7 @@ const emptyOversight = (bodyId: number): BodyOversight => ({
   voided: 0,
   levelIShare: null,
   meanLevel: null,
+  noticeHeldRate: null,
 });
 
 /** Each body's figures, in the order of `bodyIds` (a body with no certificate gets zeros). */
@@ -152,6 +160,8 @@ export function oversightOf(bodyIds: readonly number[], certificates: readonly C
     }
   }
   for (const o of by.values()) {
+    const noticed = o.issued + o.renewed + o.reissued;
+    if (noticed > 0) o.noticeHeldRate = Math.max(0, noticed - o.objectionsUpheld) / noticed;
     if (o.certificates === 0) continue;
     o.levelIShare = (o.byLevel[1] ?? 0) / o.certificates;
     o.meanLevel = (levelSums.get(o.bodyId) ?? 0) / o.certificates;

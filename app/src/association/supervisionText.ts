@@ -16,6 +16,9 @@ const zh = {
   level: (n: string) => `${n}证书`,
   levelIShare: "一级占比",
   meanLevel: "平均等级",
+  noticeHeldRate: "公示维持率",
+  approvalNote:
+    "通过率：“申报通过率”（通过的申报 / 作出决定的申报）无法从链上计算——未通过的申报不上链（《个人信息保护法》的最小必要原则），链上没有分母。表中的“公示维持率”是链上可以计算的通过率：认定主体送交公示的结果（签发、续期和补发，各有其公示）中，未因异议成立而被推翻的比例（含仍在公示中的结果）。",
   issued: "签发",
   renewed: "续期",
   reissued: "补发",
@@ -106,6 +109,9 @@ const en: Words = {
   level: (n) => `${n}`,
   levelIShare: "Level I share",
   meanLevel: "Mean level",
+  noticeHeldRate: "Held after notice",
+  approvalNote:
+    "Approval rate: the application approval rate (applications approved / applications decided) cannot be computed from the chain — a refused application never reaches the chain (PIPL's data minimisation), so the chain has no denominator. The table's “Held after notice” is the approval rate the chain can show: of the results the body put to public notice (issuances, renewals and re-issues, each with its own notice), the share not overturned by an upheld objection (results still in notice included).",
   issued: "Issued",
   renewed: "Renewed",
   reissued: "Re-issued",
