@@ -128,6 +128,22 @@ describe("supervision: annual reviews, primary certificates, objections once", f
       expect(await c.statusOf(f.tokenId)).to.equal(CertificateStatus.Valid);
     });
 
+    it("costs one storage write: the record slot, already non-zero (issue #13's gas rule, counted in the trace)", async function () {
+      const f = await loadFixture(reviewedFixture);
+      await travelTo(f.validFrom + YEAR);
+      const before = await ethers.provider.getBlockNumber();
+      const tx = await review(f, f.tokenId, Review.Passed);
+      const trace = (await ethers.provider.send("debug_traceTransaction", [tx.hash, { disableMemory: true, disableStorage: true }])) as {
+        structLogs: { op: string; stack?: string[] }[];
+      };
+      const writes = trace.structLogs.filter((l) => l.op === "SSTORE");
+      expect(writes.length, "SSTOREs in recordReview").to.equal(1);
+      // the slot written (the top of the stack at SSTORE) held the record before: a warm, non-zero to non-zero write
+      const slot = writes[0]!.stack!.at(-1)!;
+      const held = await ethers.provider.getStorage(await f.certificate.getAddress(), `0x${slot.replace(/^0x/, "").padStart(64, "0")}`, before);
+      expect(BigInt(held), "the record slot before the review").to.not.equal(0n);
+    });
+
     it("a late review brings an overdue certificate back", async function () {
       const f = await loadFixture(reviewedFixture);
       const c = f.certificate;
