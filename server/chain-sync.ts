@@ -16,8 +16,10 @@
 import type { Hex } from "viem";
 import { certificateNumberOf, type CertificateVerification, type CqoClient, type HistoryEntry, type ReviewResultName } from "../sdk";
 import type { Db } from "./db";
+import { latestCredential } from "./store/dossiers";
 import { applyIntent, openIntent, pendingIntents, settleIntent, type Followed, type Intent, type IntentParams, type MinedFacts, type ObjectionRow, type ReissueRow } from "./lifecycle";
-import { audit, isLegal, type Actor, type State } from "./workflow";
+import { reissueFacts } from "./renewal-notice";
+import { audit, isLegal, transition, type Actor, type State } from "./workflow";
 
 const last = <K extends HistoryEntry["kind"]>(history: HistoryEntry[], kind: K, where: (e: Extract<HistoryEntry, { kind: K }>) => boolean = () => true) =>
   [...history].reverse().find((e): e is Extract<HistoryEntry, { kind: K }> => e.kind === kind && where(e as Extract<HistoryEntry, { kind: K }>));
@@ -110,6 +112,7 @@ export async function syncFromChain(db: Db, chain: CqoClient, actor: Actor, body
       if (r === "followed") report.followed++;
       if (r === "unresolved") report.unresolved++;
       report.followed += await followPassedReviews(db, chain, actor, bodyId, row, views[k]!);
+      report.followed += await followRenewal(db, chain, row, views[k]!);
     }
   }
   if (report.recorded + report.notApplied + report.followed + report.unresolved > 0) log?.("re-synced from chain state", { ...report });
@@ -130,8 +133,10 @@ export async function settleIntents(
     const [v, history] = await Promise.all([chain.verifyCertificate(intent.tokenId), chain.certificateHistory(intent.tokenId)]);
     const effect = effectOnChain(db, intent, v, history, bodyId);
     if (effect.applied) {
+      // a re-issue's notice end is the new number's, which only its view says
+      const mined = intent.params.command === "reissue" && v.successor !== null ? await reissueFacts(chain, v.successor) : effect.mined;
       try {
-        db.transaction(() => applyIntent(db, intent, effect.txHash, "sync", bodyId, effect.mined))();
+        db.transaction(() => applyIntent(db, intent, effect.txHash, "sync", bodyId, mined))();
         report.recorded++;
         log?.("lifecycle call found on-chain and recorded", { intent: intent.id, command: intent.params.command, txHash: effect.txHash });
       } catch (err) {
@@ -194,6 +199,27 @@ async function followPassedReviews(db: Db, chain: CqoClient, actor: Actor, bodyI
   return missing.length;
 }
 
+/**
+ * A renewal made on-chain without the workbench (a body key used directly): the certificate's result root is one
+ * the workbench holds no credential of and no renewal recorded. It is recorded from its CertificateRenewed event,
+ * with its notice's end, so GET /notices lists its notice (the number only: the workbench has no credential of it
+ * to disclose, nor a consent to do so) and POST /objections takes objections during it. Returns 1 when recorded.
+ */
+async function followRenewal(db: Db, chain: CqoClient, row: TokenDossier, v: CertificateVerification): Promise<number> {
+  if (row.state !== "issued" || v.status === "NotFound" || v.status === "Revoked") return 0;
+  const root = v.resultRoot.toLowerCase();
+  if (latestCredential(db, row.id)?.root.toLowerCase() === root) return 0;
+  const renewals = db.prepare("SELECT json_extract(details_json, '$.root') AS root FROM audit_log WHERE dossier_id = ? AND action = 'renew' AND json_valid(details_json)").all(row.id) as { root: unknown }[];
+  if (renewals.some((r) => typeof r.root === "string" && r.root.toLowerCase() === root)) return 0;
+  const history = await chain.certificateHistory(row.token_id);
+  const e = last(history, "renewed", (x) => x.resultRoot.toLowerCase() === root);
+  if (!e || recordedTxs(db, row.id).has(e.txHash.toLowerCase())) return 0;
+  db.transaction(() =>
+    transition(db, row.id, "renew", row.state, "issued", { address: e.actor, role: "sync" }, { txHash: e.txHash, root: e.resultRoot, validFrom: e.validFrom, validUntil: e.validUntil, resyncedFromChain: true }),
+  )();
+  return 1;
+}
+
 /** One dossier against its certificate's on-chain view. */
 async function follow(db: Db, chain: CqoClient, actor: Actor, bodyId: number, row: TokenDossier, v: CertificateVerification): Promise<"same" | "followed" | "unresolved"> {
   if (v.status === "NotFound") return "same"; // a node that lost blocks: the outbox's rewind check owns this
@@ -206,10 +232,10 @@ async function follow(db: Db, chain: CqoClient, actor: Actor, bodyId: number, ro
   if (!stateDiffers) return "same";
   const history = await chain.certificateHistory(row.token_id);
   const sys = (address?: string): Actor => ({ address: address ?? actor.address, role: "sync" });
-  const apply = (params: IntentParams, tx: HistoryEntry | undefined, who?: string) =>
+  const apply = (params: IntentParams, tx: HistoryEntry | undefined, who?: string, mined: MinedFacts = {}) =>
     db.transaction(() => {
       const intent = openIntent(db, row.id, row.token_id, sys(who ?? tx?.actor), params);
-      applyIntent(db, intent, tx?.txHash ?? null, "sync", bodyId);
+      applyIntent(db, intent, tx?.txHash ?? null, "sync", bodyId, mined);
     })();
 
   try {
@@ -239,7 +265,7 @@ async function follow(db: Db, chain: CqoClient, actor: Actor, bodyId: number, ro
           (r) => certificateNumberOf(bodyId, r.root) === v.successor,
         );
         if (pending && isLegal("reissue", row.state)) {
-          apply({ command: "reissue", root: pending.root }, last(history, "reissued-to"));
+          apply({ command: "reissue", root: pending.root }, last(history, "reissued-to"), undefined, await reissueFacts(chain, v.successor));
           return "followed";
         }
       } else if (v.revocationReason && v.revocationReason !== "None" && v.revocationReason !== "Reissued" && isLegal("revoke", row.state)) {

@@ -13,6 +13,7 @@ import { durable } from "./db";
 import { assertNotErased } from "./erasure";
 import { conflict } from "./errors";
 import { settleIntents } from "./chain-sync";
+import { reissueFacts } from "./renewal-notice";
 import { applyIntent, openIntent, pendingIntents, settleIntent, type IntentParams, type MinedFacts } from "./lifecycle";
 import { getDossier, type DossierRow } from "./store/dossiers";
 import type { Actor } from "./workflow";
@@ -61,12 +62,19 @@ async function runExclusive(ctx: Ctx, chain: CqoClient, d: DossierRow, actor: Ac
     throw err;
   }
   ctx.crash("lifecycle-sent");
-  db.transaction(() => applyIntent(db, intent, sent.hash, "call", ctx.config.bodyId, minedFacts(chain, sent)))();
+  const mined = await minedFacts(chain, sent);
+  db.transaction(() => applyIntent(db, intent, sent.hash, "call", ctx.config.bodyId, mined))();
   return sent;
 }
 
-/** A renewal's new notice end from its CertificateRenewed event (the contract's validFrom, in unix seconds). */
-function minedFacts(chain: CqoClient, sent: SentTransaction): MinedFacts {
-  const [renewed] = parseEventLogs({ abi: cqoCertificateAbi, logs: sent.receipt.logs, eventName: "CertificateRenewed" }).filter((l) => l.address.toLowerCase() === chain.address.toLowerCase());
-  return renewed ? { validFrom: Number(renewed.args.validFrom) } : {};
+/**
+ * A renewal's new notice end from its CertificateRenewed event (the contract's validFrom, in unix seconds); a
+ * re-issue's from its new number's view (its event does not carry it).
+ */
+async function minedFacts(chain: CqoClient, sent: SentTransaction): Promise<MinedFacts> {
+  const ours = (l: { address: string }) => l.address.toLowerCase() === chain.address.toLowerCase();
+  const [renewed] = parseEventLogs({ abi: cqoCertificateAbi, logs: sent.receipt.logs, eventName: "CertificateRenewed" }).filter(ours);
+  if (renewed) return { validFrom: Number(renewed.args.validFrom) };
+  const [reissued] = parseEventLogs({ abi: cqoCertificateAbi, logs: sent.receipt.logs, eventName: "CertificateReissued" }).filter(ours);
+  return reissued ? reissueFacts(chain, reissued.args.newTokenId) : {};
 }

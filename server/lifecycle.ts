@@ -129,7 +129,7 @@ const stateOf = (db: Db, id: string): State => {
  * Records a mined lifecycle transaction: the dossier's move, its audit entry and the command's rows. Runs inside
  * the caller's SQLite transaction; `via` says whether the route saw the receipt or the sync found it on-chain.
  */
-/** What the mined transaction's events said that the record keeps: a renewal's new notice end (validFrom, unix seconds). */
+/** What the mined transaction said that the record keeps: a renewal's or a re-issue's new notice end (validFrom, unix seconds). */
 export interface MinedFacts {
   validFrom?: number;
 }
@@ -184,7 +184,8 @@ export function applyIntent(db: Db, intent: Intent, txHash: Hex | null, via: "ca
         from,
         "issued",
         intent.actor,
-        { txHash, previousTokenId: intent.tokenId, tokenId: newTokenId, newHolder: row.new_holder, root: row.root, note: p.note, ...synced },
+        // validFrom: the end of the new number's own notice, which GET /notices lists it until (store/notices.ts)
+        { txHash, previousTokenId: intent.tokenId, tokenId: newTokenId, newHolder: row.new_holder, root: row.root, validFrom: mined.validFrom, note: p.note, ...synced },
         { token_id: newTokenId, holder: row.new_holder },
       );
       break;

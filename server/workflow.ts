@@ -63,10 +63,11 @@ export const COMMANDS = {
   /** moved to a new wallet (lost keys): same dossier, new number, with the new wallet's EIP-712 consent */
   reissue: { from: ["issued"], to: ["issued"], role: "operator" },
   /** 异议 during public notice: the certificate stays pending on-chain until the objection is resolved */
-  // "issued": during a renewal's notice (server/renewal-notice.ts), which the route checks on chain
-  "file-objection": { from: ["in-notice", "issued"], to: ["in-notice", "issued"], role: "public" },
-  /** upheld revokes the certificate; dismissed lets it become valid at the end of its notice */
-  "resolve-objection": { from: ["in-notice", "issued"], to: ["in-notice", "issued", "revoked"], role: "operator" },
+  // "issued" and "suspended": during a renewal's or a re-issue's own notice (server/renewal-notice.ts), which the
+  // route checks on chain; the contract takes objections to a suspended certificate's new result too
+  "file-objection": { from: ["in-notice", "issued", "suspended"], to: ["in-notice", "issued", "suspended"], role: "public" },
+  /** upheld revokes the certificate; dismissed lets it become valid at the end of its notice (or stay suspended) */
+  "resolve-objection": { from: ["in-notice", "issued", "suspended"], to: ["in-notice", "issued", "suspended", "revoked"], role: "operator" },
 } as const satisfies Record<string, CommandRule>;
 
 export type Command = keyof typeof COMMANDS;

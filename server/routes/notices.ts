@@ -16,7 +16,7 @@ import { errors } from "../openapi";
 import { rateLimit } from "../protection";
 import { declarationOf, withdrawNoticeConsent, type DeclarationRow } from "../store/declarations";
 import { getDossier } from "../store/dossiers";
-import { renewalNotices } from "../renewal-notice";
+import { laterNotices } from "../renewal-notice";
 import { noticesInProgress, type NoticeRow } from "../store/notices";
 import { audit } from "../workflow";
 import { DossierIdParams } from "./inputs";
@@ -40,7 +40,9 @@ const NoticeItem = z.object({
   tokenId: z.string(),
   level: z.number().int().nullable().describe("认定等级 / the level, only with the applicant's consent"),
   objectionOpen: z.boolean(),
-  kind: z.enum(["issuance", "renewal"]).describe("issuance：首次认定的公示；renewal：复评（换证）的公示 / the first issuance's notice, or a re-evaluation's (renewal)"),
+  kind: z
+    .enum(["issuance", "renewal", "reissue"])
+    .describe("issuance：首次认定的公示；renewal：复评（换证）的公示；reissue：补发到新钱包的公示（只列证书编号）/ the first issuance's notice, a re-evaluation's (renewal), or a re-issue's to a new wallet (the number only)"),
   disclosure: z.unknown().nullable().describe("cqo-disclosure/2 of name, employer.name and level (scoring/commit/credential.ts), only with the applicant's consent; check it against the on-chain root"),
 });
 const Notices = z.object({ bodyId: z.number().int(), items: z.array(NoticeItem) });
@@ -63,10 +65,10 @@ export async function noticeRoutes(app: FastifyInstance, { ctx }: RouteOptions):
   // limited per IP as the other requests without a session are (the nonce's limit)
   r.get("/notices", { config: { rateLimit: rateLimit("nonce") }, schema: { response: { 200: Notices, ...errors(429) } } }, async () => {
     const issuances = noticesInProgress(db, NOTICE_LIST_MAX);
-    // renewals' notices need the chain: without it the list still answers, with the first issuances only
+    // renewals' and re-issues' notices need the chain's clock: without it the list still answers, with the first issuances only
     const renewals = ctx.chain
-      ? await renewalNotices(db, ctx.chain, NOTICE_LIST_MAX).catch((err: unknown) => {
-          ctx.log("renewal notices unavailable", { error: (err as Error).message });
+      ? await laterNotices(db, ctx.chain, NOTICE_LIST_MAX).catch((err: unknown) => {
+          ctx.log("renewal and re-issue notices unavailable", { error: (err as Error).message });
           return [];
         })
       : [];

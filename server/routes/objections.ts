@@ -16,7 +16,7 @@ import { z } from "zod";
 import { signedText } from "../../scoring";
 import { objectionStatement, objectionTypedData, type CqoClient } from "../../sdk";
 import { onChain, requireChain, requireSigner } from "../chain-calls";
-import { renewalNoticeRunning } from "../renewal-notice";
+import { resultInNotice } from "../renewal-notice";
 import { operatorOnly, signedIn, sessionOf, type Ctx, type RouteOptions } from "../context";
 import { HttpError, conflict, notFound, unprocessable, type FieldProblem } from "../errors";
 import { pendingIntents, type ObjectionRow } from "../lifecycle";
@@ -26,6 +26,7 @@ import { isSignedByWallet } from "../wallet-signature";
 import { applicantNamesOf, dossierByToken, getDossier } from "../store/dossiers";
 import { getObjection, insertFilingObjection, markNotFiled, objectionBySignedDigest, objectionsOnCertificate } from "../store/objections";
 import { dossierSummary, objectionView } from "../views";
+import { assertNotErased } from "../erasure";
 import { assertLegal, type Actor } from "../workflow";
 import { bodyEvidence, filerEvidence } from "./evidence-ref";
 import { HexSignature, Note, Sha256Input, bi } from "./inputs";
@@ -151,9 +152,11 @@ export async function objectionRoutes(app: FastifyInstance, { ctx }: RouteOption
     // the certificate number is public (公示): answering whether it is ours discloses nothing new
     const d = dossierByToken(db, body.tokenId);
     if (!d) throw notFound(`certificate ${body.tokenId} of this body`);
+    assertNotErased(db, d.id);
     assertLegal("file-objection", d.state);
-    // an issued certificate is open to objections only while its renewal's notice runs (the chain says so)
-    if (d.state === "issued" && !(await onChain(() => renewalNoticeRunning(requireChain(ctx), d.token_id!)))) {
+    // past its first notice a certificate is open to objections only while a new result's notice runs (a renewal's
+    // or a re-issue's own): the chain says so
+    if (d.state !== "in-notice" && !(await onChain(() => resultInNotice(requireChain(ctx), d.token_id!)))) {
       throw conflict("not-in-notice", { zh: "该证书不在公示期内，不能提出异议；如有问题请向认定主体或协会举报", en: "this certificate is not in public notice: objections are closed (report a concern to the body or the association)" });
     }
     const now = Math.floor(ctx.now() / 1000);

@@ -1,7 +1,8 @@
 /**
  * What the public notice (公示) lists: the body's certificates now in notice, with the consent and credential of
- * each — first issuances (state `in-notice`) and renewals in their notice (state `issued`, the notice's end
- * recorded with the renewal, compared with the chain's clock).
+ * each — first issuances (state `in-notice`), and renewals and re-issues whose new result's notice runs (the
+ * dossier `issued` or `suspended`, the notice's end recorded with the renewal or re-issue, compared with the
+ * chain's clock).
  */
 import type { Db } from "../db";
 import { declarationOf } from "./declarations";
@@ -15,8 +16,10 @@ export interface NoticeRow {
   /** the dossier's latest credential (sealed at rest; read through the vault like every sealed column) */
   credential_json: string | null;
   open_objections: number;
-  kind: "issuance" | "renewal";
+  kind: "issuance" | "renewal" | "reissue";
 }
+
+type Listed = Omit<NoticeRow, "credential_json" | "kind">;
 
 const COLUMNS = `d.id AS dossier_id, d.token_id AS token_id,
               COALESCE(n.publish_in_notice, 0) AS consented,
@@ -30,39 +33,43 @@ const renewalConsented = (db: Db, sourceDossierId: string | null | undefined): b
 };
 
 /**
- * Only a consenting applicant's credential is read at all. A first issuance's consent is its dossier's declaration;
- * a renewal publishes the renewal's credential (the latest), so its consent is the re-evaluation's own declaration
- * (`source_dossier_id`): consent to the first notice is not consent to the second.
+ * Only a consenting applicant's credential is read at all. A first issuance's consent is its dossier's declaration.
+ * A renewal publishes the renewal's credential, so its consent is the re-evaluation's own declaration
+ * (`source_dossier_id`): consent to the first notice is not consent to the second; and only the credential of the
+ * renewal in notice (its root), never an earlier one (a renewal made on chain outside the workbench has none here).
+ * A re-issue publishes the number only: its notice is of a new wallet, which no declaration consented to show.
  */
-function withCredential(db: Db, rows: Omit<NoticeRow, "credential_json" | "kind">[], kind: NoticeRow["kind"]): NoticeRow[] {
-  return rows.map((r) => {
-    if (kind === "issuance") return { ...r, kind, credential_json: r.consented ? (latestCredential(db, r.dossier_id)?.credential_json ?? null) : null };
-    const c = latestCredential(db, r.dossier_id);
-    const consented = c !== undefined && renewalConsented(db, c.source_dossier_id);
-    return { ...r, kind, consented: consented ? 1 : 0, credential_json: consented ? c.credential_json : null };
-  });
+function withCredential(db: Db, r: Listed & { root?: string | null }, kind: NoticeRow["kind"]): NoticeRow {
+  const { root, ...row } = r;
+  if (kind === "issuance") return { ...row, kind, credential_json: row.consented ? (latestCredential(db, row.dossier_id)?.credential_json ?? null) : null };
+  const c = kind === "renewal" ? latestCredential(db, row.dossier_id) : undefined;
+  const consented = c !== undefined && typeof root === "string" && c.root.toLowerCase() === root.toLowerCase() && renewalConsented(db, c.source_dossier_id);
+  return { ...row, kind, consented: consented ? 1 : 0, credential_json: consented ? c.credential_json : null };
 }
 
 /** Oldest issuance first: a notice that ends sooner is listed first. At most `limit` rows. */
 export function noticesInProgress(db: Db, limit: number): NoticeRow[] {
-  const rows = db.prepare(`SELECT ${COLUMNS} ${FROM} WHERE d.state = 'in-notice' AND d.token_id IS NOT NULL AND d.erased_at IS NULL ORDER BY d.updated_at, d.id LIMIT ?`).all(limit) as Omit<NoticeRow, "credential_json" | "kind">[];
-  return withCredential(db, rows, "issuance");
+  const rows = db.prepare(`SELECT ${COLUMNS} ${FROM} WHERE d.state = 'in-notice' AND d.token_id IS NOT NULL AND d.erased_at IS NULL ORDER BY d.updated_at, d.id LIMIT ?`).all(limit) as Listed[];
+  return rows.map((r) => withCredential(db, r, "issuance"));
 }
 
 /**
- * Renewed certificates whose renewal's notice runs at `now` (the chain's clock, unix seconds): their latest
- * renewal recorded the notice's end from its CertificateRenewed event (`validFrom`, lifecycle.ts) and it is still
+ * Renewed and re-issued certificates whose new result's notice runs at `now` (the chain's clock, unix seconds):
+ * the dossier's latest renewal or re-issue recorded the notice's end (`validFrom`, lifecycle.ts) and it is still
  * ahead. The notice that ends sooner first. At most `limit` rows.
  */
-export function renewalsInNotice(db: Db, now: number, limit: number): NoticeRow[] {
+export function laterNoticesRunning(db: Db, now: number, limit: number): NoticeRow[] {
   const rows = db
     .prepare(
-      `SELECT ${COLUMNS},
-              (SELECT json_extract(a.details_json, '$.validFrom') FROM audit_log a WHERE a.dossier_id = d.id AND a.action = 'renew' ORDER BY a.id DESC LIMIT 1) AS notice_ends
-         ${FROM}
-        WHERE d.state = 'issued' AND d.token_id IS NOT NULL AND d.erased_at IS NULL AND notice_ends > ?
-        ORDER BY notice_ends, d.id LIMIT ?`,
+      `SELECT * FROM (
+         SELECT ${COLUMNS}, a.action AS action,
+                json_extract(a.details_json, '$.validFrom') AS notice_ends, json_extract(a.details_json, '$.root') AS root
+           ${FROM}
+           JOIN audit_log a ON a.id = (SELECT MAX(x.id) FROM audit_log x WHERE x.dossier_id = d.id AND x.action IN ('renew', 'reissue'))
+          WHERE d.state IN ('issued', 'suspended') AND d.token_id IS NOT NULL AND d.erased_at IS NULL
+       ) WHERE notice_ends > ?
+        ORDER BY notice_ends, dossier_id LIMIT ?`,
     )
-    .all(now, limit) as Omit<NoticeRow, "credential_json" | "kind">[];
-  return withCredential(db, rows, "renewal");
+    .all(now, limit) as (Listed & { action: "renew" | "reissue"; notice_ends: number; root: string | null })[];
+  return rows.map(({ action, notice_ends: _ends, ...r }) => withCredential(db, r, action === "renew" ? "renewal" : "reissue"));
 }

@@ -103,6 +103,7 @@ function NoticeEntry({ row, now, clockOffset, formOpen, filed, onToggle, onFiled
           <dd data-testid="notice-kind" data-kind={row.item.kind}>
             {x.kinds[row.item.kind]}
             {row.item.kind === "renewal" ? <span className="hint" style={{ display: "block" }}>{x.renewalInForce}</span> : null}
+            {row.item.kind === "reissue" ? <span className="hint" style={{ display: "block" }}>{x.reissueNote}</span> : null}
           </dd>
           <dt>{x.level}</dt>
           <dd data-testid="notice-level">{levelLabel(v.level, lang)}</dd>

@@ -19,7 +19,7 @@ export const NoticeItem = z.object({
   level: z.number().int().nullable(),
   objectionOpen: z.boolean(),
   /** a first certification's notice, or a re-evaluation's (a workbench from before renewals' notices says neither) */
-  kind: z.enum(["issuance", "renewal"]).default("issuance"),
+  kind: z.enum(["issuance", "renewal", "reissue"]).default("issuance"),
   disclosure: z.unknown().nullable(),
 });
 export type NoticeItem = z.infer<typeof NoticeItem>;
