@@ -1,6 +1,7 @@
 /**
  * 年审: the body's review queue (GET /reviews: certificates due within 30 days or overdue, from chain state) with
- * due dates and days left or overdue, the holder's annual report when filed, and the operator's decision
+ * due dates, days left or overdue and the on-chain status (年审逾期 past the grace), the holder's annual report when
+ * filed (its appointment letter previewed or downloaded by its hash), and the operator's decision
  * (POST /dossiers/:id/review → `recordReview` on chain with the body's signing key): passed moves the next review
  * a year on; failed suspends the certificate or revokes it as FailedReview. The evidence file is uploaded to the
  * workbench and cited by its SHA-256; each decision asks for confirmation naming the action first.
@@ -12,6 +13,7 @@ import { ErrorBox } from "../components/ErrorBox";
 import { shortHex } from "../lib/format";
 import { TxView, useTx, type TxRunner } from "../wallet/tx";
 import type { WorkbenchApi } from "./api";
+import { EvidenceLinks } from "./Evidence";
 import { ListDate, Person } from "./parts";
 import "./reviews.css";
 
@@ -36,6 +38,7 @@ const TEXT = {
     statement: "说明",
     receivedAt: "收到时间",
     passedCount: "已通过年审次数",
+    chainStatus: "链上状态",
     report: "年度报告",
     noReport: "持证人尚未提交年度报告",
     stillCqo: "仍任首席质量官",
@@ -85,6 +88,7 @@ const TEXT = {
     statement: "Statement",
     receivedAt: "Received",
     passedCount: "Reviews passed",
+    chainStatus: "On-chain status",
     report: "Annual report",
     noReport: "The holder has not filed an annual report yet",
     stillCqo: "Still the CQO",
@@ -190,8 +194,13 @@ export default function Reviews({ api }: { api: WorkbenchApi }) {
   );
 }
 
+/** on-chain statuses not in force, a warning on the card */
+const NOT_IN_FORCE = new Set(["ReviewOverdue", "Suspended", "Revoked", "Expired", "Voided"]);
+
 function ReviewCard({ api, item: i, tx, T }: { api: WorkbenchApi; item: ReviewItem; tx: TxRunner; T: Text }) {
+  const { t } = useTranslation();
   const late = Math.max(0, -i.daysLeft);
+  const letter = i.report?.content.appointmentLetter ?? null;
   return (
     <li className="card review-item" data-token={i.tokenId} data-overdue={i.overdue ? "true" : "false"}>
       <p className="review-title">
@@ -222,6 +231,12 @@ function ReviewCard({ api, item: i, tx, T }: { api: WorkbenchApi; item: ReviewIt
               {T.reasons[r]}
             </span>
           ))}
+        </dd>
+        <dt>{T.chainStatus}</dt>
+        <dd>
+          <span className={NOT_IN_FORCE.has(i.status) ? "badge bad nowrap" : "badge nowrap"} data-testid={`status-${i.tokenId}`} data-status={i.status}>
+            {t(`verdict.${i.status}.title`, { defaultValue: i.status })}
+          </span>
         </dd>
         <dt>{T.passedCount}</dt>
         <dd>{i.reviewsPassed}</dd>
@@ -259,7 +274,9 @@ function ReviewCard({ api, item: i, tx, T }: { api: WorkbenchApi; item: ReviewIt
           <dt>{T.employer}</dt>
           <dd>{i.report.content.employerName}</dd>
           <dt>{T.letter}</dt>
-          <dd>{i.report.content.appointmentLetter ? <code className="break">SHA-256 {i.report.content.appointmentLetter}</code> : T.none}</dd>
+          <dd data-testid={`letter-${i.tokenId}`}>
+            {letter ? <code className="break">SHA-256 {letter}</code> : T.none} {letter ? <EvidenceLinks api={api} sha256={letter} name={T.letter} /> : null}
+          </dd>
           <dt>{T.hours}</dt>
           <dd>{i.report.content.trainingHours}</dd>
           <dt>{T.incidents}</dt>

@@ -18,7 +18,7 @@ import { useWorkbenchApi } from "./useWorkbenchApi";
 const TEXT = {
   zh: {
     heading: "年度报告（年审）",
-    intro: "年审前，请如实填写年度报告并用钱包签名（EIP-712）后提交给认定主体。报告内容属于个人信息，仅认定主体可见，不上链。",
+    intro: "年审前，请如实填写年度报告，在钱包中签名后提交给认定主体。报告内容属于个人信息，仅认定主体可见，不上链。",
     certificate: "证书编号",
     stillCqo: "是否仍担任该单位首席质量官",
     yes: "是",
@@ -34,12 +34,13 @@ const TEXT = {
     sign: "签名并提交年度报告",
     signing: "请在钱包中签名…",
     filed: "年度报告已提交，认定主体将据此进行年审。",
+    letterFiled: "报告引用的任命文件 SHA-256：",
     needsReview: "任职单位有变化或不再担任首席质量官：认定主体将重点审核。",
     connect: "请先连接持证钱包。",
   },
   en: {
     heading: "Annual report (annual review)",
-    intro: "Before the annual review, fill in your annual report truthfully, sign it in your wallet (EIP-712) and send it to the certifying body. It is personal data: only the body sees it, nothing goes on-chain.",
+    intro: "Before the annual review, fill in your annual report truthfully, sign it in your wallet and send it to the certifying body. It is personal data: only the body sees it, nothing goes on-chain.",
     certificate: "Certificate number",
     stillCqo: "Still the Chief Quality Officer of the employer",
     yes: "Yes",
@@ -55,6 +56,7 @@ const TEXT = {
     sign: "Sign and send the annual report",
     signing: "Sign in your wallet…",
     filed: "Annual report sent: the body will review it.",
+    letterFiled: "The appointment letter the report cites, SHA-256: ",
     needsReview: "Your employer changed or you are no longer its CQO: the body will look at this closely.",
     connect: "Connect the wallet that holds the certificate first.",
   },
@@ -79,7 +81,7 @@ export default function AnnualReport({ tokenId }: { tokenId: string }) {
   const [problems, setProblems] = useState<Problems>({});
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const [filed, setFiled] = useState<{ needsReview: boolean } | null>(null);
+  const [filed, setFiled] = useState<{ needsReview: boolean; letter: string | null } | null>(null);
 
   const check = (): Problems => {
     const p: Problems = {};
@@ -103,7 +105,7 @@ export default function AnnualReport({ tokenId }: { tokenId: string }) {
       const wallet = await w.walletClient();
       const signature = await wallet.signTypedData({ account: w.address as Address, ...annualReportTypedData(c.config.deployment.chainId, c.config.deployment.certificate, message) });
       const r = await api.call<{ needsReview: boolean }>("POST", `/dossiers/${encodeURIComponent(id)}/annual-reports`, { ...fields, appointmentLetter: sha256, signature });
-      setFiled({ needsReview: r.needsReview });
+      setFiled({ needsReview: r.needsReview, letter: sha256 });
     } catch (err) {
       setError(err);
     } finally {
@@ -123,6 +125,13 @@ export default function AnnualReport({ tokenId }: { tokenId: string }) {
       {filed ? (
         <div className="notice ok" role="status" data-testid="report-filed">
           <p>✔ {T.filed}</p>
+          {/* the hash the holder signed: the same file shown to the body, checkable against the holder's own copy */}
+          {filed.letter ? (
+            <p data-testid="report-letter-filed">
+              {T.letterFiled}
+              <code className="break">{filed.letter}</code>
+            </p>
+          ) : null}
           {filed.needsReview ? <p>{T.needsReview}</p> : null}
         </div>
       ) : (
