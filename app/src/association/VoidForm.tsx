@@ -118,7 +118,8 @@ export function VoidForm({ body, name, enabled, onDone }: { body: BodyRecord; na
               {affected === null ? C.voidCounting : affected.length === 0 ? C.voidNone : C.voidCount(affected.length, `#${id} ${name}`, date)}
             </p>
             {affected && affected.length ? (
-              <ul className="void-list" data-testid="void-list">
+              // a long list scrolls inside the dialog: focusable, so it scrolls from the keyboard too (WCAG 2.1.1)
+              <ul className="void-list" data-testid="void-list" tabIndex={0} aria-labelledby={`void-count-${id}`}>
                 {affected.map((c) => (
                   <li key={c.tokenId.toString()} className="mono">
                     {c.tokenId.toString()} · {levelLabel(c.level, i18n.language)} · {t(`verdict.${c.status}.title`)}

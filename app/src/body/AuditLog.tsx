@@ -41,6 +41,8 @@ const TEXT = {
     note: "备注",
     evidence: "证据文件",
     reason: "原因",
+    colon: "：",
+    sep: "；",
     erasure: { request: "本人请求删除", withdrawn: "申报已撤回", retention: "保存期限届满" } as Record<string, string>,
     round: (n: number) => `第 ${n} 轮`,
     sheets: (n: number, of: number) => `已收 ${n} / ${of} 份`,
@@ -98,6 +100,8 @@ const TEXT = {
     note: "note",
     evidence: "evidence file",
     reason: "reason",
+    colon: ": ",
+    sep: "; ",
     erasure: { request: "the person asked for erasure", withdrawn: "the application was withdrawn", retention: "the retention period ended" } as Record<string, string>,
     round: (n: number) => `round ${n}`,
     sheets: (n: number, of: number) => `${n} of ${of} received`,
@@ -185,14 +189,15 @@ function why(e: AuditEntry, lang: string, reasonWord: (r: string) => string): st
   const w = auditWords(lang);
   const d = asRecord(e.details);
   const out: string[] = [];
-  if (Array.isArray(d.reasons)) out.push(`${w.reasons}：${d.reasons.map((r) => (isMessage(r) ? bi(r, lang) : String(r))).join("；")}`);
+  if (Array.isArray(d.reasons)) out.push(`${w.reasons}${w.colon}${d.reasons.map((r) => (isMessage(r) ? bi(r, lang) : String(r))).join(w.sep)}`);
   // an erasure's reason (server/erasure.ts ErasureReason) is not a revocation reason: its own words
-  if (typeof d.reason === "string" && d.reason) out.push(`${w.reason}：${(e.action === "erase-personal-data" ? w.erasure[d.reason] : undefined) ?? reasonWord(d.reason)}`);
+  if (typeof d.reason === "string" && d.reason) out.push(`${w.reason}${w.colon}${(e.action === "erase-personal-data" ? w.erasure[d.reason] : undefined) ?? reasonWord(d.reason)}`);
   if (e.action === "sheet" && typeof d.sheets === "number" && typeof d.of === "number") out.push(w.sheets(d.sheets, d.of));
   if (e.action === "assign" && typeof d.round === "number") out.push(w.round(d.round));
   if (e.action === "evaluate" && typeof d.level === "number") out.push(w.level(d.level));
-  if (typeof d.note === "string" && d.note) out.push(`${w.note}：${d.note}`);
-  if (typeof d.evidence === "string" && d.evidence) out.push(`${w.evidence}：${d.evidence.slice(0, 12)}…`);
+  if (typeof d.note === "string" && d.note) out.push(`${w.note}${w.colon}${d.note}`);
+  // the whole SHA-256: it is the on-chain evidence hash, compared character for character with the file
+  if (typeof d.evidence === "string" && d.evidence) out.push(`${w.evidence}${w.colon}${d.evidence}`);
   return out;
 }
 
@@ -233,7 +238,7 @@ export function AuditLog({ api, id, version, names }: { api: WorkbenchApi; id: s
                 <time dateTime={new Date(e.at).toISOString()}>{whenText(e.at, lang)}</time>
               </div>
               <div>
-                <span className="muted">{w.who}：</span>
+                <span className="muted">{w.who}{w.colon}</span>
                 <Actor address={e.actor} role={e.role} names={names} lang={lang} />
               </div>
               {why(e, lang, reasonWord).map((line, j) => (
@@ -243,7 +248,7 @@ export function AuditLog({ api, id, version, names }: { api: WorkbenchApi; id: s
               ))}
               {tx ? (
                 <div>
-                  <span className="muted">{w.tx}：</span>
+                  <span className="muted">{w.tx}{w.colon}</span>
                   <code className="break">{tx}</code>
                 </div>
               ) : null}
