@@ -342,7 +342,9 @@ describe("dApp · console coverage (#14): decisions in words, axe on the sheet, 
       await form.locator('textarea[id$="-note"]').fill("经核实，申报年限与劳动合同一致。");
       await form.locator('button[type="submit"]').click();
       await dialog.waitFor();
-      expect(await dialog.locator("#confirm-text").textContent()).to.contain(lang === "zh" ? "异议不成立 · 由本主体签名密钥上链" : "Dismiss the objection · sent on chain by this body's signing key");
+      // titled for the ruling, and the body's signing key sends it: no wallet is asked
+      expect(await dialog.locator("#confirm-title").textContent()).to.equal(lang === "zh" ? "异议不成立 · 由本主体签名密钥上链" : "Dismiss the objection · sent on chain by this body's signing key");
+      expect(await dialog.locator('[data-testid="confirm"]').textContent()).to.equal(lang === "zh" ? "确认，由本主体签名密钥上链" : "Confirm: the body's signing key sends it");
       await noAxe(page, `ruling dialog ${lang}`);
       await screenshot(page, `coverage-dialog-ruling-${lang}`);
       await dialog.locator('button:not([data-testid="confirm"])').click();

@@ -146,8 +146,8 @@ function Resolve({ api, o, tx }: { api: WorkbenchApi; o: ObjectionView; tx: TxRu
         e.preventDefault();
         if (!ready) return;
         const text = upheld
-          ? `${w.upholdTitle}：${t("bodyOps.objections.confirmUphold", { id: o.id, number: o.tokenId, reason: t(`reason.${reason}`) })}`
-          : `${w.dismissTitle}：${t("bodyOps.objections.confirmDismiss", { id: o.id, number: o.tokenId })}`;
+          ? t("bodyOps.objections.confirmUphold", { id: o.id, number: o.tokenId, reason: t(`reason.${reason}`) })
+          : t("bodyOps.objections.confirmDismiss", { id: o.id, number: o.tokenId });
         tx.ask(
           text,
           async () =>
@@ -158,6 +158,7 @@ function Resolve({ api, o, tx }: { api: WorkbenchApi; o: ObjectionView; tx: TxRu
               note: note.trim(),
             })),
           refresh,
+          { by: "body-key", title: upheld ? w.upholdTitle : w.dismissTitle },
         );
       }}
     >

@@ -345,6 +345,7 @@ function Decision({ api, item: i, tx, T }: { api: WorkbenchApi; item: ReviewItem
             void qc.invalidateQueries({ queryKey: ["dossier"] });
             void qc.invalidateQueries({ queryKey: ["dossiers"] });
           },
+          { by: "body-key", title: `${T.decision}：${result === "passed" ? T.passed : T.failed}` },
         );
       }}
     >

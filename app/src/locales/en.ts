@@ -257,6 +257,8 @@ export const en: Messages = {
   tx: {
     confirmTitle: "Please confirm",
     confirm: "Confirm and sign in the wallet",
+    confirmBodyKey: "Confirm: the body's signing key sends it",
+    sendingBodyKey: "The workbench is sending it with the body's signing key…",
     cancel: "Cancel",
     awaitingWallet: "Confirm in your wallet…",
     pending: "Transaction sent, waiting for the chain: {{hash}}",

@@ -255,6 +255,8 @@ export const zh = {
   tx: {
     confirmTitle: "请确认",
     confirm: "确认并在钱包中签名",
+    confirmBodyKey: "确认，由本主体签名密钥上链",
+    sendingBodyKey: "工作台正在以本主体的签名密钥提交上链…",
     cancel: "取消",
     awaitingWallet: "请在钱包中确认…",
     pending: "交易已提交，等待上链：{{hash}}",
