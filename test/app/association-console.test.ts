@@ -3,8 +3,9 @@
  * what the wallet is and every form disabled; the supervisor's void has no default date, and its confirmation says
  * how many certificates it will void — the count computed here from the chain, independently of the page — lists
  * them, and stays disabled until the body's name is typed out and a reason given; the sdk's input problems show
- * next to the field they name (aria-invalid), before any confirmation. No untranslated word on its Chinese pages
- * (test/app/untranslated.ts).
+ * next to the field they name (aria-invalid, described by the problem), before any confirmation, in words — the
+ * field's label and what is wrong, never the sdk's path (`accreditation.admin`). No untranslated word on its
+ * Chinese pages (test/app/untranslated.ts).
  */
 import { expect } from "chai";
 import type { Browser, BrowserContext, Page } from "playwright-core";
@@ -122,29 +123,51 @@ describe("dApp · association console made safe (#14)", function () {
     await context.close();
   });
 
-  it("shows the sdk's input problem next to the field it names (accreditation.admin), before any confirmation", async () => {
+  it("shows the sdk's input problems next to the fields they name, in words (the field's label, no path), before any confirmation", async () => {
+    /** what each problem must say: the field's label as the form shows it, then what is wrong */
+    const words = {
+      zh: { admin: "主体管理员地址：应为非零的以太坊地址（0x 加 40 位十六进制）", days: "公示期（天）：公示期应为 0 到 194 之间的整数天", adminLabel: "主体管理员地址", daysLabel: "公示期（天）" },
+      en: { admin: "Body admin address: must be a non-zero Ethereum address (0x and 40 hex digits)", days: "Public notice (days): the notice period is a whole number of days from 0 to 194", adminLabel: "Body admin address", daysLabel: "Public notice (days)" },
+    } as const;
+    /** an sdk argument's path (`accreditation.admin`, `accreditation.noticePeriod`, `signingKeys.0.key`) */
+    const RAW_PATH = /\b(accreditation|signingKeys|grant)\.[A-Za-z0-9]/;
     for (const lang of ["zh", "en"] as const) {
+      const W = words[lang];
       const { page, context } = await open(ROLE.association, lang);
       expect(await page.locator('[data-testid="read-only"]').count()).to.equal(0);
       const reader = clientFor(world.rpcUrl, world.deployment);
       const next = await reader.nextBodyId();
       const consent = await signingKeyConsent(world, privateKeyOf(lang === "zh" ? 26 : 27), next);
       await page.fill("#acc-name", "测试认定主体");
+      // two of the sdk's refusals at once: the zero address (accreditation.admin), 200 days (accreditation.noticePeriod)
       await page.fill("#acc-admin", "0x0000000000000000000000000000000000000000");
+      await page.fill("#acc-days", "200");
       await page.fill("#acc-consent", JSON.stringify({ bodyId: next, ...consent }));
       await page.waitForSelector('[data-testid="acc-consent-ok"]');
       await page.click('form[aria-labelledby="accredit-heading"] button[type="submit"]');
       const error = await page.waitForSelector('#acc-admin-error[data-field="admin"]');
-      expect(await error.textContent()).to.contain(lang === "zh" ? "应为非零的以太坊地址" : "must be a non-zero Ethereum address").and.to.contain("accreditation.admin");
-      expect(await page.getAttribute("#acc-admin", "aria-invalid")).to.equal("true");
-      expect(await page.getAttribute("#acc-admin", "aria-describedby")).to.equal("acc-admin-error");
+      expect(await error.textContent()).to.equal(W.admin);
+      expect(await page.textContent('#acc-days-error[data-field="days"]')).to.equal(W.days);
+      // each error names its field as the field's own label does
+      expect(await page.textContent('label[for="acc-admin"]')).to.equal(W.adminLabel);
+      expect(await page.textContent('label[for="acc-days"]')).to.equal(W.daysLabel);
+      for (const [input, described] of [["#acc-admin", "acc-admin-error"], ["#acc-days", "acc-days-error"]] as const) {
+        expect(await page.getAttribute(input, "aria-invalid")).to.equal("true");
+        expect(await page.getAttribute(input, "aria-describedby")).to.equal(described);
+      }
+      // no raw path anywhere in the form, hidden in a muted aside or not
+      const form = 'form[aria-labelledby="accredit-heading"]';
+      expect(await page.innerText(form)).to.not.match(RAW_PATH).and.not.contain("accreditation.");
+      expect(await page.locator(`${form} .field-error`).evaluateAll((els) => els.map((e) => e.textContent ?? ""))).to.have.length(2).and.satisfy((ts: string[]) => ts.every((t) => !RAW_PATH.test(t)));
       expect(await page.locator('[role="alertdialog"]').count()).to.equal(0);
       if (lang === "zh") await expectTranslated(page, "association input problem", { data: await bodyNamesOnChain(world) });
+      await page.fill("#acc-days", "7");
       // corrected: the problem goes, and the confirmation is named for the action
       await page.fill("#acc-admin", privateKeyToAccount(privateKeyOf(ROLE.adminB)).address);
       await page.click('form[aria-labelledby="accredit-heading"] button[type="submit"]');
       expect(await page.textContent('[role="alertdialog"] h2')).to.equal(lang === "zh" ? "确认认可认定主体" : "Confirm the accreditation");
       expect(await page.locator("#acc-admin-error").count()).to.equal(0);
+      expect(await page.locator("#acc-days-error").count()).to.equal(0);
       if (lang === "zh") await expectTranslated(page, "association accreditation confirmation", { data: await bodyNamesOnChain(world) });
       await page.click('[role="alertdialog"] button:not([data-testid="confirm"])');
       await context.close();

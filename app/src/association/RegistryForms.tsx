@@ -1,7 +1,8 @@
 /**
  * The association's register forms: accredit a body (its first signing key joins with its own consent), the list
  * of rulebooks with 停用, and 登记评价方案. Each is disabled, with the reason, for a wallet without the
- * association's role; the sdk's input checks come back next to the field they name.
+ * association's role; the sdk's input checks come back next to the field they name, in words: the field's label
+ * and what is wrong (consoleText.ts fieldProblemWords), never the sdk's path of the argument.
  */
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -9,15 +10,29 @@ import { keccak256, toHex, type Hex } from "viem";
 import { levelsToScope, type RulebookRecord } from "../../../sdk/types";
 import { levelLabel, shortHex } from "../lib/format";
 import { useWallet } from "../wallet/wallet";
-import { FieldErrors, invalidProps, type ActionTx } from "./ActionTx";
+import { invalidProps, type ActionTx } from "./ActionTx";
 import { ConsentField, grantOf, useSigningKeyConsent } from "./ConsentField";
-import { useConsoleText } from "./consoleText";
+import { fieldProblemWords, useConsoleText, type ConsoleField } from "./consoleText";
 import { checkAccreditation, type FieldProblem } from "./inputProblems";
 import { ScrollRegion } from "../components/ScrollRegion";
 
 export const DAY = 86_400;
 export const dateToUnix = (d: string): number => Math.floor(new Date(`${d}T00:00:00`).getTime() / 1000);
 export const unixToDate = (s: number): string => new Date(s * 1000).toISOString().slice(0, 10);
+
+/**
+ * A field's problem next to it, as the user reads it: "主体管理员地址：应为非零的以太坊地址…". The input carries
+ * aria-invalid and aria-describedby = `${inputId}-error` (invalidProps); the sdk's paths stay out of the text.
+ */
+export function FieldProblemText({ inputId, field, problems }: { inputId: string; field: ConsoleField; problems: readonly FieldProblem[] }) {
+  const C = useConsoleText();
+  if (!problems.some((p) => p.field === field)) return null;
+  return (
+    <span id={`${inputId}-error`} className="field-error" data-field={field}>
+      {fieldProblemWords(C, field)}
+    </span>
+  );
+}
 
 export function LevelPicker({ idPrefix, value, onChange, problems = [] }: { idPrefix: string; value: number[]; onChange: (v: number[]) => void; problems?: readonly FieldProblem[] }) {
   const { t, i18n } = useTranslation();
@@ -35,7 +50,7 @@ export function LevelPicker({ idPrefix, value, onChange, problems = [] }: { idPr
           <label htmlFor={`${idPrefix}-level-${l}`}>{levelLabel(l, i18n.language)}</label>
         </span>
       ))}
-      <FieldErrors inputId={`${idPrefix}-levels`} field="levels" problems={problems} />
+      <FieldProblemText inputId={`${idPrefix}-levels`} field="levels" problems={problems} />
     </fieldset>
   );
 }
@@ -90,24 +105,24 @@ export function AccreditForm({ actions, enabled, nextBodyId, onDone }: { actions
       <fieldset disabled={!enabled} className="plain">
         <label htmlFor="acc-name">{t("association.name")}</label>
         <input id="acc-name" required value={name} onChange={(e) => setName(e.currentTarget.value)} {...invalidProps("acc-name", "name", problems)} />
-        <FieldErrors inputId="acc-name" field="name" problems={problems} />
+        <FieldProblemText inputId="acc-name" field="name" problems={problems} />
         <label htmlFor="acc-admin">{t("association.adminAddress")}</label>
         <input id="acc-admin" className="mono" required value={admin} onChange={(e) => setAdmin(e.currentTarget.value.trim())} {...invalidProps("acc-admin", "admin", problems)} />
-        <FieldErrors inputId="acc-admin" field="admin" problems={problems} />
+        <FieldProblemText inputId="acc-admin" field="admin" problems={problems} />
         <p data-testid="next-body-id">{t("association.nextBodyId", { id: nextBodyId ?? "…" })}</p>
         <ConsentField id="acc-consent" label={t("association.consent.labelFirst")} value={consentText} onChange={setConsentText} check={consent} bodyId={nextBodyId} />
-        <FieldErrors inputId="acc-consent-sdk" field="consent" problems={problems} />
+        <FieldProblemText inputId="acc-consent-sdk" field="consent" problems={problems} />
         <LevelPicker idPrefix="acc" value={levels} onChange={setLevels} problems={problems} />
         <div className="row wrap">
           <div className="field">
             <label htmlFor="acc-until">{t("association.termUntil")}</label>
             <input id="acc-until" type="date" required value={until} onChange={(e) => setUntil(e.currentTarget.value)} {...invalidProps("acc-until", "until", problems)} />
-            <FieldErrors inputId="acc-until" field="until" problems={problems} />
+            <FieldProblemText inputId="acc-until" field="until" problems={problems} />
           </div>
           <div className="field">
             <label htmlFor="acc-days">{t("association.noticeDays")}</label>
             <input id="acc-days" type="number" min={0} max={194} required value={days} onChange={(e) => setDays(e.currentTarget.value)} {...invalidProps("acc-days", "days", problems)} />
-            <FieldErrors inputId="acc-days" field="days" problems={problems} />
+            <FieldProblemText inputId="acc-days" field="days" problems={problems} />
           </div>
         </div>
         <button type="submit" className="primary" disabled={!enabled || levels.length === 0 || !grant}>

@@ -36,6 +36,9 @@ const zh = {
   voidReasonRequired: "请填写作废理由",
   voidConfirm: "作废这些证书",
   voidIrreversible: "作废后，核验这些证书将显示“已作废”。",
+  /** a field's problem as the user reads it: the field's label, then what is wrong (never the sdk's path) */
+  problemAt: (label: string, problem: string) => `${label}：${problem}`,
+  /** the fields' labels, as the forms show them (app/src/locales association.*) */
   field: {
     admin: "主体管理员地址",
     until: "资格有效期至",
@@ -95,11 +98,12 @@ const en: Words = {
   voidReasonRequired: "Give the reason for the void",
   voidConfirm: "Void these certificates",
   voidIrreversible: "Once voided, these certificates verify as “voided”.",
+  problemAt: (label, problem) => `${label}: ${problem}`,
   field: {
-    admin: "The body admin's address",
+    admin: "Body admin address",
     until: "Accredited until",
-    days: "Notice period (days)",
-    levels: "Levels",
+    days: "Public notice (days)",
+    levels: "Levels it may certify",
     name: "Name",
     consent: "The signing key's consent",
     voidDate: "Void date",
@@ -118,6 +122,9 @@ const en: Words = {
 };
 
 export type ConsoleField = keyof Words["field"];
+
+/** a field's problem in words, in the page's language: "主体管理员地址：应为非零的以太坊地址…" */
+export const fieldProblemWords = (C: Words, field: ConsoleField): string => C.problemAt(C.field[field], C.problem[field]);
 
 export function useConsoleText(): Words {
   const { i18n } = useTranslation();

@@ -1,7 +1,9 @@
 /**
  * The sdk's input refusals mapped to the console's fields. The sdk checks every argument with its zod schemas
  * before sending (sdk/schemas.ts parseInput) and names the argument's path, e.g. `accreditation.admin` or
- * `signingKeys.0.signature`; the console shows each next to the field it came from, in the page's language.
+ * `signingKeys.0.signature`; the console shows each next to the field it came from, in the page's language and
+ * in words (the field's label and what is wrong: consoleText.ts fieldProblemWords). The path is kept to match on,
+ * never shown to the user.
  * The same schemas check a form before its confirmation is shown (checkAccreditation).
  */
 import { AccreditationSchema, InvalidInputError } from "../../../sdk/schemas";

@@ -18,14 +18,14 @@ import { bodyIdOfCertificate, certificateNumberOf } from "../../../sdk/types";
 import { reissueConsentTypedData } from "../../../sdk/eip712";
 import { CopyText } from "../components/CopyText";
 import { ErrorBox } from "../components/ErrorBox";
-import { AppError } from "../components/errors";
+import { AppError, type Bilingual } from "../components/errors";
 import { QrImage } from "../components/QrImage";
 import { QrScanner } from "../verify/QrScanner";
 import { shortHex } from "../lib/format";
 import { useChainish } from "../wallet/context";
 import type { TxRunner } from "../wallet/tx";
 import { ConnectPanel, useWallet } from "../wallet/wallet";
-import type { DossierDetail, ReissueView, WorkbenchApi } from "./api";
+import { WorkbenchError, type DossierDetail, type ReissueView, type WorkbenchApi } from "./api";
 import { CertificateNumber, CopyButton, CopyValue, useListWords } from "./parts";
 
 /** What the consent link carries: enough to rebuild the typed data with the sdk and show it in words. */
@@ -51,6 +51,13 @@ const typedDataOf = (l: ConsentLink) =>
 
 const SIGNATURE = /^0x([0-9a-fA-F]{2}){65,}$/;
 
+/** a field whose problem shows beside it: aria-invalid, and aria-describedby naming the problem's text (`${inputId}-error`) */
+const invalidProps = (inputId: string, bad: boolean) => (bad ? { "aria-invalid": true, "aria-describedby": `${inputId}-error` } : {});
+
+/** the form's fields the workbench's refusals name (`body.newHolder`, server/routes/reissue.ts) */
+type ReissueField = "new" | "identity" | "signature";
+const FIELD_OF_SERVER: Record<string, ReissueField> = { "body.newHolder": "new", "body.identityCheck": "identity", "body.signature": "signature" };
+
 /**
  * Steps 1–3 in a dossier: name the new wallet, get the consent signed, submit the request. The holder's form; with
  * `forLostWallet`, an operator's, for a holder who can no longer sign in (the identity check is then required).
@@ -65,6 +72,7 @@ export function ReissueRequest({ api, d, onDone, forLostWallet = false }: { api:
   const [signature, setSignature] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  const [serverProblems, setServerProblems] = useState<Partial<Record<ReissueField, Bilingual>>>({});
   const [sent, setSent] = useState(false);
   const open = (d.reissues ?? []).filter((r) => r.status === "prepared" && r.deadline * 1000 > Date.now()).at(-1);
   const requested = (d.reissues ?? []).find((r) => r.status === "requested");
@@ -72,16 +80,41 @@ export function ReissueRequest({ api, d, onDone, forLostWallet = false }: { api:
     ? { chainId: c.chain.id, contract: c.config.deployment.certificate, tokenId: open.tokenId, newHolder: open.newHolder, root: open.root, deadline: open.deadline }
     : null;
   const addressOk = isAddress(newHolder.trim(), { strict: false });
+  const badAddress = newHolder !== "" && !addressOk;
+  const badSignature = signature !== "" && !SIGNATURE.test(signature);
+  const labels: Record<ReissueField, string> = { new: t("bodyOps.reissue.newWallet"), identity: t("bodyOps.reissue.identityCheck"), signature: t("bodyOps.reissue.pasteSignature") };
+  /** the workbench's refusal of a field, beside it until the field changes: "新钱包地址：与当前钱包相同" */
+  const serverProblem = (f: ReissueField) => {
+    const p = serverProblems[f];
+    return p ? `${labels[f]}${i18n.language === "en" ? `: ${p.en}` : `：${p.zh}`}` : null;
+  };
+  const serverError = (f: ReissueField) =>
+    serverProblems[f] ? (
+      <p className="notice error field-error" id={id(`${f}-error`)} data-testid={id(`${f}-error`)}>
+        {serverProblem(f)}
+      </p>
+    ) : null;
   const identityOk = !forLostWallet || identityCheck.trim().length >= 2;
+  const clear = (f: ReissueField) => setServerProblems((p) => ({ ...p, [f]: undefined }));
   const run = async (what: () => Promise<unknown>) => {
     setBusy(true);
     setError(null);
+    setServerProblems({});
     try {
       await what();
       await qc.invalidateQueries({ queryKey: ["dossier", d.id] });
       onDone();
     } catch (err) {
-      setError(err);
+      const problems = err instanceof WorkbenchError ? err.problems : [];
+      const placed: Partial<Record<ReissueField, Bilingual>> = {};
+      for (const p of problems) {
+        const f = FIELD_OF_SERVER[p.field];
+        if (f) placed[f] = { zh: p.zh, en: p.en };
+      }
+      setServerProblems(placed);
+      // each problem beside its field: the box says what the workbench refused, without the fields' paths
+      const all = err instanceof WorkbenchError && problems.length > 0 && problems.every((p) => FIELD_OF_SERVER[p.field]);
+      setError(all ? new AppError(err.headline) : err);
     } finally {
       setBusy(false);
     }
@@ -100,14 +133,21 @@ export function ReissueRequest({ api, d, onDone, forLostWallet = false }: { api:
           {forLostWallet ? (
             <div className="field">
               <label htmlFor={id("identity")}>{t("bodyOps.reissue.identityCheck")}</label>
-              <input id={id("identity")} value={identityCheck} maxLength={500} placeholder={t("bodyOps.reissue.identityCheckHint")} onChange={(e) => setIdentityCheck(e.currentTarget.value)} aria-required="true" />
+              <input id={id("identity")} value={identityCheck} maxLength={500} placeholder={t("bodyOps.reissue.identityCheckHint")} onChange={(e) => (setIdentityCheck(e.currentTarget.value), clear("identity"))} aria-required="true" {...invalidProps(id("identity"), !!serverProblems.identity)} />
+              {serverError("identity")}
             </div>
           ) : null}
           <div className="field">
             <label htmlFor={id("new")}>{t("bodyOps.reissue.newWallet")}</label>
-            <input id={id("new")} value={newHolder} autoComplete="off" spellCheck={false} placeholder="0x…" onChange={(e) => setNewHolder(e.currentTarget.value)} aria-invalid={newHolder !== "" && !addressOk} />
+            <input id={id("new")} value={newHolder} autoComplete="off" spellCheck={false} placeholder="0x…" onChange={(e) => (setNewHolder(e.currentTarget.value), clear("new"))} {...invalidProps(id("new"), badAddress || !!serverProblems.new)} />
+            {badAddress ? (
+              <p className="notice error field-error" id={id("new-error")} data-testid={id("new-error")}>
+                {t("bodyOps.reissue.badAddress")}
+              </p>
+            ) : (
+              serverError("new")
+            )}
           </div>
-          {newHolder !== "" && !addressOk ? <p className="notice error">{t("bodyOps.reissue.badAddress")}</p> : null}
           <button
             type="button"
             className="primary"
@@ -135,10 +175,16 @@ export function ReissueRequest({ api, d, onDone, forLostWallet = false }: { api:
           <li>
             <div className="field">
               <label htmlFor={id("signature")}>{t("bodyOps.reissue.pasteSignature")}</label>
-              <textarea id={id("signature")} rows={3} value={signature} spellCheck={false} onChange={(e) => setSignature(e.currentTarget.value.trim())} />
+              <textarea id={id("signature")} rows={3} value={signature} spellCheck={false} onChange={(e) => (setSignature(e.currentTarget.value.trim()), clear("signature"))} {...invalidProps(id("signature"), badSignature || !!serverProblems.signature)} />
+              {badSignature ? (
+                <p className="notice error field-error" id={id("signature-error")} data-testid={id("signature-error")}>
+                  {t("bodyOps.reissue.badSignature")}
+                </p>
+              ) : (
+                serverError("signature")
+              )}
             </div>
             <QrScanner idPrefix={id("sig")} onResult={(text) => setSignature(text.trim())} uploadLabel={t("bodyOps.reissue.scanSignature")} />
-            {signature && !SIGNATURE.test(signature) ? <p className="notice error">{t("bodyOps.reissue.badSignature")}</p> : null}
             <button
               type="button"
               className="primary"
