@@ -6,7 +6,8 @@
  * Also: issuance signed in the operator's own wallet (WalletIssuance), re-issue to a new wallet with the new
  * wallet's consent (Reissue, and its consent page `#/body/consent`), objection rulings (Objections) and evidence
  * files by SHA-256 (Evidence). A would-be signing key signs its consent to serve the body on `#/body/key-consent`
- * (KeyConsent), which needs neither the workbench nor a sign-in.
+ * (KeyConsent), which needs neither the workbench nor a sign-in. For operators (issue #13): the annual review queue
+ * with its reminders (年审, Reviews and Reminders) and the holders' revocation requests (持证人申请, HolderRequests).
  */
 import { lazy, Suspense, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -20,14 +21,17 @@ import { KeyConsentPage } from "./KeyConsent";
 import { ConsentPage } from "./Reissue";
 import { WalletIssuance } from "./WalletIssuance";
 import { DossierView, retryable } from "./DossierView";
+import { HolderRequests, REQUEST_TEXT, useRevocationRequests } from "./HolderRequests";
 import { Inbox } from "./Inbox";
-import { Assessors, Notice, Outbox } from "./Queues";
+import { Assessors } from "./Assessors";
+import { Notice, Outbox } from "./Queues";
 import { useWorkbenchApi } from "../wallet/useWorkbenchApi";
 
-type Tab = "inbox" | "notice" | "outbox" | "assessors" | "reviews";
+type Tab = "inbox" | "notice" | "outbox" | "assessors" | "reviews" | "requests";
 
-/** 年审: the body's review queue (filled in by issue #13) */
+/** 年审: the body's review queue (filled in by issue #13), its reminders and their webhook delivery below it */
 const Reviews = lazy(() => import("./Reviews"));
+const Reminders = lazy(() => import("./Reminders"));
 
 /** the console's own words (the shared locale files are not this page's) */
 const TEXT = {
@@ -75,6 +79,9 @@ export default function BodyConsole({ route }: { route: Route }) {
   const [signInError, setSignInError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const mine = session && w.address && session.address.toLowerCase() === w.address.toLowerCase() ? session : null;
+  // the holders' open requests, counted on their tab wherever the operator is in the console
+  const requests = useRevocationRequests(api, mine?.roles.includes("operator") === true);
+  const waiting = requests.data?.items.length ?? 0;
 
   const signIn = async () => {
     if (!w.address) return;
@@ -133,9 +140,9 @@ export default function BodyConsole({ route }: { route: Route }) {
           ) : (
             <>
               <div className="tabs" role="tablist">
-                {(["inbox", "notice", ...(mine.roles.includes("operator") ? (["outbox", "assessors", "reviews"] as const) : [])] as Tab[]).map((k) => (
+                {(["inbox", "notice", ...(mine.roles.includes("operator") ? (["outbox", "assessors", "reviews", "requests"] as const) : [])] as Tab[]).map((k) => (
                   <a key={k} role="tab" aria-selected={tab === k} className={tab === k ? "button primary" : "button"} href={`#/body?tab=${k}`} data-tab={k}>
-                    {k === "reviews" ? (i18n.language === "en" ? TEXT.en : TEXT.zh).reviews : t(`body.${k}`)}
+                    {k === "reviews" ? (i18n.language === "en" ? TEXT.en : TEXT.zh).reviews : k === "requests" ? (i18n.language === "en" ? REQUEST_TEXT.en : REQUEST_TEXT.zh).tabWith(waiting) : t(`body.${k}`)}
                   </a>
                 ))}
               </div>
@@ -151,8 +158,10 @@ export default function BodyConsole({ route }: { route: Route }) {
               {tab === "reviews" && mine.roles.includes("operator") ? (
                 <Suspense fallback={<p role="status">{t("app.loading")}</p>}>
                   <Reviews api={api} />
+                  <Reminders api={api} />
                 </Suspense>
               ) : null}
+              {tab === "requests" && mine.roles.includes("operator") ? <HolderRequests api={api} /> : null}
             </>
           )}
         </>

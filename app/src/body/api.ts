@@ -180,6 +180,12 @@ export class WorkbenchApi {
     return session;
   }
 
+  /** 撤销申请: the holders' standing revocation requests, oldest first (operators only) */
+  revocationRequests = (): Promise<{ items: RevocationRequestView[] }> => this.call("GET", "/revocation-requests");
+
+  /** 年审提醒: the review reminders and their webhook delivery (operators only; reading sends the undelivered ones) */
+  reminders = (): Promise<RemindersView> => this.call("GET", "/reminders");
+
   async signOut(): Promise<void> {
     await this.call("POST", "/auth/logout").catch(() => undefined);
     sessionStorage.removeItem(STORE);
@@ -373,3 +379,17 @@ export interface ObjectionView {
   createdAt: number;
   resolvedAt: number | null;
 }
+
+// ---------------------------------------------------------------- holders' requests and review reminders (issue #13)
+
+/** why a holder asks for revocation (server/store/holder-requests.ts REVOCATION_REQUEST_REASONS) */
+export type RevocationRequestReason = "no-longer-cqo" | "left-employer" | "no-longer-needed" | "other";
+
+/** A holder's standing request to revoke their certificate (server/routes/holder-requests.ts RequestView): no name, the wallet only; `createdAt` in ms. */
+export interface RevocationRequestView { id: number; dossierId: string; tokenId: string; holder: Address; reason: RevocationRequestReason; status: "open" | "done"; createdAt: number }
+
+/** A reminder of GET /reminders (server/routes/reviews.ts Reminder; numbers and dates only); `delivery`: none, sending, delivered or failed. */
+export interface ReminderView { kind: "due-soon" | "overdue" | "report-filed" | "employer-changed"; tokenId: string; dossierId: string; dueAt: number; daysLeft: number; delivery: string }
+
+/** GET /reminders: the chain's now (unix seconds), whether the webhook (CQO_REVIEW_WEBHOOK_URL) is configured, the reminders */
+export interface RemindersView { now: number; webhook: boolean; items: ReminderView[] }
