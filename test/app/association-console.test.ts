@@ -170,6 +170,14 @@ describe("dApp · association console made safe (#14)", function () {
       expect(await page.locator("#acc-days-error").count()).to.equal(0);
       if (lang === "zh") await expectTranslated(page, "association accreditation confirmation", { data: await bodyNamesOnChain(world) });
       await page.click('[role="alertdialog"] button:not([data-testid="confirm"])');
+      // a body's terms (BodyPanel): the same words at its own field, no path
+      await page.locator(`details[data-body="${world.bodyA}"] summary`).click();
+      await page.fill(`#notice-${world.bodyA}`, "200");
+      await page.click(`[data-testid="terms-${world.bodyA}"] > button`);
+      await page.click('[role="alertdialog"] [data-testid="confirm"]'); // the sdk checks the terms when they are sent
+      expect(await (await page.waitForSelector(`#notice-${world.bodyA}-error[data-field="days"]`)).textContent()).to.equal(W.days);
+      expect(await page.getAttribute(`#notice-${world.bodyA}`, "aria-describedby")).to.equal(`notice-${world.bodyA}-error`);
+      expect(await page.innerText(`[data-testid="terms-${world.bodyA}"]`)).to.not.match(/\b(terms|accreditation)\.[A-Za-z]/);
       await context.close();
     }
   });

@@ -5,7 +5,7 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { TxView, useTx, type TxRunner } from "../wallet/tx";
-import { useConsoleText, type ConsoleField } from "./consoleText";
+import { fieldProblemWords, useConsoleText, type ConsoleField } from "./consoleText";
 import { problemsOfError, type FieldProblem } from "./inputProblems";
 
 export type ActionName = keyof ReturnType<typeof useConsoleText>["titles"];
@@ -67,16 +67,16 @@ export function ActionTxView({ actions }: { actions: ActionTx }) {
 }
 
 /**
- * A field's problems, next to it (the input carries aria-invalid and aria-describedby = `${inputId}-error`), with
- * the sdk's path of the argument as it is (translate="no": an identifier, not words).
+ * A field's problems, next to it (the input carries aria-invalid and aria-describedby = `${inputId}-error`): the
+ * field's label and what is wrong, in the page's language (consoleText.ts fieldProblemWords).
  */
 export function FieldErrors({ inputId, field, problems }: { inputId: string; field: ConsoleField; problems: readonly FieldProblem[] }) {
   const C = useConsoleText();
-  const mine = problems.filter((p) => p.field === field);
-  if (!mine.length) return null;
+  if (!problems.some((p) => p.field === field)) return null;
+  // the field's label and what is wrong, in words: never the sdk's path of the argument
   return (
     <span id={`${inputId}-error`} className="field-error" data-field={field}>
-      {C.problem[field]} <span className="muted" translate="no">({[...new Set(mine.map((p) => p.path))].join(", ")})</span>
+      {fieldProblemWords(C, field)}
     </span>
   );
 }

@@ -10,9 +10,9 @@ import { keccak256, toHex, type Hex } from "viem";
 import { levelsToScope, type RulebookRecord } from "../../../sdk/types";
 import { levelLabel, shortHex } from "../lib/format";
 import { useWallet } from "../wallet/wallet";
-import { invalidProps, type ActionTx } from "./ActionTx";
+import { FieldErrors, invalidProps, type ActionTx } from "./ActionTx";
 import { ConsentField, grantOf, useSigningKeyConsent } from "./ConsentField";
-import { fieldProblemWords, useConsoleText, type ConsoleField } from "./consoleText";
+import { useConsoleText } from "./consoleText";
 import { checkAccreditation, type FieldProblem } from "./inputProblems";
 import { ScrollRegion } from "../components/ScrollRegion";
 
@@ -24,16 +24,6 @@ export const unixToDate = (s: number): string => new Date(s * 1000).toISOString(
  * A field's problem next to it, as the user reads it: "主体管理员地址：应为非零的以太坊地址…". The input carries
  * aria-invalid and aria-describedby = `${inputId}-error` (invalidProps); the sdk's paths stay out of the text.
  */
-export function FieldProblemText({ inputId, field, problems }: { inputId: string; field: ConsoleField; problems: readonly FieldProblem[] }) {
-  const C = useConsoleText();
-  if (!problems.some((p) => p.field === field)) return null;
-  return (
-    <span id={`${inputId}-error`} className="field-error" data-field={field}>
-      {fieldProblemWords(C, field)}
-    </span>
-  );
-}
-
 export function LevelPicker({ idPrefix, value, onChange, problems = [] }: { idPrefix: string; value: number[]; onChange: (v: number[]) => void; problems?: readonly FieldProblem[] }) {
   const { t, i18n } = useTranslation();
   return (
@@ -50,7 +40,7 @@ export function LevelPicker({ idPrefix, value, onChange, problems = [] }: { idPr
           <label htmlFor={`${idPrefix}-level-${l}`}>{levelLabel(l, i18n.language)}</label>
         </span>
       ))}
-      <FieldProblemText inputId={`${idPrefix}-levels`} field="levels" problems={problems} />
+      <FieldErrors inputId={`${idPrefix}-levels`} field="levels" problems={problems} />
     </fieldset>
   );
 }
@@ -105,24 +95,24 @@ export function AccreditForm({ actions, enabled, nextBodyId, onDone }: { actions
       <fieldset disabled={!enabled} className="plain">
         <label htmlFor="acc-name">{t("association.name")}</label>
         <input id="acc-name" required value={name} onChange={(e) => setName(e.currentTarget.value)} {...invalidProps("acc-name", "name", problems)} />
-        <FieldProblemText inputId="acc-name" field="name" problems={problems} />
+        <FieldErrors inputId="acc-name" field="name" problems={problems} />
         <label htmlFor="acc-admin">{t("association.adminAddress")}</label>
         <input id="acc-admin" className="mono" required value={admin} onChange={(e) => setAdmin(e.currentTarget.value.trim())} {...invalidProps("acc-admin", "admin", problems)} />
-        <FieldProblemText inputId="acc-admin" field="admin" problems={problems} />
+        <FieldErrors inputId="acc-admin" field="admin" problems={problems} />
         <p data-testid="next-body-id">{t("association.nextBodyId", { id: nextBodyId ?? "…" })}</p>
         <ConsentField id="acc-consent" label={t("association.consent.labelFirst")} value={consentText} onChange={setConsentText} check={consent} bodyId={nextBodyId} />
-        <FieldProblemText inputId="acc-consent-sdk" field="consent" problems={problems} />
+        <FieldErrors inputId="acc-consent-sdk" field="consent" problems={problems} />
         <LevelPicker idPrefix="acc" value={levels} onChange={setLevels} problems={problems} />
         <div className="row wrap">
           <div className="field">
             <label htmlFor="acc-until">{t("association.termUntil")}</label>
             <input id="acc-until" type="date" required value={until} onChange={(e) => setUntil(e.currentTarget.value)} {...invalidProps("acc-until", "until", problems)} />
-            <FieldProblemText inputId="acc-until" field="until" problems={problems} />
+            <FieldErrors inputId="acc-until" field="until" problems={problems} />
           </div>
           <div className="field">
             <label htmlFor="acc-days">{t("association.noticeDays")}</label>
             <input id="acc-days" type="number" min={0} max={194} required value={days} onChange={(e) => setDays(e.currentTarget.value)} {...invalidProps("acc-days", "days", problems)} />
-            <FieldProblemText inputId="acc-days" field="days" problems={problems} />
+            <FieldErrors inputId="acc-days" field="days" problems={problems} />
           </div>
         </div>
         <button type="submit" className="primary" disabled={!enabled || levels.length === 0 || !grant}>
