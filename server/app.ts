@@ -105,7 +105,7 @@ export async function buildServer(options: ServerOptions): Promise<Workbench> {
   const syncActor: Actor = { address: chain?.walletClient?.account?.address ?? "chain", role: "sync" };
   const base = { db, chain, worker, evidence, rulebooks, config, now, siweDomain: () => config.siweDomain ?? `localhost:${boundPort}`, crash, syncActor, log };
   const ctx: Ctx = { ...base, terms: issuanceTerms(base), inFlight: new Set() };
-  const sync = async (): Promise<SyncReport | null> => (chain ? syncFromChain(db, chain, syncActor, config.bodyId, log) : null);
+  const sync = async (): Promise<SyncReport | null> => (chain ? syncFromChain(db, chain, syncActor, config.bodyId, log, ctx.inFlight) : null);
 
   await app.register(multipart, { limits: { fileSize: config.evidenceMaxBytes, files: 1, fields: 10 } });
   // security headers, JSON-only bodies, rate limits, the purge of nonces and sessions (server/protection.ts)

@@ -98,21 +98,43 @@ interface TokenDossier {
 /**
  * Brings the database up to the chain: first the pending intents (a crash between a mined transaction and its
  * record), then every dossier whose certificate the chain shows in another state.
+ *
+ * `busy` is the set of dossiers a lifecycle call holds (ctx.inFlight): their pending intent is that call's, not a
+ * crash's leftover, so they are skipped, and each dossier the sync works on is held in it meanwhile (a call
+ * started then answers 409 dossier-busy instead of racing the sync to the same record).
  */
-export async function syncFromChain(db: Db, chain: CqoClient, actor: Actor, bodyId: number, log?: (msg: string, data?: Record<string, unknown>) => void): Promise<SyncReport> {
+export async function syncFromChain(db: Db, chain: CqoClient, actor: Actor, bodyId: number, log?: (msg: string, data?: Record<string, unknown>) => void, busy: Set<string> = new Set()): Promise<SyncReport> {
   const report: SyncReport = { recorded: 0, notApplied: 0, followed: 0, unresolved: 0 };
-  await settleIntents(db, chain, actor, bodyId, pendingIntents(db), report, log);
+  const held = [...new Set(pendingIntents(db).map((i) => i.dossierId))].filter((id) => !busy.has(id));
+  for (const id of held) busy.add(id);
+  try {
+    await settleIntents(db, chain, actor, bodyId, pendingIntents(db).filter((i) => held.includes(i.dossierId)), report, log);
+  } finally {
+    for (const id of held) busy.delete(id);
+  }
 
   const rows = db.prepare("SELECT id, state, token_id FROM dossiers WHERE token_id IS NOT NULL AND state IN ('in-notice', 'issued', 'suspended')").all() as TokenDossier[];
   for (let i = 0; i < rows.length; i += 32) {
-    const slice = rows.slice(i, i + 32);
+    const slice = rows.slice(i, i + 32).filter((r) => !busy.has(r.id));
     const views = await Promise.all(slice.map((r) => chain.verifyCertificate(r.token_id)));
     for (const [k, row] of slice.entries()) {
-      const r = await follow(db, chain, actor, bodyId, row, views[k]!);
-      if (r === "followed") report.followed++;
-      if (r === "unresolved") report.unresolved++;
-      report.followed += await followPassedReviews(db, chain, actor, bodyId, row, views[k]!);
-      report.followed += await followRenewal(db, chain, row, views[k]!);
+      if (busy.has(row.id)) continue;
+      busy.add(row.id);
+      try {
+        const v = views[k]!;
+        const r = await follow(db, chain, actor, bodyId, row, v);
+        if (r === "followed") report.followed++;
+        if (r === "unresolved") report.unresolved++;
+        report.followed += await followPassedReviews(db, chain, actor, bodyId, row, v);
+        // the dossier as the steps before left it (follow may have moved it)
+        report.followed += await followRenewal(db, chain, currentRow(db, row), v);
+        report.followed += fillReissueNoticeEnd(db, actor, currentRow(db, row), v);
+      } catch (err) {
+        report.unresolved++;
+        log?.("re-sync of a dossier failed", { dossier: row.id, error: (err as Error).message });
+      } finally {
+        busy.delete(row.id);
+      }
     }
   }
   if (report.recorded + report.notApplied + report.followed + report.unresolved > 0) log?.("re-synced from chain state", { ...report });
@@ -206,7 +228,7 @@ async function followPassedReviews(db: Db, chain: CqoClient, actor: Actor, bodyI
  * to disclose, nor a consent to do so) and POST /objections takes objections during it. Returns 1 when recorded.
  */
 async function followRenewal(db: Db, chain: CqoClient, row: TokenDossier, v: CertificateVerification): Promise<number> {
-  if (row.state !== "issued" || v.status === "NotFound" || v.status === "Revoked") return 0;
+  if ((row.state !== "issued" && row.state !== "suspended") || row.token_id !== v.tokenId.toString() || v.status === "NotFound" || v.status === "Revoked") return 0;
   const root = v.resultRoot.toLowerCase();
   if (latestCredential(db, row.id)?.root.toLowerCase() === root) return 0;
   const renewals = db.prepare("SELECT json_extract(details_json, '$.root') AS root FROM audit_log WHERE dossier_id = ? AND action = 'renew' AND json_valid(details_json)").all(row.id) as { root: unknown }[];
@@ -214,11 +236,34 @@ async function followRenewal(db: Db, chain: CqoClient, row: TokenDossier, v: Cer
   const history = await chain.certificateHistory(row.token_id);
   const e = last(history, "renewed", (x) => x.resultRoot.toLowerCase() === root);
   if (!e || recordedTxs(db, row.id).has(e.txHash.toLowerCase())) return 0;
-  db.transaction(() =>
-    transition(db, row.id, "renew", row.state, "issued", { address: e.actor, role: "sync" }, { txHash: e.txHash, root: e.resultRoot, validFrom: e.validFrom, validUntil: e.validUntil, resyncedFromChain: true }),
-  )();
+  // noCredential: the workbench holds no evaluation or credential of this result (its downloads and the sampling
+  // audit still answer the one before, whose root the chain no longer shows)
+  const details = { txHash: e.txHash, root: e.resultRoot, validFrom: e.validFrom, validUntil: e.validUntil, resyncedFromChain: true, noCredential: true };
+  const by: Actor = { address: e.actor, role: "sync" };
+  db.transaction(() => {
+    // a renewal mined before a suspension the re-sync followed first: recorded where the dossier now is
+    if (row.state === "issued") transition(db, row.id, "renew", "issued", "issued", by, details);
+    else audit(db, { dossierId: row.id, actor: by, action: "renew", from: row.state, to: row.state, details });
+  })();
   return 1;
 }
+
+/**
+ * A re-issue recorded without the end of its new number's notice (the view unreadable when it was mined, or a node
+ * behind): the re-sync reads it now and records it (`reissue-notice`), so GET /notices lists the notice. Returns 1
+ * when recorded.
+ */
+function fillReissueNoticeEnd(db: Db, actor: Actor, row: TokenDossier, v: CertificateVerification): number {
+  if (v.status === "NotFound" || v.status === "Revoked" || row.token_id !== v.tokenId.toString()) return 0;
+  const latest = db
+    .prepare("SELECT action, json_extract(details_json, '$.validFrom') AS valid_from FROM audit_log WHERE dossier_id = ? AND action IN ('renew', 'reissue', 'reissue-notice') AND json_valid(details_json) ORDER BY id DESC LIMIT 1")
+    .get(row.id) as { action: string; valid_from: unknown } | undefined;
+  if (latest?.action !== "reissue" || typeof latest.valid_from === "number") return 0;
+  db.transaction(() => audit(db, { dossierId: row.id, actor, action: "reissue-notice", from: row.state, to: row.state, details: { tokenId: row.token_id, validFrom: v.validFrom, resyncedFromChain: true } }))();
+  return 1;
+}
+
+const currentRow = (db: Db, row: TokenDossier): TokenDossier => (db.prepare("SELECT id, state, token_id FROM dossiers WHERE id = ?").get(row.id) as TokenDossier | undefined) ?? row;
 
 /** One dossier against its certificate's on-chain view. */
 async function follow(db: Db, chain: CqoClient, actor: Actor, bodyId: number, row: TokenDossier, v: CertificateVerification): Promise<"same" | "followed" | "unresolved"> {

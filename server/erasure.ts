@@ -33,7 +33,7 @@ export function assertNotErased(db: Db, id: string): void {
 }
 
 /** audit keys that say what was done, never with what content */
-const AUDIT_KEYS = new Set(["root", "digest", "round", "level", "outcome", "txHash", "tokenId", "validUntil", "validFrom", "sheets", "of", "previousRound", "falseMaterials", "command", "objectionId", "upheld", "reason", "renewalDossierId", "renewed", "resyncedFromChain", "deadline", "newHolder", "declared", "publishInNotice", "result", "dueAt", "annualReview"]);
+const AUDIT_KEYS = new Set(["noCredential", "root", "digest", "round", "level", "outcome", "txHash", "tokenId", "validUntil", "validFrom", "sheets", "of", "previousRound", "falseMaterials", "command", "objectionId", "upheld", "reason", "renewalDossierId", "renewed", "resyncedFromChain", "deadline", "newHolder", "declared", "publishInNotice", "result", "dueAt", "annualReview"]);
 
 function redact(details: string | null): string | null {
   if (details === null) return null;
@@ -61,6 +61,10 @@ export function erasePersonalData(db: Db, d: DossierRow, reason: ErasureReason, 
     if (cur.state !== d.state || !ERASABLE.includes(cur.state)) throw conflict("dossier-changed", { zh: "该申报已被另一操作更新，请刷新后重试", en: "the dossier was changed by another action: reload and retry" }, { state: cur.state });
     if ((db.prepare(`${RAW_SQL} SELECT erased_at FROM dossiers WHERE id = ?`).get(d.id) as { erased_at: number | null }).erased_at !== null) {
       throw conflict("already-erased", { zh: "该申报的个人信息已删除", en: "this dossier's personal data was already erased" });
+    }
+    // an objection the body has not ruled on: erased, the dossier could never be ruled on through the workbench
+    if (db.prepare("SELECT 1 FROM objections WHERE dossier_id = ? AND status IN ('filing', 'filed')").get(d.id)) {
+      throw conflict("objection-open", { zh: "该证书有尚未处理的异议，处理完毕后才能删除个人信息", en: "an objection to this certificate is not ruled on yet: rule on it before erasing the personal data" });
     }
     if (db.prepare("SELECT 1 FROM chain_intents WHERE dossier_id = ? AND status = 'pending'").get(d.id)) {
       throw conflict("dossier-busy", { zh: "该申报有尚未确认的上链操作", en: "an on-chain action of this dossier is not settled yet" });

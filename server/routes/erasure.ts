@@ -5,7 +5,9 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { text } from "../../scoring";
 import { operatorOnly, signedIn, sessionOf, type Ctx, type RouteOptions } from "../context";
-import { notFound } from "../errors";
+import { onChain } from "../chain-calls";
+import { conflict, notFound } from "../errors";
+import { resultInNotice } from "../renewal-notice";
 import { checkpointErasures, erasePersonalData, RETAINED_UNTIL_ERASED } from "../erasure";
 import { getDossier } from "../store/dossiers";
 import { dossierSummary } from "../views";
@@ -59,6 +61,10 @@ export async function erasureRoutes(app: FastifyInstance, { ctx }: RouteOptions)
 
   r.post("/dossiers/:id/erase", { onRequest: operatorOnly, schema: { params: DossierIdParams, body: EraseBody, response: { 200: DossierSummary.extend({ erased: z.literal(true) }), ...errors(400, 401, 403, 404, 409) } } }, async (req) => {
     const { d, actor } = operatorDossier(db, sessionOf(req), req.params.id);
+    // a renewal's or a re-issue's notice still running (the chain says so): the public may still object to it
+    if ((d.state === "issued" || d.state === "suspended") && d.token_id && ctx.chain && (await onChain(() => resultInNotice(ctx.chain!, d.token_id!)))) {
+      throw conflict("in-notice", { zh: "该证书的复评或补发仍在公示期内，公示期满后才能删除个人信息", en: "this certificate's renewal or re-issue is still in public notice: erase its personal data once the notice is over" });
+    }
     deleteFiles(ctx, erasePersonalData(db, d, req.body.reason, actor, ctx.now(), req.body.reference));
     checkpointErasures(db);
     return { ...dossierSummary(getDossier(db, d.id)!), erased: true as const };

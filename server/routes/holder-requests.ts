@@ -17,7 +17,7 @@ import { conflict, notFound } from "../errors";
 import { errors } from "../openapi";
 import type { RulebookSet } from "../rulebooks";
 import { REVOCATION_REQUEST_REASONS, closeStaleRevocationRequests, insertRevocationRequest, openRevocationRequest, openRevocationRequests, revocationRequestById, type HolderRequestRow } from "../store/holder-requests";
-import { getDossier, holderOf, type DossierRow } from "../store/dossiers";
+import { applicantNamesOf, getDossier, holderOf, type DossierRow } from "../store/dossiers";
 import type { Session } from "../auth";
 import { audit } from "../workflow";
 import { DossierIdParams, Note, bi } from "./inputs";
@@ -72,9 +72,18 @@ export async function holderRequestRoutes(app: FastifyInstance, { ctx }: RouteOp
     return reply.status(201).send(requestView(revocationRequestById(db, id)!));
   });
 
-  r.get("/revocation-requests", { onRequest: operatorOnly, schema: { response: { 200: z.object({ items: z.array(RequestView) }), ...errors(401, 403) } } }, async () => ({
-    items: openRevocationRequests(db, 500).map(requestView),
-  }));
+  // the operator's list names each holder, as the other queues do (the name beside the dossier; null once erased)
+  const Listed = RequestView.extend({ applicantName: z.string().nullable(), personalData: z.enum(["shown", "erased"]) });
+  r.get("/revocation-requests", { onRequest: operatorOnly, schema: { response: { 200: z.object({ items: z.array(Listed) }), ...errors(401, 403) } } }, async () => {
+    const rows = openRevocationRequests(db, 500);
+    const names = applicantNamesOf(db, rows.map((x) => x.dossier_id));
+    return {
+      items: rows.map((x) => {
+        const name = names.get(x.dossier_id) ?? null;
+        return { ...requestView(x), applicantName: name, personalData: name === null ? ("erased" as const) : ("shown" as const) };
+      }),
+    };
+  });
 
   r.get("/dossiers/:id/renewal-draft", { onRequest: signedIn, schema: { params: DossierIdParams, response: { 200: RenewalDraft, ...errors(400, 401, 404, 409) } } }, async (req) => {
     const d = heldDossier(db, sessionOf(req), req.params.id);

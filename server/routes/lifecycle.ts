@@ -98,6 +98,6 @@ export async function lifecycleRoutes(app: FastifyInstance, { ctx }: RouteOption
 
   r.post("/sync", { onRequest: operatorOnly, schema: { response: { 200: SyncReport, ...errors(401, 403, 503) } } }, async () => {
     const chain = requireChain(ctx);
-    return onChain(() => syncFromChain(db, chain, ctx.syncActor, ctx.config.bodyId));
+    return onChain(() => syncFromChain(db, chain, ctx.syncActor, ctx.config.bodyId, ctx.log, ctx.inFlight));
   });
 }

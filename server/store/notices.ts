@@ -55,8 +55,8 @@ export function noticesInProgress(db: Db, limit: number): NoticeRow[] {
 
 /**
  * Renewed and re-issued certificates whose new result's notice runs at `now` (the chain's clock, unix seconds):
- * the dossier's latest renewal or re-issue recorded the notice's end (`validFrom`, lifecycle.ts) and it is still
- * ahead. The notice that ends sooner first. At most `limit` rows.
+ * the dossier's latest renewal or re-issue recorded the notice's end (`validFrom`, lifecycle.ts; a re-issue's may
+ * come later, read by the re-sync: `reissue-notice`, chain-sync.ts) and it is still ahead. The notice that ends sooner first. At most `limit` rows.
  */
 export function laterNoticesRunning(db: Db, now: number, limit: number): NoticeRow[] {
   const rows = db
@@ -65,11 +65,11 @@ export function laterNoticesRunning(db: Db, now: number, limit: number): NoticeR
          SELECT ${COLUMNS}, a.action AS action,
                 json_extract(a.details_json, '$.validFrom') AS notice_ends, json_extract(a.details_json, '$.root') AS root
            ${FROM}
-           JOIN audit_log a ON a.id = (SELECT MAX(x.id) FROM audit_log x WHERE x.dossier_id = d.id AND x.action IN ('renew', 'reissue'))
+           JOIN audit_log a ON a.id = (SELECT MAX(x.id) FROM audit_log x WHERE x.dossier_id = d.id AND x.action IN ('renew', 'reissue', 'reissue-notice'))
           WHERE d.state IN ('issued', 'suspended') AND d.token_id IS NOT NULL AND d.erased_at IS NULL
        ) WHERE notice_ends > ?
         ORDER BY notice_ends, dossier_id LIMIT ?`,
     )
-    .all(now, limit) as (Listed & { action: "renew" | "reissue"; notice_ends: number; root: string | null })[];
+    .all(now, limit) as (Listed & { action: "renew" | "reissue" | "reissue-notice"; notice_ends: number; root: string | null })[];
   return rows.map(({ action, notice_ends: _ends, ...r }) => withCredential(db, r, action === "renew" ? "renewal" : "reissue"));
 }

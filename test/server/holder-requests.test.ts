@@ -60,8 +60,11 @@ describe("server: the holder's requests — revocation at their request, and the
     expect(r.json()).to.include({ dossierId: c.id, tokenId: c.tokenId, holder: applicant.address, reason: "left-employer", status: "open" });
     r = await http("POST", `/dossiers/${c.id}/revocation-request`, { reason: "other" }, tokens.applicant);
     expect(codeOf(r)).to.deep.equal([409, "request-open"]);
-    const queue = expect200(await http("GET", "/revocation-requests", undefined, tokens.operator), "queue").json<{ items: { dossierId: string }[] }>();
+    const queue = expect200(await http("GET", "/revocation-requests", undefined, tokens.operator), "queue").json<{ items: { dossierId: string; applicantName: string | null; personalData: string }[] }>();
     expect(queue.items.map((i) => i.dossierId)).to.include(c.id);
+    // named for the operator, as the other queues are: the dossier's applicant
+    const named = expect200(await http("GET", `/dossiers/${c.id}`, undefined, tokens.operator), "dossier").json<{ dossier: { applicant: { name: string } } }>();
+    expect(queue.items.find((i) => i.dossierId === c.id)).to.include({ applicantName: named.dossier.applicant.name, personalData: "shown" });
     expect((await http("GET", "/revocation-requests", undefined, tokens.applicant)).status).to.equal(403);
 
     expect200(await http("POST", `/dossiers/${c.id}/revoke`, { reason: "HolderRequest" }, tokens.operator), "revoke");

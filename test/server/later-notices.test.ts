@@ -160,6 +160,59 @@ describe("server: notices after the first (re-issue, a renewal outside the workb
     expect((await reader().verifyCertificate(c.tokenId)).underObjection).to.equal(false);
   });
 
+  it("a renewal then a suspension made on chain outside the workbench: one re-sync records both, the renewal where the dossier now is (attack F1)", async () => {
+    const e = await issued();
+    const before = await reader().verifyCertificate(e.tokenId);
+    const root = `0x${"6b".repeat(32)}` as Hex;
+    await bodyKey().renewCertificate(e.tokenId, { resultRoot: root, rulebookId: before.rulebookId, validUntil: (await chainSeconds(reader())) + 3 * 365 * DAY });
+    await bodyKey().suspendCertificate(e.tokenId, `0x${"5e".repeat(32)}`);
+    const report = await sync();
+    expect(report.unresolved).to.equal(0);
+    expect(await stateOf(e.id)).to.equal("suspended");
+    const renew = (await auditOf(e.id)).filter((x) => x.action === "renew");
+    expect(renew).to.have.length(1);
+    expect(renew[0]).to.deep.include({ role: "sync", from: "suspended", to: "suspended" });
+    expect(renew[0]!.details).to.deep.include({ root, resyncedFromChain: true, noCredential: true });
+    expect((await notices()).find((n) => n.tokenId === e.tokenId)).to.deep.include({ kind: "renewal", disclosure: null });
+  });
+
+  it("a re-issue whose notice end could not be read when it was mined: the re-sync reads it and lists the notice (attack F3)", async () => {
+    const f = await issued();
+    const newWallet = account(76);
+    const prep = expect200(await http("POST", `/dossiers/${f.id}/reissue/prepare`, { newHolder: newWallet.address, identityCheck: "现场核验身份证原件" }, tokens.operator), "prepare").json<{
+      root: Hex;
+      typedData: Parameters<typeof newWallet.signTypedData>[0];
+    }>();
+    expect200(await http("POST", `/dossiers/${f.id}/reissue/request`, { root: prep.root, signature: await newWallet.signTypedData(prep.typedData) }, tokens.operator), "request");
+    const newTokenId = expect200(await http("POST", `/dossiers/${f.id}/reissue`, {}, tokens.operator), "reissue").json<{ tokenId: string }>().tokenId;
+    // as if the view had been unreadable then: the re-issue recorded with no notice end
+    fixture.wb.db.prepare("UPDATE audit_log SET details_json = json_remove(details_json, '$.validFrom') WHERE dossier_id = ? AND action = 'reissue'").run(f.id);
+    expect((await notices()).map((n) => n.tokenId)).to.not.include(newTokenId);
+    expect((await sync()).followed).to.be.greaterThanOrEqual(1);
+    const filled = (await auditOf(f.id)).filter((x) => x.action === "reissue-notice");
+    expect(filled).to.have.length(1);
+    expect(filled[0]!.details?.validFrom).to.equal((await reader().verifyCertificate(newTokenId)).validFrom);
+    expect((await notices()).find((n) => n.tokenId === newTokenId)).to.deep.include({ kind: "reissue", disclosure: null });
+    await sync();
+    expect((await auditOf(f.id)).filter((x) => x.action === "reissue-notice"), "filled once").to.have.length(1);
+  });
+
+  it("no erasure while an objection waits for its ruling or a renewal's notice runs (409 objection-open, in-notice; attack F4)", async () => {
+    const g = await issued();
+    const again = await toEvaluated(http, tokens, { ...g.dossier, dossierId: `${g.dossier.dossierId}-R1` }, SHEETS);
+    expect200(await http("POST", `/dossiers/${g.id}/renew`, { renewalDossierId: again.id }, tokens.operator), "renew");
+    const during = await http("POST", `/dossiers/${g.id}/erase`, { reason: "request", reference: "PIPL-2026-072" }, tokens.operator);
+    expect(during.status).to.equal(409);
+    expect(during.json<{ error: { code: string } }>().error.code).to.equal("in-notice");
+    const filed = expect200(await http("POST", "/objections", await signed(account(77), g.tokenId, "复评材料不实"), await signInAs(http, account(77))), "file", 201).json<{ id: number }>();
+    await travel(8 * DAY);
+    const open = await http("POST", `/dossiers/${g.id}/erase`, { reason: "request", reference: "PIPL-2026-072" }, tokens.operator);
+    expect(open.status).to.equal(409);
+    expect(open.json<{ error: { code: string; zh: string; en: string } }>().error).to.deep.include({ code: "objection-open" });
+    expect200(await http("POST", `/objections/${filed.id}/resolve`, { upheld: false, note: "不成立。" }, tokens.operator), "dismiss");
+    expect200(await http("POST", `/dossiers/${g.id}/erase`, { reason: "request", reference: "PIPL-2026-072" }, tokens.operator), "erase once ruled on and over");
+  });
+
   it("an erased dossier's certificate takes no objection through the workbench (409 erased)", async () => {
     const d = await issued();
     expect200(await http("POST", `/dossiers/${d.id}/erase`, { reason: "request", reference: "PIPL-2026-071" }, tokens.operator), "erase");
