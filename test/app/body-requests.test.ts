@@ -211,8 +211,10 @@ describe("dApp · the body console's holder requests (持证人申请) and revie
     await page.click('[data-testid="use-holder-request"]');
     expect(await page.inputValue("#revoke-reason")).to.equal("HolderRequest");
     expect(await axeViolations(page, '[data-testid="operator-actions"]')).to.deep.equal([]);
-    // the revocation's part of the page (the audit log below is AuditLog.tsx's: its words for request-revocation are not this test's)
-    await expectTranslated(page, "dossier-holder-request", { selector: '[data-testid="operator-actions"]' });
+    // the whole page, the audit log's entry of the request in words too (持证人申请撤销 · 原因：已离开原单位)
+    await expectTranslated(page, "dossier-holder-request");
+    const entry = page.locator('[data-testid="audit-entry"][data-action="request-revocation"]');
+    expect(await entry.textContent()).to.contain("持证人申请撤销").and.contain("已离开原单位");
     await page.click('[data-testid="operator-actions"] button:has-text("撤销证书")');
     expect(await page.textContent("#action-text")).to.contain("持证人申请");
     await page.click('[data-testid="confirm"]');

@@ -4,6 +4,7 @@
  * decisions that must stay in view (DecisionRecord): a rejection's reasons, a suspension's or revocation's reason,
  * date, evidence and actor.
  */
+import { isRevocationRequestReason, requestReasonWords } from "../lib/revocationRequest";
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -44,6 +45,8 @@ const TEXT = {
     colon: "：",
     sep: "；",
     erasure: { request: "本人请求删除", withdrawn: "申报已撤回", retention: "保存期限届满" } as Record<string, string>,
+    reviewResult: "年审结论",
+    reviewResults: { Passed: "通过", FailedSuspended: "不通过，暂停证书", FailedRevoked: "不通过，撤销证书" } as Record<string, string>,
     round: (n: number) => `第 ${n} 轮`,
     sheets: (n: number, of: number) => `已收 ${n} / ${of} 份`,
     level: (n: number) => `等级 ${n}`,
@@ -81,6 +84,17 @@ const TEXT = {
       "erase-personal-data": "删除个人信息",
       "chain-drift": "链上状态不一致",
       "lifecycle-not-applied": "链上操作未生效",
+      reissue: "补发到新钱包",
+      "apply-renewal": "用于复评续期",
+      "chain-rewound": "链上区块回退，重新发证",
+      "annual-report": "持证人提交年度报告",
+      "annual-review": "记录年审",
+      "employer-change": "持证人报告工作单位变更",
+      "request-revocation": "持证人申请撤销",
+      "register-assessor": "登记评审专家",
+      "deactivate-assessor": "停用评审专家",
+      "withdraw-notice-consent": "撤回公示同意",
+      "reissue-notice": "补发公示期（从链上补记）",
     } as Record<string, string>,
   },
   en: {
@@ -103,6 +117,8 @@ const TEXT = {
     colon: ": ",
     sep: "; ",
     erasure: { request: "the person asked for erasure", withdrawn: "the application was withdrawn", retention: "the retention period ended" } as Record<string, string>,
+    reviewResult: "Review",
+    reviewResults: { Passed: "passed", FailedSuspended: "failed, certificate suspended", FailedRevoked: "failed, certificate revoked" } as Record<string, string>,
     round: (n: number) => `round ${n}`,
     sheets: (n: number, of: number) => `${n} of ${of} received`,
     level: (n: number) => `level ${n}`,
@@ -140,6 +156,17 @@ const TEXT = {
       "erase-personal-data": "Personal data erased",
       "chain-drift": "Chain state differs",
       "lifecycle-not-applied": "Chain call not applied",
+      reissue: "Re-issued to a new wallet",
+      "apply-renewal": "Used for a renewal",
+      "chain-rewound": "Chain blocks lost: issuance queued again",
+      "annual-report": "Annual report filed by the holder",
+      "annual-review": "Annual review recorded",
+      "employer-change": "Change of employer reported by the holder",
+      "request-revocation": "Revocation requested by the holder",
+      "register-assessor": "Assessor registered",
+      "deactivate-assessor": "Assessor deactivated",
+      "withdraw-notice-consent": "Consent to the notice withdrawn",
+      "reissue-notice": "Re-issue's notice recorded from the chain",
     } as Record<string, string>,
   },
 };
@@ -191,10 +218,13 @@ function why(e: AuditEntry, lang: string, reasonWord: (r: string) => string): st
   const out: string[] = [];
   if (Array.isArray(d.reasons)) out.push(`${w.reasons}${w.colon}${d.reasons.map((r) => (isMessage(r) ? bi(r, lang) : String(r))).join(w.sep)}`);
   // an erasure's reason (server/erasure.ts ErasureReason) is not a revocation reason: its own words
-  if (typeof d.reason === "string" && d.reason) out.push(`${w.reason}${w.colon}${(e.action === "erase-personal-data" ? w.erasure[d.reason] : undefined) ?? reasonWord(d.reason)}`);
+  // a holder's request names its own reasons (lib/revocationRequest.ts), not a revocation reason
+  const own = (r: string) => (e.action === "erase-personal-data" ? w.erasure[r] : e.action === "request-revocation" && isRevocationRequestReason(r) ? requestReasonWords(lang)[r] : undefined);
+  if (typeof d.reason === "string" && d.reason) out.push(`${w.reason}${w.colon}${own(d.reason) ?? reasonWord(d.reason)}`);
   if (e.action === "sheet" && typeof d.sheets === "number" && typeof d.of === "number") out.push(w.sheets(d.sheets, d.of));
   if (e.action === "assign" && typeof d.round === "number") out.push(w.round(d.round));
   if (e.action === "evaluate" && typeof d.level === "number") out.push(w.level(d.level));
+  if (typeof d.result === "string" && w.reviewResults[d.result]) out.push(`${w.reviewResult}${w.colon}${w.reviewResults[d.result]}`);
   if (typeof d.note === "string" && d.note) out.push(`${w.note}${w.colon}${d.note}`);
   // the whole SHA-256: it is the on-chain evidence hash, compared character for character with the file
   if (typeof d.evidence === "string" && d.evidence) out.push(`${w.evidence}${w.colon}${d.evidence}`);

@@ -111,6 +111,8 @@ export function DossierView({ api, session, id }: { api: WorkbenchApi; session: 
   const refresh = () => {
     void qc.invalidateQueries({ queryKey: ["dossier", id] });
     void qc.invalidateQueries({ queryKey: ["dossiers"] });
+    // a revocation at the holder's request closes their request: the 持证人申请 list with it
+    void qc.invalidateQueries({ queryKey: ["revocation-requests"] });
   };
   const runner = useAction(refresh);
 

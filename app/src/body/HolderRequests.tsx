@@ -10,7 +10,8 @@
 import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { ErrorBox } from "../components/ErrorBox";
-import type { NamedDossier, RevocationRequestReason, RevocationRequestView, WorkbenchApi } from "./api";
+import { requestReasonWords } from "../lib/revocationRequest";
+import type { RevocationRequestView, WorkbenchApi } from "./api";
 import { canRetry, CertificateNumber, ListDate, Person } from "./parts";
 
 /** the query of the open requests, shared with the dossier page's revocation field (RevocationReasonField) */
@@ -25,10 +26,8 @@ export const REQUEST_TEXT = {
     empty: "目前没有待处理的持证人撤销申请。",
     loading: "正在读取持证人申请…",
     columns: { holder: "持证人", reason: "申请理由", date: "申请时间", certificate: "证书编号", dossier: "申报编号" },
-    reasons: { "no-longer-cqo": "不再担任首席质量官", "left-employer": "已离开原单位", "no-longer-needed": "不再需要本证书", other: "其他原因" } as Record<RevocationRequestReason, string>,
     open: (id: string) => `打开申报 ${id} 办理撤销`,
     openShort: "办理撤销",
-    nameLoading: "正在读取姓名…",
     count: (n: number) => `共 ${n} 件待处理`,
   },
   en: {
@@ -39,10 +38,8 @@ export const REQUEST_TEXT = {
     empty: "No holder's revocation request is waiting.",
     loading: "Reading the holders' requests…",
     columns: { holder: "Holder", reason: "Reason given", date: "Asked on", certificate: "Certificate", dossier: "Application" },
-    reasons: { "no-longer-cqo": "no longer the chief quality officer", "left-employer": "left the employer", "no-longer-needed": "no longer needs the certificate", other: "another reason" } as Record<RevocationRequestReason, string>,
     open: (id: string) => `Open application ${id} to revoke`,
     openShort: "Revoke",
-    nameLoading: "reading the name…",
     count: (n: number) => `${n} waiting`,
   },
 };
@@ -58,14 +55,6 @@ export function useRevocationRequests(api: WorkbenchApi, enabled = true) {
 }
 
 /** the applicant's name of one dossier as the inbox shows it (null once erased) */
-function useDossierName(api: WorkbenchApi, id: string) {
-  return useQuery({
-    queryKey: ["dossiers", "name", id],
-    queryFn: async () => (await api.list<NamedDossier>("/dossiers", { q: id, limit: 5 })).items.find((d) => d.id === id) ?? null,
-    staleTime: 60_000,
-  });
-}
-
 export function HolderRequests({ api }: { api: WorkbenchApi }) {
   const T = useRequestText();
   const q = useRevocationRequests(api);
@@ -95,7 +84,7 @@ export function HolderRequests({ api }: { api: WorkbenchApi }) {
             </thead>
             <tbody>
               {rows.map((r) => (
-                <RequestRow key={r.id} api={api} r={r} T={T} />
+                <RequestRow key={r.id} r={r} T={T} />
               ))}
             </tbody>
           </table>
@@ -105,17 +94,17 @@ export function HolderRequests({ api }: { api: WorkbenchApi }) {
   );
 }
 
-function RequestRow({ api, r, T }: { api: WorkbenchApi; r: RevocationRequestView; T: ReturnType<typeof useRequestText> }) {
-  const named = useDossierName(api, r.dossierId);
+function RequestRow({ r, T }: { r: RevocationRequestView; T: ReturnType<typeof useRequestText> }) {
+  const { i18n } = useTranslation();
   const c = T.columns;
   const href = `#/body/dossier/${encodeURIComponent(r.dossierId)}`;
   return (
     <tr data-request={r.id} data-dossier={r.dossierId} data-reason={r.reason}>
       <td data-label={c.holder} data-testid="request-holder">
-        <Person name={named.data?.applicantName} personalData={named.data?.personalData ?? "shown"} address={r.holder} missing={named.isPending ? T.nameLoading : undefined} />
+        <Person name={r.applicantName} personalData={r.personalData} address={r.holder} />
       </td>
       <td data-label={c.reason} data-testid="request-reason">
-        {T.reasons[r.reason] ?? r.reason}
+        {requestReasonWords(i18n.language)[r.reason] ?? r.reason}
       </td>
       <td data-label={c.date}>
         <ListDate ms={r.createdAt} />

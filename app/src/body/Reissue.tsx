@@ -244,9 +244,10 @@ export function ReissueOperator({ api, d, tx, onDone }: { api: WorkbenchApi; d: 
                   className="primary"
                   onClick={() =>
                     tx.ask(
-                      `${w.reissueTitle}：${t("bodyOps.reissue.confirm", { old: r.tokenId, number: r.newTokenId, wallet: r.newHolder })}`,
+                      t("bodyOps.reissue.confirm", { old: r.tokenId, number: r.newTokenId, wallet: r.newHolder }),
                       async () => void (await api.call("POST", `/dossiers/${encodeURIComponent(d.id)}/reissue`, { root: r.root })),
                       onDone,
+                      { by: "body-key", title: w.reissueTitle },
                     )
                   }
                 >

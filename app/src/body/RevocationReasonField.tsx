@@ -13,7 +13,8 @@ import { useTranslation } from "react-i18next";
 import { GIVABLE_REVOCATION_REASONS } from "../../../sdk/types";
 import { useRoute } from "../router";
 import { useWorkbenchApi } from "../wallet/useWorkbenchApi";
-import { useRequestText, useRevocationRequests } from "./HolderRequests";
+import { requestReasonWords } from "../lib/revocationRequest";
+import { useRevocationRequests } from "./HolderRequests";
 import { ListDate } from "./parts";
 
 const TEXT = {
@@ -45,7 +46,6 @@ const TEXT = {
 export function RevocationReasonField({ id, value, onChange, error, holderRequest }: { id: string; value: string; onChange: (reason: string) => void; error?: string | null; holderRequest?: boolean }) {
   const { t, i18n } = useTranslation();
   const w = i18n.language === "en" ? TEXT.en : TEXT.zh;
-  const R = useRequestText();
   const [mayBeAsked] = useState(() => holderRequest ?? value === "");
   // the dossier on screen (#/body/dossier/<id>): its standing request, if any
   const route = useRoute();
@@ -70,7 +70,7 @@ export function RevocationReasonField({ id, value, onChange, error, holderReques
       {open ? (
         <p id={`${id}-request`} className="notice info" data-testid="holder-request-note" data-request={open.id}>
           {w.note} <ListDate ms={open.createdAt} /> {w.noteReason}
-          {R.reasons[open.reason] ?? open.reason}
+          {requestReasonWords(i18n.language)[open.reason] ?? open.reason}
           {i18n.language === "en" ? ". " : "。"}
           {w.noteEnd}{" "}
           {value !== "HolderRequest" ? (

@@ -382,11 +382,22 @@ export interface ObjectionView {
 
 // ---------------------------------------------------------------- holders' requests and review reminders (issue #13)
 
-/** why a holder asks for revocation (server/store/holder-requests.ts REVOCATION_REQUEST_REASONS) */
-export type RevocationRequestReason = "no-longer-cqo" | "left-employer" | "no-longer-needed" | "other";
+import type { RevocationRequestReason } from "../lib/revocationRequest";
+export type { RevocationRequestReason };
 
-/** A holder's standing request to revoke their certificate (server/routes/holder-requests.ts RequestView): no name, the wallet only; `createdAt` in ms. */
-export interface RevocationRequestView { id: number; dossierId: string; tokenId: string; holder: Address; reason: RevocationRequestReason; status: "open" | "done"; createdAt: number }
+/** A holder's standing request to revoke their certificate (server/routes/holder-requests.ts, the operator's list); `createdAt` in ms. */
+export interface RevocationRequestView {
+  id: number;
+  dossierId: string;
+  tokenId: string;
+  holder: Address;
+  reason: RevocationRequestReason;
+  status: "open" | "done";
+  createdAt: number;
+  /** the holder's name for the operator (null once erased) */
+  applicantName: string | null;
+  personalData: "shown" | "erased";
+}
 
 /** A reminder of GET /reminders (server/routes/reviews.ts Reminder; numbers and dates only); `delivery`: none, sending, delivered or failed. */
 export interface ReminderView { kind: "due-soon" | "overdue" | "report-filed" | "employer-changed"; tokenId: string; dossierId: string; dueAt: number; daysLeft: number; delivery: string }

@@ -102,7 +102,7 @@ function NoticeEntry({ row, now, clockOffset, formOpen, filed, onToggle, onFiled
           <dt>{x.kindLabel}</dt>
           <dd data-testid="notice-kind" data-kind={row.item.kind}>
             {x.kinds[row.item.kind]}
-            {row.item.kind === "renewal" ? <span className="hint" style={{ display: "block" }}>{x.renewalInForce}</span> : null}
+            {row.item.kind === "renewal" && v.status === "Valid" ? <span className="hint" style={{ display: "block" }}>{x.renewalInForce}</span> : null}
             {row.item.kind === "reissue" ? <span className="hint" style={{ display: "block" }}>{x.reissueNote}</span> : null}
           </dd>
           <dt>{x.level}</dt>

@@ -7,13 +7,12 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ErrorBox } from "../components/ErrorBox";
+import { REVOCATION_REQUEST_REASONS, requestReasonWords, type RevocationRequestReason } from "../lib/revocationRequest";
 import { useChainish } from "./context";
 import { holderDossier } from "./holderDossier";
 import { useWallet } from "./wallet";
 import { useWorkbenchApi } from "./useWorkbenchApi";
 
-const REASONS = ["no-longer-cqo", "left-employer", "no-longer-needed", "other"] as const;
-type Reason = (typeof REASONS)[number];
 
 const TEXT = {
   zh: {
@@ -25,7 +24,6 @@ const TEXT = {
     intro: "撤销由认定主体办理并上链，理由记为“持证人申请”，不可恢复。提交后请等待认定主体处理。",
     reason: "撤销原因",
     choose: "请选择原因",
-    reasons: { "no-longer-cqo": "不再担任首席质量官", "left-employer": "已离开原单位", "no-longer-needed": "不再需要本证书", other: "其他" } as Record<Reason, string>,
     note: "补充说明（可不填）",
     confirm: "确认提交撤销申请 · 由认定主体处理，不在钱包中签名",
     cancel: "取消",
@@ -40,7 +38,6 @@ const TEXT = {
     intro: "The body revokes on-chain with the reason “holder request”; it cannot be undone. Wait for the body to act once you have asked.",
     reason: "Reason",
     choose: "Choose a reason",
-    reasons: { "no-longer-cqo": "No longer the chief quality officer", "left-employer": "Left the employer", "no-longer-needed": "The certificate is no longer needed", other: "Other" } as Record<Reason, string>,
     note: "Note (optional)",
     confirm: "Send the revocation request · handled by the body, nothing signed in the wallet",
     cancel: "Cancel",
@@ -55,7 +52,7 @@ export function HolderActions({ tokenId }: { tokenId: string }) {
   const w = useWallet();
   const api = useWorkbenchApi();
   const [open, setOpen] = useState(false);
-  const [reason, setReason] = useState<Reason | "">("");
+  const [reason, setReason] = useState<RevocationRequestReason | "">("");
   const [note, setNote] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -118,11 +115,11 @@ export function HolderActions({ tokenId }: { tokenId: string }) {
           <h3>{x.heading}</h3>
           <p>{x.intro}</p>
           <label htmlFor={fid("reason")}>{x.reason}</label>
-          <select id={fid("reason")} value={reason} onChange={(e) => setReason(e.target.value as Reason | "")} required>
+          <select id={fid("reason")} value={reason} onChange={(e) => setReason(e.target.value as RevocationRequestReason | "")} required>
             <option value="">{x.choose}</option>
-            {REASONS.map((r) => (
+            {REVOCATION_REQUEST_REASONS.map((r) => (
               <option key={r} value={r}>
-                {x.reasons[r]}
+                {requestReasonWords(i18n.language)[r]}
               </option>
             ))}
           </select>
