@@ -122,10 +122,13 @@ export async function syncFromChain(db: Db, chain: CqoClient, actor: Actor, body
       busy.add(row.id);
       try {
         const v = views[k]!;
-        const r = await follow(db, chain, actor, bodyId, row, v);
+        // the dossier as it is now (a call may have moved it since the list was read); another number since: next time
+        const fresh = currentRow(db, row);
+        if (fresh.token_id !== row.token_id) continue;
+        const r = await follow(db, chain, actor, bodyId, fresh, v);
         if (r === "followed") report.followed++;
         if (r === "unresolved") report.unresolved++;
-        report.followed += await followPassedReviews(db, chain, actor, bodyId, row, v);
+        report.followed += await followPassedReviews(db, chain, actor, bodyId, currentRow(db, row), v);
         // the dossier as the steps before left it (follow may have moved it)
         report.followed += await followRenewal(db, chain, currentRow(db, row), v);
         report.followed += fillReissueNoticeEnd(db, actor, currentRow(db, row), v);
@@ -165,6 +168,7 @@ export async function settleIntents(
         report.unresolved++;
         db.transaction(() => {
           settleIntent(db, intent.id, "not-applied");
+          if (intent.params.command === "file-objection") db.prepare("UPDATE objections SET status = 'not-filed' WHERE id = ? AND status = 'filing'").run(intent.params.objectionId);
           audit(db, { dossierId: intent.dossierId, actor, action: "chain-drift", details: { intent: intent.id, command: intent.params.command, error: (err as Error).message } });
         })();
       }

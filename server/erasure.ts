@@ -15,7 +15,7 @@ import { conflict } from "./errors";
 import { withdrawNoticeConsent } from "./store/declarations";
 import { getDossier, type DossierRow } from "./store/dossiers";
 import { RAW_SQL } from "./vault";
-import { audit, type Actor, type State } from "./workflow";
+import { audit, isLegal, type Actor, type State } from "./workflow";
 
 export const ERASED = JSON.stringify({ erased: true });
 
@@ -62,8 +62,9 @@ export function erasePersonalData(db: Db, d: DossierRow, reason: ErasureReason, 
     if ((db.prepare(`${RAW_SQL} SELECT erased_at FROM dossiers WHERE id = ?`).get(d.id) as { erased_at: number | null }).erased_at !== null) {
       throw conflict("already-erased", { zh: "该申报的个人信息已删除", en: "this dossier's personal data was already erased" });
     }
-    // an objection the body has not ruled on: erased, the dossier could never be ruled on through the workbench
-    if (db.prepare("SELECT 1 FROM objections WHERE dossier_id = ? AND status IN ('filing', 'filed')").get(d.id)) {
+    // an objection the body has not ruled on and still can (a revoked certificate's stays moot): erased, it could
+    // never be ruled on through the workbench
+    if (isLegal("resolve-objection", cur.state) && db.prepare("SELECT 1 FROM objections WHERE dossier_id = ? AND status IN ('filing', 'filed')").get(d.id)) {
       throw conflict("objection-open", { zh: "该证书有尚未处理的异议，处理完毕后才能删除个人信息", en: "an objection to this certificate is not ruled on yet: rule on it before erasing the personal data" });
     }
     if (db.prepare("SELECT 1 FROM chain_intents WHERE dossier_id = ? AND status = 'pending'").get(d.id)) {

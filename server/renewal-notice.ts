@@ -24,6 +24,17 @@ export async function resultInNotice(chain: CqoClient, tokenId: string): Promise
 }
 
 /**
+ * Whether the public may still object to the certificate's current result, or already did on chain: `in-notice`
+ * (its notice runs), `under-objection` (an objection waits, perhaps filed straight to the contract), else null.
+ */
+export async function objectionsStillOpen(chain: CqoClient, tokenId: string): Promise<"in-notice" | "under-objection" | null> {
+  const [v, now] = await Promise.all([chain.verifyCertificate(tokenId), chainNow({ chain })]);
+  if (v.status === "Revoked" || v.status === "NotFound") return null;
+  if (v.underObjection) return "under-objection";
+  return v.validFrom > now ? "in-notice" : null;
+}
+
+/**
  * What a mined re-issue records: the end of the new number's own notice, read from the chain (the
  * CertificateReissued event does not carry it). Unreadable now (the RPC gone): nothing, and the notice is not
  * listed; POST /objections still asks the chain, so objections are not lost with it.

@@ -7,7 +7,7 @@ import { text } from "../../scoring";
 import { operatorOnly, signedIn, sessionOf, type Ctx, type RouteOptions } from "../context";
 import { onChain } from "../chain-calls";
 import { conflict, notFound } from "../errors";
-import { resultInNotice } from "../renewal-notice";
+import { objectionsStillOpen } from "../renewal-notice";
 import { checkpointErasures, erasePersonalData, RETAINED_UNTIL_ERASED } from "../erasure";
 import { getDossier } from "../store/dossiers";
 import { dossierSummary } from "../views";
@@ -37,9 +37,18 @@ export function eraseExpired(ctx: Ctx): number {
   const placeholders = RETAINED_UNTIL_ERASED.map(() => "?").join(", ");
   const ids = (ctx.db.prepare(`SELECT id FROM dossiers WHERE erased_at IS NULL AND updated_at < ? AND state IN (${placeholders}) ORDER BY updated_at LIMIT 500`).all(before, ...RETAINED_UNTIL_ERASED) as { id: string }[]).map((r) => r.id);
   const actor: Actor = { address: "retention", role: "sync" };
-  for (const id of ids) deleteFiles(ctx, erasePersonalData(ctx.db, getDossier(ctx.db, id)!, "retention", actor, ctx.now()));
-  if (ids.length) checkpointErasures(ctx.db);
-  return ids.length;
+  let erased = 0;
+  // one dossier refused (busy, changed meanwhile) is skipped and logged: it never stops the others' erasure
+  for (const id of ids) {
+    try {
+      deleteFiles(ctx, erasePersonalData(ctx.db, getDossier(ctx.db, id)!, "retention", actor, ctx.now()));
+      erased++;
+    } catch (err) {
+      ctx.log("retention erasure skipped a dossier", { dossier: id, error: (err as Error).message });
+    }
+  }
+  if (erased) checkpointErasures(ctx.db);
+  return erased;
 }
 
 export async function erasureRoutes(app: FastifyInstance, { ctx }: RouteOptions): Promise<void> {
@@ -59,12 +68,18 @@ export async function erasureRoutes(app: FastifyInstance, { ctx }: RouteOptions)
     return dossierSummary(getDossier(db, d.id)!);
   });
 
-  r.post("/dossiers/:id/erase", { onRequest: operatorOnly, schema: { params: DossierIdParams, body: EraseBody, response: { 200: DossierSummary.extend({ erased: z.literal(true) }), ...errors(400, 401, 403, 404, 409) } } }, async (req) => {
+  r.post("/dossiers/:id/erase", { onRequest: operatorOnly, schema: { params: DossierIdParams, body: EraseBody, response: { 200: DossierSummary.extend({ erased: z.literal(true) }), ...errors(400, 401, 403, 404, 409, 503) } } }, async (req) => {
     const { d, actor } = operatorDossier(db, sessionOf(req), req.params.id);
-    // a renewal's or a re-issue's notice still running (the chain says so): the public may still object to it
-    if ((d.state === "issued" || d.state === "suspended") && d.token_id && ctx.chain && (await onChain(() => resultInNotice(ctx.chain!, d.token_id!)))) {
-      throw conflict("in-notice", { zh: "该证书的复评或补发仍在公示期内，公示期满后才能删除个人信息", en: "this certificate's renewal or re-issue is still in public notice: erase its personal data once the notice is over" });
-    }
+    const busy = () => {
+      if (ctx.inFlight.has(d.id)) throw conflict("dossier-busy", { zh: "该申报正在执行上链操作，请等待其完成后再试", en: "an on-chain action on this dossier is in flight: wait for it and retry" });
+    };
+    busy();
+    // a renewal's or a re-issue's notice still running, or an objection filed straight to the contract the workbench
+    // has not heard of yet (the chain says so): the public's objection must stay one the body can rule on
+    const open = (d.state === "issued" || d.state === "suspended") && d.token_id && ctx.chain ? await onChain(() => objectionsStillOpen(ctx.chain!, d.token_id!)) : null;
+    if (open === "in-notice") throw conflict("in-notice", { zh: "该证书的复评或补发仍在公示期内，公示期满后才能删除个人信息", en: "this certificate's renewal or re-issue is still in public notice: erase its personal data once the notice is over" });
+    if (open === "under-objection") throw conflict("objection-open", { zh: "该证书在链上有尚未处理的异议，同步并处理完毕后才能删除个人信息", en: "an objection to this certificate is open on chain: re-sync and rule on it before erasing the personal data" });
+    busy(); // a call may have started while the chain was asked
     deleteFiles(ctx, erasePersonalData(db, d, req.body.reason, actor, ctx.now(), req.body.reference));
     checkpointErasures(db);
     return { ...dossierSummary(getDossier(db, d.id)!), erased: true as const };

@@ -178,6 +178,10 @@ describe("dApp · association console made safe (#14)", function () {
       expect(await (await page.waitForSelector(`#notice-${world.bodyA}-error[data-field="days"]`)).textContent()).to.equal(W.days);
       expect(await page.getAttribute(`#notice-${world.bodyA}`, "aria-describedby")).to.equal(`notice-${world.bodyA}-error`);
       expect(await page.innerText(`[data-testid="terms-${world.bodyA}"]`)).to.not.match(/\b(terms|accreditation)\.[A-Za-z]/);
+      // the transaction's box says where to look, in words, and no argument path either
+      const box = page.locator('.progress[data-tx="error"] [role="alert"]');
+      expect(await box.textContent()).to.equal(lang === "zh" ? "输入有误，未发送交易：请按字段旁的说明修改后重试。" : "Some input is not valid, so nothing was sent: correct the fields as noted beside them and try again.");
+      expect(await page.innerText("body")).to.not.match(/\b(terms|accreditation|noticePeriod)\.[A-Za-z]/).and.not.contain("noticePeriod");
       await context.close();
     }
   });

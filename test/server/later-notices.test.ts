@@ -213,6 +213,26 @@ describe("server: notices after the first (re-issue, a renewal outside the workb
     expect200(await http("POST", `/dossiers/${g.id}/erase`, { reason: "request", reference: "PIPL-2026-072" }, tokens.operator), "erase once ruled on and over");
   });
 
+  it("erasure: an objection filed on chain the workbench has not synced blocks it (409 objection-open); a revoked certificate's moot objection does not (attack 2, F1 F2)", async () => {
+    const h = await issued();
+    const again = await toEvaluated(http, tokens, { ...h.dossier, dossierId: `${h.dossier.dossierId}-R1` }, SHEETS);
+    expect200(await http("POST", `/dossiers/${h.id}/renew`, { renewalDossierId: again.id }, tokens.operator), "renew");
+    await clientFor(fixture.anvil.url, fixture.world.deployment, account(8)).fileObjection(h.tokenId, `0x${"8e".repeat(32)}`);
+    await travel(8 * DAY);
+    const r = await http("POST", `/dossiers/${h.id}/erase`, { reason: "request", reference: "PIPL-2026-073" }, tokens.operator);
+    expect(r.status).to.equal(409);
+    expect(r.json<{ error: { code: string } }>().error.code).to.equal("objection-open");
+
+    // revoked while an objection waits: the objection is moot, the person's erasure goes through
+    const m = await issued();
+    const again2 = await toEvaluated(http, tokens, { ...m.dossier, dossierId: `${m.dossier.dossierId}-R1` }, SHEETS);
+    expect200(await http("POST", `/dossiers/${m.id}/renew`, { renewalDossierId: again2.id }, tokens.operator), "renew");
+    expect200(await http("POST", "/objections", await signed(account(78), m.tokenId, "复评材料不实"), await signInAs(http, account(78))), "file", 201);
+    expect200(await http("POST", `/dossiers/${m.id}/revoke`, { reason: "Violation", note: "另案查实违规。" }, tokens.operator), "revoke");
+    expect(await stateOf(m.id)).to.equal("revoked");
+    expect200(await http("POST", `/dossiers/${m.id}/erase`, { reason: "request", reference: "PIPL-2026-074" }, tokens.operator), "erase the revoked");
+  });
+
   it("an erased dossier's certificate takes no objection through the workbench (409 erased)", async () => {
     const d = await issued();
     expect200(await http("POST", `/dossiers/${d.id}/erase`, { reason: "request", reference: "PIPL-2026-071" }, tokens.operator), "erase");

@@ -4,8 +4,9 @@
  */
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import { AppError } from "../components/errors";
 import { TxView, useTx, type TxRunner } from "../wallet/tx";
-import { fieldProblemWords, useConsoleText, type ConsoleField } from "./consoleText";
+import { FIELDS_REFUSED, fieldProblemWords, useConsoleText, type ConsoleField } from "./consoleText";
 import { problemsOfError, type FieldProblem } from "./inputProblems";
 
 export type ActionName = keyof ReturnType<typeof useConsoleText>["titles"];
@@ -34,8 +35,10 @@ export function useActionTx(): ActionTx {
             return await run(onHash);
           } catch (err) {
             const problems = problemsOfError(err);
-            if (problems.length) onProblems?.(problems);
-            throw err;
+            if (!problems.length) throw err;
+            onProblems?.(problems);
+            // the fields say what is wrong, in words; the box says where to look, never the sdk's argument paths
+            throw new AppError(FIELDS_REFUSED);
           }
         },
         onDone,

@@ -123,6 +123,12 @@ const en: Words = {
 
 export type ConsoleField = keyof Words["field"];
 
+/** what the transaction's box says when the sdk refused fields the form marks beside them (zh and en) */
+export const FIELDS_REFUSED = {
+  zh: "输入有误，未发送交易：请按字段旁的说明修改后重试。",
+  en: "Some input is not valid, so nothing was sent: correct the fields as noted beside them and try again.",
+} as const;
+
 /** a field's problem in words, in the page's language: "主体管理员地址：应为非零的以太坊地址…" */
 export const fieldProblemWords = (C: Words, field: ConsoleField): string => C.problemAt(C.field[field], C.problem[field]);
 
