@@ -24,7 +24,7 @@ import { runLifecycle } from "../lifecycle-call";
 import { rateLimit } from "../protection";
 import { isSignedByWallet } from "../wallet-signature";
 import { applicantNamesOf, dossierByToken, getDossier } from "../store/dossiers";
-import { getObjection, insertFilingObjection, markNotFiled, objectionBySignedDigest, objectionsOnCertificate } from "../store/objections";
+import { getObjection, insertFilingObjection, markNotFiled, objectionBySignedDigest, objectionsOnCurrentResult } from "../store/objections";
 import { dossierSummary, objectionView } from "../views";
 import { assertNotErased } from "../erasure";
 import { assertLegal, type Actor } from "../workflow";
@@ -104,7 +104,7 @@ function insertChecked(ctx: Ctx, row: Parameters<typeof insertFilingObjection>[1
   const { db } = ctx;
   return db.transaction(() => {
     if (objectionBySignedDigest(db, row.evidenceHash)) throw replayed();
-    const earlier = objectionsOnCertificate(db, row.tokenId);
+    const earlier = objectionsOnCurrentResult(db, row.dossierId, row.tokenId);
     const mine = earlier.filter((o) => sameAddress(o.filer, row.filer));
     if (mine.some(isOpen)) throw openOfFiler();
     if (earlier.filter(isOpen).length >= OBJECTION_LIMITS.openPerCertificate) throw openOnCertificate();

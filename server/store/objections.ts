@@ -43,6 +43,24 @@ export function objectionsCount(db: Db, f: ObjectionListFilter, cap: number): nu
 export const objectionsOnCertificate = (db: Db, tokenId: string): ObjectionRow[] =>
   db.prepare("SELECT * FROM objections WHERE token_id = ? AND status != 'not-filed' ORDER BY id").all(tokenId) as ObjectionRow[];
 
+/**
+ * The objections on the certificate's current result: open ones, and those filed since its latest renewal (a new
+ * result with its own notice: the limits and the new-evidence rule start again, as the contract's once-per-result
+ * rule does). A re-issue has a new number, so its objections are counted apart already.
+ */
+export function objectionsOnCurrentResult(db: Db, dossierId: string, tokenId: string): ObjectionRow[] {
+  const since = (db.prepare("SELECT COALESCE(MAX(id), 0) AS id FROM audit_log WHERE dossier_id = ? AND action = 'renew'").get(dossierId) as { id: number }).id;
+  if (since === 0) return objectionsOnCertificate(db, tokenId);
+  const filedSince = new Set(
+    (
+      db
+        .prepare("SELECT json_extract(details_json, '$.objectionId') AS id FROM audit_log WHERE dossier_id = ? AND action = 'file-objection' AND id > ? AND json_valid(details_json)")
+        .all(dossierId, since) as { id: unknown }[]
+    ).map((r) => Number(r.id)),
+  );
+  return objectionsOnCertificate(db, tokenId).filter((o) => o.status === "filing" || o.status === "filed" || filedSince.has(o.id));
+}
+
 /** the row of a signed statement (by its digest, the on-chain evidence hash), whatever its status */
 export const objectionBySignedDigest = (db: Db, digest: Hex): ObjectionRow | undefined =>
   db.prepare("SELECT * FROM objections WHERE evidence_hash = ? AND signature IS NOT NULL").get(digest) as ObjectionRow | undefined;

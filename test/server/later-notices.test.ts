@@ -233,6 +233,27 @@ describe("server: notices after the first (re-issue, a renewal outside the workb
     expect200(await http("POST", `/dossiers/${m.id}/erase`, { reason: "request", reference: "PIPL-2026-074" }, tokens.operator), "erase the revoked");
   });
 
+  it("the objection limits are per result: a filer dismissed in the first notice objects to the renewal's without new evidence", async () => {
+    const { id } = await toEvaluated(http, tokens, dossierFor(seed++), SHEETS);
+    const base = (await http("GET", `/dossiers/${id}`, undefined, tokens.operator)).json<{ dossier: Dossier }>().dossier;
+    const tokenId = expect200(await http("POST", `/dossiers/${id}/approve`, {}, tokens.operator), "approve").json<{ tokenId: string }>().tokenId;
+    await fixture.waitForState(id, "in-notice");
+    const filer = account(79);
+    const filerToken = await signInAs(http, filer);
+    const first = expect200(await http("POST", "/objections", await signed(filer, tokenId, "首次公示的异议"), filerToken), "first", 201).json<{ id: number }>();
+    expect200(await http("POST", `/objections/${first.id}/resolve`, { upheld: false, note: "不成立。" }, tokens.operator), "dismiss");
+    // the same notice: again only with new evidence
+    const again = await http("POST", "/objections", await signed(filer, tokenId, "再次异议"), filerToken);
+    expect([again.status, again.json<{ error: { code: string } }>().error.code]).to.deep.equal([422, "evidence-not-new"]);
+    await travel(8 * DAY);
+    expect200(await http("POST", `/dossiers/${id}/end-notice`, {}, tokens.operator), "end-notice");
+    const renewal = await toEvaluated(http, tokens, { ...base, dossierId: `${base.dossierId}-R1` }, SHEETS);
+    expect200(await http("POST", `/dossiers/${id}/renew`, { renewalDossierId: renewal.id }, tokens.operator), "renew");
+    // a new result in its own notice: the filer's earlier dismissal does not carry over
+    const later = await http("POST", "/objections", await signed(filer, tokenId, "复评公示的异议"), filerToken);
+    expect(later.status, JSON.stringify(later.body)).to.equal(201);
+  });
+
   it("an erased dossier's certificate takes no objection through the workbench (409 erased)", async () => {
     const d = await issued();
     expect200(await http("POST", `/dossiers/${d.id}/erase`, { reason: "request", reference: "PIPL-2026-071" }, tokens.operator), "erase");
