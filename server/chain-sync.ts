@@ -144,7 +144,30 @@ export async function syncFromChain(db: Db, chain: CqoClient, actor: Actor, body
   return report;
 }
 
-/** Settles pending intents from chain state: recorded when the chain shows their effect, else not applied. */
+/**
+ * Whether the body's signing key has transactions the chain has not mined yet (its pending nonce ahead of its mined
+ * one): an intent whose effect is not on chain may then still be mined (a call whose wait for the receipt failed
+ * when the RPC stopped answering), so it is left pending rather than settled as not applied. A node that cannot
+ * say (no `pending` tag) answers false, and the intent is settled as before.
+ */
+async function keyHasUnminedTransactions(chain: CqoClient): Promise<boolean> {
+  const address = chain.walletClient?.account?.address;
+  if (!address) return false;
+  try {
+    const [pending, mined] = await Promise.all([
+      chain.publicClient.getTransactionCount({ address, blockTag: "pending" }),
+      chain.publicClient.getTransactionCount({ address, blockTag: "latest" }),
+    ]);
+    return pending > mined;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Settles pending intents from chain state: recorded when the chain shows their effect, else not applied — unless
+ * the body's key has transactions not mined yet, which may be the intent's: then it stays pending for a later pass.
+ */
 export async function settleIntents(
   db: Db,
   chain: CqoClient,
@@ -154,6 +177,7 @@ export async function settleIntents(
   report: SyncReport = { recorded: 0, notApplied: 0, followed: 0, unresolved: 0 },
   log?: (msg: string, data?: Record<string, unknown>) => void,
 ): Promise<SyncReport> {
+  let unmined: Promise<boolean> | undefined;
   for (const intent of intents) {
     const [v, history] = await Promise.all([chain.verifyCertificate(intent.tokenId), chain.certificateHistory(intent.tokenId)]);
     const effect = effectOnChain(db, intent, v, history, bodyId);
@@ -172,6 +196,9 @@ export async function settleIntents(
           audit(db, { dossierId: intent.dossierId, actor, action: "chain-drift", details: { intent: intent.id, command: intent.params.command, error: (err as Error).message } });
         })();
       }
+    } else if (await (unmined ??= keyHasUnminedTransactions(chain))) {
+      report.unresolved++;
+      log?.("lifecycle call not on chain yet while the body's key has transactions not mined: left pending", { intent: intent.id, command: intent.params.command });
     } else {
       db.transaction(() => {
         settleIntent(db, intent.id, "not-applied");

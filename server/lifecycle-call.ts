@@ -49,6 +49,10 @@ async function runExclusive(ctx: Ctx, chain: CqoClient, d: DossierRow, actor: Ac
     if (now.state !== d.state || now.token_id !== d.token_id) {
       throw conflict("resynced", { zh: "链上已有更新，已同步，请刷新后重试", en: "the chain had moved on; the dossier was re-synced: reload and retry" }, { state: now.state });
     }
+    // an earlier call's transaction may still be mined (the body's key has transactions not mined yet): no second one
+    if (pendingIntents(db).some((i) => i.dossierId === d.id)) {
+      throw conflict("chain-pending", { zh: "该申报之前的上链操作尚未确认（交易可能仍在等待打包），请稍后重试", en: "an earlier on-chain action of this dossier is not confirmed yet (its transaction may still be mined): retry later" });
+    }
   }
   const intent = openIntent(db, d.id, d.token_id!, actor, params);
   await durable(db); // the intent is on disk before the chain hears of it
