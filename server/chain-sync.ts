@@ -128,10 +128,11 @@ export async function syncFromChain(db: Db, chain: CqoClient, actor: Actor, body
         const r = await follow(db, chain, actor, bodyId, fresh, v);
         if (r === "followed") report.followed++;
         if (r === "unresolved") report.unresolved++;
-        report.followed += await followPassedReviews(db, chain, actor, bodyId, currentRow(db, row), v);
-        // the dossier as the steps before left it (follow may have moved it)
-        report.followed += await followRenewal(db, chain, currentRow(db, row), v);
-        report.followed += fillReissueNoticeEnd(db, actor, currentRow(db, row), v);
+        // the dossier as follow left it (the steps below record, they do not move it)
+        const followed = currentRow(db, row);
+        report.followed += await followPassedReviews(db, chain, actor, bodyId, followed, v);
+        report.followed += await followRenewal(db, chain, followed, v);
+        report.followed += fillReissueNoticeEnd(db, actor, followed, v);
       } catch (err) {
         report.unresolved++;
         log?.("re-sync of a dossier failed", { dossier: row.id, error: (err as Error).message });

@@ -17,21 +17,15 @@ import type { Db } from "./db";
 import type { MinedFacts } from "./lifecycle";
 import { laterNoticesRunning, type NoticeRow } from "./store/notices";
 
-/** Whether the certificate's current result is still in its notice: not revoked, its validFrom ahead of the chain's clock. */
-export async function resultInNotice(chain: CqoClient, tokenId: string): Promise<boolean> {
-  const [v, now] = await Promise.all([chain.verifyCertificate(tokenId), chainNow({ chain })]);
-  return v.status !== "Revoked" && v.status !== "NotFound" && v.validFrom > now;
-}
-
 /**
- * Whether the public may still object to the certificate's current result, or already did on chain: `in-notice`
- * (its notice runs), `under-objection` (an objection waits, perhaps filed straight to the contract), else null.
+ * The certificate's current result as the public's objections see it, from the chain: `inNotice` (not revoked, its
+ * validFrom ahead of the chain's clock: objections are taken) and `underObjection` (one waits, perhaps filed
+ * straight to the contract).
  */
-export async function objectionsStillOpen(chain: CqoClient, tokenId: string): Promise<"in-notice" | "under-objection" | null> {
+export async function noticeOnChain(chain: CqoClient, tokenId: string): Promise<{ inNotice: boolean; underObjection: boolean }> {
   const [v, now] = await Promise.all([chain.verifyCertificate(tokenId), chainNow({ chain })]);
-  if (v.status === "Revoked" || v.status === "NotFound") return null;
-  if (v.underObjection) return "under-objection";
-  return v.validFrom > now ? "in-notice" : null;
+  const standing = v.status !== "Revoked" && v.status !== "NotFound";
+  return { inNotice: standing && v.validFrom > now, underObjection: standing && v.underObjection };
 }
 
 /**

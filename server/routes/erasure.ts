@@ -7,7 +7,7 @@ import { text } from "../../scoring";
 import { operatorOnly, signedIn, sessionOf, type Ctx, type RouteOptions } from "../context";
 import { onChain } from "../chain-calls";
 import { conflict, notFound } from "../errors";
-import { objectionsStillOpen } from "../renewal-notice";
+import { noticeOnChain } from "../renewal-notice";
 import { checkpointErasures, erasePersonalData, RETAINED_UNTIL_ERASED } from "../erasure";
 import { getDossier } from "../store/dossiers";
 import { dossierSummary } from "../views";
@@ -76,9 +76,9 @@ export async function erasureRoutes(app: FastifyInstance, { ctx }: RouteOptions)
     busy();
     // a renewal's or a re-issue's notice still running, or an objection filed straight to the contract the workbench
     // has not heard of yet (the chain says so): the public's objection must stay one the body can rule on
-    const open = (d.state === "issued" || d.state === "suspended") && d.token_id && ctx.chain ? await onChain(() => objectionsStillOpen(ctx.chain!, d.token_id!)) : null;
-    if (open === "in-notice") throw conflict("in-notice", { zh: "该证书的复评或补发仍在公示期内，公示期满后才能删除个人信息", en: "this certificate's renewal or re-issue is still in public notice: erase its personal data once the notice is over" });
-    if (open === "under-objection") throw conflict("objection-open", { zh: "该证书在链上有尚未处理的异议，同步并处理完毕后才能删除个人信息", en: "an objection to this certificate is open on chain: re-sync and rule on it before erasing the personal data" });
+    const open = (d.state === "issued" || d.state === "suspended") && d.token_id && ctx.chain ? await onChain(() => noticeOnChain(ctx.chain!, d.token_id!)) : null;
+    if (open?.underObjection) throw conflict("objection-open", { zh: "该证书在链上有尚未处理的异议，同步并处理完毕后才能删除个人信息", en: "an objection to this certificate is open on chain: re-sync and rule on it before erasing the personal data" });
+    if (open?.inNotice) throw conflict("in-notice", { zh: "该证书的复评或补发仍在公示期内，公示期满后才能删除个人信息", en: "this certificate's renewal or re-issue is still in public notice: erase its personal data once the notice is over" });
     busy(); // a call may have started while the chain was asked
     deleteFiles(ctx, erasePersonalData(db, d, req.body.reason, actor, ctx.now(), req.body.reference));
     checkpointErasures(db);

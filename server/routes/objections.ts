@@ -16,7 +16,7 @@ import { z } from "zod";
 import { signedText } from "../../scoring";
 import { objectionStatement, objectionTypedData, type CqoClient } from "../../sdk";
 import { onChain, requireChain, requireSigner } from "../chain-calls";
-import { resultInNotice } from "../renewal-notice";
+import { noticeOnChain } from "../renewal-notice";
 import { operatorOnly, signedIn, sessionOf, type Ctx, type RouteOptions } from "../context";
 import { HttpError, conflict, notFound, unprocessable, type FieldProblem } from "../errors";
 import { pendingIntents, type ObjectionRow } from "../lifecycle";
@@ -156,7 +156,7 @@ export async function objectionRoutes(app: FastifyInstance, { ctx }: RouteOption
     assertLegal("file-objection", d.state);
     // past its first notice a certificate is open to objections only while a new result's notice runs (a renewal's
     // or a re-issue's own): the chain says so
-    if (d.state !== "in-notice" && !(await onChain(() => resultInNotice(requireChain(ctx), d.token_id!)))) {
+    if (d.state !== "in-notice" && !(await onChain(() => noticeOnChain(requireChain(ctx), d.token_id!))).inNotice) {
       throw conflict("not-in-notice", { zh: "该证书不在公示期内，不能提出异议；如有问题请向认定主体或协会举报", en: "this certificate is not in public notice: objections are closed (report a concern to the body or the association)" });
     }
     const now = Math.floor(ctx.now() / 1000);

@@ -11,28 +11,24 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect } from "chai";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { createPublicClient, createWalletClient, http as viemHttp, type PublicClient } from "viem";
+import type { BrowserContext, Page } from "playwright-core";
+import type { Served } from "../../app/serve";
+import type { Deployment } from "../../sdk";
 import { privateKeyToAccount } from "viem/accounts";
-import { serveApp, type Served } from "../../app/serve";
-import { CqoClient, deployCqo, type Deployment } from "../../sdk";
-import { buildServer, type Workbench } from "../../server/app";
-import { chainFor } from "../../server/chain";
-import { ASSESSORS, ASSOCIATION, BODY_ADMIN, OPERATOR, RULEBOOK_HASH, account, accreditBody, clientFor, dossierFor, expect200, fetchHttp, freePort, privateKeyOf, registerAssessors, siweMessage, startAnvil, tempDir, testConfig, toEvaluated, writeDeployment, type Anvil, type Http } from "../server/helpers";
-import { appUrl, axeViolations, buildApp, ensureConnected, injectWallet, launchBrowser, screenshot, signInToConsole, type World } from "./harness";
+import { OPERATOR, clientFor, dossierFor, expect200, privateKeyOf, type Anvil, type Http } from "../server/helpers";
+import { appUrl, axeViolations, screenshot, signInToConsole } from "./harness";
+import { startReviewedWorld, type ReviewedWorld } from "./reviewed-world";
 import { expectTranslated } from "./untranslated";
 
-const DAY = 86_400;
 const HOLDER = 35;
 const SEED = 6161;
 
 describe("dApp · the body console's holder requests (持证人申请) and review reminders (年审提醒)", function () {
   this.timeout(300_000);
+  let w: ReviewedWorld;
   let anvil: Anvil;
   let deployment: Deployment & { rpcUrl: string };
-  let workbench: Workbench;
   let served: Served;
-  let browser: Browser;
   let context: BrowserContext;
   let http: Http;
   let hook: Server;
@@ -42,14 +38,8 @@ describe("dApp · the body console's holder requests (持证人申请) and revie
   let operatorToken = "";
   /** what the webhook received: each reminder's JSON */
   const received: Record<string, unknown>[] = [];
-  const wbDir = tempDir("app-body-requests-wb");
   const name = dossierFor(SEED).applicant.name;
 
-  const rpc = (method: string, params: unknown[]) => fetch(anvil.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
-  const travel = async (s: number) => {
-    await rpc("evm_increaseTime", [s]);
-    await rpc("evm_mine", []);
-  };
   const open = async (page: Page, route: string, lang: "zh" | "en", ready: string, state: "visible" | "attached" = "visible") => {
     await page.goto(appUrl(served, route, lang));
     // the language is read when the app starts: a change of ?lang in the hash alone needs a reload
@@ -86,56 +76,25 @@ describe("dApp · the body console's holder requests (持证人申请) and revie
       });
     });
     await new Promise<void>((r) => hook.listen(0, "127.0.0.1", r));
-    anvil = await startAnvil();
-    // the rulebook with annual reviews: every 365 days, 60 days of grace
-    const chain = chainFor({ chainId: 31337 }, anvil.url);
-    const transport = viemHttp(anvil.url, { retryCount: 0 });
-    const pc = createPublicClient({ chain, transport, pollingInterval: 50 }) as PublicClient;
-    const assoc = createWalletClient({ account: account(ASSOCIATION), chain, transport, pollingInterval: 50 });
-    const deployed = await deployCqo(pc, assoc, { association: account(ASSOCIATION).address });
-    const bodyId = await accreditBody(anvil.url, deployed, { admin: account(BODY_ADMIN), keys: [account(OPERATOR)] });
-    await new CqoClient(pc, deployed, assoc).registerRulebook(RULEBOOK_HASH, "ipfs://rulebooks/hn-cqo-default-2024.1.json", { reviewInterval: 365 * DAY, reviewGrace: 60 * DAY });
-    deployment = { ...deployed, rpcUrl: anvil.url };
-
-    const appPort = await freePort();
-    const host = `127.0.0.1:${appPort}`;
     const reviewWebhookUrl = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`;
-    workbench = await buildServer({
-      config: testConfig(wbDir.dir, { rpcUrl: anvil.url, deploymentPath: writeDeployment(wbDir.dir, deployed), bodyId, signerKey: privateKeyOf(OPERATOR), siweDomain: host, reviewWebhookUrl, reviewWebhookSecret: "body-requests-secret" }),
-    });
-    const apiUrl = await workbench.listen();
-    http = fetchHttp(apiUrl);
-    const signInAs = async (key: `0x${string}`): Promise<string> => {
-      const { message, signature } = await siweMessage(http, privateKeyToAccount(key), { domain: host });
-      return expect200(await http("POST", "/auth/verify", { message, signature }), "sign-in").json<{ token: string }>().token;
-    };
-    operatorToken = await signInAs(privateKeyOf(OPERATOR));
-    await registerAssessors(http, operatorToken);
-    holderToken = await signInAs(privateKeyOf(HOLDER));
-    const tokens = { operator: operatorToken, applicant: holderToken, assessors: await Promise.all(ASSESSORS.slice(0, 3).map((a) => signInAs(a.key))) };
-    dossierId = (await toEvaluated(http, tokens, dossierFor(SEED))).id;
-    tokenId = expect200(await http("POST", `/dossiers/${dossierId}/approve`, {}, operatorToken), "approve").json<{ tokenId: string }>().tokenId;
-    for (;;) {
-      if ((await http("GET", `/dossiers/${dossierId}`, undefined, operatorToken)).json<{ state: string }>().state === "in-notice") break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    await travel(8 * DAY);
-    expect200(await http("POST", `/dossiers/${dossierId}/end-notice`, {}, operatorToken), "end-notice");
     // 25 days before the first review falls due
-    await travel(340 * DAY);
-    served = await serveApp({ dist: buildApp(), deployment, apiTarget: apiUrl, rpcTarget: anvil.url, port: appPort });
-    browser = await launchBrowser();
-    context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    await injectWallet(context, { rpcUrl: anvil.url, deployment } as unknown as World, privateKeyOf(OPERATOR));
+    w = await startReviewedWorld({
+      prefix: "app-body-requests",
+      holders: [{ index: HOLDER, seed: SEED }],
+      travelDays: 340,
+      config: { reviewWebhookUrl, reviewWebhookSecret: "body-requests-secret" },
+    });
+    ({ anvil, deployment, served, http } = w);
+    [tokenId] = w.tokenIds as [string];
+    [dossierId] = w.dossierIds as [string];
+    operatorToken = w.operator;
+    holderToken = await w.signInAs(HOLDER);
+    context = await w.walletContext(OPERATOR);
   });
 
   after(async () => {
-    await browser?.close();
-    await served?.close();
-    await workbench?.close();
-    await anvil?.stop("SIGKILL");
+    await w?.stop();
     await new Promise<void>((r) => (hook ? hook.close(() => r()) : r()));
-    wbDir.cleanup();
   });
 
   it("the reviews tab lists the reminder of the certificate due within 30 days: whose, when, what, and its webhook delivery in words", async () => {

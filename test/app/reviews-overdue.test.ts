@@ -10,42 +10,15 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { expect } from "chai";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { createPublicClient, createWalletClient, http as viemHttp, type PublicClient } from "viem";
-import { privateKeyToAccount } from "viem/accounts";
-import { serveApp, type Served } from "../../app/serve";
-import { CqoClient, deployCqo, type Deployment } from "../../sdk";
-import { buildServer, type Workbench } from "../../server/app";
-import { chainFor } from "../../server/chain";
-import {
-  ASSESSORS,
-  ASSOCIATION,
-  BODY_ADMIN,
-  OPERATOR,
-  RULEBOOK_HASH,
-  account,
-  accreditBody,
-  clientFor,
-  dossierFor,
-  expect200,
-  fetchHttp,
-  freePort,
-  privateKeyOf,
-  registerAssessors,
-  samplePdf,
-  siweMessage,
-  startAnvil,
-  tempDir,
-  testConfig,
-  toEvaluated,
-  writeDeployment,
-  type Anvil,
-  type Http,
-} from "../server/helpers";
-import { appUrl, axeViolations, buildApp, ensureConnected, injectWallet, launchBrowser, screenshot, signInToConsole, type World } from "./harness";
+import type { BrowserContext, Page } from "playwright-core";
+import { createPublicClient, http as viemHttp } from "viem";
+import type { Served } from "../../app/serve";
+import type { Deployment } from "../../sdk";
+import { OPERATOR, clientFor, expect200, samplePdf, type Anvil, type Http } from "../server/helpers";
+import { appUrl, axeViolations, ensureConnected, screenshot, signInToConsole } from "./harness";
+import { DAY, startReviewedWorld, type ReviewedWorld } from "./reviewed-world";
 import { expectTranslated } from "./untranslated";
 
-const DAY = 86_400;
 const GRACE = 60 * DAY;
 /** the holders of the two certificates: the first files the annual report, the second files nothing */
 const HOLDERS = [33, 34] as const;
@@ -55,32 +28,19 @@ const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 
 describe("dApp · annual reviews overdue (年审逾期): the letter, the overdue queue, failed reviews", function () {
   this.timeout(300_000);
+  let w: ReviewedWorld;
   let anvil: Anvil;
   let deployment: Deployment & { rpcUrl: string };
-  let workbench: Workbench;
   let served: Served;
-  let browser: Browser;
   let http: Http;
-  const tokenIds: string[] = [];
-  const dossierIds: string[] = [];
-  const wbDir = tempDir("app-reviews-overdue-wb");
+  let tokenIds: string[] = [];
+  let dossierIds: string[] = [];
 
-  const rpc = (method: string, params: unknown[]) => fetch(anvil.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
-  const travel = async (s: number) => {
-    await rpc("evm_increaseTime", [s]);
-    await rpc("evm_mine", []);
-  };
+  const travel = (s: number) => w.travel(s);
   const reader = () => clientFor(anvil.url, deployment);
   const latestTime = async () => Number((await createPublicClient({ transport: viemHttp(anvil.url) }).getBlock()).timestamp);
-  const operatorToken = async (): Promise<string> => {
-    const { message, signature } = await siweMessage(http, privateKeyToAccount(privateKeyOf(OPERATOR)), { domain: new URL(served.url).host });
-    return expect200(await http("POST", "/auth/verify", { message, signature }), "sign-in").json<{ token: string }>().token;
-  };
-  const walletContext = async (index: number): Promise<BrowserContext> => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    await injectWallet(context, { rpcUrl: anvil.url, deployment } as unknown as World, privateKeyOf(index));
-    return context;
-  };
+  const operatorToken = (): Promise<string> => w.signInAs(OPERATOR);
+  const walletContext = (index: number): Promise<BrowserContext> => w.walletContext(index);
   /** the operator's review queue, signed in, in `lang` */
   const openQueue = async (page: Page, lang: "zh" | "en" = "zh") => {
     await page.goto(appUrl(served, "/body?tab=reviews", lang));
@@ -91,53 +51,13 @@ describe("dApp · annual reviews overdue (年审逾期): the letter, the overdue
   const card = (page: Page, n: number) => page.locator(`.review-item[data-token="${tokenIds[n]}"]`);
 
   before(async () => {
-    anvil = await startAnvil();
-    const chain = chainFor({ chainId: 31337 }, anvil.url);
-    const transport = viemHttp(anvil.url, { retryCount: 0 });
-    const pc = createPublicClient({ chain, transport, pollingInterval: 50 }) as PublicClient;
-    const assoc = createWalletClient({ account: account(ASSOCIATION), chain, transport, pollingInterval: 50 });
-    const deployed = await deployCqo(pc, assoc, { association: account(ASSOCIATION).address });
-    const bodyId = await accreditBody(anvil.url, deployed, { admin: account(BODY_ADMIN), keys: [account(OPERATOR)] });
-    await new CqoClient(pc, deployed, assoc).registerRulebook(RULEBOOK_HASH, "ipfs://rulebooks/hn-cqo-default-2024.1.json", { reviewInterval: 365 * DAY, reviewGrace: GRACE });
-    deployment = { ...deployed, rpcUrl: anvil.url };
-
-    const appPort = await freePort();
-    const host = `127.0.0.1:${appPort}`;
-    workbench = await buildServer({
-      config: testConfig(wbDir.dir, { rpcUrl: anvil.url, deploymentPath: writeDeployment(wbDir.dir, deployed), bodyId, signerKey: privateKeyOf(OPERATOR), siweDomain: host }),
-    });
-    const apiUrl = await workbench.listen();
-    http = fetchHttp(apiUrl);
-    const signInAs = async (index: number | `0x${string}`): Promise<string> => {
-      const signer = privateKeyToAccount(typeof index === "number" ? privateKeyOf(index) : index);
-      const { message, signature } = await siweMessage(http, signer, { domain: host });
-      return expect200(await http("POST", "/auth/verify", { message, signature }), "sign-in").json<{ token: string }>().token;
-    };
-    const operator = await signInAs(OPERATOR);
-    await registerAssessors(http, operator);
-    const assessors = await Promise.all(ASSESSORS.slice(0, 3).map((a) => signInAs(a.key)));
-    for (const [n, holder] of HOLDERS.entries()) {
-      const { id } = await toEvaluated(http, { operator, applicant: await signInAs(holder), assessors }, dossierFor(SEEDS[n]!));
-      dossierIds.push(id);
-      tokenIds.push(expect200(await http("POST", `/dossiers/${id}/approve`, {}, operator), "approve").json<{ tokenId: string }>().tokenId);
-    }
-    for (const id of dossierIds) {
-      while ((await http("GET", `/dossiers/${id}`, undefined, operator)).json<{ state: string }>().state !== "in-notice") await new Promise((r) => setTimeout(r, 100));
-    }
-    await travel(8 * DAY);
-    for (const id of dossierIds) expect200(await http("POST", `/dossiers/${id}/end-notice`, {}, operator), "end-notice");
     // 40 days before the first review falls due: the holder has time to file the report
-    await travel(317 * DAY);
-    served = await serveApp({ dist: buildApp(), deployment, apiTarget: apiUrl, rpcTarget: anvil.url, port: appPort });
-    browser = await launchBrowser();
+    w = await startReviewedWorld({ prefix: "app-reviews-overdue", holders: HOLDERS.map((index, n) => ({ index, seed: SEEDS[n]! })), travelDays: 317, graceDays: GRACE / DAY });
+    ({ anvil, deployment, served, http, tokenIds, dossierIds } = w);
   });
 
   after(async () => {
-    await browser?.close();
-    await served?.close();
-    await workbench?.close();
-    await anvil?.stop("SIGKILL");
-    wbDir.cleanup();
+    await w?.stop();
   });
 
   it("the holder files the annual report from #/mine with the appointment letter uploaded; the workbench has the letter's SHA-256 and the file", async () => {
@@ -218,7 +138,7 @@ describe("dApp · annual reviews overdue (年审逾期): the letter, the overdue
   });
 
   it("the public verify page says 年审逾期 (Annual review overdue), no wallet needed", async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await w.browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     for (const [lang, title] of [["zh", "年审逾期"], ["en", "Annual review overdue"]] as const) {
       await page.goto(appUrl(served, `/verify/${tokenIds[1]}`, lang));

@@ -5,73 +5,30 @@
  * Both pages in zh and en at 390 and 1280 px, without horizontal overflow at 390.
  */
 import { expect } from "chai";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { createPublicClient, createWalletClient, http as viemHttp, type PublicClient } from "viem";
-import { privateKeyToAccount } from "viem/accounts";
-import { serveApp, type Served } from "../../app/serve";
-import { CqoClient, deployCqo, type Deployment } from "../../sdk";
-import { buildServer, type Workbench } from "../../server/app";
-import { chainFor } from "../../server/chain";
-import {
-  ASSESSORS,
-  ASSOCIATION,
-  BODY_ADMIN,
-  OPERATOR,
-  RULEBOOK_HASH,
-  account,
-  accreditBody,
-  clientFor,
-  dossierFor,
-  expect200,
-  fetchHttp,
-  freePort,
-  privateKeyOf,
-  registerAssessors,
-  samplePdf,
-  siweMessage,
-  startAnvil,
-  tempDir,
-  testConfig,
-  toEvaluated,
-  writeDeployment,
-  type Anvil,
-  type Http,
-} from "../server/helpers";
-import { appUrl, buildApp, ensureConnected, injectWallet, launchBrowser, screenshot, signInToConsole, type World } from "./harness";
+import type { BrowserContext, Page } from "playwright-core";
+import type { Served } from "../../app/serve";
+import type { Deployment } from "../../sdk";
+import { OPERATOR, clientFor, dossierFor, expect200, samplePdf, type Anvil, type Http } from "../server/helpers";
+import { appUrl, ensureConnected, screenshot, signInToConsole } from "./harness";
+import { DAY, startReviewedWorld, type ReviewedWorld } from "./reviewed-world";
 import { expectTranslated } from "./untranslated";
 import { usccCheckChar } from "../../scoring";
 
-const DAY = 86_400;
 const HOLDER = 31;
 
 describe("dApp · annual reviews (年审): the holder's annual report and the body's review queue", function () {
   this.timeout(300_000);
+  let w: ReviewedWorld;
   let anvil: Anvil;
   let deployment: Deployment & { rpcUrl: string };
-  let workbench: Workbench;
   let served: Served;
-  let browser: Browser;
   let http: Http;
   let tokenId: string;
   let dossierId: string;
-  const wbDir = tempDir("app-reviews-wb");
 
-  const rpc = (method: string, params: unknown[]) => fetch(anvil.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
-  const travel = async (s: number) => {
-    await rpc("evm_increaseTime", [s]);
-    await rpc("evm_mine", []);
-  };
   /** the operator's workbench session, signed in for the app's host */
-  const operatorToken = async (): Promise<string> => {
-    const { message, signature } = await siweMessage(http, privateKeyToAccount(privateKeyOf(OPERATOR)), { domain: new URL(served.url).host });
-    return expect200(await http("POST", "/auth/verify", { message, signature }), "sign-in").json<{ token: string }>().token;
-  };
-  /** a browser context whose injected wallet is `index`'s (injectWallet reads only the chain's id and RPC URL) */
-  const walletContext = async (index: number): Promise<BrowserContext> => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    await injectWallet(context, { rpcUrl: anvil.url, deployment } as unknown as World, privateKeyOf(index));
-    return context;
-  };
+  const operatorToken = async (): Promise<string> => w.signInAs(OPERATOR);
+  const walletContext = (index: number): Promise<BrowserContext> => w.walletContext(index);
   const noOverflow = async (page: Page, name: string, ready: string) => {
     for (const lang of ["zh", "en"] as const) {
       for (const width of [390, 1280]) {
@@ -88,53 +45,15 @@ describe("dApp · annual reviews (年审): the holder's annual report and the bo
   };
 
   before(async () => {
-    anvil = await startAnvil();
-    // the world of test/server/helpers.ts with the rulebook's annual reviews: every 365 days, 60 days of grace
-    const chain = chainFor({ chainId: 31337 }, anvil.url);
-    const transport = viemHttp(anvil.url, { retryCount: 0 });
-    const pc = createPublicClient({ chain, transport, pollingInterval: 50 }) as PublicClient;
-    const assoc = createWalletClient({ account: account(ASSOCIATION), chain, transport, pollingInterval: 50 });
-    const deployed = await deployCqo(pc, assoc, { association: account(ASSOCIATION).address });
-    const bodyId = await accreditBody(anvil.url, deployed, { admin: account(BODY_ADMIN), keys: [account(OPERATOR)] });
-    await new CqoClient(pc, deployed, assoc).registerRulebook(RULEBOOK_HASH, "ipfs://rulebooks/hn-cqo-default-2024.1.json", { reviewInterval: 365 * DAY, reviewGrace: 60 * DAY });
-    deployment = { ...deployed, rpcUrl: anvil.url };
-
-    const appPort = await freePort();
-    const host = `127.0.0.1:${appPort}`;
-    workbench = await buildServer({
-      config: testConfig(wbDir.dir, { rpcUrl: anvil.url, deploymentPath: writeDeployment(wbDir.dir, deployed), bodyId, signerKey: privateKeyOf(OPERATOR), siweDomain: host }),
-    });
-    const apiUrl = await workbench.listen();
-    http = fetchHttp(apiUrl);
-    const signInAs = async (index: number | `0x${string}`): Promise<string> => {
-      const signer = privateKeyToAccount(typeof index === "number" ? privateKeyOf(index) : index);
-      const { message, signature } = await siweMessage(http, signer, { domain: host });
-      return expect200(await http("POST", "/auth/verify", { message, signature }), "sign-in").json<{ token: string }>().token;
-    };
-    const operator = await signInAs(OPERATOR);
-    await registerAssessors(http, operator);
-    const tokens = { operator, applicant: await signInAs(HOLDER), assessors: await Promise.all(ASSESSORS.slice(0, 3).map((a) => signInAs(a.key))) };
-    const { id } = await toEvaluated(http, tokens, dossierFor(5151));
-    dossierId = id;
-    tokenId = expect200(await http("POST", `/dossiers/${id}/approve`, {}, operator), "approve").json<{ tokenId: string }>().tokenId;
-    for (;;) {
-      if ((await http("GET", `/dossiers/${id}`, undefined, operator)).json<{ state: string }>().state === "in-notice") break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    await travel(8 * DAY);
-    expect200(await http("POST", `/dossiers/${id}/end-notice`, {}, operator), "end-notice");
     // 25 days before the review falls due: in the queue, and open for recording
-    await travel(340 * DAY);
-    served = await serveApp({ dist: buildApp(), deployment, apiTarget: apiUrl, rpcTarget: anvil.url, port: appPort });
-    browser = await launchBrowser();
+    w = await startReviewedWorld({ prefix: "app-reviews", holders: [{ index: HOLDER, seed: 5151 }], travelDays: 340 });
+    ({ anvil, deployment, served, http } = w);
+    [tokenId] = w.tokenIds as [string];
+    [dossierId] = w.dossierIds as [string];
   });
 
   after(async () => {
-    await browser?.close();
-    await served?.close();
-    await workbench?.close();
-    await anvil?.stop("SIGKILL");
-    wbDir.cleanup();
+    await w?.stop();
   });
 
   it("the holder fills in and signs the annual report in the wallet; a missing field is marked next to it", async () => {

@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import type { Hex } from "viem";
 import { privateKeyToAccount, type HDAccount, type PrivateKeyAccount } from "viem/accounts";
-import { declarationTypedData, integrityDeclaration, type Deployment, type ReviewSchedule } from "../../sdk";
+import { declarationTypedData, integrityDeclaration, objectionStatement, objectionTypedData, type Deployment, type ReviewSchedule } from "../../sdk";
 import { buildServer, type Workbench } from "../../server/app";
 import type { ServerConfig } from "../../server/config";
 import type { Dossier } from "../../scoring";
@@ -160,6 +160,13 @@ export interface DeclarationBody {
 export async function signedDeclaration(signer: HDAccount | PrivateKeyAccount, dossier: Dossier, deployment: Pick<Deployment, "chainId" | "certificate">, publishInNotice: boolean, signedAt = Math.floor(Date.now() / 1000)): Promise<DeclarationBody> {
   const message = integrityDeclaration({ applicant: signer.address, dossier, publishInNotice, signedAt });
   return { signature: await signer.signTypedData(declarationTypedData(deployment.chainId, deployment.certificate, message)), signedAt, publishInNotice };
+}
+
+/** POST /objections's body: `statement` on `tokenId`, signed now by `signer` (EIP-712 ObjectionStatement) for the deployment's chain and contract. */
+export async function signedObjection(signer: HDAccount | PrivateKeyAccount, deployment: Pick<Deployment, "chainId" | "certificate">, tokenId: string, statement: string) {
+  const issuedAt = Math.floor(Date.now() / 1000);
+  const signature = await signer.signTypedData(objectionTypedData(deployment.chainId, deployment.certificate, objectionStatement({ tokenId, filer: signer.address, statement, issuedAt })));
+  return { tokenId, statement, signature, issuedAt };
 }
 
 export function readJson<T>(file: string): T {

@@ -12,8 +12,7 @@ import { expect } from "chai";
 import type { HDAccount } from "viem/accounts";
 import type { Hex } from "viem";
 import type { Dossier } from "../../scoring";
-import { objectionStatement, objectionTypedData } from "../../sdk";
-import { OPERATOR, account, chainSeconds, clientFor, dossierFor, expect200, signInAs, startWorkbench, toEvaluated, type Http, type Tokens, travel as travelChain, type WorkbenchFixture } from "./helpers";
+import { OPERATOR, account, chainSeconds, clientFor, dossierFor, expect200, signInAs, signedObjection, startWorkbench, toEvaluated, type Http, type Tokens, travel as travelChain, type WorkbenchFixture } from "./helpers";
 
 const DAY = 86_400;
 /** one panel's scores for a first evaluation and its re-evaluation, so the renewal reaches the same level */
@@ -54,10 +53,15 @@ describe("server: notices after the first (re-issue, a renewal outside the workb
   const auditOf = async (id: string) => expect200(await http("GET", `/dossiers/${id}/audit?limit=200`, undefined, tokens.operator), "audit").json<{ items: AuditEntry[] }>().items;
   const notices = async () => (await http("GET", "/notices")).json<{ items: Notice[] }>().items;
   const sync = async () => expect200(await http("POST", "/sync", {}, tokens.operator), "sync").json<SyncReport>();
-  const signed = async (signer: HDAccount, tokenId: string, statement: string) => {
-    const issuedAt = Math.floor(Date.now() / 1000);
-    const signature = await signer.signTypedData(objectionTypedData(31337, fixture.world.deployment.certificate, objectionStatement({ tokenId, filer: signer.address, statement, issuedAt })));
-    return { tokenId, statement, signature, issuedAt };
+  const signed = (signer: HDAccount, tokenId: string, statement: string) => signedObjection(signer, fixture.world.deployment, tokenId, statement);
+  /** re-issued by the operator to `newWallet` (its own EIP-712 consent): the new number */
+  const reissueTo = async (id: string, newWallet: HDAccount): Promise<string> => {
+    const prep = expect200(await http("POST", `/dossiers/${id}/reissue/prepare`, { newHolder: newWallet.address, identityCheck: "现场核验身份证原件" }, tokens.operator), "prepare").json<{
+      root: Hex;
+      typedData: Parameters<typeof newWallet.signTypedData>[0];
+    }>();
+    expect200(await http("POST", `/dossiers/${id}/reissue/request`, { root: prep.root, signature: await newWallet.signTypedData(prep.typedData) }, tokens.operator), "request");
+    return expect200(await http("POST", `/dossiers/${id}/reissue`, {}, tokens.operator), "reissue").json<{ tokenId: string }>().tokenId;
   };
   /** issued and past its first notice */
   const issued = async (): Promise<{ id: string; tokenId: string; dossier: Dossier }> => {
@@ -83,12 +87,7 @@ describe("server: notices after the first (re-issue, a renewal outside the workb
   it("a re-issue's own notice is listed as reissue with the number only, its end the chain's; objections are taken during it and refused after it", async () => {
     const a = await issued();
     const newWallet = account(73);
-    const prep = expect200(await http("POST", `/dossiers/${a.id}/reissue/prepare`, { newHolder: newWallet.address, identityCheck: "现场核验身份证原件" }, tokens.operator), "prepare").json<{
-      root: Hex;
-      typedData: Parameters<typeof newWallet.signTypedData>[0];
-    }>();
-    expect200(await http("POST", `/dossiers/${a.id}/reissue/request`, { root: prep.root, signature: await newWallet.signTypedData(prep.typedData) }, tokens.operator), "request");
-    const newTokenId = expect200(await http("POST", `/dossiers/${a.id}/reissue`, {}, tokens.operator), "reissue").json<{ tokenId: string }>().tokenId;
+    const newTokenId = await reissueTo(a.id, newWallet);
     expect(newTokenId).to.not.equal(a.tokenId);
 
     const v = await reader().verifyCertificate(newTokenId);
@@ -179,12 +178,7 @@ describe("server: notices after the first (re-issue, a renewal outside the workb
   it("a re-issue whose notice end could not be read when it was mined: the re-sync reads it and lists the notice (attack F3)", async () => {
     const f = await issued();
     const newWallet = account(76);
-    const prep = expect200(await http("POST", `/dossiers/${f.id}/reissue/prepare`, { newHolder: newWallet.address, identityCheck: "现场核验身份证原件" }, tokens.operator), "prepare").json<{
-      root: Hex;
-      typedData: Parameters<typeof newWallet.signTypedData>[0];
-    }>();
-    expect200(await http("POST", `/dossiers/${f.id}/reissue/request`, { root: prep.root, signature: await newWallet.signTypedData(prep.typedData) }, tokens.operator), "request");
-    const newTokenId = expect200(await http("POST", `/dossiers/${f.id}/reissue`, {}, tokens.operator), "reissue").json<{ tokenId: string }>().tokenId;
+    const newTokenId = await reissueTo(f.id, newWallet);
     // as if the view had been unreadable then: the re-issue recorded with no notice end
     fixture.wb.db.prepare("UPDATE audit_log SET details_json = json_remove(details_json, '$.validFrom') WHERE dossier_id = ? AND action = 'reissue'").run(f.id);
     expect((await notices()).map((n) => n.tokenId)).to.not.include(newTokenId);

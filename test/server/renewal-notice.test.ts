@@ -7,8 +7,7 @@
 import { expect } from "chai";
 import type { HDAccount } from "viem/accounts";
 import type { Dossier } from "../../scoring";
-import { objectionStatement, objectionTypedData } from "../../sdk";
-import { account, chainSeconds, clientFor, dossierFor, expect200, signedDeclaration, signInAs, startWorkbench, toEvaluated, type Http, type Tokens, travel as travelChain, type WorkbenchFixture } from "./helpers";
+import { account, chainSeconds, clientFor, dossierFor, expect200, signedDeclaration, signInAs, signedObjection, startWorkbench, toEvaluated, type Http, type Tokens, travel as travelChain, type WorkbenchFixture } from "./helpers";
 
 const DAY = 86_400;
 
@@ -35,11 +34,7 @@ describe("server: a renewal's public notice (复评公示, anvil)", function () 
   const travel = (s: number) => travelChain(fixture.anvil.url, s);
   const stateOf = async (id: string) => (await http("GET", `/dossiers/${id}`, undefined, tokens.operator)).json<{ state: string }>().state;
   const notices = async () => (await http("GET", "/notices")).json<{ items: Notice[] }>().items;
-  const signed = async (signer: HDAccount, tokenId: string, statement: string) => {
-    const issuedAt = Math.floor(Date.now() / 1000);
-    const signature = await signer.signTypedData(objectionTypedData(31337, fixture.world.deployment.certificate, objectionStatement({ tokenId, filer: signer.address, statement, issuedAt })));
-    return { tokenId, statement, signature, issuedAt };
-  };
+  const signed = (signer: HDAccount, tokenId: string, statement: string) => signedObjection(signer, fixture.world.deployment, tokenId, statement);
   /** issued, its first notice over, then renewed by a second evaluation of the same person */
   const renewed = async (consent?: { first: boolean; renewal: boolean }): Promise<{ id: string; tokenId: string }> => {
     const base = dossierFor(seed++);
